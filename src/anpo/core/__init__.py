@@ -1,0 +1,1 @@
+"""Vocabulary shared by every room of anpo: no I/O, no law."""

@@ -1,0 +1,24 @@
+"""Citations: a provision id, the version in force, its official URL, a short term of art.
+
+A provision id is a path `<instrument>/<article>[/<paragraph>]`, e.g.
+`us-japan-1960/art-5/para-1`. Paraphrases are anpo's own words; `term` quotes at most a
+short term of art.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    version: str  # ISO date of the version of the instrument in force
+    url: str
+    term: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.id} (version {self.version}) <{self.url}>"

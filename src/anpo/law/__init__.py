@@ -1,0 +1,1 @@
+"""What the law says: named, cited conditions over columns."""
