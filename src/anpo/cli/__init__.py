@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Command modules, in the order they appear in `anpo --help`.
-COMMAND_MODULES = ["assess", "where"]
+COMMAND_MODULES = ["assess", "where", "incident", "posture", "costs"]
 
 
 @app.callback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from functools import cache
 
 import numpy as np
@@ -58,7 +58,7 @@ class RearAreaSupport(IntEnum):
     important_influence = 2
 
 
-class Treaty(str, Enum):
+class Treaty(StrEnum):
     t1951 = "1951"
     t1960 = "1960"
 

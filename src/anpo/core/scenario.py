@@ -205,7 +205,9 @@ class ScenarioFrame:
                 np.int32,
                 n,
             ),
-            armed_attack_judged=np.fromiter((tri(s.assume.armed_attack_judged) for s in scenarios), np.int8, n),
+            armed_attack_judged=np.fromiter(
+                (tri(s.assume.armed_attack_judged) for s in scenarios), np.int8, n
+            ),
             survival_threatening_certified=np.fromiter(
                 (tri(s.assume.survival_threatening_certified) for s in scenarios), np.int8, n
             ),

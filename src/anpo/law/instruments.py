@@ -12,15 +12,22 @@ One YAML file per instrument in `anpo/data/instruments/`. Format:
     sources: [https://..., ...]       # where the dates and facts come from
     confidence: confirmed | partly | UNVERIFIED
     note: optional free text          # e.g. why a date is an assumption
+    dates:                            # optional: other dates the instrument names, by name
+      earliest_termination_notice: 1970-06-23
     provisions:
       - id: art-5/para-1              # provision path inside the instrument
         title: Article V, paragraph 1
         paraphrase: anpo's own words  # never the text itself
         term: territories under the administration of Japan   # optional short term of art
         url: optional, overrides the instrument url
+        in_force: optional date           # when a provision added by amendment took effect
+        confidence: optional              # when it differs from the instrument's
+        note: optional free text          # e.g. an assumption anpo makes in reading it
 
 A citation id is `<instrument>/<provision>`, e.g. `us-japan-1960/art-5/para-1`; the
-version of a citation is the instrument's `in_force` date.
+version of a citation is the provision's `in_force` date if it has one, else the
+instrument's. `named_dates()` lists every date an instrument names: the law may change
+its determinations only on those days.
 """
 
 from __future__ import annotations
@@ -38,9 +45,9 @@ KINDS = {"treaty", "agreement", "exchange_of_notes", "minute", "statute", "state
 CONFIDENCE = {"confirmed", "partly", "UNVERIFIED"}
 INSTRUMENT_FIELDS = {
     "id", "title", "kind", "signed", "in_force", "ended", "url", "sources", "confidence", "note",
-    "provisions",
+    "provisions", "dates",
 }
-PROVISION_FIELDS = {"id", "title", "paraphrase", "term", "url"}
+PROVISION_FIELDS = {"id", "title", "paraphrase", "term", "url", "in_force", "confidence", "note"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,9 @@ class Provision:
     paraphrase: str
     term: str | None
     url: str
+    in_force: dt.date | None = None  # set when the provision took effect after the instrument
+    confidence: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class Instrument:
     confidence: str
     note: str | None
     provisions: dict[str, Provision]
+    dates: dict[str, dt.date]
 
 
 def _date(value: Any, where: str) -> dt.date:
@@ -102,13 +113,19 @@ def _load(name: str, raw: Any) -> Instrument:
         pid = f"{iid}/{p['id']}"
         if pid in provisions:
             raise DataError(f"{name}: provision {pid} defined twice")
+        conf = p.get("confidence")
+        if conf is not None and conf not in CONFIDENCE:
+            raise DataError(f"{name}: provision {pid}: confidence {conf!r} not in {sorted(CONFIDENCE)}")
+        since = p.get("in_force")
         provisions[pid] = Provision(
-            pid, p["title"], p["paraphrase"].strip(), p.get("term"), p.get("url") or raw["url"]
+            pid, p["title"], p["paraphrase"].strip(), p.get("term"), p.get("url") or raw["url"],
+            None if since is None else _date(since, f"{name}: {pid}: in_force"), conf, p.get("note"),
         )
     signed = raw.get("signed")
     return Instrument(
         iid, raw["title"], raw["kind"], None if signed is None else _date(signed, f"{name}: signed"),
         in_force, ended, raw["url"], tuple(sources), raw["confidence"], raw.get("note"), provisions,
+        {k: _date(v, f"{name}: dates.{k}") for k, v in (raw.get("dates") or {}).items()},
     )
 
 
@@ -141,4 +158,34 @@ def cite(provision_id: str) -> Citation:
     except KeyError:
         raise DataError(f"unknown provision id {provision_id!r}") from None
     inst = instrument_of(provision_id)
-    return Citation(prov.id, inst.in_force.isoformat(), prov.url, prov.term)
+    version = prov.in_force or inst.in_force
+    return Citation(prov.id, version.isoformat(), prov.url, prov.term)
+
+
+def provision(provision_id: str) -> Provision:
+    """A provision by full id; DataError if unknown."""
+    try:
+        return provisions()[provision_id]
+    except KeyError:
+        raise DataError(f"unknown provision id {provision_id!r}") from None
+
+
+def named_date(instrument_id: str, name: str) -> dt.date:
+    """A date an instrument names (`in_force`, `ended`, or an entry of `dates`)."""
+    inst = instruments()[instrument_id]
+    value = {"in_force": inst.in_force, "ended": inst.ended, **inst.dates}.get(name)
+    if value is None:
+        raise DataError(f"instrument {instrument_id} names no date {name!r}")
+    return value
+
+
+def named_dates() -> frozenset[dt.date]:
+    """Every date any instrument or provision names."""
+    out: set[dt.date] = set()
+    for inst in instruments().values():
+        out.add(inst.in_force)
+        if inst.ended is not None:
+            out.add(inst.ended)
+        out.update(inst.dates.values())
+        out.update(p.in_force for p in inst.provisions.values() if p.in_force is not None)
+    return frozenset(out)

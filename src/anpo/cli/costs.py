@@ -1,0 +1,194 @@
+"""`anpo costs` and `anpo costs what-if`: the host-nation-support ledger and calculator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import typer
+
+from anpo import costs
+from anpo.core.errors import InputError
+
+BY = ("period", "category", "year")
+FORMATS = ("table", "json", "csv")
+
+
+def _rows(by: str) -> list[dict[str, object]]:
+    if by == "period":
+        return costs.rows_by_period()
+    if by == "category":
+        return costs.rows_by_category()
+    return costs.rows_by_year()
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return "missing"
+    if isinstance(v, dict):
+        return " ".join(f"{k}:{x}" for k, x in v.items())
+    return str(v)
+
+
+def _table(by: str, rows: list[dict[str, object]]) -> str:
+    cols = {
+        "period": [
+            "period",
+            "jfy",
+            "signed",
+            "total_jpy_bn",
+            "total_kind",
+            "labor_cap_workers",
+            "utilities_share",
+            "utilities_cap_jpy_bn",
+            "confidence",
+        ],
+        "category": ["category", "inside_sma", "jfy", "value_jpy_bn", "basis", "confidence"],
+        "year": [
+            "jfy",
+            "period",
+            "hns_total_jpy_bn",
+            "basis",
+            "labor_jpy_bn",
+            "utilities_jpy_bn",
+            "training_relocation_jpy_bn",
+            "fip_jpy_bn",
+            "labor_welfare_jpy_bn",
+            "confidence",
+        ],
+    }[by]
+    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
+    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)) for row in cells]
+    lines.append(
+        "JPY bn. 'missing' = no verified figure (never filled in). Sources: --format json."
+    )
+    return "\n".join(lines)
+
+
+def _csv(rows: list[dict[str, object]]) -> str:
+    buf = io.StringIO()
+    keys: list[str] = []
+    for r in rows:
+        keys += [k for k in r if k not in keys]
+    w = csv.DictWriter(buf, fieldnames=keys, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else _cell(r.get(k))) for k in keys})
+    return buf.getvalue()
+
+
+app = typer.Typer(
+    help="Host-nation support: SMA ledger by period, category or year; what-if calculator.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@app.callback()
+def costs_command(
+    ctx: typer.Context,
+    by: str = typer.Option("period", "--by", help="period | category | year."),
+    fmt: str = typer.Option("table", "--format", help="table | json | csv."),
+    plot: str | None = typer.Option(None, "--plot", help="Also write a PNG plot to FILE.png."),
+) -> None:
+    """The host-nation-support ledger."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if by not in BY:
+        raise InputError("--by", f"unknown value {by!r}; accepted: {', '.join(BY)}")
+    if fmt not in FORMATS:
+        raise InputError("--format", f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
+    if plot is not None:
+        from anpo.costs.plot import plot_hns
+
+        try:
+            plot_hns(plot)
+        except InputError as err:
+            raise InputError("--plot", err.reason) from None
+    rows = _rows(by)
+    if fmt == "json":
+        out: dict[str, object] = {"by": by, "rows": rows}
+        if by == "year":
+            out["history"] = [h.model_dump(mode="json") for h in costs.history()]
+            out["sum_checks"] = [c.__dict__ for c in costs.sum_checks()]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        typer.echo(_csv(rows), nl=False)
+    else:
+        typer.echo(_table(by, rows))
+    if plot is not None:
+        typer.echo(f"plot written to {plot}", err=True)
+
+
+@app.command("what-if")
+def what_if_command(
+    period: str = typer.Option("2022-26", "--period", help="SMA period id, e.g. 2022-26."),
+    labor_cap: int | None = typer.Option(
+        None, "--labor-cap", help="Workers whose labor Japan pays."
+    ),
+    labor_cost: float | None = typer.Option(
+        None, "--labor-cost-per-worker-jpy", help="Override the derived cost per worker (JPY)."
+    ),
+    utilities_share: float | None = typer.Option(
+        None, "--utilities-share", help="Japan's share of utilities, 0..1."
+    ),
+    utilities_cap: float | None = typer.Option(
+        None, "--utilities-cap", help="Cap on utilities per JFY, JPY bn."
+    ),
+    training_relocation: float | None = typer.Option(
+        None, "--training-relocation", help="Training relocation per JFY, JPY bn."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table | json."),
+) -> None:
+    """Change an SMA rule and see totals per JFY and over the period, with the arithmetic."""
+    if fmt not in ("table", "json"):
+        raise InputError("--format", f"unknown format {fmt!r}; accepted: table, json")
+    names = {
+        "period": "--period",
+        "labor_cap": "--labor-cap",
+        "labor_cost_per_worker_jpy": "--labor-cost-per-worker-jpy",
+        "utilities_share": "--utilities-share",
+        "utilities_cap_jpy_bn": "--utilities-cap",
+        "training_relocation_jpy_bn": "--training-relocation",
+    }
+    try:
+        result = costs.what_if(
+            period,
+            labor_cap=labor_cap,
+            labor_cost_per_worker_jpy=labor_cost,
+            utilities_share=utilities_share,
+            utilities_cap_jpy_bn=utilities_cap,
+            training_relocation_jpy_bn=training_relocation,
+        )
+    except InputError as err:
+        raise InputError(names.get(err.field, err.field), err.reason) from None
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"What-if for SMA period {result.period} (JPY bn)")
+    typer.echo(f"{'JFY':<6} {'agreed':>9} {'basis':<15} {'change':>8} {'scenario':>9}")
+    for y in result.years:
+        a = "missing" if y.agreed_total_jpy_bn is None else f"{y.agreed_total_jpy_bn:.2f}"
+        s = "missing" if y.scenario_total_jpy_bn is None else f"{y.scenario_total_jpy_bn:.2f}"
+        d = sum(y.delta_jpy_bn.values())
+        typer.echo(f"{y.jfy:<6} {a:>9} {y.agreed_basis:<15} {d:>+8.2f} {s:>9}")
+    tot_a = result.agreed_total_jpy_bn
+    tot_s = result.scenario_total_jpy_bn
+    typer.echo(
+        f"{'period':<6} {'missing' if tot_a is None else f'{tot_a:.2f}':>9} {'':<15} "
+        f"{result.delta_total_jpy_bn:>+8.2f} {'missing' if tot_s is None else f'{tot_s:.2f}':>9}"
+    )
+    typer.echo("Arithmetic:")
+    for line in result.arithmetic:
+        typer.echo(f"  {line}")
+    if result.assumptions:
+        typer.echo("Assumptions:")
+        for line in result.assumptions:
+            typer.echo(f"  {line}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="costs")

@@ -1,0 +1,211 @@
+"""The loaded geographic index: grid, land polygons, coast samples, world countries.
+
+Loading reads compressed arrays only; the k-d tree of coast samples and the prepared
+polygons are built on first use, because many batches never leave the pure grid cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from scipy.spatial import cKDTree
+
+from anpo import data
+from anpo.core.codes import country_code
+from anpo.core.dates import FIRST_DATE, to_day
+from anpo.core.errors import DataError
+from anpo.geo import region as R
+from anpo.geo.place import AdminPeriod, Unit
+from anpo.geo.units_table import specified_areas, unit_specs
+
+_DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
+_KEY = 100_000  # day span per unit in the (unit, day) key
+
+
+def _polygons(npz: np.lib.npyio.NpzFile) -> npt.NDArray[np.object_]:
+    return shapely.from_ragged_array(
+        shapely.GeometryType.POLYGON,
+        npz["coords"].astype(np.float64),
+        (npz["ring_offsets"], npz["poly_offsets"]),
+    )
+
+
+@dataclass
+class AdminTable:
+    """Who administers each unit on each day, as one sorted (unit, day) key array."""
+
+    keys: npt.NDArray[np.int64]
+    admin: npt.NDArray[np.int16]
+    claims: npt.NDArray[np.int16]
+    claim_sets: list[tuple[str, ...]]
+
+    @classmethod
+    def build(cls, units: list[Unit]) -> AdminTable:
+        claim_sets: list[tuple[str, ...]] = [()]
+        keys, admin, claims = [], [], []
+        for u in units:
+            for p in u.history:
+                if p.claimed_by not in claim_sets:
+                    claim_sets.append(p.claimed_by)
+                keys.append(u.code * _KEY + to_day(p.start) + _DAY_SHIFT)
+                admin.append(-1 if p.administered_by is None else country_code(p.administered_by))
+                claims.append(claim_sets.index(p.claimed_by))
+        order = np.argsort(keys)
+        return cls(
+            np.asarray(keys, dtype=np.int64)[order],
+            np.asarray(admin, dtype=np.int16)[order],
+            np.asarray(claims, dtype=np.int16)[order],
+            claim_sets,
+        )
+
+    def lookup(
+        self, unit: npt.NDArray[np.int16], day: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+        """(administered_by, claims) of each row; the unit must not be NULL."""
+        key = unit.astype(np.int64) * _KEY + day + _DAY_SHIFT
+        i = np.searchsorted(self.keys, key, side="right") - 1
+        return self.admin[i], self.claims[i]
+
+
+@dataclass
+class GeoIndex:
+    cls: npt.NDArray[np.uint8]  # flat grid
+    unit: npt.NDArray[np.int16]
+    sa: npt.NDArray[np.int8]
+    land_unit: npt.NDArray[np.int16]
+    coast_lat: npt.NDArray[np.float32]
+    coast_lon: npt.NDArray[np.float32]
+    coast_unit: npt.NDArray[np.int16]
+    units: list[Unit]
+    japan_regime: npt.NDArray[np.bool_]  # per unit
+    admin: AdminTable
+    _land_npz: dict[str, npt.NDArray[np.generic]] = field(repr=False)
+
+    @cached_property
+    def coast_tree(self) -> cKDTree:
+        return cKDTree(R.ecef_km(self.coast_lat.astype(np.float64), self.coast_lon.astype(np.float64)))
+
+    @cached_property
+    def land_polygons(self) -> npt.NDArray[np.object_]:
+        return _polygons(self._land_npz)  # type: ignore[arg-type]
+
+    @cached_property
+    def unit_land(self) -> dict[int, shapely.MultiPolygon]:
+        """Prepared land of each unit of the detailed region."""
+        out = {}
+        for code in np.unique(self.land_unit):
+            geom = shapely.MultiPolygon(list(self.land_polygons[self.land_unit == code]))
+            shapely.prepare(geom)
+            out[int(code)] = geom
+        return out
+
+    @cached_property
+    def all_land(self) -> shapely.MultiPolygon:
+        """All land of the region, prepared: a fast first test before the STRtree."""
+        geom = shapely.MultiPolygon(list(self.land_polygons))
+        shapely.prepare(geom)
+        return geom
+
+    @cached_property
+    def land_tree(self) -> shapely.STRtree:
+        return shapely.STRtree(self.land_polygons)
+
+    @cached_property
+    def specified_area_polygons(self) -> list[shapely.Polygon]:
+        out = []
+        for a in specified_areas():
+            p = shapely.Polygon(a.ring)
+            shapely.prepare(p)
+            out.append(p)
+        return out
+
+
+@dataclass
+class WorldIndex:
+    """Natural Earth countries for land outside the detailed region (no territorial sea)."""
+
+    unit_of_country: npt.NDArray[np.int16]  # per NE country: the anpo unit code
+    geoms: list[shapely.MultiPolygon]
+    bounds: npt.NDArray[np.float64]
+
+
+def _check_fingerprint(name: str, npz: np.lib.npyio.NpzFile) -> None:
+    from hashlib import sha256
+
+    h = sha256()
+    for f in ("units.yaml", "specified_areas.yaml"):
+        h.update(data.path(f"geo/{f}").read_bytes())
+    h.update(Path(R.__file__).read_bytes())
+    if str(npz["inputs_sha256"]) != h.hexdigest():
+        raise DataError(
+            f"geo/{name} was derived from other versions of units.yaml, specified_areas.yaml "
+            "or geo/region.py: re-run tools/build_geodata.py"
+        )
+
+
+@cache
+def world_names() -> tuple[tuple[str, str], ...]:
+    """(ISO-3, name) of each Natural Earth country, in world.npz order."""
+    with np.load(data.path("geo/world.npz")) as w:
+        return tuple(zip(w["iso3"].tolist(), w["name"].tolist(), strict=True))
+
+
+@cache
+def all_units() -> list[Unit]:
+    """units.yaml units, then one unit per Natural Earth country (codes continue)."""
+    specs = unit_specs()
+    units = [s.unit for s in specs]
+    for k, (iso, name) in enumerate(world_names()):
+        units.append(
+            Unit(
+                code=len(specs) + k,
+                id=f"world-{iso}",
+                name=name,
+                regime="12nm",
+                history=(
+                    AdminPeriod(FIRST_DATE, iso, (), "Natural Earth 1:10m attribution (coarse)",
+                                "https://www.naturalearthdata.com/", "assumption"),
+                ),
+            )
+        )
+    return units
+
+
+@cache
+def geo_index() -> GeoIndex:
+    with np.load(data.path("geo/grid.npz")) as g:
+        _check_fingerprint("grid.npz", g)
+        cls, unit, sa = g["cls"].ravel(), g["unit"].ravel(), g["sa"].ravel()
+    with np.load(data.path("geo/coast.npz")) as c:
+        clat, clon, cunit = c["lat"], c["lon"], c["unit"]
+    with np.load(data.path("geo/land.npz")) as land:
+        land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
+    units = all_units()
+    return GeoIndex(
+        cls=cls, unit=unit, sa=sa, land_unit=land_npz["unit"].astype(np.int16),
+        coast_lat=clat, coast_lon=clon, coast_unit=cunit, units=units,
+        japan_regime=np.array([u.regime == "japan" for u in units]),
+        admin=AdminTable.build(units), _land_npz=land_npz,
+    )
+
+
+@cache
+def world_index() -> WorldIndex:
+    specs = unit_specs()
+    by_country = {s.country: s.unit.code for s in specs if s.country}
+    with np.load(data.path("geo/world.npz")) as w:
+        polys = _polygons(w)
+        owner = w["owner"]
+        iso3 = w["iso3"].tolist()
+    geoms = []
+    for k in range(len(iso3)):
+        g = shapely.MultiPolygon(list(polys[owner == k]))
+        shapely.prepare(g)
+        geoms.append(g)
+    unit_of = np.array([by_country.get(iso, len(specs) + k) for k, iso in enumerate(iso3)], np.int16)
+    return WorldIndex(unit_of, geoms, np.array([g.bounds for g in geoms]))

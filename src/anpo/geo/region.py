@@ -1,0 +1,66 @@
+"""Constants of the geographic index shared by the build tool and the resolver."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+# The detailed region: GSHHG full-resolution land and territorial seas.
+WEST, SOUTH, EAST, NORTH = 115.0, 10.0, 160.0, 55.0
+# Land is kept this far beyond the region so coasts just outside it still count.
+MARGIN_DEG = 0.5
+CELLS_PER_DEG = 64  # grid cell of 1/64 degree (about 1.7 km)
+NCOLS = int((EAST - WEST) * CELLS_PER_DEG)
+NROWS = int((NORTH - SOUTH) * CELLS_PER_DEG)
+
+NM_KM = 1.852  # the international nautical mile
+TS_NARROW_NM = 3.0
+TS_WIDE_NM = 12.0
+COAST_SAMPLE_KM = 0.25  # spacing of coast samples used for distances (error <= half of it)
+SIMPLIFY_DEG = 0.0005  # Douglas-Peucker tolerance applied to GSHHG (about 50 m)
+
+# WGS-84 ellipsoid
+_A = 6378.137
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
+
+
+class CellClass(IntEnum):
+    """What a grid cell says about every point inside it."""
+
+    boundary = 0  # decide each point exactly
+    land = 1  # every point is land of the cell's unit
+    open_sea = 2  # every point is farther than 12 nm from any coast
+    near_sea = 3  # every point is within 3 nm of the cell's unit, which is the nearest
+    band_sea = 4  # every point is 3-12 nm from the cell's unit, which is the nearest
+
+
+def ecef_km(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Earth-centred coordinates (km) of points on the WGS-84 ellipsoid.
+
+    The straight-line (chord) distance between two such points differs from the geodesic
+    by under a centimetre at territorial-sea distances, so a k-d tree over them gives
+    geodesic nearest-coast distances.
+    """
+    phi = np.radians(lat)
+    lam = np.radians(lon)
+    sin_phi = np.sin(phi)
+    n = _A / np.sqrt(1 - _E2 * sin_phi * sin_phi)
+    cos_phi = np.cos(phi)
+    out = np.empty((len(phi), 3), dtype=np.float64)
+    out[:, 0] = n * cos_phi * np.cos(lam)
+    out[:, 1] = n * cos_phi * np.sin(lam)
+    out[:, 2] = n * (1 - _E2) * sin_phi
+    return out
+
+
+def cell_of(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """(inside-region mask, flat cell index) of each point; index is 0 outside."""
+    inside = (lat >= SOUTH) & (lat < NORTH) & (lon >= WEST) & (lon < EAST)
+    row = ((np.where(inside, lat, SOUTH) - SOUTH) * CELLS_PER_DEG).astype(np.intp)
+    col = ((np.where(inside, lon, WEST) - WEST) * CELLS_PER_DEG).astype(np.intp)
+    return inside, row * NCOLS + col

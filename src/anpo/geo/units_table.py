@@ -1,0 +1,137 @@
+"""The administration table (units.yaml) and the specified areas, parsed and validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from anpo import data
+from anpo.core.codes import parse_country
+from anpo.core.dates import FIRST_DATE
+from anpo.core.errors import DataError, InputError
+from anpo.geo.place import AdminPeriod, Unit
+
+REGIMES = {"japan", "12nm"}
+CONFIDENCE = {"confirmed", "partly", "assumption"}
+UNIT_FIELDS = {"id", "name", "regime", "select", "also_country", "country", "history",
+               "administered_by"}
+PERIOD_FIELDS = {"start", "administered_by", "claimed_by", "event", "source", "confidence"}
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit and how the build tool picks its land."""
+
+    unit: Unit
+    select: tuple[tuple[float, float, float, float], ...]
+    also_country: str | None
+    country: str | None
+
+
+def _country(value: Any, where: str) -> str:
+    try:
+        return parse_country(value, where)
+    except InputError as err:
+        raise DataError(f"units.yaml: {err}") from None
+
+
+def _period(raw: Any, where: str) -> AdminPeriod:
+    unknown = set(raw) - PERIOD_FIELDS
+    if unknown:
+        raise DataError(f"units.yaml: {where}: unknown fields {sorted(unknown)}")
+    start = raw["start"]
+    if not isinstance(start, dt.date):
+        raise DataError(f"units.yaml: {where}: start must be a date")
+    if raw["confidence"] not in CONFIDENCE:
+        raise DataError(f"units.yaml: {where}: confidence {raw['confidence']!r}")
+    if not str(raw.get("source", "")).startswith("http"):
+        raise DataError(f"units.yaml: {where}: source must be a URL")
+    admin = raw["administered_by"]
+    return AdminPeriod(
+        start=start,
+        administered_by=None if admin is None else _country(admin, f"{where}.administered_by"),
+        claimed_by=tuple(_country(c, f"{where}.claimed_by") for c in raw["claimed_by"]),
+        event=str(raw["event"]),
+        source=str(raw["source"]),
+        confidence=str(raw["confidence"]),
+    )
+
+
+def _country_history(country: str, admin: str | None) -> tuple[AdminPeriod, ...]:
+    return (
+        AdminPeriod(
+            start=FIRST_DATE,
+            administered_by=admin or country,
+            claimed_by=(),
+            event=(
+                "attributed to its present-day administering state throughout "
+                "(neighbours' own histories are out of scope)"
+            ),
+            source="https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/",
+            confidence="assumption",
+        ),
+    )
+
+
+@cache
+def unit_specs() -> tuple[UnitSpec, ...]:
+    """Every unit of units.yaml, validated, in file order (the order of `select` priority)."""
+    raw = data.read_yaml("geo/units.yaml")["units"]
+    specs = []
+    seen: set[str] = set()
+    for code, u in enumerate(raw):
+        unknown = set(u) - UNIT_FIELDS
+        if unknown:
+            raise DataError(f"units.yaml: {u.get('id')}: unknown fields {sorted(unknown)}")
+        if u["id"] in seen:
+            raise DataError(f"units.yaml: {u['id']} defined twice")
+        seen.add(u["id"])
+        if u["regime"] not in REGIMES:
+            raise DataError(f"units.yaml: {u['id']}: regime {u['regime']!r}")
+        country = u.get("country")
+        if "history" in u:
+            history = tuple(_period(p, f"{u['id']}[{i}]") for i, p in enumerate(u["history"]))
+        elif country:
+            history = _country_history(
+                _country(country, u["id"]),
+                _country(u["administered_by"], u["id"]) if u.get("administered_by") else None,
+            )
+        else:
+            raise DataError(f"units.yaml: {u['id']}: no history and no country")
+        starts = [p.start for p in history]
+        if starts[0] != FIRST_DATE or starts != sorted(set(starts)):
+            raise DataError(f"units.yaml: {u['id']}: history must start {FIRST_DATE} and be ordered")
+        select = tuple(tuple(float(v) for v in box) for box in u.get("select", []))
+        if any(len(b) != 4 or b[0] >= b[2] or b[1] >= b[3] for b in select):
+            raise DataError(f"units.yaml: {u['id']}: select boxes are [west, south, east, north]")
+        specs.append(
+            UnitSpec(
+                unit=Unit(code, u["id"], u["name"], u["regime"], history),
+                select=select,  # type: ignore[arg-type]
+                also_country=u.get("also_country"),
+                country=country,
+            )
+        )
+    return tuple(specs)
+
+
+def units() -> list[Unit]:
+    return [s.unit for s in unit_specs()]
+
+
+@dataclass(frozen=True)
+class SpecifiedArea:
+    id: str
+    name: str
+    ring: tuple[tuple[float, float], ...]
+
+
+@cache
+def specified_areas() -> tuple[SpecifiedArea, ...]:
+    raw = data.read_yaml("geo/specified_areas.yaml")["areas"]
+    return tuple(
+        SpecifiedArea(a["id"], a["name"], tuple((float(x), float(y)) for x, y in a["ring"]))
+        for a in raw
+    )

@@ -1,0 +1,136 @@
+"""Vocabulary the law modules share: inputs, tri-state codes, dates from the instruments,
+and the geographic context the law reads (units and their reversions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from anpo.core.codes import JPN, NULL, USA, Event, Zone, country_code
+from anpo.core.dates import FOREVER, from_day, to_day
+from anpo.geo.place import AdminPeriod, Unit
+from anpo.law import instruments
+
+# Input columns of the law: the scenario frame's and the place's.
+INPUTS = (
+    "day", "event", "target", "us_action",
+    "termination_notice_day", "armed_attack_judged", "survival_threatening_certified",
+    "zone", "unit", "administered_by", "claims",
+    "coast_distance_nm", "territorial_sea_nm", "specified_area",
+)
+
+# Tri-state conditions: a fact can hold, not hold, or be left to a government's judgment.
+NO, YES, CASE_BY_CASE = 0, 1, 2
+TRI = ("no", "yes", "case_by_case")
+# Location-dependent conditions when the scenario gives no location.
+UNKNOWN = 2
+TRI_PLACE = ("no", "yes", "unknown")
+
+STATED_TRUE, STATED_FALSE, NOT_STATED = 1, 0, -1
+
+
+def event_table(*events: Event) -> npt.NDArray[np.bool_]:
+    """A lookup table over event codes: table[event] is True for the listed events."""
+    table = np.zeros(len(Event), dtype=bool)
+    for e in events:
+        table[int(e)] = True
+    return table
+
+
+def zone_in_territory(zone: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    """Land or territorial sea (the airspace above them goes with them)."""
+    return (zone == Zone.land) | (zone == Zone.territorial_sea)
+
+
+@cache
+def day_of(instrument_id: str, name: str = "in_force") -> int:
+    """Day number of a date an instrument names."""
+    return to_day(instruments.named_date(instrument_id, name))
+
+
+@cache
+def provision_day(provision_id: str) -> int:
+    """Day a provision took effect (its own date, else its instrument's)."""
+    prov = instruments.provision(provision_id)
+    inst = instruments.instrument_of(provision_id)
+    return to_day(prov.in_force or inst.in_force)
+
+
+def in_force(instrument_id: str, day: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """Whether an instrument is in force on each day (half-open [in_force, ended))."""
+    inst = instruments.instruments()[instrument_id]
+    start = to_day(inst.in_force)
+    if inst.ended is None:
+        return day >= start
+    return (day >= start) & (day < to_day(inst.ended))
+
+
+def iso(day: int) -> str:
+    return from_day(day).isoformat()
+
+
+def anniversary(day: int) -> int:
+    """The same calendar day one year later (29 February -> 1 March)."""
+    d = from_day(day)
+    try:
+        return to_day(d.replace(year=d.year + 1))
+    except ValueError:
+        return to_day(dt.date(d.year + 1, 3, 1))
+
+
+@dataclass(frozen=True)
+class LawContext:
+    """The geographic facts the law reads besides the place columns."""
+
+    units: Sequence[Unit]
+    claim_sets: Sequence[tuple[str, ...]]
+    specified_areas: Sequence[str]
+    # Per unit: the first day Japan administers it after a period of U.S. administration
+    # (its reversion), FOREVER if it never reverted.
+    reversion_day: npt.NDArray[np.int32]
+    # Per claim set: whether Japan is among the claimants.
+    japan_claims: npt.NDArray[np.bool_]
+    jpn: int
+    usa: int
+    korea: tuple[int, ...]
+
+    @classmethod
+    def build(
+        cls, units: Sequence[Unit], claim_sets: Sequence[tuple[str, ...]], specified_areas: Sequence[str]
+    ) -> LawContext:
+        reversion = np.full(max(len(units), 1), FOREVER, dtype=np.int32)
+        for i, u in enumerate(units):
+            p = _reversion(u)
+            if p is not None:
+                reversion[i] = to_day(p.start)
+        japan_claims = np.array([JPN in cs for cs in claim_sets] or [False], dtype=bool)
+        return cls(
+            units, claim_sets, specified_areas, reversion, japan_claims,
+            country_code(JPN), country_code(USA), (country_code("KOR"), country_code("PRK")),
+        )
+
+    def unit(self, code: int) -> Unit | None:
+        return None if code == NULL else self.units[code]
+
+
+def _reversion(u: Unit) -> AdminPeriod | None:
+    previous: str | None = None
+    for p in u.history:
+        if p.administered_by == JPN and previous == USA:
+            return p
+        previous = p.administered_by
+    return None
+
+
+@cache
+def default_context() -> LawContext:
+    """The context from the shipped geography."""
+    from anpo.geo import resolver
+
+    return LawContext.build(resolver.units(), resolver.claim_sets(), resolver.specified_area_names())

@@ -1,0 +1,52 @@
+"""The rule set: every condition of the treaty, Japanese and U.S. law, evaluated together."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from anpo.core.scenario import ScenarioFrame
+from anpo.geo.place import Place
+from anpo.law import japan, treaty, us
+from anpo.law.common import INPUTS, LawContext, default_context
+from anpo.law.engine import Column, Evaluation, Ruleset, ruleset_sha256
+
+LAW_DIR = Path(__file__).parent
+
+
+@cache
+def ruleset() -> Ruleset:
+    """The conditions in dependency order (checked against the instruments once)."""
+    return Ruleset(INPUTS, [*treaty.CONDITIONS, *japan.CONDITIONS, *us.CONDITIONS])
+
+
+@cache
+def ruleset_hash() -> str:
+    """Hash of the instruments and of the law's source files (SOFA's excluded: not assessed)."""
+    sources = [p for p in LAW_DIR.glob("*.py") if p.name != "sofa.py"]
+    return ruleset_sha256(sources)
+
+
+def inputs(frame: ScenarioFrame, place: Place) -> dict[str, Column]:
+    """The law's input columns from a scenario frame and its place columns."""
+    return {
+        "day": frame.day,
+        "event": frame.event,
+        "target": frame.target,
+        "us_action": frame.us_action,
+        "termination_notice_day": frame.termination_notice_day,
+        "armed_attack_judged": frame.armed_attack_judged,
+        "survival_threatening_certified": frame.survival_threatening_certified,
+        "zone": place.zone,
+        "unit": place.unit,
+        "administered_by": place.administered_by,
+        "claims": place.claims,
+        "coast_distance_nm": place.coast_distance_nm,
+        "territorial_sea_nm": place.territorial_sea_nm,
+        "specified_area": place.specified_area,
+    }
+
+
+def evaluate(frame: ScenarioFrame, place: Place, context: LawContext | None = None) -> Evaluation:
+    """Evaluate every condition over the frame; `place` comes from `anpo.geo.resolve`."""
+    return ruleset().evaluate(inputs(frame, place), context or default_context())

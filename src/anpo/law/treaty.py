@@ -1,0 +1,494 @@
+"""The security treaties: 1951 and 1960 (Arts V, VI, X), the Agreed Minute, the Exchange of
+Notes on prior consultation and the Korea Minute.
+
+Each condition below is one legal concept; its formula works on whole columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from anpo.core.codes import NULL, Article5Status, Event, UsAction, Zone, country_name
+from anpo.core.dates import FOREVER, from_day
+from anpo.core.errors import InputError
+from anpo.law import instruments
+from anpo.law.common import (
+    CASE_BY_CASE,
+    NO,
+    NOT_STATED,
+    STATED_FALSE,
+    STATED_TRUE,
+    TRI,
+    TRI_PLACE,
+    UNKNOWN,
+    YES,
+    LawContext,
+    anniversary,
+    day_of,
+    event_table,
+    in_force,
+    iso,
+    provision_day,
+    zone_in_territory,
+)
+from anpo.law.engine import Column, Columns, Condition, Row
+
+T1960 = "us-japan-1960"
+TREATY_LABELS = ("none", "1951", "1960")
+CYBER_STATEMENT = "scc-2019-cyber/cyber-article-5"
+SPACE_STATEMENT = "scc-2023-space/space-article-5"
+SENKAKU_STATEMENTS = (
+    "us-statements-senkaku/clinton-2010",
+    "us-statements-senkaku/obama-2014",
+    "us-statements-senkaku/joint-statement-2017",
+    "us-statements-senkaku/joint-statement-2025",
+)
+# The instrument of each reversion, found by the day it took effect.
+REVERSIONS = (
+    ("tokara-reversion-1952/return",),
+    ("amami-reversion-1953/return",),
+    ("ogasawara-reversion-1968/return",),
+    ("okinawa-reversion-1971/art-1", "okinawa-reversion-1971/art-2"),
+)
+
+_ARMED = event_table(Event.armed_attack)
+_JUDGEABLE = event_table(Event.cyber_attack, Event.space_attack)
+
+
+# --- Treaty in force (1951 treaty; 1960 treaty Arts VIII, IX, X) ---------------------------
+
+def _t1951(c: Columns) -> Column:
+    return in_force("us-japan-1951", c["day"])
+
+
+def termination_day(notice_day: Column) -> Column:
+    """Article X: the day the treaty stops being in force, one year after the notice."""
+    out = np.full(notice_day.shape, FOREVER, dtype=np.int32)
+    given = notice_day != FOREVER
+    if given.any():
+        for n in np.unique(notice_day[given]).tolist():
+            out[notice_day == n] = anniversary(n)
+    return out
+
+
+def _terminated(c: Columns) -> Column:
+    return c["day"] >= termination_day(c["termination_notice_day"])
+
+
+def _terminated_hint(r: Row) -> str | None:
+    notice = r["termination_notice_day"]
+    if notice == FOREVER:
+        return None
+    return f"notice assumed on {iso(notice)}: the treaty ends on {iso(anniversary(notice))}"
+
+
+def _t1960(c: Columns) -> Column:
+    return in_force(T1960, c["day"]) & ~c["article10_termination_effective"]
+
+
+def _t1960_hint(r: Row) -> str | None:
+    if r["day"] < day_of(T1960):
+        return f"would apply from {iso(day_of(T1960))}, when the 1960 treaty entered into force"
+    notice = r["termination_notice_day"]
+    if notice != FOREVER:
+        return (
+            f"the treaty ended on {iso(anniversary(notice))}, one year after the termination "
+            f"notice assumed on {iso(notice)} (Art. X)"
+        )
+    return None
+
+
+def _treaty(c: Columns) -> Column:
+    out = np.zeros(c["security_treaty_1951_in_force"].shape, dtype=np.int8)
+    out[c["security_treaty_1951_in_force"]] = 1
+    out[c["mutual_cooperation_treaty_1960_in_force"]] = 2
+    return out
+
+
+# --- Article V ------------------------------------------------------------------------------
+
+def _armed_attack(c: Columns) -> Column:
+    event, judged, day = c["event"], c["armed_attack_judged"], c["day"]
+    out = np.where(_ARMED[event], YES, NO).astype(np.int8)
+    judgeable = _JUDGEABLE[event]
+    if judgeable.any():
+        # From the SCC statements a cyber or space attack may be an armed attack, decided
+        # case by case; before them the alliance had not said so. A stated judgment decides.
+        since = np.where(
+            event == Event.cyber_attack, provision_day(CYBER_STATEMENT), provision_day(SPACE_STATEMENT)
+        )
+        open_question = judgeable & (judged == NOT_STATED) & (day >= since)
+        out[open_question] = CASE_BY_CASE
+        out[judgeable & (judged == STATED_TRUE)] = YES
+        out[judgeable & (judged == STATED_FALSE)] = NO
+    return out
+
+
+def _armed_attack_assumed(c: Columns) -> Column:
+    return _JUDGEABLE[c["event"]] & (c["armed_attack_judged"] != NOT_STATED)
+
+
+def _armed_attack_cites(r: Row) -> tuple[str, ...]:
+    event = r["event"]
+    if event == Event.cyber_attack:
+        return (CYBER_STATEMENT,)
+    if event == Event.space_attack:
+        return (SPACE_STATEMENT,)
+    return ()
+
+
+def _armed_attack_hint(r: Row) -> str | None:
+    event, value = Event(r["event"]), r["armed_attack"]
+    if event in (Event.cyber_attack, Event.space_attack):
+        statement = CYBER_STATEMENT if event is Event.cyber_attack else SPACE_STATEMENT
+        since = provision_day(statement)
+        if value == CASE_BY_CASE:
+            return (
+                "the two governments decide case by case whether this is an armed attack; "
+                "state assume.armed_attack_judged to evaluate either answer"
+            )
+        if value == NO and r["day"] < since and r["armed_attack_judged"] == NOT_STATED:
+            return (
+                f"would be assessed case by case from {iso(since)}, the SCC statement on "
+                f"{event.name.replace('_', ' ')}s; or state assume.armed_attack_judged"
+            )
+        return None
+    if event is Event.gray_zone:
+        return (
+            "coercion below the armed-attack threshold: police, the Japan Coast Guard and "
+            "maritime security operations (SDF Act Art. 82) respond, not Article V"
+        )
+    if event is Event.missile_inbound:
+        return (
+            "an inbound missile not judged an armed attack: destruction measures under SDF Act "
+            "Art. 82-3, not Article V"
+        )
+    if event is Event.none:
+        return "no hostile event in the scenario"
+    return None
+
+
+def _party(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    target = c["target"]
+    return (target == ctx.jpn) | (target == ctx.usa)
+
+
+def _party_hint(r: Row) -> str | None:
+    target = country_name(r["target"])
+    if target is None:
+        return "Article V concerns an armed attack against Japan or the United States; no target given"
+    return f"Article V concerns an armed attack against Japan or the United States, not {target}"
+
+
+def _administered(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    zone = c["zone"]
+    out = np.where(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES, NO).astype(np.int8)
+    out[zone == NULL] = UNKNOWN
+    return out
+
+
+def _administered_cites(r: Row) -> tuple[str, ...]:
+    ctx: LawContext = r.context
+    day, value = r["day"], r["in_territories_under_japanese_administration"]
+    out: list[str] = []
+    if day >= provision_day("jp-cabinet-answer-2014-05-30/administration"):
+        out.append("jp-cabinet-answer-2014-05-30/administration")
+    unit = ctx.unit(r["unit"])
+    claims = r["claims"]
+    if unit is not None and value == YES:
+        rev = int(ctx.reversion_day[r["unit"]])
+        if rev <= day:
+            out.extend(_reversion_provisions(rev))
+        if claims != NULL and ctx.claim_sets[claims]:
+            # A disputed island Japan administers: administration decides (U.S. statements).
+            out.extend(p for p in SENKAKU_STATEMENTS if provision_day(p) <= day)
+    if value == NO and claims != NULL and bool(ctx.japan_claims[claims]):
+        if unit is not None and unit.id == "takeshima" and day >= provision_day(
+            "jp-cabinet-answer-2014-05-30/takeshima"
+        ):
+            out.append("jp-cabinet-answer-2014-05-30/takeshima")
+        if day >= provision_day("jp-cabinet-answer-2019-11-29/not-administered"):
+            out.append("jp-cabinet-answer-2019-11-29/not-administered")
+    at_sea = r["zone"] == Zone.territorial_sea or r["specified_area"] != NULL
+    if at_sea and day >= day_of("jp-territorial-sea-law-1977"):
+        out.append("jp-territorial-sea-law-1977/art-1")
+        if r["specified_area"] != NULL:
+            out.append("jp-territorial-sea-law-1977/supplementary/para-2")
+    return tuple(out)
+
+
+def _reversion_provisions(day: int) -> tuple[str, ...]:
+    for provisions in REVERSIONS:
+        if provision_day(provisions[0]) == day:
+            return provisions
+    return ()
+
+
+def _administered_hint(r: Row) -> str | None:
+    ctx: LawContext = r.context
+    value, zone, day = r["in_territories_under_japanese_administration"], r["zone"], r["day"]
+    if value == UNKNOWN:
+        return (
+            "no location given: Article V covers only territories under the administration of "
+            "Japan; give lat/lon of the affected system"
+        )
+    if value == YES:
+        return None
+    unit = ctx.unit(r["unit"])
+    if zone in (Zone.land, Zone.territorial_sea) and unit is not None:
+        later = unit.first_japanese_administration_after(from_day(day))
+        if later is not None:
+            return (
+                f"would apply from {later.start.isoformat()}, when {unit.name} reverted to "
+                f"Japanese administration"
+            )
+        admin = country_name(r["administered_by"])
+        claims = r["claims"]
+        claimed = ctx.claim_sets[claims] if claims != NULL else ()
+        claim_text = f", claimed by {', '.join(claimed)}" if claimed else ""
+        return (
+            f"{unit.name} is administered by {admin or 'no state'}{claim_text}: Article V follows "
+            f"administration, not sovereignty"
+        )
+    distance, breadth = r["coast_distance_nm"], r["territorial_sea_nm"]
+    if zone == Zone.outside and distance == distance:  # not NaN
+        where = ""
+        if r["specified_area"] != NULL:
+            where = f" inside a strait ({ctx.specified_areas[r['specified_area']]})"
+        sea = f" where the territorial sea is {breadth:g} nm" if breadth == breadth else ""
+        return f"the point is {distance:.1f} nm from the coast{where}{sea}: outside the territorial sea"
+    admin = country_name(r["administered_by"])
+    if admin is not None:
+        return f"the place is administered by {admin}, not Japan"
+    return "the place is outside every territory under the administration of Japan"
+
+
+def _article5(c: Columns) -> Column:
+    treaty = c["mutual_cooperation_treaty_1960_in_force"] & c["attack_on_a_party"]
+    attack, place = c["armed_attack"], c["in_territories_under_japanese_administration"]
+    applies = treaty & (attack == YES) & (place == YES)
+    open_question = treaty & (attack != NO) & (place != NO) & ~applies
+    out = np.full(attack.shape, Article5Status.does_not_apply, dtype=np.int8)
+    out[applies] = Article5Status.applies
+    out[open_question] = Article5Status.case_by_case
+    return out
+
+
+def _un_report(c: Columns) -> Column:
+    return c["article5"] == Article5Status.applies
+
+
+def _may_be_utilized(c: Columns) -> Column:
+    return c["security_treaty_1951_in_force"]
+
+
+# --- Agreed Minute (Article III islands) ----------------------------------------------------
+
+def _article3_islands(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    unit = c["unit"]
+    reversion = ctx.reversion_day[np.where(unit >= 0, unit, 0)]
+    return (
+        zone_in_territory(c["zone"])
+        & (c["administered_by"] == ctx.usa)
+        & (unit >= 0)
+        & (c["day"] < reversion)
+    )
+
+
+def _article3_hint(r: Row) -> str | None:
+    ctx: LawContext = r.context
+    unit = ctx.unit(r["unit"])
+    if unit is None:
+        return None
+    rev = int(ctx.reversion_day[r["unit"]])
+    if rev != FOREVER and rev <= r["day"]:
+        return f"{unit.name} reverted to Japanese administration on {iso(rev)}: Article V applies instead"
+    return None
+
+
+def _agreed_minute(c: Columns) -> Column:
+    return (
+        c["mutual_cooperation_treaty_1960_in_force"]
+        & (c["armed_attack"] == YES)
+        & c["article3_islands_under_us_administration"]
+    )
+
+
+# --- Prior consultation (Exchange of Notes; Korea Minute) -----------------------------------
+
+_CONSULTED_ACTIONS = np.zeros(len(UsAction), dtype=bool)
+_CONSULTED_ACTIONS[[UsAction.major_deployment_change, UsAction.major_equipment_change]] = True
+
+
+def _subject(c: Columns) -> Column:
+    action = c["us_action"]
+    combat = (action == UsAction.combat_operations_from_japan) & (c["article5"] != Article5Status.applies)
+    return _CONSULTED_ACTIONS[action] | combat
+
+
+def _subject_cites(r: Row) -> tuple[str, ...]:
+    action = r["us_action"]
+    if action == UsAction.major_deployment_change:
+        return ("us-japan-1960-exchange-of-notes/deployment",
+                "fujiyama-macarthur-understanding/deployment-threshold")
+    if action == UsAction.major_equipment_change:
+        return ("us-japan-1960-exchange-of-notes/equipment",
+                "fujiyama-macarthur-understanding/equipment-threshold")
+    return ("us-japan-1960-exchange-of-notes/combat-operations",)
+
+
+def _subject_hint(r: Row) -> str | None:
+    action = r["us_action"]
+    if action == UsAction.none:
+        return "no U.S. action in the scenario (us_action)"
+    if action == UsAction.combat_operations_from_japan:
+        return "combat operations under Article V are not subject to prior consultation"
+    return None
+
+
+def _prior_consultation(c: Columns) -> Column:
+    return c["mutual_cooperation_treaty_1960_in_force"] & c["subject_of_prior_consultation"]
+
+
+def _korea_minute(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    admin, claims = c["administered_by"], c["claims"]
+    korea = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
+    # Takeshima is administered by Korea but is not the peninsula: leave out what Japan claims.
+    japan_claims = ctx.japan_claims[np.where(claims >= 0, claims, 0)] & (claims >= 0)
+    return (
+        c["mutual_cooperation_treaty_1960_in_force"]
+        & (c["us_action"] == UsAction.combat_operations_from_japan)
+        & zone_in_territory(c["zone"])
+        & korea
+        & ~japan_claims
+    )
+
+
+CONDITIONS: tuple[Condition, ...] = (
+    Condition(
+        "security_treaty_1951_in_force", ("day",), _t1951,
+        cites=("us-japan-1951/art-1", "us-japan-1960/art-9"),
+        doc="the 1951 Security Treaty is in force (1952-04-28 until the 1960 treaty replaced it)",
+    ),
+    Condition(
+        "article10_termination_effective", ("day", "termination_notice_day"), _terminated,
+        cites=("us-japan-1960/art-10",),
+        doc="a termination notice under Art. X has taken effect (one year after the notice)",
+        assumed=_terminated, hint=_terminated_hint,
+    ),
+    Condition(
+        "mutual_cooperation_treaty_1960_in_force",
+        ("day", "article10_termination_effective"), _t1960,
+        cites=("us-japan-1960/art-8", "us-japan-1960/art-10"),
+        doc="the 1960 Treaty of Mutual Cooperation and Security is in force",
+        hint=_t1960_hint,
+    ),
+    Condition(
+        "security_treaty_in_force",
+        ("security_treaty_1951_in_force", "mutual_cooperation_treaty_1960_in_force"), _treaty,
+        cites=("us-japan-1960/art-9",), labels=TREATY_LABELS,
+        doc="which security treaty is in force",
+    ),
+    Condition(
+        "us_forces_may_be_utilized_for_japan", ("security_treaty_1951_in_force",), _may_be_utilized,
+        cites=("us-japan-1951/art-1",),
+        doc="1951 treaty: U.S. forces in Japan may be used for Japan's security, with no obligation",
+    ),
+    Condition(
+        "armed_attack", ("event", "armed_attack_judged", "day"), _armed_attack,
+        cites=("us-japan-1960/art-5/para-1", "un-charter/art-51"), labels=TRI,
+        doc="the event is an armed attack (cyber and space: a judgment of the two governments)",
+        assumed=_armed_attack_assumed, cite_row=_armed_attack_cites, hint=_armed_attack_hint,
+    ),
+    Condition(
+        "attack_on_a_party", ("target",), _party,
+        cites=("us-japan-1960/art-5/para-1",),
+        doc="the target is Japan or the United States", hint=_party_hint,
+    ),
+    Condition(
+        "in_territories_under_japanese_administration",
+        ("zone", "administered_by"), _administered,
+        cites=("us-japan-1960/art-5/para-1",), labels=TRI_PLACE,
+        doc="the place is land or territorial sea (and the airspace above) administered by Japan",
+        cite_row=_administered_cites, hint=_administered_hint,
+    ),
+    Condition(
+        "article5",
+        (
+            "mutual_cooperation_treaty_1960_in_force", "attack_on_a_party", "armed_attack",
+            "in_territories_under_japanese_administration",
+        ),
+        _article5,
+        cites=("us-japan-1960/art-5/para-1",),
+        labels=tuple(s.name for s in Article5Status),
+        requires=(
+            "mutual_cooperation_treaty_1960_in_force", "armed_attack", "attack_on_a_party",
+            "in_territories_under_japanese_administration",
+        ),
+        doc="Article V: each party acts to meet the common danger",
+    ),
+    Condition(
+        "un_security_council_report_required", ("article5",), _un_report,
+        cites=("us-japan-1960/art-5/para-2", "un-charter/art-51"),
+        doc="the attack and the measures taken are reported to the UN Security Council at once",
+    ),
+    Condition(
+        "article3_islands_under_us_administration",
+        ("day", "zone", "unit", "administered_by"), _article3_islands,
+        cites=("treaty-of-peace-1951/art-3",),
+        doc="the place is an Article III island (Ryukyu, Bonin...) still under U.S. administration",
+        hint=_article3_hint,
+    ),
+    Condition(
+        "agreed_minute_applies",
+        ("mutual_cooperation_treaty_1960_in_force", "armed_attack",
+         "article3_islands_under_us_administration"),
+        _agreed_minute,
+        cites=("us-japan-1960-agreed-minute/japan", "us-japan-1960-agreed-minute/us"),
+        requires=(
+            "mutual_cooperation_treaty_1960_in_force", "armed_attack",
+            "article3_islands_under_us_administration",
+        ),
+        doc="Agreed Minute: the U.S. consults at once and intends to defend the islands",
+    ),
+    Condition(
+        "subject_of_prior_consultation", ("us_action", "article5"), _subject,
+        cites=(), cite_row=_subject_cites, hint=_subject_hint,
+        doc="the U.S. action is one the Exchange of Notes makes subject to prior consultation",
+    ),
+    Condition(
+        "prior_consultation_required",
+        ("mutual_cooperation_treaty_1960_in_force", "subject_of_prior_consultation"),
+        _prior_consultation,
+        cites=("us-japan-1960/art-6",),
+        requires=("mutual_cooperation_treaty_1960_in_force", "subject_of_prior_consultation"),
+        doc="the United States must consult Japan before acting",
+    ),
+    Condition(
+        "korea_minute_noted",
+        ("mutual_cooperation_treaty_1960_in_force", "us_action", "zone", "administered_by", "claims"),
+        _korea_minute,
+        cites=("korea-minute-1960/para-1",),
+        doc="combat operations for a Korean emergency: the 1960 Korea Minute is relevant",
+    ),
+)
+
+
+def check_termination_notice(notice: dt.date | None, row: int | None = None) -> None:
+    """Art. X: notice may be given only once the treaty has been in force ten years."""
+    if notice is None:
+        return
+    earliest = instruments.named_date(T1960, "earliest_termination_notice")
+    if notice < earliest:
+        raise InputError(
+            "assume.termination_notice",
+            f"{notice.isoformat()} is before {earliest.isoformat()}: under Art. X of the 1960 "
+            "treaty notice may be given only after it has been in force for ten years",
+            row,
+        )
