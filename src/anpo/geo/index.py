@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +20,7 @@ from anpo.core.dates import FIRST_DATE, to_day
 from anpo.core.errors import DataError
 from anpo.geo import region as R
 from anpo.geo.place import AdminPeriod, Unit
-from anpo.geo.units_table import specified_areas, unit_specs
+from anpo.geo.units_table import geometry_fingerprint, specified_areas, unit_specs
 
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
@@ -74,9 +73,7 @@ class AdminTable:
 
 @dataclass
 class GeoIndex:
-    cls: npt.NDArray[np.uint8]  # flat grid
-    unit: npt.NDArray[np.int16]
-    sa: npt.NDArray[np.int8]
+    cell: npt.NDArray[np.uint16]  # flat grid, packed by region.pack_cell
     land_unit: npt.NDArray[np.int16]
     coast_lat: npt.NDArray[np.float32]
     coast_lon: npt.NDArray[np.float32]
@@ -85,6 +82,11 @@ class GeoIndex:
     japan_regime: npt.NDArray[np.bool_]  # per unit
     admin: AdminTable
     _land_npz: dict[str, npt.NDArray[np.generic]] = field(repr=False)
+
+    @cached_property
+    def cls(self) -> npt.NDArray[np.uint8]:
+        """Class of every grid cell (unpacked; for tests and tools)."""
+        return R.unpack_cell(self.cell)[0]
 
     @cached_property
     def coast_tree(self) -> cKDTree:
@@ -135,16 +137,10 @@ class WorldIndex:
 
 
 def _check_fingerprint(name: str, npz: np.lib.npyio.NpzFile) -> None:
-    from hashlib import sha256
-
-    h = sha256()
-    for f in ("units.yaml", "specified_areas.yaml"):
-        h.update(data.path(f"geo/{f}").read_bytes())
-    h.update(Path(R.__file__).read_bytes())
-    if str(npz["inputs_sha256"]) != h.hexdigest():
+    if str(npz["inputs_sha256"]) != geometry_fingerprint():
         raise DataError(
-            f"geo/{name} was derived from other versions of units.yaml, specified_areas.yaml "
-            "or geo/region.py: re-run tools/build_geodata.py"
+            f"geo/{name} was derived from other unit selections, specified areas or grid "
+            "constants: re-run tools/build_geodata.py"
         )
 
 
@@ -180,14 +176,14 @@ def all_units() -> list[Unit]:
 def geo_index() -> GeoIndex:
     with np.load(data.path("geo/grid.npz")) as g:
         _check_fingerprint("grid.npz", g)
-        cls, unit, sa = g["cls"].ravel(), g["unit"].ravel(), g["sa"].ravel()
+        cell = g["cell"].ravel()
     with np.load(data.path("geo/coast.npz")) as c:
         clat, clon, cunit = c["lat"], c["lon"], c["unit"]
     with np.load(data.path("geo/land.npz")) as land:
         land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
     units = all_units()
     return GeoIndex(
-        cls=cls, unit=unit, sa=sa, land_unit=land_npz["unit"].astype(np.int16),
+        cell=cell, land_unit=land_npz["unit"].astype(np.int16),
         coast_lat=clat, coast_lon=clon, coast_unit=cunit, units=units,
         japan_regime=np.array([u.regime == "japan" for u in units]),
         admin=AdminTable.build(units), _land_npz=land_npz,

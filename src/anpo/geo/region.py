@@ -11,7 +11,7 @@ import numpy.typing as npt
 WEST, SOUTH, EAST, NORTH = 115.0, 10.0, 160.0, 55.0
 # Land is kept this far beyond the region so coasts just outside it still count.
 MARGIN_DEG = 0.5
-CELLS_PER_DEG = 64  # grid cell of 1/64 degree (about 1.7 km)
+CELLS_PER_DEG = 128  # grid cell of 1/128 degree (about 0.87 km)
 NCOLS = int((EAST - WEST) * CELLS_PER_DEG)
 NROWS = int((NORTH - SOUTH) * CELLS_PER_DEG)
 
@@ -35,6 +35,26 @@ class CellClass(IntEnum):
     open_sea = 2  # every point is farther than 12 nm from any coast
     near_sea = 3  # every point is within 3 nm of the cell's unit, which is the nearest
     band_sea = 4  # every point is 3-12 nm from the cell's unit, which is the nearest
+
+
+def pack_cell(
+    cls: npt.NDArray[np.uint8], unit: npt.NDArray[np.int16], sa: npt.NDArray[np.int8]
+) -> npt.NDArray[np.uint16]:
+    """One uint16 per cell (one memory gather per point): class | area+1 << 3 | unit+1 << 6."""
+    return (
+        cls.astype(np.uint16) | ((sa.astype(np.int32) + 1) << 3).astype(np.uint16)
+        | ((unit.astype(np.int32) + 1) << 6).astype(np.uint16)
+    )
+
+
+def unpack_cell(
+    cell: npt.NDArray[np.uint16],
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int16], npt.NDArray[np.int8]]:
+    """(class, unit, specified area) of packed cells."""
+    cls = (cell & 7).astype(np.uint8)
+    sa = ((cell >> 3) & 7).astype(np.int8) - 1
+    unit = (cell >> 6).astype(np.int16) - 1
+    return cls, unit, sa
 
 
 def ecef_km(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -117,13 +117,10 @@ def _resolve_region(
     idx: npt.NDArray[np.intp], flat: npt.NDArray[np.intp], lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64], zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16],
     dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8], exact: bool,
-) -> npt.NDArray[np.bool_]:
-    """Fill zone/unit/distance/specified area for region rows; returns 'sea' mask over idx."""
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
+    """Fill zone/unit/distance/specified area for region rows; returns ('sea', class) over idx."""
     gi = geo_index()
-    cell = flat[idx]
-    cls = gi.cls[cell]
-    unit[idx] = gi.unit[cell]
-    sa[idx] = gi.sa[cell]
+    cls, unit[idx], sa[idx] = R.unpack_cell(gi.cell[flat[idx]])
     is_land = cls == R.CellClass.land
     zone[idx[is_land]] = Zone.land
     dist_nm[idx[is_land]] = 0.0
@@ -147,7 +144,7 @@ def _resolve_region(
     else:
         near = idx[cls == R.CellClass.near_sea]
         dist_nm[near] = np.nan
-    return sea
+    return sea, cls
 
 
 def resolve(
@@ -178,13 +175,15 @@ def resolve(
 
     region = np.flatnonzero(inside)
     if len(region):
-        sea = _resolve_region(region, flat, lat, lon, zone, unit, dist_nm, sa, exact)
+        sea, region_cls = _resolve_region(region, flat, lat, lon, zone, unit, dist_nm, sa, exact)
         sea_idx = region[sea]
+        sea_cls = region_cls[sea]
         zone[sea_idx] = Zone.outside
-        has_unit = sea_idx[unit[sea_idx] != NULL]
+        with_unit = unit[sea_idx] != NULL
+        has_unit = sea_idx[with_unit]
         b = territorial_sea_breadth_nm(unit[has_unit], day[has_unit], sa[has_unit])
         breadth[has_unit] = b
-        cls = geo_index().cls[flat[has_unit]]
+        cls = sea_cls[with_unit]
         d = dist_nm[has_unit]
         known = ~np.isnan(d)
         within = np.where(
@@ -193,7 +192,7 @@ def resolve(
             (cls == R.CellClass.near_sea) | ((cls == R.CellClass.band_sea) & (b >= R.TS_WIDE_NM)),
         )
         zone[has_unit[within]] = Zone.territorial_sea
-        open_sea = sea_idx[geo_index().cls[flat[sea_idx]] == R.CellClass.open_sea]
+        open_sea = sea_idx[sea_cls == R.CellClass.open_sea]
         if not exact:
             unit[open_sea] = NULL
 

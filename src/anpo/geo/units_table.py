@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,7 +19,7 @@ REGIMES = {"japan", "12nm"}
 CONFIDENCE = {"confirmed", "partly", "assumption"}
 UNIT_FIELDS = {"id", "name", "regime", "select", "also_country", "country", "history",
                "administered_by"}
-PERIOD_FIELDS = {"start", "administered_by", "claimed_by", "event", "source", "confidence"}
+PERIOD_FIELDS = {"start", "administered_by", "claimed_by", "event", "source", "confidence", "instrument"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ def _period(raw: Any, where: str) -> AdminPeriod:
         event=str(raw["event"]),
         source=str(raw["source"]),
         confidence=str(raw["confidence"]),
+        instrument=raw.get("instrument"),
     )
 
 
@@ -119,6 +122,21 @@ def unit_specs() -> tuple[UnitSpec, ...]:
 
 def units() -> list[Unit]:
     return [s.unit for s in unit_specs()]
+
+
+def geometry_fingerprint() -> str:
+    """SHA-256 of everything the derived geodata depends on: unit selection rules, the
+    specified areas and the grid constants. Histories are left out: editing who administers
+    a unit, or since when, needs no rebuild."""
+    from anpo.geo import region as R
+
+    payload = {
+        "units": [[s.unit.id, s.unit.regime, s.select, s.also_country, s.country] for s in unit_specs()],
+        "areas": [[a.id, a.ring] for a in specified_areas()],
+        "grid": [R.WEST, R.SOUTH, R.EAST, R.NORTH, R.MARGIN_DEG, R.CELLS_PER_DEG, R.COAST_SAMPLE_KM,
+                 R.SIMPLIFY_DEG, R.TS_NARROW_NM, R.TS_WIDE_NM],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
