@@ -13,19 +13,20 @@ Prints the machine, the command and the median of several runs.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
+import json
 import sys
-import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
-from anpo.core.codes import NULL, Event, UsAction, country_code
-from anpo.core.dates import FOREVER, to_day
-from anpo.core.scenario import TRI_NONE, ScenarioFrame
-from anpo.law.assess import assess_frame, assess_raw
+sys.path.insert(0, str(Path(__file__).parent))
+from common import Row, machine, median_seconds  # noqa: E402
+
+from anpo.core.codes import NULL, Event, UsAction, country_code  # noqa: E402
+from anpo.core.dates import FOREVER, to_day  # noqa: E402
+from anpo.core.scenario import TRI_NONE, ScenarioFrame  # noqa: E402
+from anpo.law.assess import assess_frame, assess_raw  # noqa: E402
 
 SCENARIO = {"id": "bench", "date": "2026-01-15", "event": "armed_attack", "target": "USA",
             "lat": 26.35, "lon": 127.77, "us_action": "combat_operations_from_japan"}
@@ -53,50 +54,36 @@ def random_frame(n: int, seed: int = 0) -> ScenarioFrame:
     )
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} CPUs, {system}, Python {platform.python_version()}"
+def run(rows: int, runs: int) -> list[Row]:
+    warnings.simplefilter("ignore", RuntimeWarning)
+    frame = random_frame(rows)
+    assess_frame(random_frame(1000, seed=1))  # warm caches (data, geo index, instruments)
+    median = median_seconds(lambda: assess_frame(frame), runs)
+    assess_raw(SCENARIO)
+    single = median_seconds(lambda: assess_raw(SCENARIO), max(runs, 50))
+    return [
+        Row(
+            f"`anpo assess` in process: {rows:,} random scenarios in the region (random events, "
+            "targets, dates, U.S. actions), geography + law, no explanation",
+            f"{median:.3f} s = **{rows / median / 1e6:.2f} million scenarios/s**",
+            ">= 2 million/s",
+        ),
+        Row(
+            "one scenario with explanation (parse, geography with exact distances, law, trace, citations)",
+            f"**{single * 1e3:.2f} ms**",
+            "< 2 ms",
+        ),
+    ]
 
 
 def main() -> None:
-    warnings.simplefilter("ignore", RuntimeWarning)
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
-
-    frame = random_frame(args.rows)
-    assess_frame(random_frame(1000, seed=1))  # warm caches (data, geo index, instruments)
-    times = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        ev = assess_frame(frame)
-        times.append(time.perf_counter() - t0)
-    median = statistics.median(times)
-    applies = int((ev["article5"] == 1).sum())
-    print(f"batch: {args.rows:,} scenarios, geography + law, no explanation: median {median:.3f} s "
-          f"over {args.runs} runs = {args.rows / median / 1e6:.2f} million scenarios/s "
-          f"(Article V applies in {applies:,})")
-
-    assess_raw(SCENARIO)
-    single = []
-    for _ in range(max(args.runs, 50)):
-        t0 = time.perf_counter()
-        assess_raw(SCENARIO)
-        single.append(time.perf_counter() - t0)
-    print(f"single: one scenario with explanation (parse, geography, law, trace, citations): "
-          f"median {statistics.median(single) * 1e3:.3f} ms over {len(single)} runs")
+    for row in run(args.rows, args.runs):
+        print(json.dumps(row.__dict__))
 
 
 if __name__ == "__main__":
