@@ -92,8 +92,10 @@ class LawContext:
     claim_sets: Sequence[tuple[str, ...]]
     specified_areas: Sequence[str]
     # Per unit: the first day Japan administers it after a period of U.S. administration
-    # (its reversion), FOREVER if it never reverted.
+    # (its reversion), FOREVER if it never reverted; and the provision that returned it
+    # (the period's `instrument` in units.yaml), None if the data names none.
     reversion_day: npt.NDArray[np.int32]
+    reversion_instrument: tuple[str | None, ...]
     # Per claim set: whether Japan is among the claimants.
     japan_claims: npt.NDArray[np.bool_]
     jpn: int
@@ -105,18 +107,26 @@ class LawContext:
         cls, units: Sequence[Unit], claim_sets: Sequence[tuple[str, ...]], specified_areas: Sequence[str]
     ) -> LawContext:
         reversion = np.full(max(len(units), 1), FOREVER, dtype=np.int32)
+        returned_by: list[str | None] = [None] * len(units)
         for i, u in enumerate(units):
             p = _reversion(u)
             if p is not None:
                 reversion[i] = to_day(p.start)
+                returned_by[i] = p.instrument
         japan_claims = np.array([JPN in cs for cs in claim_sets] or [False], dtype=bool)
         return cls(
-            units, claim_sets, specified_areas, reversion, japan_claims,
+            units, claim_sets, specified_areas, reversion, tuple(returned_by), japan_claims,
             country_code(JPN), country_code(USA), (country_code("KOR"), country_code("PRK")),
         )
 
     def unit(self, code: int) -> Unit | None:
         return None if code == NULL else self.units[code]
+
+    def period_instrument(self, code: int, day: int) -> str | None:
+        """The provision units.yaml names for the unit's administration on `day`, if any."""
+        unit = self.unit(code)
+        period = None if unit is None else unit.period_on(from_day(day))
+        return None if period is None else period.instrument
 
 
 def _reversion(u: Unit) -> AdminPeriod | None:

@@ -45,13 +45,11 @@ SENKAKU_STATEMENTS = (
     "us-statements-senkaku/joint-statement-2017",
     "us-statements-senkaku/joint-statement-2025",
 )
-# The instrument of each reversion, found by the day it took effect.
-REVERSIONS = (
-    ("tokara-reversion-1952/return",),
-    ("amami-reversion-1953/return",),
-    ("ogasawara-reversion-1968/return",),
-    ("okinawa-reversion-1971/art-1", "okinawa-reversion-1971/art-2"),
-)
+NOT_ADMINISTERED = "jp-cabinet-answer-2019-11-29/not-administered"
+# Reversion agreements with their own article applying the security treaty to the returned
+# islands (the instrument of each reversion comes from the geography, units.yaml).
+TREATIES_EXTENDED_BY = {"okinawa-reversion-1971": ("okinawa-reversion-1971/art-2",)}
+PEACE_TREATY = "treaty-of-peace-1951"
 
 _ARMED = event_table(Event.armed_attack)
 _JUDGEABLE = event_table(Event.cyber_attack, Event.space_attack)
@@ -197,35 +195,31 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
     out: list[str] = []
     if day >= provision_day("jp-cabinet-answer-2014-05-30/administration"):
         out.append("jp-cabinet-answer-2014-05-30/administration")
-    unit = ctx.unit(r["unit"])
-    claims = r["claims"]
-    if unit is not None and value == YES:
-        rev = int(ctx.reversion_day[r["unit"]])
-        if rev <= day:
-            out.extend(_reversion_provisions(rev))
+    code, claims = r["unit"], r["claims"]
+    if code != NULL and value == YES:
+        # The instrument that returned the unit, as the geography records it.
+        returned_by = ctx.reversion_instrument[code]
+        if returned_by is not None and int(ctx.reversion_day[code]) <= day:
+            out.append(returned_by)
+            out.extend(TREATIES_EXTENDED_BY.get(instruments.instrument_of(returned_by).id, ()))
         if claims != NULL and ctx.claim_sets[claims]:
             # A disputed island Japan administers: administration decides (U.S. statements).
             out.extend(p for p in SENKAKU_STATEMENTS if provision_day(p) <= day)
     if value == NO and claims != NULL and bool(ctx.japan_claims[claims]):
-        if unit is not None and unit.id == "takeshima" and day >= provision_day(
-            "jp-cabinet-answer-2014-05-30/takeshima"
-        ):
-            out.append("jp-cabinet-answer-2014-05-30/takeshima")
-        if day >= provision_day("jp-cabinet-answer-2019-11-29/not-administered"):
-            out.append("jp-cabinet-answer-2019-11-29/not-administered")
+        # A place Japan claims but does not administer: the statement the geography names for
+        # the period (Takeshima, the Northern Territories), once it was made, then the 2019
+        # answer that covers both.
+        stated = ctx.period_instrument(code, day)
+        if stated is not None and provision_day(stated) <= day:
+            out.append(stated)
+        if day >= provision_day(NOT_ADMINISTERED):
+            out.append(NOT_ADMINISTERED)
     at_sea = r["zone"] == Zone.territorial_sea or r["specified_area"] != NULL
     if at_sea and day >= day_of("jp-territorial-sea-law-1977"):
         out.append("jp-territorial-sea-law-1977/art-1")
         if r["specified_area"] != NULL:
             out.append("jp-territorial-sea-law-1977/supplementary/para-2")
-    return tuple(out)
-
-
-def _reversion_provisions(day: int) -> tuple[str, ...]:
-    for provisions in REVERSIONS:
-        if provision_day(provisions[0]) == day:
-            return provisions
-    return ()
+    return tuple(dict.fromkeys(out))
 
 
 def _administered_hint(r: Row) -> str | None:
@@ -292,8 +286,11 @@ def _article3_islands(c: Columns) -> Column:
     ctx: LawContext = c.context
     unit = c["unit"]
     reversion = ctx.reversion_day[np.where(unit >= 0, unit, 0)]
+    # Art. III speaks from the Peace Treaty's entry into force: U.S. rule before it was
+    # occupation, and islands returned earlier (Tokara) were never Article III islands.
     return (
-        zone_in_territory(c["zone"])
+        in_force(PEACE_TREATY, c["day"])
+        & zone_in_territory(c["zone"])
         & (c["administered_by"] == ctx.usa)
         & (unit >= 0)
         & (c["day"] < reversion)

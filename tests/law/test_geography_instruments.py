@@ -1,0 +1,76 @@
+"""The instruments the geography names (units.yaml `instrument`) and how the law cites them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from law_places import LAND, SEA, make_frame, make_place
+
+from anpo.core.codes import Event
+from anpo.core.dates import to_day
+from anpo.geo import units
+from anpo.geo.place import AdminPeriod, Unit
+from anpo.law import instruments
+from anpo.law.common import LawContext
+from anpo.law.rules import evaluate
+
+ADMINISTERED = "in_territories_under_japanese_administration"
+
+
+def test_every_instrument_in_units_yaml_resolves() -> None:
+    named = [(u.id, p) for u in units() for p in u.history if p.instrument is not None]
+    assert len(named) >= 10
+    for unit_id, p in named:
+        citation = instruments.cite(p.instrument)  # DataError if the id is not shipped
+        assert citation.url.startswith("http"), unit_id
+
+
+def test_reversions_name_the_agreement_that_took_effect_that_day() -> None:
+    by_id = {u.id: u for u in units()}
+    expected = {
+        "ryukyu": "okinawa-reversion-1971/art-1", "daito": "okinawa-reversion-1971/art-1",
+        "senkaku": "okinawa-reversion-1971/art-1", "amami": "amami-reversion-1953/return",
+        "ogasawara": "ogasawara-reversion-1968/return", "tokara": "tokara-reversion-1952/return",
+    }
+    for unit_id, provision in expected.items():
+        period = by_id[unit_id].history[-1]
+        assert period.administered_by == "JPN" and period.instrument == provision
+        assert instruments.instrument_of(provision).in_force == period.start, unit_id
+    assert by_id["takeshima"].history[-1].instrument == "jp-cabinet-answer-2014-05-30/takeshima"
+
+
+def _period(start: str, admin: str, claims: tuple[str, ...] = (), instrument: str | None = None) -> AdminPeriod:
+    return AdminPeriod(dt.date.fromisoformat(start), admin, claims, "test", "test", "confirmed", instrument)
+
+
+# Made-up units: the law must read the instrument from the period, not from the date or id.
+UNITS = [
+    Unit(0, "isle-a", "Isle A", "japan",
+         (_period("1945-09-02", "USA"), _period("1980-01-01", "JPN", (), "amami-reversion-1953/return"))),
+    Unit(1, "isle-b", "Isle B", "japan",
+         (_period("1945-09-02", "USA"), _period("1972-05-15", "JPN"))),
+    Unit(2, "rocks", "Rocks", "12nm",
+         (_period("1945-09-02", "KOR", ("JPN",), "jp-cabinet-answer-2014-05-30/takeshima"),)),
+    Unit(3, "reef", "Reef", "12nm", (_period("1945-09-02", "KOR", ("JPN",)),)),
+]
+
+
+def _cites(date: str, place: tuple) -> list[str]:
+    context = LawContext.build(UNITS, [(), ("JPN",)], [])
+    frame = make_frame(np.array([to_day(dt.date.fromisoformat(date))]), int(Event.armed_attack), "JPN")
+    ev = evaluate(frame, make_place(1, *place), context)
+    return list(ev.citations(ADMINISTERED, 0))
+
+
+def test_reversion_citation_comes_from_the_period() -> None:
+    assert "amami-reversion-1953/return" in _cites("1980-01-01", (LAND, 0, "JPN"))
+    # Returned on the Okinawa reversion day, but the data names no instrument: none is guessed.
+    assert not any("reversion" in c for c in _cites("1980-01-01", (LAND, 1, "JPN")))
+
+
+def test_claimed_but_not_administered_cites_the_periods_statement_from_its_day() -> None:
+    assert "jp-cabinet-answer-2014-05-30/takeshima" in _cites("2014-05-30", (SEA, 2, "KOR", 1))
+    assert "jp-cabinet-answer-2014-05-30/takeshima" not in _cites("2014-05-29", (SEA, 2, "KOR", 1))
+    assert "jp-cabinet-answer-2014-05-30/takeshima" not in _cites("2020-01-01", (SEA, 3, "KOR", 1))
+    assert "jp-cabinet-answer-2019-11-29/not-administered" in _cites("2020-01-01", (SEA, 3, "KOR", 1))
