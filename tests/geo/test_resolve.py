@@ -16,7 +16,7 @@ from anpo.core.dates import to_day
 from anpo.core.errors import InputError
 from anpo.geo import resolve, units
 from anpo.geo.index import geo_index
-from anpo.geo.resolver import claim_sets, specified_area_names
+from anpo.geo.resolver import claim_sets, internal_water_names, specified_area_names
 
 
 def place(lat: float, lon: float, date: str) -> dict[str, object]:
@@ -25,7 +25,7 @@ def place(lat: float, lon: float, date: str) -> dict[str, object]:
         np.array([to_day(dt.date.fromisoformat(date))], dtype=np.int32), exact=True,
     )
     out = p.row(0, units(), claim_sets())
-    out.update(p.detail(0, specified_area_names()))
+    out.update(p.detail(0, specified_area_names(), internal_water_names()))
     return out
 
 
@@ -253,3 +253,27 @@ def test_coast_distances_are_within_half_a_nautical_mile_of_the_geodesic() -> No
             checked += 1
             assert abs(float(p.coast_distance_nm[i]) - true_nm) < 0.5, (lat[i], lon[i])
     assert checked >= 20
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "water"),
+    [
+        (34.05, 133.3, "Seto Inland Sea"),  # Hiuchi-nada, far beyond 3 nm from any coast
+        (33.92, 130.93, "Seto Inland Sea"),  # Kanmon Strait, inside the western closing line
+        (35.45, 139.85, "Tokyo Bay"),
+        (34.85, 136.8, "Ise Bay"),
+    ],
+)
+def test_internal_waters_are_japanese_territory_before_1977(lat: float, lon: float, water: str) -> None:
+    p = place(lat, lon, "1965-07-01")
+    assert p["zone"] == "territorial_sea" and p["administered_by"] == "JPN"
+    assert p["internal_waters"] == water
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [(33.1, 132.1), (33.7, 134.95)],  # Bungo and Kii channels, outside the closing lines
+)
+def test_waters_beyond_the_seto_closing_lines_follow_the_coastline_rule(lat: float, lon: float) -> None:
+    p = place(lat, lon, "1965-07-01")
+    assert p["zone"] == "outside" and "internal_waters" not in p

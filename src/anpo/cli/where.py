@@ -21,7 +21,8 @@ def _text(r: dict[str, object]) -> str:
                 f"whose territorial sea here is {r['territorial_sea_nm']} nm"
             )
     else:
-        lines.append(f"zone: {zone} of {r['name']}")
+        waters = f" ({r['internal_waters']}, internal waters)" if r.get("internal_waters") else ""
+        lines.append(f"zone: {zone} of {r['name']}{waters}")
         lines.append(f"administered by: {r['administered_by']}")
         if r["claimed_by"]:
             lines.append(f"also claimed by: {', '.join(r['claimed_by'])}")  # type: ignore[arg-type]

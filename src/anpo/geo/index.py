@@ -20,7 +20,12 @@ from anpo.core.dates import FIRST_DATE, to_day
 from anpo.core.errors import DataError
 from anpo.geo import region as R
 from anpo.geo.place import AdminPeriod, Unit
-from anpo.geo.units_table import geometry_fingerprint, specified_areas, unit_specs
+from anpo.geo.units_table import (
+    geometry_fingerprint,
+    internal_waters,
+    specified_areas,
+    unit_specs,
+)
 
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
@@ -116,6 +121,17 @@ class GeoIndex:
     @cached_property
     def land_tree(self) -> shapely.STRtree:
         return shapely.STRtree(self.land_polygons)
+
+    @cached_property
+    def internal_water_polygons(self) -> list[tuple[shapely.Polygon, int, tuple[float, ...]]]:
+        """(prepared polygon, unit code, bounds) of each internal water."""
+        code = {u.id: u.code for u in self.units}
+        out = []
+        for w in internal_waters():
+            p = shapely.Polygon(w.ring)
+            shapely.prepare(p)
+            out.append((p, code[w.unit_id], p.bounds))
+        return out
 
     @cached_property
     def specified_area_polygons(self) -> list[shapely.Polygon]:

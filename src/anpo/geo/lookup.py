@@ -9,7 +9,13 @@ import numpy as np
 
 from anpo.core.dates import parse_date, to_day
 from anpo.core.errors import InputError
-from anpo.geo.resolver import claim_sets, resolve, specified_area_names, units
+from anpo.geo.resolver import (
+    claim_sets,
+    internal_water_names,
+    resolve,
+    specified_area_names,
+    units,
+)
 
 
 def _coordinate(value: float, field: str, limit: float) -> float:
@@ -28,7 +34,7 @@ def where(lat: float, lon: float, date: str | dt.date) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"lat": lat, "lon": lon, "date": day.isoformat()}
     out.update(place.row(0, units(), claim_sets()))
-    out.update(place.detail(0, specified_area_names()))
+    out.update(place.detail(0, specified_area_names(), internal_water_names()))
     u = int(place.unit[0])
     if u >= 0:
         unit = units()[u]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,8 @@ class Place:
     coast_distance_nm: npt.NDArray[np.float32]  # to the nearest coast; 0 on land; NaN if unknown
     territorial_sea_nm: npt.NDArray[np.float32]  # breadth that applies here today; NaN if none
     specified_area: npt.NDArray[np.int8]  # index into SPECIFIED_AREAS or NULL
+    # index into internal_waters() (reported as territorial sea) or NULL; None: not resolved
+    internal_waters: npt.NDArray[np.int8] | None = None
 
     def __len__(self) -> int:
         return len(self.zone)
@@ -78,13 +81,19 @@ class Place:
             "name": units[u].name if u != NULL and z != Zone.outside else None,
         }
 
-    def detail(self, i: int, specified_areas: list[str]) -> dict[str, Any]:
+    def detail(
+        self, i: int, specified_areas: list[str], internal_waters: Sequence[str] = ()
+    ) -> dict[str, Any]:
         """Distances behind the zone, for explanations."""
         d = float(self.coast_distance_nm[i])
         b = float(self.territorial_sea_nm[i])
         s = int(self.specified_area[i])
-        return {
+        out: dict[str, Any] = {
             "coast_distance_nm": None if math.isnan(d) else round(d, 2),
             "territorial_sea_nm": None if math.isnan(b) else b,
             "specified_area": None if s == NULL else specified_areas[s],
         }
+        w = NULL if self.internal_waters is None else int(self.internal_waters[i])
+        if w != NULL and internal_waters:
+            out["internal_waters"] = internal_waters[w]
+        return out

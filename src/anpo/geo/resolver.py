@@ -25,7 +25,7 @@ from anpo.core.errors import InputError
 from anpo.geo import region as R
 from anpo.geo.index import all_units, geo_index, world_index
 from anpo.geo.place import Place, Unit
-from anpo.geo.units_table import specified_areas
+from anpo.geo.units_table import internal_waters, specified_areas
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
@@ -39,6 +39,11 @@ def units() -> list[Unit]:
 def claim_sets() -> list[tuple[str, ...]]:
     """Claimant tuples indexed by Place.claims (index 0 is the empty tuple)."""
     return geo_index().admin.claim_sets
+
+
+def internal_water_names() -> list[str]:
+    """Names of the internal waters indexed by Place.internal_waters."""
+    return [w.name for w in internal_waters()]
 
 
 def specified_area_names() -> list[str]:
@@ -169,6 +174,7 @@ def resolve(
     dist_nm = np.full(n, np.nan, dtype=np.float32)
     sa = np.full(n, NULL, dtype=np.int8)
     breadth = np.full(n, np.nan, dtype=np.float32)
+    internal = np.full(n, NULL, dtype=np.int8)
     located = ~(np.isnan(lat) | np.isnan(lon))
     inside, flat = R.cell_of(lat, lon)
     inside &= located
@@ -195,6 +201,7 @@ def resolve(
         open_sea = sea_idx[sea_cls == R.CellClass.open_sea]
         if not exact:
             unit[open_sea] = NULL
+        _mark_internal_waters(sea_idx, lat, lon, zone, unit, internal)
 
     world = np.flatnonzero(located & ~inside)
     if len(world):
@@ -206,7 +213,32 @@ def resolve(
     a, c = geo_index().admin.lookup(unit[owned], day[owned])
     admin[owned] = a
     claims[owned] = c
-    return Place(zone, unit, admin, claims, dist_nm, breadth, sa)
+    return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
+
+
+def _mark_internal_waters(
+    idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+    zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], internal: npt.NDArray[np.int8],
+) -> None:
+    """Sea rows inside a closing line become the unit's territorial sea (internal waters)."""
+    waters = geo_index().internal_water_polygons
+    if not waters:
+        return
+    west = min(b[0] for _p, _c, b in waters)
+    south = min(b[1] for _p, _c, b in waters)
+    east = max(b[2] for _p, _c, b in waters)
+    north = max(b[3] for _p, _c, b in waters)
+    near = (lon[idx] >= west) & (lon[idx] <= east) & (lat[idx] >= south) & (lat[idx] <= north)
+    idx = idx[near]
+    x, y = lon[idx], lat[idx]
+    for k, (poly, code, (w, s, e, n)) in enumerate(waters):
+        sel = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
+        if not len(sel):
+            continue
+        hit = idx[sel[shapely.contains_xy(poly, x[sel], y[sel])]]
+        zone[hit] = Zone.territorial_sea
+        unit[hit] = code
+        internal[hit] = k
 
 
 def _resolve_world(

@@ -153,3 +153,37 @@ def specified_areas() -> tuple[SpecifiedArea, ...]:
         SpecifiedArea(a["id"], a["name"], tuple((float(x), float(y)) for x, y in a["ring"]))
         for a in raw
     )
+
+
+@dataclass(frozen=True)
+class InternalWaters:
+    """Waters behind a closing line, reported as part of a unit's territorial sea."""
+
+    id: str
+    name: str
+    unit_id: str
+    ring: tuple[tuple[float, float], ...]
+    source: str
+    confidence: str
+
+
+@cache
+def internal_waters() -> tuple[InternalWaters, ...]:
+    raw = data.read_yaml("geo/internal_waters.yaml")["waters"]
+    ids = {s.unit.id for s in unit_specs()}
+    out = []
+    for w in raw:
+        unknown = set(w) - {"id", "name", "unit", "ring", "source", "confidence"}
+        if unknown:
+            raise DataError(f"internal_waters.yaml: {w.get('id')}: unknown fields {sorted(unknown)}")
+        if w["unit"] not in ids:
+            raise DataError(f"internal_waters.yaml: {w['id']}: unknown unit {w['unit']!r}")
+        if w["confidence"] not in CONFIDENCE:
+            raise DataError(f"internal_waters.yaml: {w['id']}: confidence {w['confidence']!r}")
+        out.append(
+            InternalWaters(
+                w["id"], w["name"], w["unit"], tuple((float(x), float(y)) for x, y in w["ring"]),
+                str(w["source"]), str(w["confidence"]),
+            )
+        )
+    return tuple(out)
