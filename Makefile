@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := src/anpo/web/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 
 .PHONY: install run test lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +16,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The main job: assess every scenario in examples/ and print the explanations.
+# The dashboard's front-end libraries, from npm (package-lock.json), copied into the package.
+$(VENDOR_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is needed (Debian: apt-get install npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/swagger-ui
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	  node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	touch $(VENDOR_STAMP)
+
+# The main job: serve the dashboard and the HTTP API (embedded SQLite), printing the URL.
 run: install
-	$(BIN)/anpo assess examples/*.yaml
+	$(BIN)/anpo serve
 
 lint: install
 	$(BIN)/ruff check src tests tools benchmarks
@@ -29,4 +43,4 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)

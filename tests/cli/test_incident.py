@@ -109,6 +109,33 @@ def test_duplicate_keys_and_bad_syntax_and_missing_file(tmp_path: Path) -> None:
     g = tmp_path / "broken.json"
     g.write_text("{")
     p = run("incident", str(g))
-    assert p.returncode == 2 and p.stdout == "" and "FILE: not valid JSON" in p.stderr
+    assert p.returncode == 2 and p.stdout == "" and "document: malformed JSON at line 1" in p.stderr
     p = run("incident", str(tmp_path / "absent.yaml"))
-    assert p.returncode == 2 and p.stdout == "" and "FILE: no such file" in p.stderr
+    assert p.returncode == 2 and p.stdout == "" and "file: no such file" in p.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("dup.json", '{"date": "1996-07-01", "date": "1997-07-01"}'),
+        ("dup.yaml", "date: 1996-07-01\ndate: 1997-07-01\n"),
+        ("broken.yaml", "date: [1996\n"),
+        ("broken.json", "{"),
+        ("empty.yaml", "\n"),
+    ],
+)
+def test_malformed_input_fails_like_assess(tmp_path: Path, name: str, text: str) -> None:
+    f = tmp_path / name
+    f.write_text(text)
+    incident, assess = run("incident", str(f)), run("assess", str(f))
+    assert incident.returncode == assess.returncode == 2
+    assert incident.stdout == assess.stdout == ""
+    assert incident.stderr == assess.stderr
+
+
+def test_yaml_no_is_not_a_boolean(tmp_path: Path) -> None:
+    # The shared reader: only true/false are booleans, as in `anpo assess`.
+    f = tmp_path / "no.yaml"
+    f.write_text("\n".join(f"{k}: {v}" for k, v in {**GOOD, "official_duty": "no"}.items()))
+    p = run("incident", str(f))
+    assert p.returncode == 2 and "official_duty: expected true or false" in p.stderr

@@ -19,8 +19,9 @@ def test_yaml_dates_stay_strings_and_only_true_false_are_booleans(tmp_path: Path
 def test_duplicate_keys_are_errors(tmp_path: Path, name: str, text: str) -> None:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(DocumentError, match="duplicate key"):
+    with pytest.raises(DocumentError, match="duplicate key") as err:
         read_document(str(p))
+    assert err.value.field == "a"  # the key given twice is named as the field
 
 
 def test_malformed_json_names_file_and_line(tmp_path: Path) -> None:

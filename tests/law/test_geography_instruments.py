@@ -40,7 +40,9 @@ def test_reversions_name_the_agreement_that_took_effect_that_day() -> None:
     assert by_id["takeshima"].history[-1].instrument == "jp-cabinet-answer-2014-05-30/takeshima"
 
 
-def _period(start: str, admin: str, claims: tuple[str, ...] = (), instrument: str | None = None) -> AdminPeriod:
+def _period(
+    start: str, admin: str, claims: tuple[str, ...] = (), instrument: str | None = None
+) -> AdminPeriod:
     return AdminPeriod(dt.date.fromisoformat(start), admin, claims, "test", "test", "confirmed", instrument)
 
 
@@ -74,3 +76,15 @@ def test_claimed_but_not_administered_cites_the_periods_statement_from_its_day()
     assert "jp-cabinet-answer-2014-05-30/takeshima" not in _cites("2014-05-29", (SEA, 2, "KOR", 1))
     assert "jp-cabinet-answer-2014-05-30/takeshima" not in _cites("2020-01-01", (SEA, 3, "KOR", 1))
     assert "jp-cabinet-answer-2019-11-29/not-administered" in _cites("2020-01-01", (SEA, 3, "KOR", 1))
+
+
+def test_article3_islands_only_once_the_peace_treaty_is_in_force() -> None:
+    context = LawContext.build(UNITS, [(), ("JPN",)], [])
+
+    def article3(date: str) -> bool:
+        frame = make_frame(np.array([to_day(dt.date.fromisoformat(date))]), int(Event.armed_attack), "USA")
+        ev = evaluate(frame, make_place(1, LAND, 1, "USA"), context)
+        return bool(ev.value("article3_islands_under_us_administration", 0))
+
+    assert not article3("1952-04-27")  # occupation, not Art. III administration
+    assert article3("1952-04-28")

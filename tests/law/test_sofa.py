@@ -158,3 +158,19 @@ def test_list_error_names_the_row() -> None:
         sofa.parse_incidents([])
     with pytest.raises(InputError):
         sofa.parse_incidents("an incident")
+
+
+def test_confidence_is_per_provision() -> None:
+    # Paras 1, 2 and 5(c) are confirmed in the fact sheet; para 3 stays partly.
+    result = _assess({**BASE, "date": "1990-01-01", "punishable_under": "japan"})
+    levels = {c["id"]: c["confidence"] for c in result["citations"]}
+    assert levels == {
+        "us-japan-sofa-1960/art-17/para-1/b": "confirmed",
+        "us-japan-sofa-1960/art-17/para-2/b": "confirmed",
+        "us-japan-sofa-1960/art-17/para-5/c": "confirmed",
+    }
+    assert result["confidence"] == "confirmed"
+    concurrent = _assess({**BASE, "date": "1990-01-01"})
+    assert {c["id"]: c["confidence"] for c in concurrent["citations"]}[
+        "us-japan-sofa-1960/art-17/para-3/b"] == "partly"
+    assert concurrent["confidence"] == "partly"

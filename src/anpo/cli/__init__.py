@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Command modules, in the order they appear in `anpo --help`.
-COMMAND_MODULES = ["assess", "where", "incident", "posture", "costs"]
+COMMAND_MODULES = ["assess", "where", "incident", "posture", "costs", "serve", "map", "simulate", "grid"]
 
 
 @app.callback()

@@ -11,8 +11,9 @@ from typing import Any
 
 import typer
 
+from anpo.cli import batch as batch_cli
 from anpo.core.errors import InputError
-from anpo.io.documents import in_file, read_document, to_json
+from anpo.io import read_parsed, to_json
 from anpo.law.assess import assess_raw
 from anpo.report.text import render_assessment
 
@@ -23,22 +24,34 @@ class Format(StrEnum):
 
 
 def _assess_file(name: str) -> tuple[list[dict[str, Any]], bool]:
-    source = "<stdin>" if name == "-" else name
-    try:
-        return assess_raw(read_document(name))
-    except InputError as err:
-        raise in_file(err, source) from None
+    return read_parsed(name, assess_raw)
 
 
 def assess_command(
-    files: list[str] = typer.Argument(
-        ..., metavar="FILE...", help="JSON or YAML scenario files; - for stdin."
+    files: list[str] | None = typer.Argument(
+        None, metavar="FILE...", help="JSON or YAML scenario files; - for stdin."
     ),
     fmt: Format = typer.Option(
         Format.text, "--format", "-f", help="text (for people) or json (the contract)."
     ),
+    batch: str | None = typer.Option(
+        None, "--batch", metavar="IN",
+        help="A table of scenarios (.csv, .parquet, .jsonl), assessed in streamed chunks.",
+    ),
+    out: str | None = typer.Option(
+        None, "--out", help="With --batch: the output table (default IN.assessed.EXT)."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="With --batch: stop at the first bad row (exit 2)."),
+    explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
+    dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
 ) -> None:
     """Assess scenarios: treaty, Article V, prior consultation, Japanese and U.S. law."""
+    if bool(files) == (batch is not None):
+        raise InputError("FILE", "give scenario files, or --batch IN (not both)")
+    if batch is not None:
+        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask)
+        return
+    files = files or []
     outputs = [(name, *_assess_file(name)) for name in files]
     if fmt is Format.json:
         docs = [results if was_list else results[0] for _, results, was_list in outputs]

@@ -24,7 +24,7 @@ class AdminPeriod:
     event: str  # what happened on `start`, e.g. "reversion to Japan (Okinawa Reversion Agreement)"
     source: str
     confidence: str
-    instrument: str | None = None  # provision id of the instrument that made the change
+    instrument: str | None = None  # provision id of the instrument behind this period
 
 
 @dataclass(frozen=True)

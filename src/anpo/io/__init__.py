@@ -1,5 +1,5 @@
 """Reading and writing documents: JSON or YAML from a file or `-` (stdin)."""
 
-from anpo.io.documents import DocumentError, read_document, to_json
+from anpo.io.documents import DocumentError, in_file, read_document, read_parsed, to_json
 
-__all__ = ["DocumentError", "read_document", "to_json"]
+__all__ = ["DocumentError", "in_file", "read_document", "read_parsed", "to_json"]

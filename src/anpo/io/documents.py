@@ -2,8 +2,9 @@
 
 YAML is read with the safe loader minus two YAML 1.1 surprises: dates stay strings (so a
 date like 2026-02-30 is reported by the scenario parser, not crashed on) and only
-`true`/`false` are booleans (`no` is not). Duplicate keys are errors in both formats.
-A malformed document raises DocumentError, an InputError naming the file and the line.
+`true`/`false` are booleans (`no` is not). Duplicate keys are errors in both formats, named
+as the field. A malformed document raises DocumentError, an InputError naming the file and
+the line. `anpo assess` and `anpo incident` both read through here, so they fail alike.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from anpo.core.errors import InputError
+
+T = TypeVar("T")
 
 
 class DocumentError(InputError):
@@ -56,14 +60,25 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
+class _DuplicateKey(Exception):
+    """A key given twice in one object; the error names it as the field."""
+
+    def __init__(self, key: object, line: int | None = None) -> None:
+        super().__init__(key, line)
+        self.key = str(key)
+        self.line = line
+
+    def error(self, source: str, fmt: str) -> DocumentError:
+        where = f" at line {self.line}" if self.line is not None else ""
+        return DocumentError(source, self.key, f"duplicate key in the {fmt} document{where}")
+
+
 def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 
@@ -75,7 +90,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"duplicate key {key!r}")
+            raise _DuplicateKey(key)  # json gives the hook no position
         out[key] = value
     return out
 
@@ -86,6 +101,8 @@ def parse_json(text: str, source: str) -> Any:
     except json.JSONDecodeError as err:
         where = f"line {err.lineno}, column {err.colno}"
         raise DocumentError(source, "document", f"malformed JSON at {where}: {err.msg}") from None
+    except _DuplicateKey as err:
+        raise err.error(source, "JSON") from None
     except ValueError as err:
         raise DocumentError(source, "document", f"malformed JSON: {err}") from None
 
@@ -93,6 +110,8 @@ def parse_json(text: str, source: str) -> Any:
 def parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as err:
+        raise err.error(source, "YAML") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -125,6 +144,15 @@ def read_document(name: str) -> Any:
     if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")):
         return parse_json(text, source)
     return parse_yaml(text, source)
+
+
+def read_parsed(name: str, parse: Callable[[Any], T]) -> T:
+    """Read a document and parse it; any input error is reported in the file it came from."""
+    source = "<stdin>" if name == "-" else name
+    try:
+        return parse(read_document(name))
+    except InputError as err:
+        raise in_file(err, source) from None
 
 
 def to_json(value: Any) -> str:

@@ -37,6 +37,13 @@ DECIDES_SURVIVAL = (
 DECIDES_CLOSE_COUNTRY = "the Cabinet of Japan (whether the country is in a close relationship with Japan)"
 DECIDES_REAR_AREA = "the Cabinet of Japan adopts a basic plan; the Diet approves"
 DECIDES_ATTACK_ON_JAPAN = "the Cabinet of Japan, on the facts of the case"
+# The Korea Minute is noted, never applied: its present standing is not settled.
+KOREA_MINUTE_STANDING = (
+    "uncertain: the minute was secret until Japan's 2010 investigation of the secret "
+    "agreements; Japan is said to regard it as superseded by the 1969 Sato 'Korea clause' "
+    "statement (unverified), while scholars treat it as formally valid; anpo does not waive "
+    "prior consultation on its strength"
+)
 
 
 def parse(raw: object) -> tuple[list[Scenario], bool]:
@@ -178,6 +185,22 @@ def _us(ev: Evaluation, i: int) -> dict[str, Any]:
     return out
 
 
+def _prior_consultation(ev: Evaluation, i: int) -> dict[str, Any]:
+    korea = ev.value("korea_minute_noted", i)
+    out: dict[str, Any] = {
+        "required": ev.value("prior_consultation_required", i),
+        "korea_minute": korea,
+        "citations": _citations(
+            ev, i,
+            ("prior_consultation_required", "subject_of_prior_consultation")
+            + (("korea_minute_noted",) if korea else ()),
+        ) if ev.value("prior_consultation_required", i) else [],
+    }
+    if korea:
+        out["korea_minute_standing"] = KOREA_MINUTE_STANDING
+    return out
+
+
 def result(
     ev: Evaluation, place: Place, i: int, scenario: Scenario, *, explain: bool = True
 ) -> dict[str, Any]:
@@ -198,15 +221,7 @@ def result(
             "citations": _citations(ev, i, ("agreed_minute_applies",))
             if ev.value("agreed_minute_applies", i) else [],
         },
-        "prior_consultation": {
-            "required": ev.value("prior_consultation_required", i),
-            "korea_minute": ev.value("korea_minute_noted", i),
-            "citations": _citations(
-                ev, i,
-                ("prior_consultation_required", "subject_of_prior_consultation")
-                + (("korea_minute_noted",) if ev.value("korea_minute_noted", i) else ()),
-            ) if ev.value("prior_consultation_required", i) else [],
-        },
+        "prior_consultation": _prior_consultation(ev, i),
         "japan": _japan(ev, i),
         "us": _us(ev, i),
     }

@@ -170,6 +170,11 @@ def provision(provision_id: str) -> Provision:
         raise DataError(f"unknown provision id {provision_id!r}") from None
 
 
+def confidence(provision_id: str) -> str:
+    """A provision's confidence tag: its own where it has one, else its instrument's."""
+    return provision(provision_id).confidence or instrument_of(provision_id).confidence
+
+
 def named_date(instrument_id: str, name: str) -> dt.date:
     """A date an instrument names (`in_force`, `ended`, or an entry of `dates`)."""
     inst = instruments()[instrument_id]

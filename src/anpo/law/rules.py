@@ -23,7 +23,7 @@ def ruleset() -> Ruleset:
 @cache
 def ruleset_hash() -> str:
     """Hash of the instruments and of the law's source files (SOFA's excluded: not assessed)."""
-    sources = [p for p in LAW_DIR.glob("*.py") if p.name != "sofa.py"]
+    sources = [p for p in LAW_DIR.glob("*.py") if not p.name.startswith("sofa")]
     return ruleset_sha256(sources)
 
 

@@ -40,7 +40,8 @@ from anpo.core.citation import Citation
 from anpo.core.codes import NULL, enum_from_name
 from anpo.core.dates import parse_date, to_day
 from anpo.core.errors import InputError
-from anpo.law.instruments import cite, instrument_of
+from anpo.law import sofa_place
+from anpo.law.instruments import cite, confidence
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -85,6 +86,7 @@ class Harm(IntEnum):
 class Regime(IntEnum):
     administrative_agreement = 0
     sofa_1960 = 1
+    us_administration = 2  # the place was under U.S. administration: the SOFA did not reach it
 
 
 class Jurisdiction(IntEnum):
@@ -115,6 +117,7 @@ JC1995 = "sofa-jc-1995-custody"
 JC2004 = "sofa-jc-2004-custody"
 JC2011 = "sofa-jc-2011-civilian-component"
 SA2017 = "us-japan-sofa-2017-civilian-component"
+ARTICLE_III = "treaty-of-peace-1951/art-3"
 
 
 @cache
@@ -298,12 +301,15 @@ class IncidentFrame:
     victim: I8
     harm: I8
     custody: I8
+    us_administered: B  # the place was under U.S. administration on the date (False: no place)
 
     def __len__(self) -> int:
         return len(self.day)
 
     @classmethod
-    def from_incidents(cls, incidents: Sequence[Incident]) -> IncidentFrame:
+    def from_incidents(
+        cls, incidents: Sequence[Incident], us_administered: B | None = None
+    ) -> IncidentFrame:
         n = len(incidents)
 
         def col(get: Callable[[Incident], int | None], dtype: type = np.int8) -> Any:
@@ -321,6 +327,7 @@ class IncidentFrame:
             victim=col(lambda x: x.victim),
             harm=col(lambda x: x.harm),
             custody=col(lambda x: x.custody),
+            us_administered=np.zeros(n, np.bool_) if us_administered is None else us_administered,
         )
 
 
@@ -374,12 +381,20 @@ def evaluate(f: IncidentFrame) -> Evaluation:
         return holds
 
     day = f.day
-    sofa = rule(
+    in_force = rule(
         "sofa_in_force", every, day >= _start(SOFA), [f"{SOFA}/art-17/para-1/b"],
         "The SOFA of 1960 is in force on this date (from 1960-06-23).",
         "Before 1960-06-23 the 1952 Administrative Agreement governed criminal jurisdiction "
         "over U.S. forces in Japan; anpo does not model it, so no determination is made.",
     )
+    # The SOFA applies in Japan: not where the United States itself administered (Art. III).
+    us_administered = rule(
+        "place_under_us_administration", in_force, f.us_administered, [ARTICLE_III],
+        "On this date the place was under U.S. administration (Peace Treaty Art. III), "
+        "outside the reach of the SOFA; anpo does not model the law U.S. authorities applied "
+        "there, so no determination is made.",
+    )
+    sofa = in_force & ~us_administered
     member_or_cc = (f.accused == Accused.member) | (f.accused == Accused.civilian_component)
     civilian = sofa & ~(f.accused == Accused.member)
 
@@ -576,6 +591,7 @@ def evaluate(f: IncidentFrame) -> Evaluation:
 
     # Determination columns.
     regime = np.where(sofa, Regime.sofa_1960, Regime.administrative_agreement).astype(np.int8)
+    regime[us_administered] = Regime.us_administration
     jurisdiction = np.full(n, NULL, np.int8)
     jurisdiction[excl_us] = Jurisdiction.exclusive_us
     jurisdiction[excl_jp] = Jurisdiction.exclusive_japan
@@ -630,7 +646,8 @@ def _confidence(levels: Sequence[str]) -> str:
 def rules_sha256() -> str:
     """Hash of the rule set: this module plus every instrument file it cites."""
     h = hashlib.sha256(Path(__file__).read_bytes())
-    for inst in (SOFA, MINUTES, JC1995, JC2004, JC2011, SA2017):
+    h.update(Path(sofa_place.__file__).read_bytes())
+    for inst in (SOFA, MINUTES, JC1995, JC2004, JC2011, SA2017, ARTICLE_III.split("/")[0]):
         h.update(data.path(f"instruments/{inst}.yaml").read_bytes())
     return h.hexdigest()
 
@@ -651,11 +668,14 @@ def _explain(ev: Evaluation, i: int) -> tuple[list[dict[str, Any]], list[str]]:
     return steps, cited
 
 
-def result_row(ev: Evaluation, incident: Incident, i: int) -> dict[str, Any]:
+def result_row(
+    ev: Evaluation, incident: Incident, i: int, place: sofa_place.IncidentPlace | None = None
+) -> dict[str, Any]:
     """The output object of row i: determinations, explanation, citations, receipt."""
     steps, cited = _explain(ev, i)
     citations: list[Citation] = [cite(c) for c in cited]
-    levels = [instrument_of(c).confidence for c in cited]
+    # Per provision: a confirmed paragraph of a partly confirmed agreement counts as confirmed.
+    levels = [confidence(c) for c in cited]
     outside: list[dict[str, str]] = []
     if ev.us_forum_limited[i]:
         for src in (REID_V_COVERT, KINSELLA_V_SINGLETON, MEJA):
@@ -666,7 +686,7 @@ def result_row(ev: Evaluation, incident: Incident, i: int) -> dict[str, Any]:
     jur = _name(Jurisdiction, int(ev.jurisdiction[i]))
     out: dict[str, Any] = {"id": incident.id, "date": incident.date.isoformat(),
                            "regime": regime.name}
-    if regime is Regime.administrative_agreement:
+    if regime is not Regime.sofa_1960:
         out.update(jurisdiction=None, custody=None)
     else:
         jd: dict[str, Any] = {"kind": jur}
@@ -692,15 +712,14 @@ def result_row(ev: Evaluation, incident: Incident, i: int) -> dict[str, Any]:
         }
     out["practical_limits"] = outside
     out["location"] = (
-        None if incident.lat is None else {
-            "lat": incident.lat, "lon": incident.lon, "facility": None,
-            "note": "on/off a facility not determined (no facility registry yet); the "
-                    "allocation of jurisdiction in Art. XVII does not depend on it.",
-        }
+        None if incident.lat is None or incident.lon is None or place is None
+        else sofa_place.location(place, i, incident.lat, incident.lon)
     )
     out["confidence"] = _confidence(levels)
     out["explanation"] = steps
-    out["citations"] = [c.to_dict() for c in citations]
+    out["citations"] = [
+        {**c.to_dict(), "confidence": level} for c, level in zip(citations, levels, strict=False)
+    ]
     echo = incident.to_input_dict()
     out["input"] = echo
     out["receipt"] = {
@@ -716,5 +735,8 @@ def result_row(ev: Evaluation, incident: Incident, i: int) -> dict[str, Any]:
 
 def assess_incidents(incidents: Sequence[Incident]) -> list[dict[str, Any]]:
     """Evaluate a batch of incidents and return one result object per incident."""
-    ev = evaluate(IncidentFrame.from_incidents(incidents))
-    return [result_row(ev, x, i) for i, x in enumerate(incidents)]
+    place = sofa_place.locate(
+        [x.lat for x in incidents], [x.lon for x in incidents], [x.date for x in incidents]
+    )
+    ev = evaluate(IncidentFrame.from_incidents(incidents, place.us_administered()))
+    return [result_row(ev, x, i, place) for i, x in enumerate(incidents)]

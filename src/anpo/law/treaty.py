@@ -196,6 +196,7 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
     if day >= provision_day("jp-cabinet-answer-2014-05-30/administration"):
         out.append("jp-cabinet-answer-2014-05-30/administration")
     code, claims = r["unit"], r["claims"]
+    unit = ctx.unit(code)
     if code != NULL and value == YES:
         # The instrument that returned the unit, as the geography records it.
         returned_by = ctx.reversion_instrument[code]
@@ -215,7 +216,9 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
         if day >= provision_day(NOT_ADMINISTERED):
             out.append(NOT_ADMINISTERED)
     at_sea = r["zone"] == Zone.territorial_sea or r["specified_area"] != NULL
-    if at_sea and day >= day_of("jp-territorial-sea-law-1977"):
+    # Japan's law draws only Japan's territorial sea (not Korea's side of the Tsushima Strait).
+    japanese_sea = unit is not None and unit.regime == "japan"
+    if at_sea and japanese_sea and day >= day_of("jp-territorial-sea-law-1977"):
         out.append("jp-territorial-sea-law-1977/art-1")
         if r["specified_area"] != NULL:
             out.append("jp-territorial-sea-law-1977/supplementary/para-2")

@@ -115,7 +115,8 @@ def render_assessment(r: dict[str, Any]) -> str:
                 lines.append(f"    note: {a5['note']}")
         elif title == "Prior consultation" and r["prior_consultation"]["korea_minute"]:
             lines.append("    note: the 1960 Korea Minute foresaw combat operations for a Korean emergency "
-                         "without prior consultation; its current standing is uncertain")
+                         "without prior consultation")
+            lines.append(f"    its present standing: {r['prior_consultation']['korea_minute_standing']}")
         elif title == "Japan":
             if japan["measures"]:
                 lines.append(f"    measures: {', '.join(m.replace('_', ' ') for m in japan['measures'])}")

@@ -1,0 +1,125 @@
+"""The FastAPI application: the library over HTTP, the run store, the dashboard's files.
+
+    app = create_app()                     # settings from the environment
+    app = create_app(Settings(...), runner=fake_runner, store=Store.open(url))
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from anpo import __version__
+from anpo.api import errors
+from anpo.api.middleware import BodyLimit, WriteToken
+from anpo.api.routes import assess, facts, geo, runs
+from anpo.api.runs import RunManager, Runner, sim_runner
+from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings
+from anpo.core.dates import FIRST_DATE
+from anpo.store import Store
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+HEARTBEAT_S = 15.0
+_UNSET: Any = object()
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body is not valid JSON"},
+    401: {"description": "this server needs a token for writes"},
+    413: {"description": "request body too large"},
+}
+
+
+def _heartbeat(store: Store, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT_S):
+        try:
+            store.heartbeat()
+            store.recover()
+        except Exception:  # a database hiccup must not kill the server; retry next beat
+            continue
+
+
+PAGES = {"/": "index.html", "/index.html": "index.html", "/app.css": "app.css", "/favicon.svg": "favicon.svg"}
+
+
+def _web_routes(app: FastAPI) -> None:
+    """The dashboard: a few named files and two folders (never a path from the request)."""
+    for url, name in PAGES.items():
+        def page(name: str = name) -> FileResponse:
+            return FileResponse(WEB / name)
+
+        app.add_api_route(url, page, methods=["GET"], include_in_schema=False)
+    for folder in ("js", "vendor"):
+        app.mount(f"/{folder}", StaticFiles(directory=WEB / folder, check_dir=False), name=folder)
+
+
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, runner: Runner | None = _UNSET,
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+    chosen_runner: Runner | None = sim_runner() if runner is _UNSET else runner
+
+    def attach(app: FastAPI, st: Store) -> None:
+        app.state.store = st
+        app.state.runs = RunManager(st, chosen_runner, settings.run_workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        st = store or Store.open(settings.database_url)
+        if store is None:
+            attach(app, st)
+        st.register_server()
+        stop = threading.Event()
+        beat = threading.Thread(target=_heartbeat, args=(st, stop), daemon=True, name="anpo-heartbeat")
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            app.state.runs.shutdown()
+            st.unregister_server()
+            if store is None:
+                st.close()
+
+    app = FastAPI(
+        title="anpo", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+        responses=COMMON_RESPONSES,
+        description="The U.S.-Japan security alliance as executable, cited software. "
+        f"Request bodies up to {MAX_BODY_BYTES} bytes; unknown fields and wrong types are 422.",
+    )
+    if store is not None:  # usable without the lifespan too (schema tests drive the ASGI app)
+        attach(app, store)
+    errors.install(app)
+    for module in (assess, geo, facts, runs):
+        app.include_router(module.router)
+
+    @app.get("/v1/meta", tags=["meta"], summary="Version, limits and what this server offers")
+    def meta() -> dict[str, Any]:
+        return {
+            "anpo_version": __version__,
+            "first_date": FIRST_DATE.isoformat(),
+            "limits": {"body_bytes": MAX_BODY_BYTES, "assess_batch": MAX_BATCH,
+                       "trials": MAX_TRIALS, "seed": MAX_SEED},
+            "simulation_available": chosen_runner is not None,
+            "writes_need_token": bool(settings.token),
+        }
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="anpo API",
+            swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/favicon.svg",
+        )
+
+    _web_routes(app)
+    app.add_middleware(WriteToken, token=settings.token)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    return app

@@ -1,0 +1,73 @@
+"""Library errors as HTTP answers: InputError is 422 naming the field (and the row)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from anpo.core.errors import DataError, InputError
+
+
+def input_error_body(err: InputError, prefix: tuple[str | int, ...] = ("body",)) -> dict[str, object]:
+    loc: list[str | int] = list(prefix)
+    if err.row is not None:
+        loc.append(err.row)
+    loc.extend(err.field.split("."))
+    return {"detail": [{"loc": loc, "msg": err.reason, "type": "input_error"}]}
+
+
+class RequestInputError(Exception):
+    """An InputError located in a part of the request (body, query)."""
+
+    def __init__(self, err: InputError, where: str) -> None:
+        super().__init__(str(err))
+        self.err = err
+        self.where = where
+
+
+def _branch_matches(tag: object, body: object) -> bool | None:
+    """For a union body (one object or a list), whether an error's branch fits the input."""
+    if not isinstance(tag, str):
+        return None
+    if tag.startswith("list["):
+        return isinstance(body, list)
+    if tag[:1].isupper() and tag.isidentifier():
+        return isinstance(body, dict)
+    return None
+
+
+def tidy_errors(errors: list[Any], body: object) -> list[Any]:
+    """Keep the errors of the union branch the input chose, without the branch tag in `loc`."""
+    kept = []
+    for e in errors:
+        loc = list(e.get("loc", ()))
+        fits = _branch_matches(loc[1], body) if len(loc) > 1 and loc[0] == "body" else None
+        if fits is False:
+            continue
+        if fits:
+            loc.pop(1)
+        kept.append({**e, "loc": loc})
+    return kept or errors
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
+        detail = tidy_errors(list(err.errors()), err.body)
+        return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
+
+    @app.exception_handler(InputError)
+    async def _input(_: Request, err: InputError) -> JSONResponse:
+        return JSONResponse(input_error_body(err), status_code=422)
+
+    @app.exception_handler(RequestInputError)
+    async def _located(_: Request, err: RequestInputError) -> JSONResponse:
+        return JSONResponse(input_error_body(err.err, (err.where,)), status_code=422)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, err: DataError) -> JSONResponse:
+        return JSONResponse({"detail": f"data error (a bug in anpo): {err}"}, status_code=500)

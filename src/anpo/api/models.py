@@ -1,0 +1,99 @@
+"""Strict request models: unknown fields, wrong types (booleans as numbers too) are 422.
+
+The models describe the request in the OpenAPI schema; the library's own parser then checks
+what a schema cannot say (dates that exist, ISO-3 codes, fields that go together).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from anpo.api.settings import MAX_BATCH, MAX_SEED, MAX_TRIALS
+from anpo.core.codes import Event, UsAction
+
+EVENTS = [e.name for e in Event]
+US_ACTIONS = [a.name for a in UsAction]
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+DateStr = Annotated[
+    str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, examples=["2026-01-01"])
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _one_of(value: str, accepted: list[str]) -> str:
+    if value not in accepted:
+        raise ValueError(f"{value!r} is not one of: {', '.join(accepted)}")
+    return value
+
+
+class AssumeIn(Strict):
+    """Judgments a government makes, stated by the user."""
+
+    termination_notice: DateStr | None = None
+    armed_attack_judged: bool | None = None
+    survival_threatening_certified: bool | None = None
+
+
+class ScenarioIn(Strict):
+    """One scenario, exactly as `anpo assess` reads it."""
+
+    id: Annotated[str, Field(max_length=200)] | None = None
+    date: DateStr
+    event: Annotated[str, Field(json_schema_extra={"enum": EVENTS})]
+    target: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["JPN"])] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    us_action: Annotated[str, Field(json_schema_extra={"enum": US_ACTIONS})] = "none"
+    assume: AssumeIn | None = None
+
+    @field_validator("event")
+    @classmethod
+    def _event(cls, v: str) -> str:
+        return _one_of(v, EVENTS)
+
+    @field_validator("us_action")
+    @classmethod
+    def _us_action(cls, v: str) -> str:
+        return _one_of(v, US_ACTIONS)
+
+    def raw(self) -> dict[str, Any]:
+        """The scenario as the library's parser reads it (unset fields left out)."""
+        return self.model_dump(exclude_none=True)
+
+
+ScenarioBatch = Annotated[list[ScenarioIn], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class StrikesIn(Strict):
+    bases: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]], Field(max_length=50)]
+
+
+class SimulationIn(Strict):
+    """Start a simulation run: the simulation input of `anpo simulate`, plus trials and seed."""
+
+    scenario: ScenarioIn
+    trials: Annotated[int, Field(ge=1, le=MAX_TRIALS)] = 10_000
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
+    fait_accompli_h: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    strikes: StrikesIn | None = None
+    parameters: dict[
+        Annotated[str, Field(max_length=100)], Annotated[float, Field(allow_inf_nan=False)]
+    ] = Field(default_factory=dict, max_length=100,
+              description="Overrides of simulation parameters by name (numbers).")
+
+    def spec(self) -> dict[str, Any]:
+        """The simulation input as the library reads it."""
+        out: dict[str, Any] = {"scenario": self.scenario.raw()}
+        if self.fait_accompli_h is not None:
+            out["fait_accompli_h"] = self.fait_accompli_h
+        if self.strikes is not None:
+            out["strikes"] = self.strikes.model_dump()
+        if self.parameters:
+            out["parameters"] = dict(self.parameters)
+        return out

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per group; each handler only translates to and from the library."""

@@ -1,0 +1,50 @@
+"""POST /v1/assess (the `anpo assess --format json` contract) and saved assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+
+from anpo.api.models import ScenarioBatch, ScenarioIn
+from anpo.api.settings import MAX_BATCH
+from anpo.law.assess import assess_raw
+
+router = APIRouter(prefix="/v1", tags=["assess"])
+
+CONTRACT = (
+    "The same contract as `anpo assess --format json`: one result object for one scenario, "
+    f"a list for a list (1 to {MAX_BATCH} scenarios). Each result has `treaty`, `place`, "
+    "`article5`, `agreed_minute`, `prior_consultation`, `japan`, `us`, `explanation` and `receipt`."
+)
+ID_PATTERN = r"^[0-9a-f-]{36}$"
+
+
+@router.post("/assess", summary="Assess one scenario or a list", description=CONTRACT,
+             response_model=None, responses={200: {"description": "result object or list"}})
+def assess(body: ScenarioIn | ScenarioBatch) -> JSONResponse:
+    raw: object = body.raw() if isinstance(body, ScenarioIn) else [s.raw() for s in body]
+    results, was_list = assess_raw(raw)
+    return JSONResponse(results if was_list else results[0])
+
+
+@router.post("/assessments", status_code=201, summary="Assess one scenario and save it",
+             response_model=None)
+def save_assessment(body: ScenarioIn, request: Request) -> JSONResponse:
+    scenario = body.raw()
+    results, _ = assess_raw(scenario)
+    saved = request.app.state.store.save_assessment(scenario, results[0])
+    return JSONResponse(saved, status_code=201,
+                        headers={"Location": f"/v1/assessments/{saved['id']}"})
+
+
+@router.get("/assessments/{assessment_id}", summary="A saved assessment", response_model=None,
+            responses={404: {"description": "no such assessment"}})
+def get_assessment(
+    request: Request, assessment_id: str = Path(pattern=ID_PATTERN)
+) -> dict[str, Any]:
+    saved: dict[str, Any] | None = request.app.state.store.get_assessment(assessment_id)
+    if saved is None:
+        raise HTTPException(404, f"no saved assessment {assessment_id}")
+    return saved

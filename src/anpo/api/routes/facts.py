@@ -1,0 +1,124 @@
+"""GET /v1/bases, /v1/costs, /v1/instruments: posture, cost sharing and the law's sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from anpo import costs, posture
+from anpo.api.errors import RequestInputError
+from anpo.api.models import DATE_PATTERN
+from anpo.core.errors import InputError
+from anpo.law.instruments import Instrument, instruments
+from anpo.posture.schema import KINDS
+
+router = APIRouter(prefix="/v1", tags=["facts"])
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+@router.get("/bases", summary="Facilities on a date (optionally near a point, of one kind)",
+            response_model=None)
+def bases(
+    date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
+    lat: float | None = Query(None, ge=-90, le=90, description="with lon: sort by distance"),
+    lon: float | None = Query(None, ge=-180, le=180),
+    radius_km: float | None = Query(None, ge=0, le=20_000, description="needs lat and lon"),
+    kind: Literal[tuple(KINDS)] | None = Query(None),  # type: ignore[valid-type]
+    planned: bool = Query(False, description="include planned facilities"),
+    format: Literal["json", "geojson"] = Query("json"),
+) -> dict[str, Any]:
+    if (lat is None) != (lon is None):
+        raise RequestInputError(InputError("lon" if lon is None else "lat", "lat and lon go together"),
+                                "query")
+    if radius_km is not None and lat is None:
+        raise RequestInputError(InputError("radius_km", "needs lat and lon"), "query")
+    near = None if lat is None or lon is None else (lat, lon)
+    day = posture.at(date or _today()).date
+    rows = posture.bases(day, near=near, radius_km=radius_km, kind=kind, include_planned=planned)
+    if format == "geojson":
+        feats = []
+        for r in rows:
+            props = r.to_dict(day)
+            feats.append({
+                "type": "Feature", "properties": props,
+                "geometry": {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]},
+            })
+        return {"type": "FeatureCollection", "date": day.isoformat(), "features": feats}
+    return {"date": day.isoformat(), "count": len(rows), "facilities": [r.to_dict(day) for r in rows]}
+
+
+@router.get("/costs", summary="The host-nation-support ledger", response_model=None)
+def ledger(by: Literal["period", "category", "year"] = Query("period")) -> dict[str, Any]:
+    if by == "period":
+        return {"by": by, "rows": costs.rows_by_period()}
+    if by == "category":
+        return {"by": by, "rows": costs.rows_by_category()}
+    return {
+        "by": by,
+        "rows": costs.rows_by_year(),
+        "history": [h.model_dump(mode="json") for h in costs.history()],
+        "sum_checks": [dataclasses.asdict(c) for c in costs.sum_checks()],
+    }
+
+
+@router.get("/costs/what-if", summary="Change an SMA rule: totals per JFY, with the arithmetic",
+            response_model=None)
+def what_if(
+    period: str = Query("2022-26", max_length=20, description="SMA period id, e.g. 2022-26"),
+    labor_cap: int | None = Query(None, ge=0, le=1_000_000),
+    labor_cost_per_worker_jpy: float | None = Query(None, ge=0, le=1e9),
+    utilities_share: float | None = Query(None, ge=0, le=1),
+    utilities_cap_jpy_bn: float | None = Query(None, ge=0, le=1e4),
+    training_relocation_jpy_bn: float | None = Query(None, ge=0, le=1e4),
+) -> dict[str, Any]:
+    try:
+        result = costs.what_if(
+            period, labor_cap=labor_cap, labor_cost_per_worker_jpy=labor_cost_per_worker_jpy,
+            utilities_share=utilities_share, utilities_cap_jpy_bn=utilities_cap_jpy_bn,
+            training_relocation_jpy_bn=training_relocation_jpy_bn,
+        )
+    except InputError as err:
+        raise RequestInputError(err, "query") from None
+    return result.to_dict()
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def instrument_summary(inst: Instrument) -> dict[str, Any]:
+    return {
+        "id": inst.id, "title": inst.title, "kind": inst.kind, "signed": _iso(inst.signed),
+        "in_force": inst.in_force.isoformat(), "ended": _iso(inst.ended), "url": inst.url,
+        "confidence": inst.confidence, "provisions": len(inst.provisions),
+    }
+
+
+@router.get("/instruments", summary="Every instrument with its in-force dates", response_model=None)
+def list_instruments() -> dict[str, Any]:
+    items = sorted(instruments().values(), key=lambda i: (i.in_force, i.id))
+    return {"instruments": [instrument_summary(i) for i in items]}
+
+
+@router.get("/instruments/{instrument_id}", summary="One instrument: provisions, paraphrases, citations",
+            response_model=None, responses={404: {"description": "no such instrument"}})
+def get_instrument(instrument_id: str = Path(pattern=r"^[a-z0-9][a-z0-9.-]{0,99}$")) -> dict[str, Any]:
+    inst = instruments().get(instrument_id)
+    if inst is None:
+        raise HTTPException(404, f"no instrument {instrument_id!r}")
+    out = instrument_summary(inst)
+    out.update(sources=list(inst.sources), note=inst.note,
+               dates={k: v.isoformat() for k, v in inst.dates.items()})
+    out["provisions"] = [
+        {"id": p.id, "title": p.title, "paraphrase": p.paraphrase, "term": p.term, "url": p.url,
+         "in_force": _iso(p.in_force or inst.in_force), "confidence": p.confidence or inst.confidence,
+         "note": p.note}
+        for p in inst.provisions.values()
+    ]
+    return out

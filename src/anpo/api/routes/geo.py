@@ -1,0 +1,41 @@
+"""GET /v1/where and GET /v1/coverage: the geography of administration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from anpo.api.coverage import coverage as coverage_geojson
+from anpo.api.models import DATE_PATTERN
+from anpo.geo.lookup import where as where_lookup
+
+router = APIRouter(prefix="/v1", tags=["geography"])
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+@router.get("/where", summary="Who administers a point on a date", response_model=None)
+def where(
+    lat: float = Query(ge=-90, le=90, description="Latitude, decimal degrees (WGS-84)"),
+    lon: float = Query(ge=-180, le=180, description="Longitude, decimal degrees (WGS-84)"),
+    date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
+) -> dict[str, Any]:
+    return where_lookup(lat, lon, date or today())
+
+
+@router.get(
+    "/coverage", response_model=None,
+    summary="GeoJSON of land and territorial sea by administering state, and the Article V area",
+    description="Derived from the geography and the law on a raster of about 3.5 km and "
+    "simplified for display; cached per period between changes.",
+)
+def coverage(
+    date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
+) -> JSONResponse:
+    return JSONResponse(coverage_geojson(date or today()),
+                        headers={"Cache-Control": "public, max-age=3600"})

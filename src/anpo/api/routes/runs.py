@@ -1,0 +1,48 @@
+"""POST /v1/simulations, GET /v1/simulations/{id}, GET /v1/runs: runs in the store."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from anpo.api.models import SimulationIn
+from anpo.law.assess import parse
+from anpo.store.tables import RUN_STATUSES
+
+router = APIRouter(prefix="/v1", tags=["simulations"])
+ID_PATTERN = r"^[0-9a-f-]{36}$"
+
+
+@router.post("/simulations", status_code=202, response_model=None,
+             summary="Start a simulation run; returns its id at once",
+             responses={503: {"description": "the simulation is not available in this build"}})
+def start(body: SimulationIn, request: Request) -> JSONResponse:
+    manager = request.app.state.runs
+    spec = body.spec()
+    parse(spec["scenario"])  # the library's checks first: a bad scenario is a 422, never a failed run
+    if not manager.available:
+        raise HTTPException(503, "the crisis simulation (anpo.sim) is not available in this build")
+    run = manager.submit(spec, trials=body.trials, seed=body.seed)
+    return JSONResponse(run, status_code=202, headers={"Location": f"/v1/simulations/{run['id']}"})
+
+
+@router.get("/simulations/{run_id}", response_model=None, responses={404: {"description": "no such run"}},
+            summary="A run: status, progress, summaries, receipt")
+def get(request: Request, run_id: str = Path(pattern=ID_PATTERN)) -> dict[str, Any]:
+    run: dict[str, Any] | None = request.app.state.store.get_run(run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return run
+
+
+@router.get("/runs", response_model=None, summary="Runs, newest first (without summaries)")
+def runs(
+    request: Request,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    status: Literal[RUN_STATUSES] | None = Query(None),  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    rows, total = request.app.state.store.list_runs(limit=limit, offset=offset, status=status)
+    return {"runs": rows, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,65 @@
+"""The batch side of the CLI: `anpo assess --batch` and `anpo grid` share it.
+
+Not a command module: `anpo.cli.assess` and `anpo.cli.grid` call it. The summary (rows,
+good, bad, rows/s) goes to stderr with the progress bar; `--strict` turns the first bad
+row into an InputError (exit code 2) and leaves no output file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+
+from anpo.dist import dask_client, dask_mapper, scheduler_address
+from anpo.io.batch import BatchSummary, OrderedMap, assess_table
+from anpo.io.progress import row_progress
+
+DASK_HELP = (
+    "Run on a Dask cluster: a scheduler address (tcp://host:8786), or local:N to start N "
+    "worker processes here. Default: $ANPO_DASK_SCHEDULER, else this process (2 threads)."
+)
+
+
+@contextlib.contextmanager
+def mapper_for(dask: str | None) -> Iterator[OrderedMap | None]:
+    """The Dask mapper when asked for (option or environment), else None (local threads)."""
+    address = scheduler_address(dask)
+    if address is None:
+        yield None
+        return
+    with dask_client(address) as client:
+        yield dask_mapper(client)
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C: the temporary output is removed, nothing is renamed."""
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def report(summary: BatchSummary) -> None:
+    typer.echo(summary.text(), err=True)
+
+
+def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None) -> None:
+    """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...]`."""
+    label = f"assess {Path(source).name}"
+    with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
+        summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,
+                               progress=advance, on_start=set_total)
+    report(summary)

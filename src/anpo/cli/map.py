@@ -1,0 +1,55 @@
+"""`anpo map`: who administers land and territorial sea, drawn on a date or over the years."""
+
+from __future__ import annotations
+
+import typer
+
+from anpo.core.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(name="map")
+    def map_(
+        out: str = typer.Option(..., "-o", "--output", help="FILE.png, or FILE.gif for --from/--to"),
+        date: str | None = typer.Option(None, "--date", help="YYYY-MM-DD: one map on this date"),
+        first: str | None = typer.Option(None, "--from", help="first year of a series, e.g. 1952"),
+        last: str | None = typer.Option(None, "--to", help="last year of a series, e.g. 2026"),
+        bbox: str | None = typer.Option(
+            None, "--bbox", help="W,S,E,N in degrees (default 122,24,149,46; region 115,10,160,55)"
+        ),
+        bases: bool = typer.Option(False, "--bases", help="overlay facilities by legal status"),
+        width: int | None = typer.Option(None, "--width", help="pixels of data across the map"),
+    ) -> None:
+        """Map of who administers land and territorial sea, the Article V area outlined.
+
+        With --date, one PNG. With --from/--to, a GIF (a frame on 1 July of each year and on
+        every day the map changes) or a PNG strip of the days the map changes.
+        """
+        # matplotlib loads only when the command runs
+        from anpo.report import map as m
+
+        box = m.DEFAULT_BBOX if bbox is None else m.parse_bbox(bbox, "--bbox")
+        if width is not None:
+            m.check_width(width, "--width")
+        series = first is not None or last is not None
+        if series:
+            if date is not None:
+                raise InputError("--date", "give either --date or --from/--to, not both")
+            if first is None or last is None:
+                raise InputError("--from" if first is None else "--to", "a series needs both --from and --to")
+            if bases:
+                raise InputError("--bases", "draws facilities on one date: use it with --date")
+            y0, y1 = m.parse_year(first, "--from"), m.parse_year(last, "--to")
+            if y0 > y1:
+                raise InputError("--from", f"{y0} is after --to {y1}")
+            path = m.check_output(out, m.SUFFIXES, "-o")
+            m.write_series(path, y0, y1, box, width=width)
+        else:
+            if date is None:
+                raise InputError("--date", "give --date YYYY-MM-DD, or --from and --to years")
+            day = m.parse_date(date, "--date")
+            if out.lower().endswith(".gif"):
+                raise InputError("-o", "one date makes a .png; a .gif needs --from and --to")
+            path = m.check_output(out, (".png",), "-o")
+            m.write_map(path, day, box, bases=bases, width=width or m.DEFAULT_WIDTH)
+        typer.echo(f"wrote {path}")

@@ -1,0 +1,61 @@
+"""`anpo serve [--host 127.0.0.1] [--port 8765]`: the HTTP API and the dashboard.
+
+Binds loopback unless ANPO_API_TOKEN is set; the store is $ANPO_DATABASE_URL or the default
+SQLite file (see `anpo.store.location`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from anpo.api.settings import DEFAULT_HOST, DEFAULT_PORT, BindRefused, Settings, check_bind
+from anpo.core.errors import InputError
+
+
+def serve_command(
+    host: str = typer.Option(DEFAULT_HOST, "--host", help="Address to listen on (loopback unless a token is set)."),
+    port: int = typer.Option(DEFAULT_PORT, "--port", help="TCP port (0: any free port)."),
+) -> None:
+    """Serve the dashboard and the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from anpo.api.app import create_app
+    from anpo.store import Store
+
+    settings = Settings.from_env()
+    try:
+        check_bind(host, settings.token)
+    except BindRefused as err:
+        raise InputError("--host", str(err)) from None
+    if not 0 <= port <= 65535:
+        raise InputError("--port", f"{port} is outside 0..65535")
+    store = Store.open(settings.database_url)
+    app = create_app(settings, store=store)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    shown = f"[{host}]" if ":" in host else host
+
+    original = server.startup
+
+    async def startup(sockets: object = None) -> None:
+        await original(sockets)  # type: ignore[arg-type]
+        bound = port
+        for s in server.servers:
+            for sock in s.sockets:
+                bound = sock.getsockname()[1]
+        typer.echo(f"anpo {app.version}: dashboard at http://{shown}:{bound}/  (API docs at /docs)")
+        typer.echo(f"store: {store.url}")
+        typer.echo("Press Ctrl+C to stop.")
+        sys.stdout.flush()
+
+    server.startup = startup  # type: ignore[method-assign]
+    try:
+        server.run()
+    finally:
+        store.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)

@@ -1,0 +1,222 @@
+"""`anpo simulate`: the crisis Monte Carlo, from a scenario file to summaries and plots."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from anpo import sim
+from anpo.core.errors import InputError
+from anpo.io.documents import read_document
+from anpo.sim.parameters import Parameters
+from anpo.sim.run import Summary, run_plan
+from anpo.sim.scenario import SimScenario
+
+PROGRESS_FROM = 2_000_000  # show a progress bar on runs at least this long
+
+
+def _read_mapping(path: str, field: str) -> Any:
+    if not Path(path).is_file():
+        raise InputError(field, f"no such file: {path}")
+    try:
+        return read_document(path)
+    except InputError as err:
+        raise InputError(field, f"{path}: {err}") from None
+
+
+def _explain() -> str:
+    lines = []
+    for p in sim.defaults().values():
+        dist = p.distribution + (f" (log-sd {p.spread:g})" if p.distribution == "lognormal" else "")
+        lines.append(f"{p.name} = {p.default:g} {p.unit}, {dist}")
+        lines.append(f"    {p.provenance()}")
+    return "\n".join(lines)
+
+
+def _fmt(v: object) -> str:
+    return "never" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+def _text(d: dict[str, Any]) -> str:
+    g = d["legal_gates"]
+    lines = [
+        f"simulation of {d['scenario']['scenario'].get('id') or 'scenario'}: {d['trials']:,} trials, seed {d['seed']}",
+        f"legal gates (from the assessment engine): Japan {g['japan_gate']}; Article V {g['article5']}; "
+        f"prior consultation {'required' if g['prior_consultation_required'] else 'not required'}; "
+        f"coordination {g['coordination_arrangement']}",
+    ]
+    for k, v in d["legal_paths"].items():
+        lines.append(f"  {k}: " + ", ".join(f"{lab} {p:.1%}" for lab, p in v.items() if p))
+    lines.append(f"{'metric (hours)':<40} {'mean':>8} {'p5':>8} {'p50':>8} {'p95':>8} {'never':>7}")
+    for k, m in d["metrics_h"].items():
+        lines.append(f"{k:<40} {_fmt(m['mean']):>8} {_fmt(m['p5']):>8} {_fmt(m['p50']):>8} "
+                     f"{_fmt(m['p95']):>8} {m['p_never']:>7.1%}")
+    for k, m in d["forces_on_station"].items():
+        lines.append(f"{k:<40} {_fmt(m['mean']):>8} {m['p5']:>8} {m['p50']:>8} {m['p95']:>8}")
+    if "p_respond_before_fait_accompli" in d:
+        lines.append(f"P(alliance responds before the fait accompli at "
+                     f"{d['scenario']['fait_accompli_h']:g} h) = {d['p_respond_before_fait_accompli']:.3f}")
+    if "war_powers" in d:
+        lines.append(f"War Powers: {d['war_powers']['note']}")
+    return "\n".join(lines)
+
+
+def _parse_sweep(items: list[str], params: Parameters) -> list[tuple[str, list[float]]]:
+    out = []
+    for item in items:
+        if "=" not in item:
+            raise InputError("--sweep", f"{item!r}: expected PARAM=a,b,c")
+        name, values = item.split("=", 1)
+        vals = []
+        for v in values.split(","):
+            try:
+                vals.append(float(v))
+            except ValueError:
+                raise InputError(name, f"{v!r} is not a number") from None
+        for v in vals:
+            params.with_overrides({name: int(v) if v.is_integer() else v})  # validates name and value
+        out.append((name, vals))
+    return out
+
+
+class _Bar:
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.shown = total >= PROGRESS_FROM and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.shown:
+            width = 30
+            k = int(width * done / total)
+            print(f"\r[{'#' * k}{'.' * (width - k)}] {done:,}/{total:,} trials", end="", file=sys.stderr)
+            if done == total:
+                print(file=sys.stderr)
+
+
+def _parquet_sink(path: Path) -> Any:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("--keep-trials", "writing the per-trial table needs pyarrow (pip install pyarrow)") from None
+    state: dict[str, Any] = {}
+
+    def sink(start: int, chunk: Any) -> None:
+        cols = {"trial": list(range(start, start + len(next(iter(chunk.times.values())))))}
+        cols.update({k: v for k, v in chunk.times.items()})
+        cols.update({k: v for k, v in chunk.counts.items()})
+        cols.update({k: v for k, v in chunk.paths.items()})
+        table = pa.table(cols)
+        if "w" not in state:
+            state["w"] = pq.ParquetWriter(str(path), table.schema)
+        state["w"].write_table(table)
+
+    def close() -> None:
+        if "w" in state:
+            state["w"].close()
+
+    sink.close = close  # type: ignore[attr-defined]
+    return sink
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def simulate(
+        scenario: str = typer.Argument(None, help="Simulation file (YAML or JSON): scenario, strikes, ..."),
+        trials: int = typer.Option(1_000_000, "--trials", help=f"Number of trials (1 to {sim.MAX_TRIALS:,})."),
+        seed: int = typer.Option(7, "--seed", help="Random seed (recorded with the results)."),
+        params_file: str = typer.Option(None, "--params", help="YAML of parameter overrides."),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        out: str = typer.Option(None, "--out", help="Directory for summary.json and plots."),
+        keep_trials: bool = typer.Option(False, "--keep-trials", help="Also write trials.parquet to --out."),
+        explain: bool = typer.Option(False, "--explain-parameters", help="List every parameter and its source."),
+        sweep: list[str] = typer.Option(None, "--sweep", help="PARAM=a,b,c (repeatable): sensitivity grid."),
+        workers: int = typer.Option(1, "--workers", help="Processes (results do not depend on it)."),
+        deterministic: bool = typer.Option(False, "--deterministic", help="Set every spread to zero."),
+    ) -> None:
+        """Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."""
+        if explain:
+            typer.echo(json.dumps([p.to_dict() for p in sim.defaults().values()], indent=2)
+                       if fmt == "json" else _explain())
+            return
+        if fmt not in ("text", "json"):
+            raise InputError("--format", f"{fmt!r}; accepted: text, json")
+        if scenario is None:
+            raise InputError("SCENARIO", "missing: give a simulation file (see examples/sim/)")
+        if keep_trials and out is None:
+            raise InputError("--keep-trials", "needs --out DIR")
+        spec: SimScenario = sim.parse_sim_scenario(_read_mapping(scenario, "SCENARIO"))
+        params = sim.load_parameters()
+        if params_file:
+            raw = _read_mapping(params_file, "--params")
+            if not isinstance(raw, dict):
+                raise InputError("--params", "expected a mapping of parameter names to values")
+            params = params.with_overrides(raw.get("parameters", raw))
+        params = params.with_overrides(spec.parameters)
+        if deterministic:
+            params = params.deterministic()
+        sim.run.check_run(trials, seed)
+        if workers < 1:
+            raise InputError("--workers", "must be >= 1")
+        grid = _parse_sweep(sweep or [], params)
+        from anpo.sim.plan import compile_plan
+
+        plan = compile_plan(spec, params)
+        target = Path(out) if out else None
+        if target is not None and target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError("--out", f"{out} exists and is not an empty directory")
+        tmp = Path(tempfile.mkdtemp(prefix=".anpo-sim-", dir=str((target or Path(".")).absolute().parent))) \
+            if target is not None else None
+        try:
+            sink = _parquet_sink(tmp / "trials.parquet") if keep_trials and tmp is not None else None
+            summary: Summary = run_plan(plan, trials, seed, workers=workers, progress=_Bar(trials), sink=sink)
+            if sink is not None:
+                sink.close()
+            result = summary.to_dict()
+            if grid:
+                result["sweep"] = _run_sweep(spec, params, grid, trials, seed, workers, summary, tmp)
+            if tmp is not None and target is not None:
+                from anpo.report import sim_plots
+
+                result["plots"] = sim_plots.write_all(summary, tmp)
+                (tmp / "summary.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+                if target.exists():
+                    target.rmdir()
+                tmp.rename(target)
+                tmp = None
+        finally:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))
+
+
+def _run_sweep(spec: SimScenario, params: Parameters, grid: list[tuple[str, list[float]]], trials: int,
+               seed: int, workers: int, base: Summary, tmp: Path | None) -> dict[str, Any]:
+    """One run per value of each swept parameter (same seed: common random numbers)."""
+    from anpo.sim.plan import compile_plan
+
+    metric = "first_response_h"
+    base_mean = base.times[metric].to_dict()["mean"]
+    results: dict[str, list[tuple[float, float]]] = {}
+    for name, values in grid:
+        pts = []
+        for v in values:
+            p = params.with_overrides({name: int(v) if v.is_integer() else v})
+            s = run_plan(compile_plan(spec, p), trials, seed, workers=workers)
+            m = s.times[metric].to_dict()["mean"]
+            pts.append((v, float("nan") if m is None else m))
+        results[name] = pts
+    out: dict[str, Any] = {"metric": f"{metric} mean", "base": base_mean,
+                           "results": {k: [{"value": v, "metric": m} for v, m in pts] for k, pts in results.items()}}
+    if tmp is not None and base_mean is not None:
+        from anpo.report import sim_plots
+
+        sim_plots.tornado(results, f"{metric} mean (h)", base_mean, tmp / "tornado.png")
+        out["plot"] = "tornado.png"
+    return out

@@ -1,0 +1,49 @@
+"""Connecting to a Dask scheduler, or starting a local cluster of worker processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from anpo.core.errors import InputError
+
+SCHEDULER_ENV = "ANPO_DASK_SCHEDULER"
+LOCAL_PREFIX = "local:"
+
+
+def scheduler_address(option: str | None) -> str | None:
+    """The scheduler asked for: the option, else $ANPO_DASK_SCHEDULER, else None (no Dask)."""
+    address = option if option else os.environ.get(SCHEDULER_ENV, "")
+    return address.strip() or None
+
+
+def local_workers(address: str) -> int | None:
+    """N of `local:N` (a LocalCluster of N worker processes); None for a scheduler address."""
+    if not address.startswith(LOCAL_PREFIX):
+        return None
+    text = address[len(LOCAL_PREFIX):]
+    if not text.isdigit() or not 1 <= int(text) <= 256:
+        raise InputError("--dask", f"{address!r}: expected local:N with N from 1 to 256 worker processes")
+    return int(text)
+
+
+@contextlib.contextmanager
+def dask_client(address: str, *, timeout_s: float = 30.0) -> Iterator[object]:
+    """A `distributed.Client` for `address` (`local:N` starts and stops a LocalCluster)."""
+    from distributed import Client, LocalCluster
+
+    n = local_workers(address)
+    if n is not None:
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(address, timeout=timeout_s)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError("--dask", f"cannot reach the Dask scheduler at {address!r}: {err}") from None
+    try:
+        yield client
+    finally:
+        client.close()

@@ -1,0 +1,252 @@
+"""Batch assessment: a table of scenarios in, a table of determinations out, streamed.
+
+    summary = assess_table("in.parquet", "out.parquet", strict=False, explain=False)
+
+The input is read in chunks; each chunk is validated as columns, assessed (geography and
+law, `anpo.law.assess.assess_frame`) and turned into output columns by `assess_chunk`, a
+pure function of the chunk that the local thread pool and the Dask backend
+(`anpo.dist`) both call. Output rows come in input order: `row` (0-based index in the
+input), `id` when the input has ids, `error` (field and reason; missing on good rows), the
+place and determination columns, and `explanation` (JSON) with `explain`.
+
+Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows, read
+ahead, assessed and written), never by the file. With `strict`, the first bad row stops
+the run with an InputError naming the field and the row, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from anpo import __version__
+from anpo.core.codes import Event
+from anpo.core.dates import FIRST_DATE
+from anpo.core.errors import InputError
+from anpo.core.scenario import Scenario, ScenarioFrame
+from anpo.geo.place import Place
+from anpo.io.determinations import (
+    determination_columns,
+    determination_fields,
+    explanation_field,
+    explanations,
+)
+from anpo.io.scenario_columns import check_columns, scenario_columns
+from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, JsonRows, atomic_table, open_table
+from anpo.law.assess import assess_frame, resolve
+from anpo.law.rules import evaluate, ruleset_hash
+
+ERROR = "error"
+# `anpo.geo.resolve` shares prepared GEOS geometries, which are not safe to use from two
+# threads at once (a crash, seen here): threads take turns in the geography, and run
+# validation, the law and output formatting side by side.
+_GEOGRAPHY = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every chunk of one run is asked for (travels with the chunk to a worker)."""
+
+    explain: bool = False
+    with_ids: bool = False
+
+
+def resolve_place(frame: ScenarioFrame) -> Place:
+    """`anpo.geo.resolve` for a frame, one thread at a time (see _GEOGRAPHY)."""
+    with _GEOGRAPHY:
+        return resolve(frame)
+
+
+@dataclass
+class ChunkResult:
+    """One assessed chunk: its output columns, and its bad rows."""
+
+    batch: pa.RecordBatch
+    bad: int
+    first_bad: tuple[int, str] | None  # (row in the input, "field: reason")
+
+
+def output_schema(options: BatchOptions) -> pa.Schema:
+    fields = [pa.field("row", pa.int64())]
+    if options.with_ids:
+        fields.append(pa.field("id", pa.string()))
+    fields.append(pa.field(ERROR, pa.dictionary(pa.int32(), pa.string())))
+    fields += determination_fields()
+    if options.explain:
+        fields.append(explanation_field())
+    return pa.schema(fields)
+
+
+def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkResult:
+    """Validate, assess and format one chunk whose first row is `first_row` of the input."""
+    cols = scenario_columns(chunk)
+    n = len(cols)
+    bad_mask = cols.bad
+    bad = int(bad_mask.sum())
+    place = resolve_place(cols.frame)
+    evaluation = evaluate(cols.frame, place)
+    arrays: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
+    if options.with_ids:
+        arrays.append(cols.ids)
+    error_index = pa.array(cols.error, mask=~bad_mask) if bad else pa.nulls(n, pa.int32())
+    arrays.append(pa.DictionaryArray.from_arrays(error_index, pa.array(cols.messages, pa.string())))
+    arrays += determination_columns(evaluation, place, bad_mask if bad else None)
+    if options.explain:
+        wanted = ~bad_mask if cols.explain is None else (cols.explain & ~bad_mask)
+        arrays.append(explanations(evaluation, np.flatnonzero(wanted).tolist(), n))
+    first_bad = None
+    if bad:
+        i = int(np.argmax(bad_mask))
+        first_bad = (first_row + i, cols.messages[int(cols.error[i])])
+    batch = pa.RecordBatch.from_arrays(arrays, schema=output_schema(options))
+    return ChunkResult(batch, bad, first_bad)
+
+
+# fn(*args) for each args, results in order: a local thread pool, or a Dask cluster.
+OrderedMap = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], Iterator[Any]]
+
+
+def local_mapper(workers: int = 2, window: int | None = None) -> OrderedMap:
+    """A thread pool (numpy, shapely and Arrow release the GIL), results in order, with at
+    most `window` chunks in flight (default: workers + 1)."""
+    ahead = window or workers + 1
+
+    def run(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        warm_up()
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anpo-batch")
+        pending: deque[Future[Any]] = deque()
+        try:
+            for args in tasks:
+                pending.append(pool.submit(fn, *args))
+                if len(pending) >= ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
+def warm_up() -> None:
+    """Load the geography and the law once, before threads share them."""
+    assess_frame(ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)]))
+
+
+@dataclass
+class BatchSummary:
+    """What a run did: rows read, good and bad, the first bad row, time taken."""
+
+    rows: int = 0
+    bad: int = 0
+    first_bad: tuple[int, str] | None = None
+    seconds: float = 0.0
+    out: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def good(self) -> int:
+        return self.rows - self.bad
+
+    def text(self) -> str:
+        rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        lines = [
+            f"{self.rows:,} rows: {self.good:,} good, {self.bad:,} bad; "
+            f"{self.seconds:.2f} s ({rate:,.0f} rows/s)"
+        ]
+        if self.first_bad is not None:
+            lines.append(f"first bad row {self.first_bad[0]}: {self.first_bad[1]}")
+        if self.out is not None:
+            lines.append(f"wrote {self.out}")
+        return "\n".join(lines)
+
+
+Progress = Callable[[int], None]
+
+
+def default_out(path: str | Path) -> Path:
+    """IN.assessed.EXT next to IN."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}.assessed{p.suffix}")
+
+
+def receipt_metadata(**extra: Any) -> dict[str, str]:
+    """Schema metadata that says what produced a table."""
+    return {"anpo.receipt": json.dumps({"anpo_version": __version__, "ruleset_sha256": ruleset_hash(),
+                                        **extra})}
+
+
+def assess_table(
+    source_path: str | Path,
+    out_path: str | Path | None = None,
+    *,
+    strict: bool = False,
+    explain: bool = False,
+    mapper: OrderedMap | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+    on_start: Callable[[int | None], None] | None = None,
+) -> BatchSummary:
+    """Assess every row of a table into another table (formats by extension)."""
+    source = open_table(source_path, chunk_rows)
+    out = Path(out_path) if out_path is not None else default_out(source.path)
+    if out.resolve() == source.path.resolve():
+        raise InputError("--out", "the output would overwrite the input")
+    chunks = source.batches()
+    first = next(chunks, None)
+    if first is None:
+        first_chunk: Chunk = pa.record_batch({"date": pa.array([], pa.string()),
+                                              "event": pa.array([], pa.string())})
+    else:
+        first_chunk = first
+    with_ids = isinstance(first_chunk, JsonRows) or "id" in first_chunk.schema.names
+    if not isinstance(first_chunk, JsonRows):
+        check_columns(first_chunk.schema.names)
+    options = BatchOptions(explain=explain, with_ids=with_ids)
+    summary = BatchSummary()
+    if on_start is not None:
+        on_start(source.total_rows)
+
+    def tasks() -> Iterator[tuple[Chunk, int, BatchOptions]]:
+        start = 0
+        for chunk in _chain(first, chunks):
+            yield chunk, start, options
+            start += chunk.num_rows
+
+    run = mapper or local_mapper()
+    t0 = time.perf_counter()
+    metadata = receipt_metadata(input=source.path.name)
+    with atomic_table(out, output_schema(options), metadata) as writer:
+        for result in run(assess_chunk, tasks()):
+            if result.bad and summary.first_bad is None:
+                summary.first_bad = result.first_bad
+            if strict and result.first_bad is not None:
+                row, message = result.first_bad
+                field_name, _, reason = message.partition(": ")
+                raise InputError(field_name, reason, row)
+            writer.write(result.batch)
+            summary.rows += result.batch.num_rows
+            summary.bad += result.bad
+            if progress is not None:
+                progress(result.batch.num_rows)
+    summary.seconds = time.perf_counter() - t0
+    summary.out = out
+    return summary
+
+
+def _chain(first: Chunk | None, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    if first is not None:
+        yield first
+    yield from rest

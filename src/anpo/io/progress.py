@@ -1,0 +1,47 @@
+"""A progress bar on stderr: rows done, rows/s, time left when the total is known."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+
+class RowsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f} rows/s", style="progress.data.speed")
+
+
+@contextlib.contextmanager
+def row_progress(label: str, *, enabled: bool = True) -> Iterator[tuple[Callable[[int | None], None],
+                                                                         Callable[[int], None]]]:
+    """(set_total, advance) callbacks drawing a bar on stderr (nothing when not enabled)."""
+    if not enabled:
+        yield (lambda _total: None), (lambda _n: None)
+        return
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RowsPerSecond(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
+        task = bar.add_task(label, total=None)
+
+        def set_total(total: int | None) -> None:
+            bar.update(task, total=total)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        yield set_total, advance

@@ -1,0 +1,262 @@
+"""Tables on disk, streamed in chunks: CSV, Parquet and JSON Lines, chosen by extension.
+
+Readers yield Arrow record batches of at most `chunk_rows` rows, so memory stays bounded
+by the chunk (and, for Parquet, by the file's row groups), never by the file. Writers put
+their output under a temporary name next to the target and rename it at the end: an
+interrupted or failed run leaves no half file under the target's name.
+
+CSV cells are read as text (empty cell = missing) and converted by the scenario columns
+reader, so one malformed cell marks one row bad instead of failing the whole file.
+JSON Lines are read line by line with the standard JSON parser (objects, nested `assume`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from anpo.core.errors import InputError
+
+DEFAULT_CHUNK_ROWS = 1 << 20  # about one million rows per chunk
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+SUFFIXES = {
+    ".csv": TableFormat.csv,
+    ".parquet": TableFormat.parquet,
+    ".pq": TableFormat.parquet,
+    ".jsonl": TableFormat.jsonl,
+    ".ndjson": TableFormat.jsonl,
+}
+
+
+def table_format(path: str | Path, option: str = "file") -> TableFormat:
+    """The format a file name asks for; InputError lists the accepted extensions."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return SUFFIXES[suffix]
+    except KeyError:
+        accepted = ", ".join(SUFFIXES)
+        reason = f"{str(path)!r}: unknown extension {suffix!r}; accepted: {accepted}"
+        raise InputError(option, reason) from None
+
+
+# Columns that the Parquet reader hands over dictionary-encoded (cheap code mapping).
+DICTIONARY_COLUMNS = ("event", "target", "us_action", "date", "assume.termination_notice")
+
+
+@dataclass
+class TableSource:
+    """An input table: its format, its row count when the format stores it, its batches."""
+
+    path: Path
+    format: TableFormat
+    total_rows: int | None
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+
+    def batches(self) -> Iterator[Chunk]:
+        if self.format is TableFormat.parquet:
+            yield from _parquet_batches(self.path, self.chunk_rows)
+        elif self.format is TableFormat.csv:
+            yield from _csv_batches(self.path, self.chunk_rows)
+        else:
+            yield from _jsonl_batches(self.path, self.chunk_rows)
+
+
+def open_table(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableSource:
+    """Check that a table exists and can be read; batches are read lazily."""
+    p = Path(path)
+    fmt = table_format(p, "IN")
+    if not p.is_file():
+        raise InputError("IN", f"{str(p)!r}: no such file")
+    total = None
+    if fmt is TableFormat.parquet:
+        try:
+            total = pq.ParquetFile(p).metadata.num_rows
+        except (pa.ArrowException, OSError) as err:
+            raise InputError("IN", f"{str(p)!r}: not a readable Parquet file ({err})") from None
+    return TableSource(p, fmt, total, max(1, chunk_rows))
+
+
+def _parquet_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    pf = pq.ParquetFile(path)
+    names = set(pf.schema_arrow.names)
+    wanted = [c for c in DICTIONARY_COLUMNS if c in names]
+    pf = pq.ParquetFile(path, read_dictionary=wanted)
+    yield from pf.iter_batches(batch_size=chunk_rows, use_threads=True)
+
+
+def _csv_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    try:
+        with open(path, "rb") as fh:
+            header = fh.readline().decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise InputError("IN", f"{str(path)!r}: the CSV header is not UTF-8") from None
+    names = next(csv.reader([header]), [])
+    if not names or names == [""]:
+        raise InputError("IN", f"{str(path)!r}: empty CSV (a header row is required)")
+    convert = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+        null_values=[""],
+    )
+    # Chunks are cut by bytes (about 48 bytes a row): any chunk size gives the same output.
+    read = pacsv.ReadOptions(block_size=max(1 << 16, min(chunk_rows * 48, 1 << 28)))
+    try:
+        yield from pacsv.open_csv(path, read_options=read, convert_options=convert)
+    except pa.ArrowInvalid as err:
+        raise InputError("IN", f"{str(path)!r}: malformed CSV: {err}") from None
+
+
+@dataclass
+class JsonRows:
+    """A chunk of JSON Lines: parsed values, and the reason for each line that is not JSON."""
+
+    values: list[Any]
+    malformed: dict[int, str]
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.values)
+
+
+Chunk: TypeAlias = pa.RecordBatch | JsonRows
+
+
+def _jsonl_batches(path: Path, chunk_rows: int) -> Iterator[JsonRows]:
+    """Objects, one a line (blank lines skipped); a malformed line becomes a bad row."""
+    chunk = JsonRows([], {})
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                chunk.values.append(json.loads(text))
+            except json.JSONDecodeError as err:
+                chunk.malformed[len(chunk.values)] = f"line {number}: malformed JSON: {err.msg}"
+                chunk.values.append(None)
+            if len(chunk.values) >= chunk_rows:
+                yield chunk
+                chunk = JsonRows([], {})
+    if chunk.values:
+        yield chunk
+
+
+class TableWriter(Protocol):
+    def write(self, batch: pa.RecordBatch) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _ParquetWriter:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self._writer = pq.ParquetWriter(path, schema, compression="lz4", write_statistics=False)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch, row_group_size=batch.num_rows)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Dictionary columns as plain strings (for writers that take no dictionaries)."""
+    arrays = [
+        a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a for a in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+class _CsvWriter:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self._path = path
+        self._writer: pacsv.CSVWriter | None = None
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        plain = _plain(batch)
+        if self._writer is None:
+            self._writer = pacsv.CSVWriter(self._path, plain.schema)
+        self._writer.write_batch(plain)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        else:
+            self._path.touch()
+
+
+class _JsonlWriter:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._json_columns = {
+            f.name for f in schema if (f.metadata or {}).get(b"anpo.json") == b"1"
+        }
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        for row in _plain(batch).to_pylist():
+            for name in self._json_columns:
+                if row.get(name) is not None:
+                    row[name] = json.loads(row[name])
+            self._fh.write(json.dumps(row, ensure_ascii=False, default=str))
+            self._fh.write("\n")
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def json_field(name: str) -> pa.Field:
+    """A string column holding JSON (written as nested JSON in JSON Lines)."""
+    return pa.field(name, pa.string(), metadata={"anpo.json": "1"})
+
+
+def temporary_path(path: Path) -> Path:
+    """Where a file is written before it is renamed to `path` (same directory)."""
+    return path.with_name(f".{path.name}.anpo-{os.getpid()}.tmp")
+
+
+@contextlib.contextmanager
+def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] | None = None
+                 ) -> Iterator[TableWriter]:
+    """A writer for `path` by extension; the file appears only when the block succeeds."""
+    target = Path(path)
+    fmt = table_format(target, "--out")
+    if not target.parent.is_dir():
+        raise InputError("--out", f"{str(target.parent)!r}: no such directory")
+    if metadata:
+        schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
+    tmp = temporary_path(target)
+    writer: TableWriter | None = None
+    try:
+        if fmt is TableFormat.parquet:
+            writer = _ParquetWriter(tmp, schema)
+        elif fmt is TableFormat.csv:
+            writer = _CsvWriter(tmp, schema)
+        else:
+            writer = _JsonlWriter(tmp, schema)
+        yield writer
+        writer.close()
+        os.replace(tmp, target)
+    except BaseException:
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,95 @@
+"""A simulation compiled to plain numbers and arrays: what every chunk of trials shares.
+
+Compiling reads the law (legal gates), the posture (units, distances, runways) and the
+parameters once; the chunks then only draw random numbers and combine columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from anpo.core.codes import Event
+from anpo.core.errors import InputError
+from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, forces_on
+from anpo.sim.gates import LegalGates, legal_gates
+from anpo.sim.parameters import Parameters
+from anpo.sim.scenario import SimScenario
+from anpo.sim.strikes import BaseTarget, targets
+
+
+@dataclass(frozen=True)
+class Plan:
+    sim: SimScenario
+    params: Parameters
+    gates: LegalGates
+    forces: Forces
+    bases: tuple[BaseTarget, ...]
+    # per unit row
+    country: npt.NDArray[np.int64]  # index into COUNTRIES
+    kind: npt.NDArray[np.int64]  # index into TYPES
+    count: npt.NDArray[np.int64]
+    transit_h: npt.NDArray[np.float64]  # inf where out of reach
+    readiness_h: npt.NDArray[np.float64]
+    needs_tanker: npt.NDArray[np.bool_]
+    from_japan: npt.NDArray[np.bool_]  # a U.S. unit at a base in Japan (prior consultation)
+    ship: npt.NDArray[np.bool_]
+    base: npt.NDArray[np.int64]  # index into `bases`, -1 when its base is not struck
+    mos_class: tuple[str, ...]
+
+    @property
+    def detection_param(self) -> str:
+        return f"detection.{self.sim.scenario.event.name}_h"
+
+    @property
+    def consultation_param(self) -> str:
+        return f"consultation.{self.gates.arrangement.value}_h"
+
+    def units(self) -> list[dict[str, Any]]:
+        return [
+            {"facility": r.facility, "country": r.country, "type": r.type, "count": r.count,
+             "distance_km": round(float(d), 1), "transit_h": None if not np.isfinite(t) else round(float(t), 3),
+             "needs_tanker": bool(nt), "basis": r.provenance}
+            for r, d, t, nt in zip(self.forces.rows, self.forces.distance_km, self.transit_h,
+                                   self.needs_tanker, strict=True)
+        ]
+
+
+def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
+    sc = sim.scenario
+    if sc.event is Event.none:
+        raise InputError("scenario.event", "nothing happens in this scenario: give an event to simulate")
+    assert sc.lat is not None and sc.lon is not None
+    gates = legal_gates(sc)
+    forces = forces_on(sc.date, sc.lat, sc.lon)
+    bases = targets(sim.strike_bases, sc.date, params) if sim.strike_bases else ()
+    base_index = {b.facility: i for i, b in enumerate(bases)}
+    rows = forces.rows
+    kind = np.array([TYPES.index(r.type) for r in rows], np.int64)
+    ship = np.array([r.type in SHIPS for r in rows], bool)
+    speed = np.array([params[f"speed.{r.type}_kmh"] for r in rows])
+    route = np.where(ship, params["sea_route_factor"], 1.0)
+    transit = forces.distance_km * route / speed if rows else np.zeros(0)
+    needs_tanker = np.array(
+        [r.type == "fighter" and d > params["combat_radius.fighter_km"]
+         for r, d in zip(rows, forces.distance_km, strict=True)], bool)
+    out_of_reach = np.array(
+        [r.type == "maritime_patrol" and d > params["combat_radius.maritime_patrol_km"]
+         for r, d in zip(rows, forces.distance_km, strict=True)], bool)
+    transit = np.where(out_of_reach, np.inf, transit)
+    return Plan(
+        sim=sim, params=params, gates=gates, forces=forces, bases=bases,
+        country=np.array([COUNTRIES.index(r.country) for r in rows], np.int64),
+        kind=kind,
+        count=np.array([r.count for r in rows], np.int64),
+        transit_h=np.asarray(transit, np.float64),
+        readiness_h=np.array([params[f"readiness.{r.type}_h"] for r in rows]),
+        needs_tanker=needs_tanker,
+        from_japan=np.array([r.country == "USA" for r in rows], bool) & forces.host_is_japan,
+        ship=ship,
+        base=np.array([base_index.get(r.facility, -1) if r.type in AIRCRAFT else -1 for r in rows], np.int64),
+        mos_class=tuple("fighter" if r.type == "fighter" else "tanker" for r in rows),
+    )

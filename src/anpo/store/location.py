@@ -1,0 +1,36 @@
+"""Where the run store lives: `ANPO_DATABASE_URL`, else a SQLite file in the user's data dir.
+
+The default file is `$XDG_DATA_HOME/anpo/anpo.db`, or `~/.local/share/anpo/anpo.db` when
+XDG_DATA_HOME is unset. PostgreSQL: `postgresql+psycopg://user:pass@host/db` (a bare
+`postgresql://` URL is taken to mean the psycopg 3 driver).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_URL = "ANPO_DATABASE_URL"
+
+
+def default_sqlite_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "anpo" / "anpo.db"
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs that name no driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to open: the argument, else $ANPO_DATABASE_URL, else the default SQLite file."""
+    chosen = url or os.environ.get(ENV_URL)
+    if chosen:
+        return normalize_url(chosen)
+    path = default_sqlite_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"

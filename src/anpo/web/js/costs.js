@@ -1,0 +1,39 @@
+// Cost sharing: the ledger as a chart and a table; the what-if calculator as a form.
+import { get } from "./api.js";
+import { $, clear, h, label } from "./dom.js";
+import { barChart } from "./charts.js";
+
+let loaded = false;
+const fmt = (v) => (v === null || v === undefined ? "missing" : typeof v === "number" ? v.toLocaleString() : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+function table(rows, cols) {
+  return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, label(c))))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null }, fmt(r[c])))))));
+}
+
+export async function showCosts() {
+  if (loaded) return;
+  loaded = true;
+  const [years, periods] = await Promise.all([get("/v1/costs", { by: "year" }), get("/v1/costs", { by: "period" })]);
+  const rows = years.rows;
+  clear($("#costs-chart"), barChart({ labels: rows.map((r) => `JFY${r.jfy}`), values: rows.map((r) => r.hns_total_jpy_bn),
+    hatched: rows.map((r) => r.basis !== "budget"), yLabel: "JPY bn", title: "Host-nation support by JFY" }));
+  clear($("#costs-table"), table(rows, ["jfy", "period", "hns_total_jpy_bn", "basis", "labor_jpy_bn", "utilities_jpy_bn",
+    "training_relocation_jpy_bn", "fip_jpy_bn", "labor_welfare_jpy_bn", "confidence"]),
+  h("h3", {}, "By SMA period"), table(periods.rows, ["period", "jfy", "signed", "total_jpy_bn", "total_kind", "labor_cap_workers", "utilities_share", "confidence"]));
+  clear($("#w-period"), periods.rows.map((p) => h("option", { value: p.period }, p.period)));
+  $("#w-period").value = periods.rows[periods.rows.length - 1].period;
+  $("#whatif-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const out = $("#whatif-result");
+    try {
+      const r = await get("/v1/costs/what-if", { period: $("#w-period").value, labor_cap: $("#w-labor").value,
+        utilities_share: $("#w-util").value, utilities_cap_jpy_bn: $("#w-ucap").value, training_relocation_jpy_bn: $("#w-train").value });
+      clear(out, h("p", {}, h("strong", {}, `Period ${r.period}: agreed ${fmt(r.agreed_total_jpy_bn)}, change ${r.delta_total_jpy_bn >= 0 ? "+" : ""}${fmt(r.delta_total_jpy_bn)}, scenario ${fmt(r.scenario_total_jpy_bn)} JPY bn`)),
+        table(r.years.map((y) => ({ ...y, delta_jpy_bn: Object.entries(y.delta_jpy_bn).map(([k, v]) => `${label(k)} ${v}`).join("; ") })),
+          ["jfy", "agreed_total_jpy_bn", "agreed_basis", "delta_jpy_bn", "scenario_total_jpy_bn"]),
+        h("h4", {}, "Arithmetic"), h("ul", {}, r.arithmetic.map((a) => h("li", {}, a))),
+        r.assumptions.length ? [h("h4", {}, "Assumptions"), h("ul", {}, r.assumptions.map((a) => h("li", {}, a)))] : null);
+    } catch (err) { clear(out, h("p", { class: "error" }, err.message)); }
+  });
+}

@@ -1,0 +1,96 @@
+// The dashboard: views switched by the URL hash (#map, #assess?..., #law/<id>, #costs, #runs, #run/<id>).
+import { get, post } from "./api.js";
+import { $, clear, h } from "./dom.js";
+import { AllianceMap } from "./map.js";
+import { placeText, renderResult } from "./assess.js";
+import { enableSimulation, follow } from "./sim.js";
+import { showLaw } from "./law.js";
+import { showCosts } from "./costs.js";
+import { showRuns } from "./runs.js";
+
+let lastScenario = null;
+let whereSeq = 0;
+
+function scenarioFromForm() {
+  const s = { date: $("#date-input").value, event: $("#f-event").value, lat: Number($("#f-lat").value), lon: Number($("#f-lon").value),
+    us_action: $("#f-action").value };
+  if (s.event !== "none") s.target = $("#f-target").value;
+  return s;
+}
+
+async function describePlace(lat, lon) {
+  const seq = ++whereSeq;
+  $("#f-lat").value = lat;
+  $("#f-lon").value = lon;
+  $("#place").textContent = `${lat}, ${lon}: looking up…`;
+  try {
+    const w = await get("/v1/where", { lat, lon, date: $("#date-input").value });
+    if (seq === whereSeq) $("#place").textContent = `${lat}, ${lon} on ${w.date}: ${placeText(w)}.`;
+  } catch (err) { $("#place").textContent = err.message; }
+}
+
+async function assessNow() {
+  const s = scenarioFromForm();
+  const out = $("#result");
+  clear(out, h("p", { class: "status" }, "Assessing…"));
+  try {
+    const r = await post("/v1/assess", s);
+    lastScenario = s;
+    clear(out, renderResult(r, s));
+    history.replaceState(null, "", `#assess?${new URLSearchParams(s).toString()}`);
+  } catch (err) { clear(out, h("p", { class: "error card" }, `Not assessed: ${err.message}`)); }
+}
+
+function showView(name) {
+  for (const v of document.querySelectorAll(".view")) v.hidden = v.id !== `view-${name}`;
+  for (const a of document.querySelectorAll("header nav a[data-view]")) {
+    if (a.dataset.view === name) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+async function route(map) {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  const [head, query = ""] = hash.split("?");
+  const [view, ...rest] = head.split("/");
+  const params = new URLSearchParams(query);
+  if (view === "law") { showView("law"); await showLaw(rest.join("/")); return; }
+  if (view === "costs") { showView("costs"); await showCosts(); return; }
+  if (view === "runs") { showView("runs"); await showRuns(); return; }
+  showView("map");
+  map.map.invalidateSize();
+  if (view === "run" && rest[0]) { follow(rest[0]); return; }
+  if (params.get("date") && params.get("date") !== map.date) map.setDate(params.get("date"));
+  if (view === "assess" && params.get("lat") && params.get("lon")) {
+    for (const [k, id] of [["event", "#f-event"], ["target", "#f-target"], ["us_action", "#f-action"]]) if (params.get(k)) $(id).value = params.get(k);
+    const lat = Number(params.get("lat")), lon = Number(params.get("lon"));
+    map.mark(lat, lon);
+    await describePlace(lat, lon);
+    await assessNow();
+  }
+}
+
+async function main() {
+  const meta = await get("/v1/meta");
+  $("#version").textContent = `anpo ${meta.anpo_version}`;
+  if (meta.writes_need_token && !sessionStorage.getItem("anpo-token")) {
+    const t = window.prompt("This server needs a token for writes (assessments are writes):");
+    if (t) sessionStorage.setItem("anpo-token", t);
+  }
+  const map = new AllianceMap((lat, lon) => describePlace(lat, lon));
+  window.anpo = { map: map.map };
+  $("#event-form").addEventListener("submit", (e) => { e.preventDefault(); assessNow(); });
+  for (const id of ["#f-lat", "#f-lon"]) $(id).addEventListener("change", () => {
+    const lat = Number($("#f-lat").value), lon = Number($("#f-lon").value);
+    if (Number.isFinite(lat) && Number.isFinite(lon)) { map.mark(lat, lon); describePlace(lat, lon); }
+  });
+  document.addEventListener("anpo:date", () => { if ($("#f-lat").value && $("#f-lon").value) describePlace(Number($("#f-lat").value), Number($("#f-lon").value)); });
+  enableSimulation(meta.simulation_available, () => lastScenario);
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  map.setDate(params.get("date") || new Date().toISOString().slice(0, 10));
+  window.addEventListener("hashchange", () => route(map));
+  await route(map);
+  document.body.dataset.ready = "1";
+}
+
+main().catch((err) => { document.body.prepend(h("p", { class: "error" }, `The dashboard could not start: ${err.message}`)); });

@@ -1,0 +1,38 @@
+"""An app on a temporary SQLite store, with a fake simulation runner (no anpo.sim needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from anpo.api.app import create_app
+from anpo.api.settings import Settings
+from anpo.store import Store
+
+from .fakes import FakeRunner
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(f"sqlite:///{tmp_path / 'api.db'}")
+    yield s
+    s.close()
+
+
+def make_client(store: Store, runner: Any = None, token: str | None = None) -> TestClient:
+    return TestClient(create_app(Settings(token=token), store=store, runner=runner))
+
+
+@pytest.fixture
+def runner() -> FakeRunner:
+    return FakeRunner()
+
+
+@pytest.fixture
+def client(store: Store, runner: FakeRunner) -> Iterator[TestClient]:
+    with make_client(store, runner) as c:
+        yield c

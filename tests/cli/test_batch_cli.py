@@ -1,0 +1,104 @@
+"""`anpo assess --batch` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from anpo.cli import main
+
+GOOD = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 24.34, "lon": 124.16}
+BAD = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 24.34}
+
+
+def run(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["anpo", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as ex:
+        code = int(ex.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def jsonl(path: Path, rows: list[dict[str, object]]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+def test_bad_rows_get_an_error_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    src = jsonl(tmp_path / "in.jsonl", [GOOD, BAD, GOOD])
+    out = tmp_path / "out.parquet"
+    code, stdout, stderr = run(["assess", "--batch", src, "--out", str(out)], monkeypatch, capsys)
+    assert code == 0, stderr
+    assert "3 rows: 2 good, 1 bad" in stderr
+    assert "first bad row 1: lon: lat and lon go together" in stderr
+    table = pq.read_table(out)
+    assert table.column("error").to_pylist() == [None, "lon: lat and lon go together", None]
+    assert table.column("article5").to_pylist() == ["applies", None, "applies"]
+
+
+def test_strict_exits_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    src = jsonl(tmp_path / "in.jsonl", [GOOD, BAD, GOOD])
+    out = tmp_path / "out.parquet"
+    code, _, stderr = run(["assess", "--batch", src, "--out", str(out), "--strict"], monkeypatch, capsys)
+    assert code == 2
+    assert "row 1: lon: lat and lon go together" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_default_out_and_explain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    src = jsonl(tmp_path / "in.jsonl", [GOOD])
+    code, _, stderr = run(["assess", "--batch", src, "--explain"], monkeypatch, capsys)
+    assert code == 0, stderr
+    row = json.loads((tmp_path / "in.assessed.jsonl").read_text(encoding="utf-8"))
+    assert row["article5"] == "applies"
+    assert any(step["condition"] == "article5" for step in row["explanation"])
+
+
+def test_files_and_batch_together_or_neither_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = jsonl(tmp_path / "in.jsonl", [GOOD])
+    assert run(["assess", "x.json", "--batch", src], monkeypatch, capsys)[0] == 2
+    assert run(["assess"], monkeypatch, capsys)[0] == 2
+    code, _, stderr = run(["assess", "--batch", str(tmp_path / "in.txt")], monkeypatch, capsys)
+    assert code == 2 and "unknown extension" in stderr
+    code, _, stderr = run(["assess", "--batch", src, "--dask", "local:zero"], monkeypatch, capsys)
+    assert code == 2 and "local:N" in stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.Signals) -> None:
+    """A real process interrupted mid-run: no OUT, no temporary file."""
+    src = jsonl(tmp_path / "in.jsonl", [GOOD] * 200_000)
+    out = tmp_path / "out.parquet"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from anpo.cli import main; main()", "assess", "--batch", src,
+         "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # a shell's background jobs ignore SIGINT; give the child Python's default handling
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be interrupted")
+    proc.send_signal(sig)
+    proc.wait(timeout=120)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -1,0 +1,98 @@
+"""The minimum-crater bound and the exact MOS search, on runways of the facility registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anpo.posture.runways import runways
+from anpo.sim.runway import FT, Strip, min_craters, need, repairs_needed
+
+FIGHTER = (1525.0, 15.0)
+TANKER = (2450.0, 30.0)
+D = 15.0
+
+
+def test_need_closed_form() -> None:
+    assert need(1000, 1525, D) == 0
+    assert need(1525, 1525, D) == 1
+    assert need(3688, 1525, D) == 2  # a 12,100 ft runway: two cuts
+    assert need(91.44, 15, D) == 3  # 300 ft across: three craters per cut
+
+
+def _registry_strips() -> list[tuple[str, Strip]]:
+    out = []
+    for icao in ("RODN", "ROTM", "RJTY", "RJSM", "RJOI", "ROAH", "PGUA"):
+        for rw in runways()[icao]:
+            if rw.closed or rw.width_ft is None:
+                continue
+            for mos in (FIGHTER, TANKER):
+                s = Strip(rw.length_ft * FT, rw.width_ft * FT, *mos, D)
+                if s.usable:
+                    out.append((f"{icao} {rw.ident} {mos}", s))
+    return out
+
+
+STRIPS = _registry_strips()
+
+
+def _cut_pattern(s: Strip) -> tuple[np.ndarray, np.ndarray]:
+    """Craters at the bound's spacing: need_L cut lines, need_W craters on each."""
+    nl, nw = need(s.length, s.mos_length, D), need(s.width, s.mos_width, D)
+    # Every gap just under the MOS: spacing (mos + d) less a little more each time.
+    xs = (np.arange(nl) + 1) * (s.mos_length + D - 1e-3) - D / 2
+    ys = (np.arange(nw) + 1) * (s.mos_width + D - 1e-3) - D / 2
+    xx, yy = np.meshgrid(np.minimum(xs, s.length - D / 2), np.minimum(ys, s.width - D / 2))
+    return xx.ravel()[None, :], yy.ravel()[None, :]
+
+
+@pytest.mark.parametrize(("label", "strip"), STRIPS, ids=[lab for lab, _ in STRIPS])
+def test_bound_pattern_closes_and_one_less_opens(label: str, strip: Strip) -> None:
+    cx, cy = _cut_pattern(strip)
+    assert cx.shape[1] == strip.bound == min_craters(strip.length, strip.width, *strip_mos(strip), D)
+    assert repairs_needed(strip, cx, cy, shortcut=False)[0] >= 1
+    for j in range(cx.shape[1]):
+        keep = np.arange(cx.shape[1]) != j
+        assert repairs_needed(strip, cx[:, keep], cy[:, keep], shortcut=False)[0] == 0
+
+
+def strip_mos(s: Strip) -> tuple[float, float]:
+    return s.mos_length, s.mos_width
+
+
+@pytest.mark.parametrize(("label", "strip"), STRIPS[:6], ids=[lab for lab, _ in STRIPS[:6]])
+def test_random_craters_below_the_bound_never_close(label: str, strip: Strip) -> None:
+    rng = np.random.default_rng(3)
+    k = strip.bound - 1
+    if k < 1:
+        pytest.skip("bound of one crater")
+    n = 4000
+    cx = rng.uniform(0, strip.length, (n, k))
+    cy = rng.uniform(0, strip.width, (n, k))
+    assert (repairs_needed(strip, cx, cy, shortcut=False) == 0).all()
+
+
+def test_exact_search_against_brute_force_grid() -> None:
+    rng = np.random.default_rng(4)
+    s = Strip(400.0, 40.0, 150.0, 15.0, 10.0)
+    n, k = 300, 8
+    cx = rng.uniform(0, s.length, (n, k))
+    cy = rng.uniform(0, s.width, (n, k))
+    got = repairs_needed(s, cx, cy, shortcut=False)
+    r = s.crater_d / 2
+    for i in range(n):
+        best = k
+        for x0 in np.arange(0, s.length - s.mos_length + 1e-9, 0.25):
+            bx = (x0 < cx[i] + r) & (x0 + s.mos_length > cx[i] - r)
+            for y0 in np.arange(0, s.width - s.mos_width + 1e-9, 0.25):
+                by = (y0 < cy[i] + r) & (y0 + s.mos_width > cy[i] - r)
+                best = min(best, int((bx & by).sum()))
+        # The grid can only miss a better placement, never find one the search missed.
+        assert got[i] <= best
+        assert got[i] >= best - 1
+
+
+def test_absent_craters_are_ignored() -> None:
+    s = Strip(3000.0, 45.0, 1525.0, 15.0, D)
+    cx = np.array([[np.nan, np.nan]])
+    assert repairs_needed(s, cx, cx.copy(), shortcut=False)[0] == 0
