@@ -14,18 +14,9 @@ import pytest
 SRC = Path(__file__).parents[2] / "src"
 CASES = Path(__file__).parents[1] / "cases" / "sofa"
 
-# Runs anpo.cli.main. While sibling command modules listed in COMMAND_MODULES are still
-# being written, stand in an empty module for any that does not exist yet, so that this
-# test exercises `incident` through the real entry point either way.
+# Runs anpo.cli.main in a fresh interpreter, as the installed `anpo` script does.
 LAUNCH = """
-import importlib.util, pathlib, sys, types
-root = pathlib.Path(importlib.util.find_spec("anpo").origin).parent / "cli"
-for name in ("assess", "where"):
-    full = "anpo.cli." + name
-    if not (root / (name + ".py")).exists() and not (root / name).is_dir():
-        stub = types.ModuleType(full)
-        stub.register = lambda app: None
-        sys.modules[full] = stub
+import sys
 from anpo.cli import main
 sys.argv = ["anpo"] + sys.argv[1:]
 main()

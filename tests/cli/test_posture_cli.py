@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
-from pathlib import Path
 
 import pytest
-
-import anpo
+from cli_runner import run_main
 
 
 def run(
     argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, str, str]:
     """Run `anpo ARGV` via anpo.cli.main; returns (exit code, stdout, stderr)."""
-    # Command modules of other rooms that have not landed yet are stubbed, so that these
-    # tests exercise posture's commands on their own; once they land this does nothing.
-    cli_dir = Path(anpo.__file__).parent / "cli"
-    for name in ("assess", "where", "incident"):
-        if not (cli_dir / f"{name}.py").exists() and f"anpo.cli.{name}" not in sys.modules:
-            stub = types.ModuleType(f"anpo.cli.{name}")
-            stub.register = lambda app: None  # type: ignore[attr-defined]
-            monkeypatch.setitem(sys.modules, f"anpo.cli.{name}", stub)
-    from anpo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["anpo", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_main(argv, capsys, monkeypatch)
 
 
 def test_bases_near_senkaku_json(capsys, monkeypatch):

@@ -18,6 +18,7 @@ from anpo.core.codes import Article5Status, Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario, ScenarioFrame, parse_scenarios
 from anpo.geo.place import Place
+from anpo.geo.resolver import internal_water_names
 from anpo.law import instruments, treaty
 from anpo.law.common import LawContext, default_context
 from anpo.law.engine import Evaluation, receipt
@@ -226,7 +227,7 @@ def result(
         "us": _us(ev, i),
     }
     if scenario.lat is not None:
-        out["place"]["detail"] = place.detail(i, list(ctx.specified_areas))
+        out["place"]["detail"] = place.detail(i, list(ctx.specified_areas), internal_water_names())
     if scenario.event is Event.none:
         out["target"] = None
     if explain:
