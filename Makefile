@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 # The dashboard's front-end libraries, from npm (package-lock.json), copied into the package.
 $(VENDOR_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "make: npm is needed (Debian: apt-get install npm)"; exit 1; }
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory npm-from-debian
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/swagger-ui
@@ -27,6 +27,13 @@ $(VENDOR_STAMP): package.json package-lock.json
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 	  node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 	touch $(VENDOR_STAMP)
+
+# A fresh Debian machine has no npm: install Debian's (as root, or through sudo).
+.PHONY: npm-from-debian
+npm-from-debian:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends npm
 
 # The main job: serve the dashboard and the HTTP API (embedded SQLite), printing the URL.
 run: install

@@ -16,8 +16,11 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
+import bench_api  # noqa: E402
 import bench_assess  # noqa: E402
 import bench_geo  # noqa: E402
+import bench_sim  # noqa: E402
+import bench_scale  # noqa: E402
 from common import Row, machine  # noqa: E402
 
 DOC = HERE.parent / "docs" / "performance.md"
@@ -37,6 +40,10 @@ def main() -> None:
     sections = [
         ("Geography (`benchmarks/bench_geo.py`)", bench_geo.run(1_000_000, args.runs)),
         ("Assessment (`benchmarks/bench_assess.py`)", bench_assess.run(1_000_000, args.runs)),
+        ("Crisis simulation (`benchmarks/bench_sim.py`)", bench_sim.run(args.runs)),
+        ("At scale: batch, peers, floor, Dask, memory (`benchmarks/bench_scale.py`; "
+         f"10,000,000 rows, medians of {min(args.runs, 3)})", bench_scale.run(args.runs)),
+        ("HTTP API under load (`benchmarks/bench_api.py`; one 30 s window)", bench_api.run(1)),
     ]
     out = [
         "# Performance",

@@ -37,7 +37,7 @@ def random_rows(n: int, seed: int = 3) -> pa.Table:
     ev = events[rng.integers(0, len(events), n)]
     target = np.array(["JPN", "USA", "TWN", "KOR"])[rng.integers(0, 4, n)].astype(object)
     target[ev == "none"] = None
-    days = rng.integers(-9000, 40000, n)
+    days = rng.integers(-8800, 47000, n)  # 1945-11-30 .. 2098-09-05
     dates = [str(np.datetime64(int(d), "D")) for d in days]
     dates[7] = "2026-02-30"  # one bad row
     return pa.table({

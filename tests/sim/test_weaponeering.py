@@ -20,7 +20,7 @@ def test_cookie_cutter_reference_vectors(radius: float, cep: float, expected: fl
 
 
 def test_cep_sigma_relation() -> None:
-    assert w.CEP_PER_SIGMA == pytest.approx(1.17741, abs=1e-5)
+    assert pytest.approx(1.17741, abs=1e-5) == w.CEP_PER_SIGMA
     assert w.sigma_from_cep(1.17741) == pytest.approx(1.0, abs=1e-5)
 
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import shapely
 
 from anpo import geo
-from anpo.core.codes import NULL, Article5Status, Event, Zone, country_code, country_name
+from anpo.core.codes import NULL, Article5Status, Event, country_code, country_name
 from anpo.core.dates import FOREVER, from_day, parse_date, to_day
 from anpo.core.scenario import TRI_NONE, ScenarioFrame
 from anpo.geo import region as R
@@ -80,8 +80,7 @@ def _rasters(day: int) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.bool_]]:
         ids=[None] * n,
     )
     article5 = evaluate(frame, place)["article5"] == int(Article5Status.applies)
-    owned = (place.zone == Zone.land) | (place.zone == Zone.territorial_sea)
-    admin = np.where(owned, place.administered_by, NULL).astype(np.int16)
+    admin = place.administered_by.astype(np.int16)  # NULL wherever no state administers
     shape = (len(lats), len(lons))
     return admin.reshape(shape), np.asarray(article5).reshape(shape)
 
@@ -98,7 +97,9 @@ def _polygons(mask: npt.NDArray[np.bool_]) -> shapely.MultiPolygon | None:
     x = np.concatenate(([lons[c0] - STEP_DEG], lons[c0:c1], [lons[c1 - 1] + STEP_DEG]))
     y = np.concatenate(([lats[r0] - STEP_DEG], lats[r0:r1], [lats[r1 - 1] + STEP_DEG]))
     gen = contourpy.contour_generator(x, y, z, fill_type=contourpy.FillType.OuterOffset)
-    points, offsets = gen.filled(0.5, 1.5)
+    filled = gen.filled(0.5, 1.5)
+    points: list[Any] = list(filled[0])
+    offsets: list[Any] = list(filled[1])
     polys = []
     for pts, offs in zip(points, offsets, strict=True):
         rings = [pts[offs[k]:offs[k + 1]] for k in range(len(offs) - 1)]
@@ -118,7 +119,7 @@ def _coverage_on(day: int) -> dict[str, Any]:
     admin, article5 = _rasters(day)
     features = []
     codes, counts = np.unique(admin[admin != NULL], return_counts=True)
-    for code, count in sorted(zip(codes.tolist(), counts.tolist(), strict=True), key=lambda t: -t[1]):
+    for code in codes[np.argsort(-counts, kind="stable")].tolist():
         geom = _polygons(admin == code)
         if geom is not None:
             features.append(_feature(geom, {"layer": "administration",

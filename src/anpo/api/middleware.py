@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _reply(
+    send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"detail": detail}).encode()
     await send({
         "type": "http.response.start", "status": status,
@@ -100,4 +101,4 @@ class WriteToken:
         await self.app(scope, receive, send)
 
 
-__all__ = ["Any", "BodyLimit", "WriteToken"]
+__all__ = ["BodyLimit", "WriteToken"]

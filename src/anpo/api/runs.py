@@ -96,10 +96,11 @@ class RunManager:
         runner = self.runner
         if runner is None or not self.store.start_run(run_id):
             return
+        def progress(fraction: float) -> None:
+            self.store.set_progress(run_id, fraction)
+
         try:
-            summaries, receipt = runner.run(
-                spec, trials=trials, seed=seed, progress=lambda f: self.store.set_progress(run_id, f),
-            )
+            summaries, receipt = runner.run(spec, trials=trials, seed=seed, progress=progress)
         except Exception as err:  # the run fails; the server goes on
             log.exception("run %s failed", run_id)
             self.store.fail_run(run_id, f"{type(err).__name__}: {err}")

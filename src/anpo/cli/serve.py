@@ -15,7 +15,9 @@ from anpo.core.errors import InputError
 
 
 def serve_command(
-    host: str = typer.Option(DEFAULT_HOST, "--host", help="Address to listen on (loopback unless a token is set)."),
+    host: str = typer.Option(
+        DEFAULT_HOST, "--host", help="Address to listen on (loopback unless a token is set)."
+    ),
     port: int = typer.Option(DEFAULT_PORT, "--port", help="TCP port (0: any free port)."),
 ) -> None:
     """Serve the dashboard and the HTTP API (OpenAPI docs at /docs)."""

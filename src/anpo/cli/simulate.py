@@ -46,7 +46,8 @@ def _fmt(v: object) -> str:
 def _text(d: dict[str, Any]) -> str:
     g = d["legal_gates"]
     lines = [
-        f"simulation of {d['scenario']['scenario'].get('id') or 'scenario'}: {d['trials']:,} trials, seed {d['seed']}",
+        f"simulation of {d['scenario']['scenario'].get('id') or 'scenario'}: "
+        f"{d['trials']:,} trials, seed {d['seed']}",
         f"legal gates (from the assessment engine): Japan {g['japan_gate']}; Article V {g['article5']}; "
         f"prior consultation {'required' if g['prior_consultation_required'] else 'not required'}; "
         f"coordination {g['coordination_arrangement']}",
@@ -55,13 +56,17 @@ def _text(d: dict[str, Any]) -> str:
         lines.append(f"  {k}: " + ", ".join(f"{lab} {p:.1%}" for lab, p in v.items() if p))
     lines.append(f"{'metric (hours)':<40} {'mean':>8} {'p5':>8} {'p50':>8} {'p95':>8} {'never':>7}")
     for k, m in d["metrics_h"].items():
-        lines.append(f"{k:<40} {_fmt(m['mean']):>8} {_fmt(m['p5']):>8} {_fmt(m['p50']):>8} "
-                     f"{_fmt(m['p95']):>8} {m['p_never']:>7.1%}")
+        lines.append(
+            f"{k:<40} {_fmt(m['mean']):>8} {_fmt(m['p5']):>8} {_fmt(m['p50']):>8} "
+            f"{_fmt(m['p95']):>8} {m['p_never']:>7.1%}"
+        )
     for k, m in d["forces_on_station"].items():
         lines.append(f"{k:<40} {_fmt(m['mean']):>8} {m['p5']:>8} {m['p50']:>8} {m['p95']:>8}")
     if "p_respond_before_fait_accompli" in d:
-        lines.append(f"P(alliance responds before the fait accompli at "
-                     f"{d['scenario']['fait_accompli_h']:g} h) = {d['p_respond_before_fait_accompli']:.3f}")
+        lines.append(
+            f"P(alliance responds before the fait accompli at "
+            f"{d['scenario']['fait_accompli_h']:g} h) = {d['p_respond_before_fait_accompli']:.3f}"
+        )
     if "war_powers" in d:
         lines.append(f"War Powers: {d['war_powers']['note']}")
     return "\n".join(lines)
@@ -73,12 +78,12 @@ def _parse_sweep(items: list[str], params: Parameters) -> list[tuple[str, list[f
         if "=" not in item:
             raise InputError("--sweep", f"{item!r}: expected PARAM=a,b,c")
         name, values = item.split("=", 1)
-        vals = []
-        for v in values.split(","):
+        vals: list[float] = []
+        for text in values.split(","):
             try:
-                vals.append(float(v))
+                vals.append(float(text))
             except ValueError:
-                raise InputError(name, f"{v!r} is not a number") from None
+                raise InputError(name, f"{text!r} is not a number") from None
         for v in vals:
             params.with_overrides({name: int(v) if v.is_integer() else v})  # validates name and value
         out.append((name, vals))
@@ -104,7 +109,9 @@ def _parquet_sink(path: Path) -> Any:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError("--keep-trials", "writing the per-trial table needs pyarrow (pip install pyarrow)") from None
+        raise InputError(
+            "--keep-trials", "writing the per-trial table needs pyarrow (pip install pyarrow)"
+        ) from None
     state: dict[str, Any] = {}
 
     def sink(start: int, chunk: Any) -> None:
@@ -129,21 +136,28 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def simulate(
         scenario: str = typer.Argument(None, help="Simulation file (YAML or JSON): scenario, strikes, ..."),
-        trials: int = typer.Option(1_000_000, "--trials", help=f"Number of trials (1 to {sim.MAX_TRIALS:,})."),
+        trials: int = typer.Option(
+            1_000_000, "--trials", help=f"Number of trials (1 to {sim.MAX_TRIALS:,})."
+        ),
         seed: int = typer.Option(7, "--seed", help="Random seed (recorded with the results)."),
         params_file: str = typer.Option(None, "--params", help="YAML of parameter overrides."),
         fmt: str = typer.Option("text", "--format", help="text or json"),
         out: str = typer.Option(None, "--out", help="Directory for summary.json and plots."),
         keep_trials: bool = typer.Option(False, "--keep-trials", help="Also write trials.parquet to --out."),
-        explain: bool = typer.Option(False, "--explain-parameters", help="List every parameter and its source."),
+        explain: bool = typer.Option(
+            False, "--explain-parameters", help="List every parameter and its source."
+        ),
         sweep: list[str] = typer.Option(None, "--sweep", help="PARAM=a,b,c (repeatable): sensitivity grid."),
         workers: int = typer.Option(1, "--workers", help="Processes (results do not depend on it)."),
         deterministic: bool = typer.Option(False, "--deterministic", help="Set every spread to zero."),
     ) -> None:
         """Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."""
         if explain:
-            typer.echo(json.dumps([p.to_dict() for p in sim.defaults().values()], indent=2)
-                       if fmt == "json" else _explain())
+            typer.echo(
+                json.dumps([p.to_dict() for p in sim.defaults().values()], indent=2)
+                if fmt == "json"
+                else _explain()
+            )
             return
         if fmt not in ("text", "json"):
             raise InputError("--format", f"{fmt!r}; accepted: text, json")
@@ -171,8 +185,11 @@ def register(app: typer.Typer) -> None:
         target = Path(out) if out else None
         if target is not None and target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError("--out", f"{out} exists and is not an empty directory")
-        tmp = Path(tempfile.mkdtemp(prefix=".anpo-sim-", dir=str((target or Path(".")).absolute().parent))) \
-            if target is not None else None
+        tmp = (
+            Path(tempfile.mkdtemp(prefix=".anpo-sim-", dir=str((target or Path(".")).absolute().parent)))
+            if target is not None
+            else None
+        )
         try:
             sink = _parquet_sink(tmp / "trials.parquet") if keep_trials and tmp is not None else None
             summary: Summary = run_plan(plan, trials, seed, workers=workers, progress=_Bar(trials), sink=sink)
@@ -196,8 +213,16 @@ def register(app: typer.Typer) -> None:
         typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))
 
 
-def _run_sweep(spec: SimScenario, params: Parameters, grid: list[tuple[str, list[float]]], trials: int,
-               seed: int, workers: int, base: Summary, tmp: Path | None) -> dict[str, Any]:
+def _run_sweep(
+    spec: SimScenario,
+    params: Parameters,
+    grid: list[tuple[str, list[float]]],
+    trials: int,
+    seed: int,
+    workers: int,
+    base: Summary,
+    tmp: Path | None,
+) -> dict[str, Any]:
     """One run per value of each swept parameter (same seed: common random numbers)."""
     from anpo.sim.plan import compile_plan
 
@@ -212,8 +237,11 @@ def _run_sweep(spec: SimScenario, params: Parameters, grid: list[tuple[str, list
             m = s.times[metric].to_dict()["mean"]
             pts.append((v, float("nan") if m is None else m))
         results[name] = pts
-    out: dict[str, Any] = {"metric": f"{metric} mean", "base": base_mean,
-                           "results": {k: [{"value": v, "metric": m} for v, m in pts] for k, pts in results.items()}}
+    out: dict[str, Any] = {
+        "metric": f"{metric} mean",
+        "base": base_mean,
+        "results": {k: [{"value": v, "metric": m} for v, m in pts] for k, pts in results.items()},
+    }
     if tmp is not None and base_mean is not None:
         from anpo.report import sim_plots
 

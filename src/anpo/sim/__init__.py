@@ -1,9 +1,9 @@
 """Crisis simulation: how the alliance responds, as a fast, reproducible Monte Carlo.
 
-    from anpo import sim
-    spec = sim.parse_sim_scenario(yaml.safe_load(text))
-    summary = sim.run_simulation(spec, sim.load_parameters(), trials=1_000_000, seed=7)
-    summary.to_dict()     # JSON-serialisable
+from anpo import sim
+spec = sim.parse_sim_scenario(yaml.safe_load(text))
+summary = sim.run_simulation(spec, sim.load_parameters(), trials=1_000_000, seed=7)
+summary.to_dict()     # JSON-serialisable
 """
 
 from anpo.sim.parameters import Parameters, defaults

@@ -53,8 +53,9 @@ def unit_table() -> tuple[UnitRow, ...]:
         count = u.get("count")
         if not isinstance(count, int) or count <= 0:
             raise DataError(f"{FORCES_FILE}: units[{i}]: count must be a positive integer")
-        rows.append(UnitRow(str(u["facility"]), u["country"], u["type"], count, u["from"], u.get("to"),
-                            str(prov)))
+        rows.append(
+            UnitRow(str(u["facility"]), u["country"], u["type"], count, u["from"], u.get("to"), str(prov))
+        )
     known = set(posture.facilities())
     for r in rows:
         if r.facility not in known:
@@ -79,8 +80,7 @@ def forces_on(day: dt.date, lat: float, lon: float) -> Forces:
     """Units present on `day` at facilities in operation, with their distance to (lat, lon)."""
     active = {f.facility.id: f.facility for f in posture.at(day).facilities}
     rows = tuple(
-        r for r in unit_table()
-        if r.facility in active and r.start <= day and (r.end is None or day < r.end)
+        r for r in unit_table() if r.facility in active and r.start <= day and (r.end is None or day < r.end)
     )
     facs = tuple(active[r.facility] for r in rows)
     if rows:

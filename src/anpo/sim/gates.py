@@ -65,9 +65,14 @@ def coordination_arrangement(day: dt.date) -> Arrangement:
 
 
 NAMES = (
-    "security_treaty_in_force", "article5", "defense_operation_available",
-    "armed_attack_against_japan", "collective_self_defense_available",
-    "survival_threatening_situation", "rear_area_support", "prior_consultation_required",
+    "security_treaty_in_force",
+    "article5",
+    "defense_operation_available",
+    "armed_attack_against_japan",
+    "collective_self_defense_available",
+    "survival_threatening_situation",
+    "rear_area_support",
+    "prior_consultation_required",
     "war_powers_report_required",
 )
 
@@ -75,8 +80,14 @@ NAMES = (
 def legal_gates(scenario: Scenario) -> LegalGates:
     """Evaluate the scenario as U.S. combat operations launched from Japan (the action simulated)."""
     asked = Scenario(
-        scenario.date, scenario.event, scenario.target, scenario.lat, scenario.lon,
-        UsAction.combat_operations_from_japan, scenario.assume, scenario.id,
+        scenario.date,
+        scenario.event,
+        scenario.target,
+        scenario.lat,
+        scenario.lon,
+        UsAction.combat_operations_from_japan,
+        scenario.assume,
+        scenario.id,
     )
     ev = assess_frame(ScenarioFrame.from_scenarios([asked]))
     v = {name: ev.value(name, 0) for name in NAMES}

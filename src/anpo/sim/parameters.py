@@ -97,8 +97,13 @@ def _load(raw: object) -> dict[str, Parameter]:
         except (InputError, KeyError) as err:
             raise DataError(f"{PARAMETERS_FILE}: {err}") from None
         out[name] = Parameter(
-            name, default, str(entry["unit"]), str(dist), spread,
-            entry.get("source"), entry.get("assumption"),
+            name,
+            default,
+            str(entry["unit"]),
+            str(dist),
+            spread,
+            entry.get("source"),
+            entry.get("assumption"),
         )
     return out
 
@@ -143,7 +148,9 @@ class Parameters:
                 table[base] = _with_spread(table[base], value, name)
                 continue
             if name not in table:
-                raise InputError(name, "unknown parameter; list them with `anpo simulate --explain-parameters`")
+                raise InputError(
+                    name, "unknown parameter; list them with `anpo simulate --explain-parameters`"
+                )
             p = table[name]
             if isinstance(value, Mapping):
                 unknown = set(value) - {"default", "spread"}

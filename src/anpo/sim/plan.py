@@ -50,11 +50,19 @@ class Plan:
 
     def units(self) -> list[dict[str, Any]]:
         return [
-            {"facility": r.facility, "country": r.country, "type": r.type, "count": r.count,
-             "distance_km": round(float(d), 1), "transit_h": None if not np.isfinite(t) else round(float(t), 3),
-             "needs_tanker": bool(nt), "basis": r.provenance}
-            for r, d, t, nt in zip(self.forces.rows, self.forces.distance_km, self.transit_h,
-                                   self.needs_tanker, strict=True)
+            {
+                "facility": r.facility,
+                "country": r.country,
+                "type": r.type,
+                "count": r.count,
+                "distance_km": round(float(d), 1),
+                "transit_h": None if not np.isfinite(t) else round(float(t), 3),
+                "needs_tanker": bool(nt),
+                "basis": r.provenance,
+            }
+            for r, d, t, nt in zip(
+                self.forces.rows, self.forces.distance_km, self.transit_h, self.needs_tanker, strict=True
+            )
         ]
 
 
@@ -74,14 +82,26 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     route = np.where(ship, params["sea_route_factor"], 1.0)
     transit = forces.distance_km * route / speed if rows else np.zeros(0)
     needs_tanker = np.array(
-        [r.type == "fighter" and d > params["combat_radius.fighter_km"]
-         for r, d in zip(rows, forces.distance_km, strict=True)], bool)
+        [
+            r.type == "fighter" and d > params["combat_radius.fighter_km"]
+            for r, d in zip(rows, forces.distance_km, strict=True)
+        ],
+        bool,
+    )
     out_of_reach = np.array(
-        [r.type == "maritime_patrol" and d > params["combat_radius.maritime_patrol_km"]
-         for r, d in zip(rows, forces.distance_km, strict=True)], bool)
+        [
+            r.type == "maritime_patrol" and d > params["combat_radius.maritime_patrol_km"]
+            for r, d in zip(rows, forces.distance_km, strict=True)
+        ],
+        bool,
+    )
     transit = np.where(out_of_reach, np.inf, transit)
     return Plan(
-        sim=sim, params=params, gates=gates, forces=forces, bases=bases,
+        sim=sim,
+        params=params,
+        gates=gates,
+        forces=forces,
+        bases=bases,
         country=np.array([COUNTRIES.index(r.country) for r in rows], np.int64),
         kind=kind,
         count=np.array([r.count for r in rows], np.int64),

@@ -31,7 +31,7 @@ from anpo.sim.summary import CountStat, Tally, TimeStat
 from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, simulate_chunk
 
 MAX_TRIALS = 100_000_000
-DEFAULT_CHUNK = 64 * TILE  # 1,048,576 trials
+DEFAULT_CHUNK = 4 * TILE  # 65,536 trials: measured fastest (cache-sized columns), small memory
 Progress = Callable[[int, int], None]  # (trials done, trials in all)
 TrialSink = Callable[[int, Chunk], None]  # (first trial of the chunk, its columns)
 
@@ -55,12 +55,17 @@ class Summary:
         top = int(self.plan.count.sum())
         for k, c in chunk.counts.items():
             self.counts.setdefault(k, CountStat.up_to(top)).add(c)
-        labels = {"japan_path": JAPAN_PATHS, "us_path": US_PATHS,
-                  "responds_before_fait_accompli": ("no", "yes")}
+        labels = {
+            "japan_path": JAPAN_PATHS,
+            "us_path": US_PATHS,
+            "responds_before_fait_accompli": ("no", "yes"),
+        }
         for k, codes in chunk.paths.items():
             self.paths.setdefault(k, Tally.of(labels[k])).add(codes)
         if chunk.arrived_by is not None:
-            self.arrived_by = chunk.arrived_by if self.arrived_by is None else self.arrived_by + chunk.arrived_by
+            self.arrived_by = (
+                chunk.arrived_by if self.arrived_by is None else self.arrived_by + chunk.arrived_by
+            )
         self.curve_trials += chunk.curve_trials
 
     def on_station_curve(self) -> dict[str, list[float]]:
@@ -80,16 +85,23 @@ class Summary:
             "trials": self.trials,
             "seed": self.seed,
             "legal_gates": plan.gates.to_dict(),
-            "legal_paths": {k: v.to_dict() for k, v in self.paths.items() if k != "responds_before_fait_accompli"},
+            "legal_paths": {
+                k: v.to_dict() for k, v in self.paths.items() if k != "responds_before_fait_accompli"
+            },
             "metrics_h": {k: v.to_dict() for k, v in self.times.items()},
             "forces_on_station": {k: v.to_dict() for k, v in self.counts.items()},
-            "forces_on_station_curve": {"hours": GRID_H.tolist(), "trials_sampled": self.curve_trials,
-                                        **self.on_station_curve()},
+            "forces_on_station_curve": {
+                "hours": GRID_H.tolist(),
+                "trials_sampled": self.curve_trials,
+                **self.on_station_curve(),
+            },
             "units": plan.units(),
             "parameters_overridden": plan.params.overridden(),
         }
         if "responds_before_fait_accompli" in self.paths:
-            out["p_respond_before_fait_accompli"] = self.paths["responds_before_fait_accompli"].to_dict()["yes"]
+            out["p_respond_before_fait_accompli"] = self.paths["responds_before_fait_accompli"].to_dict()[
+                "yes"
+            ]
         if plan.gates.war_powers_report_required:
             first = self.times["first_response_USA_h"].to_dict()["mean"]
             out["war_powers"] = {
@@ -98,14 +110,20 @@ class Summary:
                 "extension_days": 30,
                 "mean_report_due_h": None if first is None else round(first + 48, 3),
                 "note": "48-hour report after U.S. forces are introduced into hostilities; 60-day clock "
-                        "(+30 for withdrawal) unless Congress authorizes",
+                "(+30 for withdrawal) unless Congress authorizes",
             }
         out["receipt"] = {
             "anpo_version": __version__,
             "ruleset_sha256": ruleset_hash(),
             "data_sha256": data.data_sha256(),
-            "input_sha256": input_sha256({"simulation": plan.sim.to_dict(), "trials": self.trials,
-                                          "seed": self.seed, "parameters": plan.params.overridden()}),
+            "input_sha256": input_sha256(
+                {
+                    "simulation": plan.sim.to_dict(),
+                    "trials": self.trials,
+                    "seed": self.seed,
+                    "parameters": plan.params.overridden(),
+                }
+            ),
             "date": dt.date.today().isoformat(),
         }
         return out
@@ -118,10 +136,12 @@ def check_run(trials: int, seed: int) -> None:
         raise InputError("seed", f"{seed!r} must be a whole number >= 0")
 
 
-def _chunk_job(args: tuple[Plan, int, int, int]) -> Summary:
-    plan, seed, lo, hi = args
+def _span_job(args: tuple[Plan, int, int, int, int]) -> Summary:
+    """One worker's span of trials, chunk by chunk (the plan is sent once per span)."""
+    plan, seed, lo, hi, step = args
     s = Summary(plan, hi - lo, seed)
-    s.add(simulate_chunk(plan, seed, lo, hi))
+    for a in range(lo, hi, step):
+        s.add(simulate_chunk(plan, seed, a, min(a + step, hi)))
     return s
 
 
@@ -144,8 +164,14 @@ def _merge(into: Summary, other: Summary) -> None:
 
 
 def run_plan(
-    plan: Plan, trials: int, seed: int, *, chunk: int = DEFAULT_CHUNK, workers: int = 1,
-    progress: Progress | None = None, sink: TrialSink | None = None,
+    plan: Plan,
+    trials: int,
+    seed: int,
+    *,
+    chunk: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    progress: Progress | None = None,
+    sink: TrialSink | None = None,
 ) -> Summary:
     """Run a compiled plan. `chunk` is rounded up to whole stream tiles; results do not depend on it."""
     check_run(trials, seed)
@@ -167,8 +193,13 @@ def run_plan(
             if progress:
                 progress(done, trials)
         return total
+    per = -(-len(bounds) // (2 * workers))  # about two spans per worker
+    spans = [
+        (plan, seed, bounds[i][0], bounds[min(i + per, len(bounds)) - 1][1], step)
+        for i in range(0, len(bounds), per)
+    ]
     with ProcessPoolExecutor(workers) as pool:
-        for part in pool.map(_chunk_job, [(plan, seed, lo, hi) for lo, hi in bounds]):
+        for part in pool.map(_span_job, spans):
             _merge(total, part)  # in chunk order: merges are exact anyway
             done += part.trials
             if progress:
@@ -177,12 +208,19 @@ def run_plan(
 
 
 def run_simulation(
-    sim: SimScenario, params: Parameters, trials: int = 100_000, seed: int = 7, *,
-    chunk: int = DEFAULT_CHUNK, workers: int = 1, progress: Progress | None = None,
+    sim: SimScenario,
+    params: Parameters,
+    trials: int = 100_000,
+    seed: int = 7,
+    *,
+    chunk: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    progress: Progress | None = None,
     sink: TrialSink | None = None,
 ) -> Summary:
     """Compile the scenario (law, posture, parameters) and run it."""
     check_run(trials, seed)
     params = params.with_overrides(sim.parameters)
-    return run_plan(compile_plan(sim, params), trials, seed, chunk=chunk, workers=workers,
-                    progress=progress, sink=sink)
+    return run_plan(
+        compile_plan(sim, params), trials, seed, chunk=chunk, workers=workers, progress=progress, sink=sink
+    )

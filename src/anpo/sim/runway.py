@@ -105,8 +105,14 @@ def repairs_needed(strip: Strip, cx: FloatArray, cy: FloatArray, *, shortcut: bo
     return out
 
 
-def runway_strips(length_ft: int, width_ft: int | None, mos_length: float, mos_width: float,
-                  crater_d: float, default_width_ft: int = 150) -> Strip:
+def runway_strips(
+    length_ft: int,
+    width_ft: int | None,
+    mos_length: float,
+    mos_width: float,
+    crater_d: float,
+    default_width_ft: int = 150,
+) -> Strip:
     """A registry runway (feet) as a Strip in metres; an unknown width takes `default_width_ft`."""
     width = (width_ft if width_ft else default_width_ft) * FT
     return Strip(length_ft * FT, width, mos_length, mos_width, crater_d)

@@ -1,9 +1,9 @@
 """The simulation's input file: an assessable scenario plus what the Monte Carlo needs.
 
-    scenario: {date, event, target, lat, lon, ...}   # exactly as for `anpo assess`
-    fait_accompli_h: 72                               # optional: adversary's objective time
-    strikes: {bases: [kadena, futenma]}               # optional: air bases struck
-    parameters: {strike.cep_m: 50}                    # optional: parameter overrides
+scenario: {date, event, target, lat, lon, ...}   # exactly as for `anpo assess`
+fait_accompli_h: 72                               # optional: adversary's objective time
+strikes: {bases: [kadena, futenma]}               # optional: air bases struck
+parameters: {strike.cep_m: 50}                    # optional: parameter overrides
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def parse_sim_scenario(raw: object) -> SimScenario:
             raise InputError("strikes", "expected a mapping with `bases`")
         for key in strikes:
             if key not in STRIKE_FIELDS:
-                raise InputError(f"strikes.{key}", "unknown field; accepted: bases (salvo size etc. are parameters)")
+                raise InputError(
+                    f"strikes.{key}", "unknown field; accepted: bases (salvo size etc. are parameters)"
+                )
         lst = strikes.get("bases")
         if not isinstance(lst, list) or not lst or not all(isinstance(b, str) for b in lst):
             raise InputError("strikes.bases", "expected a non-empty list of facility ids")

@@ -47,8 +47,13 @@ class BaseTarget:
 def _strip(length: float, width: float, p: Parameters, cls: str) -> Strip:
     # A runway shorter than the class MOS still serves the aircraft based there when intact:
     # the MOS is capped at the runway's own size.
-    return Strip(length, width, min(p[f"mos.{cls}_length_m"], length),
-                 min(p[f"mos.{cls}_width_m"], width), p["strike.crater_diameter_m"])
+    return Strip(
+        length,
+        width,
+        min(p[f"mos.{cls}_length_m"], length),
+        min(p[f"mos.{cls}_width_m"], width),
+        p["strike.crater_diameter_m"],
+    )
 
 
 def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTarget, ...]:
@@ -69,8 +74,11 @@ def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTa
         rt = []
         for r, k in zip(rws, share, strict=True):
             length, width = r.length_ft * FT, (r.width_ft or DEFAULT_WIDTH_FT) * FT
-            rt.append(RunwayTarget(r.ident, length, width, int(k),
-                                   {c: _strip(length, width, p, c) for c in CLASSES}))
+            rt.append(
+                RunwayTarget(
+                    r.ident, length, width, int(k), {c: _strip(length, width, p, c) for c in CLASSES}
+                )
+            )
         out.append(BaseTarget(fid, tuple(rt)))
     return tuple(out)
 
@@ -149,4 +157,3 @@ def closures(
                 prev = end
             ends[(b, c)] = lst
     return Closures(starts, ends)
-

@@ -22,7 +22,13 @@ from anpo.sim.plan import Plan
 from anpo.sim.streams import Draws
 from anpo.sim.strikes import CLASSES, Closures, closures
 
-JAPAN_PATHS = ("defense_operation", "judged_armed_attack", "survival_certified", "rear_area_support_only", "stays_out")
+JAPAN_PATHS = (
+    "defense_operation",
+    "judged_armed_attack",
+    "survival_certified",
+    "rear_area_support_only",
+    "stays_out",
+)
 US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_intervention")
 GRID_H = np.arange(0.0, 169.0, 3.0)  # forces-on-station curve: every 3 h for a week
 ON_STATION_H = (24.0, 72.0)
@@ -63,8 +69,11 @@ def _japan(plan: Plan, d: Draws, detect: FloatArray, consult: FloatArray) -> tup
         t = np.where(yes, when, INF)
         path[yes] = JAPAN_PATHS.index("judged_armed_attack")
     elif gate is JapanGate.survival_certification:
-        yes = (np.ones(n, bool) if plan.gates.survival_certified_by_assumption
-               else d.bernoulli(p["japan.survival_certification_probability"]))
+        yes = (
+            np.ones(n, bool)
+            if plan.gates.survival_certified_by_assumption
+            else d.bernoulli(p["japan.survival_certification_probability"])
+        )
         t = np.where(yes, consult + lg("japan.survival_certification_delay_h"), INF)
         path[yes] = JAPAN_PATHS.index("survival_certified")
     else:
@@ -78,7 +87,9 @@ def _us(plan: Plan, d: Draws, detect: FloatArray, consult: FloatArray) -> tuple[
     """(decision time, time combat sorties from bases in Japan are allowed, path)."""
     p = plan.params
     acts = d.bernoulli(p["us.intervention_probability"])
-    decision = np.where(acts, detect + d.lognormal(p["us.decision_delay_h"], p.spread("us.decision_delay_h")), INF)
+    decision = np.where(
+        acts, detect + d.lognormal(p["us.decision_delay_h"], p.spread("us.decision_delay_h")), INF
+    )
     if plan.gates.prior_consultation_required:
         consent = d.bernoulli(p["us.consent_probability"])
         answer = consult + d.lognormal(p["us.consent_delay_h"], p.spread("us.consent_delay_h"))
@@ -117,8 +128,10 @@ def simulate_chunk(plan: Plan, seed: int, start: int, stop: int) -> Chunk:
         c = int(plan.country[u])
         if c == COUNTRIES.index("JPN"):
             auth = jp_t
+        elif plan.from_japan[u]:
+            auth = us_from_japan
         else:
-            auth = us_from_japan if plan.from_japan[u] else us_dec
+            auth = us_dec
         ready = auth + plan.readiness_h[u] * factor[:, c]
         if plan.ship[u]:
             assert at_sea is not None
@@ -160,8 +173,8 @@ def simulate_chunk(plan: Plan, seed: int, start: int, stop: int) -> Chunk:
         firsts.append(first)
         for h in ON_STATION_H:
             total = np.zeros(n, np.int64)
-            for u in np.flatnonzero(plan.country == c):
-                total += (arrivals[u] <= h) * plan.count[u]
+            for v in np.flatnonzero(plan.country == c):
+                total += (arrivals[v] <= h) * int(plan.count[v])
             out.counts[f"on_station_{name}_{int(h)}h"] = total
     first_any = np.minimum(firsts[0], firsts[1])
     out.times["first_response_h"] = first_any
@@ -176,8 +189,10 @@ def simulate_chunk(plan: Plan, seed: int, start: int, stop: int) -> Chunk:
         out.paths["responds_before_fait_accompli"] = (first_any <= fa).astype(np.int64)
     # The on-station curve is for plotting: every CURVE_EVERY-th stream tile is enough, and
     # choosing by tile keeps it independent of the chunking.
-    sample = np.concatenate([np.arange(lo, hi) for (lo, hi), t in zip(d.bounds, d.tile_ids, strict=True)
-                             if t % CURVE_EVERY == 0] or [np.zeros(0, np.int64)])
+    sample = np.concatenate(
+        [np.arange(lo, hi) for (lo, hi), t in zip(d.bounds, d.tile_ids, strict=True) if t % CURVE_EVERY == 0]
+        or [np.zeros(0, np.int64)]
+    )
     out.curve_trials = len(sample)
     step = GRID_H[1] - GRID_H[0]
     out.arrived_by = np.zeros((units, len(GRID_H)), np.int64)
@@ -186,4 +201,3 @@ def simulate_chunk(plan: Plan, seed: int, start: int, stop: int) -> Chunk:
         for u in range(units):  # arrival <= GRID_H[j] iff ceil(arrival / step) <= j
             out.arrived_by[u] = np.cumsum(np.bincount(idx[u], minlength=len(GRID_H) + 1))[:-1]
     return out
-

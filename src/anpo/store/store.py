@@ -21,8 +21,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import sessionmaker
 
 from anpo.store.engine import make_engine, migrate
 from anpo.store.location import database_url
@@ -148,7 +148,7 @@ class Store:
                         error="the server running it stopped before it finished")
             )
             if dead:
-                s.execute(ServerRecord.__table__.delete().where(ServerRecord.id.in_(dead)))
+                s.execute(delete(ServerRecord).where(ServerRecord.id.in_(dead)))
         return int(getattr(res, "rowcount", 0) or 0)
 
     def unregister_server(self) -> None:
@@ -162,7 +162,7 @@ class Store:
                 .values(status="interrupted", updated_at=now, finished_at=now,
                         error="the server stopped before the run finished")
             )
-            s.execute(ServerRecord.__table__.delete().where(ServerRecord.id == self.server_id))
+            s.execute(delete(ServerRecord).where(ServerRecord.id == self.server_id))
         self.server_id = None
 
     # runs ---------------------------------------------------------------------------------
@@ -250,4 +250,4 @@ class Store:
             return None if rec is None else self._assessment_dict(rec)
 
 
-__all__ = ["Session", "Store", "run_dict"]
+__all__ = ["Store", "run_dict"]

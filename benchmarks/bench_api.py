@@ -1,0 +1,155 @@
+"""Latency of `POST /v1/assess` under load, against a real `anpo serve` on loopback.
+
+One scenario (with explanation) is posted at a steady 100 requests/s for 30 s (open loop:
+request i is due at t0 + i/rate, and its latency is counted from when it was due, so a slow
+server cannot hide its queue). Reports p50 and p99 latency; target p99 under 25 ms.
+The load generator (a minimal keep-alive HTTP/1.1 client on asyncio, 32 connections) runs
+in this process; the server in its own process.
+
+    .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import Row, machine  # noqa: E402
+
+SCENARIO = {"id": "bench", "date": "2026-01-15", "event": "armed_attack", "target": "JPN",
+            "lat": 25.743, "lon": 123.473, "us_action": "combat_operations_from_japan"}
+ANPO = Path(sys.executable).parent / "anpo"
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """`anpo serve --port 0` with a throwaway SQLite store; yields its base URL."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "XDG_DATA_HOME": tmp}
+        env.pop("ANPO_DATABASE_URL", None)
+        proc = subprocess.Popen([str(ANPO), "serve", "--port", "0"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                m = re.search(r"dashboard at (http://\S+)/", line)
+                if m:
+                    yield m.group(1)
+                    return
+            raise RuntimeError("anpo serve did not start")
+        finally:
+            proc.terminate()
+            proc.wait(30)
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection that sends a prepared request (a light client, so
+    that the load generator does not compete with the server for the CPU)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def request(self, raw: bytes) -> int:
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        await self.reader.readexactly(length)
+        return status
+
+
+def _post(host: str, path: str, body: bytes) -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+async def _load(url: str, seconds: float, rate: float) -> tuple[np.ndarray, int, float]:
+    u = httpx.URL(url)
+    raw = _post(f"{u.host}:{u.port}", "/v1/assess", json.dumps(SCENARIO).encode())
+    pool: asyncio.Queue[_Connection] = asyncio.Queue()
+    for _ in range(32):
+        pool.put_nowait(_Connection(*await asyncio.open_connection(u.host, u.port)))
+    n = int(seconds * rate)
+    latencies = np.full(n, np.nan)
+    errors = 0
+
+    async def one(i: int, due: float) -> None:
+        nonlocal errors
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        conn = await pool.get()
+        try:
+            if await conn.request(raw) != 200:
+                errors += 1
+        finally:
+            pool.put_nowait(conn)
+        latencies[i] = time.perf_counter() - due
+
+    for _ in range(50):  # warm-up: caches, connections
+        conn = await pool.get()
+        await conn.request(raw)
+        pool.put_nowait(conn)
+    t0 = time.perf_counter() + 0.1
+    tasks = []
+    for i in range(n):  # start each request's task shortly before it is due
+        due = t0 + i / rate
+        wait = due - 0.05 - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        tasks.append(asyncio.create_task(one(i, due)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t0
+    while not pool.empty():
+        pool.get_nowait().writer.close()
+    return latencies, errors, n / elapsed
+
+
+def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
+    """`runs` windows of `seconds` at `rate` requests/s; the rows give the median window."""
+    p50s, p99s, rates, errors = [], [], [], 0
+    with server() as url:
+        for _ in range(runs):
+            lat, err, achieved = asyncio.run(_load(url, seconds, rate))
+            p50s.append(float(np.nanpercentile(lat, 50)) * 1e3)
+            p99s.append(float(np.nanpercentile(lat, 99)) * 1e3)
+            rates.append(achieved)
+            errors += err
+    what = f"POST /v1/assess, one scenario, {rate:g} req/s for {seconds:g} s, uvicorn on loopback"
+    return [
+        Row(f"{what}: p50 latency", f"{np.median(p50s):.1f} ms"),
+        Row(f"{what}: p99 latency", f"{np.median(p99s):.1f} ms", "p99 < 25 ms"),
+        Row(f"{what}: requests answered (errors)", f"{np.median(rates):.1f} req/s ({errors} errors)"),
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--rate", type=float, default=100.0)
+    ap.add_argument("--runs", type=int, default=1)
+    args = ap.parse_args()
+    print(machine())
+    for row in run(args.runs, args.seconds, args.rate):
+        print(f"{row.measure}: {row.result}  (target: {row.target or '-'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The dashboard in Debian's chromium: map, slider, click-to-assess, simulation. Screenshots in out/e2e/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import OUT
+
+OKINAWA = (26.5, 127.95)  # central Okinawa, no facility within 15 km
+SENKAKU = (25.743, 123.473)
+
+
+def _wait_map(page: Any, date: str) -> None:
+    page.wait_for_function("d => document.body.dataset.mapDate === d", arg=date, timeout=60_000)
+
+
+def _set_date(page: Any, date: str) -> None:
+    page.fill("#date-input", date)
+    page.dispatch_event("#date-input", "change")
+    _wait_map(page, date)
+
+
+def _pixel(page: Any, lat: float, lon: float) -> tuple[float, float]:
+    """Where (lat, lon) is drawn, in page coordinates."""
+    box = page.locator("#map").bounding_box()
+    pt = page.evaluate("([lat, lon]) => { const p = window.anpo.map.latLngToContainerPoint([lat, lon]);"
+                       " return [p.x, p.y]; }", [lat, lon])
+    return box["x"] + pt[0], box["y"] + pt[1]
+
+
+def _filled_by(page: Any, x: float, y: float) -> list[str]:
+    """Classes of the map's administration shapes whose fill covers the page point (x, y)."""
+    return list(page.evaluate(
+        """([x, y]) => [...document.querySelectorAll('#map path.admin')].filter((p) => {
+            const m = p.getScreenCTM().inverse();
+            const q = new DOMPoint(x, y).matrixTransform(m);
+            return p.isPointInFill(q);
+        }).map((p) => p.getAttribute('class'))""", [x, y]))
+
+
+def test_map_loads(page: Any) -> None:
+    page.wait_for_function("document.body.dataset.mapDate !== undefined", timeout=60_000)
+    assert page.locator("#map path.admin").count() > 5
+    assert page.locator("#map path.article5-area").count() >= 1
+    assert page.locator("#map path.facility").count() > 10
+    legend = page.locator("#legend").inner_text()
+    assert "Japan (JPN)" in legend and "Article V area" in legend
+    page.screenshot(path=str(OUT / "map.png"))
+
+
+def test_slider_to_1965_shows_okinawa_us_administered(page: Any) -> None:
+    page.wait_for_function("document.body.dataset.mapDate !== undefined", timeout=60_000)
+    slider = page.locator("#date-slider")
+    slider.focus()
+    slider.press("Home")  # 1952-01
+    for _ in range(13 * 12 - 1):  # keyboard only: one month per key
+        slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    _wait_map(page, "1965-01-01")
+    x, y = _pixel(page, *OKINAWA)
+    filled = _filled_by(page, x, y)
+    assert any("admin-USA" in c for c in filled), filled
+    # keyboard: centre the map on Okinawa, focus it, press Enter to place the event there
+    page.evaluate("([lat, lon]) => window.anpo.map.setView([lat, lon], 7, {animate: false})", list(OKINAWA))
+    page.focus("#map")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#place').textContent.includes('administered by')")
+    assert "administered by USA" in page.locator("#place").inner_text()
+    page.screenshot(path=str(OUT / "okinawa-1965.png"))
+
+
+def test_click_senkakus_2026_article5_applies(page: Any) -> None:
+    _set_date(page, "2026-01-01")
+    page.evaluate("([lat, lon]) => window.anpo.map.setView([lat, lon], 9, {animate: false})", list(SENKAKU))
+    x, y = _pixel(page, *SENKAKU)
+    page.mouse.click(x, y)
+    page.select_option("#f-event", "armed_attack")
+    page.select_option("#f-target", "JPN")
+    page.click("#event-form button[type=submit]")
+    verdict = page.locator("#verdict")
+    verdict.wait_for(timeout=30_000)
+    assert verdict.inner_text() == "Article V applies"
+    assert page.locator("#assessment a.cite[href='#law/us-japan-1960/art-5/para-1']").count() >= 1
+    assert "#assess?" in (page.locator("#permalink").get_attribute("href") or "")
+    page.screenshot(path=str(OUT / "senkaku-2026.png"), full_page=True)
+    page.click("#assessment a.cite[href='#law/us-japan-1960/art-5/para-1']")
+    page.wait_for_selector("#p-us-japan-1960\\/art-5\\/para-1", timeout=30_000)
+    page.screenshot(path=str(OUT / "law-article5.png"))
+
+
+def test_permalink_reproduces_the_assessment(browser: Any, server: str) -> None:
+    pg = browser.new_page()
+    pg.goto(f"{server}#assess?date=2026-01-01&lat={SENKAKU[0]}&lon={SENKAKU[1]}&event=armed_attack&target=JPN")
+    pg.locator("#verdict").wait_for(timeout=60_000)
+    assert pg.locator("#verdict").inner_text() == "Article V applies"
+    pg.close()
+
+
+def test_simulation_10000_trials_chart(page: Any) -> None:
+    meta = page.evaluate("fetch('/v1/meta').then((r) => r.json())")
+    if meta["simulation_available"] is not True:
+        import pytest
+
+        pytest.skip("anpo.sim is not in this build")
+    _set_date(page, "2026-01-01")
+    page.fill("#f-lat", str(SENKAKU[0]))
+    page.fill("#f-lon", str(SENKAKU[1]))
+    page.click("#event-form button[type=submit]")
+    page.locator("#verdict").wait_for(timeout=30_000)
+    page.fill("#s-trials", "10000")
+    page.fill("#s-seed", "7")
+    page.click("#sim-form button[type=submit]")
+    page.wait_for_selector("#sim-charts svg.chart", timeout=120_000)
+    assert "done" in page.locator("#sim-status").inner_text()
+    assert "10,000 trials" in page.locator("#sim-status").inner_text()
+    assert page.locator("#sim-charts figure").count() >= 2
+    page.locator("#sim").screenshot(path=str(OUT / "simulation.png"))
+
+
+def test_costs_and_law_views(page: Any) -> None:
+    page.click("header nav a[data-view=costs]")
+    page.wait_for_selector("#costs-chart svg", timeout=30_000)
+    page.fill("#w-util", "0.5")
+    page.click("#whatif-form button[type=submit]")
+    page.wait_for_selector("#whatif-result table", timeout=30_000)
+    page.screenshot(path=str(OUT / "costs.png"), full_page=True)
+    page.click("header nav a[data-view=law]")
+    page.wait_for_selector("#law-list li", timeout=30_000)
+    assert page.locator("#law-list li").count() > 10
