@@ -19,8 +19,8 @@ sys.path.insert(0, str(HERE))
 import bench_api  # noqa: E402
 import bench_assess  # noqa: E402
 import bench_geo  # noqa: E402
-import bench_sim  # noqa: E402
 import bench_scale  # noqa: E402
+import bench_sim  # noqa: E402
 from common import Row, machine  # noqa: E402
 
 DOC = HERE.parent / "docs" / "performance.md"

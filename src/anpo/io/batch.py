@@ -9,8 +9,8 @@ pure function of the chunk that the local thread pool and the Dask backend
 input), `id` when the input has ids, `error` (field and reason; missing on good rows), the
 place and determination columns, and `explanation` (JSON) with `explain`.
 
-Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows, read
-ahead, assessed and written), never by the file. With `strict`, the first bad row stops
+Memory is bounded by the chunks in flight (about three chunks of `chunk_rows` rows: read
+ahead, being assessed, being written), never by the file. With `strict`, the first bad row stops
 the run with an InputError naming the field and the row, and nothing is written.
 """
 
@@ -116,9 +116,12 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
 OrderedMap = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], Iterator[Any]]
 
 
-def local_mapper(workers: int = 2, window: int | None = None) -> OrderedMap:
-    """A thread pool (numpy, shapely and Arrow release the GIL), results in order, with at
-    most `window` chunks in flight (default: workers + 1)."""
+def local_mapper(workers: int = 1, window: int | None = None) -> OrderedMap:
+    """A thread pool, results in order, with at most `window` chunks in flight (default:
+    workers + 1). The calling thread reads and writes (Arrow releases the GIL) while the
+    pool assesses. One assessing thread is the default: the geography takes one thread at a
+    time and the law is mostly bound by the GIL, so a second one gained nothing on the
+    2-CPU machine (benchmarks/bench_scale.py reports both); use Dask for more cores."""
     ahead = window or workers + 1
 
     def run(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:

@@ -95,10 +95,13 @@ def open_table(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableS
 
 
 def _parquet_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
-    pf = pq.ParquetFile(path)
-    names = set(pf.schema_arrow.names)
-    wanted = [c for c in DICTIONARY_COLUMNS if c in names]
-    pf = pq.ParquetFile(path, read_dictionary=wanted)
+    schema = pq.read_schema(path)
+    wanted = [c for c in DICTIONARY_COLUMNS
+              if c in schema.names and (pa.types.is_string(schema.field(c).type)
+                                        or pa.types.is_large_string(schema.field(c).type))]
+    # pre_buffer=False: with pre-buffering the reader keeps every row group it has read
+    # until it is closed (about 20 MB a million rows here), which breaks the memory bound.
+    pf = pq.ParquetFile(path, read_dictionary=wanted, pre_buffer=False)
     yield from pf.iter_batches(batch_size=chunk_rows, use_threads=True)
 
 
