@@ -95,3 +95,16 @@ def test_an_unreachable_scheduler_is_an_input_error() -> None:
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"), \
             dask_client("tcp://127.0.0.1:9", timeout_s=1.0):
         pass
+
+
+def test_the_same_input_twice_in_a_row(client: Any, tmp_path: Path) -> None:
+    """Identical chunks in consecutive runs must not share (and lose) their scattered data."""
+    src = tmp_path / "in.parquet"
+    pq.write_table(random_rows(200), src)
+    mapper = dask_mapper(client)
+    outs = []
+    for k in range(4):
+        out = tmp_path / f"out{k}.parquet"
+        assess_table(src, out, mapper=mapper)
+        outs.append(pq.read_table(out))
+    assert all(t.equals(outs[0]) for t in outs)

@@ -277,3 +277,23 @@ def test_internal_waters_are_japanese_territory_before_1977(lat: float, lon: flo
 def test_waters_beyond_the_seto_closing_lines_follow_the_coastline_rule(lat: float, lon: float) -> None:
     p = place(lat, lon, "1965-07-01")
     assert p["zone"] == "outside" and "internal_waters" not in p
+
+
+def test_two_threads_resolving_at_once_get_the_serial_answers() -> None:
+    """The exact steps share prepared geometries: concurrent calls must not crash or differ."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(8)
+    gi = geo_index()
+    from anpo.geo import region as R
+
+    cells = rng.choice(np.flatnonzero(gi.cls == R.CellClass.boundary), 20_000)
+    row, col = np.divmod(cells, R.NCOLS)
+    lat = R.SOUTH + (row + rng.random(len(cells))) / R.CELLS_PER_DEG
+    lon = R.WEST + (col + rng.random(len(cells))) / R.CELLS_PER_DEG
+    day = np.full(len(cells), to_day(dt.date(2000, 1, 1)), dtype=np.int32)
+    chunks = np.array_split(np.arange(len(cells)), 8)
+    serial = [resolve(lat[c], lon[c], day[c]).zone for c in chunks]
+    with ThreadPoolExecutor(2) as pool:
+        parallel = list(pool.map(lambda c: resolve(lat[c], lon[c], day[c]).zone, chunks))
+    assert all(np.array_equal(a, b) for a, b in zip(serial, parallel, strict=True))

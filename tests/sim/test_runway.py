@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from anpo.posture.runways import runways
-from anpo.sim.runway import FT, Strip, min_craters, need, repairs_needed
+from anpo.sim.runway import FT, MAX_BITS, Strip, min_craters, need, repairs_for_strips, repairs_needed
 
 FIGHTER = (1525.0, 15.0)
 TANKER = (2450.0, 30.0)
@@ -96,3 +96,54 @@ def test_absent_craters_are_ignored() -> None:
     s = Strip(3000.0, 45.0, 1525.0, 15.0, D)
     cx = np.array([[np.nan, np.nan]])
     assert repairs_needed(s, cx, cx.copy(), shortcut=False)[0] == 0
+
+
+def _random_rows(rng: np.random.Generator, s: Strip, n: int, k: int, grid: float) -> tuple[np.ndarray, ...]:
+    """Rows of craters about the runway, some absent; on a grid, many lie exactly on edges."""
+    cx = rng.normal(s.length / 2, s.length / 3, (n, k))
+    cy = rng.normal(s.width / 2, 25.0, (n, k))
+    cx[rng.random((n, k)) < 0.3] = np.nan
+    if grid:
+        cx, cy = np.round(cx / (10 * grid)) * 10 * grid, np.round(cy / grid) * grid
+    return cx, cy
+
+
+@pytest.mark.parametrize("grid", [0.0, 7.5, 1.5])
+def test_compiled_search_matches_the_numpy_search(grid: float) -> None:
+    # The compiled row-by-row search must give the numpy search's answers exactly, ties
+    # (craters exactly on a strip's edge: the grid cases) included.
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        length, width = rng.uniform(300, 4000), rng.uniform(20, 95)
+        d = float(rng.choice([0.0, 6.0, 15.0]))
+        s = Strip(
+            length,
+            width,
+            min(float(rng.choice([150.0, 1525.0, 2450.0])), length),
+            min(float(rng.choice([15.0, 30.0])), width),
+            d,
+        )
+        cx, cy = _random_rows(rng, s, 200, int(rng.integers(1, 40)), grid)
+        for shortcut in (True, False):
+            fast = repairs_needed(s, cx, cy, shortcut=shortcut)
+            ref = repairs_needed(s, cx, cy, shortcut=shortcut, vectorized=True)
+            np.testing.assert_array_equal(fast, ref)
+
+
+def test_strips_of_one_runway_in_one_pass() -> None:
+    rng = np.random.default_rng(6)
+    fighter, tanker = Strip(2743.2, 45.72, *FIGHTER, D), Strip(2743.2, 45.72, *TANKER, D)
+    cx, cy = _random_rows(rng, fighter, 500, 30, 0.0)
+    both = repairs_for_strips((fighter, tanker), cx, cy)
+    np.testing.assert_array_equal(both[0], repairs_needed(fighter, cx, cy))
+    np.testing.assert_array_equal(both[1], repairs_needed(tanker, cx, cy))
+
+
+def test_rows_wider_than_the_bitmask() -> None:
+    # More crater columns than MAX_BITS take the numpy search; absent columns change nothing.
+    rng = np.random.default_rng(7)
+    s = Strip(3000.0, 45.0, *FIGHTER, D)
+    cx, cy = _random_rows(rng, s, 100, 12, 0.0)
+    pad = np.full((100, MAX_BITS + 5), np.nan)
+    wide = repairs_needed(s, np.hstack([cx, pad]), np.hstack([cy, pad]), shortcut=False)
+    np.testing.assert_array_equal(wide, repairs_needed(s, cx, cy, shortcut=False))

@@ -42,7 +42,10 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Entry point of the `anpo` script."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns, rather than raises, a command's exit code.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except AnpoError as err:
         kind = "data error" if isinstance(err, DataError) else "error"
         print(f"anpo: {kind}: {err}", file=sys.stderr)

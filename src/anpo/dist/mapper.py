@@ -28,8 +28,10 @@ def dask_mapper(client: Any, window: int | None = None) -> OrderedMap:
         pending: deque[tuple[Any, tuple[Any, ...]]] = deque()
         try:
             for args in tasks:
-                # Data chunks go to the workers as data, not inside the task graph.
-                sent = tuple(client.scatter(a) if isinstance(a, DATA) else a for a in args)
+                # Data chunks go to the workers as data, not inside the task graph, under a
+                # fresh key: a content key is shared with an identical chunk of an earlier run,
+                # whose release would cancel this task ("lost dependencies").
+                sent = tuple(client.scatter(a, hash=False) if isinstance(a, DATA) else a for a in args)
                 pending.append((client.submit(fn, *sent, pure=False), sent))
                 if len(pending) >= ahead:
                     yield pending.popleft()[0].result()

@@ -15,6 +15,11 @@ Outside the region, land is attributed from Natural Earth countries; no territor
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -29,6 +34,22 @@ from anpo.geo.units_table import internal_waters, specified_areas
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
+
+# Prepared GEOS geometries build their indexes lazily on first use and are not safe to use
+# from two threads at once (a crash was seen). Every step that touches a polygon or the k-d
+# tree takes this lock; the grid path, which decides about 99% of points, runs unlocked.
+_EXACT_LOCK = threading.RLock()
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _exclusive(fn: Callable[_P, _T]) -> Callable[_P, _T]:
+    @wraps(fn)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with _EXACT_LOCK:
+            return fn(*args, **kwargs)
+
+    return locked
 
 
 def units() -> list[Unit]:
@@ -74,6 +95,7 @@ def territorial_sea_breadth_nm(
     return np.where(narrow, R.TS_NARROW_NM, R.TS_WIDE_NM).astype(np.float32)
 
 
+@_exclusive
 def _exact_sea(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8],
@@ -93,6 +115,7 @@ def _exact_sea(
         sa[idx[hit]] = k
 
 
+@_exclusive
 def _exact_land(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     candidate: npt.NDArray[np.int16],
@@ -216,6 +239,7 @@ def resolve(
     return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
 
 
+@_exclusive
 def _mark_internal_waters(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], internal: npt.NDArray[np.int8],
@@ -241,6 +265,7 @@ def _mark_internal_waters(
         internal[hit] = k
 
 
+@_exclusive
 def _resolve_world(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32],

@@ -17,7 +17,6 @@ the run with an InputError naming the field and the row, and nothing is written.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -47,10 +46,6 @@ from anpo.law.assess import assess_frame, resolve
 from anpo.law.rules import evaluate, ruleset_hash
 
 ERROR = "error"
-# `anpo.geo.resolve` shares prepared GEOS geometries, which are not safe to use from two
-# threads at once (a crash, seen here): threads take turns in the geography, and run
-# validation, the law and output formatting side by side.
-_GEOGRAPHY = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -62,9 +57,8 @@ class BatchOptions:
 
 
 def resolve_place(frame: ScenarioFrame) -> Place:
-    """`anpo.geo.resolve` for a frame, one thread at a time (see _GEOGRAPHY)."""
-    with _GEOGRAPHY:
-        return resolve(frame)
+    """`anpo.geo.resolve` for a frame (thread-safe: the geography locks its exact steps)."""
+    return resolve(frame)
 
 
 @dataclass

@@ -21,6 +21,8 @@ from anpo.core.errors import InputError
 FT = 0.3048
 FAR = -1.0e9  # where absent craters are put: they block nothing and offer no candidate
 
+MAX_BITS = 63  # craters per row the compiled search takes (one uint64 mask); wider: `_exact`
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -81,20 +83,12 @@ def _exact(strip: Strip, cx: FloatArray, cy: FloatArray) -> IntArray:
     return np.rint(counts.reshape(n, -1).min(axis=1)).astype(np.int64)
 
 
-def repairs_needed(strip: Strip, cx: FloatArray, cy: FloatArray, *, shortcut: bool = True) -> IntArray:
-    """Craters to repair before one MOS is free, per row (rows: trials; columns: craters).
-
-    Crater centres in runway coordinates; NaN marks a crater that did not happen. With
-    `shortcut`, rows with fewer craters on the runway than the `need()` bound are open
-    without the exact search (the bound guarantees it; tests run without the shortcut).
-    """
-    if not strip.usable:
-        raise InputError("runway", "the runway is shorter or narrower than the MOS")
+def _legacy(strip: Strip, cx: FloatArray, cy: FloatArray, floor: int) -> IntArray:
+    """The vectorized search grouped by crater count (rows wider than MAX_BITS craters)."""
     r = strip.crater_d / 2.0
     on = (cx > -r) & (cx < strip.length + r) & (cy > -r) & (cy < strip.width + r)
     count = on.sum(axis=1)
     out = np.zeros(cx.shape[0], np.int64)
-    floor = strip.bound if shortcut else 1
     for k in np.unique(count[count >= max(floor, 1)]):
         rows = np.flatnonzero(count == k)
         # Compact each row's craters on the runway into its first k columns.
@@ -103,6 +97,68 @@ def repairs_needed(strip: Strip, cx: FloatArray, cy: FloatArray, *, shortcut: bo
         y = np.take_along_axis(cy[rows], order, axis=1)
         out[rows] = _exact(strip, x, y)
     return out
+
+
+def repairs_needed(
+    strip: Strip, cx: FloatArray, cy: FloatArray, *, shortcut: bool = True, vectorized: bool = False
+) -> IntArray:
+    """Craters to repair before one MOS is free, per row (rows: trials; columns: craters).
+
+    Crater centres in runway coordinates; NaN marks a crater that did not happen. With
+    `shortcut`, rows with fewer craters on the runway than the `need()` bound are open
+    without the exact search (the bound guarantees it; tests run without the shortcut).
+    `vectorized` forces the numpy search (`_exact`), which the compiled one reproduces.
+    """
+    return repairs_for_strips((strip,), cx, cy, shortcut=shortcut, vectorized=vectorized)[0]
+
+
+def repairs_for_strips(
+    strips: tuple[Strip, ...],
+    cx: FloatArray,
+    cy: FloatArray,
+    *,
+    shortcut: bool = True,
+    vectorized: bool = False,
+) -> list[IntArray]:
+    """`repairs_needed` for several MOS on one runway (same craters), one array per strip.
+
+    The search runs compiled, row by row (`runway_kernel.search_rows`), with the same answer
+    as the numpy search bit for bit; the numpy search still serves rows of more than
+    MAX_BITS craters, strips of different runways, and `vectorized=True` (the reference).
+    """
+    for s in strips:
+        if not s.usable:
+            raise InputError("runway", "the runway is shorter or narrower than the MOS")
+    floors = np.array([max(s.bound if shortcut else 1, 1) for s in strips], np.int64)
+    first = strips[0]
+    same = all((s.length, s.width, s.crater_d) == (first.length, first.width, first.crater_d) for s in strips)
+    if vectorized or not same or cx.shape[1] > MAX_BITS:
+        return [_legacy(s, cx, cy, int(f)) for s, f in zip(strips, floors, strict=True)]
+    from anpo.sim.runway_kernel import search_rows  # numba: imported on first use only
+
+    out = np.empty((len(strips), cx.shape[0]), np.int64)
+    search_rows(
+        np.ascontiguousarray(cx, np.float64), np.ascontiguousarray(cy, np.float64), _dims(strips), floors, out
+    )
+    return list(out)
+
+
+def _dims(strips: tuple[Strip, ...]) -> FloatArray:
+    # The kernel's per-strip constants, computed here with the same float operations as `_exact`.
+    return np.array(
+        [
+            [
+                s.length,
+                s.width,
+                s.mos_length,
+                s.mos_width,
+                s.crater_d / 2.0,
+                s.length - s.mos_length,
+                s.width - s.mos_width,
+            ]
+            for s in strips
+        ]
+    )
 
 
 def runway_strips(
@@ -118,4 +174,13 @@ def runway_strips(
     return Strip(length_ft * FT, width, mos_length, mos_width, crater_d)
 
 
-__all__ = ["FAR", "Strip", "min_craters", "need", "repairs_needed", "runway_strips"]
+__all__ = [
+    "FAR",
+    "MAX_BITS",
+    "Strip",
+    "min_craters",
+    "need",
+    "repairs_for_strips",
+    "repairs_needed",
+    "runway_strips",
+]

@@ -4,7 +4,7 @@ Each struck base receives `strike.missiles_per_base` missiles per salvo, shared 
 open runways in proportion to length, aimed at evenly spaced points on each centreline.
 A missile lands if it works (reliability) and is not intercepted; its impact is circular
 normal about the aim point. After each salvo the crews repair the fewest craters that free
-one MOS (`runway.repairs_needed`), on the runway where that is quickest; crews work salvo
+one MOS (`runway.repairs_for_strips`), on the runway where that is quickest; crews work salvo
 after salvo in order, so a backlog carries over.
 """
 
@@ -19,7 +19,7 @@ import numpy.typing as npt
 from anpo import posture
 from anpo.core.errors import InputError
 from anpo.sim.parameters import Parameters
-from anpo.sim.runway import Strip, repairs_needed
+from anpo.sim.runway import Strip, repairs_for_strips
 from anpo.sim.weaponeering import sigma_from_cep
 
 FT = 0.3048
@@ -101,8 +101,10 @@ def salvo_repairs(
         cx = gen.standard_normal((n, k)) * sigma + aim
         cy = gen.standard_normal((n, k)) * sigma + rw.width_m / 2.0
         cx[~lands] = np.nan
-        for c in CLASSES:
-            np.minimum(best[c], repairs_needed(rw.strips[c], cx, cy, shortcut=shortcut), out=best[c])
+        # Both classes in one pass over the craters (same runway, same draws).
+        got = repairs_for_strips(tuple(rw.strips[c] for c in CLASSES), cx, cy, shortcut=shortcut)
+        for c, g in zip(CLASSES, got, strict=True):
+            np.minimum(best[c], g, out=best[c])
     return best
 
 
