@@ -25,6 +25,7 @@ from anpo.law.rules import ruleset_hash
 from anpo.sim.forces import COUNTRIES
 from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan, compile_plan
+from anpo.sim.runway import prepare_search
 from anpo.sim.scenario import SimScenario
 from anpo.sim.streams import TILE
 from anpo.sim.summary import CountStat, Tally, TimeStat
@@ -193,6 +194,8 @@ def run_plan(
             if progress:
                 progress(done, trials)
         return total
+    if plan.bases:
+        prepare_search()  # forked workers inherit the compiled runway search
     per = -(-len(bounds) // (2 * workers))  # about two spans per worker
     spans = [
         (plan, seed, bounds[i][0], bounds[min(i + per, len(bounds)) - 1][1], step)
