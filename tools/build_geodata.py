@@ -406,7 +406,9 @@ def main() -> None:
         OUT / "coast.npz", lat=clat.astype(np.float32), lon=clon.astype(np.float32), unit=cunit,
         inputs_sha256=fingerprint,
     )
-    np.savez_compressed(OUT / "grid.npz", cell=R.pack_cell(cls, unit, sa), inputs_sha256=fingerprint)
+    np.savez_compressed(
+        OUT / "grid.npz", **R.encode_grid(R.pack_cell(cls, unit, sa)), inputs_sha256=fingerprint
+    )
     wr = ragged([p for _i, _n, g in world for p in g.geoms])
     owner = np.concatenate([np.full(len(g.geoms), k, dtype=np.int16) for k, (_i, _n, g) in enumerate(world)])
     np.savez_compressed(

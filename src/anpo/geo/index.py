@@ -192,7 +192,7 @@ def all_units() -> list[Unit]:
 def geo_index() -> GeoIndex:
     with np.load(data.path("geo/grid.npz")) as g:
         _check_fingerprint("grid.npz", g)
-        cell = g["cell"].ravel()
+        cell = R.decode_grid(g["block_value"], g["mixed_block"], g["mixed_cells"])
     with np.load(data.path("geo/coast.npz")) as c:
         clat, clon, cunit = c["lat"], c["lon"], c["unit"]
     with np.load(data.path("geo/land.npz")) as land:
