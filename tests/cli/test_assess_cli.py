@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from anpo.cli import main
+from cli_runner import run_main
 
 GOOD = {
     "id": "a", "date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 25.743, "lon": 123.473,
@@ -19,18 +18,7 @@ GOOD = {
 
 def run(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         stdin: str | None = None) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["anpo", *args])
-    if stdin is not None:
-        import io
-
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = 0
-    try:
-        main()
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_main(args, capsys, monkeypatch, stdin)
 
 
 def write(tmp_path: Path, doc: object, name: str = "s.json") -> str:

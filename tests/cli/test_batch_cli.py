@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
-from anpo.cli import main
+from cli_runner import run_main
 
 GOOD = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 24.34, "lon": 124.16}
 BAD = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 24.34}
@@ -20,14 +19,7 @@ BAD = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 24
 
 def run(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["anpo", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_main(args, capsys, monkeypatch)
 
 
 def jsonl(path: Path, rows: list[dict[str, object]]) -> str:

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from cli_runner import run_main
 
-from anpo.cli import main
 from anpo.io.grid import read_grid_metadata
 
 
 def run(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["anpo", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_main(args, capsys, monkeypatch)
 
 
 ARGS = ["grid", "--bbox", "127.5,26.0,128.5,27.0", "--step-km", "10", "--dates", "1971-01-01,1973-01-01",
