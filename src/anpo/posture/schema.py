@@ -83,18 +83,23 @@ class Quantity(Sourced):
     value: float = Field(gt=0)
 
 
-class StatusPeriod(Sourced):
+class _DatedSourced(Sourced):
+    """A sourced record in force on [from, to); `to` must come after `from`."""
+
     start: dt.date = Field(alias="from")
     end: dt.date | None = Field(alias="to")
-    legal_status: LegalStatus
-    precision: Precision = "day"
-    note: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> StatusPeriod:
+    def _ordered(self) -> _DatedSourced:
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"'to' {self.end} is not after 'from' {self.start}")
         return self
+
+
+class StatusPeriod(_DatedSourced):
+    legal_status: LegalStatus
+    precision: Precision = "day"
+    note: str | None = None
 
 
 class UnitPresence(Sourced):
@@ -153,21 +158,13 @@ class ChangesFile(_Strict):
     changes: tuple[ChangeRecord, ...]
 
 
-class ArrangementRecord(Sourced):
+class ArrangementRecord(_DatedSourced):
     id: str
     name: str
     kind: Literal["command", "consultative_body", "guidelines", "coordination_mechanism", "plan"]
-    start: dt.date = Field(alias="from")
-    end: dt.date | None = Field(alias="to")
     status: Literal["in_force", "announced", "partly_implemented", "uncertain"]
     summary: str
     note: str | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ArrangementRecord:
-        if self.end is not None and self.end <= self.start:
-            raise ValueError(f"'to' {self.end} is not after 'from' {self.start}")
-        return self
 
 
 class CommandFile(_Strict):
