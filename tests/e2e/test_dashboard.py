@@ -127,3 +127,24 @@ def test_costs_and_law_views(page: Any) -> None:
     page.click("header nav a[data-view=law]")
     page.wait_for_selector("#law-list li", timeout=30_000)
     assert page.locator("#law-list li").count() > 10
+
+
+def test_phone_screen_shows_map_and_event_form_without_sideways_scrolling(
+    browser: Any, server: str
+) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    try:
+        pg.goto(server)
+        pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        pg.wait_for_function("document.body.dataset.mapDate !== undefined", timeout=60_000)
+        # nothing wider than the screen: the layout stacks instead of overflowing
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        map_box = pg.locator("#map").bounding_box()
+        assert map_box is not None and map_box["width"] > 300 and map_box["height"] > 200
+        assert pg.locator("#date-slider").is_visible()
+        pg.screenshot(path=str(OUT / "phone.png"), full_page=True)
+    finally:
+        ctx.close()
