@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from anpo import sim
 from anpo.core.errors import InputError
 from anpo.io.documents import read_document
 from anpo.sim.parameters import Parameters
+from anpo.sim.plan import Plan
 from anpo.sim.run import Summary, run_plan
 from anpo.sim.scenario import SimScenario
 
@@ -150,6 +153,11 @@ def register(app: typer.Typer) -> None:
         sweep: list[str] = typer.Option(None, "--sweep", help="PARAM=a,b,c (repeatable): sensitivity grid."),
         workers: int = typer.Option(1, "--workers", help="Processes (results do not depend on it)."),
         deterministic: bool = typer.Option(False, "--deterministic", help="Set every spread to zero."),
+        dask: str = typer.Option(
+            None, "--dask",
+            help="Dask scheduler address, or local:N for a local cluster of N processes "
+            "(default: $ANPO_DASK_SCHEDULER); results are bit-identical to a local run.",
+        ),
     ) -> None:
         """Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."""
         if explain:
@@ -179,7 +187,12 @@ def register(app: typer.Typer) -> None:
         if workers < 1:
             raise InputError("--workers", "must be >= 1")
         grid = _parse_sweep(sweep or [], params)
+        from anpo.dist.cluster import dask_client, scheduler_address
         from anpo.sim.plan import compile_plan
+
+        address = scheduler_address(dask)
+        if address and keep_trials:
+            raise InputError("--keep-trials", "not available with --dask (the trials stay on the workers)")
 
         plan = compile_plan(spec, params)
         target = Path(out) if out else None
@@ -191,13 +204,23 @@ def register(app: typer.Typer) -> None:
             else None
         )
         try:
-            sink = _parquet_sink(tmp / "trials.parquet") if keep_trials and tmp is not None else None
-            summary: Summary = run_plan(plan, trials, seed, workers=workers, progress=_Bar(trials), sink=sink)
-            if sink is not None:
-                sink.close()
-            result = summary.to_dict()
-            if grid:
-                result["sweep"] = _run_sweep(spec, params, grid, trials, seed, workers, summary, tmp)
+            with contextlib.ExitStack() as stack:
+                client = stack.enter_context(dask_client(address)) if address else None
+
+                def runner(p: Plan, progress: Any = None, sink: Any = None) -> Summary:
+                    if client is None:
+                        return run_plan(p, trials, seed, workers=workers, progress=progress, sink=sink)
+                    from anpo.dist.sim import run_plan_on_dask
+
+                    return run_plan_on_dask(client, p, trials, seed, progress=progress)
+
+                sink = _parquet_sink(tmp / "trials.parquet") if keep_trials and tmp is not None else None
+                summary: Summary = runner(plan, _Bar(trials), sink)
+                if sink is not None:
+                    sink.close()
+                result = summary.to_dict()
+                if grid:
+                    result["sweep"] = _run_sweep(spec, params, grid, runner, summary, tmp)
             if tmp is not None and target is not None:
                 from anpo.report import sim_plots
 
@@ -217,9 +240,7 @@ def _run_sweep(
     spec: SimScenario,
     params: Parameters,
     grid: list[tuple[str, list[float]]],
-    trials: int,
-    seed: int,
-    workers: int,
+    runner: Callable[[Plan], Summary],
     base: Summary,
     tmp: Path | None,
 ) -> dict[str, Any]:
@@ -233,7 +254,7 @@ def _run_sweep(
         pts = []
         for v in values:
             p = params.with_overrides({name: int(v) if v.is_integer() else v})
-            s = run_plan(compile_plan(spec, p), trials, seed, workers=workers)
+            s = runner(compile_plan(spec, p))
             m = s.times[metric].to_dict()["mean"]
             pts.append((v, float("nan") if m is None else m))
         results[name] = pts
