@@ -19,12 +19,21 @@ def register(app: typer.Typer) -> None:
         ),
         bases: bool = typer.Option(False, "--bases", help="overlay facilities by legal status"),
         width: int | None = typer.Option(None, "--width", help="pixels of data across the map"),
+        grid: str | None = typer.Option(None, "--grid", help="draw a grid Parquet written by `anpo grid`"),
+        field: str = typer.Option("article5", "--field", help="with --grid: the determination to draw"),
     ) -> None:
         """Map of who administers land and territorial sea, the Article V area outlined.
 
         With --date, one PNG. With --from/--to, a GIF (a frame on 1 July of each year and on
         every day the map changes) or a PNG strip of the days the map changes.
         """
+        if grid is not None:
+            from anpo.report.grid_map import write_grid_map
+
+            if first is not None or last is not None or bases or bbox is not None:
+                raise InputError("--grid", "draws the grid's own box and dates: use only --date and --field")
+            typer.echo(f"wrote {write_grid_map(grid, out, field=field, date=date)}")
+            return
         # matplotlib loads only when the command runs
         from anpo.report import map as m
 
