@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_main
 from PIL import Image
 
 BOX = "126.5,25.8,128.5,27.2"
@@ -13,16 +13,7 @@ BOX = "126.5,25.8,128.5,27.2"
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
         ) -> tuple[int, str, str]:
-    from anpo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["anpo", *argv])
-    code = 0
-    try:
-        main()
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_main(argv, capsys, monkeypatch)
 
 
 def test_map_on_a_date_writes_a_png(tmp_path: Path, capsys, monkeypatch):

@@ -10,7 +10,7 @@ import typer
 
 from anpo import posture
 from anpo.core.errors import InputError
-from anpo.posture.schema import KINDS, LEGAL_STATUS_LABELS
+from anpo.posture.schema import LEGAL_STATUS_LABELS
 
 FORMATS = ("table", "json", "geojson")
 
@@ -50,14 +50,7 @@ def bases_command(
 ) -> None:
     """Facilities on a date, optionally near a point and of one kind."""
     _check_format(fmt, FORMATS)
-    if kind is not None and kind not in KINDS:
-        raise InputError("--kind", f"unknown kind {kind!r}; accepted: {', '.join(KINDS)}")
-    if radius_km is not None and not radius_km >= 0:
-        raise InputError("--radius-km", f"must be >= 0, got {radius_km}")
-    if radius_km is not None and near is None:
-        raise InputError("--radius-km", "needs --near LAT LON")
-    if near is not None and not (-90 <= near[0] <= 90 and -180 <= near[1] <= 180):
-        raise InputError("--near", f"expected LAT in -90..90 and LON in -180..180, got {near}")
+    # posture.bases validates kind, radius and point; its field names become option names
     try:
         rows = posture.bases(
             date, near=near, radius_km=radius_km, kind=kind, include_planned=planned

@@ -7,7 +7,7 @@ confidence tag. A file that fails raises DataError naming the file and the bad f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -18,17 +18,6 @@ M = TypeVar("M", bound=BaseModel)
 Confidence = Literal["confirmed", "partly", "UNVERIFIED"]
 Precision = Literal["day", "month", "year"]
 
-KINDS = ("airfield", "port", "camp", "radar", "headquarters")
-LEGAL_STATUSES = (
-    "us_exclusive",
-    "joint_use",
-    "temporary_use",
-    "jsdf",
-    "civil",
-    "us_administration",
-    "us_territory",
-    "planned",
-)
 LEGAL_STATUS_LABELS = {
     "us_exclusive": "U.S. exclusive use (SOFA Art. II-1(a))",
     "joint_use": "joint use with the SDF (SOFA Art. II-4(a))",
@@ -50,6 +39,9 @@ LegalStatus = Literal[
     "us_territory",
     "planned",
 ]
+# The accepted values, for messages and CLI choices: read off the types, never listed twice.
+KINDS: tuple[str, ...] = get_args(Kind)
+LEGAL_STATUSES: tuple[str, ...] = get_args(LegalStatus)
 
 
 class _Strict(BaseModel):
