@@ -98,7 +98,7 @@ def test_deterministic_mode_equals_the_hand_computed_timeline() -> None:
     s = PATHS["individual_self_defense"]
     p = sim.load_parameters().with_overrides({"us.ships_at_sea_probability": 0.0}).deterministic()
     plan = compile_plan(s, p)
-    ch = simulate_chunk(plan, seed=1, start=0, stop=100)
+    ch = simulate_chunk(plan, seed=1, start=0, stop=100, keep=True)
     detect = p["detection.armed_attack_h"]
     consult = detect + p["consultation.acm_jjoc_h"]  # 2026: ACM with the JJOC
     japan = detect + p["japan.defense_order_delay_h"]

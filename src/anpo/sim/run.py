@@ -10,8 +10,9 @@ workers; only the summaries (histograms, exact sums) are kept, never all the tri
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +26,10 @@ from anpo.law.rules import ruleset_hash
 from anpo.sim.forces import COUNTRIES
 from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan, compile_plan
-from anpo.sim.runway import prepare_search
 from anpo.sim.scenario import SimScenario
 from anpo.sim.streams import TILE
 from anpo.sim.summary import CountStat, Tally, TimeStat
-from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, simulate_chunk
+from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, new_chunk, simulate_chunk
 
 MAX_TRIALS = 100_000_000
 DEFAULT_CHUNK = 4 * TILE  # 65,536 trials: measured fastest (cache-sized columns), small memory
@@ -49,25 +49,45 @@ class Summary:
     paths: dict[str, Tally] = field(default_factory=dict)
     arrived_by: npt.NDArray[np.int64] | None = None
     curve_trials: int = 0
+    time_hist: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    count_hist: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    tally: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
 
     def add(self, chunk: Chunk) -> None:
-        for k, v in chunk.times.items():
-            self.times.setdefault(k, TimeStat()).add(v)
-        top = int(self.plan.count.sum())
-        for k, c in chunk.counts.items():
-            self.counts.setdefault(k, CountStat.up_to(top)).add(c)
-        labels = {
-            "japan_path": JAPAN_PATHS,
-            "us_path": US_PATHS,
-            "responds_before_fait_accompli": ("no", "yes"),
-        }
-        for k, codes in chunk.paths.items():
-            self.paths.setdefault(k, Tally.of(labels[k])).add(codes)
-        if chunk.arrived_by is not None:
-            self.arrived_by = (
-                chunk.arrived_by if self.arrived_by is None else self.arrived_by + chunk.arrived_by
-            )
+        """Merge a chunk's summaries (exact in any order: integer counts, fsum of tile sums)."""
+        fold = chunk.fold
+        if not self.times:
+            self._views(chunk)
+        self.time_hist += fold.time_hist
+        sums = np.array(chunk.tile_sums).reshape(-1, fold.time_hist.shape[0])
+        for name, row in chunk.time_rows:
+            stat = self.times[name]
+            stat.sums += sums[:, row].tolist()
+            stat.finite += int(fold.time_finite[row])
+        self.count_hist += fold.count_hist
+        for m, name in enumerate(chunk.count_names):
+            self.counts[name].total += int(fold.count_sum[m])
+        self.tally += fold.tally
+        assert chunk.arrived_by is not None
+        self.arrived_by = (
+            chunk.arrived_by.copy() if self.arrived_by is None else self.arrived_by + chunk.arrived_by
+        )
         self.curve_trials += chunk.curve_trials
+
+    def _views(self, chunk: Chunk) -> None:
+        # The stats are views into whole arrays, so adding a chunk is a few array additions.
+        fold = chunk.fold
+        self.time_hist = np.zeros_like(fold.time_hist)
+        self.times = {name: TimeStat(self.time_hist[row]) for name, row in chunk.time_rows}
+        self.count_hist = np.zeros_like(fold.count_hist)
+        self.counts = {name: CountStat(self.count_hist[m]) for m, name in enumerate(chunk.count_names)}
+        self.tally = np.zeros_like(fold.tally)
+        self.paths = {
+            "japan_path": Tally(JAPAN_PATHS, self.tally[0, : len(JAPAN_PATHS)]),
+            "us_path": Tally(US_PATHS, self.tally[1, : len(US_PATHS)]),
+        }
+        if self.plan.sim.fait_accompli_h is not None:
+            self.paths["responds_before_fait_accompli"] = Tally(("no", "yes"), self.tally[2, :2])
 
     def on_station_curve(self) -> dict[str, list[float]]:
         """Mean forces on station per country at GRID_H."""
@@ -137,33 +157,6 @@ def check_run(trials: int, seed: int) -> None:
         raise InputError("seed", f"{seed!r} must be a whole number >= 0")
 
 
-def _span_job(args: tuple[Plan, int, int, int, int]) -> Summary:
-    """One worker's span of trials, chunk by chunk (the plan is sent once per span)."""
-    plan, seed, lo, hi, step = args
-    s = Summary(plan, hi - lo, seed)
-    for a in range(lo, hi, step):
-        s.add(simulate_chunk(plan, seed, a, min(a + step, hi)))
-    return s
-
-
-def _merge(into: Summary, other: Summary) -> None:
-    for k, v in other.times.items():
-        into.times.setdefault(k, TimeStat()).merge(v)
-    for k, c in other.counts.items():
-        if k in into.counts:
-            into.counts[k].merge(c)
-        else:
-            into.counts[k] = c
-    for k, t in other.paths.items():
-        if k in into.paths:
-            into.paths[k].merge(t)
-        else:
-            into.paths[k] = t
-    if other.arrived_by is not None:
-        into.arrived_by = other.arrived_by if into.arrived_by is None else into.arrived_by + other.arrived_by
-    into.curve_trials += other.curve_trials
-
-
 def run_plan(
     plan: Plan,
     trials: int,
@@ -184,29 +177,37 @@ def run_plan(
     bounds = [(lo, min(lo + step, trials)) for lo in range(0, trials, step)]
     total = Summary(plan, trials, seed)
     done = 0
-    if workers == 1 or sink is not None or len(bounds) == 1:
-        for lo, hi in bounds:
-            ch = simulate_chunk(plan, seed, lo, hi)
-            if sink is not None:
-                sink(lo, ch)
+    if sink is not None:
+        for lo, hi in bounds:  # in order, one chunk at a time: the sink writes the trials
+            ch = simulate_chunk(plan, seed, lo, hi, keep=True)
+            sink(lo, ch)
             total.add(ch)
             done += hi - lo
             if progress:
                 progress(done, trials)
         return total
-    if plan.bases:
-        prepare_search()  # forked workers inherit the compiled runway search
-    per = -(-len(bounds) // (2 * workers))  # about two spans per worker
-    spans = [
-        (plan, seed, bounds[i][0], bounds[min(i + per, len(bounds)) - 1][1], step)
-        for i in range(0, len(bounds), per)
-    ]
-    with ProcessPoolExecutor(workers) as pool:
-        for part in pool.map(_span_job, spans):
-            _merge(total, part)  # in chunk order: merges are exact anyway
-            done += part.trials
+    # Threads: the kernels run without the GIL. Each thread folds its chunks into its own
+    # accumulator; adding those to the summary is exact in any order.
+    local = threading.local()
+    parts: list[Chunk] = []
+    lock = threading.Lock()
+
+    def task(lo: int, hi: int) -> int:
+        part = getattr(local, "part", None)
+        if part is None:
+            part = local.part = new_chunk(plan)
+            with lock:
+                parts.append(part)
+        simulate_chunk(plan, seed, lo, hi, into=part)
+        return hi - lo
+
+    with ThreadPoolExecutor(min(workers, len(bounds)), thread_name_prefix="anpo-sim") as pool:
+        for k in pool.map(task, *zip(*bounds, strict=True)):
+            done += k
             if progress:
                 progress(done, trials)
+    for part in parts:
+        total.add(part)
     return total
 
 

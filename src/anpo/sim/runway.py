@@ -138,7 +138,11 @@ def repairs_for_strips(
 
     out = np.empty((len(strips), cx.shape[0]), np.int64)
     search_rows(
-        np.ascontiguousarray(cx, np.float64), np.ascontiguousarray(cy, np.float64), _dims(strips), floors, out
+        np.ascontiguousarray(cx, np.float64),
+        np.ascontiguousarray(cy, np.float64),
+        kernel_constants(strips),
+        floors,
+        out,
     )
     return list(out)
 
@@ -150,12 +154,16 @@ def prepare_search() -> None:
 
     one = np.zeros((1, 1))
     search_rows(
-        one, one, _dims((Strip(1.0, 1.0, 1.0, 1.0, 0.0),)), np.ones(1, np.int64), np.empty((1, 1), np.int64)
+        one,
+        one,
+        kernel_constants((Strip(1.0, 1.0, 1.0, 1.0, 0.0),)),
+        np.ones(1, np.int64),
+        np.empty((1, 1), np.int64),
     )
 
 
-def _dims(strips: tuple[Strip, ...]) -> FloatArray:
-    # The kernel's per-strip constants, computed here with the same float operations as `_exact`.
+def kernel_constants(strips: tuple[Strip, ...]) -> FloatArray:
+    """The compiled search's per-strip constants, with the same float operations as `_exact`."""
     return np.array(
         [
             [

@@ -4,8 +4,9 @@ Each struck base receives `strike.missiles_per_base` missiles per salvo, shared 
 open runways in proportion to length, aimed at evenly spaced points on each centreline.
 A missile lands if it works (reliability) and is not intercepted; its impact is circular
 normal about the aim point. After each salvo the crews repair the fewest craters that free
-one MOS (`runway.repairs_for_strips`), on the runway where that is quickest; crews work salvo
-after salvo in order, so a backlog carries over.
+one MOS (the exact search of `runway`), on the runway where that is quickest; crews work
+salvo after salvo in order, so a backlog carries over. The draws and the search run
+compiled, trial by trial (`strike_kernel`); this module finds the targets and packs them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy.typing as npt
 from anpo import posture
 from anpo.core.errors import InputError
 from anpo.sim.parameters import Parameters
-from anpo.sim.runway import Strip, repairs_for_strips
+from anpo.sim.runway import Strip
 from anpo.sim.weaponeering import sigma_from_cep
 
 FT = 0.3048
@@ -83,79 +84,67 @@ def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTa
     return tuple(out)
 
 
-def salvo_repairs(
-    gen: np.random.Generator, n: int, base: BaseTarget, p: Parameters, shortcut: bool = True
-) -> dict[str, npt.NDArray[np.int64]]:
-    """Craters to repair after one salvo on one base, by aircraft class, for n trials."""
-    sigma = sigma_from_cep(p["strike.cep_m"])
-    p_land = p["strike.reliability"] * (1.0 - p["strike.interception_probability"])
-    best = {c: np.full(n, np.iinfo(np.int64).max, np.int64) for c in CLASSES}
-    for rw in base.runways:
-        k = rw.missiles
-        if k == 0:
-            for c in CLASSES:
-                best[c][:] = 0  # an untargeted runway stays open
-            continue
-        lands = gen.random((n, k)) < p_land
-        aim = (np.arange(k) + 0.5) * (rw.length_m / k)
-        cx = gen.standard_normal((n, k)) * sigma + aim
-        cy = gen.standard_normal((n, k)) * sigma + rw.width_m / 2.0
-        cx[~lands] = np.nan
-        # Both classes in one pass over the craters (same runway, same draws).
-        got = repairs_for_strips(tuple(rw.strips[c] for c in CLASSES), cx, cy, shortcut=shortcut)
-        for c, g in zip(CLASSES, got, strict=True):
-            np.minimum(best[c], g, out=best[c])
-    return best
-
-
 @dataclass
-class Closures:
-    """Closure intervals [start, end) per salvo, by base and class; arrays over trials."""
+class Salvos:
+    """The struck runways packed for `strike_kernel`, and the closures of one chunk.
 
-    starts: list[float]
-    ends: dict[tuple[int, str], list[FloatArray]]
+    `ends[trial, b, class, salvo]`: when the salvo's closure of base b for the aircraft
+    class ends (a closure is [start, end); end == start when nothing needs repair);
+    `closed[trial, b * 2 + class]`: hours closed in all.
+    """
 
-    def open_after(self, base: int, cls: str, t: FloatArray) -> FloatArray:
-        """The first time >= t at which the base has a usable MOS for the class."""
-        out = t
-        for s, e in zip(self.starts, self.ends[(base, cls)], strict=True):
-            out = np.where((out >= s) & (out < e), e, out)
-        return out
+    starts: FloatArray
+    ends: FloatArray
+    closed: FloatArray
+    scalars: FloatArray
+    base_first: npt.NDArray[np.int64]
+    missiles: npt.NDArray[np.int64]
+    dims: FloatArray
+    floors: npt.NDArray[np.int64]
 
-    def closed_hours(self, base: int, cls: str) -> FloatArray:
-        total = np.zeros_like(self.ends[(base, cls)][0])
-        prev = np.full_like(total, -np.inf)
-        for s, e in zip(self.starts, self.ends[(base, cls)], strict=True):
-            total += np.maximum(0.0, e - np.maximum(s, prev))
-            prev = e
-        return total
+    def draw(self, gen: np.random.Generator, lo: int, hi: int) -> None:
+        """Trials lo..hi-1 of the chunk."""
+        from anpo.sim.strike_kernel import strike_tile
+
+        strike_tile(
+            gen,
+            lo,
+            hi,
+            self.scalars,
+            self.starts,
+            self.base_first,
+            self.missiles,
+            self.dims,
+            self.floors,
+            self.ends,
+            self.closed,
+        )
 
 
-def closures(
-    tiles: list[tuple[int, int, np.random.Generator]], n: int, bases: tuple[BaseTarget, ...], p: Parameters
-) -> Closures:
-    """Draw every salvo on every base (tile by tile, to bound memory) and queue the repairs."""
+def closures(bases: tuple[BaseTarget, ...], p: Parameters, n: int) -> Salvos:
+    """Pack the salvos on `bases` for a chunk of n trials (drawn tile by tile with `draw`)."""
+    from anpo.sim import strike_kernel as sk
+    from anpo.sim.runway import kernel_constants
+
     salvos = int(p["strike.salvos"])
-    starts = [p["strike.time_h"] + s * p["strike.salvo_interval_h"] for s in range(salvos)]
-    crews = p["repair.crews_per_base"]
-    med, spread = p["repair.hours_per_crater"], p.spread("repair.hours_per_crater")
-    ends: dict[tuple[int, str], list[FloatArray]] = {}
-    for b, base in enumerate(bases):
-        reps = {c: np.zeros((salvos, n), np.int64) for c in CLASSES}
-        hours = np.empty(n)
-        for lo, hi, gen in tiles:
-            hours[lo:hi] = med * (np.exp(spread * gen.standard_normal(hi - lo)) if spread else 1.0)
-            for s in range(salvos):
-                got = salvo_repairs(gen, hi - lo, base, p)
-                for c in CLASSES:
-                    reps[c][s, lo:hi] = got[c]
-        for c in CLASSES:
-            prev = np.full(n, -np.inf)
-            lst = []
-            for s, start in enumerate(starts):
-                dur = np.ceil(reps[c][s] / crews) * hours
-                end = np.where(dur > 0, np.maximum(prev, start) + dur, np.maximum(prev, start))
-                lst.append(end)
-                prev = end
-            ends[(b, c)] = lst
-    return Closures(starts, ends)
+    starts = np.array([p["strike.time_h"] + s * p["strike.salvo_interval_h"] for s in range(salvos)])
+    scalars = np.zeros(sk.NS)
+    scalars[sk.SIGMA] = sigma_from_cep(p["strike.cep_m"])
+    scalars[sk.P_LAND] = p["strike.reliability"] * (1.0 - p["strike.interception_probability"])
+    scalars[sk.CREWS] = p["repair.crews_per_base"]
+    scalars[sk.REPAIR_H] = p["repair.hours_per_crater"]
+    scalars[sk.REPAIR_S] = p.spread("repair.hours_per_crater")
+    runways = [rw for base in bases for rw in base.runways]
+    first = np.cumsum([0] + [len(base.runways) for base in bases])
+    dims = np.stack([kernel_constants(tuple(rw.strips[c] for c in CLASSES)) for rw in runways])
+    floors = np.array([[max(rw.strips[c].bound, 1) for c in CLASSES] for rw in runways], np.int64)
+    return Salvos(
+        starts=starts,
+        ends=np.empty((n, len(bases), len(CLASSES), salvos)),
+        closed=np.empty((n, len(bases) * len(CLASSES))),
+        scalars=scalars,
+        base_first=first.astype(np.int64),
+        missiles=np.array([rw.missiles for rw in runways], np.int64),
+        dims=dims,
+        floors=floors,
+    )

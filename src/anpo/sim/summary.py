@@ -2,8 +2,8 @@
 
 Times go into log-spaced bins read straight off the float's bits (the exponent and the top
 MANTISSA_BITS of the mantissa): bins 0.1 % wide, so quantiles are good to 0.1 %. Counts go
-into exact integer histograms. Sums are taken per stream tile and added with math.fsum, so
-a mean is the same to the last bit for any chunk size or worker count.
+into exact integer histograms. Sums are taken per stream tile and added with math.fsum (exactly rounded, so in
+any order), so a mean is the same to the last bit for any chunk size or worker count.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
-from anpo.sim.streams import TILE
 
 MANTISSA_BITS = 10
 SHIFT = 52 - MANTISSA_BITS
@@ -29,13 +27,9 @@ QUANTILES = (0.05, 0.5, 0.95)
 FloatArray = npt.NDArray[np.float64]
 
 
-def tile_sums(x: npt.NDArray[Any]) -> list[float]:
-    """Sums over consecutive tiles (the last may be short); independent of how x was chunked."""
-    full = (len(x) // TILE) * TILE
-    out = x[:full].reshape(-1, TILE).sum(axis=1).tolist() if full else []
-    if full < len(x):
-        out.append(float(x[full:].sum()))
-    return [float(v) for v in out]
+def low_bin() -> int:
+    """The bits (shifted) of LOW_H: bin 0."""
+    return _LOW
 
 
 def _bin_value(i: int) -> float:
@@ -51,22 +45,6 @@ class TimeStat:
     counts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(NBINS + 1, np.int64))
     sums: list[float] = field(default_factory=list)  # per tile, finite values only
     finite: int = 0
-
-    def add(self, t: FloatArray) -> None:
-        idx = np.maximum(t, LOW_H).view(np.int64)
-        idx >>= SHIFT
-        idx -= _LOW
-        np.minimum(idx, NBINS, out=idx)  # inf (and beyond HIGH_H) -> the last bin
-        hist = np.bincount(idx, minlength=NBINS + 1)
-        self.counts += hist
-        never = int(hist[NBINS])
-        self.sums += tile_sums(np.where(np.isfinite(t), t, 0.0) if never else t)
-        self.finite += len(t) - never
-
-    def merge(self, other: TimeStat) -> None:
-        self.counts += other.counts
-        self.sums += other.sums
-        self.finite += other.finite
 
     def quantile(self, q: float) -> float | None:
         n = int(self.counts.sum())
@@ -100,18 +78,6 @@ class CountStat:
     counts: npt.NDArray[np.int64]
     total: int = 0
 
-    @classmethod
-    def up_to(cls, top: int) -> CountStat:
-        return cls(np.zeros(top + 1, np.int64))
-
-    def add(self, k: npt.NDArray[np.int64]) -> None:
-        self.counts += np.bincount(k, minlength=len(self.counts))
-        self.total += int(k.sum())
-
-    def merge(self, other: CountStat) -> None:
-        self.counts += other.counts
-        self.total += other.total
-
     def to_dict(self) -> dict[str, Any]:
         n = int(self.counts.sum())
         cum = np.cumsum(self.counts)
@@ -128,16 +94,6 @@ class Tally:
 
     labels: tuple[str, ...]
     counts: npt.NDArray[np.int64]
-
-    @classmethod
-    def of(cls, labels: tuple[str, ...]) -> Tally:
-        return cls(labels, np.zeros(len(labels), np.int64))
-
-    def add(self, codes: npt.NDArray[Any]) -> None:
-        self.counts += np.bincount(codes, minlength=len(self.labels))
-
-    def merge(self, other: Tally) -> None:
-        self.counts += other.counts
 
     def to_dict(self) -> dict[str, float]:
         n = int(self.counts.sum())

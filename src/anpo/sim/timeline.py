@@ -1,4 +1,4 @@
-"""The crisis as column operations over a chunk of trials: one row per possible course.
+"""The crisis for a chunk of trials: one row per possible course, one column per measure.
 
 Stages, in order (hours from the event):
   detection/attribution -> Art. IV consultation (by the arrangement in force) ->
@@ -6,21 +6,26 @@ Stages, in order (hours from the event):
   U.S. gate (decision; Japan's consent where prior consultation is required) ->
   optional strikes on air bases (closure intervals) -> force flow from every unit ->
   arrivals, forces on station, response before the adversary's fait accompli.
+
+The stages run compiled, trial by trial (`timeline_kernel`, `strike_kernel`); this module
+packs the plan into the kernels' arrays and names their output columns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from anpo.sim import timeline_kernel as tk
+from anpo.sim.fold import Fold
 from anpo.sim.forces import COMBAT, COUNTRIES, TYPES
 from anpo.sim.gates import JapanGate
 from anpo.sim.plan import Plan
-from anpo.sim.streams import Draws
-from anpo.sim.strikes import CLASSES, Closures, closures
+from anpo.sim.streams import TILE, tile_generator
+from anpo.sim.strikes import CLASSES, closures
+from anpo.sim.summary import NBINS
 
 JAPAN_PATHS = (
     "defense_operation",
@@ -31,173 +36,189 @@ JAPAN_PATHS = (
 )
 US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_intervention")
 GRID_H = np.arange(0.0, 169.0, 3.0)  # forces-on-station curve: every 3 h for a week
-ON_STATION_H = (24.0, 72.0)
+ON_STATION_H = tk.ON_STATION_H
 CURVE_EVERY = 8
-INF = np.inf
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_GATES = {
+    JapanGate.individual_self_defense: tk.GATE_DEFENSE_ORDER,
+    JapanGate.armed_attack_judgment: tk.GATE_JUDGMENT,
+    JapanGate.survival_certification: tk.GATE_CERTIFICATION,
+}
 
 
 @dataclass
 class Chunk:
-    """Per-trial columns of one chunk (kept only for --keep-trials and for the summaries)."""
+    """The summaries of some chunks of trials (see `fold.Fold`), and their trials if kept.
 
-    times: dict[str, FloatArray] = field(default_factory=dict)
-    counts: dict[str, npt.NDArray[np.int64]] = field(default_factory=dict)
-    paths: dict[str, npt.NDArray[np.int64]] = field(default_factory=dict)
-    # per unit: trials with arrival <= each GRID_H time (integer, for the on-station curve)
-    arrived_by: npt.NDArray[np.int64] | None = None
+    `time_rows` gives each time measure's row in the fold, in the order they are listed;
+    `tile_sums` holds one row of sums (per measure) for every stream tile folded in.
+    `times`, `counts` and `paths` hold per-trial columns only when the trials are kept.
+    """
+
+    time_rows: list[tuple[str, int]]
+    count_names: list[str]
+    fold: Fold
+    tile_sums: list[FloatArray] = field(default_factory=list)
+    arrived_by: IntArray | None = None  # per unit: sampled trials with arrival <= each GRID_H time
     curve_trials: int = 0
+    trials: int = 0
+    times: dict[str, FloatArray] = field(default_factory=dict)
+    counts: dict[str, IntArray] = field(default_factory=dict)
+    paths: dict[str, IntArray] = field(default_factory=dict)
 
 
-def _japan(plan: Plan, d: Draws, detect: FloatArray, consult: FloatArray) -> tuple[FloatArray, Any]:
-    """When Japan's combat forces are authorized (inf: never) and the path taken."""
-    p, gate, n = plan.params, plan.gates.japan, d.n
-    path = np.full(n, JAPAN_PATHS.index("stays_out"), np.int64)
-    t = np.full(n, INF)
-
-    def lg(name: str) -> FloatArray:
-        return d.lognormal(p[name], p.spread(name))
-
-    if gate is JapanGate.individual_self_defense:
-        t = detect + lg("japan.defense_order_delay_h")
-        path[:] = JAPAN_PATHS.index("defense_operation")
-        return t, path
-    if gate is JapanGate.armed_attack_judgment:
-        yes = d.bernoulli(p["japan.armed_attack_judgment_probability"])
-        when = detect + lg("japan.armed_attack_judgment_delay_h") + lg("japan.defense_order_delay_h")
-        t = np.where(yes, when, INF)
-        path[yes] = JAPAN_PATHS.index("judged_armed_attack")
-    elif gate is JapanGate.survival_certification:
-        yes = (
-            np.ones(n, bool)
-            if plan.gates.survival_certified_by_assumption
-            else d.bernoulli(p["japan.survival_certification_probability"])
-        )
-        t = np.where(yes, consult + lg("japan.survival_certification_delay_h"), INF)
-        path[yes] = JAPAN_PATHS.index("survival_certified")
-    else:
-        yes = np.zeros(n, bool)
-    if plan.gates.rear_area_available:
-        path[~yes] = JAPAN_PATHS.index("rear_area_support_only")
-    return t, path
+def _groups(plan: Plan) -> list[tuple[int, int]]:
+    """(country, type) pairs that have units, in the order their arrival columns are named."""
+    return sorted({(int(c), int(k)) for c, k in zip(plan.country, plan.kind, strict=True)})
 
 
-def _us(plan: Plan, d: Draws, detect: FloatArray, consult: FloatArray) -> tuple[FloatArray, FloatArray, Any]:
-    """(decision time, time combat sorties from bases in Japan are allowed, path)."""
-    p = plan.params
-    acts = d.bernoulli(p["us.intervention_probability"])
-    decision = np.where(
-        acts, detect + d.lognormal(p["us.decision_delay_h"], p.spread("us.decision_delay_h")), INF
-    )
-    if plan.gates.prior_consultation_required:
-        consent = d.bernoulli(p["us.consent_probability"])
-        answer = consult + d.lognormal(p["us.consent_delay_h"], p.spread("us.consent_delay_h"))
-        from_japan = np.where(consent, np.maximum(decision, answer), INF)
-        path = np.where(consent, US_PATHS.index("consent_granted"), US_PATHS.index("consent_refused"))
-    else:
-        # Coordinated through the Art. IV consultation / alliance mechanism in force.
-        from_japan = np.maximum(decision, consult)
-        path = np.full(d.n, US_PATHS.index("no_consent_needed"), np.int64)
-    path = np.where(acts, path, US_PATHS.index("no_intervention"))
-    return decision, from_japan, path
+def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
+    """The parameter vector q and the flags f of `timeline_kernel`."""
+    p, g = plan.params, plan.gates
+    q = np.zeros(tk.NQ)
 
+    def put(at: int, name: str) -> None:
+        q[at], q[at + 1] = p[name], p.spread(name)
 
-def simulate_chunk(plan: Plan, seed: int, start: int, stop: int) -> Chunk:
-    """All stages for trials [start, stop) (start on a tile boundary)."""
-    p = plan.params
-    d = Draws(seed, start, stop)
-    n = d.n
-    clos: Closures | None = None
-    if plan.bases:
-        tiles = [(lo, hi, g) for (lo, hi), g in zip(d.bounds, d.gens, strict=True)]
-        clos = closures(tiles, n, plan.bases, p)
-    detect = d.lognormal(p[plan.detection_param], p.spread(plan.detection_param))
-    consult = detect + d.lognormal(p[plan.consultation_param], p.spread(plan.consultation_param))
-    jp_t, jp_path = _japan(plan, d, detect, consult)
-    us_dec, us_from_japan, us_path = _us(plan, d, detect, consult)
-
-    spread = p["readiness.spread"]
-    factor = np.exp(spread * d.normal(len(COUNTRIES))) if spread else np.ones((n, len(COUNTRIES)))
-    # Whether each country's forward-deployed ships are at sea when the crisis starts.
-    at_sea = d.uniform(len(COUNTRIES)) < p["us.ships_at_sea_probability"] if plan.ship.any() else None
-
-    units = len(plan.count)
-    departs: list[FloatArray] = [np.empty(0)] * units
-    for u in range(units):
-        c = int(plan.country[u])
-        if c == COUNTRIES.index("JPN"):
-            auth = jp_t
-        elif plan.from_japan[u]:
-            auth = us_from_japan
-        else:
-            auth = us_dec
-        ready = auth + plan.readiness_h[u] * factor[:, c]
-        if plan.ship[u]:
-            assert at_sea is not None
-            sea = at_sea[:, c]
-            # A ship already at sea neither waits in port nor sails from a base in Japan.
-            ready = np.where(sea, us_dec if c == COUNTRIES.index("USA") else jp_t, ready)
-        b = int(plan.base[u])
-        if clos is not None and b >= 0:
-            ready = clos.open_after(b, plan.mos_class[u], ready)
-        departs[u] = ready
-
-    # Fighters beyond their radius wait for the first tanker of their country to get airborne.
-    tanker_up = []
-    for c in range(len(COUNTRIES)):
-        tks = [departs[u] for u in range(units) if plan.country[u] == c and TYPES[plan.kind[u]] == "tanker"]
-        tanker_up.append(np.minimum.reduce(tks) if tks else np.full(n, INF))
-    arrivals = np.empty((units, n))
-    for u in range(units):
-        dep = departs[u]
-        if plan.needs_tanker[u]:
-            dep = np.maximum(dep, tanker_up[int(plan.country[u])]) + p["tanker.join_delay_h"]
-        np.add(dep, plan.transit_h[u], out=arrivals[u])
-
-    out = Chunk()
-    out.times["detection_h"] = detect
-    out.times["consultation_h"] = consult
-    out.times["japan_combat_authorized_h"] = jp_t
-    out.times["us_decision_h"] = us_dec
-    out.times["us_sorties_from_japan_h"] = us_from_japan
-    firsts = []
-    for c, name in enumerate(COUNTRIES):
-        for k, typ in enumerate(TYPES):
-            rows = np.flatnonzero((plan.country == c) & (plan.kind == k))
-            if len(rows):
-                out.times[f"arrival_{name}_{typ}_h"] = np.minimum.reduce(arrivals[rows])
-        combat = np.flatnonzero((plan.country == c) & np.isin(plan.kind, [TYPES.index(t) for t in COMBAT]))
-        first = np.minimum.reduce(arrivals[combat]) if len(combat) else np.full(n, INF)
-        out.times[f"first_response_{name}_h"] = first
-        firsts.append(first)
-        for h in ON_STATION_H:
-            total = np.zeros(n, np.int64)
-            for v in np.flatnonzero(plan.country == c):
-                total += (arrivals[v] <= h) * int(plan.count[v])
-            out.counts[f"on_station_{name}_{int(h)}h"] = total
-    first_any = np.minimum(firsts[0], firsts[1])
-    out.times["first_response_h"] = first_any
-    if clos is not None:
-        for b, base in enumerate(plan.bases):
-            for cls in CLASSES:
-                out.times[f"runway_closed_{base.facility}_{cls}_h"] = clos.closed_hours(b, cls)
-    out.paths["japan_path"] = jp_path
-    out.paths["us_path"] = np.asarray(us_path, np.int64)
+    put(tk.DETECT, plan.detection_param)
+    put(tk.CONSULT, plan.consultation_param)
+    put(tk.ORDER, "japan.defense_order_delay_h")
+    q[tk.JUDGE_P] = p["japan.armed_attack_judgment_probability"]
+    put(tk.JUDGE, "japan.armed_attack_judgment_delay_h")
+    q[tk.CERT_P] = p["japan.survival_certification_probability"]
+    put(tk.CERT, "japan.survival_certification_delay_h")
+    q[tk.US_P] = p["us.intervention_probability"]
+    put(tk.US_DEC, "us.decision_delay_h")
+    q[tk.CONSENT_P] = p["us.consent_probability"]
+    put(tk.CONSENT, "us.consent_delay_h")
+    q[tk.READY_S] = p["readiness.spread"]
+    q[tk.AT_SEA_P] = p["us.ships_at_sea_probability"]
+    q[tk.TANKER_JOIN] = p["tanker.join_delay_h"]
     fa = plan.sim.fait_accompli_h
-    if fa is not None:
-        out.paths["responds_before_fait_accompli"] = (first_any <= fa).astype(np.int64)
-    # The on-station curve is for plotting: every CURVE_EVERY-th stream tile is enough, and
-    # choosing by tile keeps it independent of the chunking.
-    sample = np.concatenate(
-        [np.arange(lo, hi) for (lo, hi), t in zip(d.bounds, d.tile_ids, strict=True) if t % CURVE_EVERY == 0]
-        or [np.zeros(0, np.int64)]
+    q[tk.FAIT] = np.inf if fa is None else fa
+    f = np.zeros(tk.NF, np.int64)
+    f[tk.GATE] = _GATES.get(g.japan, tk.GATE_NONE)
+    f[tk.REAR_AREA] = g.rear_area_available
+    f[tk.CERT_ASSUMED] = g.survival_certified_by_assumption
+    f[tk.PRIOR_CONSULT] = g.prior_consultation_required
+    f[tk.HAS_SHIPS] = bool(plan.ship.any())
+    f[tk.HAS_FAIT] = fa is not None
+    f[tk.GROUPS] = len(_groups(plan))
+    f[tk.STRUCK] = bool(plan.bases)
+    return q, f
+
+
+def pack_units(plan: Plan) -> IntArray:
+    """The unit table of `timeline_kernel` (one row per unit)."""
+    group = {gk: i for i, gk in enumerate(_groups(plan))}
+    tanker, combat = TYPES.index("tanker"), [TYPES.index(t) for t in COMBAT]
+    u = np.zeros((len(plan.count), tk.NU), np.int64)
+    u[:, tk.U_COUNTRY] = plan.country
+    u[:, tk.U_COUNT] = plan.count
+    u[:, tk.U_FROM_JAPAN] = plan.from_japan
+    u[:, tk.U_SHIP] = plan.ship
+    u[:, tk.U_TANKER] = plan.kind == tanker
+    u[:, tk.U_NEEDS_TANKER] = plan.needs_tanker
+    u[:, tk.U_COMBAT] = np.isin(plan.kind, combat)
+    u[:, tk.U_GROUP] = [group[(int(c), int(k))] for c, k in zip(plan.country, plan.kind, strict=True)]
+    u[:, tk.U_BASE] = plan.base
+    u[:, tk.U_CLASS] = [CLASSES.index(c) for c in plan.mos_class]
+    return u
+
+
+def time_names(plan: Plan) -> list[tuple[str, int]]:
+    """(measure, row of the times block), in the order the summaries list them."""
+    groups = _groups(plan)
+    first = tk.T_FIXED + len(groups)
+    out = [
+        ("detection_h", tk.T_DETECT),
+        ("consultation_h", tk.T_CONSULT),
+        ("japan_combat_authorized_h", tk.T_JAPAN),
+        ("us_decision_h", tk.T_US_DECISION),
+        ("us_sorties_from_japan_h", tk.T_US_FROM_JAPAN),
+    ]
+    for c, name in enumerate(COUNTRIES):
+        out += [
+            (f"arrival_{name}_{TYPES[k]}_h", tk.T_FIXED + g) for g, (cc, k) in enumerate(groups) if cc == c
+        ]
+        out.append((f"first_response_{name}_h", first + c))
+    out.append(("first_response_h", first + 2))
+    for b, base in enumerate(plan.bases):
+        out += [
+            (f"runway_closed_{base.facility}_{cls}_h", first + 3 + b * len(CLASSES) + i)
+            for i, cls in enumerate(CLASSES)
+        ]
+    return out
+
+
+def count_names() -> list[str]:
+    return [f"on_station_{name}_{int(h)}h" for name in COUNTRIES for h in ON_STATION_H]
+
+
+def new_chunk(plan: Plan, keep: int = 0) -> Chunk:
+    """An empty accumulator for `plan` (with room for `keep` kept trials)."""
+    rows = time_names(plan)
+    m = max(r for _, r in rows) + 1
+    k = len(count_names())
+    fold = Fold(
+        time_hist=np.zeros((m, NBINS + 1), np.int64),
+        time_sum=np.zeros(m),
+        time_finite=np.zeros(m, np.int64),
+        count_hist=np.zeros((k, int(plan.count.sum()) + 1), np.int64),
+        count_sum=np.zeros(k, np.int64),
+        tally=np.zeros((3, max(len(JAPAN_PATHS), len(US_PATHS))), np.int64),
+        keep_times=np.empty((m if keep else 0, keep)),
+        keep_counts=np.empty((k if keep else 0, keep), np.int64),
+        keep_paths=np.empty((3 if keep else 0, keep), np.int64),
     )
-    out.curve_trials = len(sample)
-    step = GRID_H[1] - GRID_H[0]
-    out.arrived_by = np.zeros((units, len(GRID_H)), np.int64)
-    if len(sample):
-        idx = np.minimum(np.ceil(arrivals[:, sample] / step), len(GRID_H)).astype(np.int64)
-        for u in range(units):  # arrival <= GRID_H[j] iff ceil(arrival / step) <= j
-            out.arrived_by[u] = np.cumsum(np.bincount(idx[u], minlength=len(GRID_H) + 1))[:-1]
+    return Chunk(rows, count_names(), fold, arrived_by=np.zeros((len(plan.count), len(GRID_H)), np.int64))
+
+
+def simulate_chunk(
+    plan: Plan, seed: int, start: int, stop: int, *, keep: bool = False, into: Chunk | None = None
+) -> Chunk:
+    """All stages for trials [start, stop) (start on a tile boundary), folded into `into`
+    (a new accumulator by default); with `keep`, also the per-trial columns."""
+    if start % TILE:
+        raise ValueError("a chunk starts on a tile boundary")
+    n = stop - start
+    out = into if into is not None else new_chunk(plan, n if keep else 0)
+    if keep and out.fold.keep_times.shape[1] != n:
+        raise ValueError("a chunk that keeps its trials is folded on its own")
+    fold = out.fold
+    q, f = pack_parameters(plan)
+    units = pack_units(plan)
+    salvos = closures(plan.bases, plan.params, n) if plan.bases else None
+    curve = np.zeros((len(plan.count), len(GRID_H) + 1), np.int64)
+    no_curve = curve[:0]
+    step = float(GRID_H[1] - GRID_H[0])
+    for lo in range(0, n, TILE):
+        hi = min(lo + TILE, n)
+        tile = (start + lo) // TILE
+        gen = tile_generator(seed, tile)
+        if salvos is not None:
+            salvos.draw(gen, lo, hi)
+        on_curve = tile % CURVE_EVERY == 0  # by tile: independent of the chunking
+        out.curve_trials += (hi - lo) if on_curve else 0
+        fold.time_sum[:] = 0.0
+        tk.timeline_tile(
+            gen, lo, hi, q, f, units, plan.readiness_h, plan.transit_h,
+            salvos.starts if salvos is not None else np.zeros(0),
+            salvos.ends if salvos is not None else np.zeros((0, 0, 0, 0)),
+            salvos.closed if salvos is not None else np.zeros((0, 0)),
+            fold, curve if on_curve else no_curve, step,
+        )  # fmt: skip
+        out.tile_sums.append(fold.time_sum.copy())
+    out.trials += n
+    assert out.arrived_by is not None
+    out.arrived_by += np.cumsum(curve, axis=1)[:, :-1]
+    if keep:
+        out.times = {name: fold.keep_times[r] for name, r in out.time_rows}
+        out.counts = dict(zip(out.count_names, fold.keep_counts, strict=True))
+        out.paths = {"japan_path": fold.keep_paths[0], "us_path": fold.keep_paths[1]}
+        if plan.sim.fait_accompli_h is not None:
+            out.paths["responds_before_fait_accompli"] = fold.keep_paths[2]
     return out

@@ -1,0 +1,86 @@
+"""Folding one trial into the streaming summaries, inside the compiled timeline.
+
+The timeline kernel never writes a column per measure (a few hundred bytes per trial,
+more memory traffic than the model's arithmetic): each trial's values go straight into
+the histograms, sums and tallies of a `Fold`, the chunk's share of a `run.Summary`.
+Columns are written only when the caller keeps the trials (`--keep-trials`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+import numpy.typing as npt
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+from anpo.sim.summary import LOW_H, NBINS, SHIFT, low_bin
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_LOW_BITS = int(np.float64(LOW_H).view(np.int64))
+_LOW = low_bin()
+
+
+class Fold(NamedTuple):
+    """One chunk's summaries (numba takes a named tuple of arrays as one argument)."""
+
+    time_hist: IntArray  # (measures, NBINS + 1): bins of `summary.TimeStat`
+    time_sum: FloatArray  # (measures,): sum of the finite values of the current tile
+    time_finite: IntArray  # (measures,)
+    count_hist: IntArray  # (count measures, most + 1)
+    count_sum: IntArray  # (count measures,)
+    tally: IntArray  # (3, 5): Japan's path, the U.S. path, response before the fait accompli
+    keep_times: FloatArray  # (measures, trials) when the trials are kept, else (0, 0)
+    keep_counts: IntArray
+    keep_paths: IntArray
+
+
+@intrinsic
+def _float_bits(typingctx, x):  # type: ignore[no-untyped-def]
+    # The float's bits as an int64 (a register move): numba has no scalar view().
+    if not isinstance(x, types.Float) or x.bitwidth != 64:
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def time_bin(t: float) -> int:
+    """`summary.TimeStat`'s bin of t: non-negative floats order like their bits."""
+    return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - _LOW, NBINS)  # type: ignore[call-arg]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def fold_trial(
+    fold: Fold, i: int, times: FloatArray, counts: IntArray, japan: int, us: int, before: int
+) -> None:
+    """Add trial i (its times, counts and paths; `before` is -1 without a fait accompli)."""
+    for m in range(times.shape[0]):
+        v = times[m]
+        fold.time_hist[m, time_bin(v)] += 1
+        finite = v < np.inf  # no branch: which measures are inf is random
+        fold.time_sum[m] += v if finite else 0.0
+        fold.time_finite[m] += finite
+    for m in range(counts.shape[0]):
+        fold.count_hist[m, counts[m]] += 1
+        fold.count_sum[m] += counts[m]
+    fold.tally[0, japan] += 1
+    fold.tally[1, us] += 1
+    if before >= 0:
+        fold.tally[2, before] += 1
+    if fold.keep_times.shape[0]:
+        for m in range(times.shape[0]):
+            fold.keep_times[m, i] = times[m]
+        for m in range(counts.shape[0]):
+            fold.keep_counts[m, i] = counts[m]
+        fold.keep_paths[0, i] = japan
+        fold.keep_paths[1, i] = us
+        fold.keep_paths[2, i] = before
