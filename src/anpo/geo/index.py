@@ -67,13 +67,11 @@ class AdminTable:
             claim_sets,
         )
 
-    def lookup(
-        self, unit: npt.NDArray[np.int16], day: npt.NDArray[np.int32]
-    ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
-        """(administered_by, claims) of each row; the unit must not be NULL."""
-        key = unit.astype(np.int64) * _KEY + day + _DAY_SHIFT
-        i = np.searchsorted(self.keys, key, side="right") - 1
-        return self.admin[i], self.claims[i]
+    def columns(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.int16], int, int]:
+        """(keys, admin, claims, key span, day shift): the table as `grid_kernel` reads it.
+        The key of (unit, day) is unit * span + day + shift; a row's period is the last key
+        at or before its own."""
+        return self.keys, self.admin, self.claims, _KEY, _DAY_SHIFT
 
 
 @dataclass
@@ -132,6 +130,14 @@ class GeoIndex:
             shapely.prepare(p)
             out.append((p, code[w.unit_id], p.bounds))
         return out
+
+    @cached_property
+    def internal_waters_bounds(self) -> npt.NDArray[np.float64]:
+        """(west, south, east, north) around every internal water; an empty box if none."""
+        boxes = np.array([b for _p, _c, b in self.internal_water_polygons], dtype=np.float64)
+        if not len(boxes):
+            return np.array([np.inf, np.inf, -np.inf, -np.inf])
+        return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
 
     @cached_property
     def specified_area_polygons(self) -> list[shapely.Polygon]:

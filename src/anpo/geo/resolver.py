@@ -28,6 +28,7 @@ from anpo.core.codes import NULL, Zone
 from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day
 from anpo.core.errors import InputError
 from anpo.geo import region as R
+from anpo.geo.grid_kernel import OUTSIDE_REGION, administration_pass, grid_pass, sea_pass
 from anpo.geo.index import all_units, geo_index, world_index
 from anpo.geo.place import Place, Unit
 from anpo.geo.units_table import internal_waters, specified_areas
@@ -77,22 +78,17 @@ def _validate(
 ) -> None:
     if not (len(lat) == len(lon) == len(day)):
         raise InputError("lat/lon/date", "columns differ in length")
+    if not len(lat):
+        return
+    # Reductions first (fmin/fmax skip NaN: no location); the scan for the first bad row
+    # runs only when there is one.
     for name, col, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
-        bad = np.flatnonzero(np.abs(col) > limit)  # NaN compares False: no location
-        if len(bad):
+        if np.fmax.reduce(col) > limit or np.fmin.reduce(col) < -limit:
+            bad = np.flatnonzero(np.abs(col) > limit)
             raise InputError(name, f"{col[bad[0]]} is outside [-{limit:g}, {limit:g}]", int(bad[0]))
-    bad = np.flatnonzero((day < to_day(FIRST_DATE)) | (day > to_day(LAST_DATE)))
-    if len(bad):
+    if day.min() < to_day(FIRST_DATE) or day.max() > to_day(LAST_DATE):
+        bad = np.flatnonzero((day < to_day(FIRST_DATE)) | (day > to_day(LAST_DATE)))
         raise InputError("date", f"outside {FIRST_DATE}..{LAST_DATE}", int(bad[0]))
-
-
-def territorial_sea_breadth_nm(
-    unit: npt.NDArray[np.int16], day: npt.NDArray[np.int32], sa: npt.NDArray[np.int8]
-) -> npt.NDArray[np.float32]:
-    """Breadth of the territorial sea each unit claims at each row (Japan: 3 or 12 nm)."""
-    japan = geo_index().japan_regime[unit]
-    narrow = japan & ((day < WIDE_FROM_DAY) | (sa >= 0))
-    return np.where(narrow, R.TS_NARROW_NM, R.TS_WIDE_NM).astype(np.float32)
 
 
 @_exclusive
@@ -141,40 +137,6 @@ def _exact_land(
     return out
 
 
-def _resolve_region(
-    idx: npt.NDArray[np.intp], flat: npt.NDArray[np.intp], lat: npt.NDArray[np.float64],
-    lon: npt.NDArray[np.float64], zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16],
-    dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8], exact: bool,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
-    """Fill zone/unit/distance/specified area for region rows; returns ('sea', class) over idx."""
-    gi = geo_index()
-    cls, unit[idx], sa[idx] = R.unpack_cell(gi.cell[flat[idx]])
-    is_land = cls == R.CellClass.land
-    zone[idx[is_land]] = Zone.land
-    dist_nm[idx[is_land]] = 0.0
-    sea = ~is_land
-    boundary_pos = np.flatnonzero(cls == R.CellClass.boundary)
-    boundary = idx[boundary_pos]
-    if len(boundary):
-        # exact land test, with the nearest coast's unit as the first candidate
-        _exact_sea(boundary, lat, lon, unit, dist_nm, sa, bounded=not exact)
-        land_unit = _exact_land(boundary, lat, lon, unit[boundary])
-        on_land = land_unit != NULL
-        unit[boundary[on_land]] = land_unit[on_land]
-        zone[boundary[on_land]] = Zone.land
-        dist_nm[boundary[on_land]] = 0.0
-        sa[boundary[on_land]] = NULL
-        sea[boundary_pos[on_land]] = False
-    if exact:
-        pure_sea = idx[sea & (cls != R.CellClass.boundary)]
-        if len(pure_sea):
-            _exact_sea(pure_sea, lat, lon, unit, dist_nm, sa, bounded=False)
-    else:
-        near = idx[cls == R.CellClass.near_sea]
-        dist_nm[near] = np.nan
-    return sea, cls
-
-
 def resolve(
     lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64],
@@ -187,55 +149,41 @@ def resolve(
     With `exact`, every sea row gets its exact coast distance (for explanations); the zones
     are the same either way.
     """
-    lat = np.asarray(lat, dtype=np.float64)
-    lon = np.asarray(lon, dtype=np.float64)
-    day = np.asarray(day, dtype=np.int32)
+    lat = np.ascontiguousarray(lat, dtype=np.float64)
+    lon = np.ascontiguousarray(lon, dtype=np.float64)
+    day = np.ascontiguousarray(day, dtype=np.int32)
     _validate(lat, lon, day)
-    n = len(lat)
-    zone = np.full(n, NULL, dtype=np.int8)
-    unit = np.full(n, NULL, dtype=np.int16)
-    dist_nm = np.full(n, np.nan, dtype=np.float32)
-    sa = np.full(n, NULL, dtype=np.int8)
-    breadth = np.full(n, np.nan, dtype=np.float32)
-    internal = np.full(n, NULL, dtype=np.int8)
-    located = ~(np.isnan(lat) | np.isnan(lon))
-    inside, flat = R.cell_of(lat, lon)
-    inside &= located
-
-    region = np.flatnonzero(inside)
-    if len(region):
-        sea, region_cls = _resolve_region(region, flat, lat, lon, zone, unit, dist_nm, sa, exact)
-        sea_idx = region[sea]
-        sea_cls = region_cls[sea]
-        zone[sea_idx] = Zone.outside
-        with_unit = unit[sea_idx] != NULL
-        has_unit = sea_idx[with_unit]
-        b = territorial_sea_breadth_nm(unit[has_unit], day[has_unit], sa[has_unit])
-        breadth[has_unit] = b
-        cls = sea_cls[with_unit]
-        d = dist_nm[has_unit]
-        known = ~np.isnan(d)
-        within = np.where(
-            known,
-            d <= b,
-            (cls == R.CellClass.near_sea) | ((cls == R.CellClass.band_sea) & (b >= R.TS_WIDE_NM)),
-        )
-        zone[has_unit[within]] = Zone.territorial_sea
-        open_sea = sea_idx[sea_cls == R.CellClass.open_sea]
-        if not exact:
-            unit[open_sea] = NULL
-        _mark_internal_waters(sea_idx, lat, lon, zone, unit, internal)
-
-    world = np.flatnonzero(located & ~inside)
+    gi = geo_index()
+    # Compiled passes over all rows (grid_kernel, no GIL); the exact steps in between touch
+    # only the rows the grid cannot decide.
+    cls, zone, unit, dist_nm, sa = grid_pass(lat, lon, gi.cell)
+    boundary = np.flatnonzero(cls == R.CellClass.boundary)
+    if len(boundary):
+        # In grid-cell order: neighbouring points walk the same k-d tree nodes and polygon
+        # edges, which halves the time of the exact steps (each point's answer is its own).
+        boundary = boundary[np.argsort(R.cell_of(lat[boundary], lon[boundary])[1], kind="stable")]
+        # exact land test, with the nearest coast's unit as the first candidate
+        _exact_sea(boundary, lat, lon, unit, dist_nm, sa, bounded=not exact)
+        land_unit = _exact_land(boundary, lat, lon, unit[boundary])
+        on_land = land_unit != NULL
+        rows = boundary[on_land]
+        unit[rows] = land_unit[on_land]
+        zone[rows] = Zone.land
+        dist_nm[rows] = 0.0
+        sa[rows] = NULL
+    if exact:
+        pure_sea = np.flatnonzero((cls >= R.CellClass.open_sea) & (cls <= R.CellClass.band_sea))
+        if len(pure_sea):
+            _exact_sea(pure_sea, lat, lon, unit, dist_nm, sa, bounded=False)
+    breadth, near_waters = sea_pass(cls, zone, unit, dist_nm, sa, day, gi.japan_regime, WIDE_FROM_DAY,
+                                    exact, lat, lon, gi.internal_waters_bounds)
+    internal = np.full(len(lat), NULL, dtype=np.int8)
+    if len(near_waters):
+        _mark_internal_waters(near_waters, lat, lon, zone, unit, internal)
+    world = np.flatnonzero(cls == OUTSIDE_REGION)
     if len(world):
         _resolve_world(world, lat, lon, zone, unit, dist_nm)
-
-    admin = np.full(n, NULL, dtype=np.int16)
-    claims = np.zeros(n, dtype=np.int16)
-    owned = np.flatnonzero((zone == Zone.land) | (zone == Zone.territorial_sea))
-    a, c = geo_index().admin.lookup(unit[owned], day[owned])
-    admin[owned] = a
-    claims[owned] = c
+    admin, claims = administration_pass(zone, unit, day, *gi.admin.columns())
     return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
 
 
@@ -244,16 +192,9 @@ def _mark_internal_waters(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], internal: npt.NDArray[np.int8],
 ) -> None:
-    """Sea rows inside a closing line become the unit's territorial sea (internal waters)."""
+    """Sea rows inside a closing line become the unit's territorial sea (internal waters).
+    `idx`: the sea rows within `GeoIndex.internal_waters_bounds` (`sea_pass` selects them)."""
     waters = geo_index().internal_water_polygons
-    if not waters:
-        return
-    west = min(b[0] for _p, _c, b in waters)
-    south = min(b[1] for _p, _c, b in waters)
-    east = max(b[2] for _p, _c, b in waters)
-    north = max(b[3] for _p, _c, b in waters)
-    near = (lon[idx] >= west) & (lon[idx] <= east) & (lat[idx] >= south) & (lat[idx] <= north)
-    idx = idx[near]
     x, y = lon[idx], lat[idx]
     for k, (poly, code, (w, s, e, n)) in enumerate(waters):
         sel = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))

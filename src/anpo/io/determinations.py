@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +19,7 @@ import pyarrow as pa
 
 from anpo.core.codes import NULL, Zone, country_name
 from anpo.geo.place import Place
+from anpo.io.arrow_arrays import bool_array, coded_array, compact_array
 from anpo.law.common import default_context
 from anpo.law.engine import Evaluation
 from anpo.law.rules import ruleset
@@ -87,24 +87,6 @@ def _country_table() -> list[str]:
             return out
 
 
-def _coded(codes: npt.NDArray[Any], missing: npt.NDArray[np.bool_] | None, dictionary: pa.Array
-           ) -> pa.DictionaryArray:
-    indices = pa.array(codes.astype(np.int16, copy=False), mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
-
-
-def _compact(codes: npt.NDArray[Any], missing: npt.NDArray[np.bool_], dictionary: pa.Array
-             ) -> pa.DictionaryArray:
-    """A dictionary column whose dictionary holds only the values used in this chunk (a large
-    table such as every country or unit costs the Parquet writer per value otherwise)."""
-    safe = np.where(missing, 0, codes).astype(np.intp, copy=False)
-    used = np.flatnonzero(np.bincount(safe[~missing], minlength=len(dictionary)))
-    remap = np.zeros(len(dictionary), dtype=np.int16)
-    remap[used] = np.arange(len(used), dtype=np.int16)
-    indices = pa.array(remap[safe], mask=missing if missing.any() else None)
-    return pa.DictionaryArray.from_arrays(indices, dictionary.take(pa.array(used)))
-
-
 def determination_columns(
     evaluation: Evaluation, place: Place, bad: npt.NDArray[np.bool_] | None
 ) -> list[pa.Array]:
@@ -113,17 +95,15 @@ def determination_columns(
     no_place = place.zone == NULL if bad is None else (place.zone == NULL) | bad
     named = (place.unit != NULL) & (place.zone != Zone.outside) & ~no_place
     out = [
-        _coded(place.zone, no_place, d["zone"]),
-        _compact(place.administered_by, (place.administered_by == NULL) | no_place, d["administered_by"]),
-        _compact(place.claims, (place.claims == 0) | no_place, d["claimed_by"]),
-        _compact(place.unit, ~named, d["place"]),
+        coded_array(place.zone, no_place, d["zone"]),
+        compact_array(place.administered_by, (place.administered_by == NULL) | no_place,
+                      d["administered_by"]),
+        compact_array(place.claims, (place.claims == 0) | no_place, d["claimed_by"]),
+        compact_array(place.unit, ~named, d["place"]),
     ]
     for name in DETERMINATIONS:
         values = evaluation[name]
-        if name in d:
-            out.append(_coded(values, bad, d[name]))
-        else:
-            out.append(pa.array(values.astype(bool, copy=False), mask=bad))
+        out.append(coded_array(values, bad, d[name]) if name in d else bool_array(values, bad))
     return out
 
 

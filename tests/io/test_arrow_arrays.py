@@ -1,0 +1,39 @@
+"""Arrow arrays built from code buffers equal the ones pyarrow builds value by value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from anpo.io.arrow_arrays import bool_array, coded_array, compact_array
+
+WORDS = pa.array([f"w{i}" for i in range(300)])
+
+
+def test_coded_and_bool_arrays_match_pyarrow_conversion() -> None:
+    rng = np.random.default_rng(3)
+    n = 10_007  # not a multiple of 8: the last bitmap byte is partial
+    codes = rng.integers(0, 4, n).astype(np.int8)
+    missing = rng.random(n) < 0.1
+    codes[missing] = -1  # NULL codes under the mask must not leak into the indices
+    safe = np.where(missing, 0, codes)
+    for values, mask in ((codes, missing), (safe, None), (safe, np.zeros(n, dtype=bool))):
+        got = coded_array(values, mask, WORDS.slice(0, 4))
+        want = pa.DictionaryArray.from_arrays(pa.array(values.astype(np.int16), mask=mask), WORDS.slice(0, 4))
+        assert got.to_pylist() == want.to_pylist()
+        got.validate(full=True)
+        flags = rng.integers(0, 2, n).astype(np.int8)
+        assert bool_array(flags, mask).to_pylist() == pa.array(flags.astype(bool), mask=mask).to_pylist()
+
+
+def test_compact_array_keeps_only_the_used_values_in_code_order() -> None:
+    rng = np.random.default_rng(4)
+    n = 5_001
+    codes = rng.choice(np.array([250, 7, 31, 7, 120], dtype=np.int16), n)
+    missing = codes == 120  # a code only missing rows use stays out of the dictionary
+    got = compact_array(codes, missing, WORDS)
+    got.validate(full=True)
+    assert got.dictionary.to_pylist() == ["w7", "w31", "w250"]
+    assert got.to_pylist() == [None if m else f"w{c}" for c, m in zip(codes.tolist(), missing.tolist(),
+                                                                      strict=True)]
+    assert got.null_count == int(missing.sum())
