@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,29 @@ UNKNOWN = 2
 TRI_PLACE = ("no", "yes", "unknown")
 
 STATED_TRUE, STATED_FALSE, NOT_STATED = 1, 0, -1
+
+
+# Code columns are int8. numpy's where() and masked stores (`out[mask] = v`) go element by
+# element, about 10x slower than the branch-free arithmetic below, which gives the same values.
+
+def where(cond: npt.NDArray[np.bool_], yes: int, no: int) -> npt.NDArray[np.int8]:
+    """`np.where(cond, yes, no)` for small integer codes, as int8."""
+    return cond.view(np.int8) * np.int8(yes - no) + np.int8(no)
+
+
+def assign(out: npt.NDArray[np.int8], cond: npt.NDArray[np.bool_], value: int) -> None:
+    """`out[cond] = value` for an int8 code column (in place)."""
+    out ^= (out ^ np.int8(value)) & -cond.view(np.int8)
+
+
+def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
+    """An int8 code column filled with `value`."""
+    return np.full(shape, value, dtype=np.int8)
+
+
+def lookup(table: npt.NDArray[Any], index: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """`table[index]` (np.take: no conversion of the index column to intp first)."""
+    return np.take(table, index)
 
 
 def event_table(*events: Event) -> npt.NDArray[np.bool_]:

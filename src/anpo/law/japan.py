@@ -8,8 +8,6 @@ situation, whether a country is in a close relationship with Japan) the value is
 
 from __future__ import annotations
 
-import numpy as np
-
 from anpo.core.codes import NULL, Event, Zone
 from anpo.law.common import (
     CASE_BY_CASE,
@@ -21,11 +19,15 @@ from anpo.law.common import (
     UNKNOWN,
     YES,
     LawContext,
+    assign,
+    codes,
     day_of,
     event_table,
     in_force,
     iso,
+    lookup,
     provision_day,
+    where,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
 
@@ -54,7 +56,7 @@ def _attack_on_japan(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack, target, place = c["armed_attack"], c["target"], c["in_territories_under_japanese_administration"]
     japan, usa = target == ctx.jpn, target == ctx.usa
-    out = np.full(attack.shape, NO, dtype=np.int8)
+    out = codes(attack.shape, NO)
     # Japan's land, sea or airspace attacked (U.S. forces there included), or a judged
     # cyber/space attack on Japan with no place given: an armed attack against Japan.
     certain = (attack == YES) & (((japan | usa) & (place == YES)) | (japan & (place == UNKNOWN)))
@@ -63,8 +65,8 @@ def _attack_on_japan(c: Columns) -> Column:
     judged = ((attack == YES) & ((japan & (place == NO)) | (~(japan | usa) & (place == YES)))) | (
         (attack == CASE_BY_CASE) & japan
     )
-    out[judged] = CASE_BY_CASE
-    out[certain] = YES
+    assign(out, judged, CASE_BY_CASE)
+    assign(out, certain, YES)
     return out
 
 
@@ -97,9 +99,9 @@ def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack, target = c["armed_attack"], c["target"]
     foreign = (target != ctx.jpn) & (target != NULL)
-    out = np.full(attack.shape, NO, dtype=np.int8)
-    out[foreign & (attack != NO)] = CASE_BY_CASE
-    out[foreign & (attack == YES) & (target == ctx.usa)] = YES
+    out = codes(attack.shape, NO)
+    assign(out, foreign & (attack != NO), CASE_BY_CASE)
+    assign(out, foreign & (attack == YES) & (target == ctx.usa), YES)
     return out
 
 
@@ -120,10 +122,9 @@ def _survival(c: Columns) -> Column:
         c["armed_attack_on_close_foreign_country"] != NO
     )
     certified = c["survival_threatening_certified"]
-    out = np.zeros(candidate.shape, dtype=np.int8)
-    out[candidate] = 2  # case_by_case: the Cabinet certifies, the Diet approves
-    out[candidate & (certified == STATED_TRUE)] = 1
-    out[candidate & (certified == STATED_FALSE)] = 3
+    out = where(candidate, 2, 0)  # case_by_case: the Cabinet certifies, the Diet approves
+    assign(out, candidate & (certified == STATED_TRUE), 1)
+    assign(out, candidate & (certified == STATED_FALSE), 3)
     return out
 
 
@@ -152,10 +153,9 @@ def _situation(c: Columns) -> Column:
     aasa, on_japan, survival = c["armed_attack_situations_act_in_force"], c["armed_attack_against_japan"], c[
         "survival_threatening_situation"
     ]
-    out = np.zeros(aasa.shape, dtype=np.int8)
-    out[aasa & ((on_japan == CASE_BY_CASE) | (survival == 2))] = 3
-    out[aasa & (survival == 1)] = 2
-    out[aasa & (on_japan == YES)] = 1
+    out = where(aasa & ((on_japan == CASE_BY_CASE) | (survival == 2)), 3, 0)
+    assign(out, aasa & (survival == 1), 2)
+    assign(out, aasa & (on_japan == YES), 1)
     return out
 
 
@@ -177,10 +177,9 @@ def _diet_cites(r: Row) -> tuple[str, ...]:
 
 
 def _rear_area(c: Columns) -> Column:
-    day, hostile = c["day"], _HOSTILE[c["event"]]
-    out = np.zeros(day.shape, dtype=np.int8)
-    out[hostile & in_force(AREAS_SURROUNDING, day)] = 1
-    out[hostile & in_force(IMPORTANT_INFLUENCE, day)] = 2
+    day, hostile = c["day"], lookup(_HOSTILE, c["event"])
+    out = where(hostile & in_force(AREAS_SURROUNDING, day), 1, 0)
+    assign(out, hostile & in_force(IMPORTANT_INFLUENCE, day), 2)
     return out
 
 

@@ -26,11 +26,15 @@ from anpo.law.common import (
     YES,
     LawContext,
     anniversary,
+    assign,
+    codes,
     day_of,
     event_table,
     in_force,
     iso,
+    lookup,
     provision_day,
+    where,
     zone_in_territory,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
@@ -99,9 +103,8 @@ def _t1960_hint(r: Row) -> str | None:
 
 
 def _treaty(c: Columns) -> Column:
-    out = np.zeros(c["security_treaty_1951_in_force"].shape, dtype=np.int8)
-    out[c["security_treaty_1951_in_force"]] = 1
-    out[c["mutual_cooperation_treaty_1960_in_force"]] = 2
+    out = where(c["security_treaty_1951_in_force"], 1, 0)
+    assign(out, c["mutual_cooperation_treaty_1960_in_force"], 2)
     return out
 
 
@@ -109,23 +112,22 @@ def _treaty(c: Columns) -> Column:
 
 def _armed_attack(c: Columns) -> Column:
     event, judged, day = c["event"], c["armed_attack_judged"], c["day"]
-    out = np.where(_ARMED[event], YES, NO).astype(np.int8)
-    judgeable = _JUDGEABLE[event]
+    out = where(lookup(_ARMED, event), YES, NO)
+    judgeable = lookup(_JUDGEABLE, event)
     if judgeable.any():
         # From the SCC statements a cyber or space attack may be an armed attack, decided
         # case by case; before them the alliance had not said so. A stated judgment decides.
-        since = np.where(
-            event == Event.cyber_attack, provision_day(CYBER_STATEMENT), provision_day(SPACE_STATEMENT)
+        since_statement = ((event == Event.cyber_attack) & (day >= provision_day(CYBER_STATEMENT))) | (
+            (event == Event.space_attack) & (day >= provision_day(SPACE_STATEMENT))
         )
-        open_question = judgeable & (judged == NOT_STATED) & (day >= since)
-        out[open_question] = CASE_BY_CASE
-        out[judgeable & (judged == STATED_TRUE)] = YES
-        out[judgeable & (judged == STATED_FALSE)] = NO
+        assign(out, judgeable & (judged == NOT_STATED) & since_statement, CASE_BY_CASE)
+        assign(out, judgeable & (judged == STATED_TRUE), YES)
+        assign(out, judgeable & (judged == STATED_FALSE), NO)
     return out
 
 
 def _armed_attack_assumed(c: Columns) -> Column:
-    return _JUDGEABLE[c["event"]] & (c["armed_attack_judged"] != NOT_STATED)
+    return lookup(_JUDGEABLE, c["event"]) & (c["armed_attack_judged"] != NOT_STATED)
 
 
 def _armed_attack_cites(r: Row) -> tuple[str, ...]:
@@ -184,8 +186,8 @@ def _party_hint(r: Row) -> str | None:
 def _administered(c: Columns) -> Column:
     ctx: LawContext = c.context
     zone = c["zone"]
-    out = np.where(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES, NO).astype(np.int8)
-    out[zone == NULL] = UNKNOWN
+    out = where(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES, NO)
+    assign(out, zone == NULL, UNKNOWN)
     return out
 
 
@@ -269,9 +271,9 @@ def _article5(c: Columns) -> Column:
     attack, place = c["armed_attack"], c["in_territories_under_japanese_administration"]
     applies = treaty & (attack == YES) & (place == YES)
     open_question = treaty & (attack != NO) & (place != NO) & ~applies
-    out = np.full(attack.shape, Article5Status.does_not_apply, dtype=np.int8)
-    out[applies] = Article5Status.applies
-    out[open_question] = Article5Status.case_by_case
+    out = codes(attack.shape, Article5Status.does_not_apply)
+    assign(out, applies, Article5Status.applies)
+    assign(out, open_question, Article5Status.case_by_case)
     return out
 
 
@@ -288,7 +290,7 @@ def _may_be_utilized(c: Columns) -> Column:
 def _article3_islands(c: Columns) -> Column:
     ctx: LawContext = c.context
     unit = c["unit"]
-    reversion = ctx.reversion_day[np.where(unit >= 0, unit, 0)]
+    reversion = lookup(ctx.reversion_day, np.maximum(unit, 0))
     # Art. III speaks from the Peace Treaty's entry into force: U.S. rule before it was
     # occupation, and islands returned earlier (Tokara) were never Article III islands.
     return (
@@ -328,7 +330,7 @@ _CONSULTED_ACTIONS[[UsAction.major_deployment_change, UsAction.major_equipment_c
 def _subject(c: Columns) -> Column:
     action = c["us_action"]
     combat = (action == UsAction.combat_operations_from_japan) & (c["article5"] != Article5Status.applies)
-    return _CONSULTED_ACTIONS[action] | combat
+    return lookup(_CONSULTED_ACTIONS, action) | combat
 
 
 def _subject_cites(r: Row) -> tuple[str, ...]:
@@ -360,7 +362,7 @@ def _korea_minute(c: Columns) -> Column:
     admin, claims = c["administered_by"], c["claims"]
     korea = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
     # Takeshima is administered by Korea but is not the peninsula: leave out what Japan claims.
-    japan_claims = ctx.japan_claims[np.where(claims >= 0, claims, 0)] & (claims >= 0)
+    japan_claims = lookup(ctx.japan_claims, np.maximum(claims, 0)) & (claims >= 0)
     return (
         c["mutual_cooperation_treaty_1960_in_force"]
         & (c["us_action"] == UsAction.combat_operations_from_japan)
