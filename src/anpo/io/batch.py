@@ -9,18 +9,18 @@ pure function of the chunk that the local thread pool and the Dask backend
 input), `id` when the input has ids, `error` (field and reason; missing on good rows), the
 place and determination columns, and `explanation` (JSON) with `explain`.
 
-Memory is bounded by the chunks in flight (about three chunks of `chunk_rows` rows: read
-ahead, being assessed, being written), never by the file. With `strict`, the first bad row stops
-the run with an InputError naming the field and the row, and nothing is written.
+Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows: one
+read ahead, one being assessed by each thread, one being written), never by the file. With
+`strict`, the first bad row stops the run with an InputError naming the field and the row,
+and nothing is written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from anpo.io.determinations import (
     explanation_field,
     explanations,
 )
+from anpo.io.ordered_map import threaded_map
 from anpo.io.scenario_columns import check_columns, scenario_columns
 from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, JsonRows, atomic_table, open_table
 from anpo.law.assess import assess_frame, resolve
@@ -110,29 +111,25 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
 OrderedMap = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], Iterator[Any]]
 
 
-def local_mapper(workers: int = 1, window: int | None = None) -> OrderedMap:
-    """A thread pool, results in order, with at most `window` chunks in flight (default:
-    workers + 1). The calling thread reads and writes (Arrow releases the GIL) while the
-    pool assesses. One assessing thread is the default: the geography takes one thread at a
-    time and the law is mostly bound by the GIL, so a second one gained nothing on the
-    2-CPU machine (benchmarks/bench_scale.py reports both); use Dask for more cores."""
-    ahead = window or workers + 1
+def default_workers() -> int:
+    """Assessing threads by default: one per CPU. The geography's grid passes and Arrow run
+    without the GIL and the exact steps are few, so on the 2-CPU machine two assessing
+    threads (with the reader and the writer beside them) beat one; see
+    benchmarks/bench_scale.py, which reports both."""
+    return max(1, os.cpu_count() or 1)
+
+
+def local_mapper(workers: int | None = None, window: int | None = None) -> OrderedMap:
+    """Threads of this process, results in order (`ordered_map.threaded_map`): a reader
+    thread reads the input, `workers` threads assess (default: `default_workers()`), the
+    calling thread writes. At most `window` chunks (default: workers + 1) are read and not
+    yet written."""
+    n = workers or default_workers()
+    ahead = window or n + 1
 
     def run(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
         warm_up()
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="anpo-batch")
-        pending: deque[Future[Any]] = deque()
-        try:
-            for args in tasks:
-                pending.append(pool.submit(fn, *args))
-                if len(pending) >= ahead:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for f in pending:
-                f.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+        yield from threaded_map(fn, tasks, workers=n, ahead=ahead)
 
     return run
 

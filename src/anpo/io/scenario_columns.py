@@ -94,6 +94,8 @@ class _Errors:
             self.flag_ids(np.where(rows, self.message_id(field, reason), -1).astype(np.int32))
 
     def flag_ids(self, ids: npt.NDArray[np.int32]) -> None:
+        if not len(ids) or ids.max() < 0:  # one pass when nothing is flagged (the usual case)
+            return
         fresh = (self.code < 0) & (ids >= 0)
         self.code[fresh] = ids[fresh]
 
@@ -142,8 +144,8 @@ def _text_codes(
         indices = pc.fill_null(indices, len(values))
     idx = indices.to_numpy(zero_copy_only=False)
     if (msg >= 0).any():
-        errors.flag_ids(msg[idx])
-    return table[idx]
+        errors.flag_ids(np.take(msg, idx))
+    return np.take(table, idx)
 
 
 def _is_text(t: pa.DataType) -> bool:
@@ -261,6 +263,8 @@ def _tri(arr: pa.Array | None, field: str, errors: _Errors) -> npt.NDArray[np.in
 
 def _check_range(values: npt.NDArray[np.float64], stated: npt.NDArray[np.bool_], field: str,
                  limit: float, errors: _Errors) -> None:
+    if len(values) and values.min() >= -limit and values.max() <= limit:  # NaN fails these
+        return
     with np.errstate(invalid="ignore"):
         out = stated & ~(np.abs(values) <= limit)
     ids = np.full(len(values), -1, dtype=np.int32)
@@ -303,16 +307,18 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
         target = _text_codes(target_arr, "target", lambda v: country_code(parse_country(v, "target")),
                              errors)
     needs_target = (event > int(Event.none)) & (target == _MISSING)
-    for e in Event:
-        errors.flag(needs_target & (event == e), "target", f"missing (required for event {e.name})")
+    if needs_target.any():
+        for e in Event:
+            errors.flag(needs_target & (event == e), "target", f"missing (required for event {e.name})")
 
     lat_errors, lon_errors = errors.held(), errors.held()
     lat, lat_stated = _numbers_or_none(col.get("lat"), "lat", n, lat_errors)
     lon, lon_stated = _numbers_or_none(col.get("lon"), "lon", n, lon_errors)
     errors.flag(lat_stated & ~lon_stated, "lon", "lat and lon go together")
     errors.flag(lon_stated & ~lat_stated, "lat", "lat and lon go together")
-    for e in LOCATED_EVENTS:
-        errors.flag(~lat_stated & (event == e), "lat", f"missing (required for event {e.name}, with lon)")
+    if not lat_stated.all():
+        for e in LOCATED_EVENTS:
+            errors.flag(~lat_stated & (event == e), "lat", f"missing (required for event {e.name}, with lon)")
     errors.flag_ids(lat_errors.code)
     _check_range(lat, lat_stated, "lat", 90.0, errors)
     errors.flag_ids(lon_errors.code)
