@@ -6,8 +6,9 @@ import numpy as np
 
 from anpo.core.codes import NULL, Zone
 from anpo.geo import region as R
-from anpo.geo.grid_kernel import OUTSIDE_REGION, UNLOCATED, administration_pass, grid_pass
+from anpo.geo.grid_kernel import administration_pass, grid_pass
 from anpo.geo.index import geo_index
+from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
 
 
 def random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,3 +61,39 @@ def test_administration_pass_finds_the_period_searchsorted_finds() -> None:
     assert np.array_equal(got_claims[owned], claims[i])
     assert np.all(got_admin[~owned] == NULL) and np.all(got_claims[~owned] == 0)
     assert len(np.unique(got_admin[owned])) > 3  # the sample spans several administrations
+
+
+def near_coasts(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points around coasts, straits and median lines (many boundary and band cells), dates
+    on both sides of 1977 and of the reversions, and some without a location or outside."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[26.3, 127.8], [25.75, 123.5], [34.4, 129.3], [41.45, 140.5], [34.2, 133.0],
+                        [43.5, 145.8], [37.24, 131.87], [35.5, 139.8], [20.42, 136.08]])
+    k = rng.integers(0, len(centers), n)
+    lat = centers[k, 0] + rng.normal(0, 0.2, n)
+    lon = centers[k, 1] + rng.normal(0, 0.2, n)
+    far = rng.random(n) < 0.1
+    lat[far], lon[far] = rng.uniform(-60, 60, far.sum()), rng.uniform(-180, 180, far.sum())
+    lat[rng.random(n) < 0.02] = np.nan
+    day = rng.integers(-8887, 47846, n).astype(np.int32)
+    return lat, lon, day
+
+
+def test_numpy_and_compiled_passes_resolve_the_same_places() -> None:
+    """`resolve` runs the numpy passes below COMPILED_FROM_ROWS rows and the compiled ones
+    above: the same points, resolved both ways, give identical columns."""
+    from anpo.core.compiled import COMPILED_FROM_ROWS
+    from anpo.geo import resolve
+
+    lat, lon, day = near_coasts(3 * COMPILED_FROM_ROWS, seed=6)
+    for exact in (False, True):
+        whole = resolve(lat, lon, day, exact=exact)  # compiled
+        parts = [resolve(lat[s], lon[s], day[s], exact=exact)  # numpy
+                 for s in np.array_split(np.arange(len(lat)), 4)]
+        for name in ("zone", "unit", "administered_by", "claims", "coast_distance_nm",
+                     "territorial_sea_nm", "specified_area", "internal_waters"):
+            got = getattr(whole, name)
+            want = np.concatenate([getattr(p, name) for p in parts])
+            assert got.dtype == want.dtype, name
+            assert np.array_equal(got, want, equal_nan=got.dtype.kind == "f"), (name, exact)
+        assert (whole.zone == Zone.territorial_sea).sum() > 100  # the sample reaches the seas

@@ -37,3 +37,18 @@ def test_compact_array_keeps_only_the_used_values_in_code_order() -> None:
     assert got.to_pylist() == [None if m else f"w{c}" for c, m in zip(codes.tolist(), missing.tolist(),
                                                                       strict=True)]
     assert got.null_count == int(missing.sum())
+
+
+def test_numpy_and_compiled_compaction_agree() -> None:
+    from anpo.io import compact_kernel
+    from anpo.io.arrow_arrays import compact_codes
+
+    rng = np.random.default_rng(6)
+    for size, n in ((300, 50_000), (5, 17), (40, 0)):
+        codes = rng.integers(0, size, n).astype(np.int16)
+        missing = rng.random(n) < 0.2
+        codes[missing] = -1 if size > 5 else 0  # NULL codes under the mask are ignored
+        want = compact_codes(codes, missing, size)
+        got = compact_kernel.compact_codes(codes, missing, size)
+        for a, b in zip(got, want, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)

@@ -1,5 +1,6 @@
 """Compiled (numba, nogil) passes of `geo.resolve` over every row: the grid lookup, the
-sea zones, and the administration table.
+sea zones, and the administration table. `grid_passes` is their numpy form (same values),
+for small inputs.
 
 They do row by row, in one pass each, what the vectorized form did with a dozen
 temporaries, and they release the GIL, so two batch threads resolve at the same time. The
@@ -17,10 +18,7 @@ import numpy.typing as npt
 
 from anpo.core.codes import NULL, Zone
 from anpo.geo import region as R
-
-# Row classes besides the grid's CellClass codes (0-4).
-OUTSIDE_REGION = 254  # located, outside the detailed region: Natural Earth decides
-UNLOCATED = 255  # no lat/lon: no place
+from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
 
 _LAND = np.int8(Zone.land)
 _SEA = np.int8(Zone.territorial_sea)

@@ -37,6 +37,11 @@ class CellClass(IntEnum):
     band_sea = 4  # every point is 3-12 nm from the cell's unit, which is the nearest
 
 
+# Classes of a row (a point) besides its cell's CellClass, in the passes of `geo.resolve`.
+OUTSIDE_REGION = 254  # located, outside the detailed region: Natural Earth decides
+UNLOCATED = 255  # no lat/lon: no place
+
+
 def pack_cell(
     cls: npt.NDArray[np.uint8], unit: npt.NDArray[np.int16], sa: npt.NDArray[np.int8]
 ) -> npt.NDArray[np.uint16]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from functools import wraps
+from types import ModuleType
 from typing import ParamSpec, TypeVar
 
 import numpy as np
@@ -25,10 +26,11 @@ import numpy.typing as npt
 import shapely
 
 from anpo.core.codes import NULL, Zone
+from anpo.core.compiled import use_compiled
 from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day
 from anpo.core.errors import InputError
+from anpo.geo import grid_passes
 from anpo.geo import region as R
-from anpo.geo.grid_kernel import OUTSIDE_REGION, administration_pass, grid_pass, sea_pass
 from anpo.geo.index import all_units, geo_index, world_index
 from anpo.geo.place import Place, Unit
 from anpo.geo.units_table import internal_waters, specified_areas
@@ -154,9 +156,10 @@ def resolve(
     day = np.ascontiguousarray(day, dtype=np.int32)
     _validate(lat, lon, day)
     gi = geo_index()
-    # Compiled passes over all rows (grid_kernel, no GIL); the exact steps in between touch
-    # only the rows the grid cannot decide.
-    cls, zone, unit, dist_nm, sa = grid_pass(lat, lon, gi.cell)
+    # Passes over all rows (compiled, without the GIL, for large inputs); the exact steps in
+    # between touch only the rows the grid cannot decide.
+    passes = _compiled_passes() if use_compiled(len(lat)) else grid_passes
+    cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.cell)
     boundary = np.flatnonzero(cls == R.CellClass.boundary)
     if len(boundary):
         # In grid-cell order: neighbouring points walk the same k-d tree nodes and polygon
@@ -175,16 +178,22 @@ def resolve(
         pure_sea = np.flatnonzero((cls >= R.CellClass.open_sea) & (cls <= R.CellClass.band_sea))
         if len(pure_sea):
             _exact_sea(pure_sea, lat, lon, unit, dist_nm, sa, bounded=False)
-    breadth, near_waters = sea_pass(cls, zone, unit, dist_nm, sa, day, gi.japan_regime, WIDE_FROM_DAY,
-                                    exact, lat, lon, gi.internal_waters_bounds)
+    breadth, near_waters = passes.sea_pass(cls, zone, unit, dist_nm, sa, day, gi.japan_regime,
+                                           WIDE_FROM_DAY, exact, lat, lon, gi.internal_waters_bounds)
     internal = np.full(len(lat), NULL, dtype=np.int8)
     if len(near_waters):
         _mark_internal_waters(near_waters, lat, lon, zone, unit, internal)
-    world = np.flatnonzero(cls == OUTSIDE_REGION)
+    world = np.flatnonzero(cls == R.OUTSIDE_REGION)
     if len(world):
         _resolve_world(world, lat, lon, zone, unit, dist_nm)
-    admin, claims = administration_pass(zone, unit, day, *gi.admin.columns())
+    admin, claims = passes.administration_pass(zone, unit, day, *gi.admin.columns())
     return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
+
+
+def _compiled_passes() -> ModuleType:
+    from anpo.geo import grid_kernel  # imports numba: only when a large input needs it
+
+    return grid_kernel
 
 
 @_exclusive

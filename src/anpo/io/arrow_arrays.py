@@ -2,19 +2,20 @@
 
 Bitmaps (validity, booleans) are packed with `np.packbits` and handed to Arrow as buffers;
 dictionary columns take their int16 indices as a buffer. A code column whose table is large
-(every country, every unit) is compacted first to the codes a chunk uses, in code order,
-by one compiled pass (`compact_codes`), so the dictionary written with each row group
-holds only those values.
+(every country, every unit) is compacted first to the codes a chunk uses, in code order
+(`compact_codes`; compiled for large chunks, see `anpo.core.compiled`), so the dictionary
+written with each row group holds only those values.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+
+from anpo.core.compiled import use_compiled
 
 Mask = npt.NDArray[np.bool_]
 
@@ -59,30 +60,23 @@ def coded_array(codes: npt.NDArray[Any], missing: Mask | None, dictionary: pa.Ar
 
 def compact_array(codes: npt.NDArray[Any], missing: Mask, dictionary: pa.Array) -> pa.DictionaryArray:
     """A dictionary array whose dictionary holds only the values used in this chunk."""
-    indices, used = compact_codes(np.ascontiguousarray(codes), missing, len(dictionary))
+    compact = _compiled_compact() if use_compiled(len(codes)) else compact_codes
+    indices, used = compact(np.ascontiguousarray(codes), missing, len(dictionary))
     return dictionary_array(indices, missing, dictionary.take(pa.array(used)))
 
 
-@numba.njit(cache=True, nogil=True)
 def compact_codes(codes: npt.NDArray[Any], missing: Mask, size: int
                   ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int32]]:
     """(index of each row's code among the used codes, the used codes in ascending order);
-    missing rows get index 0."""
-    n = len(codes)
-    seen = np.zeros(size, dtype=np.bool_)
-    for i in range(n):
-        if not missing[i]:
-            seen[codes[i]] = True
+    missing rows get index 0. The numpy form of `compact_kernel.compact_codes`."""
+    safe = np.where(missing, 0, codes).astype(np.intp)
+    used = np.flatnonzero(np.bincount(safe[~missing], minlength=size)).astype(np.int32)
     remap = np.zeros(size, dtype=np.int16)
-    used = np.empty(size, dtype=np.int32)
-    k = 0
-    for c in range(size):
-        if seen[c]:
-            remap[c] = k
-            used[k] = c
-            k += 1
-    out = np.zeros(n, dtype=np.int16)
-    for i in range(n):
-        if not missing[i]:
-            out[i] = remap[codes[i]]
-    return out, used[:k]
+    remap[used] = np.arange(len(used), dtype=np.int16)
+    return remap[safe], used
+
+
+def _compiled_compact() -> Any:
+    from anpo.io import compact_kernel  # imports numba: only when a large chunk needs it
+
+    return compact_kernel.compact_codes

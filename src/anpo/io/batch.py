@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from anpo import __version__
 from anpo.core.codes import Event
+from anpo.core.compiled import COMPILED_FROM_ROWS
 from anpo.core.dates import FIRST_DATE
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario, ScenarioFrame
@@ -43,7 +44,7 @@ from anpo.io.determinations import (
 from anpo.io.ordered_map import threaded_map
 from anpo.io.scenario_columns import check_columns, scenario_columns
 from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, JsonRows, atomic_table, open_table
-from anpo.law.assess import assess_frame, resolve
+from anpo.law.assess import resolve
 from anpo.law.rules import evaluate, ruleset_hash
 
 ERROR = "error"
@@ -135,8 +136,11 @@ def local_mapper(workers: int | None = None, window: int | None = None) -> Order
 
 
 def warm_up() -> None:
-    """Load the geography and the law once, before threads share them."""
-    assess_frame(ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)]))
+    """Load the geography, the law and the compiled passes of large chunks once, before
+    threads share them (and before a run is timed)."""
+    frame = ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)] * COMPILED_FROM_ROWS)
+    place = resolve_place(frame)
+    determination_columns(evaluate(frame, place), place, None)
 
 
 @dataclass

@@ -1,0 +1,74 @@
+"""The numpy form of the passes of `geo.resolve` (`grid_kernel` is the compiled form).
+
+Same signatures and values as `grid_kernel`; `resolve` runs these on small inputs, where
+they are about as fast and spare the process numba (see `anpo.core.compiled`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from anpo.core.codes import NULL, Zone
+from anpo.geo import region as R
+from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
+
+Floats = npt.NDArray[np.float64]
+
+
+def grid_pass(lat: Floats, lon: Floats, cell: npt.NDArray[np.uint16]) -> tuple[
+    npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
+    npt.NDArray[np.float32], npt.NDArray[np.int8],
+]:
+    """(row class, zone, unit, coast distance, specified area) from the grid alone."""
+    n = len(lat)
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    inside, flat = R.cell_of(lat, lon)
+    inside &= located
+    cls = np.where(located, np.uint8(OUTSIDE_REGION), np.uint8(UNLOCATED)).astype(np.uint8)
+    unit = np.full(n, NULL, dtype=np.int16)
+    sa = np.full(n, NULL, dtype=np.int8)
+    cls[inside], unit[inside], sa[inside] = R.unpack_cell(cell[flat[inside]])
+    land = cls == R.CellClass.land
+    zone = np.where(land, np.int8(Zone.land), np.int8(NULL)).astype(np.int8)
+    dist = np.where(land, np.float32(0.0), np.float32(np.nan)).astype(np.float32)
+    return cls, zone, unit, dist, sa
+
+
+def sea_pass(
+    cls: npt.NDArray[np.uint8], zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16],
+    dist: npt.NDArray[np.float32], sa: npt.NDArray[np.int8], day: npt.NDArray[np.int32],
+    japan_regime: npt.NDArray[np.bool_], wide_from_day: int, keep_open_sea_unit: bool,
+    lat: Floats, lon: Floats, waters_box: Floats,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.intp]]:
+    """Zones of the region's sea rows; returns (breadth, the sea rows within `waters_box`)."""
+    breadth = np.full(len(cls), np.nan, dtype=np.float32)
+    sea = np.flatnonzero((cls <= R.CellClass.band_sea) & (zone != Zone.land))
+    zone[sea] = Zone.outside
+    rows = sea[unit[sea] != NULL]
+    u, k, d = unit[rows], cls[rows], dist[rows]
+    narrow = japan_regime[u] & ((day[rows] < wide_from_day) | (sa[rows] >= 0))
+    b = np.where(narrow, np.float32(R.TS_NARROW_NM), np.float32(R.TS_WIDE_NM)).astype(np.float32)
+    breadth[rows] = b
+    by_class = (k == R.CellClass.near_sea) | ((k == R.CellClass.band_sea) & (b >= np.float32(R.TS_WIDE_NM)))
+    zone[rows[np.where(np.isnan(d), by_class, d <= b)]] = Zone.territorial_sea
+    if not keep_open_sea_unit:
+        unit[sea[cls[sea] == R.CellClass.open_sea]] = NULL
+    west, south, east, north = waters_box
+    x, y = lon[sea], lat[sea]
+    return breadth, sea[(x >= west) & (x <= east) & (y >= south) & (y <= north)]
+
+
+def administration_pass(
+    zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], day: npt.NDArray[np.int32],
+    keys: npt.NDArray[np.int64], admin: npt.NDArray[np.int16], claims: npt.NDArray[np.int16],
+    key_span: int, day_shift: int,
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    """(administered_by, claims) of the land and territorial-sea rows; NULL and 0 elsewhere."""
+    out_admin = np.full(len(zone), NULL, dtype=np.int16)
+    out_claims = np.zeros(len(zone), dtype=np.int16)
+    owned = np.flatnonzero((zone == Zone.land) | (zone == Zone.territorial_sea))
+    key = unit[owned].astype(np.int64) * key_span + day[owned] + day_shift
+    i = np.searchsorted(keys, key, side="right") - 1
+    out_admin[owned], out_claims[owned] = admin[i], claims[i]
+    return out_admin, out_claims
