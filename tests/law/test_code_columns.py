@@ -24,3 +24,12 @@ def test_where_assign_and_lookup_match_numpy() -> None:
     table = rng.integers(0, 50_000, 300).astype(np.int32)
     index = rng.integers(0, 300, n).astype(np.int16)
     assert np.array_equal(lookup(table, index), table[index])
+
+
+def test_lookup_of_small_boolean_tables() -> None:
+    rng = np.random.default_rng(7)
+    index = rng.integers(0, 6, 5_000).astype(np.int8)
+    for members in ((), (1,), (2, 3), (0, 1, 2, 3, 4, 5)):
+        table = np.zeros(6, dtype=bool)
+        table[list(members)] = True
+        assert np.array_equal(lookup(table, index), table[index])

@@ -55,7 +55,14 @@ def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
 
 
 def lookup(table: npt.NDArray[Any], index: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """`table[index]` (np.take: no conversion of the index column to intp first)."""
+    """`table[index]` for codes in range(len(table)). A small boolean table (a set of event
+    or action codes) is a few vectorized comparisons; others go through np.take, which
+    beats fancy indexing by 2x."""
+    if table.dtype == np.bool_ and len(table) <= 8:
+        out = np.zeros(index.shape, dtype=np.bool_)
+        for code in np.flatnonzero(table).tolist():
+            out |= index == code
+        return out
     return np.take(table, index)
 
 
