@@ -24,6 +24,7 @@ import shapely
 sys.path.insert(0, str(Path(__file__).parent))
 from common import Row, machine, median_seconds  # noqa: E402
 
+from anpo.core.compiled import COMPILED_FROM_ROWS  # noqa: E402
 from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day  # noqa: E402
 from anpo.geo import region as R  # noqa: E402
 from anpo.geo import resolve  # noqa: E402
@@ -64,7 +65,8 @@ def random_points(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.nda
 
 def run(rows: int, runs: int) -> list[Row]:
     lat, lon, day = random_points(rows)
-    resolve(lat[:1000], lon[:1000], day[:1000])  # warm: lazy k-d tree and polygons
+    warm = COMPILED_FROM_ROWS  # warm: lazy k-d tree and polygons, compiled passes
+    resolve(lat[:warm], lon[:warm], day[:warm])
     t_anpo = median_seconds(lambda: resolve(lat, lon, day), runs)
     gi = geo_index()
     boundary = float(np.mean(gi.cls[R.cell_of(lat, lon)[1]] == R.CellClass.boundary))

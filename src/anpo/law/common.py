@@ -36,17 +36,26 @@ TRI_PLACE = ("no", "yes", "unknown")
 STATED_TRUE, STATED_FALSE, NOT_STATED = 1, 0, -1
 
 
-# Code columns are int8. numpy's where() and masked stores (`out[mask] = v`) go element by
-# element, about 10x slower than the branch-free arithmetic below, which gives the same values.
+# Code columns are int8. On large columns numpy's where() and masked stores (`out[mask] = v`)
+# go element by element, about 10x slower than the branch-free arithmetic below, which gives
+# the same values; on a few rows (one scenario) the arithmetic's extra calls cost more, so
+# they keep numpy's own.
+_SMALL = 4096
+
 
 def where(cond: npt.NDArray[np.bool_], yes: int, no: int) -> npt.NDArray[np.int8]:
     """`np.where(cond, yes, no)` for small integer codes, as int8."""
+    if cond.size < _SMALL:
+        return np.where(cond, np.int8(yes), np.int8(no))
     return cond.view(np.int8) * np.int8(yes - no) + np.int8(no)
 
 
 def assign(out: npt.NDArray[np.int8], cond: npt.NDArray[np.bool_], value: int) -> None:
     """`out[cond] = value` for an int8 code column (in place)."""
-    out ^= (out ^ np.int8(value)) & -cond.view(np.int8)
+    if cond.size < _SMALL:
+        out[cond] = value
+    else:
+        out ^= (out ^ np.int8(value)) & -cond.view(np.int8)
 
 
 def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
@@ -55,14 +64,7 @@ def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
 
 
 def lookup(table: npt.NDArray[Any], index: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """`table[index]` for codes in range(len(table)). A small boolean table (a set of event
-    or action codes) is a few vectorized comparisons; others go through np.take, which
-    beats fancy indexing by 2x."""
-    if table.dtype == np.bool_ and len(table) <= 8:
-        out = np.zeros(index.shape, dtype=np.bool_)
-        for code in np.flatnonzero(table).tolist():
-            out |= index == code
-        return out
+    """`table[index]` (np.take: 2x faster than fancy indexing on a large column)."""
     return np.take(table, index)
 
 
