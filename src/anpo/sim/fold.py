@@ -17,7 +17,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from anpo.sim.summary import LOW_H, NBINS, SHIFT, low_bin
+from anpo.sim.summary import LOW_H, SHIFT, low_bin
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -53,9 +53,11 @@ def _float_bits(typingctx, x):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def time_bin(t: float) -> int:
-    """`summary.TimeStat`'s bin of t: non-negative floats order like their bits."""
-    return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - _LOW, NBINS)  # type: ignore[call-arg]
+def time_bin(t: float, last: int) -> int:
+    """`summary.TimeStat`'s bin of t (`last`: the overflow bin, NBINS): non-negative floats
+    order like their bits. `last` comes from the histogram's shape, not from the global
+    NBINS, so a kernel cached before a change of the bins cannot write past the array."""
+    return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - _LOW, last)  # type: ignore[call-arg]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -63,9 +65,10 @@ def fold_trial(
     fold: Fold, i: int, times: FloatArray, counts: IntArray, japan: int, us: int, before: int
 ) -> None:
     """Add trial i (its times, counts and paths; `before` is -1 without a fait accompli)."""
+    last = fold.time_hist.shape[1] - 1
     for m in range(times.shape[0]):
         v = times[m]
-        fold.time_hist[m, time_bin(v)] += 1
+        fold.time_hist[m, time_bin(v, last)] += 1
         finite = v < np.inf  # no branch: which measures are inf is random
         fold.time_sum[m] += v if finite else 0.0
         fold.time_finite[m] += finite

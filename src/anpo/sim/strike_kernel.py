@@ -3,11 +3,11 @@
 `strikes.closures` packs the struck runways and calls `strike_tile` once per stream tile,
 before the timeline of the same tile. Per trial, base and salvo, each missile aimed at a
 runway lands with probability reliability x (1 - interception); its impact is circular
-normal about its aim point (x along the centreline, y across). The across-runway offset is
-drawn first: an impact that misses the runway's width (plus a crater radius) cannot block
-a strip, so its along-runway offset is never needed and not drawn. The craters on the
-runway go to the exact MOS search of `runway_kernel` (rows of more than 63 craters to a
-plain count with the same candidates and comparisons).
+normal about its aim point (x along the centreline, y across).
+The craters on the runway go to the exact MOS search of `runway_kernel` (rows of more
+than 63 craters to a plain count with the same candidates and comparisons). A base is
+open for a class as soon as one runway is: the search, and the draws for runways left,
+stop there (the numbers a later trial gets change, not their distribution).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from anpo.sim.rng import Stream, load, normal, store, uniform
 from anpo.sim.runway_kernel import _fewest
 
 FloatArray = npt.NDArray[np.float64]
@@ -54,7 +55,7 @@ def _fewest_plain(px: FloatArray, py: FloatArray, m: int, d: FloatArray, s: int)
 
 @numba.njit(cache=True, nogil=True)
 def strike_tile(
-    gen: np.random.Generator,
+    st: Stream,
     lo: int,
     hi: int,
     sc: FloatArray,
@@ -83,38 +84,45 @@ def strike_tile(
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
     sigma, p_land = sc[SIGMA], sc[P_LAND]
+    r = load(st)
     for i in range(lo, hi):
         for b in range(bases):
             hours = sc[REPAIR_H]
             if sc[REPAIR_S] != 0.0:
-                hours *= math.exp(sc[REPAIR_S] * gen.standard_normal())
+                z, r = normal(r)
+                hours *= math.exp(sc[REPAIR_S] * z)
             for c in range(CLASSES):
                 prev[c] = -np.inf
                 closed[i, b * CLASSES + c] = 0.0
             for s in range(salvos):
                 best[:] = 1 << 62
                 for w in range(base_first[b], base_first[b + 1]):
+                    if best.max() == 0:
+                        break  # every class has an open runway: the others cannot matter
                     k = missiles[w]
                     if k == 0:
                         best[:] = 0  # an untargeted runway stays open
                         continue
-                    length, width, r = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
+                    length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
                     m = 0
                     for j in range(k):
-                        if not gen.random() < p_land:
+                        u, r = uniform(r)
+                        if not u < p_land:
                             continue
-                        y = gen.standard_normal() * sigma + width / 2.0
-                        if not (y > -r and y < width + r):
-                            continue  # off the runway across: where along it does not matter
-                        x = gen.standard_normal() * sigma + (j + 0.5) * (length / k)
-                        if x > -r and x < length + r:
+                        across, r = normal(r)
+                        along, r = normal(r)
+                        y = across * sigma + width / 2.0
+                        x = along * sigma + (j + 0.5) * (length / k)
+                        if x > -rad and x < length + rad and y > -rad and y < width + rad:
                             px[m], py[m] = x, y
                             m += 1
                     for c in range(CLASSES):
+                        if best[c] == 0:
+                            continue  # already open on another runway
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:
-                            got = _fewest(px, py, m, r, dims[w], c, xl, xu, yl, yu, mx, my)
+                            got = _fewest(px, py, m, rad, dims[w], c, xl, xu, yl, yu, mx, my)
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
                         best[c] = min(best[c], got)
@@ -126,3 +134,4 @@ def strike_tile(
                     ends[i, b, c, s] = end
                     closed[i, b * CLASSES + c] += max(0.0, end - max(start, prev[c]))
                     prev[c] = end
+    store(st, r)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from anpo import posture
 from anpo.core.errors import InputError
 from anpo.sim.parameters import Parameters
+from anpo.sim.rng import Stream
 from anpo.sim.runway import Strip
 from anpo.sim.weaponeering import sigma_from_cep
 
@@ -102,12 +103,12 @@ class Salvos:
     dims: FloatArray
     floors: npt.NDArray[np.int64]
 
-    def draw(self, gen: np.random.Generator, lo: int, hi: int) -> None:
+    def draw(self, s: Stream, lo: int, hi: int) -> None:
         """Trials lo..hi-1 of the chunk."""
         from anpo.sim.strike_kernel import strike_tile
 
         strike_tile(
-            gen,
+            s,
             lo,
             hi,
             self.scalars,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-MANTISSA_BITS = 10
+MANTISSA_BITS = 7
 SHIFT = 52 - MANTISSA_BITS
 LOW_H = 2.0**-12  # times below this (about a second) share the lowest bin
 HIGH_H = 2.0**20

@@ -23,7 +23,7 @@ from anpo.sim.fold import Fold
 from anpo.sim.forces import COMBAT, COUNTRIES, TYPES
 from anpo.sim.gates import JapanGate
 from anpo.sim.plan import Plan
-from anpo.sim.streams import TILE, tile_generator
+from anpo.sim.streams import TILE, stream
 from anpo.sim.strikes import CLASSES, closures
 from anpo.sim.summary import NBINS
 
@@ -111,14 +111,28 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     return q, f
 
 
-def pack_units(plan: Plan) -> IntArray:
-    """The unit table of `timeline_kernel` (one row per unit)."""
+@dataclass(frozen=True)
+class Units:
+    """The unit table of `timeline_kernel`, tankers first; `order[k]`: the plan's unit of row k."""
+
+    table: IntArray
+    ready_h: FloatArray
+    transit_h: FloatArray
+    order: IntArray
+
+
+def pack_units(plan: Plan) -> Units:
     group = {gk: i for i, gk in enumerate(_groups(plan))}
     tanker, combat = TYPES.index("tanker"), [TYPES.index(t) for t in COMBAT]
+    source = np.where(
+        plan.country == COUNTRIES.index("JPN"),
+        tk.AUTH_JAPAN,
+        np.where(plan.from_japan, tk.AUTH_US_FROM_JAPAN, tk.AUTH_US),
+    )
     u = np.zeros((len(plan.count), tk.NU), np.int64)
     u[:, tk.U_COUNTRY] = plan.country
     u[:, tk.U_COUNT] = plan.count
-    u[:, tk.U_FROM_JAPAN] = plan.from_japan
+    u[:, tk.U_SOURCE] = source
     u[:, tk.U_SHIP] = plan.ship
     u[:, tk.U_TANKER] = plan.kind == tanker
     u[:, tk.U_NEEDS_TANKER] = plan.needs_tanker
@@ -126,7 +140,8 @@ def pack_units(plan: Plan) -> IntArray:
     u[:, tk.U_GROUP] = [group[(int(c), int(k))] for c, k in zip(plan.country, plan.kind, strict=True)]
     u[:, tk.U_BASE] = plan.base
     u[:, tk.U_CLASS] = [CLASSES.index(c) for c in plan.mos_class]
-    return u
+    order = np.argsort(plan.kind != tanker, kind="stable")
+    return Units(u[order], plan.readiness_h[order], plan.transit_h[order], order)
 
 
 def time_names(plan: Plan) -> list[tuple[str, int]]:
@@ -198,14 +213,14 @@ def simulate_chunk(
     for lo in range(0, n, TILE):
         hi = min(lo + TILE, n)
         tile = (start + lo) // TILE
-        gen = tile_generator(seed, tile)
+        s = stream(seed, tile)
         if salvos is not None:
-            salvos.draw(gen, lo, hi)
+            salvos.draw(s, lo, hi)
         on_curve = tile % CURVE_EVERY == 0  # by tile: independent of the chunking
         out.curve_trials += (hi - lo) if on_curve else 0
         fold.time_sum[:] = 0.0
         tk.timeline_tile(
-            gen, lo, hi, q, f, units, plan.readiness_h, plan.transit_h,
+            s, lo, hi, q, f, units.table, units.ready_h, units.transit_h,
             salvos.starts if salvos is not None else np.zeros(0),
             salvos.ends if salvos is not None else np.zeros((0, 0, 0, 0)),
             salvos.closed if salvos is not None else np.zeros((0, 0)),
@@ -214,7 +229,7 @@ def simulate_chunk(
         out.tile_sums.append(fold.time_sum.copy())
     out.trials += n
     assert out.arrived_by is not None
-    out.arrived_by += np.cumsum(curve, axis=1)[:, :-1]
+    out.arrived_by[units.order] += np.cumsum(curve, axis=1)[:, :-1]
     if keep:
         out.times = {name: fold.keep_times[r] for name, r in out.time_rows}
         out.counts = dict(zip(out.count_names, fold.keep_counts, strict=True))

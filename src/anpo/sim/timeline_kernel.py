@@ -1,7 +1,7 @@
 """Compiled (numba) crisis timeline: one pass per stream tile, one trial at a time.
 
 `timeline.simulate_chunk` packs the plan into the arrays below and calls `timeline_tile`
-once per tile with that tile's Generator; every draw of a trial is made in the order of the
+once per tile with that tile's stream (`rng`); every draw of a trial is made in the order of the
 stages, so a trial's numbers depend only on its tile (the chunking and the threads do not
 matter). A draw is skipped where the model does not need it (a spread of zero, a
 probability of 0 or 1, the delay of a decision not taken): that changes which numbers a
@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from anpo.sim.fold import Fold, fold_trial
+from anpo.sim.rng import State, Stream, load, normal, store, uniform
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,8 +38,10 @@ IntArray = npt.NDArray[np.int64]
 (GATE, REAR_AREA, CERT_ASSUMED, PRIOR_CONSULT, HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, NF) = range(9)
 GATE_DEFENSE_ORDER, GATE_JUDGMENT, GATE_CERTIFICATION, GATE_NONE = range(4)
 
-# Unit table u (ints, one row per unit): columns.
-(U_COUNTRY, U_COUNT, U_FROM_JAPAN, U_SHIP, U_TANKER, U_NEEDS_TANKER, U_COMBAT, U_GROUP, U_BASE,
+# Unit table u (ints, one row per unit; tankers first): columns. U_SOURCE: which
+# authorization a unit waits for (AUTH_*).
+AUTH_JAPAN, AUTH_US_FROM_JAPAN, AUTH_US = range(3)
+(U_COUNTRY, U_COUNT, U_SOURCE, U_SHIP, U_TANKER, U_NEEDS_TANKER, U_COMBAT, U_GROUP, U_BASE,
  U_CLASS, NU) = range(11)  # fmt: skip
 
 # Rows of the times block written here (the arrival groups follow, then the firsts).
@@ -51,20 +54,22 @@ ON_STATION_H = (24.0, 72.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _delay(gen: np.random.Generator, median: float, spread: float) -> float:
+def _delay(r: State, median: float, spread: float) -> tuple[float, State]:
     # median * exp(spread * Z), and exactly the median (no draw) when the spread is zero.
     if spread == 0.0:
-        return median
-    return median * math.exp(spread * gen.standard_normal())
+        return median, r
+    z, r = normal(r)
+    return median * math.exp(spread * z), r
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _chance(gen: np.random.Generator, p: float) -> bool:
+def _chance(r: State, p: float) -> tuple[bool, State]:
     if p >= 1.0:
-        return True
+        return True, r
     if p <= 0.0:
-        return False
-    return gen.random() < p
+        return False, r
+    u, r = uniform(r)
+    return u < p, r
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -78,7 +83,7 @@ def _open_after(t: float, starts: FloatArray, ends: FloatArray, b: int, c: int, 
 
 @numba.njit(cache=True, nogil=True)
 def timeline_tile(
-    gen: np.random.Generator,
+    s: Stream,
     lo: int,
     hi: int,
     q: FloatArray,
@@ -106,14 +111,29 @@ def timeline_tile(
     rows = fold.time_hist.shape[0]
     t_val = np.empty(rows)
     c_val = np.zeros(4, np.int64)
-    depart = np.empty(units)
     arrive = np.empty(units)
+    auth = np.empty(3)
+    tanker_up = np.empty(2)
+    firsts = np.empty(2)
+    # The unit table's columns as contiguous arrays (read once per tile, then per trial).
+    country, source, ship = u[:, U_COUNTRY].copy(), u[:, U_SOURCE].copy(), u[:, U_SHIP].copy()
+    tanker, needs_tanker, combat = u[:, U_TANKER].copy(), u[:, U_NEEDS_TANKER].copy(), u[:, U_COMBAT].copy()
+    group, count, base, mos_class = (
+        u[:, U_GROUP].copy(),
+        u[:, U_COUNT].copy(),
+        u[:, U_BASE].copy(),
+        u[:, U_CLASS].copy(),
+    )
+    struck = f[STRUCK] != 0
     factor = np.ones(2)
     at_sea = np.zeros(2, np.bool_)
     inf = np.inf
+    r = load(s)
     for i in range(lo, hi):
-        detect = _delay(gen, q[DETECT], q[DETECT_S])
-        consult = detect + _delay(gen, q[CONSULT], q[CONSULT_S])
+        d, r = _delay(r, q[DETECT], q[DETECT_S])
+        detect = d
+        d, r = _delay(r, q[CONSULT], q[CONSULT_S])
+        consult = detect + d
 
         # Japan: when its combat forces are authorized, and the path taken.
         gate = f[GATE]
@@ -121,18 +141,24 @@ def timeline_tile(
         yes = False
         jp_path = JP_OUT
         if gate == GATE_DEFENSE_ORDER:
-            jp_t = detect + _delay(gen, q[ORDER], q[ORDER_S])
+            d, r = _delay(r, q[ORDER], q[ORDER_S])
+            jp_t = detect + d
             jp_path = JP_DEFENSE
             yes = True
         elif gate == GATE_JUDGMENT:
-            yes = _chance(gen, q[JUDGE_P])
+            yes, r = _chance(r, q[JUDGE_P])
             if yes:
-                jp_t = detect + _delay(gen, q[JUDGE], q[JUDGE_S]) + _delay(gen, q[ORDER], q[ORDER_S])
+                d, r = _delay(r, q[JUDGE], q[JUDGE_S])
+                d2, r = _delay(r, q[ORDER], q[ORDER_S])
+                jp_t = detect + d + d2
             jp_path = JP_JUDGED
         elif gate == GATE_CERTIFICATION:
-            yes = True if f[CERT_ASSUMED] else _chance(gen, q[CERT_P])
+            yes = True
+            if not f[CERT_ASSUMED]:
+                yes, r = _chance(r, q[CERT_P])
             if yes:
-                jp_t = consult + _delay(gen, q[CERT], q[CERT_S])
+                d, r = _delay(r, q[CERT], q[CERT_S])
+                jp_t = consult + d
             jp_path = JP_CERTIFIED
         if not yes:
             jp_path = JP_REAR if f[REAR_AREA] else JP_OUT
@@ -141,11 +167,15 @@ def timeline_tile(
         us_dec = inf
         us_japan = inf
         us_path = US_NONE
-        if _chance(gen, q[US_P]):
-            us_dec = detect + _delay(gen, q[US_DEC], q[US_DEC_S])
+        acts, r = _chance(r, q[US_P])
+        if acts:
+            d, r = _delay(r, q[US_DEC], q[US_DEC_S])
+            us_dec = detect + d
             if f[PRIOR_CONSULT]:
-                if _chance(gen, q[CONSENT_P]):
-                    us_japan = max(us_dec, consult + _delay(gen, q[CONSENT], q[CONSENT_S]))
+                consent, r = _chance(r, q[CONSENT_P])
+                if consent:
+                    d, r = _delay(r, q[CONSENT], q[CONSENT_S])
+                    us_japan = max(us_dec, consult + d)
                     us_path = US_GRANTED
                 else:
                     us_path = US_REFUSED
@@ -155,58 +185,44 @@ def timeline_tile(
 
         if q[READY_S] != 0.0:
             for c in range(2):
-                factor[c] = math.exp(q[READY_S] * gen.standard_normal())
+                z, r = normal(r)
+                factor[c] = math.exp(q[READY_S] * z)
         if f[HAS_SHIPS]:
             for c in range(2):  # each country's forward-deployed ships: at sea already?
-                at_sea[c] = gen.random() < q[AT_SEA_P]
+                u_sea, r = uniform(r)
+                at_sea[c] = u_sea < q[AT_SEA_P]
 
-        # Departures (readiness after authorization; struck runways delay aircraft).
-        tanker_up0 = inf
-        tanker_up1 = inf
-        for k in range(units):
-            c = u[k, U_COUNTRY]
-            if c == JPN:
-                auth = jp_t
-            elif u[k, U_FROM_JAPAN]:
-                auth = us_japan
-            else:
-                auth = us_dec
-            t = auth + ready_h[k] * factor[c]
-            if u[k, U_SHIP] and at_sea[c]:
-                t = us_dec if c == USA else jp_t  # neither waits in port nor sails from Japan
-            if f[STRUCK] and u[k, U_BASE] >= 0:
-                t = _open_after(t, starts, ends, u[k, U_BASE], u[k, U_CLASS], i)
-            depart[k] = t
-            if u[k, U_TANKER]:
-                if c == JPN:
-                    tanker_up0 = min(tanker_up0, t)
-                else:
-                    tanker_up1 = min(tanker_up1, t)
-
-        # Arrivals: fighters beyond their radius wait for their country's first tanker.
+        # Each unit: readiness after its authorization (struck runways delay aircraft),
+        # then transit. Tankers come first in the table, so a fighter beyond its radius
+        # finds its country's first tanker airborne (tanker_up) already known.
+        auth[AUTH_JAPAN] = jp_t
+        auth[AUTH_US_FROM_JAPAN] = us_japan
+        auth[AUTH_US] = us_dec
         for g in range(groups):
             t_val[T_FIXED + g] = inf
-        first0 = inf
-        first1 = inf
+        tanker_up[:] = inf
+        firsts[:] = inf
         c_val[:] = 0
         for k in range(units):
-            c = u[k, U_COUNTRY]
-            t = depart[k]
-            if u[k, U_NEEDS_TANKER]:
-                t = max(t, tanker_up0 if c == JPN else tanker_up1) + q[TANKER_JOIN]
+            c = country[k]
+            t = auth[source[k]] + ready_h[k] * factor[c]
+            if ship[k] and at_sea[c]:
+                t = auth[AUTH_US if c == USA else AUTH_JAPAN]  # neither waits in port nor sails from Japan
+            if struck and base[k] >= 0:
+                t = _open_after(t, starts, ends, base[k], mos_class[k], i)
+            if tanker[k]:
+                tanker_up[c] = min(tanker_up[c], t)
+            if needs_tanker[k]:
+                t = max(t, tanker_up[c]) + q[TANKER_JOIN]
             t += transit_h[k]
             arrive[k] = t
-            g = T_FIXED + u[k, U_GROUP]
+            g = T_FIXED + group[k]
             t_val[g] = min(t_val[g], t)
-            if u[k, U_COMBAT]:
-                if c == JPN:
-                    first0 = min(first0, t)
-                else:
-                    first1 = min(first1, t)
-            if t <= ON_STATION_H[0]:
-                c_val[2 * c] += u[k, U_COUNT]
-            if t <= ON_STATION_H[1]:
-                c_val[2 * c + 1] += u[k, U_COUNT]
+            if combat[k]:
+                firsts[c] = min(firsts[c], t)
+            c_val[2 * c] += count[k] * (t <= ON_STATION_H[0])
+            c_val[2 * c + 1] += count[k] * (t <= ON_STATION_H[1])
+        first0, first1 = firsts[JPN], firsts[USA]
 
         t_val[T_DETECT] = detect
         t_val[T_CONSULT] = consult
@@ -218,8 +234,8 @@ def timeline_tile(
         first = min(first0, first1)
         t_val[first_row + 2] = first
         if f[STRUCK]:
-            for r in range(rows - first_row - 3):
-                t_val[first_row + 3 + r] = closed[i, r]
+            for w in range(rows - first_row - 3):
+                t_val[first_row + 3 + w] = closed[i, w]
         fold_trial(
             fold, i, t_val, c_val, jp_path, us_path, (1 if first <= q[FAIT] else 0) if f[HAS_FAIT] else -1
         )
@@ -229,3 +245,4 @@ def timeline_tile(
                 a = arrive[k]
                 j = top if not a < top * curve_step else min(int(math.ceil(a / curve_step)), top)
                 curve[k, j] += 1
+    store(s, r)
