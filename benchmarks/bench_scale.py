@@ -269,7 +269,7 @@ def run(runs: int, rows: int = 10_000_000, quick: bool = False) -> list[Row]:
         d = Path(tmp)
         src, out = d / "in.parquet", d / "out.parquet"
         write_input(src, rows)
-        warm_up()
+        warm_up(compiled=True)
         e2e_runs = max(1, min(runs, 3))
         workers = default_workers()
         t_e2e, cpu_e2e = wall_and_cpu(lambda: assess_table(src, out), e2e_runs)

@@ -135,10 +135,13 @@ def local_mapper(workers: int | None = None, window: int | None = None) -> Order
     return run
 
 
-def warm_up() -> None:
-    """Load the geography, the law and the compiled passes of large chunks once, before
-    threads share them (and before a run is timed)."""
-    frame = ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)] * COMPILED_FROM_ROWS)
+def warm_up(*, compiled: bool = False) -> None:
+    """Load the geography and the law once, before threads share them. With `compiled`,
+    also load the compiled passes that chunks of COMPILED_FROM_ROWS rows or more use (about
+    0.7 s once per process: a benchmark does it before timing; a run lets its first large
+    chunk do it, so a small file never pays it)."""
+    rows = COMPILED_FROM_ROWS if compiled else 1
+    frame = ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)] * rows)
     place = resolve_place(frame)
     determination_columns(evaluate(frame, place), place, None)
 
