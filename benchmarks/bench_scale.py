@@ -279,8 +279,8 @@ def run(runs: int, rows: int = 10_000_000, quick: bool = False) -> list[Row]:
         out_rows.append(Row(
             f"`anpo assess --batch` Parquet -> Parquet, {rows:,} random scenarios (read, validate, "
             f"geography, law, write; {in_mb:.0f} MB in, {out_mb:.0f} MB out): a thread reads, "
-            f"{workers} threads assess (the default: one per CPU), the caller writes (load average "
-            f"{load:.1f} when measured: the CPUs were shared)",
+            f"{workers} threads assess (the default: one per CPU, at most 4), the caller writes "
+            f"(load average {load:.1f} when measured: the CPUs were shared)",
             f"{t_e2e:.2f} s = **{rows / t_e2e / 1e6:.2f} million scenarios/s**; process CPU time "
             f"{cpu_e2e:.2f} s ({cpu_e2e / rows * 1e9:.0f} ns/row); one assessing thread: "
             f"{rows / t_one / 1e6:.2f} million/s (1 run)",

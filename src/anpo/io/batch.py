@@ -112,12 +112,17 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
 OrderedMap = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], Iterator[Any]]
 
 
+MAX_DEFAULT_WORKERS = 4
+
+
 def default_workers() -> int:
-    """Assessing threads by default: one per CPU. The geography's grid passes and Arrow run
-    without the GIL and the exact steps are few, so on the 2-CPU machine two assessing
-    threads (with the reader and the writer beside them) beat one; see
-    benchmarks/bench_scale.py, which reports both."""
-    return max(1, os.cpu_count() or 1)
+    """Assessing threads by default: one per CPU, at most MAX_DEFAULT_WORKERS. The
+    geography's grid passes and Arrow run without the GIL and the exact steps are few, so
+    on the 2-CPU machine two assessing threads (with the reader and the writer beside them)
+    beat one (benchmarks/bench_scale.py reports both). The cap: the single writer thread
+    costs about as much per row as two assessing threads, so more would only wait for it
+    while holding a chunk of memory each."""
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
 def local_mapper(workers: int | None = None, window: int | None = None) -> OrderedMap:
