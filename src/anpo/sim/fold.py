@@ -60,30 +60,40 @@ def time_bin(t: float, last: int) -> int:
     return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - _LOW, last)  # type: ignore[call-arg]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def fold_trial(
-    fold: Fold, i: int, times: FloatArray, counts: IntArray, japan: int, us: int, before: int
-) -> None:
-    """Add trial i (its times, counts and paths; `before` is -1 without a fait accompli)."""
+@numba.njit(cache=True, nogil=True)
+def fold_block(fold: Fold, first: int, n: int, times: FloatArray, counts: IntArray, paths: IntArray) -> None:
+    """Add trials first..first+n-1: columns 0..n-1 of times (measures x block), counts and
+    paths (Japan's, the U.S., response before the fait accompli or -1 without one).
+
+    Measure by measure, so one histogram row at a time is in the cache; each measure's sum
+    runs in trial order (a tile's sum does not depend on the chunk it came in).
+    """
     last = fold.time_hist.shape[1] - 1
     for m in range(times.shape[0]):
-        v = times[m]
-        fold.time_hist[m, time_bin(v, last)] += 1
-        finite = v < np.inf  # no branch: which measures are inf is random
-        fold.time_sum[m] += v if finite else 0.0
+        hist = fold.time_hist[m]
+        acc = 0.0
+        finite = 0
+        for j in range(n):
+            v = times[m, j]
+            hist[time_bin(v, last)] += 1
+            ok = v < np.inf  # no branch: which trials never see a measure is random
+            acc += v if ok else 0.0
+            finite += ok
+        fold.time_sum[m] += acc
         fold.time_finite[m] += finite
     for m in range(counts.shape[0]):
-        fold.count_hist[m, counts[m]] += 1
-        fold.count_sum[m] += counts[m]
-    fold.tally[0, japan] += 1
-    fold.tally[1, us] += 1
-    if before >= 0:
-        fold.tally[2, before] += 1
+        hist = fold.count_hist[m]
+        total = 0
+        for j in range(n):
+            hist[counts[m, j]] += 1
+            total += counts[m, j]
+        fold.count_sum[m] += total
+    for j in range(n):
+        fold.tally[0, paths[0, j]] += 1
+        fold.tally[1, paths[1, j]] += 1
+        if paths[2, j] >= 0:
+            fold.tally[2, paths[2, j]] += 1
     if fold.keep_times.shape[0]:
-        for m in range(times.shape[0]):
-            fold.keep_times[m, i] = times[m]
-        for m in range(counts.shape[0]):
-            fold.keep_counts[m, i] = counts[m]
-        fold.keep_paths[0, i] = japan
-        fold.keep_paths[1, i] = us
-        fold.keep_paths[2, i] = before
+        fold.keep_times[:, first : first + n] = times[:, :n]
+        fold.keep_counts[:, first : first + n] = counts[:, :n]
+        fold.keep_paths[:, first : first + n] = paths[:, :n]

@@ -1,4 +1,4 @@
-"""Compiled (numba) crisis timeline: one pass per stream tile, one trial at a time.
+"""Compiled (numba) crisis timeline: one pass per stream tile, in blocks of trials.
 
 `timeline.simulate_chunk` packs the plan into the arrays below and calls `timeline_tile`
 once per tile with that tile's stream (`rng`); every draw of a trial is made in the order of the
@@ -7,9 +7,9 @@ matter). A draw is skipped where the model does not need it (a spread of zero, a
 probability of 0 or 1, the delay of a decision not taken): that changes which numbers a
 trial gets, not their distribution. The stages are those of `timeline.py`'s docstring.
 
-Numba compiles the loop to machine code without the GIL, so two threads run two tiles at
-once; the per-trial work is a few dozen floating-point operations and about ten draws,
-instead of the dozens of full-column temporaries the numpy version needed.
+Numba compiles the loops to machine code without the GIL, so two threads run two tiles at
+once. Within a tile, blocks of BLOCK trials keep every column in the cache: numpy's
+full-column temporaries cost more memory traffic than the arithmetic.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from anpo.sim.fold import Fold, fold_trial
+from anpo.sim.fold import Fold, fold_block
 from anpo.sim.rng import State, Stream, load, normal, store, uniform
 
 FloatArray = npt.NDArray[np.float64]
@@ -82,6 +82,93 @@ def _open_after(t: float, starts: FloatArray, ends: FloatArray, b: int, c: int, 
 
 
 @numba.njit(cache=True, nogil=True)
+def _decide(r: State, q: FloatArray, f: IntArray, i: int, d: FloatArray, paths: IntArray) -> State:
+    """One trial's draws, in stage order, into column i of the decision block d (D_* rows)."""
+    inf = np.inf
+    x, r = _delay(r, q[DETECT], q[DETECT_S])
+    detect = x
+    x, r = _delay(r, q[CONSULT], q[CONSULT_S])
+    consult = detect + x
+
+    # Japan: when its combat forces are authorized, and the path taken.
+    gate = f[GATE]
+    jp_t = inf
+    yes = False
+    jp_path = JP_OUT
+    if gate == GATE_DEFENSE_ORDER:
+        x, r = _delay(r, q[ORDER], q[ORDER_S])
+        jp_t = detect + x
+        jp_path = JP_DEFENSE
+        yes = True
+    elif gate == GATE_JUDGMENT:
+        yes, r = _chance(r, q[JUDGE_P])
+        if yes:
+            x, r = _delay(r, q[JUDGE], q[JUDGE_S])
+            x2, r = _delay(r, q[ORDER], q[ORDER_S])
+            jp_t = detect + x + x2
+        jp_path = JP_JUDGED
+    elif gate == GATE_CERTIFICATION:
+        yes = True
+        if not f[CERT_ASSUMED]:
+            yes, r = _chance(r, q[CERT_P])
+        if yes:
+            x, r = _delay(r, q[CERT], q[CERT_S])
+            jp_t = consult + x
+        jp_path = JP_CERTIFIED
+    if not yes:
+        jp_path = JP_REAR if f[REAR_AREA] else JP_OUT
+
+    # The United States: decision; sorties from Japan after consent where it is needed.
+    us_dec = inf
+    us_japan = inf
+    us_path = US_NONE
+    acts, r = _chance(r, q[US_P])
+    if acts:
+        x, r = _delay(r, q[US_DEC], q[US_DEC_S])
+        us_dec = detect + x
+        if f[PRIOR_CONSULT]:
+            consent, r = _chance(r, q[CONSENT_P])
+            if consent:
+                x, r = _delay(r, q[CONSENT], q[CONSENT_S])
+                us_japan = max(us_dec, consult + x)
+                us_path = US_GRANTED
+            else:
+                us_path = US_REFUSED
+        else:  # coordinated through the Art. IV consultation / alliance mechanism in force
+            us_japan = max(us_dec, consult)
+            us_path = US_NO_CONSENT
+
+    d[T_DETECT, i] = detect
+    d[T_CONSULT, i] = consult
+    d[T_JAPAN, i] = jp_t
+    d[T_US_DECISION, i] = us_dec
+    d[T_US_FROM_JAPAN, i] = us_japan
+    for c in range(2):  # readiness factor per country
+        z = 0.0
+        if q[READY_S] != 0.0:
+            z, r = normal(r)
+        d[D_FACTOR + c, i] = math.exp(q[READY_S] * z)
+    for c in range(2):  # each country's forward-deployed ships: at sea already?
+        sea = False
+        if f[HAS_SHIPS]:
+            u_sea, r = uniform(r)
+            sea = u_sea < q[AT_SEA_P]
+        d[D_AT_SEA + c, i] = sea
+    paths[0, i] = jp_path
+    paths[1, i] = us_path
+    return r
+
+
+# Rows of the decision block beyond the five times: readiness factors, ships at sea.
+D_FACTOR = T_FIXED
+D_AT_SEA = T_FIXED + 2
+D_ROWS = T_FIXED + 4
+# The authorization each unit source waits for: a row of the decision block.
+_AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION)
+BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
+
+
+@numba.njit(cache=True, nogil=True)
 def timeline_tile(
     s: Stream,
     lo: int,
@@ -100,149 +187,91 @@ def timeline_tile(
 ) -> None:
     """Trials lo..hi-1 of a chunk, folded into `fold` (and kept in its columns, if any).
 
-    Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are the runway closures and
-    `closed[i, base * 2 + class]` the hours closed (from `strike_kernel`). `curve`
-    (units x bins+1) counts arrivals by ceil(t / curve_step) when it has rows (the sampled
-    tiles of the forces-on-station curve).
+    Block by block: the draws, trial by trial in stage order (`_decide`); then each unit
+    over the block's trials (loops without branches, which the compiler vectorizes); then
+    the fold, measure by measure. Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are
+    the runway closures and `closed[i, base * 2 + class]` the hours closed (from
+    `strike_kernel`). `curve` (units x bins+1) counts arrivals by ceil(t / curve_step) when
+    it has rows (the sampled tiles of the forces-on-station curve).
     """
     units = u.shape[0]
     groups = f[GROUPS]
     first_row = T_FIXED + groups
     rows = fold.time_hist.shape[0]
-    t_val = np.empty(rows)
-    c_val = np.zeros(4, np.int64)
-    arrive = np.empty(units)
-    auth = np.empty(3)
-    tanker_up = np.empty(2)
-    firsts = np.empty(2)
-    # The unit table's columns as contiguous arrays (read once per tile, then per trial).
-    country, source, ship = u[:, U_COUNTRY].copy(), u[:, U_SOURCE].copy(), u[:, U_SHIP].copy()
-    tanker, needs_tanker, combat = u[:, U_TANKER].copy(), u[:, U_NEEDS_TANKER].copy(), u[:, U_COMBAT].copy()
-    group, count, base, mos_class = (
-        u[:, U_GROUP].copy(),
-        u[:, U_COUNT].copy(),
-        u[:, U_BASE].copy(),
-        u[:, U_CLASS].copy(),
-    )
-    struck = f[STRUCK] != 0
-    factor = np.ones(2)
-    at_sea = np.zeros(2, np.bool_)
     inf = np.inf
+    d = np.empty((D_ROWS, BLOCK))  # decisions, then reused as nothing else
+    tv = np.empty((rows, BLOCK))  # the time measures of the block's trials
+    cv = np.zeros((4, BLOCK), np.int64)  # forces on station: (country, 24 h | 72 h)
+    paths = np.empty((3, BLOCK), np.int64)
+    tanker_up = np.empty((2, BLOCK))
+    t = np.empty(BLOCK)
+    arrive = np.empty((units, BLOCK))
     r = load(s)
-    for i in range(lo, hi):
-        d, r = _delay(r, q[DETECT], q[DETECT_S])
-        detect = d
-        d, r = _delay(r, q[CONSULT], q[CONSULT_S])
-        consult = detect + d
-
-        # Japan: when its combat forces are authorized, and the path taken.
-        gate = f[GATE]
-        jp_t = inf
-        yes = False
-        jp_path = JP_OUT
-        if gate == GATE_DEFENSE_ORDER:
-            d, r = _delay(r, q[ORDER], q[ORDER_S])
-            jp_t = detect + d
-            jp_path = JP_DEFENSE
-            yes = True
-        elif gate == GATE_JUDGMENT:
-            yes, r = _chance(r, q[JUDGE_P])
-            if yes:
-                d, r = _delay(r, q[JUDGE], q[JUDGE_S])
-                d2, r = _delay(r, q[ORDER], q[ORDER_S])
-                jp_t = detect + d + d2
-            jp_path = JP_JUDGED
-        elif gate == GATE_CERTIFICATION:
-            yes = True
-            if not f[CERT_ASSUMED]:
-                yes, r = _chance(r, q[CERT_P])
-            if yes:
-                d, r = _delay(r, q[CERT], q[CERT_S])
-                jp_t = consult + d
-            jp_path = JP_CERTIFIED
-        if not yes:
-            jp_path = JP_REAR if f[REAR_AREA] else JP_OUT
-
-        # The United States: decision; sorties from Japan after consent where it is needed.
-        us_dec = inf
-        us_japan = inf
-        us_path = US_NONE
-        acts, r = _chance(r, q[US_P])
-        if acts:
-            d, r = _delay(r, q[US_DEC], q[US_DEC_S])
-            us_dec = detect + d
-            if f[PRIOR_CONSULT]:
-                consent, r = _chance(r, q[CONSENT_P])
-                if consent:
-                    d, r = _delay(r, q[CONSENT], q[CONSENT_S])
-                    us_japan = max(us_dec, consult + d)
-                    us_path = US_GRANTED
-                else:
-                    us_path = US_REFUSED
-            else:  # coordinated through the Art. IV consultation / alliance mechanism in force
-                us_japan = max(us_dec, consult)
-                us_path = US_NO_CONSENT
-
-        if q[READY_S] != 0.0:
-            for c in range(2):
-                z, r = normal(r)
-                factor[c] = math.exp(q[READY_S] * z)
-        if f[HAS_SHIPS]:
-            for c in range(2):  # each country's forward-deployed ships: at sea already?
-                u_sea, r = uniform(r)
-                at_sea[c] = u_sea < q[AT_SEA_P]
-
-        # Each unit: readiness after its authorization (struck runways delay aircraft),
-        # then transit. Tankers come first in the table, so a fighter beyond its radius
-        # finds its country's first tanker airborne (tanker_up) already known.
-        auth[AUTH_JAPAN] = jp_t
-        auth[AUTH_US_FROM_JAPAN] = us_japan
-        auth[AUTH_US] = us_dec
-        for g in range(groups):
-            t_val[T_FIXED + g] = inf
-        tanker_up[:] = inf
-        firsts[:] = inf
-        c_val[:] = 0
+    for b0 in range(lo, hi, BLOCK):
+        nb = min(BLOCK, hi - b0)
+        for j in range(nb):
+            r = _decide(r, q, f, j, d, paths)
+        for m in range(T_FIXED):
+            tv[m, :nb] = d[m, :nb]
+        tv[T_FIXED : first_row + 3, :nb] = inf
+        tanker_up[:, :nb] = inf
+        cv[:, :nb] = 0
+        # Each unit over the block: readiness after its authorization (struck runways
+        # delay aircraft), then transit. Tankers come first in the table, so a fighter
+        # beyond its radius finds its country's first tanker airborne already known.
         for k in range(units):
-            c = country[k]
-            t = auth[source[k]] + ready_h[k] * factor[c]
-            if ship[k] and at_sea[c]:
-                t = auth[AUTH_US if c == USA else AUTH_JAPAN]  # neither waits in port nor sails from Japan
-            if struck and base[k] >= 0:
-                t = _open_after(t, starts, ends, base[k], mos_class[k], i)
-            if tanker[k]:
-                tanker_up[c] = min(tanker_up[c], t)
-            if needs_tanker[k]:
-                t = max(t, tanker_up[c]) + q[TANKER_JOIN]
-            t += transit_h[k]
-            arrive[k] = t
-            g = T_FIXED + group[k]
-            t_val[g] = min(t_val[g], t)
-            if combat[k]:
-                firsts[c] = min(firsts[c], t)
-            c_val[2 * c] += count[k] * (t <= ON_STATION_H[0])
-            c_val[2 * c + 1] += count[k] * (t <= ON_STATION_H[1])
-        first0, first1 = firsts[JPN], firsts[USA]
-
-        t_val[T_DETECT] = detect
-        t_val[T_CONSULT] = consult
-        t_val[T_JAPAN] = jp_t
-        t_val[T_US_DECISION] = us_dec
-        t_val[T_US_FROM_JAPAN] = us_japan
-        t_val[first_row] = first0
-        t_val[first_row + 1] = first1
-        first = min(first0, first1)
-        t_val[first_row + 2] = first
+            c = u[k, U_COUNTRY]
+            auth = d[_AUTH_ROW[u[k, U_SOURCE]]]
+            factor = d[D_FACTOR + c]
+            rk = ready_h[k]
+            for j in range(nb):
+                t[j] = auth[j] + rk * factor[j]
+            if u[k, U_SHIP]:  # at sea: neither waits in port nor sails from a base in Japan
+                alt = d[T_US_DECISION if c == USA else T_JAPAN]
+                sea = d[D_AT_SEA + c]
+                for j in range(nb):
+                    t[j] = alt[j] if sea[j] != 0.0 else t[j]
+            if f[STRUCK] and u[k, U_BASE] >= 0:
+                for j in range(nb):
+                    t[j] = _open_after(t[j], starts, ends, u[k, U_BASE], u[k, U_CLASS], b0 + j)
+            if u[k, U_TANKER]:
+                up = tanker_up[c]
+                for j in range(nb):
+                    up[j] = min(up[j], t[j])
+            if u[k, U_NEEDS_TANKER]:
+                up = tanker_up[c]
+                join = q[TANKER_JOIN]
+                for j in range(nb):
+                    t[j] = max(t[j], up[j]) + join
+            tr = transit_h[k]
+            g = tv[T_FIXED + u[k, U_GROUP]]
+            first = tv[first_row + c]
+            combat = u[k, U_COMBAT] != 0
+            n24 = cv[2 * c]
+            n72 = cv[2 * c + 1]
+            count = u[k, U_COUNT]
+            a = arrive[k]
+            for j in range(nb):
+                x = t[j] + tr
+                a[j] = x
+                g[j] = min(g[j], x)
+                if combat:
+                    first[j] = min(first[j], x)
+                n24[j] += count * (x <= ON_STATION_H[0])
+                n72[j] += count * (x <= ON_STATION_H[1])
+        for j in range(nb):
+            tv[first_row + 2, j] = min(tv[first_row, j], tv[first_row + 1, j])
+            paths[2, j] = (1 if tv[first_row + 2, j] <= q[FAIT] else 0) if f[HAS_FAIT] else -1
         if f[STRUCK]:
             for w in range(rows - first_row - 3):
-                t_val[first_row + 3 + w] = closed[i, w]
-        fold_trial(
-            fold, i, t_val, c_val, jp_path, us_path, (1 if first <= q[FAIT] else 0) if f[HAS_FAIT] else -1
-        )
+                for j in range(nb):
+                    tv[first_row + 3 + w, j] = closed[b0 + j, w]
+        fold_block(fold, b0, nb, tv, cv, paths)
         if curve.shape[0]:
             top = curve.shape[1] - 1
             for k in range(units):  # arrival <= GRID_H[j] iff ceil(arrival / step) <= j
-                a = arrive[k]
-                j = top if not a < top * curve_step else min(int(math.ceil(a / curve_step)), top)
-                curve[k, j] += 1
+                for j in range(nb):
+                    x = arrive[k, j]
+                    bin_ = top if not x < top * curve_step else min(int(math.ceil(x / curve_step)), top)
+                    curve[k, bin_] += 1
     store(s, r)
