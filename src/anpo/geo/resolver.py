@@ -24,6 +24,7 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 import numpy.typing as npt
 import shapely
+from scipy.spatial import cKDTree
 
 from anpo.core.codes import NULL, Zone
 from anpo.core.compiled import use_compiled
@@ -39,8 +40,9 @@ WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial S
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
 
 # Prepared GEOS geometries build their indexes lazily on first use and are not safe to use
-# from two threads at once (a crash was seen). Every step that touches a polygon or the k-d
-# tree takes this lock; the grid path, which decides about 99% of points, runs unlocked.
+# from two threads at once (a crash was seen). Every step that touches a polygon takes this
+# lock, and so does building the k-d tree; queries of the built tree and the grid path,
+# which decides about 99% of points, run unlocked.
 _EXACT_LOCK = threading.RLock()
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -93,7 +95,6 @@ def _validate(
         raise InputError("date", f"outside {FIRST_DATE}..{LAST_DATE}", int(bad[0]))
 
 
-@_exclusive
 def _exact_sea(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8],
@@ -103,13 +104,28 @@ def _exact_sea(
     gi = geo_index()
     pts = R.ecef_km(lat[idx], lon[idx])
     bound = _FAR_KM if bounded else np.inf
-    # One thread: batch threads give the parallelism; the tree's own threads cost ~20% more CPU.
-    d, i = gi.coast_tree.query(pts, k=1, distance_upper_bound=bound, workers=1)
+    # The k-d tree is only read, which is safe from several threads: no lock (it is built
+    # under the lock on first use). One thread per query: the batch threads give the
+    # parallelism, and the tree's own threads would cost ~20% more CPU.
+    d, i = _coast_tree().query(pts, k=1, distance_upper_bound=bound, workers=1)
     found = np.isfinite(d)
     unit[idx[found]] = gi.coast_unit[i[found]]
     dist_nm[idx] = np.where(found, d / R.NM_KM, np.nan)
+    _mark_specified_areas(idx, lat, lon, sa)
+
+
+@_exclusive
+def _coast_tree() -> cKDTree:
+    return geo_index().coast_tree
+
+
+@_exclusive
+def _mark_specified_areas(
+    idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+    sa: npt.NDArray[np.int8],
+) -> None:
     sa[idx] = NULL
-    for k, poly in enumerate(gi.specified_area_polygons):
+    for k, poly in enumerate(geo_index().specified_area_polygons):
         hit = shapely.contains_xy(poly, lon[idx], lat[idx])
         sa[idx[hit]] = k
 
