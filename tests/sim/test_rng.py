@@ -144,11 +144,6 @@ def test_normals_match_the_python_ziggurat() -> None:
     assert s.state.tolist() == ref.s  # the same number of 64-bit draws consumed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rng.normal: abs(np.int32(-2**31)) overflows to -2**31 in numba, which passes "
-    "`abs(hz) < ZIG_K[iz]` for every layer (even k[1] = 0) and returns -2**31 * ZIG_W[iz]",
-)
 @pytest.mark.parametrize("layer", [0, 1])
 def test_most_negative_32_bit_value_goes_to_the_slow_path(layer: int) -> None:
     words = _state_giving((0x80000000 << 32) | layer)

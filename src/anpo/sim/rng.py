@@ -123,7 +123,7 @@ def _normal_slow(r: State, hz: np.int32, iz: int) -> tuple[float, State]:
         bits, r = next_u64(r)
         hz = np.int32(np.uint32(bits >> _S32))
         iz = int(bits & _LAYER)
-        if abs(hz) < ZIG_K[iz]:
+        if abs(np.int64(hz)) < ZIG_K[iz]:
             return hz * ZIG_W[iz], r
 
 
@@ -133,7 +133,7 @@ def normal(r: State) -> tuple[float, State]:
     bits, r = next_u64(r)
     hz = np.int32(np.uint32(bits >> _S32))  # the top 32 bits as a signed value
     iz = int(bits & _LAYER)  # the layer from the low bits
-    if abs(hz) < ZIG_K[iz]:
+    if abs(np.int64(hz)) < ZIG_K[iz]:
         return hz * ZIG_W[iz], r
     return _normal_slow(r, hz, iz)
 
