@@ -3,6 +3,7 @@
 1. Timeline only (Senkaku 2026: legal gates, consultation, force flow, summaries), one
    process and two workers. Target >= 5 million trials/s.
 2. With strikes on 5 air bases x 30 missiles (exact MOS search). Target >= 500,000/s.
+   Workers are threads (the compiled kernels release the GIL).
 3. Peak memory of a fresh process running 10 million timeline trials. Target < 300 MB.
 4. The SimPy event-driven reference (tests/sim/simpy_reference.py) and a plain hand-written
    numpy timeline (same stages, no summaries, no streams), for ratios.
@@ -88,11 +89,13 @@ def run(runs: int = 3) -> list[Row]:
     rows.append(Row("timeline only, 2 workers", f"{n / t2 / 1e6:.2f} M trials/s", ">= 5 M/s"))
 
     strikes = plan_for(TAIWAN, strikes=True)
-    m = 4 * 16_384
+    m = 16 * 16_384
     run_plan(strikes, 16_384, 1)
-    t3 = median_seconds(lambda: run_plan(strikes, m, 7, chunk=m // 2, workers=2), runs)
-    rows.append(Row("with strikes, 5 bases x 30 missiles, 2 workers", f"{m / t3 / 1e3:.1f} k trials/s",
-                    ">= 500 k/s"))
+    t3 = median_seconds(lambda: run_plan(strikes, m, 7, chunk=2 * 16_384, workers=2), runs)
+    rows.append(Row(f"with strikes, 5 bases x 30 missiles, 2 workers ({m / 1e3:.0f} k trials)",
+                    f"{m / t3 / 1e3:.1f} k trials/s", ">= 500 k/s"))
+    t4 = median_seconds(lambda: run_plan(strikes, m, 7, chunk=2 * 16_384), runs)
+    rows.append(Row("with strikes, 1 thread", f"{m / t4 / 1e3:.1f} k trials/s"))
 
     out = subprocess.run([sys.executable, "-c", _MEMORY % (SENKAKU,)], capture_output=True, text=True,
                          check=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -151,7 +152,11 @@ def register(app: typer.Typer) -> None:
             False, "--explain-parameters", help="List every parameter and its source."
         ),
         sweep: list[str] = typer.Option(None, "--sweep", help="PARAM=a,b,c (repeatable): sensitivity grid."),
-        workers: int = typer.Option(1, "--workers", help="Processes (results do not depend on it)."),
+        workers: int = typer.Option(
+            os.cpu_count() or 1,
+            "--workers",
+            help="Threads (one per CPU by default; same results for any number).",
+        ),
         deterministic: bool = typer.Option(False, "--deterministic", help="Set every spread to zero."),
         dask: str = typer.Option(
             None, "--dask",
