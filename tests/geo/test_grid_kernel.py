@@ -26,9 +26,10 @@ def random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_grid_pass_reads_the_cells_that_cell_of_and_unpack_cell_name() -> None:
-    cell = geo_index().cell
+    grid = geo_index().grid
+    cell = grid.flat()
     lat, lon = random_points(200_000, seed=1)
-    cls, zone, unit, dist, sa = grid_pass(lat, lon, cell)
+    cls, zone, unit, dist, sa = grid_pass(lat, lon, grid)
 
     located = ~(np.isnan(lat) | np.isnan(lon))
     inside, flat = R.cell_of(lat, lon)
@@ -97,3 +98,13 @@ def test_numpy_and_compiled_passes_resolve_the_same_places() -> None:
             assert got.dtype == want.dtype, name
             assert np.array_equal(got, want, equal_nan=got.dtype.kind == "f"), (name, exact)
         assert (whole.zone == Zone.territorial_sea).sum() > 100  # the sample reaches the seas
+
+
+def test_block_grid_reads_the_cells_of_the_flat_grid() -> None:
+    grid = geo_index().grid
+    cell = grid.flat()
+    assert cell.shape == (R.NROWS * R.NCOLS,)
+    flat = np.random.default_rng(3).integers(0, cell.size, 500_000)
+    mixed_rows = np.flatnonzero(grid.mixed_index >= 0)
+    assert 0 < len(mixed_rows) < len(grid.block_value)  # both kinds of block are read
+    assert np.array_equal(grid.values(flat), cell[flat])

@@ -32,13 +32,14 @@ _NEAR_SEA = np.uint8(R.CellClass.near_sea)
 _BAND_SEA = np.uint8(R.CellClass.band_sea)
 _SOUTH, _NORTH, _WEST, _EAST = R.SOUTH, R.NORTH, R.WEST, R.EAST
 _PER_DEG, _NROWS, _NCOLS = R.CELLS_PER_DEG, R.NROWS, R.NCOLS
+_BLOCK, _BLOCK_COLS = R.BLOCK, R.NCOLS // R.BLOCK
 _NARROW, _WIDE = np.float32(R.TS_NARROW_NM), np.float32(R.TS_WIDE_NM)
 
 Floats = npt.NDArray[np.float64]
 
 
 @numba.njit(cache=True, nogil=True)
-def grid_pass(lat: Floats, lon: Floats, cell: npt.NDArray[np.uint16]) -> tuple[
+def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
     npt.NDArray[np.float32], npt.NDArray[np.int8],
 ]:
@@ -46,24 +47,27 @@ def grid_pass(lat: Floats, lon: Floats, cell: npt.NDArray[np.uint16]) -> tuple[
 
     Land cells are decided here (zone land, distance 0); every other row keeps zone NULL
     and NaN distance for the steps after it. The unit and specified area of a region row
-    are its cell's (`region.unpack_cell`).
+    are its cell's (`region.unpack_cell`), read from the block form (`region.BlockGrid`).
     """
     n = len(lat)
-    # Three loops, not one: the cell gathers in the middle one are independent random reads
-    # of a 66 MB table, which the CPU overlaps only when nothing else waits on them (3x
-    # faster than one loop doing everything per row).
-    packed = np.empty(n, dtype=np.int32)  # cell index, then packed cell; or a row class
+    # Separate loops: the block reads in the middle one are independent random reads,
+    # which the CPU overlaps only when nothing else waits on them.
+    packed = np.empty(n, dtype=np.int32)  # block index, then packed cell; or a row class
+    offset = np.empty(n, dtype=np.int8)  # the cell within its 8x8 block
     for i in range(n):
         y, x = lat[i], lon[i]
         if y >= _SOUTH and y < _NORTH and x >= _WEST and x < _EAST:
             r = min(int((y - _SOUTH) * _PER_DEG), _NROWS - 1)
             c = min(int((x - _WEST) * _PER_DEG), _NCOLS - 1)
-            packed[i] = r * _NCOLS + c
+            packed[i] = (r // _BLOCK) * _BLOCK_COLS + c // _BLOCK
+            offset[i] = (r % _BLOCK) * _BLOCK + c % _BLOCK
         else:  # NaN compares False: unlocated rows land here too
             packed[i] = -UNLOCATED if np.isnan(y) or np.isnan(x) else -OUTSIDE_REGION
     for i in range(n):
-        if packed[i] >= 0:
-            packed[i] = cell[packed[i]]
+        b = packed[i]
+        if b >= 0:
+            m = grid.mixed_index[b]
+            packed[i] = grid.block_value[b] if m < 0 else grid.mixed_cells[m, offset[i]]
     cls = np.empty(n, dtype=np.uint8)
     zone = np.full(n, _NULL8, dtype=np.int8)
     unit = np.full(n, _NULL16, dtype=np.int16)

@@ -16,7 +16,7 @@ from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
 Floats = npt.NDArray[np.float64]
 
 
-def grid_pass(lat: Floats, lon: Floats, cell: npt.NDArray[np.uint16]) -> tuple[
+def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
     npt.NDArray[np.float32], npt.NDArray[np.int8],
 ]:
@@ -28,7 +28,7 @@ def grid_pass(lat: Floats, lon: Floats, cell: npt.NDArray[np.uint16]) -> tuple[
     cls = np.where(located, np.uint8(OUTSIDE_REGION), np.uint8(UNLOCATED)).astype(np.uint8)
     unit = np.full(n, NULL, dtype=np.int16)
     sa = np.full(n, NULL, dtype=np.int8)
-    cls[inside], unit[inside], sa[inside] = R.unpack_cell(cell[flat[inside]])
+    cls[inside], unit[inside], sa[inside] = R.unpack_cell(grid.values(flat[inside]))
     land = cls == R.CellClass.land
     zone = np.where(land, np.int8(Zone.land), np.int8(NULL)).astype(np.int8)
     dist = np.where(land, np.float32(0.0), np.float32(np.nan)).astype(np.float32)

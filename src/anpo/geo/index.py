@@ -76,7 +76,7 @@ class AdminTable:
 
 @dataclass
 class GeoIndex:
-    cell: npt.NDArray[np.uint16]  # flat grid, packed by region.pack_cell
+    grid: R.BlockGrid  # cells packed by region.pack_cell, in 8x8 blocks
     land_unit: npt.NDArray[np.int16]
     coast_lat: npt.NDArray[np.float32]
     coast_lon: npt.NDArray[np.float32]
@@ -88,8 +88,8 @@ class GeoIndex:
 
     @cached_property
     def cls(self) -> npt.NDArray[np.uint8]:
-        """Class of every grid cell (unpacked; for tests and tools)."""
-        return R.unpack_cell(self.cell)[0]
+        """Class of every grid cell, flat (unpacked; for tests and tools)."""
+        return R.unpack_cell(self.grid.flat())[0]
 
     @cached_property
     def coast_tree(self) -> cKDTree:
@@ -198,14 +198,14 @@ def all_units() -> list[Unit]:
 def geo_index() -> GeoIndex:
     with np.load(data.path("geo/grid.npz")) as g:
         _check_fingerprint("grid.npz", g)
-        cell = R.decode_grid(g["block_value"], g["mixed_block"], g["mixed_cells"])
+        grid = R.BlockGrid.of(g["block_value"], g["mixed_block"], g["mixed_cells"])
     with np.load(data.path("geo/coast.npz")) as c:
         clat, clon, cunit = c["lat"], c["lon"], c["unit"]
     with np.load(data.path("geo/land.npz")) as land:
         land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
     units = all_units()
     return GeoIndex(
-        cell=cell, land_unit=land_npz["unit"].astype(np.int16),
+        grid=grid, land_unit=land_npz["unit"].astype(np.int16),
         coast_lat=clat, coast_lon=clon, coast_unit=cunit, units=units,
         japan_regime=np.array([u.regime == "japan" for u in units]),
         admin=AdminTable.build(units), _land_npz=land_npz,
