@@ -199,7 +199,7 @@ def timeline_tile(
     first_row = T_FIXED + groups
     rows = fold.time_hist.shape[0]
     inf = np.inf
-    d = np.empty((D_ROWS, BLOCK))  # decisions, then reused as nothing else
+    d = np.empty((D_ROWS, BLOCK))  # the block's decisions: five times, readiness factors, ships at sea
     tv = np.empty((rows, BLOCK))  # the time measures of the block's trials
     cv = np.zeros((4, BLOCK), np.int64)  # forces on station: (country, 24 h | 72 h)
     paths = np.empty((3, BLOCK), np.int64)
