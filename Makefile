@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m anpo.precompile
 	touch $(STAMP)
 
 # The dashboard's front-end libraries, from npm (package-lock.json), copied into the package.

@@ -1,0 +1,30 @@
+"""Compile the numba kernels once and cache their machine code on disk (`make install`).
+
+Without it the first large batch, grid or simulation of a fresh install compiles them on
+the spot (10-20 s, a stall the dashboard's first simulation would show). Run:
+
+    python -m anpo.precompile
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def precompile() -> float:
+    """Call every kernel once on a small input; the seconds it took."""
+    start = time.perf_counter()
+    from anpo import sim
+    from anpo.io.batch import warm_up
+    from anpo.sim.plan import compile_plan
+    from anpo.sim.run import run_plan
+
+    warm_up(compiled=True)  # geography passes and output columns of large chunks
+    scenario = {"date": "2026-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
+    struck = sim.parse_sim_scenario({"scenario": scenario, "strikes": {"bases": ["kadena"]}})
+    run_plan(compile_plan(struck, sim.load_parameters()), 1_000, 0)  # timeline, strikes, runway search
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    print(f"anpo: compiled kernels cached ({precompile():.1f} s)")
