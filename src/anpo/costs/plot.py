@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from anpo.core.errors import InputError  # noqa: E402
+from anpo.core.files import atomic_path
 from anpo.costs.ledger import categories, history, rows_by_year  # noqa: E402
 
 COLORS = {
@@ -92,13 +91,9 @@ def plot_hns(out: str | Path) -> Path:
     ax.legend(fontsize=8, loc="upper left")
     ax.set_xlim(1976, 2028)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format="png", dpi=110)
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format="png", dpi=110)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target

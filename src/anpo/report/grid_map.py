@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from anpo.core.errors import InputError
+from anpo.core.files import atomic_path
 from anpo.io.grid import read_grid_metadata
 
 MAX_PANELS = 6
@@ -78,13 +77,9 @@ def write_grid_map(grid: str, out: str, *, field: str = "article5", date: str | 
     fig.legend(handles=[Patch(color=c, label=n) for c, n in zip(colours, categories, strict=True)],
                loc="lower center", ncol=max(1, len(categories)), frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
-    fd, tmp = tempfile.mkstemp(prefix=".anpo-grid-", suffix=".png", dir=str(target.parent))
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format="png", dpi=110)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target

@@ -20,7 +20,6 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +44,7 @@ from scipy import ndimage  # noqa: E402
 from anpo.core.codes import NULL, Zone, country_code  # noqa: E402
 from anpo.core.dates import FIRST_DATE, LAST_DATE, parse_date, to_day  # noqa: E402
 from anpo.core.errors import InputError  # noqa: E402
+from anpo.core.files import atomic_path
 from anpo.geo.resolver import claim_sets, resolve, units  # noqa: E402
 from anpo.geo.units_table import specified_areas  # noqa: E402
 
@@ -746,18 +746,6 @@ def render(
 # --------------------------------------------------------------------------- files
 
 
-@contextmanager
-def _atomic(out: Path) -> Iterator[Path]:
-    """A temporary path next to `out`, renamed onto it when the block succeeds."""
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp{out.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_map(
     out: str | Path,
     day: dt.date | str,
@@ -770,7 +758,7 @@ def write_map(
     """Write the map of `day` to a PNG (nothing is written if anything fails)."""
     path = check_output(out, (".png",))
     m = render(day, bbox, bases=bases, width=width, labels=labels)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         m.figure.savefig(tmp, format="png", dpi=DPI)
     return path
 
@@ -908,7 +896,7 @@ def _write_gif(
         quant.append(quantize(last))
     durations = [2000 if what else 400 for _, what in frames]
     durations[-1] = 3000
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         quant[0].save(
             tmp, format="GIF", save_all=True, append_images=quant[1:], duration=durations,
             loop=0, optimize=False,
@@ -959,7 +947,7 @@ def _write_strip(path: Path, frames: list[tuple[dt.date, str]], bbox: BBox, widt
         None if any(art5) and not all(art5) else art5[0],
     )
     _legend(lax, content, _Style(1.0), lighten=0.0, ncols=3)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI)
 
 

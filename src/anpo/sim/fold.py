@@ -17,13 +17,12 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from anpo.sim.summary import LOW_H, SHIFT, low_bin
+from anpo.sim.summary import LOW_BIN, LOW_H, SHIFT
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _LOW_BITS = int(np.float64(LOW_H).view(np.int64))
-_LOW = low_bin()
 
 
 class Fold(NamedTuple):
@@ -57,7 +56,7 @@ def time_bin(t: float, last: int) -> int:
     """`summary.TimeStat`'s bin of t (`last`: the overflow bin, NBINS): non-negative floats
     order like their bits. `last` comes from the histogram's shape, not from the global
     NBINS, so a kernel cached before a change of the bins cannot write past the array."""
-    return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - _LOW, last)  # type: ignore[call-arg]
+    return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - LOW_BIN, last)  # type: ignore[call-arg]
 
 
 @numba.njit(cache=True, nogil=True)

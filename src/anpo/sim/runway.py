@@ -147,21 +147,6 @@ def repairs_for_strips(
     return list(out)
 
 
-def prepare_search() -> None:
-    """Import numba and load (or compile, first time) the search now, e.g. before forking
-    workers: they inherit it instead of each paying ~0.5 s for it (cached machine code)."""
-    from anpo.sim.runway_kernel import search_rows
-
-    one = np.zeros((1, 1))
-    search_rows(
-        one,
-        one,
-        kernel_constants((Strip(1.0, 1.0, 1.0, 1.0, 0.0),)),
-        np.ones(1, np.int64),
-        np.empty((1, 1), np.int64),
-    )
-
-
 def kernel_constants(strips: tuple[Strip, ...]) -> FloatArray:
     """The compiled search's per-strip constants, with the same float operations as `_exact`."""
     return np.array(

@@ -19,9 +19,10 @@ import numpy.typing as npt
 
 from anpo import posture
 from anpo.core.errors import InputError
+from anpo.sim import strike_kernel as sk
 from anpo.sim.parameters import Parameters
 from anpo.sim.rng import Stream
-from anpo.sim.runway import Strip
+from anpo.sim.runway import Strip, kernel_constants
 from anpo.sim.weaponeering import sigma_from_cep
 
 FT = 0.3048
@@ -105,9 +106,7 @@ class Salvos:
 
     def draw(self, s: Stream, lo: int, hi: int) -> None:
         """Trials lo..hi-1 of the chunk."""
-        from anpo.sim.strike_kernel import strike_tile
-
-        strike_tile(
+        sk.strike_tile(
             s,
             lo,
             hi,
@@ -124,9 +123,6 @@ class Salvos:
 
 def closures(bases: tuple[BaseTarget, ...], p: Parameters, n: int) -> Salvos:
     """Pack the salvos on `bases` for a chunk of n trials (drawn tile by tile with `draw`)."""
-    from anpo.sim import strike_kernel as sk
-    from anpo.sim.runway import kernel_constants
-
     salvos = int(p["strike.salvos"])
     starts = np.array([p["strike.time_h"] + s * p["strike.salvo_interval_h"] for s in range(salvos)])
     scalars = np.zeros(sk.NS)

@@ -21,22 +21,17 @@ MANTISSA_BITS = 7
 SHIFT = 52 - MANTISSA_BITS
 LOW_H = 2.0**-12  # times below this (about a second) share the lowest bin
 HIGH_H = 2.0**20
-_LOW = int(np.float64(LOW_H).view(np.int64)) >> SHIFT
+LOW_BIN = int(np.float64(LOW_H).view(np.int64)) >> SHIFT  # the shifted bits of bin 0
 _HIGH = int(np.float64(HIGH_H).view(np.int64)) >> SHIFT
-NBINS = _HIGH - _LOW + 1
+NBINS = _HIGH - LOW_BIN + 1
 QUANTILES = (0.05, 0.5, 0.95)
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def low_bin() -> int:
-    """The bits (shifted) of LOW_H: bin 0."""
-    return _LOW
-
-
 def _bin_value(i: int) -> float:
-    lo = np.int64((i + _LOW) << SHIFT).view(np.float64)
-    hi = np.int64((i + _LOW + 1) << SHIFT).view(np.float64)
+    lo = np.int64((i + LOW_BIN) << SHIFT).view(np.float64)
+    hi = np.int64((i + LOW_BIN + 1) << SHIFT).view(np.float64)
     return float(math.sqrt(lo * hi)) if i > 0 else 0.0
 
 

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from anpo.core.files import atomic_path
+
+
+def test_the_file_appears_only_when_the_block_succeeds(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    with atomic_path(out) as tmp:
+        assert tmp.parent == tmp_path and tmp != out
+        tmp.write_bytes(b"png")
+        assert not out.exists()
+    assert out.read_bytes() == b"png"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_a_failed_write_leaves_neither_the_file_nor_the_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(out) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("interrupted")
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
