@@ -7,13 +7,20 @@ the same candidate placements. Only the counting is cheaper:
 
 - each valid candidate position (0 or a crater's far edge, inside the runway) becomes a
   bitmask of the craters it overlaps, along x and along y separately;
-- a mask that contains another mask on the same axis can never give fewer craters, so it
-  is skipped (typically 4-5 masks per axis remain out of ~15 candidates);
-- a placement's crater count is the popcount of (x mask & y mask), and a row stops at its
-  first free placement (an empty y mask: at once).
+- a placement's crater count is the popcount of (x mask & y mask); a row stops at its
+  first free placement (an empty y mask: at once);
+- along x, a mask that contains the mask tried before it cannot give fewer craters, so
+  it is skipped. With the craters sorted by x that is the only containment worth testing:
+  a strip at x overlaps crater u when cx[u] - r - mos < x < cx[u] + r, both bounds grow
+  with cx[u] (float rounding is monotone), so the craters a candidate overlaps are a run
+  of the sorted craters whose two ends only move forward as the candidates increase.
 
-One call serves all strips of a runway (fighter and tanker MOS): they share the craters
-and the on-runway test, so the row is gathered once.
+The work is laid out for the processor rather than for the operation count: mask
+building and counting are branch-free loops over at most 63 craters, and the y masks
+are all kept (sorting them or pruning contained ones costs more, in mispredicted
+branches, than the few extra popcounts). One sort along x serves all strips of a runway
+(fighter and tanker MOS), and it is an insertion sort that rarely moves anything: a
+salvo's aim points already come in x order.
 """
 
 from __future__ import annotations
@@ -21,36 +28,42 @@ from __future__ import annotations
 import numba
 import numpy as np
 import numpy.typing as npt
+from numba.core import types
+from numba.extending import intrinsic
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
 
-_M1 = np.uint64(0x5555555555555555)
-_M2 = np.uint64(0x3333333333333333)
-_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
-_H01 = np.uint64(0x0101010101010101)
 _ONE = np.uint64(1)
 _ZERO = np.uint64(0)
 
 
+@intrinsic
+def _ctpop(typingctx, v):  # type: ignore[no-untyped-def]
+    # LLVM's population count: one instruction where the CPU has one (numba has no popcount).
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.ctpop(args[0])
+
+    return types.uint64(types.uint64), codegen
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
 def _popcount(v: np.uint64) -> int:
-    # SWAR popcount (numba has no intrinsic); a few integer operations, no branch.
-    v = v - ((v >> _ONE) & _M1)
-    v = (v & _M2) + ((v >> np.uint64(2)) & _M2)
-    v = (v + (v >> np.uint64(4))) & _M4
-    return int((v * _H01) >> np.uint64(56))
+    return int(_ctpop(v))
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _dominated(masks: UIntArray, n: int, bits: np.uint64) -> bool:
-    # bits blocks every crater that some mask already tried blocks (and maybe more).
-    # A plain loop, not any(generator): numba compiles loops, not generators, best.
-    for v in range(n):  # noqa: SIM110
-        if (bits & masks[v]) == masks[v]:
-            return True
-    return False
+def sort_craters(px: FloatArray, py: FloatArray, m: int) -> None:
+    """Sort craters 0..m-1 by x in place (py follows). An insertion sort: a salvo's aim
+    points already come in x order, so it rarely moves anything."""
+    for u in range(1, m):
+        x, y = px[u], py[u]
+        v = u - 1
+        while v >= 0 and px[v] > x:
+            px[v + 1], py[v + 1] = px[v], py[v]
+            v -= 1
+        px[v + 1], py[v + 1] = x, y
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -72,74 +85,48 @@ def _mask(x: float, m: int, lower: FloatArray, upper: FloatArray) -> np.uint64:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _valid(t: int, upper: FloatArray, top: float) -> bool:
-    # Candidate t: 0, then crater t-1's far edge (`cx + r` in `runway._exact`); in [0, top].
-    x = 0.0 if t == 0 else upper[t - 1]
-    return not (x < 0 or x > top)
+def _contains(a: np.uint64, b: np.uint64) -> bool:
+    return (a & b) == b
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _y_masks(m: int, top: float, lower: FloatArray, upper: FloatArray, my: UIntArray) -> int:
-    """Undominated masks of the valid y candidates (across the runway); their number."""
-    ny = 0
-    for t in range(m + 1):
-        if not _valid(t, upper, top):
-            continue
-        bits = _mask(0.0 if t == 0 else upper[t - 1], m, lower, upper)
-        if _dominated(my, ny, bits):
-            continue
-        w = 0  # drop the kept masks that contain the new one
-        for v in range(ny):
-            if (my[v] & bits) != bits:
-                my[w] = my[v]
-                w += 1
-        my[w] = bits
-        ny = w + 1
-    return ny
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _fewest(
-    px: FloatArray,
-    py: FloatArray,
-    m: int,
-    r: float,
-    d: FloatArray,
-    s: int,
-    xl: FloatArray,
-    xu: FloatArray,
-    yl: FloatArray,
-    yu: FloatArray,
-    mx: UIntArray,
-    my: UIntArray,
-) -> int:
-    """Fewest craters in any MOS placement of one row (on-runway craters px[:m], py[:m]).
+def fewest(px: FloatArray, py: FloatArray, m: int, r: float, d: FloatArray, s: int,
+           lower: FloatArray, upper: FloatArray, masks: UIntArray) -> int:
+    """Fewest craters in any MOS placement of one row, craters sorted by `sort_craters`.
 
     d[s] = (length, width, mos_length, mos_width, r, length - mos_length, width - mos_width).
-    xl, xu, yl, yu (crater edges) and mx, my (masks) are scratch arrays, passed whole:
-    slicing one per call would cost reference counting, a third of the time on short rows.
-    Each x candidate is tried against every y mask as soon as it is built, so a row that
-    has a free placement stops there.
+    lower, upper and masks are scratch (m + 1 values), passed whole: slicing one per call
+    would cost reference counting.
     """
-    _edges(py, m, r, d[s, 3], yl, yu)
-    ny = _y_masks(m, d[s, 6], yl, yu, my)
-    for b in range(ny):
-        if my[b] == _ZERO:
-            return 0  # a free band across: with x = 0 (always valid) the strip is clear
-    _edges(px, m, r, d[s, 2], xl, xu)
-    best = 64  # > any count (masks have at most 63 bits); (0, 0) is always valid
-    nx = 0
-    top = d[s, 5]
+    # Across: the masks of the valid candidates (0 and each crater's far edge py + r).
+    _edges(py, m, r, d[s, 3], lower, upper)
+    top = d[s, 6]
+    ny = 0
     for t in range(m + 1):
-        if not _valid(t, xu, top):
+        y = 0.0 if t == 0 else upper[t - 1]
+        valid = not (y < 0 or y > top)
+        bits = _mask(y, m, lower, upper)
+        if valid and bits == _ZERO:
+            return 0  # a free band across: with x = 0 (always valid) the strip is clear
+        masks[ny] = bits
+        ny += valid  # no branch on validity: it is a coin toss, a mispredicted branch
+    # Along: candidates at 0 and at px + r in increasing order, each against every y mask.
+    _edges(px, m, r, d[s, 2], lower, upper)
+    top = d[s, 5]
+    best = 64  # > any count (masks have at most 63 bits); (0, 0) is always valid
+    last = ~_ZERO
+    for t in range(m + 1):
+        x = 0.0 if t == 0 else upper[t - 1]
+        if x > top:
+            break
+        if x < 0:
             continue
-        bits = _mask(0.0 if t == 0 else xu[t - 1], m, xl, xu)
-        if _dominated(mx, nx, bits):
-            continue  # cannot beat a placement already tried
-        mx[nx] = bits
-        nx += 1
-        for b in range(ny):
-            best = min(best, _popcount(bits & my[b]))
+        bits = _mask(x, m, lower, upper)
+        if _contains(bits, last) and last != ~_ZERO:
+            continue  # cannot beat the placement before it
+        last = bits
+        for v in range(ny):
+            best = min(best, _popcount(bits & masks[v]))
         if best == 0:
             return 0  # a free placement: the runway is open
     return best
@@ -155,19 +142,18 @@ def search_rows(cx: FloatArray, cy: FloatArray, dims: FloatArray, floors: IntArr
     """
     length, width, r = dims[0, 0], dims[0, 1], dims[0, 4]
     n, k = cx.shape
-    px = np.empty(k, np.float64)
-    py = np.empty(k, np.float64)
-    xl, xu = np.empty(k, np.float64), np.empty(k, np.float64)
-    yl, yu = np.empty(k, np.float64), np.empty(k, np.float64)
-    mx, my = np.empty(k + 1, np.uint64), np.empty(k + 1, np.uint64)
+    px, py = np.empty(k), np.empty(k)
+    lower, upper = np.empty(k), np.empty(k)
+    masks = np.empty(k + 1, np.uint64)
     for i in range(n):
         m = 0
         for j in range(k):  # gather the craters on the runway (the `_legacy` test)
             a, b = cx[i, j], cy[i, j]
             px[m], py[m] = a, b
             m += (a > -r) & (a < length + r) & (b > -r) & (b < width + r)  # branch-free
+        sort_craters(px, py, m)
         for s in range(dims.shape[0]):
             if m < floors[s]:
                 out[s, i] = 0
                 continue
-            out[s, i] = _fewest(px, py, m, r, dims, s, xl, xu, yl, yu, mx, my)
+            out[s, i] = fewest(px, py, m, r, dims, s, lower, upper, masks)

@@ -18,8 +18,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from anpo.sim.rng import Stream, load, normal, store, uniform
-from anpo.sim.runway_kernel import _fewest
+from anpo.sim.rng import SPARE_BITS, Stream, load, normal, normal_and_spare, store
+from anpo.sim.runway import MAX_BITS
+from anpo.sim.runway_kernel import fewest, sort_craters
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -27,7 +28,6 @@ IntArray = npt.NDArray[np.int64]
 # Scalars s: impact sigma (m), P(a missile lands), repair crews, repair hours per crater
 # (median, log spread).
 SIGMA, P_LAND, CREWS, REPAIR_H, REPAIR_S, NS = range(6)
-MAX_BITS = 63
 CLASSES = 2  # fighter, tanker MOS
 
 
@@ -78,12 +78,11 @@ def strike_tile(
     salvos = starts.shape[0]
     most = max(1, missiles.max())
     px, py = np.empty(most), np.empty(most)
-    xl, xu = np.empty(most), np.empty(most)
-    yl, yu = np.empty(most), np.empty(most)
-    mx, my = np.empty(most + 1, np.uint64), np.empty(most + 1, np.uint64)
+    lower, upper = np.empty(most), np.empty(most)
+    masks = np.empty(most + 1, np.uint64)
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
-    sigma, p_land = sc[SIGMA], sc[P_LAND]
+    sigma, lands = sc[SIGMA], sc[P_LAND] * 2.0**SPARE_BITS
     r = load(st)
     for i in range(lo, hi):
         for b in range(bases):
@@ -106,23 +105,26 @@ def strike_tile(
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
                     m = 0
                     for j in range(k):
-                        u, r = uniform(r)
-                        if not u < p_land:
-                            continue
-                        across, r = normal(r)
+                        # Both normals are drawn for every missile, and whether it lands
+                        # rides on spare bits of the first draw: no branch on a coin toss.
+                        across, spare, r = normal_and_spare(r)
                         along, r = normal(r)
                         y = across * sigma + width / 2.0
                         x = along * sigma + (j + 0.5) * (length / k)
-                        if x > -rad and x < length + rad and y > -rad and y < width + rad:
-                            px[m], py[m] = x, y
-                            m += 1
+                        px[m], py[m] = x, y  # kept (m moves on) if it lands on the runway
+                        on = (x > -rad) & (x < length + rad) & (y > -rad) & (y < width + rad)
+                        m += (spare < lands) & on
+                    unsorted = True
                     for c in range(CLASSES):
                         if best[c] == 0:
                             continue  # already open on another runway
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:
-                            got = _fewest(px, py, m, rad, dims[w], c, xl, xu, yl, yu, mx, my)
+                            if unsorted:  # once for both classes
+                                sort_craters(px, py, m)
+                                unsorted = False
+                            got = fewest(px, py, m, rad, dims[w], c, lower, upper, masks)
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
                         best[c] = min(best[c], got)
