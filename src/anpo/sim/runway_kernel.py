@@ -50,7 +50,7 @@ def _ctpop(typingctx, v):  # type: ignore[no-untyped-def]
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _popcount(v: np.uint64) -> int:
-    return int(_ctpop(v))
+    return int(_ctpop(v))  # type: ignore[call-arg]  # numba supplies the typing context
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
