@@ -91,25 +91,25 @@ def _contains(a: np.uint64, b: np.uint64) -> bool:
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def fewest(px: FloatArray, py: FloatArray, m: int, r: float, d: FloatArray, s: int,
-           lower: FloatArray, upper: FloatArray, masks: UIntArray) -> int:
+           lower: FloatArray, upper: FloatArray, at: FloatArray, masks: UIntArray) -> int:
     """Fewest craters in any MOS placement of one row, craters sorted by `sort_craters`.
 
     d[s] = (length, width, mos_length, mos_width, r, length - mos_length, width - mos_width).
-    lower, upper and masks are scratch (m + 1 values), passed whole: slicing one per call
+    lower, upper, at and masks are scratch (m + 1 values), passed whole: slicing one per call
     would cost reference counting.
     """
     # Across: the masks of the valid candidates (0 and each crater's far edge py + r).
     _edges(py, m, r, d[s, 3], lower, upper)
     top = d[s, 6]
     ny = 0
-    for t in range(m + 1):
+    for t in range(m + 1):  # first the valid candidates, compacted without a branch
         y = 0.0 if t == 0 else upper[t - 1]
-        valid = not (y < 0 or y > top)
-        bits = _mask(y, m, lower, upper)
-        if valid and bits == _ZERO:
+        at[ny] = y
+        ny += not (y < 0 or y > top)  # validity is a coin toss: a branch would mispredict
+    for v in range(ny):
+        masks[v] = _mask(at[v], m, lower, upper)
+        if masks[v] == _ZERO:
             return 0  # a free band across: with x = 0 (always valid) the strip is clear
-        masks[ny] = bits
-        ny += valid  # no branch on validity: it is a coin toss, a mispredicted branch
     # Along: candidates at 0 and at px + r in increasing order, each against every y mask.
     _edges(px, m, r, d[s, 2], lower, upper)
     top = d[s, 5]
@@ -143,7 +143,7 @@ def search_rows(cx: FloatArray, cy: FloatArray, dims: FloatArray, floors: IntArr
     length, width, r = dims[0, 0], dims[0, 1], dims[0, 4]
     n, k = cx.shape
     px, py = np.empty(k), np.empty(k)
-    lower, upper = np.empty(k), np.empty(k)
+    lower, upper, at = np.empty(k), np.empty(k), np.empty(k + 1)
     masks = np.empty(k + 1, np.uint64)
     for i in range(n):
         m = 0
@@ -156,4 +156,4 @@ def search_rows(cx: FloatArray, cy: FloatArray, dims: FloatArray, floors: IntArr
             if m < floors[s]:
                 out[s, i] = 0
                 continue
-            out[s, i] = fewest(px, py, m, r, dims, s, lower, upper, masks)
+            out[s, i] = fewest(px, py, m, r, dims, s, lower, upper, at, masks)

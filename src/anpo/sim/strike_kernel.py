@@ -78,7 +78,7 @@ def strike_tile(
     salvos = starts.shape[0]
     most = max(1, missiles.max())
     px, py = np.empty(most), np.empty(most)
-    lower, upper = np.empty(most), np.empty(most)
+    lower, upper, at = np.empty(most), np.empty(most), np.empty(most + 1)
     masks = np.empty(most + 1, np.uint64)
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
@@ -124,7 +124,7 @@ def strike_tile(
                             if unsorted:  # once for both classes
                                 sort_craters(px, py, m)
                                 unsorted = False
-                            got = fewest(px, py, m, rad, dims[w], c, lower, upper, masks)
+                            got = fewest(px, py, m, rad, dims[w], c, lower, upper, at, masks)
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
                         best[c] = min(best[c], got)
