@@ -96,7 +96,7 @@ def strike_tile(
             for s in range(salvos):
                 best[:] = 1 << 62
                 for w in range(base_first[b], base_first[b + 1]):
-                    if best.max() == 0:
+                    if best[0] == 0 and best[1] == 0:  # (not best.max(): a call per runway)
                         break  # every class has an open runway: the others cannot matter
                     k = missiles[w]
                     if k == 0:
