@@ -154,20 +154,6 @@ def test_most_negative_32_bit_value_goes_to_the_slow_path(layer: int) -> None:
     assert _normals(rng.Stream(words.copy()), 1)[0] == pytest.approx(ref.normal(), rel=1e-12)
 
 
-def test_normals_with_spares_are_the_same_normals_and_uniform_independent_spares() -> None:
-    n = 1_000_000
-    z, spare = np.empty(n), np.empty(n, np.int64)
-    rng.fill_with_spares(stream(11, 0), z, spare)
-    assert z.tolist() == _normals(stream(11, 0), n).tolist()  # the same draws, the same order
-    assert spare.min() >= 0 and spare.max() < 2**rng.SPARE_BITS
-    assert stats.kstest(spare / 2**rng.SPARE_BITS, "uniform").pvalue > 1e-3
-    # A coin on the spare bits: its frequency, and no link to the normal drawn with it.
-    coin = spare < 0.63 * 2**rng.SPARE_BITS
-    assert abs(coin.mean() - 0.63) < 4 * math.sqrt(0.63 * 0.37 / n)
-    assert abs(np.corrcoef(coin, np.abs(z))[0, 1]) < 4 / math.sqrt(n)
-    assert abs(np.corrcoef(spare, z)[0, 1]) < 4 / math.sqrt(n)
-
-
 @pytest.fixture(scope="module")
 def normals() -> np.ndarray:
     return _normals(stream(7, 0), 4_000_000)

@@ -138,26 +138,6 @@ def normal(r: State) -> tuple[float, State]:
     return _normal_slow(r, hz, iz)
 
 
-# The 25 bits of a normal's draw that the ziggurat leaves unused (bits 7..31: the layer
-# takes bits 0..6, the value bits 32..63), for a coin toss that rides along with the normal.
-SPARE_BITS = 25
-_SPARE = np.uint64((1 << SPARE_BITS) - 1)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def normal_and_spare(r: State) -> tuple[float, int, State]:
-    """`normal`, and the draw's SPARE_BITS unused bits as a uniform integer, independent of
-    the normal (`spare < p * 2**SPARE_BITS` is a coin of probability p, to 2**-25)."""
-    bits, r = next_u64(r)
-    spare = int((bits >> _S7) & _SPARE)
-    hz = np.int32(np.uint32(bits >> _S32))
-    iz = int(bits & _LAYER)
-    if abs(np.int64(hz)) < ZIG_K[iz]:
-        return hz * ZIG_W[iz], spare, r
-    z, r = _normal_slow(r, hz, iz)
-    return z, spare, r
-
-
 @numba.njit(cache=True, nogil=True)
 def fill(s: Stream, kind: int, out: FloatArray) -> None:
     """out[:] = uniforms (kind 0) or normals (kind 1): for tests and benchmarks."""
@@ -167,15 +147,6 @@ def fill(s: Stream, kind: int, out: FloatArray) -> None:
             out[i], r = uniform(r)
         else:
             out[i], r = normal(r)
-    store(s, r)
-
-
-@numba.njit(cache=True, nogil=True)
-def fill_with_spares(s: Stream, out: FloatArray, spares: npt.NDArray[np.int64]) -> None:
-    """out[:], spares[:] = `normal_and_spare` draws: for tests."""
-    r = load(s)
-    for i in range(out.shape[0]):
-        out[i], spares[i], r = normal_and_spare(r)
     store(s, r)
 
 

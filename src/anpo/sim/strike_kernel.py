@@ -18,7 +18,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from anpo.sim.rng import SPARE_BITS, Stream, load, normal, normal_and_spare, store
+from anpo.sim.rng import State, Stream, load, next_u64, normal, store
 from anpo.sim.runway import MAX_BITS
 from anpo.sim.runway_kernel import fewest, sort_craters
 
@@ -29,6 +29,8 @@ IntArray = npt.NDArray[np.int64]
 # (median, log spread).
 SIGMA, P_LAND, CREWS, REPAIR_H, REPAIR_S, NS = range(6)
 CLASSES = 2  # fighter, tanker MOS
+_S32 = np.uint64(32)
+_HALF = np.uint64(0xFFFFFFFF)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -51,6 +53,44 @@ def _fewest_plain(px: FloatArray, py: FloatArray, m: int, d: FloatArray, s: int)
                 )
             best = min(best, hits)
     return best
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _craters(r: State, k: int, sigma: float, p_land: float, length: float, width: float,
+             rad: float, aim: IntArray, px: FloatArray, py: FloatArray) -> tuple[int, State]:
+    """The craters that k missiles, aimed at evenly spaced points along one runway's
+    centreline, leave on the runway (within a crater radius of it): px[:m], py[:m] in aim
+    order, and m.
+
+    Three passes, each drawing only what the survivors of the one before need, none
+    branching on a coin toss (a mispredicted branch costs about as much as a normal draw):
+    which missiles land (two 32-bit coins per 64-bit draw: P(land) to 2^-32), where the
+    landed ones fall across the runway, then where those on it fall along it.
+    """
+    land = p_land * 2.0**32
+    n = 0
+    for j in range(0, k, 2):
+        bits, r = next_u64(r)
+        aim[n] = j
+        n += float(bits >> _S32) < land
+        if j + 1 < k:
+            aim[n] = j + 1
+            n += float(bits & _HALF) < land
+    centre, y_end = width / 2.0, width + rad
+    m = 0
+    for v in range(n):
+        z, r = normal(r)
+        y = z * sigma + centre
+        py[m], aim[m] = y, aim[v]
+        m += (y > -rad) & (y < y_end)
+    spacing, x_end = length / k, length + rad
+    n, m = m, 0
+    for v in range(n):
+        z, r = normal(r)
+        x = z * sigma + (aim[v] + 0.5) * spacing
+        px[m], py[m] = x, py[v]
+        m += (x > -rad) & (x < x_end)
+    return m, r
 
 
 @numba.njit(cache=True, nogil=True)
@@ -77,12 +117,12 @@ def strike_tile(
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
     most = max(1, missiles.max())
-    px, py = np.empty(most), np.empty(most)
+    px, py, aim = np.empty(most), np.empty(most), np.empty(most, np.int64)
     lower, upper, at = np.empty(most), np.empty(most), np.empty(most + 1)
     masks = np.empty(most + 1, np.uint64)
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
-    sigma, lands = sc[SIGMA], sc[P_LAND] * 2.0**SPARE_BITS
+    sigma, p_land = sc[SIGMA], sc[P_LAND]
     r = load(st)
     for i in range(lo, hi):
         for b in range(bases):
@@ -103,17 +143,7 @@ def strike_tile(
                         best[:] = 0  # an untargeted runway stays open
                         continue
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
-                    m = 0
-                    for j in range(k):
-                        # Both normals are drawn for every missile, and whether it lands
-                        # rides on spare bits of the first draw: no branch on a coin toss.
-                        across, spare, r = normal_and_spare(r)
-                        along, r = normal(r)
-                        y = across * sigma + width / 2.0
-                        x = along * sigma + (j + 0.5) * (length / k)
-                        px[m], py[m] = x, y  # kept (m moves on) if it lands on the runway
-                        on = (x > -rad) & (x < length + rad) & (y > -rad) & (y < width + rad)
-                        m += (spare < lands) & on
+                    m, r = _craters(r, k, sigma, p_land, length, width, rad, aim, px, py)
                     unsorted = True
                     for c in range(CLASSES):
                         if best[c] == 0:
