@@ -15,11 +15,13 @@ def precompile() -> float:
     """Call every kernel once on a small input; the seconds it took."""
     start = time.perf_counter()
     from anpo import sim
+    from anpo.io import parquet_writer
     from anpo.io.batch import warm_up
     from anpo.sim.plan import compile_plan
     from anpo.sim.run import run_plan
 
     warm_up(compiled=True)  # geography passes and output columns of large chunks
+    parquet_writer.warm_up()  # the Parquet writer of large outputs
     scenario = {"date": "2026-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
     struck = sim.parse_sim_scenario({"scenario": scenario, "strikes": {"bases": ["kadena"]}})
     run_plan(compile_plan(struck, sim.load_parameters()), 1_000, 0)  # timeline, strikes, runway search
