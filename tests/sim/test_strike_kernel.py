@@ -115,8 +115,9 @@ def _numpy_repairs(
     wide = []
     for rw in base.runways:
         k = rw.missiles
+        served = [c for c, cls in enumerate(strikes.CLASSES) if cls in rw.strips]
         if k == 0:
-            best[:] = 0
+            best[served] = 0
             continue
         lands = gen.random((n, k)) < p_land
         aim = (np.arange(k) + 0.5) * rw.length_m / k
@@ -124,12 +125,12 @@ def _numpy_repairs(
         cy = rw.width_m / 2 + sigma * gen.standard_normal((n, k))
         cx[~lands] = np.nan
         cy[~lands] = np.nan
-        r = rw.strips["fighter"].crater_d / 2
+        r = next(iter(rw.strips.values())).crater_d / 2
         on = (cx > -r) & (cx < rw.length_m + r) & (cy > -r) & (cy < rw.width_m + r)
         wide.append((on.sum(axis=1) > 63).mean())
-        strips = tuple(rw.strips[c] for c in strikes.CLASSES)
+        strips = tuple(rw.strips[strikes.CLASSES[c]] for c in served)
         got = repairs_for_strips(strips, cx, cy, shortcut=False, vectorized=True)
-        best = np.minimum(best, np.array(got))
+        best[served] = np.minimum(best[served], np.array(got))
     return best, float(np.mean(wide)) if wide else 0.0
 
 
@@ -227,6 +228,44 @@ def test_a_runway_without_missiles_keeps_its_base_open() -> None:
     hit = _packed(salvos, [2], [60], n)
     hit.draw(stream(4, 0), 0, n)
     assert (hit.closed > 0).mean(axis=0).min() > 0.5
+
+
+def test_a_short_secondary_strip_is_no_target_and_serves_no_class() -> None:
+    # Iwakuni's registry lists a 1,200 ft 02R/20L beside the 8,000 ft main runway.
+    plan = _plan({}, bases=("iwakuni",))
+    (base,) = plan.bases
+    assert [(rw.ident, rw.missiles) for rw in base.runways] == [("02/20", 30)]
+    # The main runway is 2,438 m, 12 m short of the tanker MOS: it serves tankers, capped.
+    assert base.runways[0].strips["tanker"].mos_length == pytest.approx(base.runways[0].length_m)
+
+
+def _base(p: Parameters, *runways: tuple[float, float, int]) -> strikes.BaseTarget:
+    rts = []
+    for j, (length, width, missiles) in enumerate(runways):
+        strips = {c: strikes._strip(length, width, p, c, j == 0) for c in strikes.CLASSES}
+        rts.append(strikes.RunwayTarget(f"rw{j}", length, width, missiles,
+                                        {c: st for c, st in strips.items() if st is not None}))
+    return strikes.BaseTarget("synthetic", tuple(rts))
+
+
+def test_a_secondary_runway_serves_only_the_classes_it_fits() -> None:
+    n = 20_000
+    p = _plan({}).params
+    # A 2,000 m secondary runway fits the fighter MOS (1,525 m) but not the tanker's (2,450 m).
+    base = _base(p, (3000.0, 45.0, 20), (2000.0, 45.0, 10))
+    assert set(base.runways[1].strips) == {"fighter"}
+    salvos = strikes.closures((base,), p, n)
+    salvos.draw(stream(21, 0), 0, n)
+    ref, _ = _numpy_repairs(base, p, n, np.random.default_rng(22))
+    for c in range(2):
+        kernel = salvos.ends[:, 0, c, 0] > salvos.starts[0]
+        diff, se = _close(kernel.astype(float), (ref[c] > 0).astype(float))
+        assert diff < 4 * se, (c, kernel.mean(), (ref[c] > 0).mean())
+    # Left untargeted, the secondary keeps fighters flying but is no use to tankers.
+    spared = strikes.closures((_base(p, (3000.0, 45.0, 30), (2000.0, 45.0, 0)),), p, n)
+    spared.draw(stream(23, 0), 0, n)
+    assert not spared.closed[:, 0].any()
+    assert (spared.closed[:, 1] > 0).mean() > 0.9
 
 
 def _union_hours(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ IntArray = npt.NDArray[np.int64]
 # (median, log spread).
 SIGMA, P_LAND, CREWS, REPAIR_H, REPAIR_S, NS = range(6)
 CLASSES = 2  # fighter, tanker MOS
+NOT_SERVED = -1  # floors[w, c] of a runway that cannot serve class c (too short, not the main one)
 _S32 = np.uint64(32)
 _HALF = np.uint64(0xFFFFFFFF)
 
@@ -111,8 +112,9 @@ def strike_tile(
 
     Runways of base b are rows base_first[b]..base_first[b+1]-1 of `missiles` (aimed at
     each), `dims` (runway, class, 7 constants of `runway._dims`) and `floors` (runway, class:
-    fewer craters than this cannot close it). A closure [start, end) per salvo; the crews
-    work salvo after salvo, so a backlog carries over.
+    fewer craters than this cannot close it; NOT_SERVED: the runway cannot serve the
+    class). A closure [start, end) per salvo; the crews work salvo after salvo, so a
+    backlog carries over.
     """
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
@@ -139,15 +141,17 @@ def strike_tile(
                     if best[0] == 0 and best[1] == 0:  # (not best.max(): a call per runway)
                         break  # every class has an open runway: the others cannot matter
                     k = missiles[w]
-                    if k == 0:
-                        best[:] = 0  # an untargeted runway stays open
+                    if k == 0:  # an untargeted runway stays open, for the classes it serves
+                        for c in range(CLASSES):
+                            if floors[w, c] != NOT_SERVED:
+                                best[c] = 0
                         continue
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
                     m, r = _craters(r, k, sigma, p_land, length, width, rad, aim, px, py)
                     unsorted = True
                     for c in range(CLASSES):
-                        if best[c] == 0:
-                            continue  # already open on another runway
+                        if best[c] == 0 or floors[w, c] == NOT_SERVED:
+                            continue  # already open on another runway, or of no use to c
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:

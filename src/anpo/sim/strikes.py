@@ -1,7 +1,8 @@
 """Missile salvos on air bases -> per-trial closure intervals for fighters and tankers.
 
 Each struck base receives `strike.missiles_per_base` missiles per salvo, shared among its
-open runways in proportion to length, aimed at evenly spaced points on each centreline.
+open runways that serve fighters or tankers (`_strip`) in proportion to length, aimed at
+evenly spaced points on each centreline.
 A missile lands if it works (reliability) and is not intercepted; its impact is circular
 normal about the aim point. After each salvo the crews repair the fewest craters that free
 one MOS (the exact search of `runway`), on the runway where that is quickest; crews work
@@ -38,7 +39,7 @@ class RunwayTarget:
     length_m: float
     width_m: float
     missiles: int
-    strips: dict[str, Strip]  # by aircraft class
+    strips: dict[str, Strip]  # by aircraft class: only the classes the runway serves
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,19 @@ class BaseTarget:
     runways: tuple[RunwayTarget, ...]
 
 
-def _strip(length: float, width: float, p: Parameters, cls: str) -> Strip:
-    # A runway shorter than the class MOS still serves the aircraft based there when intact:
-    # the MOS is capped at the runway's own size.
-    return Strip(
-        length,
-        width,
-        min(p[f"mos.{cls}_length_m"], length),
-        min(p[f"mos.{cls}_width_m"], width),
-        p["strike.crater_diameter_m"],
-    )
+def _strip(length: float, width: float, p: Parameters, cls: str, main: bool) -> Strip | None:
+    """The class's MOS on a runway, or None when the runway cannot serve the class.
+
+    A runway at least as long and wide as the MOS serves it. One shorter or narrower serves
+    it only as the base's main (longest) runway, with the MOS capped at the runway's own
+    size: the aircraft based there use it when it is intact. A short secondary strip
+    (Iwakuni's 1,200 ft 02R/20L) serves neither fighters nor tankers: left in, it would keep
+    the base "open" for them while its main runway is cratered.
+    """
+    mos_length, mos_width = p[f"mos.{cls}_length_m"], p[f"mos.{cls}_width_m"]
+    if not main and (length < mos_length or width < mos_width):
+        return None
+    return Strip(length, width, min(mos_length, length), min(mos_width, width), p["strike.crater_diameter_m"])
 
 
 def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTarget, ...]:
@@ -71,17 +75,21 @@ def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTa
         rws = [r for r in fac.runways if not r.closed]
         if fac.kind != "airfield" or not rws:
             raise InputError(f"strikes.bases[{i}]", f"{fid!r} is not an airfield with runways")
-        lengths = np.array([r.length_ft * FT for r in rws])
-        share = np.floor(m * lengths / lengths.sum()).astype(int)
-        share[0] += m - int(share.sum())  # runways are longest first: the rest goes there
-        rt = []
-        for r, k in zip(rws, share, strict=True):
+        # Runways are longest first: the first is the main runway. Only runways that serve
+        # some aircraft class are struck; the missiles are shared among them by length.
+        served = []
+        for j, r in enumerate(rws):
             length, width = r.length_ft * FT, (r.width_ft or DEFAULT_WIDTH_FT) * FT
-            rt.append(
-                RunwayTarget(
-                    r.ident, length, width, int(k), {c: _strip(length, width, p, c) for c in CLASSES}
-                )
-            )
+            strips = {c: _strip(length, width, p, c, j == 0) for c in CLASSES}
+            if any(st is not None for st in strips.values()):
+                served.append((r.ident, length, width, {c: st for c, st in strips.items() if st}))
+        lengths = np.array([length for _, length, _, _ in served])
+        share = np.floor(m * lengths / lengths.sum()).astype(int)
+        share[0] += m - int(share.sum())  # the rest goes to the main runway
+        rt = [
+            RunwayTarget(ident, length, width, int(k), strips)
+            for (ident, length, width, strips), k in zip(served, share, strict=True)
+        ]
         out.append(BaseTarget(fid, tuple(rt)))
     return tuple(out)
 
@@ -133,8 +141,16 @@ def closures(bases: tuple[BaseTarget, ...], p: Parameters, n: int) -> Salvos:
     scalars[sk.REPAIR_S] = p.spread("repair.hours_per_crater")
     runways = [rw for base in bases for rw in base.runways]
     first = np.cumsum([0] + [len(base.runways) for base in bases])
-    dims = np.stack([kernel_constants(tuple(rw.strips[c] for c in CLASSES)) for rw in runways])
-    floors = np.array([[max(rw.strips[c].bound, 1) for c in CLASSES] for rw in runways], np.int64)
+    # A class the runway does not serve: floor NOT_SERVED (its constants, another class's, unused).
+    dims = np.stack([
+        kernel_constants(tuple(rw.strips.get(c) or next(iter(rw.strips.values())) for c in CLASSES))
+        for rw in runways
+    ])
+    floors = np.array(
+        [[max(rw.strips[c].bound, 1) if c in rw.strips else sk.NOT_SERVED for c in CLASSES]
+         for rw in runways],
+        np.int64,
+    )
     return Salvos(
         starts=starts,
         ends=np.empty((n, len(bases), len(CLASSES), salvos)),
