@@ -51,7 +51,7 @@ def _zigzag(out: Bytes, pos: int, value: Any) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def put_u32(out: Bytes, pos: int, value: int) -> int:
+def _put_u32(out: Bytes, pos: int, value: int) -> int:
     """A 4-byte little-endian length (PLAIN byte arrays; the length prefix of v1 levels)."""
     for k in range(4):
         out[pos + k] = np.uint8((value >> (8 * k)) & 0xFF)
@@ -101,8 +101,8 @@ def bits_hybrid(bits: Bytes, n: int, out: Bytes, pos: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def rle_run(n: int, value: Any, byte_width: int, out: Bytes, pos: int) -> int:
-    """One RLE run of `n` copies of `value` (levels of a page without nulls)."""
+def _rle_run(n: int, value: Any, byte_width: int, out: Bytes, pos: int) -> int:
+    """An RLE run: header `n << 1`, then `value` in `byte_width` bytes, little endian."""
     pos = _varint(out, pos, n << 1)
     for k in range(byte_width):
         out[pos + k] = np.uint8((value >> (8 * k)) & 0xFF)
@@ -114,8 +114,8 @@ def levels(valid: Bytes, n: int, out: Bytes, pos: int) -> int:
     """Definition levels of a v1 data page: 4-byte length, then the hybrid (Encodings.md:
     "Data page v1 | Definition levels | prepend length: Y"). An empty `valid` means no nulls."""
     start = pos + 4
-    end = rle_run(n, 1, 1, out, start) if len(valid) == 0 else bits_hybrid(valid, n, out, start)
-    put_u32(out, pos, end - start)
+    end = _rle_run(n, 1, 1, out, start) if len(valid) == 0 else bits_hybrid(valid, n, out, start)
+    _put_u32(out, pos, end - start)
     return end
 
 
@@ -240,7 +240,7 @@ def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                 if header >= 0:
                     out[header] = np.uint8((groups << 1) | 1)
                     header = -1
-                pos = rle_run(8 * (h - g), np.int64(v), (width + 7) >> 3, out, pos)
+                pos = _rle_run(8 * (h - g), np.int64(v), (width + 7) >> 3, out, pos)
                 g = h
                 continue
         if header < 0 or groups == MAX_LITERAL_GROUPS:
@@ -415,7 +415,7 @@ def plain_byte_arrays(offsets: Ints, data: Bytes, valid: Bytes, n: int, out: Byt
             continue
         a = offsets[r]
         size = offsets[r + 1] - a
-        pos = put_u32(out, pos, size)
+        pos = _put_u32(out, pos, size)
         out[pos:pos + size] = data[a:a + size]
         pos += size
     return pos
