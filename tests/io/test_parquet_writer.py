@@ -207,6 +207,18 @@ def test_dictionaries_differ_between_row_groups_and_keep_unused_values(tmp_path:
     assert [c.dictionary.to_pylist() for c in chunks] == [["a", "unused", "c"], ["c", "日本語"]]
 
 
+def test_null_dictionary_entries_are_nulls(tmp_path: Path) -> None:
+    """Parquet dictionaries hold no nulls: an index to a null entry is written as a null
+    (pyarrow's writer refuses such arrays)."""
+    array = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, None, 1, 0, 2, 2, 1], pa.int16()),
+                                           pa.array(["a", None, "c"]))
+    schema = pa.schema([pa.field("d", TEXT16)])
+    batch = pa.record_batch([array.slice(1)], schema=schema)
+    column = pq.read_table(write(tmp_path / "n.parquet", schema, [batch])).column("d")
+    assert column.to_pylist() == [None, "c", None, None, "a", "c", "c", None]
+    assert column.type == TEXT16
+
+
 def test_wide_dictionary_indices(tmp_path: Path) -> None:
     """Index widths past 8 bits (the accumulator path) up to 17 bits (int32 indices)."""
     rng = np.random.default_rng(7)
