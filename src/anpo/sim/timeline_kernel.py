@@ -75,9 +75,10 @@ def _chance(r: State, p: float) -> tuple[bool, State]:
 @numba.njit(cache=True, nogil=True, inline="always")
 def _open_after(t: float, starts: FloatArray, ends: FloatArray, b: int, c: int, i: int) -> float:
     # The first time >= t at which base b has a usable strip for class c (closures in order).
+    # A select, not a branch: whether a runway is closed is a coin toss per trial.
     for s in range(starts.shape[0]):
-        if t >= starts[s] and t < ends[i, b, c, s]:
-            t = ends[i, b, c, s]
+        e = ends[i, b, c, s]
+        t = e if (t >= starts[s]) & (t < e) else t
     return t
 
 
