@@ -119,9 +119,9 @@ def default_workers() -> int:
     """Assessing threads by default: one per CPU, at most MAX_DEFAULT_WORKERS. The
     geography's grid passes and Arrow run without the GIL and the exact steps are few, so
     on the 2-CPU machine two assessing threads (with the reader and the writer beside them)
-    beat one (benchmarks/bench_scale.py reports both). The cap: the single writer thread
-    costs about as much per row as two assessing threads, so more would only wait for it
-    while holding a chunk of memory each."""
+    beat one (benchmarks/bench_scale.py reports both). The cap: each thread holds a chunk
+    in memory, and past a few threads the single reader and writer threads (about a tenth
+    of an assessing thread's work each, with `io/parquet_writer.py`) set the pace."""
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
