@@ -8,19 +8,14 @@ the same candidate placements. Only the counting is cheaper:
 - each valid candidate position (0 or a crater's far edge, inside the runway) becomes a
   bitmask of the craters it overlaps, along x and along y separately;
 - a placement's crater count is the popcount of (x mask & y mask); a row stops at its
-  first free placement (an empty y mask: at once);
-- along x, a mask that contains the mask tried before it cannot give fewer craters, so
-  it is skipped. With the craters sorted by x that is the only containment worth testing:
-  a strip at x overlaps crater u when cx[u] - r - mos < x < cx[u] + r, both bounds grow
-  with cx[u] (float rounding is monotone), so the craters a candidate overlaps are a run
-  of the sorted craters whose two ends only move forward as the candidates increase.
+  first free placement (an empty y mask: at once).
 
-The work is laid out for the processor rather than for the operation count: mask
-building and counting are branch-free loops over at most 63 craters, and the y masks
-are all kept (sorting them or pruning contained ones costs more, in mispredicted
-branches, than the few extra popcounts). One sort along x serves all strips of a runway
-(fighter and tanker MOS), and it is an insertion sort that rarely moves anything: a
-salvo's aim points already come in x order.
+The work is laid out for the processor rather than for the operation count: the valid
+candidates are compacted without branching on validity (a coin toss, so a branch would
+mispredict), and building a mask is a branch-free loop over at most 63 craters that the
+compiler vectorizes. Sorting the craters, or skipping masks that contain another, would
+save masks and popcounts but costs more than it saves (measured: with sorted craters,
+x masks are runs of the order, but finding the runs, or the sort itself, mispredicts).
 """
 
 from __future__ import annotations
@@ -54,19 +49,6 @@ def _popcount(v: np.uint64) -> int:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def sort_craters(px: FloatArray, py: FloatArray, m: int) -> None:
-    """Sort craters 0..m-1 by x in place (py follows). An insertion sort: a salvo's aim
-    points already come in x order, so it rarely moves anything."""
-    for u in range(1, m):
-        x, y = px[u], py[u]
-        v = u - 1
-        while v >= 0 and px[v] > x:
-            px[v + 1], py[v + 1] = px[v], py[v]
-            v -= 1
-        px[v + 1], py[v + 1] = x, y
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
 def _edges(c: FloatArray, m: int, r: float, mos: float, lower: FloatArray, upper: FloatArray) -> None:
     # A strip starting at x overlaps crater u when lower[u] < x < upper[u]: the operands and
     # float operations of `runway._blocks` (c - r - mos, c + r), computed once per crater.
@@ -85,14 +67,21 @@ def _mask(x: float, m: int, lower: FloatArray, upper: FloatArray) -> np.uint64:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _contains(a: np.uint64, b: np.uint64) -> bool:
-    return (a & b) == b
+def _candidates(m: int, upper: FloatArray, top: float, at: FloatArray) -> int:
+    """at[:n] = the valid candidates (0, then each crater's far edge upper, within
+    [0, top]), compacted without a branch on validity; returns n."""
+    n = 0
+    for t in range(m + 1):
+        x = 0.0 if t == 0 else upper[t - 1]
+        at[n] = x
+        n += not (x < 0 or x > top)
+    return n
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def fewest(px: FloatArray, py: FloatArray, m: int, r: float, d: FloatArray, s: int,
            lower: FloatArray, upper: FloatArray, at: FloatArray, masks: UIntArray) -> int:
-    """Fewest craters in any MOS placement of one row, craters sorted by `sort_craters`.
+    """Fewest craters in any MOS placement of one row (craters px[:m], py[:m]).
 
     d[s] = (length, width, mos_length, mos_width, r, length - mos_length, width - mos_width).
     lower, upper, at and masks are scratch (m + 1 values), passed whole: slicing one per call
@@ -100,31 +89,18 @@ def fewest(px: FloatArray, py: FloatArray, m: int, r: float, d: FloatArray, s: i
     """
     # Across: the masks of the valid candidates (0 and each crater's far edge py + r).
     _edges(py, m, r, d[s, 3], lower, upper)
-    top = d[s, 6]
-    ny = 0
-    for t in range(m + 1):  # first the valid candidates, compacted without a branch
-        y = 0.0 if t == 0 else upper[t - 1]
-        at[ny] = y
-        ny += not (y < 0 or y > top)  # validity is a coin toss: a branch would mispredict
+    ny = _candidates(m, upper, d[s, 6], at)
     for v in range(ny):
         masks[v] = _mask(at[v], m, lower, upper)
         if masks[v] == _ZERO:
             return 0  # a free band across: with x = 0 (always valid) the strip is clear
-    # Along: candidates at 0 and at px + r in increasing order, each against every y mask.
+    # Along: the valid candidates (0 and each crater's far edge px + r), each against every
+    # y mask.
     _edges(px, m, r, d[s, 2], lower, upper)
-    top = d[s, 5]
+    nx = _candidates(m, upper, d[s, 5], at)
     best = 64  # > any count (masks have at most 63 bits); (0, 0) is always valid
-    last = ~_ZERO
-    for t in range(m + 1):
-        x = 0.0 if t == 0 else upper[t - 1]
-        if x > top:
-            break
-        if x < 0:
-            continue
-        bits = _mask(x, m, lower, upper)
-        if _contains(bits, last) and last != ~_ZERO:
-            continue  # cannot beat the placement before it
-        last = bits
+    for t in range(nx):
+        bits = _mask(at[t], m, lower, upper)
         for v in range(ny):
             best = min(best, _popcount(bits & masks[v]))
         if best == 0:
@@ -151,7 +127,6 @@ def search_rows(cx: FloatArray, cy: FloatArray, dims: FloatArray, floors: IntArr
             a, b = cx[i, j], cy[i, j]
             px[m], py[m] = a, b
             m += (a > -r) & (a < length + r) & (b > -r) & (b < width + r)  # branch-free
-        sort_craters(px, py, m)
         for s in range(dims.shape[0]):
             if m < floors[s]:
                 out[s, i] = 0

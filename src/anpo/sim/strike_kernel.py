@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from anpo.sim.rng import State, Stream, load, next_u64, normal, store
 from anpo.sim.runway import MAX_BITS
-from anpo.sim.runway_kernel import fewest, sort_craters
+from anpo.sim.runway_kernel import fewest
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -148,16 +148,12 @@ def strike_tile(
                         continue
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
                     m, r = _craters(r, k, sigma, p_land, length, width, rad, aim, px, py)
-                    unsorted = True
                     for c in range(CLASSES):
                         if best[c] == 0 or floors[w, c] == NOT_SERVED:
                             continue  # already open on another runway, or of no use to c
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:
-                            if unsorted:  # once for both classes
-                                sort_craters(px, py, m)
-                                unsorted = False
                             got = fewest(px, py, m, rad, dims[w], c, lower, upper, at, masks)
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
