@@ -223,6 +223,17 @@ MAX_LITERAL_GROUPS = 63
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _literal_room(out: Bytes, header: int, groups: int, pos: int) -> tuple[int, int, int]:
+    """(header, groups, pos) of a bit-packed run that can take one more group: the open
+    one, or a new one after closing it (its header byte: the group count, low bit 1)."""
+    if header < 0 or groups == MAX_LITERAL_GROUPS:
+        if header >= 0:
+            out[header] = np.uint8((groups << 1) | 1)
+        return pos, 0, pos + 1
+    return header, groups, pos
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                  uniform: npt.NDArray[np.bool_], out: Bytes, pos: int) -> int:
     """`hybrid` after its checks; inlined, so there are no calls in the loop."""
@@ -243,22 +254,12 @@ def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                 pos = _rle_run(8 * (h - g), np.int64(v), (width + 7) >> 3, out, pos)
                 g = h
                 continue
-        if header < 0 or groups == MAX_LITERAL_GROUPS:
-            if header >= 0:
-                out[header] = np.uint8((groups << 1) | 1)
-            header = pos
-            pos += 1
-            groups = 0
+        header, groups, pos = _literal_room(out, header, groups, pos)
         pos = _put_group(vals, g * 8, 8, width, narrow, out, pos)
         groups += 1
         g += 1
     if n & 7:  # the last, partial group, padded with zeros
-        if header < 0 or groups == MAX_LITERAL_GROUPS:
-            if header >= 0:
-                out[header] = np.uint8((groups << 1) | 1)
-            header = pos
-            pos += 1
-            groups = 0
+        header, groups, pos = _literal_room(out, header, groups, pos)
         pos = _put_group(vals, full * 8, n & 7, width, narrow, out, pos)
         groups += 1
     if header >= 0:
