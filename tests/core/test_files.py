@@ -25,3 +25,19 @@ def test_a_failed_write_leaves_neither_the_file_nor_the_temporary(tmp_path: Path
         raise RuntimeError("interrupted")
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_save_png_writes_the_figure_and_releases_it(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from anpo.core.files import save_png
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    out = save_png(fig, tmp_path / "plot.png", dpi=50)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)
+    assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 @contextmanager
@@ -21,3 +22,17 @@ def atomic_path(out: Path) -> Iterator[Path]:
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def save_png(fig: Any, out: Path, dpi: int) -> Path:
+    """Write a matplotlib figure to `out` as PNG through `atomic_path`, and release it
+    (pyplot keeps every open figure otherwise). matplotlib is imported only here, by
+    callers that already drew a figure."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=dpi)
+    finally:
+        plt.close(fig)
+    return out

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from anpo.core.errors import InputError  # noqa: E402
-from anpo.core.files import atomic_path
+from anpo.core.files import save_png
 from anpo.costs.ledger import categories, history, rows_by_year  # noqa: E402
 
 COLORS = {
@@ -91,9 +91,4 @@ def plot_hns(out: str | Path) -> Path:
     ax.legend(fontsize=8, loc="upper left")
     ax.set_xlim(1976, 2028)
     fig.tight_layout()
-    try:
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format="png", dpi=110)
-    finally:
-        plt.close(fig)
-    return target
+    return save_png(fig, target, dpi=110)

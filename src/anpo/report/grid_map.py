@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from anpo.core.errors import InputError
-from anpo.core.files import atomic_path
+from anpo.core.files import save_png
 from anpo.io.grid import read_grid_metadata
 
 MAX_PANELS = 6
@@ -77,9 +77,4 @@ def write_grid_map(grid: str, out: str, *, field: str = "article5", date: str | 
     fig.legend(handles=[Patch(color=c, label=n) for c, n in zip(colours, categories, strict=True)],
                loc="lower center", ncol=max(1, len(categories)), frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
-    try:
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format="png", dpi=110)
-    finally:
-        plt.close(fig)
-    return target
+    return save_png(fig, target, dpi=110)
