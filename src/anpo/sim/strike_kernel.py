@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from anpo.sim.rng import State, Stream, load, next_u64, normal, store
 from anpo.sim.runway import MAX_BITS
-from anpo.sim.runway_kernel import fewest
+from anpo.sim.runway_kernel import LANES, fewest, pad
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -119,8 +119,8 @@ def strike_tile(
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
     most = max(1, missiles.max())
-    px, py, aim = np.empty(most), np.empty(most), np.empty(most, np.int64)
-    lower, upper, at = np.empty(most), np.empty(most), np.empty(most + 1)
+    px, py = np.empty(most + LANES - 1), np.empty(most + LANES - 1)  # + the NaN pads
+    aim, at = np.empty(most, np.int64), np.empty(most + 1)
     masks = np.empty(most + 1, np.uint64)
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
@@ -148,13 +148,15 @@ def strike_tile(
                         continue
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
                     m, r = _craters(r, k, sigma, p_land, length, width, rad, aim, px, py)
+                    pad(px, m)
+                    pad(py, m)
                     for c in range(CLASSES):
                         if best[c] == 0 or floors[w, c] == NOT_SERVED:
                             continue  # already open on another runway, or of no use to c
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:
-                            got = fewest(px, py, m, rad, dims[w], c, lower, upper, at, masks)
+                            got = fewest(px, py, m, rad, dims[w], c, at, masks)
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
                         best[c] = min(best[c], got)
