@@ -115,27 +115,27 @@ def _candidates(m: int, c: FloatArray, r: float, top: float, at: FloatArray) -> 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def fewest(px: FloatArray, py: FloatArray, m: int, r: float, d: FloatArray, s: int,
-           at: FloatArray, masks: UIntArray) -> int:
+def fewest(px: FloatArray, py: FloatArray, m: int, r: float, mos_length: float, mos_width: float,
+           top_x: float, top_y: float, at: FloatArray, masks: UIntArray) -> int:
     """Fewest craters in any MOS placement of one row (craters px[:m], py[:m], each
     followed by the NaN pads of `pad`).
 
-    d[s] = (length, width, mos_length, mos_width, r, length - mos_length, width - mos_width).
-    at and masks are scratch (m + 1 values), passed whole: slicing one per call would cost
-    reference counting.
+    r: crater radius; top_x = length - mos_length, top_y = width - mos_width (the last
+    valid strip origins). The strip's constants come as numbers and at and masks (scratch,
+    m + 1 values) whole: an array view per call would cost reference counting.
     """
     # Across: the masks of the valid candidates (0 and each crater's far edge py + r).
-    ny = _candidates(m, py, r, d[s, 6], at)
+    ny = _candidates(m, py, r, top_y, at)
     for v in range(ny):
-        masks[v] = _mask(at[v], m, py, r, d[s, 3])
+        masks[v] = _mask(at[v], m, py, r, mos_width)
         if masks[v] == _ZERO:
             return 0  # a free band across: with x = 0 (always valid) the strip is clear
     # Along: the valid candidates (0 and each crater's far edge px + r), each against every
     # y mask.
-    nx = _candidates(m, px, r, d[s, 5], at)
+    nx = _candidates(m, px, r, top_x, at)
     best = 64  # > any count (masks have at most 63 bits); (0, 0) is always valid
     for t in range(nx):
-        bits = _mask(at[t], m, px, r, d[s, 2])
+        bits = _mask(at[t], m, px, r, mos_length)
         for v in range(ny):
             best = min(best, _popcount(bits & masks[v]))
         if best == 0:
@@ -168,4 +168,4 @@ def search_rows(cx: FloatArray, cy: FloatArray, dims: FloatArray, floors: IntArr
             if m < floors[s]:
                 out[s, i] = 0
                 continue
-            out[s, i] = fewest(px, py, m, r, dims, s, at, masks)
+            out[s, i] = fewest(px, py, m, r, dims[s, 2], dims[s, 3], dims[s, 5], dims[s, 6], at, masks)

@@ -136,7 +136,8 @@ def strike_tile(
                 prev[c] = -np.inf
                 closed[i, b * CLASSES + c] = 0.0
             for s in range(salvos):
-                best[:] = 1 << 62
+                for c in range(CLASSES):
+                    best[c] = 1 << 62
                 for w in range(base_first[b], base_first[b + 1]):
                     if best[0] == 0 and best[1] == 0:  # (not best.max(): a call per runway)
                         break  # every class has an open runway: the others cannot matter
@@ -156,7 +157,8 @@ def strike_tile(
                         if m < floors[w, c]:
                             got = 0
                         elif m <= MAX_BITS:
-                            got = fewest(px, py, m, rad, dims[w], c, at, masks)
+                            got = fewest(px, py, m, rad, dims[w, c, 2], dims[w, c, 3], dims[w, c, 5],
+                                         dims[w, c, 6], at, masks)  # numbers: a view would be refcounted
                         else:
                             got = _fewest_plain(px, py, m, dims[w], c)
                         best[c] = min(best[c], got)
