@@ -147,3 +147,16 @@ def test_rows_wider_than_the_bitmask() -> None:
     pad = np.full((100, MAX_BITS + 5), np.nan)
     wide = repairs_needed(s, np.hstack([cx, pad]), np.hstack([cy, pad]), shortcut=False)
     np.testing.assert_array_equal(wide, repairs_needed(s, cx, cy, shortcut=False))
+
+
+def test_rows_of_exactly_max_bits_craters_on_the_runway() -> None:
+    # The widest rows the compiled search takes: 63 craters fill the mask's last group of
+    # four up to bit 63 (the rest of that group is a NaN pad).
+    rng = np.random.default_rng(8)
+    s = Strip(3000.0, 60.0, *FIGHTER, D)
+    cx = rng.uniform(0.0, s.length, (200, MAX_BITS))
+    cy = rng.uniform(0.0, s.width, (200, MAX_BITS))
+    cy[:100] = rng.uniform(0.0, 20.0, (100, MAX_BITS))  # leave a free band in half the rows
+    fast = repairs_needed(s, cx, cy, shortcut=False)
+    np.testing.assert_array_equal(fast, repairs_needed(s, cx, cy, shortcut=False, vectorized=True))
+    assert (fast[:100] == 0).any() and (fast > 0).any()
