@@ -62,7 +62,9 @@ def run(rows: int, runs: int) -> list[Row]:
     assess_frame(random_frame(COMPILED_FROM_ROWS, seed=1))
     median = median_seconds(lambda: assess_frame(frame), runs)
     assess_raw(SCENARIO)
-    single = median_seconds(lambda: assess_raw(SCENARIO), max(runs, 50))
+    # 500 calls (about half a second): a burst of load on the shared CPUs moves a median
+    # of 50 calls (0.05 s) by up to a third.
+    single = median_seconds(lambda: assess_raw(SCENARIO), max(runs, 500))
     return [
         Row(
             f"`anpo assess` in process: {rows:,} random scenarios in the region (random events, "
@@ -71,7 +73,8 @@ def run(rows: int, runs: int) -> list[Row]:
             ">= 2 million/s",
         ),
         Row(
-            "one scenario with explanation (parse, geography with exact distances, law, trace, citations)",
+            "one scenario with explanation (parse, geography with exact distances, law, trace, citations); "
+            "median of 500 calls",
             f"**{single * 1e3:.2f} ms**",
             "< 2 ms",
         ),

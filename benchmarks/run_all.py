@@ -53,6 +53,10 @@ def main() -> None:
         f"- Machine: {machine()}",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Command: `make bench` (medians of {args.runs} runs unless stated)",
+        "- Reading the figures: the machine's 2 vCPUs are shared, and the same code reads up to",
+        "  1.4x apart from one minute to the next (measured in November 2026: 475-767 k trials/s",
+        "  over 60 runs of the strike benchmark). Compare figures within one run of this file;",
+        "  an A/B of code versions belongs in one process, interleaved.",
         "",
     ]
     for title, rows in sections:
