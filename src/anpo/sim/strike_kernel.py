@@ -111,9 +111,9 @@ def strike_tile(
     """Closures of trials lo..hi-1: ends[i, b, class, salvo] and closed[i, b * 2 + class] (h).
 
     Runways of base b are rows base_first[b]..base_first[b+1]-1 of `missiles` (aimed at
-    each), `dims` (runway, class, 7 constants of `runway._dims`) and `floors` (runway, class:
-    fewer craters than this cannot close it; NOT_SERVED: the runway cannot serve the
-    class). A closure [start, end) per salvo; the crews work salvo after salvo, so a
+    each), `dims` (runway, class, the 7 constants of `runway.kernel_constants`) and
+    `floors` (runway, class: fewer craters than this cannot close it; NOT_SERVED: the
+    runway cannot serve the class). A closure [start, end) per salvo; the crews work salvo after salvo, so a
     backlog carries over.
     """
     bases = base_first.shape[0] - 1
