@@ -8,7 +8,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ import typer
 from anpo import sim
 from anpo.core.errors import InputError
 from anpo.io.documents import read_document
-from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan
 from anpo.sim.run import Summary, run_plan
 from anpo.sim.scenario import SimScenario
+from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
 
 PROGRESS_FROM = 2_000_000  # show a progress bar on runs at least this long
 
@@ -45,6 +44,10 @@ def _explain() -> str:
 
 def _fmt(v: object) -> str:
     return "never" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+def _sig(v: float | None) -> str:
+    return "none" if v is None else f"{v:.4g}"
 
 
 def _text(d: dict[str, Any]) -> str:
@@ -73,25 +76,13 @@ def _text(d: dict[str, Any]) -> str:
         )
     if "war_powers" in d:
         lines.append(f"War Powers: {d['war_powers']['note']}")
+    if "sweep" in d:
+        sw = d["sweep"]
+        lines.append(f"sweep of {sw['metric']} (base {_sig(sw['base'])}; same seed for every run):")
+        for name, pts in sorted(sw["results"].items(), key=lambda kv: -(sw["swing"][kv[0]] or 0.0)):
+            values = ", ".join(f"{p['value']:g} -> {_sig(p['metric'])}" for p in pts)
+            lines.append(f"  {name}: {values}  (swing {_sig(sw['swing'][name])})")
     return "\n".join(lines)
-
-
-def _parse_sweep(items: list[str], params: Parameters) -> list[tuple[str, list[float]]]:
-    out = []
-    for item in items:
-        if "=" not in item:
-            raise InputError("--sweep", f"{item!r}: expected PARAM=a,b,c")
-        name, values = item.split("=", 1)
-        vals: list[float] = []
-        for text in values.split(","):
-            try:
-                vals.append(float(text))
-            except ValueError:
-                raise InputError(name, f"{text!r} is not a number") from None
-        for v in vals:
-            params.with_overrides({name: int(v) if v.is_integer() else v})  # validates name and value
-        out.append((name, vals))
-    return out
 
 
 class _Bar:
@@ -151,7 +142,15 @@ def register(app: typer.Typer) -> None:
         explain: bool = typer.Option(
             False, "--explain-parameters", help="List every parameter and its source."
         ),
-        sweep: list[str] = typer.Option(None, "--sweep", help="PARAM=a,b,c (repeatable): sensitivity grid."),
+        sweep: list[str] = typer.Option(
+            None, "--sweep", help="PARAM=a,b,c (repeatable): one run per value, the others at base."
+        ),
+        sweep_metric: str = typer.Option(
+            None,
+            "--sweep-metric",
+            help="What the sweep compares: MEASURE[:mean|p5|p50|p95|p_never], or "
+            f"p_respond_before_fait_accompli (default {DEFAULT_METRIC}).",
+        ),
         workers: int = typer.Option(
             os.cpu_count() or 1,
             "--workers",
@@ -191,7 +190,7 @@ def register(app: typer.Typer) -> None:
         sim.run.check_run(trials, seed)
         if workers < 1:
             raise InputError("--workers", "must be >= 1")
-        grid = _parse_sweep(sweep or [], params)
+        grid = parse_sweep(sweep or [], params)
         from anpo.dist.cluster import dask_client, scheduler_address
         from anpo.sim.plan import compile_plan
 
@@ -200,6 +199,9 @@ def register(app: typer.Typer) -> None:
             raise InputError("--keep-trials", "not available with --dask (the trials stay on the workers)")
 
         plan = compile_plan(spec, params)
+        if sweep_metric is not None and not grid:
+            raise InputError("--sweep-metric", "needs --sweep PARAM=a,b,c")
+        metric = parse_metric(sweep_metric or DEFAULT_METRIC, plan) if grid else None
         target = Path(out) if out else None
         if target is not None and target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError("--out", f"{out} exists and is not an empty directory")
@@ -224,12 +226,14 @@ def register(app: typer.Typer) -> None:
                 if sink is not None:
                     sink.close()
                 result = summary.to_dict()
-                if grid:
-                    result["sweep"] = _run_sweep(spec, params, grid, runner, summary, tmp)
+                if grid and metric is not None:
+                    result["sweep"] = run_sweep(spec, params, grid, metric, runner, summary)
             if tmp is not None and target is not None:
                 from anpo.report import sim_plots
 
                 result["plots"] = sim_plots.write_all(summary, tmp)
+                if "sweep" in result and sim_plots.tornado(result["sweep"], tmp / "tornado.png"):
+                    result["sweep"]["plot"] = "tornado.png"
                 (tmp / "summary.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
                 if target.exists():
                     target.rmdir()
@@ -239,38 +243,3 @@ def register(app: typer.Typer) -> None:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
         typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))
-
-
-def _run_sweep(
-    spec: SimScenario,
-    params: Parameters,
-    grid: list[tuple[str, list[float]]],
-    runner: Callable[[Plan], Summary],
-    base: Summary,
-    tmp: Path | None,
-) -> dict[str, Any]:
-    """One run per value of each swept parameter (same seed: common random numbers)."""
-    from anpo.sim.plan import compile_plan
-
-    metric = "first_response_h"
-    base_mean = base.times[metric].to_dict()["mean"]
-    results: dict[str, list[tuple[float, float]]] = {}
-    for name, values in grid:
-        pts = []
-        for v in values:
-            p = params.with_overrides({name: int(v) if v.is_integer() else v})
-            s = runner(compile_plan(spec, p))
-            m = s.times[metric].to_dict()["mean"]
-            pts.append((v, float("nan") if m is None else m))
-        results[name] = pts
-    out: dict[str, Any] = {
-        "metric": f"{metric} mean",
-        "base": base_mean,
-        "results": {k: [{"value": v, "metric": m} for v, m in pts] for k, pts in results.items()},
-    }
-    if tmp is not None and base_mean is not None:
-        from anpo.report import sim_plots
-
-        sim_plots.tornado(results, f"{metric} mean (h)", base_mean, tmp / "tornado.png")
-        out["plot"] = "tornado.png"
-    return out

@@ -3,8 +3,9 @@ runway closure by base, and the tornado chart of a parameter sweep."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -79,25 +80,40 @@ def runway_closure(summary: Summary, path: Path) -> bool:
     return True
 
 
-def tornado(
-    results: Mapping[str, Sequence[tuple[float, float]]], metric: str, base: float, path: Path
-) -> None:
-    """results: parameter -> [(value, metric)]; bars span the metric's range over the sweep."""
-    items = sorted(results.items(), key=lambda kv: -(max(m for _, m in kv[1]) - min(m for _, m in kv[1])))
+def tornado(sweep: Mapping[str, Any], path: Path) -> bool:
+    """The sweep of `sim.sweep.run_sweep` as a tornado chart: per parameter, a bar over the
+    metric's range across its values, widest on top, the base run as a line. False (nothing
+    written) when no parameter has a value in every run."""
+    items = [
+        (name, [(p["value"], p["metric"]) for p in pts])
+        for name, pts in sweep["results"].items()
+        if sweep["swing"][name] is not None
+    ]
+    if not items:
+        return False
+    items.sort(key=lambda kv: sweep["swing"][kv[0]])  # barh draws bottom-up: widest last, on top
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(items) + 1.5))
+    ends: list[float] = []
     for i, (_name, pts) in enumerate(items):
         lo = min(pts, key=lambda p: p[1])
         hi = max(pts, key=lambda p: p[1])
         ax.barh(i, hi[1] - lo[1], left=lo[1], color="tab:blue")
         ax.text(lo[1], i, f"{lo[0]:g} ", ha="right", va="center", fontsize=8)
         ax.text(hi[1], i, f" {hi[0]:g}", ha="left", va="center", fontsize=8)
-    ax.axvline(base, color="black", linewidth=1)
+        ends += [lo[1], hi[1]]
+    if sweep["base"] is not None:
+        ax.axvline(sweep["base"], color="black", linewidth=1, label="base run")
+        ends.append(sweep["base"])
+        ax.legend(loc="lower right", fontsize=8)
+    span = max(ends) - min(ends) or abs(max(ends)) or 1.0
+    ax.set_xlim(min(ends) - 0.15 * span, max(ends) + 0.15 * span)  # room for the value labels
     ax.set_yticks(range(len(items)), [k for k, _ in items])
-    ax.set_xlabel(metric)
-    ax.set_title("Sensitivity (tornado)")
+    ax.set_xlabel(sweep["metric"])
+    ax.set_title("Sensitivity: one parameter at a time, same seed", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    return True
 
 
 def write_all(summary: Summary, out: Path) -> list[str]:
