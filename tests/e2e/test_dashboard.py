@@ -88,6 +88,19 @@ def test_click_senkakus_2026_article5_applies(page: Any) -> None:
     page.screenshot(path=str(OUT / "law-article5.png"))
 
 
+def test_typed_point_is_looked_up_once_both_coordinates_are_there(page: Any) -> None:
+    lookups: list[str] = []
+    page.on("request", lambda r: lookups.append(r.url) if "/v1/where" in r.url else None)
+    page.fill("#f-lat", str(SENKAKU[0]))
+    page.fill("#f-lon", str(SENKAKU[1]))  # moving on from latitude fires its change event
+    page.press("#f-lon", "Tab")
+    page.wait_for_function("document.querySelector('#place').textContent.includes('Senkaku')")
+    # An empty longitude is not 0: nothing was looked up on the prime meridian.
+    assert lookups and all(f"lon={SENKAKU[1]}" in u for u in lookups), lookups
+    # The description keeps the space of three lines, so the Assess button below it stays put.
+    assert page.evaluate("document.querySelector('#place').getBoundingClientRect().height") > 40
+
+
 def test_permalink_reproduces_the_assessment(browser: Any, server: str) -> None:
     pg = browser.new_page()
     pg.goto(f"{server}#assess?date=2026-01-01&lat={SENKAKU[0]}&lon={SENKAKU[1]}&event=armed_attack&target=JPN")

@@ -22,11 +22,22 @@ async function describePlace(lat, lon) {
   const seq = ++whereSeq;
   $("#f-lat").value = lat;
   $("#f-lon").value = lon;
-  $("#place").textContent = `${lat}, ${lon}: looking up…`;
+  // The old text stays (greyed) until the answer: a shorter "looking up" line would move the
+  // Assess button under a pointer that is pressing it, and the click would be lost.
+  $("#place").classList.add("pending");
   try {
     const w = await get("/v1/where", { lat, lon, date: $("#date-input").value });
     if (seq === whereSeq) $("#place").textContent = `${lat}, ${lon} on ${w.date}: ${placeText(w)}.`;
-  } catch (err) { $("#place").textContent = err.message; }
+  } catch (err) { if (seq === whereSeq) $("#place").textContent = err.message; }
+  if (seq === whereSeq) $("#place").classList.remove("pending");
+}
+
+function typedPoint() {
+  // Both fields filled: Number("") is 0, which would put a half-typed point on the meridian.
+  const lat = $("#f-lat").value, lon = $("#f-lon").value;
+  if (lat === "" || lon === "") return null;
+  const p = [Number(lat), Number(lon)];
+  return p.every(Number.isFinite) ? p : null;
 }
 
 async function assessNow() {
@@ -81,10 +92,10 @@ async function main() {
   window.anpo = { map: map.map };
   $("#event-form").addEventListener("submit", (e) => { e.preventDefault(); assessNow(); });
   for (const id of ["#f-lat", "#f-lon"]) $(id).addEventListener("change", () => {
-    const lat = Number($("#f-lat").value), lon = Number($("#f-lon").value);
-    if (Number.isFinite(lat) && Number.isFinite(lon)) { map.mark(lat, lon); describePlace(lat, lon); }
+    const p = typedPoint();
+    if (p) { map.mark(...p); describePlace(...p); }
   });
-  document.addEventListener("anpo:date", () => { if ($("#f-lat").value && $("#f-lon").value) describePlace(Number($("#f-lat").value), Number($("#f-lon").value)); });
+  document.addEventListener("anpo:date", () => { const p = typedPoint(); if (p) describePlace(...p); });
   enableSimulation(meta.simulation_available, () => lastScenario);
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   map.setDate(params.get("date") || new Date().toISOString().slice(0, 10));
