@@ -246,3 +246,12 @@ def test_cli_json_and_outputs(tmp_path: Path) -> None:
         p.name for p in out.iterdir()
     }
     assert dt.date.fromisoformat(d["receipt"]["date"])
+
+
+@pytest.mark.parametrize(("date", "reaches"), [("2005-06-01", False), ("2026-06-01", True)])
+def test_japanese_fighters_beyond_their_radius_need_japanese_tankers(date: str, reaches: bool) -> None:
+    # Minamitorishima is beyond every JASDF fighter base's combat radius; Japan's tankers
+    # (Komaki KC-767J from 2009, Miho KC-46A from 2021) bring the fighters there.
+    s = spec(date=date, target="JPN", lat=24.287, lon=153.98)
+    stat = run_plan(compile_plan(s, sim.load_parameters()), 20_000, seed=1).times["arrival_JPN_fighter_h"]
+    assert stat.to_dict()["p_never"] == (0.0 if reaches else 1.0)
