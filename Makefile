@@ -47,7 +47,9 @@ lint: install
 test: lint
 	$(BIN)/pytest
 
+# The benchmark-only peer (OpenFisca, AGPL-3.0) goes into the venv here, never into the package.
 bench: install
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
