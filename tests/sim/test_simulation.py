@@ -255,3 +255,11 @@ def test_japanese_fighters_beyond_their_radius_need_japanese_tankers(date: str, 
     s = spec(date=date, target="JPN", lat=24.287, lon=153.98)
     stat = run_plan(compile_plan(s, sim.load_parameters()), 20_000, seed=1).times["arrival_JPN_fighter_h"]
     assert stat.to_dict()["p_never"] == (0.0 if reaches else 1.0)
+
+
+def test_every_unit_says_whether_its_count_is_sourced_or_assumed() -> None:
+    units = compile_plan(PATHS["individual_self_defense"], sim.load_parameters()).units()
+    kinds = {u["basis"].split(":", 1)[0] for u in units}
+    assert kinds == {"source", "assumption"}
+    komaki = next(u for u in units if u["facility"] == "komaki")
+    assert komaki["basis"].startswith("source: ") and "flightglobal.com" in komaki["basis"]

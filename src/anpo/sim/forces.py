@@ -35,7 +35,7 @@ class UnitRow:
     count: int
     start: dt.date
     end: dt.date | None
-    provenance: str
+    provenance: str  # "source: ..." or "assumption: ...", as for the parameters
 
 
 @cache
@@ -47,9 +47,9 @@ def unit_table() -> tuple[UnitRow, ...]:
             raise DataError(f"{FORCES_FILE}: units[{i}] is not a mapping")
         if u.get("country") not in COUNTRIES or u.get("type") not in TYPES:
             raise DataError(f"{FORCES_FILE}: units[{i}]: country or type")
-        prov = u.get("source") or u.get("assumption")
-        if not prov or ("source" in u) == ("assumption" in u):
+        if ("source" in u) == ("assumption" in u) or not (u.get("source") or u.get("assumption")):
             raise DataError(f"{FORCES_FILE}: units[{i}]: needs exactly one of source, assumption")
+        prov = f"source: {u['source']}" if "source" in u else f"assumption: {u['assumption']}"
         count = u.get("count")
         if not isinstance(count, int) or count <= 0:
             raise DataError(f"{FORCES_FILE}: units[{i}]: count must be a positive integer")
