@@ -93,4 +93,10 @@ def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.
         pytest.skip("the run finished before it could be interrupted")
     proc.send_signal(sig)
     proc.wait(timeout=120)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    if names == ["in.jsonl", "out.parquet"]:
+        # The signal landed after the temporary file was renamed: the run had finished, and
+        # OUT must then be whole (seen on a fast machine: the rename races the signal).
+        assert pq.read_metadata(out).num_rows == 200_000
+    else:
+        assert names == ["in.jsonl"]
