@@ -25,6 +25,8 @@ def precompile() -> float:
     scenario = {"date": "2026-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
     struck = sim.parse_sim_scenario({"scenario": scenario, "strikes": {"bases": ["kadena"]}})
     run_plan(compile_plan(struck, sim.load_parameters()), 1_000, 0)  # timeline, strikes, runway search
+    campaign = sim.load_parameters({"strike.salvos": 2})
+    run_plan(compile_plan(struck, campaign), 1_000, 0)  # salvos whose damage persists
     return time.perf_counter() - start
 
 

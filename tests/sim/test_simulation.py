@@ -263,3 +263,21 @@ def test_every_unit_says_whether_its_count_is_sourced_or_assumed() -> None:
     assert kinds == {"source", "assumption"}
     komaki = next(u for u in units if u["facility"] == "komaki")
     assert komaki["basis"].startswith("source: ") and "flightglobal.com" in komaki["basis"]
+
+
+def test_cli_params_file_overrides_the_scenarios_parameters(tmp_path: Path) -> None:
+    scen = tmp_path / "s.yaml"
+    scen.write_text(
+        "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
+        "parameters: {us.decision_delay_h: 5, us.consent_delay_h: 7}\n",
+        encoding="utf-8",
+    )
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("us.decision_delay_h: 9\n", encoding="utf-8")
+    r = subprocess.run(
+        [str(ANPO), "simulate", str(scen), "--trials", "1000", "--params", str(mine), "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )
+    used = json.loads(r.stdout)["parameters_overridden"]
+    assert used["us.decision_delay_h"]["value"] == 9  # the command line has the last word
+    assert used["us.consent_delay_h"]["value"] == 7  # the scenario's own stays where not overridden

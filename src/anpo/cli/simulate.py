@@ -178,13 +178,13 @@ def register(app: typer.Typer) -> None:
         if keep_trials and out is None:
             raise InputError("--keep-trials", "needs --out DIR")
         spec: SimScenario = sim.parse_sim_scenario(_read_mapping(scenario, "SCENARIO"))
-        params = sim.load_parameters()
+        # The scenario's parameters, then --params over them: the command line has the last word.
+        params = sim.load_parameters().with_overrides(spec.parameters)
         if params_file:
             raw = _read_mapping(params_file, "--params")
             if not isinstance(raw, dict):
                 raise InputError("--params", "expected a mapping of parameter names to values")
             params = params.with_overrides(raw.get("parameters", raw))
-        params = params.with_overrides(spec.parameters)
         if deterministic:
             params = params.deterministic()
         sim.run.check_run(trials, seed)

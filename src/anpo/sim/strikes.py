@@ -5,9 +5,10 @@ open runways that serve fighters or tankers (`_strip`) in proportion to length, 
 evenly spaced points on each centreline.
 A missile lands if it works (reliability) and is not intercepted; its impact is circular
 normal about the aim point. After each salvo the crews repair the fewest craters that free
-one MOS (the exact search of `runway`), on the runway where that is quickest; crews work
-salvo after salvo in order, so a backlog carries over. The draws and the search run
-compiled, trial by trial (`strike_kernel`); this module finds the targets and packs them.
+one MOS (the exact search of `runway`), on the runway where that is quickest. In a
+campaign of several salvos the craters the crews have not reached stay for the next salvo
+(`campaign_kernel`). The draws and the search run compiled, trial by trial
+(`strike_kernel`, `campaign_kernel`); this module finds the targets and packs them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy.typing as npt
 from anpo import posture
 from anpo.core.errors import InputError
 from anpo.sim import strike_kernel as sk
+from anpo.sim.campaign_kernel import campaign_tile
 from anpo.sim.parameters import Parameters
 from anpo.sim.rng import Stream
 from anpo.sim.runway import Strip, kernel_constants
@@ -99,7 +101,8 @@ class Salvos:
     """The struck runways packed for `strike_kernel`, and the closures of one chunk.
 
     `ends[trial, b, class, salvo]`: when the salvo's closure of base b for the aircraft
-    class ends (a closure is [start, end); end == start when nothing needs repair);
+    class ends (a closure is [start, end); end == start when nothing needs repair; in a
+    campaign, at most the next salvo's start, where the next closure begins);
     `closed[trial, b * 2 + class]`: hours closed in all.
     """
 
@@ -113,8 +116,10 @@ class Salvos:
     floors: npt.NDArray[np.int64]
 
     def draw(self, s: Stream, lo: int, hi: int) -> None:
-        """Trials lo..hi-1 of the chunk."""
-        sk.strike_tile(
+        """Trials lo..hi-1 of the chunk. A campaign (several salvos) keeps each salvo's
+        unrepaired craters for the next (`campaign_kernel`); one salvo needs no memory."""
+        tile = sk.strike_tile if self.starts.size == 1 else campaign_tile
+        tile(
             s,
             lo,
             hi,

@@ -1,0 +1,206 @@
+"""Compiled (numba) campaigns of several salvos, with damage that stays until it is repaired.
+
+`strike_kernel` draws each salvo on an intact runway. Across a campaign that forgets the
+craters the crews had no time to fill: a base struck every day by more missiles than its
+crews repair in a day would reopen each morning. Here each runway keeps its unrepaired
+craters from salvo to salvo, seen by one aircraft class at a time (as in `strike_kernel`,
+each class's closure is the time the crews need when they work for that class):
+
+- at each salvo, the crews' progress since the last one is applied: in rounds of
+  `hours` per crater, `crews` craters a round, in the order of their work list;
+- the salvo's new craters join the runways' remaining ones;
+- the exact MOS search (`fewest_where`, the same candidates and comparisons as
+  `runway._exact`) finds the placement with the fewest craters on the best runway; the
+  runway is closed for ceil(fewest / crews) rounds, or until the next salvo;
+- the work list is then: that placement's craters, the rest of that runway, the other
+  runways. Crews that reopen a strip keep repairing until the next salvo.
+
+The search counts, for each valid x candidate, the craters blocking each y candidate with
+a difference array over the sorted y candidates: O(candidates x craters) per runway,
+which stays fast when the craters of many salvos pile up (no 63-crater mask limit).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from anpo.sim.rng import Stream, load, normal, store
+from anpo.sim.strike_kernel import CLASSES, CREWS, NOT_SERVED, P_LAND, REPAIR_H, REPAIR_S, SIGMA, _craters
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+UNRANKED = np.int64(1) << np.int64(62)  # a crater not yet on the crews' work list
+
+
+@numba.njit(cache=True, nogil=True)
+def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch: FloatArray,
+                 idx: IntArray) -> tuple[int, float, float]:
+    """Fewest craters in any MOS placement of craters px[:m], py[:m], and that placement's
+    origin (x, y); the first such placement in candidate order.
+
+    d: the 7 constants of `runway.kernel_constants` (length, width, mos_length, mos_width,
+    r, length - mos_length, width - mos_width). scratch holds >= 2m + 3 floats and idx
+    >= 3m + 3 integers.
+    """
+    r, mos_l, mos_w, top_x, top_y = d[4], d[2], d[3], d[5], d[6]
+    # The y candidates (0 and each crater's far edge, inside [0, top_y]), sorted.
+    ys = scratch[: m + 1]
+    ys[0] = 0.0
+    ny = 1
+    for j in range(m):
+        y = py[j] + r
+        if not (y < 0 or y > top_y):
+            ys[ny] = y
+            ny += 1
+    ys[:ny].sort()
+    # Crater j blocks the y candidates strictly between (py - r) - mos_w and py + r: the
+    # index range [a_j, b_j) of the sorted candidates (the comparisons of `runway._blocks`).
+    a, b = idx[:m], idx[m : 2 * m]
+    for j in range(m):
+        a[j] = np.searchsorted(ys[:ny], (py[j] - r) - mos_w, side="right")
+        b[j] = np.searchsorted(ys[:ny], py[j] + r, side="left")
+    diff = idx[2 * m : 3 * m + 2]
+    best, best_x, best_y = m + 1, 0.0, 0.0
+    for t in range(m + 1):
+        x = 0.0 if t == 0 else px[t - 1] + r
+        if x < 0 or x > top_x:
+            continue
+        diff[: ny + 1] = 0
+        for j in range(m):
+            if ((px[j] - r) - mos_l < x) & (x < px[j] + r):
+                diff[a[j]] += 1
+                diff[b[j]] -= 1
+        run = 0
+        for v in range(ny):
+            run += diff[v]
+            if run < best:
+                best, best_x, best_y = run, x, ys[v]
+        if best == 0:
+            break
+    return best, best_x, best_y
+
+
+@numba.njit(cache=True, nogil=True)
+def _blocks(x: float, y: float, cx: float, cy: float, d: FloatArray) -> bool:
+    r = d[4]
+    return ((cx - r) - d[2] < x) & (x < cx + r) & ((cy - r) - d[3] < y) & (y < cy + r)
+
+
+@numba.njit(cache=True, nogil=True)
+def campaign_tile(
+    st: Stream,
+    lo: int,
+    hi: int,
+    sc: FloatArray,
+    starts: FloatArray,
+    base_first: IntArray,
+    missiles: IntArray,
+    dims: FloatArray,
+    floors: IntArray,
+    ends: FloatArray,
+    closed: FloatArray,
+) -> None:
+    """`strike_kernel.strike_tile` for campaigns: the same arrays, damage carried over.
+
+    ends[i, b, class, salvo] is the end of the closure that salvo starts, cut at the next
+    salvo (which starts the next closure): the intervals never overlap, and
+    closed[i, b * 2 + class] is their total length.
+    """
+    bases = base_first.shape[0] - 1
+    salvos = starts.shape[0]
+    runways = missiles.shape[0]
+    cap = max(1, salvos * missiles.max())  # craters a runway can hold: every missile of every salvo
+    kx = np.empty((CLASSES, runways, cap))
+    ky = np.empty((CLASSES, runways, cap))
+    rank = np.empty((CLASSES, runways, cap), np.int64)
+    held = np.zeros((CLASSES, runways), np.int64)
+    most = max(1, missiles.max())
+    px, py = np.empty(most + 3), np.empty(most + 3)
+    fresh = np.zeros(runways, np.int64)
+    fx, fy = np.empty((runways, most)), np.empty((runways, most))
+    aim = np.empty(most, np.int64)
+    scratch = np.empty(2 * cap + 3)
+    idx = np.empty(3 * cap + 3, np.int64)
+    begin = np.empty(CLASSES)
+    sigma, p_land, crews = sc[SIGMA], sc[P_LAND], sc[CREWS]
+    r = load(st)
+    for i in range(lo, hi):
+        for b in range(bases):
+            w0, w1 = base_first[b], base_first[b + 1]
+            hours = sc[REPAIR_H]
+            if sc[REPAIR_S] != 0.0:
+                z, r = normal(r)
+                hours *= math.exp(sc[REPAIR_S] * z)
+            for c in range(CLASSES):
+                begin[c] = -np.inf
+                closed[i, b * CLASSES + c] = 0.0
+                for w in range(w0, w1):
+                    held[c, w] = 0
+            for s in range(salvos):
+                t = starts[s]
+                for w in range(w0, w1):  # every runway is drawn: its damage outlasts the salvo
+                    k = missiles[w]
+                    fresh[w] = 0
+                    if k > 0:
+                        m, r = _craters(r, k, sigma, p_land, dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4],
+                                        aim, px, py)
+                        fresh[w] = m
+                        fx[w, :m] = px[:m]
+                        fy[w, :m] = py[:m]
+                for c in range(CLASSES):
+                    # The crews' work since the last salvo: whole rounds, in work-list order.
+                    done = 0.0
+                    if begin[c] > -np.inf:
+                        done = crews * math.floor((t - begin[c]) / hours) if hours > 0.0 else np.inf
+                    best, bw, bx, by = 1 << 62, -1, 0.0, 0.0
+                    for w in range(w0, w1):
+                        if floors[w, c] == NOT_SERVED:
+                            continue
+                        n = 0
+                        for j in range(held[c, w]):  # keep what is not repaired yet
+                            if rank[c, w, j] >= done:
+                                kx[c, w, n], ky[c, w, n] = kx[c, w, j], ky[c, w, j]
+                                n += 1
+                        for j in range(fresh[w]):
+                            kx[c, w, n], ky[c, w, n] = fx[w, j], fy[w, j]
+                            n += 1
+                        held[c, w] = n
+                        if best == 0:
+                            continue  # open on another runway: this one's craters are only kept
+                        if n < floors[w, c]:
+                            got, gx, gy = 0, 0.0, 0.0  # below the need() bound: open
+                        else:
+                            got, gx, gy = fewest_where(kx[c, w], ky[c, w], n, dims[w, c], scratch, idx)
+                        if got < best:
+                            best, bw, bx, by = got, w, gx, gy
+                    # The work list: the chosen placement's craters, its runway, the others.
+                    nxt = 0
+                    closing = bw >= 0 and best > 0
+                    if closing:
+                        for j in range(held[c, bw]):
+                            rank[c, bw, j] = UNRANKED
+                            if _blocks(bx, by, kx[c, bw, j], ky[c, bw, j], dims[bw, c]):
+                                rank[c, bw, j] = nxt
+                                nxt += 1
+                        for j in range(held[c, bw]):
+                            if rank[c, bw, j] == UNRANKED:
+                                rank[c, bw, j] = nxt
+                                nxt += 1
+                    for w in range(w0, w1):
+                        if floors[w, c] == NOT_SERVED or (closing and w == bw):
+                            continue
+                        for j in range(held[c, w]):
+                            rank[c, w, j] = nxt
+                            nxt += 1
+                    begin[c] = t
+                    end = t + math.ceil(best / crews) * hours if best > 0 else t
+                    if s + 1 < salvos:
+                        end = min(end, starts[s + 1])
+                    ends[i, b, c, s] = end
+                    closed[i, b * CLASSES + c] += end - t
+    store(st, r)

@@ -1,0 +1,124 @@
+"""Campaigns of several salvos: the MOS search with its placement, and damage that persists."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from test_strike_kernel import GRID_STRIPS, STRIPS, _kernel, _on_grid, _on_runway, _plan
+
+from anpo.sim.campaign_kernel import campaign_tile, fewest_where
+from anpo.sim.runway import Strip, _exact, kernel_constants
+from anpo.sim.streams import stream
+from anpo.sim.strike_kernel import CREWS, NS, P_LAND, REPAIR_H, REPAIR_S, SIGMA, strike_tile
+
+
+def _search(s: Strip, cx: np.ndarray, cy: np.ndarray) -> tuple[int, float, float]:
+    m = cx.size
+    return fewest_where(cx.copy(), cy.copy(), m, kernel_constants((s,))[0], np.empty(2 * m + 3),
+                        np.empty(3 * m + 3, np.int64))
+
+
+@pytest.mark.parametrize("name", sorted(STRIPS) + sorted(GRID_STRIPS))
+def test_fewest_where_counts_as_the_numpy_search_and_its_placement_holds_that_many(name: str) -> None:
+    s = {**STRIPS, **GRID_STRIPS}[name]
+    rng = np.random.default_rng(len(name))
+    r = s.crater_d / 2
+    counts = set()
+    for m in (1, 3, 12, 40, 63, 64, 90, 150):
+        for draw in (_on_runway, _on_grid):
+            cx, cy = draw(rng, s, 20, m)
+            ref = _exact(s, cx, cy)
+            for i in range(cx.shape[0]):
+                got, x, y = _search(s, cx[i], cy[i])
+                assert got == ref[i], (m, i)
+                assert 0.0 <= x <= s.length - s.mos_length and 0.0 <= y <= s.width - s.mos_width
+                inside = ((cx[i] - r) - s.mos_length < x) & (x < cx[i] + r)
+                inside &= ((cy[i] - r) - s.mos_width < y) & (y < cy[i] + r)
+                assert int(inside.sum()) == got
+                counts.add(got)
+    assert len(counts) >= 4
+
+
+# One runway as narrow as the MOS, so that every crater on its centreline cuts it across.
+NARROW = Strip(3000.0, 15.0, 1500.0, 15.0, 15.0)
+
+
+def _hand_campaign(
+    starts: list[float], missiles: int, crews: int, hours: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The campaign kernel on NARROW with exact hits (sigma 0, every missile lands)."""
+    sc = np.zeros(NS)
+    sc[SIGMA], sc[P_LAND], sc[CREWS], sc[REPAIR_H], sc[REPAIR_S] = 0.0, 1.0, crews, hours, 0.0
+    dims = np.stack([kernel_constants((NARROW, NARROW))])
+    ends = np.empty((1, 1, 2, len(starts)))
+    closed = np.empty((1, 2))
+    campaign_tile(stream(1, 0), 0, 1, sc, np.array(starts), np.array([0, 1]), np.array([missiles]), dims,
+                  np.ones((1, 2), np.int64), ends, closed)
+    return ends[0, 0], closed[0]
+
+
+def test_unrepaired_craters_stay_for_the_next_salvo() -> None:
+    # Two missiles hit 750 m and 2,250 m: any 1,500 m strip holds one crater. One crew, 30 h
+    # a crater: the first salvo's repair is unfinished when the second lands 24 h later, so
+    # the second finds two craters in every strip (the old one and its new twin): 60 h more.
+    ends, closed = _hand_campaign([0.0, 24.0], missiles=2, crews=1, hours=30.0)
+    np.testing.assert_array_equal(ends, [[24.0, 84.0], [24.0, 84.0]])
+    np.testing.assert_array_equal(closed, [84.0, 84.0])
+
+
+def test_crews_work_down_their_list_between_salvos() -> None:
+    # 3 h a crater, salvos 4 h apart: the first strip's crater (at 750 m) is filled at 3 h,
+    # the crew then starts on the one at 2,250 m but has not finished it at 4 h. The second
+    # salvo: 750 m (new), 2,250 m (old and new); the strip from 0 holds one crater: 3 h.
+    ends, closed = _hand_campaign([0.0, 4.0], missiles=2, crews=1, hours=3.0)
+    np.testing.assert_array_equal(ends, [[3.0, 7.0], [3.0, 7.0]])
+    # With a day between salvos every crater is filled in time: each salvo is a fresh start.
+    ends, _ = _hand_campaign([0.0, 24.0, 48.0], missiles=2, crews=1, hours=3.0)
+    np.testing.assert_array_equal(ends[0], [3.0, 27.0, 51.0])
+    # Two crews fill the first strip's crater and the other at once.
+    ends, _ = _hand_campaign([0.0, 3.0], missiles=2, crews=2, hours=3.0)
+    np.testing.assert_array_equal(ends[0], [3.0, 6.0])
+
+
+def test_with_instant_repairs_every_salvo_is_a_fresh_single_salvo() -> None:
+    n = 20_000
+    plan = _plan({"strike.salvos": 3, "repair.hours_per_crater": {"default": 0.01, "spread": 0.0},
+                  "repair.crews_per_base": 10})
+    campaign = _kernel(plan, n, seed=21)
+    one = _kernel(_plan({"repair.hours_per_crater": {"default": 0.01, "spread": 0.0},
+                         "repair.crews_per_base": 10}), n, seed=22)
+    single = (one.ends[..., 0] > one.starts[0]).mean(axis=0)  # (base, class)
+    for s in range(3):
+        p = (campaign.ends[..., s] > campaign.starts[s]).mean(axis=0)
+        se = np.sqrt(single * (1 - single) * 2 / n) + 1 / n
+        assert (np.abs(p - single) < 4 * se).all(), (s, p, single)
+    assert single.max() > 0.1  # the salvos do close runways
+
+
+def test_a_single_salvo_uses_the_one_salvo_kernel() -> None:
+    # The one-salvo path stays the optimized kernel; its draws, and so its answers, unchanged.
+    plan = _plan({})
+    salvos = _kernel(plan, 500, seed=3)
+    ends = np.empty_like(salvos.ends)
+    closed = np.empty_like(salvos.closed)
+    strike_tile(stream(3, 0), 0, 500, salvos.scalars, salvos.starts, salvos.base_first, salvos.missiles,
+                salvos.dims, salvos.floors, ends, closed)
+    np.testing.assert_array_equal(ends, salvos.ends)
+    assert math.isfinite(float(closed.sum()))
+
+
+def test_a_campaign_gives_the_same_result_for_any_chunk_size_and_workers() -> None:
+    from anpo.sim.run import run_plan
+    from anpo.sim.streams import TILE
+
+    plan = _plan({"strike.salvos": 3, "strike.missiles_per_base": 12, "strike.salvo_interval_h": 6})
+    n = 2 * TILE + 321
+    ref = run_plan(plan, n, seed=3).to_dict()
+    ref.pop("receipt")
+    for chunk, workers in ((TILE, 1), (5000, 2)):
+        got = run_plan(plan, n, seed=3, chunk=chunk, workers=workers).to_dict()
+        got.pop("receipt")
+        assert got == ref
+    assert ref["metrics_h"]["runway_closed_naha_tanker_h"]["mean"] > 0
