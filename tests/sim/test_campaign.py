@@ -16,8 +16,8 @@ from anpo.sim.strike_kernel import CREWS, NS, P_LAND, REPAIR_H, REPAIR_S, SIGMA,
 
 def _search(s: Strip, cx: np.ndarray, cy: np.ndarray) -> tuple[int, float, float]:
     m = cx.size
-    return fewest_where(cx.copy(), cy.copy(), m, kernel_constants((s,))[0], np.empty(2 * m + 3),
-                        np.empty(3 * m + 3, np.int64))
+    return fewest_where(cx.copy(), cy.copy(), m, kernel_constants((s,))[0], np.empty(3 * m + 1),
+                        np.empty(10 * m + 8, np.int64))
 
 
 @pytest.mark.parametrize("name", sorted(STRIPS) + sorted(GRID_STRIPS))

@@ -15,9 +15,9 @@ each class's closure is the time the crews need when they work for that class):
 - the work list is then: that placement's craters, the rest of that runway, the other
   runways. Crews that reopen a strip keep repairing until the next salvo.
 
-The search counts, for each valid x candidate, the craters blocking each y candidate with
-a difference array over the sorted y candidates: O(candidates x craters) per runway,
-which stays fast when the craters of many salvos pile up (no 63-crater mask limit).
+The search sweeps the x candidates in order with a window of the craters sorted by x and
+a min tree over the y candidates: O(m log m) for m craters, which stays fast when the
+craters of many salvos pile up (and has no 63-crater mask limit).
 """
 
 from __future__ import annotations
@@ -37,51 +37,105 @@ IntArray = npt.NDArray[np.int64]
 UNRANKED = np.int64(1) << np.int64(62)  # a crater not yet on the crews' work list
 
 
+_FAR = 1 << 40  # the value of a padding leaf: never the minimum
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pull(tree: IntArray, lazy: IntArray, p: int) -> None:
+    while p > 1:
+        p >>= 1
+        tree[p] = min(tree[2 * p], tree[2 * p + 1]) + lazy[p]
+
+
+@numba.njit(cache=True, nogil=True)
+def _add(tree: IntArray, lazy: IntArray, size: int, lo: int, hi: int, v: int) -> None:
+    """Add v to leaves [lo, hi) of a min tree whose node holds its subtree's minimum."""
+    if lo >= hi:
+        return
+    lo += size
+    hi += size
+    l0, h0 = lo, hi - 1
+    while lo < hi:
+        if lo & 1:
+            tree[lo] += v
+            lazy[lo] += v
+            lo += 1
+        if hi & 1:
+            hi -= 1
+            tree[hi] += v
+            lazy[hi] += v
+        lo >>= 1
+        hi >>= 1
+    _pull(tree, lazy, l0)
+    _pull(tree, lazy, h0)
+
+
 @numba.njit(cache=True, nogil=True)
 def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch: FloatArray,
                  idx: IntArray) -> tuple[int, float, float]:
     """Fewest craters in any MOS placement of craters px[:m], py[:m], and that placement's
-    origin (x, y); the first such placement in candidate order.
+    origin (x, y).
 
     d: the 7 constants of `runway.kernel_constants` (length, width, mos_length, mos_width,
-    r, length - mos_length, width - mos_width). scratch holds >= 2m + 3 floats and idx
-    >= 3m + 3 integers.
+    r, length - mos_length, width - mos_width). scratch holds >= 3m + 1 floats and idx
+    >= 10m + 8 integers.
+
+    The x candidates are visited in increasing order; the craters blocking a strip that
+    starts at x are then a window of the craters sorted by x, which only moves forward.
+    Each crater blocks an interval of the sorted y candidates; a min tree over those
+    candidates counts the window's craters per y candidate, so each step costs the
+    craters entering and leaving it (O(m log m) a search). The comparisons are those of
+    `runway._blocks`, so the count equals the numpy search's.
     """
     r, mos_l, mos_w, top_x, top_y = d[4], d[2], d[3], d[5], d[6]
-    # The y candidates (0 and each crater's far edge, inside [0, top_y]), sorted.
-    ys = scratch[: m + 1]
+    ys, sx, sy = scratch[: m + 1], scratch[m + 1 : 2 * m + 1], scratch[2 * m + 1 : 3 * m + 1]
+    order = np.argsort(px[:m])
+    for j in range(m):
+        sx[j], sy[j] = px[order[j]], py[order[j]]
     ys[0] = 0.0
     ny = 1
     for j in range(m):
-        y = py[j] + r
+        y = sy[j] + r
         if not (y < 0 or y > top_y):
             ys[ny] = y
             ny += 1
     ys[:ny].sort()
-    # Crater j blocks the y candidates strictly between (py - r) - mos_w and py + r: the
-    # index range [a_j, b_j) of the sorted candidates (the comparisons of `runway._blocks`).
+    # Crater j blocks the y candidates strictly between (y - r) - mos_w and y + r: the
+    # index range [a_j, b_j) of the sorted candidates.
     a, b = idx[:m], idx[m : 2 * m]
     for j in range(m):
-        a[j] = np.searchsorted(ys[:ny], (py[j] - r) - mos_w, side="right")
-        b[j] = np.searchsorted(ys[:ny], py[j] + r, side="left")
-    diff = idx[2 * m : 3 * m + 2]
+        a[j] = np.searchsorted(ys[:ny], (sy[j] - r) - mos_w, side="right")
+        b[j] = np.searchsorted(ys[:ny], sy[j] + r, side="left")
+    size = 1
+    while size < ny:
+        size *= 2
+    tree, lazy = idx[2 * m : 2 * m + 2 * size], idx[2 * m + 2 * size : 2 * m + 4 * size]
+    lazy[:] = 0
+    tree[size : size + ny] = 0
+    tree[size + ny :] = _FAR
+    for p in range(size - 1, 0, -1):
+        tree[p] = min(tree[2 * p], tree[2 * p + 1])
     best, best_x, best_y = m + 1, 0.0, 0.0
-    for t in range(m + 1):
-        x = 0.0 if t == 0 else px[t - 1] + r
-        if x < 0 or x > top_x:
+    enter = leave = 0
+    for t in range(-1, m):
+        x = 0.0 if t < 0 else sx[t] + r  # 0, then the far edges in increasing order
+        if x < 0:
             continue
-        diff[: ny + 1] = 0
-        for j in range(m):
-            if ((px[j] - r) - mos_l < x) & (x < px[j] + r):
-                diff[a[j]] += 1
-                diff[b[j]] -= 1
-        run = 0
-        for v in range(ny):
-            run += diff[v]
-            if run < best:
-                best, best_x, best_y = run, x, ys[v]
-        if best == 0:
+        if x > top_x:
             break
+        while enter < m and (sx[enter] - r) - mos_l < x:
+            _add(tree, lazy, size, a[enter], b[enter], 1)
+            enter += 1
+        while leave < enter and not (x < sx[leave] + r):
+            _add(tree, lazy, size, a[leave], b[leave], -1)
+            leave += 1
+        if tree[1] < best:
+            p = 1
+            while p < size:  # down to the leftmost leaf holding the minimum
+                p = 2 * p if tree[2 * p] <= tree[2 * p + 1] else 2 * p + 1
+            best, best_x, best_y = tree[1], x, ys[p - size]
+            if best == 0:
+                break
     return best, best_x, best_y
 
 
@@ -124,8 +178,8 @@ def campaign_tile(
     fresh = np.zeros(runways, np.int64)
     fx, fy = np.empty((runways, most)), np.empty((runways, most))
     aim = np.empty(most, np.int64)
-    scratch = np.empty(2 * cap + 3)
-    idx = np.empty(3 * cap + 3, np.int64)
+    scratch = np.empty(3 * cap + 1)
+    idx = np.empty(10 * cap + 8, np.int64)
     begin = np.empty(CLASSES)
     sigma, p_land, crews = sc[SIGMA], sc[P_LAND], sc[CREWS]
     r = load(st)
