@@ -113,8 +113,11 @@ def strike_tile(
     Runways of base b are rows base_first[b]..base_first[b+1]-1 of `missiles` (aimed at
     each), `dims` (runway, class, the 7 constants of `runway.kernel_constants`) and
     `floors` (runway, class: fewer craters than this cannot close it; NOT_SERVED: the
-    runway cannot serve the class). A closure [start, end) per salvo; the crews work salvo after salvo, so a
-    backlog carries over.
+    runway cannot serve the class). A closure [start, end) per salvo.
+
+    `strikes.Salvos.draw` calls it for a single salvo. Given several, it would draw each on
+    intact runways and queue the repairs; campaigns go to `campaign_kernel`, which keeps the
+    craters the crews have not reached.
     """
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
