@@ -130,6 +130,30 @@ def test_simulation_10000_trials_chart(page: Any) -> None:
     page.locator("#sim").screenshot(path=str(OUT / "simulation.png"))
 
 
+def test_simulation_with_a_strike_campaign(page: Any) -> None:
+    _set_date(page, "2026-01-01")
+    page.fill("#f-lat", "24.2")
+    page.fill("#f-lon", "122.3")
+    page.select_option("#f-target", "USA")
+    page.click("#event-form button[type=submit]")
+    page.locator("#verdict").wait_for(timeout=30_000)
+    page.wait_for_selector("#s-bases option[value=kadena]", state="attached", timeout=30_000)
+    page.select_option("#s-bases", ["kadena", "naha"])
+    page.fill("#s-missiles", "40")
+    page.fill("#s-salvos", "3")
+    page.fill("#s-fait", "72")
+    page.fill("#s-trials", "2000")
+    page.click("#sim-form button[type=submit]")
+    page.wait_for_selector("#sim-charts svg.chart", timeout=120_000)
+    text = page.locator("#sim-charts").inner_text()
+    assert "runway closed kadena tanker h" in text and "runway closed naha fighter h" in text
+    latest = page.evaluate("fetch('/v1/runs').then((r) => r.json())")["runs"][0]  # newest first
+    spec = latest["scenario"]
+    assert spec["strikes"]["bases"] == ["kadena", "naha"]
+    assert spec["parameters"] == {"strike.missiles_per_base": 40, "strike.salvos": 3}
+    assert spec["fait_accompli_h"] == 72
+
+
 def test_costs_and_law_views(page: Any) -> None:
     page.click("header nav a[data-view=costs]")
     page.wait_for_selector("#costs-chart svg", timeout=30_000)

@@ -14,16 +14,36 @@ export function enableSimulation(available, scenarioFn) {
     $("#sim-form").hidden = true;
     return;
   }
+  listAirBases();
+  document.addEventListener("anpo:date", listAirBases);
   $("#sim-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const scenario = scenarioFn();
     if (!scenario) { $("#sim-status").textContent = "Assess an event first."; return; }
     const body = { scenario, trials: Number($("#s-trials").value), seed: Number($("#s-seed").value) };
+    if ($("#s-fait").value !== "") body.fait_accompli_h = Number($("#s-fait").value);
+    const bases = [...$("#s-bases").selectedOptions].map((o) => o.value);
+    if (bases.length) {
+      body.strikes = { bases };
+      body.parameters = { "strike.missiles_per_base": Number($("#s-missiles").value), "strike.salvos": Number($("#s-salvos").value) };
+    }
     try {
       const run = await post("/v1/simulations", body);
       follow(run.id);
     } catch (err) { $("#sim-status").textContent = `Not started: ${err.message}`; }
   });
+}
+
+// The airfields in operation on the map's date: the bases a strike can target.
+async function listAirBases() {
+  const select = $("#s-bases");
+  if (!$("#date-input").value) return;  // the map sets its date (and says so) once it starts
+  const chosen = new Set([...select.selectedOptions].map((o) => o.value));
+  try {
+    const r = await get("/v1/bases", { date: $("#date-input").value, kind: "airfield" });
+    clear(select, r.facilities.filter((f) => f.runways && f.runways.length).map((f) =>
+      h("option", { value: f.id, selected: chosen.has(f.id) ? "" : null }, `${f.name} (${f.prefecture})`)));
+  } catch (err) { $("#sim-status").textContent = `Air bases not listed: ${err.message}`; }
 }
 
 export async function follow(id) {
