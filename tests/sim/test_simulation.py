@@ -173,6 +173,9 @@ def test_strikes_delay_departures_from_struck_bases() -> None:
         ({"strike.missiles_per_base": -3}, "strike.missiles_per_base"),
         ({"strike.missiles_per_base": 2.5}, "strike.missiles_per_base"),
         ({"detection.armed_attack_h": {"spread": -0.1}}, "detection.armed_attack_h.spread"),
+        ({"strike.missiles_per_base": 2001}, "strike.missiles_per_base"),
+        ({"strike.salvos": {"default": 101}}, "strike.salvos"),
+        ({"repair.crews_per_base": 0}, "repair.crews_per_base"),
     ],
 )
 def test_bad_parameters_name_the_parameter(overrides: dict[str, Any], field: str) -> None:

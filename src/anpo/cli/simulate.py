@@ -37,7 +37,8 @@ def _explain() -> str:
     lines = []
     for p in sim.defaults().values():
         dist = p.distribution + (f" (log-sd {p.spread:g})" if p.distribution == "lognormal" else "")
-        lines.append(f"{p.name} = {p.default:g} {p.unit}, {dist}")
+        most = "" if p.maximum is None else f", at most {p.maximum:g} a run"
+        lines.append(f"{p.name} = {p.default:g} {p.unit}, {dist}{most}")
         lines.append(f"    {p.provenance()}")
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ class Parameter:
     spread: float = 0.0
     source: str | None = None
     assumption: str | None = None
+    maximum: float | None = None  # a bound on what a run accepts (memory and time), not a fact
 
     def provenance(self) -> str:
         return f"source: {self.source}" if self.source else f"assumption: {self.assumption}"
@@ -44,6 +45,8 @@ class Parameter:
         }
         if self.distribution == "lognormal":
             out["spread"] = self.spread
+        if self.maximum is not None:
+            out["max"] = self.maximum
         if self.source:
             out["source"] = self.source
         else:
@@ -51,8 +54,9 @@ class Parameter:
         return out
 
 
-def check_value(name: str, unit: str, value: object) -> float:
-    """The value as a float if it suits the unit; InputError naming the parameter otherwise."""
+def check_value(name: str, unit: str, value: object, maximum: float | None = None) -> float:
+    """The value as a float if it suits the unit (and the maximum); InputError naming the
+    parameter otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(name, f"expected a number, got {type(value).__name__}")
     v = float(value)
@@ -71,6 +75,8 @@ def check_value(name: str, unit: str, value: object) -> float:
             raise InputError(name, f"{v:g} is negative; a delay or spread must be >= 0")
     elif v <= 0:
         raise InputError(name, f"{v:g} must be > 0 ({unit})")
+    if maximum is not None and v > maximum:
+        raise InputError(name, f"{v:g} is above the maximum a run accepts ({maximum:g})")
     return v
 
 
@@ -81,7 +87,7 @@ def _load(raw: object) -> dict[str, Parameter]:
     for name, entry in raw["parameters"].items():
         if not isinstance(entry, Mapping):
             raise DataError(f"{PARAMETERS_FILE}: {name}: expected a mapping")
-        extra = set(entry) - {"default", "unit", "distribution", "spread", "source", "assumption"}
+        extra = set(entry) - {"default", "unit", "distribution", "spread", "source", "assumption", "max"}
         if extra:
             raise DataError(f"{PARAMETERS_FILE}: {name}: unknown keys {sorted(extra)}")
         if bool(entry.get("source")) == bool(entry.get("assumption")):
@@ -91,8 +97,11 @@ def _load(raw: object) -> dict[str, Parameter]:
             raise DataError(f"{PARAMETERS_FILE}: {name}: distribution {dist!r}")
         if dist == "bernoulli" and entry.get("unit") != "probability":
             raise DataError(f"{PARAMETERS_FILE}: {name}: bernoulli needs unit probability")
+        maximum = entry.get("max")
+        if maximum is not None and (isinstance(maximum, bool) or not isinstance(maximum, int | float)):
+            raise DataError(f"{PARAMETERS_FILE}: {name}: max must be a number")
         try:
-            default = check_value(name, str(entry["unit"]), entry["default"])
+            default = check_value(name, str(entry["unit"]), entry["default"], maximum)
             spread = check_value(f"{name}.spread", "log", entry.get("spread", 0.0))
         except (InputError, KeyError) as err:
             raise DataError(f"{PARAMETERS_FILE}: {err}") from None
@@ -104,6 +113,7 @@ def _load(raw: object) -> dict[str, Parameter]:
             spread,
             entry.get("source"),
             entry.get("assumption"),
+            None if maximum is None else float(maximum),
         )
     return out
 
@@ -157,11 +167,11 @@ class Parameters:
                 if unknown:
                     raise InputError(f"{name}.{sorted(unknown)[0]}", "accepted keys: default, spread")
                 if "default" in value:
-                    p = replace(p, default=check_value(name, p.unit, value["default"]))
+                    p = replace(p, default=check_value(name, p.unit, value["default"], p.maximum))
                 if "spread" in value:
                     p = _with_spread(p, value["spread"], f"{name}.spread")
             else:
-                p = replace(p, default=check_value(name, p.unit, value))
+                p = replace(p, default=check_value(name, p.unit, value, p.maximum))
             table[name] = p
         return Parameters(table)
 
