@@ -284,3 +284,14 @@ def test_cli_params_file_overrides_the_scenarios_parameters(tmp_path: Path) -> N
     used = json.loads(r.stdout)["parameters_overridden"]
     assert used["us.decision_delay_h"]["value"] == 9  # the command line has the last word
     assert used["us.consent_delay_h"]["value"] == 7  # the scenario's own stays where not overridden
+
+
+def test_cli_reads_the_scenario_from_stdin_and_names_a_missing_params_file(tmp_path: Path) -> None:
+    scen = "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
+    r = subprocess.run([str(ANPO), "simulate", "-", "--trials", "1000", "--format", "json"], input=scen,
+                       capture_output=True, text=True, check=True)
+    assert json.loads(r.stdout)["legal_gates"]["japan_gate"] == "individual_self_defense"
+    missing = tmp_path / "nope.yaml"
+    r = subprocess.run([str(ANPO), "simulate", "-", "--params", str(missing)], input=scen,
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and f"--params: {missing}: file: no such file" in r.stderr

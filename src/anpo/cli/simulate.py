@@ -25,12 +25,11 @@ PROGRESS_FROM = 2_000_000  # show a progress bar on runs at least this long
 
 
 def _read_mapping(path: str, field: str) -> Any:
-    if not Path(path).is_file():
-        raise InputError(field, f"no such file: {path}")
+    # Any readable path: a file, `-` for stdin, or a pipe such as bash's <(...).
     try:
         return read_document(path)
-    except InputError as err:
-        raise InputError(field, f"{path}: {err}") from None
+    except InputError as err:  # its text names the file already
+        raise InputError(field, str(err)) from None
 
 
 def _explain() -> str:
