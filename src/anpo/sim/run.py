@@ -174,6 +174,9 @@ def run_plan(
     if workers < 1:
         raise InputError("workers", "must be >= 1")
     step = -(-chunk // TILE) * TILE
+    # Enough chunks for every worker where the tiles allow (a slow strike campaign of a few
+    # tiles would otherwise run on one thread); whole tiles, so the results do not change.
+    step = min(step, max(TILE, -(-trials // (workers * TILE)) * TILE))
     bounds = [(lo, min(lo + step, trials)) for lo in range(0, trials, step)]
     total = Summary(plan, trials, seed)
     done = 0
