@@ -122,3 +122,96 @@ def test_a_campaign_gives_the_same_result_for_any_chunk_size_and_workers() -> No
         got.pop("receipt")
         assert got == ref
     assert ref["metrics_h"]["runway_closed_naha_tanker_h"]["mean"] > 0
+
+
+# ---------------------------------------------------------------- a plain reference
+def _reference_search(s: Strip, cx: list[float], cy: list[float]) -> tuple[int, float, float]:
+    """Every (x, y) placement, x ascending then y ascending; the first with the fewest."""
+    r = s.crater_d / 2
+    xs = sorted([0.0] + [c + r for c in cx if 0 <= c + r <= s.length - s.mos_length])
+    ys = sorted([0.0] + [c + r for c in cy if 0 <= c + r <= s.width - s.mos_width])
+    best = (len(cx) + 1, 0.0, 0.0)
+    for x in xs:
+        for y in ys:
+            n = sum(
+                ((a - r) - s.mos_length < x) and (x < a + r) and ((b - r) - s.mos_width < y) and (y < b + r)
+                for a, b in zip(cx, cy, strict=True)
+            )
+            if n < best[0]:
+                best = (n, x, y)
+    return best
+
+
+def _reference_campaign(
+    craters: list[list[tuple[list[float], list[float]]]], starts: list[float], hours: float, crews: int,
+    strips: list[dict[int, Strip]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The campaign of `campaign_base` written plainly: craters[s][w] = the salvo's (x, y) lists."""
+    ends = np.zeros((2, len(starts)))
+    for c in range(2):
+        held: dict[int, list[list[float]]] = {w: [] for w, st in enumerate(strips) if c in st}  # [x, y, rank]
+        begin = None
+        for s, t in enumerate(starts):
+            done = 0 if begin is None else crews * math.floor((t - begin) / hours)
+            best, bw, bx, by = None, None, 0.0, 0.0
+            for w in held:
+                xs, ys = craters[s][w]
+                kept = [k for k in held[w] if k[2] >= done]
+                held[w] = kept + [[x, y, -1] for x, y in zip(xs, ys, strict=True)]
+                if best == 0:
+                    continue
+                got = _reference_search(strips[w][c], [k[0] for k in held[w]], [k[1] for k in held[w]])
+                if best is None or got[0] < best:
+                    best, bw, bx, by = got[0], w, got[1], got[2]
+            order: list[list[float]] = []
+            if best:
+                s_ = strips[bw][c]
+                r = s_.crater_d / 2
+                inside = [k for k in held[bw] if ((k[0] - r) - s_.mos_length < bx) and (bx < k[0] + r)
+                          and ((k[1] - r) - s_.mos_width < by) and (by < k[1] + r)]
+                order = inside + [k for k in held[bw] if k not in inside]
+            order += [k for w in held if not (best and w == bw) for k in held[w]]
+            for rank, k in enumerate(order):
+                k[2] = rank
+            begin = t
+            end = t + math.ceil(best / crews) * hours if best else t
+            ends[c, s] = min(end, starts[s + 1]) if s + 1 < len(starts) else end
+    return ends, (ends - np.array(starts)).sum(axis=1)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_campaign_base_plays_the_campaign_of_the_plain_reference(seed: int) -> None:
+    from anpo.sim.campaign_kernel import campaign_base, campaign_state
+    from anpo.sim.strike_kernel import NOT_SERVED
+
+    rng = np.random.default_rng(seed)
+    # A main runway for both classes and a secondary one for fighters only.
+    main_f, main_t = Strip(2400.0, 45.0, 1200.0, 15.0, 15.0), Strip(2400.0, 45.0, 1800.0, 30.0, 15.0)
+    second = Strip(1600.0, 30.0, 1200.0, 15.0, 15.0)
+    strips = [{0: main_f, 1: main_t}, {0: second}]
+    starts = [0.0, 6.0, 10.0, 30.0, 33.0]
+    hours, crews = float(rng.choice([2.0, 3.0, 5.0])), int(rng.integers(1, 3))
+    per_salvo = int(rng.integers(4, 12))
+    craters = []
+    for _ in starts:
+        salvo = []
+        for st in (main_f, second):
+            k = int(rng.integers(0, per_salvo))
+            x, y = rng.uniform(-5, st.length + 5, k), rng.normal(st.width / 2, st.width / 3, k)
+            salvo.append((list(x), list(y)))
+        craters.append(salvo)
+    most = max(len(c[0]) for salvo in craters for c in salvo) or 1
+    fx, fy = np.zeros((len(starts), 2, most)), np.zeros((len(starts), 2, most))
+    fresh = np.zeros((len(starts), 2), np.int64)
+    for s, salvo in enumerate(craters):
+        for w, (x, y) in enumerate(salvo):
+            fx[s, w, : len(x)], fy[s, w, : len(y)], fresh[s, w] = x, y, len(x)
+    dims = np.stack([kernel_constants((main_f, main_t)), kernel_constants((second, second))])
+    floors = np.array([[max(main_f.bound, 1), max(main_t.bound, 1)], [max(second.bound, 1), NOT_SERVED]])
+    ends, closed = np.empty((2, len(starts))), np.empty(2)
+    campaign_base(fx, fy, fresh, np.array(starts), hours, float(crews), 0, 2, dims, floors,
+                  campaign_state(2, len(starts) * most), ends, closed)
+    ref_ends, ref_closed = _reference_campaign(craters, starts, hours, crews, strips)
+    np.testing.assert_array_equal(ends, ref_ends)
+    np.testing.assert_allclose(closed, ref_closed, atol=1e-9)
+    assert (ref_ends > np.array(starts)).any()  # the salvos do close the base

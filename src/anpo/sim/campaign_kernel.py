@@ -146,6 +146,99 @@ def _blocks(x: float, y: float, cx: float, cy: float, d: FloatArray) -> bool:
 
 
 @numba.njit(cache=True, nogil=True)
+def campaign_base(
+    fx: FloatArray,
+    fy: FloatArray,
+    fresh: IntArray,
+    starts: FloatArray,
+    hours: float,
+    crews: float,
+    w0: int,
+    w1: int,
+    dims: FloatArray,
+    floors: IntArray,
+    state: tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray, IntArray],
+    ends: FloatArray,
+    closed: FloatArray,
+) -> None:
+    """One base's campaign, given each salvo's new craters: fx[s, w, :fresh[s, w]] (and fy)
+    for salvo s and runway w0 <= w < w1. Writes ends[class, salvo] and closed[class].
+
+    state: scratch (kx, ky, rank: (class, runway, cap); held: (class, runway); the search's
+    scratch and idx), cap >= the craters a runway can hold.
+    """
+    kx, ky, rank, held, scratch, idx = state
+    salvos = starts.shape[0]
+    for c in range(CLASSES):
+        closed[c] = 0.0
+        for w in range(w0, w1):
+            held[c, w] = 0
+    for c in range(CLASSES):
+        begin = -np.inf
+        for s in range(salvos):
+            t = starts[s]
+            # The crews' work since the last salvo: whole rounds, in work-list order.
+            done = 0.0
+            if begin > -np.inf:
+                done = crews * math.floor((t - begin) / hours) if hours > 0.0 else np.inf
+            best, bw, bx, by = 1 << 62, -1, 0.0, 0.0
+            for w in range(w0, w1):
+                if floors[w, c] == NOT_SERVED:
+                    continue
+                n = 0
+                for j in range(held[c, w]):  # keep what is not repaired yet
+                    if rank[c, w, j] >= done:
+                        kx[c, w, n], ky[c, w, n] = kx[c, w, j], ky[c, w, j]
+                        n += 1
+                for j in range(fresh[s, w]):
+                    kx[c, w, n], ky[c, w, n] = fx[s, w, j], fy[s, w, j]
+                    n += 1
+                held[c, w] = n
+                if best == 0:
+                    continue  # open on another runway: this one's craters are only kept
+                if n < floors[w, c]:
+                    got, gx, gy = 0, 0.0, 0.0  # below the need() bound: open
+                else:
+                    got, gx, gy = fewest_where(kx[c, w], ky[c, w], n, dims[w, c], scratch, idx)
+                if got < best:
+                    best, bw, bx, by = got, w, gx, gy
+            # The work list: the chosen placement's craters, its runway, the others.
+            nxt = 0
+            closing = bw >= 0 and best > 0
+            if closing:
+                for j in range(held[c, bw]):
+                    rank[c, bw, j] = UNRANKED
+                    if _blocks(bx, by, kx[c, bw, j], ky[c, bw, j], dims[bw, c]):
+                        rank[c, bw, j] = nxt
+                        nxt += 1
+                for j in range(held[c, bw]):
+                    if rank[c, bw, j] == UNRANKED:
+                        rank[c, bw, j] = nxt
+                        nxt += 1
+            for w in range(w0, w1):
+                if floors[w, c] == NOT_SERVED or (closing and w == bw):
+                    continue
+                for j in range(held[c, w]):
+                    rank[c, w, j] = nxt
+                    nxt += 1
+            begin = t
+            end = t + math.ceil(best / crews) * hours if best > 0 else t
+            if s + 1 < salvos:
+                end = min(end, starts[s + 1])
+            ends[c, s] = end
+            closed[c] += end - t
+
+
+@numba.njit(cache=True, nogil=True)
+def campaign_state(runways: int, cap: int) -> tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray,
+                                                     IntArray]:
+    """Scratch for `campaign_base`: room for `cap` craters on each of `runways` runways."""
+    return (np.empty((CLASSES, runways, cap)), np.empty((CLASSES, runways, cap)),
+            np.empty((CLASSES, runways, cap), np.int64), np.zeros((CLASSES, runways), np.int64),
+            np.empty(3 * cap + 1), np.empty(10 * cap + 8, np.int64))
+
+
+@numba.njit(cache=True, nogil=True)
 def campaign_tile(
     st: Stream,
     lo: int,
@@ -163,25 +256,19 @@ def campaign_tile(
 
     ends[i, b, class, salvo] is the end of the closure that salvo starts, cut at the next
     salvo (which starts the next closure): the intervals never overlap, and
-    closed[i, b * 2 + class] is their total length.
+    closed[i, b * 2 + class] is their total length. Per trial and base, every salvo is
+    drawn first (the repairs draw nothing), then `campaign_base` plays the campaign.
     """
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
     runways = missiles.shape[0]
-    cap = max(1, salvos * missiles.max())  # craters a runway can hold: every missile of every salvo
-    kx = np.empty((CLASSES, runways, cap))
-    ky = np.empty((CLASSES, runways, cap))
-    rank = np.empty((CLASSES, runways, cap), np.int64)
-    held = np.zeros((CLASSES, runways), np.int64)
     most = max(1, missiles.max())
+    state = campaign_state(runways, salvos * most)
     px, py = np.empty(most + 3), np.empty(most + 3)
-    fresh = np.zeros(runways, np.int64)
-    fx, fy = np.empty((runways, most)), np.empty((runways, most))
+    fresh = np.zeros((salvos, runways), np.int64)
+    fx, fy = np.empty((salvos, runways, most)), np.empty((salvos, runways, most))
     aim = np.empty(most, np.int64)
-    scratch = np.empty(3 * cap + 1)
-    idx = np.empty(10 * cap + 8, np.int64)
-    begin = np.empty(CLASSES)
-    sigma, p_land, crews = sc[SIGMA], sc[P_LAND], sc[CREWS]
+    sigma, p_land = sc[SIGMA], sc[P_LAND]
     r = load(st)
     for i in range(lo, hi):
         for b in range(bases):
@@ -190,71 +277,16 @@ def campaign_tile(
             if sc[REPAIR_S] != 0.0:
                 z, r = normal(r)
                 hours *= math.exp(sc[REPAIR_S] * z)
-            for c in range(CLASSES):
-                begin[c] = -np.inf
-                closed[i, b * CLASSES + c] = 0.0
-                for w in range(w0, w1):
-                    held[c, w] = 0
             for s in range(salvos):
-                t = starts[s]
                 for w in range(w0, w1):  # every runway is drawn: its damage outlasts the salvo
                     k = missiles[w]
-                    fresh[w] = 0
+                    fresh[s, w] = 0
                     if k > 0:
                         m, r = _craters(r, k, sigma, p_land, dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4],
                                         aim, px, py)
-                        fresh[w] = m
-                        fx[w, :m] = px[:m]
-                        fy[w, :m] = py[:m]
-                for c in range(CLASSES):
-                    # The crews' work since the last salvo: whole rounds, in work-list order.
-                    done = 0.0
-                    if begin[c] > -np.inf:
-                        done = crews * math.floor((t - begin[c]) / hours) if hours > 0.0 else np.inf
-                    best, bw, bx, by = 1 << 62, -1, 0.0, 0.0
-                    for w in range(w0, w1):
-                        if floors[w, c] == NOT_SERVED:
-                            continue
-                        n = 0
-                        for j in range(held[c, w]):  # keep what is not repaired yet
-                            if rank[c, w, j] >= done:
-                                kx[c, w, n], ky[c, w, n] = kx[c, w, j], ky[c, w, j]
-                                n += 1
-                        for j in range(fresh[w]):
-                            kx[c, w, n], ky[c, w, n] = fx[w, j], fy[w, j]
-                            n += 1
-                        held[c, w] = n
-                        if best == 0:
-                            continue  # open on another runway: this one's craters are only kept
-                        if n < floors[w, c]:
-                            got, gx, gy = 0, 0.0, 0.0  # below the need() bound: open
-                        else:
-                            got, gx, gy = fewest_where(kx[c, w], ky[c, w], n, dims[w, c], scratch, idx)
-                        if got < best:
-                            best, bw, bx, by = got, w, gx, gy
-                    # The work list: the chosen placement's craters, its runway, the others.
-                    nxt = 0
-                    closing = bw >= 0 and best > 0
-                    if closing:
-                        for j in range(held[c, bw]):
-                            rank[c, bw, j] = UNRANKED
-                            if _blocks(bx, by, kx[c, bw, j], ky[c, bw, j], dims[bw, c]):
-                                rank[c, bw, j] = nxt
-                                nxt += 1
-                        for j in range(held[c, bw]):
-                            if rank[c, bw, j] == UNRANKED:
-                                rank[c, bw, j] = nxt
-                                nxt += 1
-                    for w in range(w0, w1):
-                        if floors[w, c] == NOT_SERVED or (closing and w == bw):
-                            continue
-                        for j in range(held[c, w]):
-                            rank[c, w, j] = nxt
-                            nxt += 1
-                    begin[c] = t
-                    end = t + math.ceil(best / crews) * hours if best > 0 else t
-                    if s + 1 < salvos:
-                        end = min(end, starts[s + 1])
-                    ends[i, b, c, s] = end
-                    closed[i, b * CLASSES + c] += end - t
+                        fresh[s, w] = m
+                        fx[s, w, :m] = px[:m]
+                        fy[s, w, :m] = py[:m]
+            campaign_base(fx, fy, fresh, starts, hours, sc[CREWS], w0, w1, dims, floors, state, ends[i, b],
+                          closed[i, b * CLASSES : (b + 1) * CLASSES])
     store(st, r)
