@@ -21,10 +21,15 @@ function axes(g, x0, x1, y0, y1, xs, ys, xLabel, yLabel) {
     g.append(svg("line", { x1: M.l, x2: W - M.r, y1: sy(t), y2: sy(t), stroke: "#e5e5e5" }));
     g.append(svg("text", { x: M.l - 4, y: sy(t) + 4, "text-anchor": "end" }, t.toLocaleString()));
   }
-  const tilt = xs.length > 6;
+  // Slant the labels when there are many, or when they are wider than their slot (about 8.5
+  // units a character): level, they would run into each other. A slanted label longer than
+  // the margin below the axis holds is cut with an ellipsis (the bars' tooltips say it whole).
+  const slot = (W - M.l - M.r) / Math.max(xs.length, 1);
+  const tilt = xs.length > 6 || xs.some(([, text]) => String(text).length * 8.5 > slot);
   for (const [v, text] of xs) {
     const x = sx(v), y = H - M.b + 12;
-    g.append(svg("text", tilt ? { x, y, "text-anchor": "end", transform: `rotate(-25 ${x} ${y})` } : { x, y: y + 2, "text-anchor": "middle" }, text));
+    const shown = tilt && String(text).length > 18 ? `${String(text).slice(0, 17)}…` : text;
+    g.append(svg("text", tilt ? { x, y, "text-anchor": "end", transform: `rotate(-25 ${x} ${y})` } : { x, y: y + 2, "text-anchor": "middle" }, shown));
   }
   g.append(svg("text", { x: (M.l + W - M.r) / 2, y: H - 6, "text-anchor": "middle" }, xLabel));
   g.append(svg("text", { x: 12, y: (M.t + H - M.b) / 2, transform: `rotate(-90 12 ${(M.t + H - M.b) / 2})`, "text-anchor": "middle" }, yLabel));
