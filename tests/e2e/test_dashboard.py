@@ -160,6 +160,7 @@ def test_costs_and_law_views(page: Any) -> None:
     page.fill("#w-util", "0.5")
     page.click("#whatif-form button[type=submit]")
     page.wait_for_selector("#whatif-result table", timeout=30_000)
+    assert page.locator("#whatif-result td").first.inner_text() == "2022"  # a year, not "2,022"
     page.screenshot(path=str(OUT / "costs.png"), full_page=True)
     page.click("header nav a[data-view=law]")
     page.wait_for_selector("#law-list li", timeout=30_000)

@@ -8,7 +8,8 @@ const fmt = (v) => (v === null || v === undefined ? "missing" : typeof v === "nu
 
 function table(rows, cols) {
   return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, label(c))))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null }, fmt(r[c])))))));
+    h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null },
+      c === "jfy" ? String(r[c]) : fmt(r[c])))))));  // a year is not a quantity: no thousands separator
 }
 
 export async function showCosts() {
