@@ -203,13 +203,12 @@ def test_bad_runs_and_files() -> None:
     assert err.value.field == "surprise"
 
 
+SENKAKU_YAML = "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     scen = tmp_path / "s.yaml"
-    scen.write_text(
-        "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
-        "parameters: {us.consent_probability: 2}\n",
-        encoding="utf-8",
-    )
+    scen.write_text(SENKAKU_YAML + "parameters: {us.consent_probability: 2}\n", encoding="utf-8")
     out = tmp_path / "out"
     r = subprocess.run(
         [str(ANPO), "simulate", str(scen), "--trials", "1000", "--out", str(out)],
@@ -270,11 +269,8 @@ def test_every_unit_says_whether_its_count_is_sourced_or_assumed() -> None:
 
 def test_cli_params_file_overrides_the_scenarios_parameters(tmp_path: Path) -> None:
     scen = tmp_path / "s.yaml"
-    scen.write_text(
-        "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
-        "parameters: {us.decision_delay_h: 5, us.consent_delay_h: 7}\n",
-        encoding="utf-8",
-    )
+    own = "parameters: {us.decision_delay_h: 5, us.consent_delay_h: 7}\n"
+    scen.write_text(SENKAKU_YAML + own, encoding="utf-8")
     mine = tmp_path / "mine.yaml"
     mine.write_text("us.decision_delay_h: 9\n", encoding="utf-8")
     r = subprocess.run(
@@ -287,7 +283,7 @@ def test_cli_params_file_overrides_the_scenarios_parameters(tmp_path: Path) -> N
 
 
 def test_cli_reads_the_scenario_from_stdin_and_names_a_missing_params_file(tmp_path: Path) -> None:
-    scen = "scenario: {date: 2026-01-15, event: armed_attack, target: JPN, lat: 25.743, lon: 123.473}\n"
+    scen = SENKAKU_YAML
     r = subprocess.run([str(ANPO), "simulate", "-", "--trials", "1000", "--format", "json"], input=scen,
                        capture_output=True, text=True, check=True)
     assert json.loads(r.stdout)["legal_gates"]["japan_gate"] == "individual_self_defense"
