@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from anpo.api.coverage import coverage as coverage_geojson
 from anpo.api.models import DATE_PATTERN
 from anpo.geo.lookup import where as where_lookup
+from anpo.report.coverage import coverage as coverage_geojson
 
 router = APIRouter(prefix="/v1", tags=["geography"])
 
