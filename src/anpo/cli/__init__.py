@@ -20,7 +20,10 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from anpo import __version__
+from anpo.cli import conventions
 from anpo.core.errors import AnpoError, DataError
+
+conventions.apply()
 
 
 class Command(NamedTuple):
