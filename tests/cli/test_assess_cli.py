@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_runner import run_main
@@ -111,3 +112,105 @@ def test_subprocess_exit_code(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 2 and proc.stdout == "" and "lat" in proc.stderr
+
+
+# Streaming, checked writes and bounded input (issue 20).
+
+def test_results_are_assessed_and_written_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import anpo.cli.assess as cli_assess
+
+    sizes: list[int] = []
+    real = cli_assess.assess
+
+    def counting(scenarios: Any) -> Any:
+        sizes.append(len(scenarios))
+        return real(scenarios)
+
+    monkeypatch.setattr(cli_assess, "CHUNK", 10)
+    monkeypatch.setattr(cli_assess, "assess", counting)
+    rows = [{**GOOD, "id": f"s{i}"} for i in range(25)]
+    code, out, _ = run(["assess", write(tmp_path, rows), "-f", "json"], monkeypatch, capsys)
+    assert code == 0 and sizes == [10, 10, 5]
+    assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=False) + "\n"
+    assert [r["id"] for r in json.loads(out)] == [f"s{i}" for i in range(25)]
+
+
+def test_jsonl_format_is_one_result_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [{**GOOD, "id": f"s{i}"} for i in range(3)]
+    code, out, _ = run(["assess", write(tmp_path, rows), "-f", "jsonl"], monkeypatch, capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["s0", "s1", "s2"]
+
+
+def _limited_fsize(limit: int) -> Any:
+    def setup() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return setup
+
+
+def test_a_write_cut_short_is_an_error_not_a_truncated_success(tmp_path: Path) -> None:
+    """The 2 GiB case in small: stdout is a file that may not grow past 20,000 bytes."""
+    path = write(tmp_path, [{**GOOD, "id": f"s{i}"} for i in range(50)])
+    out_path = tmp_path / "out.json"
+    with open(out_path, "wb") as fh:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from anpo.cli import main; main()", "assess", path, "-f", "json"],
+            stdout=fh, stderr=subprocess.PIPE, text=True, check=False, preexec_fn=_limited_fsize(20_000),
+        )
+    assert proc.returncode == 1
+    assert "incomplete" in proc.stderr and "stdout" in proc.stderr
+    assert out_path.stat().st_size <= 20_000
+
+
+def test_a_big_answer_under_no_limit_is_whole(tmp_path: Path) -> None:
+    path = write(tmp_path, [{**GOOD, "id": f"s{i}"} for i in range(50)])
+    proc = subprocess.run(
+        [sys.executable, "-c", "from anpo.cli import main; main()", "assess", path, "-f", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 50
+
+
+def test_devices_are_refused_and_the_size_cap_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["assess", "/dev/zero"], monkeypatch, capsys)
+    assert code == 2 and out == "" and "/dev/zero" in err and "not a regular file" in err
+    monkeypatch.setenv("ANPO_MAX_INPUT_BYTES", "50")
+    code, out, err = run(["assess", write(tmp_path, GOOD)], monkeypatch, capsys)
+    assert code == 2 and out == "" and "larger than 50 bytes" in err and "ANPO_MAX_INPUT_BYTES" in err
+    code, out, err = run(["assess", "-"], monkeypatch, capsys, stdin=json.dumps(GOOD))
+    assert code == 2 and "<stdin>" in err and "larger than 50 bytes" in err
+
+
+def test_endless_pipe_stops_at_the_cap(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -c 'from anpo.cli import main; main()' assess <(yes '#')"],
+        capture_output=True, text=True, check=False, env={**__import__("os").environ,
+                                                          "ANPO_MAX_INPUT_BYTES": "100000"},
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "larger than 100,000 bytes" in proc.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("deep.json", "[" * 50_000 + "]" * 50_000),
+    ("deep.yaml", "a:\n" + "".join(" " * i + "-\n" for i in range(1, 2_000))),
+    ("deep2.json", json.dumps({**GOOD, "assume": {"x": [[]]}}).replace("[]", "[" * 70 + "]" * 70)),
+])
+def test_deep_nesting_is_a_named_error(
+    name: str, text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["assess", write(tmp_path, text, name)], monkeypatch, capsys)
+    assert code == 2 and out == "" and "nested deeper than 64 levels" in err

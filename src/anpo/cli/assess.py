@@ -1,11 +1,17 @@
-"""`anpo assess FILE... [--format text|json]`: scenarios in, cited determinations out.
+"""`anpo assess FILE... [--format text|json|jsonl]`: scenarios in, cited determinations out.
 
-Every file is read and assessed before anything is printed, so an error in any of them
-leaves stdout empty (exit code 2, message on stderr).
+Every file is read and validated before anything is printed, so an input error in any of
+them leaves stdout empty (exit code 2, message on stderr). The scenarios are then assessed
+in chunks and written result by result (`anpo.io.output`): memory holds one chunk of
+results, and a write that fails part way is exit code 1 with a message, never a cut file
+that looks whole.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -13,18 +19,61 @@ import typer
 
 from anpo.cli import batch as batch_cli
 from anpo.core.errors import InputError
-from anpo.io import read_parsed, to_json
-from anpo.law.assess import assess_raw
+from anpo.core.scenario import Scenario
+from anpo.io import read_parsed
+from anpo.io.output import Output, OutputError, escape_controls, write_json_lines, write_json_list
+from anpo.law.assess import assess, parse
 from anpo.report.text import render_assessment
+
+CHUNK = 1000  # scenarios assessed (and their results held) at a time
 
 
 class Format(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
 
 
-def _assess_file(name: str) -> tuple[list[dict[str, Any]], bool]:
-    return read_parsed(name, assess_raw)
+def _read_file(name: str) -> tuple[list[Scenario], bool]:
+    return read_parsed(name, parse)
+
+
+def _results(scenarios: Sequence[Scenario]) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(scenarios), CHUNK):
+        yield from assess(scenarios[start:start + CHUNK])
+
+
+def _write(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format) -> None:
+    if fmt is Format.jsonl:
+        for _, scenarios, _ in inputs:
+            write_json_lines(out, _results(scenarios))
+        return
+    if fmt is Format.json:
+        # Byte for byte what json.dumps(..., indent=2) gives for the whole answer.
+        def doc(scenarios: list[Scenario], was_list: bool, indent: str) -> None:
+            if was_list:
+                write_json_list(out, _results(scenarios), indent)
+            else:
+                one = json.dumps(next(_results(scenarios)), indent=2, ensure_ascii=False)
+                out.write(one.replace("\n", "\n" + indent))
+
+        if len(inputs) == 1:
+            doc(inputs[0][1], inputs[0][2], "")
+            return
+        for k, (name, scenarios, was_list) in enumerate(inputs):
+            out.write(("{\n" if k == 0 else ",\n") + "  " + json.dumps(name, ensure_ascii=False) + ": ")
+            doc(scenarios, was_list, "  ")
+        out.write("\n}" if inputs else "{}")
+        return
+    sep = ""
+    for name, scenarios, _ in inputs:
+        if len(inputs) > 1:
+            out.write(sep + escape_controls(f"== {name}"))
+            sep = "\n"
+        for r in _results(scenarios):
+            out.write(sep + escape_controls(render_assessment(r)))
+            sep = "\n\n"
+        sep = "\n\n" if sep else sep
 
 
 def assess_command(
@@ -51,21 +100,16 @@ def assess_command(
     if batch is not None:
         batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask)
         return
-    files = files or []
-    outputs = [(name, *_assess_file(name)) for name in files]
-    if fmt is Format.json:
-        docs = [results if was_list else results[0] for _, results, was_list in outputs]
-        if len(docs) == 1:
-            typer.echo(to_json(docs[0]))
-        else:
-            typer.echo(to_json({name: doc for (name, _, _), doc in zip(outputs, docs, strict=True)}))
-        return
-    blocks = []
-    for name, results, _ in outputs:
-        if len(files) > 1:
-            blocks.append(f"== {name}")
-        blocks.extend(render_assessment(r) + "\n" for r in results)
-    typer.echo("\n".join(blocks).rstrip("\n"))
+    inputs = [(name, *_read_file(name)) for name in files or []]
+    stdout = Output()
+    try:
+        _write(stdout, inputs, fmt)
+        if fmt is not Format.jsonl:
+            stdout.write("\n")
+        stdout.flush()
+    except OutputError as err:
+        print(f"anpo: error: {err}", file=sys.stderr)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from anpo.io import read_parsed, to_json
+from anpo.io.output import Output, OutputError, escape_controls
 from anpo.law.sofa import assess_incidents, parse_incidents
 
 
@@ -92,8 +93,14 @@ def incident(
         payload: Any = results if was_list else results[0]
         out = to_json(payload)
     else:
-        out = "\n\n".join(render_text(r) for r in results)
-    typer.echo(out)
+        out = escape_controls("\n\n".join(render_text(r) for r in results))
+    stdout = Output()
+    try:
+        stdout.write(out + "\n")
+        stdout.flush()
+    except OutputError as err:
+        typer.echo(f"anpo: error: {err}", err=True)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -5,12 +5,21 @@ date like 2026-02-30 is reported by the scenario parser, not crashed on) and onl
 `true`/`false` are booleans (`no` is not). Duplicate keys are errors in both formats, named
 as the field. A malformed document raises DocumentError, an InputError naming the file and
 the line. `anpo assess` and `anpo incident` both read through here, so they fail alike.
+
+Hostile input is bounded: a file is read up to `max_input_bytes()` (256 MiB, or
+`$ANPO_MAX_INPUT_BYTES`), devices such as /dev/zero are refused, and a parsed document is
+checked for nesting deeper than `MAX_DEPTH`, numbers that are not finite (NaN, Infinity,
+1e999) and strings that are not valid Unicode (lone surrogates from `\\ud800` escapes), each
+a DocumentError naming the field.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -95,9 +104,83 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+MAX_INPUT_ENV = "ANPO_MAX_INPUT_BYTES"
+DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 64  # objects and lists inside each other; a scenario needs 3
+
+
+def max_input_bytes() -> int:
+    """The size cap of one input document: $ANPO_MAX_INPUT_BYTES, else 256 MiB."""
+    raw = os.environ.get(MAX_INPUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_INPUT_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(MAX_INPUT_ENV, f"expected a number of bytes, got {raw!r}") from None
+    if value < 1:
+        raise InputError(MAX_INPUT_ENV, f"must be at least 1, got {value}")
+    return value
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(f"{text[:20]}{'...' if len(text) > 20 else ''} is not a finite number")
+    return value
+
+
+def _no_constants(name: str) -> float:
+    raise _NotFinite(f"{name} is not a number JSON allows")
+
+
+def _path_text(path: list[str | int]) -> str:
+    return ".".join(str(p) for p in path) or "document"
+
+
+def check_values(value: Any, source: str, max_depth: int = MAX_DEPTH) -> None:
+    """Nesting within `max_depth`, finite numbers, valid Unicode; DocumentError naming the
+    field (and the row, for a list of rows) otherwise. Iterative: no recursion limit."""
+    stack: list[tuple[Any, int, list[str | int]]] = [(value, 0, [])]
+    while stack:
+        v, depth, path = stack.pop()
+        reason = None
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as err:
+                reason = f"invalid Unicode (a lone surrogate at character {err.start})"
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                reason = f"{v} is not a finite number"
+        elif isinstance(v, (dict, list)):
+            if depth >= max_depth:
+                reason = f"nested deeper than {max_depth} levels"
+            elif isinstance(v, dict):
+                for k, item in v.items():
+                    if isinstance(k, str):
+                        stack.append((k, depth + 1, path))
+                    stack.append((item, depth + 1, [*path, k if isinstance(k, (str, int)) else str(k)]))
+            else:
+                stack.extend((item, depth + 1, [*path, i]) for i, item in enumerate(v))
+        if reason is not None:
+            if isinstance(value, list) and path and isinstance(path[0], int):
+                raise DocumentError(source, _path_text(path[1:]), reason, path[0])
+            raise DocumentError(source, _path_text(path), reason)
+
+
 def parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
+                         parse_constant=_no_constants)
+    except RecursionError:
+        raise DocumentError(source, "document", f"nested deeper than {MAX_DEPTH} levels") from None
+    except _NotFinite as err:
+        raise DocumentError(source, "document", f"malformed JSON: {err}") from None
     except json.JSONDecodeError as err:
         where = f"line {err.lineno}, column {err.colno}"
         raise DocumentError(source, "document", f"malformed JSON at {where}: {err.msg}") from None
@@ -105,11 +188,15 @@ def parse_json(text: str, source: str) -> Any:
         raise err.error(source, "JSON") from None
     except ValueError as err:
         raise DocumentError(source, "document", f"malformed JSON: {err}") from None
+    check_values(doc, source)
+    return doc
 
 
 def parse_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise DocumentError(source, "document", f"nested deeper than {MAX_DEPTH} levels") from None
     except _DuplicateKey as err:
         raise err.error(source, "YAML") from None
     except yaml.MarkedYAMLError as err:
@@ -119,6 +206,51 @@ def parse_yaml(text: str, source: str) -> Any:
         raise DocumentError(source, "document", f"malformed YAML{where}: {problem}") from None
     except yaml.YAMLError as err:
         raise DocumentError(source, "document", f"malformed YAML: {err}") from None
+    check_values(doc, source)
+    return doc
+
+
+def _read_capped(stream: Any, limit: int, source: str) -> bytes | str:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentError(source, "file", f"larger than {limit:,} bytes, the input limit "
+                            f"(${MAX_INPUT_ENV} raises it)")
+    return data
+
+
+def _decode(data: bytes | str, source: str) -> str:
+    if isinstance(data, str):
+        return data[1:] if data.startswith("\ufeff") else data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DocumentError(source, "file", f"not UTF-8 text (byte {err.start})") from None
+
+
+def read_text(name: str) -> tuple[str, str]:
+    """The text of a file (or stdin for `-`) and its name for messages, read up to the size
+    cap; a directory or a device (/dev/zero, a terminal) is refused, a pipe is read."""
+    limit = max_input_bytes()
+    if name == "-":
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        return _decode(_read_capped(stream, limit, "<stdin>"), "<stdin>"), "<stdin>"
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        raise DocumentError(name, "file", "no such file") from None
+    except OSError as err:
+        raise DocumentError(name, "file", f"cannot be read: {err.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise DocumentError(name, "file", "a directory, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise DocumentError(name, "file", "not a regular file or a pipe (a device such as /dev/zero "
+                            "is refused: it may never end)")
+    try:
+        with open(name, "rb") as fh:
+            data = _read_capped(fh, limit, name)
+    except OSError as err:
+        raise DocumentError(name, "file", f"cannot be read: {err.strerror}") from None
+    return _decode(data, name), name
 
 
 def read_document(name: str) -> Any:
@@ -127,17 +259,7 @@ def read_document(name: str) -> Any:
     `.json` files are JSON; `.yaml`/`.yml` files YAML; other names (and stdin) are JSON when
     the text starts with `{` or `[` and YAML otherwise.
     """
-    if name == "-":
-        text, source = sys.stdin.read(), "<stdin>"
-    else:
-        path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DocumentError(name, "file", "no such file") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise DocumentError(name, "file", f"cannot be read: {err}") from None
-        source = name
+    text, source = read_text(name)
     suffix = Path(name).suffix.lower()
     if not text.strip():
         raise DocumentError(source, "document", "empty document")
