@@ -18,6 +18,12 @@ __all__ = ["AnpoError", "InputError", "__version__", *_PUBLIC]
 
 def __getattr__(name: str) -> Any:
     # PEP 562: the library functions come from anpo.library the first time they are asked for.
+    if name == "costs":
+        # `from anpo import costs` must give the package (anpo.costs), which is also callable as
+        # the public function: importing it binds the name for good.
+        import importlib
+
+        return importlib.import_module("anpo.costs")
     if name in _PUBLIC:
         from anpo import library
 
