@@ -249,7 +249,7 @@ def decoded_bytes(path: Path) -> int:
 # -- 5. Dask -----------------------------------------------------------------------------------
 
 def dask_times(src: Path, small: Path, out: Path, runs: int) -> dict[str, float]:
-    from anpo.dist import dask_client, dask_mapper
+    from anpo.cluster import dask_client, dask_mapper
 
     times: dict[str, float] = {}
     for n in (1, 2):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from anpo.dist import dask_client, dask_mapper, scheduler_address
+from anpo.cluster import dask_client, dask_mapper, scheduler_address
 from anpo.io.batch import BatchSummary, OrderedMap, assess_table
 from anpo.io.progress import row_progress
 
@@ -27,6 +27,8 @@ DASK_HELP = (
 @contextlib.contextmanager
 def mapper_for(dask: str | None) -> Iterator[OrderedMap | None]:
     """The Dask mapper when asked for (option or environment), else None (local threads)."""
+    from anpo.dist import dask_client, dask_mapper, scheduler_address
+
     address = scheduler_address(dask)
     if address is None:
         yield None
@@ -58,6 +60,9 @@ def report(summary: BatchSummary) -> None:
 
 def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None) -> None:
     """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...]`."""
+    from anpo.io.batch import assess_table
+    from anpo.io.progress import row_progress
+
     label = f"assess {Path(source).name}"
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
         summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,

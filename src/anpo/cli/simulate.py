@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
         if workers < 1:
             raise InputError("--workers", "must be >= 1")
         grid = parse_sweep(sweep or [], params)
-        from anpo.dist.cluster import dask_client, scheduler_address
+        from anpo.cluster.cluster import dask_client, scheduler_address
         from anpo.sim.plan import compile_plan
 
         address = scheduler_address(dask)
@@ -217,7 +217,7 @@ def register(app: typer.Typer) -> None:
                 def runner(p: Plan, progress: Any = None, sink: Any = None) -> Summary:
                     if client is None:
                         return run_plan(p, trials, seed, workers=workers, progress=progress, sink=sink)
-                    from anpo.dist.sim import run_plan_on_dask
+                    from anpo.cluster.sim import run_plan_on_dask
 
                     return run_plan_on_dask(client, p, trials, seed, progress=progress)
 

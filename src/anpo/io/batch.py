@@ -5,7 +5,7 @@
 The input is read in chunks; each chunk is validated as columns, assessed (geography and
 law, `anpo.law.assess.assess_frame`) and turned into output columns by `assess_chunk`, a
 pure function of the chunk that the local thread pool and the Dask backend
-(`anpo.dist`) both call. Output rows come in input order: `row` (0-based index in the
+(`anpo.cluster`) both call. Output rows come in input order: `row` (0-based index in the
 input), `id` when the input has ids, `error` (field and reason; missing on good rows), the
 place and determination columns, and `explanation` (JSON) with `explain`.
 

@@ -9,7 +9,7 @@ function (`anpo.io.batch.assess_chunk`, `anpo.io.grid.grid_chunk`,
 identical row for row (and, for seeded simulations, bit for bit) to the local run.
 """
 
-from anpo.dist.cluster import SCHEDULER_ENV, dask_client, scheduler_address
-from anpo.dist.mapper import dask_mapper
+from anpo.cluster.cluster import SCHEDULER_ENV, dask_client, scheduler_address
+from anpo.cluster.mapper import dask_mapper
 
 __all__ = ["SCHEDULER_ENV", "dask_client", "dask_mapper", "scheduler_address"]

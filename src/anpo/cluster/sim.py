@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from anpo.core.errors import InputError
-from anpo.dist.mapper import dask_mapper
+from anpo.cluster.mapper import dask_mapper
 from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan, compile_plan
 from anpo.sim.run import DEFAULT_CHUNK, Progress, Summary, check_run

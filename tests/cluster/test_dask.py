@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from anpo.core.errors import InputError
-from anpo.dist import dask_client, dask_mapper, scheduler_address
-from anpo.dist.cluster import local_workers
+from anpo.cluster import dask_client, dask_mapper, scheduler_address
+from anpo.cluster.cluster import local_workers
 from anpo.io.batch import assess_table
 from anpo.io.grid import grid_spec, write_grid
 
@@ -69,7 +69,7 @@ def test_grid_on_dask_is_identical_to_the_local_run(client: Any, tmp_path: Path)
 
 def test_seeded_simulation_on_dask_is_bit_identical(client: Any) -> None:
     from anpo import sim
-    from anpo.dist.sim import run_simulation_on_dask
+    from anpo.cluster.sim import run_simulation_on_dask
 
     spec = sim.parse_sim_scenario(yaml.safe_load((EXAMPLES / "senkaku-2026.yaml").read_text()))
     params = sim.load_parameters()
