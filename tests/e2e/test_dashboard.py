@@ -186,3 +186,32 @@ def test_phone_screen_shows_map_and_event_form_without_sideways_scrolling(
         pg.screenshot(path=str(OUT / "phone.png"), full_page=True)
     finally:
         ctx.close()
+
+
+def test_hatched_cost_bars_survive_a_simulation_and_runs_show_date_and_event(page: Any) -> None:
+    # Before: every chart drew <pattern id="hatch">, and after a simulation url(#hatch) resolved
+    # to a copy in a hidden panel, so the cost chart's hatched bars vanished. And the Runs
+    # table read the date and event one level too high, leaving both columns empty.
+    _set_date(page, "2026-01-01")
+    page.fill("#f-lat", str(SENKAKU[0]))
+    page.fill("#f-lon", str(SENKAKU[1]))
+    page.click("#event-form button[type=submit]")
+    page.locator("#verdict").wait_for(timeout=30_000)
+    page.fill("#s-trials", "1000")
+    page.click("#sim-form button[type=submit]")
+    page.wait_for_selector("#sim-charts svg.chart", timeout=120_000)
+    page.click("header nav a[data-view=costs]")
+    page.wait_for_selector("#costs-chart svg", timeout=30_000)
+    unresolved = page.evaluate(
+        """() => [...document.querySelectorAll('#costs-chart rect[fill^="url(#"]')].filter((r) => {
+            const id = r.getAttribute('fill').slice(5, -1);
+            const target = document.getElementById(id);
+            return !target || target.closest('svg') !== r.closest('svg');
+        }).length""")
+    hatched = page.locator('#costs-chart rect[fill^="url(#"]').count()
+    assert hatched > 0 and unresolved == 0
+    page.click("header nav a[data-view=runs]")
+    page.wait_for_selector("#runs-table tbody tr", timeout=30_000)
+    first = page.locator("#runs-table tbody tr").first.locator("td")
+    assert first.nth(5).inner_text() == "2026-01-01"
+    assert first.nth(6).inner_text() != ""

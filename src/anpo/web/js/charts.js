@@ -36,12 +36,17 @@ function axes(g, x0, x1, y0, y1, xs, ys, xLabel, yLabel) {
   return { sx, sy };
 }
 
+// Each chart's hatch pattern needs its own id: with one shared id, url(#hatch) resolved to the
+// first copy in the document, which vanished with the panel that drew it.
+let patternCount = 0;
+
 export function barChart({ labels, values, hatched = [], xLabel = "", yLabel = "", title = "" }) {
+  const hatchId = `hatch-${++patternCount}`;
   const vals = values.map((v) => (v === null || v === undefined ? 0 : v));
   const hi = Math.max(...vals, 0) * 1.05 || 1;
   const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
   root.append(svg("title", {}, title));
-  const defs = svg("defs", {}, svg("pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+  const defs = svg("defs", {}, svg("pattern", { id: hatchId, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
     svg("rect", { width: 6, height: 6, fill: "#9fb3c8" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#1d3557", "stroke-width": 2 })));
   root.append(defs);
   const n = labels.length, every = Math.max(1, Math.ceil(n / 12));
@@ -49,7 +54,7 @@ export function barChart({ labels, values, hatched = [], xLabel = "", yLabel = "
   const { sx, sy } = axes(root, 0, n, 0, hi, xs, ticks(0, hi), xLabel, yLabel);
   const bw = (W - M.l - M.r) / n * 0.8;
   vals.forEach((v, i) => {
-    const r = svg("rect", { x: sx(i + 0.5) - bw / 2, y: sy(v), width: bw, height: sy(0) - sy(v), fill: hatched[i] ? "url(#hatch)" : "#1d3557" });
+    const r = svg("rect", { x: sx(i + 0.5) - bw / 2, y: sy(v), width: bw, height: sy(0) - sy(v), fill: hatched[i] ? `url(#${hatchId})` : "#1d3557" });
     r.append(svg("title", {}, `${labels[i]}: ${values[i] === null || values[i] === undefined ? "missing" : v.toLocaleString()}`));
     root.append(r);
   });

@@ -10,5 +10,12 @@ export async function showRuns() {
     h("tbody", {}, data.runs.map((r) => h("tr", {},
       h("td", {}, h("a", { href: `#run/${r.id}` }, r.id.slice(0, 8))), h("td", {}, r.status),
       h("td", { class: "num" }, `${Math.round(r.progress * 100)} %`), h("td", { class: "num" }, r.trials.toLocaleString()),
-      h("td", { class: "num" }, r.seed), h("td", {}, r.scenario.date), h("td", {}, r.scenario.event), h("td", {}, r.created_at))))));
+      h("td", { class: "num" }, r.seed), h("td", {}, scenarioOf(r).date ?? ""), h("td", {}, scenarioOf(r).event ?? ""),
+      h("td", {}, r.created_at))))));
+}
+
+// A run stores the simulation input as given: its scenario sits one level down
+// (`r.scenario.scenario`), beside the strikes and parameters.
+function scenarioOf(r) {
+  return (r.scenario && r.scenario.scenario) || r.scenario || {};
 }
