@@ -26,8 +26,41 @@ def test_costs_by_year_json_marks_missing(capsys, monkeypatch):
     assert rows[2022]["basis"] == "period_average"
     assert rows[2022]["utilities_jpy_bn"] == 23.4
     assert rows[2016]["labor_jpy_bn"] is None  # no verified figure: missing, not invented
-    assert any(h["jfy"] == 1999 and h["value_jpy_bn"] == 275.6 for h in doc["history"])
-    assert all(c["ok"] for c in doc["sum_checks"])
+    assert rows[1999]["hns_total_jpy_bn"] == 275.6
+    assert any(h["jfy"] == 1987 for h in doc["history"])
+    assert doc["sum_checks"] and all(c["ok"] for c in doc["sum_checks"])
+    assert "constant_yen" in doc["notes"] and "hns_total" in doc["lines"]
+
+
+def test_costs_by_year_text_covers_1978_to_2026(capsys, monkeypatch):
+    code, out, _ = run(["costs", "--by", "year", "--format", "text"], capsys, monkeypatch)
+    assert code == 0
+    years = [line.split()[0] for line in out.splitlines()[1:-1]]
+    assert years[0] == "1978" and years[-1] == "2026" and len(years) == 49
+    row_1980 = next(line for line in out.splitlines() if line.startswith("1980"))
+    assert "missing" in row_1980  # a gap is shown as a gap
+
+
+def test_costs_by_year_csv(capsys, monkeypatch):
+    code, out, _ = run(["costs", "--by", "year", "--format", "csv"], capsys, monkeypatch)
+    assert code == 0
+    rows = {r["jfy"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["2015"]["hns_total_jpy_bn"] == "189.9" and rows["2015"]["reconciled"] == "True"
+    assert rows["1980"]["hns_total_jpy_bn"] == ""
+
+
+def test_costs_by_line_every_figure_with_its_source(capsys, monkeypatch):
+    code, out, _ = run(["costs", "--by", "line", "--format", "json"], capsys, monkeypatch)
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert rows and all(r["source"] or r["document"] for r in rows)
+    assert any(r["line"] == "realignment" and r["jfy"] == 2015 for r in rows)
+
+
+def test_costs_by_comparison(capsys, monkeypatch):
+    code, out, _ = run(["costs", "--by", "comparison"], capsys, monkeypatch)
+    assert code == 0
+    assert "rok-sma-2021" in out and "dod-2004-japan-share" in out
 
 
 def test_costs_by_period_table(capsys, monkeypatch):
@@ -76,6 +109,15 @@ def test_what_if_json(capsys, monkeypatch):
     assert any("x 0.50 / 0.35" in line for line in doc["arithmetic"])
 
 
+@pytest.mark.parametrize("period", ["JFY2022-2026", "2022-26"])
+def test_readme_what_if_runs_as_written(period, capsys, monkeypatch):
+    # README: anpo costs what-if --period JFY2022-2026 --utilities-share 0.5
+    code, out, err = run(["costs", "what-if", "--period", period, "--utilities-share", "0.5"],
+                         capsys, monkeypatch)
+    assert code == 0, err
+    assert "What-if for SMA period 2022-26" in out and "x 0.50 / 0.35" in out
+
+
 def test_what_if_table_shows_arithmetic(capsys, monkeypatch):
     code, out, _ = run(["costs", "what-if", "--labor-cap", "22000"], capsys, monkeypatch)
     assert code == 0
@@ -97,6 +139,15 @@ def test_what_if_table_shows_arithmetic(capsys, monkeypatch):
             ["costs", "what-if", "--period", "2008-10", "--utilities-share", "0.5"],
             "--utilities-share",
         ),
+        (["costs", "what-if", "--labor-cap", "1e20"], "--labor-cap"),
+        (["costs", "what-if", "--labor-cap", "22000.5"], "--labor-cap"),
+        (["costs", "what-if", "--utilities-cap", "1e9"], "--utilities-cap"),
+        (["costs", "what-if", "--training-relocation", "5000"], "--training-relocation"),
+        (
+            ["costs", "what-if", "--labor-cap", "22000", "--labor-cost-per-worker-jpy", "1e15"],
+            "--labor-cost-per-worker-jpy",
+        ),
+        (["costs", "what-if", "--period", "JFY2023-2027"], "--period"),
         (["costs", "--by", "month"], "--by"),
         (["costs", "--format", "xlsx"], "--format"),
     ],

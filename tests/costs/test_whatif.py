@@ -57,6 +57,13 @@ def test_missing_agreed_total_stays_missing():
         ({"labor_cap": -5}, "labor_cap"),
         ({"utilities_cap_jpy_bn": -1.0}, "utilities_cap_jpy_bn"),
         ({"labor_cost_per_worker_jpy": 5e6}, "labor_cost_per_worker_jpy"),
+        # plausibility bounds: a cap no agreement could mean is refused, naming the field
+        ({"labor_cap": 1e20}, "labor_cap"),
+        ({"labor_cap": 100_001}, "labor_cap"),
+        ({"labor_cap": 22000.5}, "labor_cap"),
+        ({"labor_cap": 22000, "labor_cost_per_worker_jpy": 1e12}, "labor_cost_per_worker_jpy"),
+        ({"utilities_cap_jpy_bn": 1e6}, "utilities_cap_jpy_bn"),
+        ({"training_relocation_jpy_bn": float("inf")}, "training_relocation_jpy_bn"),
     ],
 )
 def test_bad_input_names_field(kwargs, field):
@@ -68,3 +75,15 @@ def test_bad_input_names_field(kwargs, field):
 def test_unknown_period():
     with pytest.raises(InputError, match="accepted: 2008-10"):
         costs.what_if("1999-2003")
+
+
+def test_period_written_as_years():
+    a = costs.what_if("JFY2022-2026", utilities_share=0.5)
+    b = costs.what_if("2022-26", utilities_share=0.5)
+    assert a.period == b.period == "2022-26"
+    assert a.scenario_total_jpy_bn == b.scenario_total_jpy_bn
+
+
+def test_labor_cap_at_the_bound_is_accepted():
+    w = costs.what_if("2022-26", labor_cap=100_000, labor_cost_per_worker_jpy=5e6)
+    assert w.years[0].delta_jpy_bn["labor"] == pytest.approx((100_000 - 23178) * 5e6 / 1e9)

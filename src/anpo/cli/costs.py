@@ -1,4 +1,5 @@
-"""`anpo costs` and `anpo costs what-if`: the host-nation-support ledger and calculator."""
+"""`anpo costs` and `anpo costs what-if`: the ledger of Japan's spending on U.S. forces
+(host-nation support and every other U.S.-forces-related budget line) and the calculator."""
 
 from __future__ import annotations
 
@@ -11,16 +12,22 @@ import typer
 from anpo import costs
 from anpo.core.errors import InputError
 
-BY = ("period", "category", "year")
-FORMATS = ("table", "json", "csv")
-
-
-def _rows(by: str) -> list[dict[str, object]]:
-    if by == "period":
-        return costs.rows_by_period()
-    if by == "category":
-        return costs.rows_by_category()
-    return costs.rows_by_year()
+BY = costs.VIEWS
+FORMATS = ("text", "json", "csv")
+FORMAT_ALIASES = {"table": "text"}
+NOTES = {
+    "units": "JPY bn (10^9 yen) by Japanese fiscal year (April-March) unless a column says USD",
+    "missing": "None/'missing' = no figure anpo can source; never filled in",
+    "basis": "budget = initial budget (expenditure basis); budget_contract = contract basis; "
+    "settled = settled expenditure (Board of Audit); agreed levels come from the SMA; "
+    "annual_level/period_average/single_year = the SMA's agreed level (period_average is derived)",
+    "usd": "JPY / the Federal Reserve's G.5A average of the calendar year in which the JFY "
+    "begins (an approximation: a JFY runs April-March); only years with a sourced rate",
+    "per_member": "JPY million per U.S. active-duty service member in Japan at 30 September "
+    "(DoD/DMDC); only years with a cited count",
+    "constant_yen": "not given: anpo has no sourced deflator series (Cabinet Office GDP "
+    "deflator or Statistics Bureau CPI) yet, so no real-terms column is computed",
+}
 
 
 def _cell(v: object) -> str:
@@ -33,10 +40,13 @@ def _cell(v: object) -> str:
 
 def _table(by: str, rows: list[dict[str, object]]) -> str:
     cols = {
+        "line": ["jfy", "line", "basis", "value_jpy_bn", "confidence", "name"],
+        "comparison": ["id", "year", "value", "unit", "usd_bn", "confidence", "includes"],
         "period": [
             "period",
             "jfy",
             "signed",
+            "in_force",
             "total_jpy_bn",
             "total_kind",
             "labor_cap_workers",
@@ -55,15 +65,26 @@ def _table(by: str, rows: list[dict[str, object]]) -> str:
             "training_relocation_jpy_bn",
             "fip_jpy_bn",
             "labor_welfare_jpy_bn",
+            "stationing_total_jpy_bn",
+            "saco_jpy_bn",
+            "realignment_jpy_bn",
+            "mod_usfj_total_jpy_bn",
+            "gov_usfj_total_jpy_bn",
+            "hns_total_usd_bn",
+            "reconciled",
             "confidence",
         ],
     }[by]
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    # No SMA in force, or no published total to check: not a missing figure.
+    blank = {"period": "-", "reconciled": "-"}
+    cells = [[blank.get(c, "missing") if r.get(c) is None else _cell(r.get(c)) for c in cols]
+             for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
     lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)) for row in cells]
     lines.append(
-        "JPY bn. 'missing' = no verified figure (never filled in). Sources: --format json."
+        "JPY bn by JFY. 'missing' = no figure anpo can source (never filled in). "
+        "Sources: --by line or --format json."
     )
     return "\n".join(lines)
 
@@ -90,8 +111,8 @@ app = typer.Typer(
 @app.callback()
 def costs_command(
     ctx: typer.Context,
-    by: str = typer.Option("period", "--by", help="period | category | year."),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv."),
+    by: str = typer.Option("period", "--by", help="period | year | category | line | comparison."),
+    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
     plot: str | None = typer.Option(None, "--plot", help="Also write a PNG plot to FILE.png."),
 ) -> None:
     """The host-nation-support ledger."""
@@ -99,6 +120,7 @@ def costs_command(
         return
     if by not in BY:
         raise InputError("--by", f"unknown value {by!r}; accepted: {', '.join(BY)}")
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise InputError("--format", f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
     if plot is not None:
@@ -108,12 +130,14 @@ def costs_command(
             plot_hns(plot)
         except InputError as err:
             raise InputError("--plot", err.reason) from None
-    rows = _rows(by)
+    rows = costs.ledger(by)
     if fmt == "json":
-        out: dict[str, object] = {"by": by, "rows": rows}
+        out: dict[str, object] = {"by": by, "rows": rows, "notes": NOTES}
         if by == "year":
             out["history"] = [h.model_dump(mode="json") for h in costs.history()]
-            out["sum_checks"] = [c.__dict__ for c in costs.sum_checks()]
+            out["sum_checks"] = costs.sum_checks()
+        if by in ("year", "line"):
+            out["lines"] = {k: v.__dict__ for k, v in costs.lines().items()}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
         typer.echo(_csv(rows), nl=False)
@@ -125,9 +149,11 @@ def costs_command(
 
 @app.command("what-if")
 def what_if_command(
-    period: str = typer.Option("2022-26", "--period", help="SMA period id, e.g. 2022-26."),
-    labor_cap: int | None = typer.Option(
-        None, "--labor-cap", help="Workers whose labor Japan pays."
+    period: str = typer.Option(
+        "2022-26", "--period", help="SMA period: 2022-26, JFY2022-2026, 2021, ..."
+    ),
+    labor_cap: float | None = typer.Option(
+        None, "--labor-cap", help="Workers whose labor Japan pays (0..100,000)."
     ),
     labor_cost: float | None = typer.Option(
         None, "--labor-cost-per-worker-jpy", help="Override the derived cost per worker (JPY)."
@@ -141,11 +167,12 @@ def what_if_command(
     training_relocation: float | None = typer.Option(
         None, "--training-relocation", help="Training relocation per JFY, JPY bn."
     ),
-    fmt: str = typer.Option("table", "--format", help="table | json."),
+    fmt: str = typer.Option("text", "--format", help="text | json."),
 ) -> None:
     """Change an SMA rule and see totals per JFY and over the period, with the arithmetic."""
-    if fmt not in ("table", "json"):
-        raise InputError("--format", f"unknown format {fmt!r}; accepted: table, json")
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
+    if fmt not in ("text", "json"):
+        raise InputError("--format", f"unknown format {fmt!r}; accepted: text, json")
     names = {
         "period": "--period",
         "labor_cap": "--labor-cap",

@@ -64,30 +64,27 @@ def plot_hns(out: str | Path) -> Path:
             mew=2,
             label="total without a verified category split (budget, agreed level or average)",
         )
+    for key, style, label in (
+        ("stationing_total_jpy_bn", "s", "stationing-related costs (HNS + rent, neighbourhood, other)"),
+        ("mod_usfj_total_jpy_bn", "^", "all U.S.-forces-related costs in MOD's budget"),
+    ):
+        pts = [(y, float(str(r[key]))) for y, r in zip(years, rows, strict=True) if r[key] is not None]
+        if pts:
+            ax.plot([a for a, _ in pts], [b for _, b in pts], style, color="grey", ms=5, label=label)
     for h in history():
-        if h.value_jpy_bn is not None:
-            ax.plot([h.jfy], [h.value_jpy_bn], "kD")
-            ax.annotate(
-                f"{h.label} ({h.value_jpy_bn} bn)",
-                (h.jfy, h.value_jpy_bn),
-                textcoords="offset points",
-                xytext=(5, 5),
-                fontsize=8,
-            )
-        else:
-            ax.axvline(h.jfy, color="grey", lw=0.6, ls=":")
-            ax.annotate(
-                h.label.split("(")[0].strip()[:40],
-                (h.jfy, 5),
-                rotation=90,
-                fontsize=7,
-                color="grey",
-                xytext=(2, 0),
-                textcoords="offset points",
-            )
+        ax.axvline(h.jfy, color="grey", lw=0.6, ls=":")
+        ax.annotate(
+            h.label.split("(")[0].split(":")[0].strip()[:40],
+            (h.jfy, 5),
+            rotation=90,
+            fontsize=7,
+            color="grey",
+            xytext=(2, 0),
+            textcoords="offset points",
+        )
     ax.set_xlabel("Japanese fiscal year")
     ax.set_ylabel("JPY billion")
-    ax.set_title("Host-nation support for U.S. forces in Japan (gaps = no verified figure)")
+    ax.set_title("Japan's spending on U.S. forces by JFY (gaps = no figure anpo can source)")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_xlim(1976, 2028)
     fig.tight_layout()

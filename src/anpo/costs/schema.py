@@ -1,4 +1,6 @@
-"""Schema of the host-nation-support ledger (data/costs/sma.yaml), checked at load time."""
+"""Schema of the SMA agreements file (data/costs/sma.yaml), checked at load time.
+
+The yearly budget and settled figures live in data/costs/ledger.csv (anpo.costs.series)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from anpo.core.errors import DataError
 
-Confidence = Literal["confirmed", "partly", "UNVERIFIED"]
+Confidence = Literal["confirmed", "partly", "unverified", "UNVERIFIED"]
 CATEGORY_IDS = (
     "labor",
     "utilities",
@@ -39,8 +41,16 @@ class _Strict(BaseModel):
 
 
 class Sourced(_Strict):
-    source: str = Field(min_length=1)
+    source: str  # the publisher's page(s); empty only when `document` names the official text
     confidence: Confidence
+    read_from: str | None = None  # the copy actually read, when not the official page
+    document: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Sourced:
+        if not self.source.strip() and not (self.document or "").strip():
+            raise ValueError("source is empty and no document names the official text")
+        return self
 
 
 class Category(Sourced):
@@ -55,6 +65,7 @@ class Term(Sourced):
     term: TermName
     value: float = Field(ge=0)
     jfy: int | None = None
+    reported: bool = False  # a press figure, not in the agreement's text
     note: str | None = None
 
     @model_validator(mode="after")
@@ -80,6 +91,8 @@ class Period(Sourced):
     agreed: dt.date | None
     signed: dt.date | None
     in_force: dt.date
+    expires: dt.date | None = None
+    dates_note: str | None = None
     terms: tuple[Term, ...]
     rules: dict[str, str] = {}
     totals: tuple[PeriodTotal, ...]
@@ -93,6 +106,8 @@ class Period(Sourced):
             raise ValueError("signed before agreed")
         if self.signed and self.in_force < self.signed:
             raise ValueError("in force before signed")
+        if self.expires and self.expires.year != self.jfy_to + 1:
+            raise ValueError("expires outside the JFY after the period's last")
         for t in self.terms:
             if t.jfy is not None and not self.jfy_from <= t.jfy <= self.jfy_to:
                 raise ValueError(f"term {t.term} for JFY{t.jfy} is outside the period")
@@ -103,36 +118,8 @@ class Period(Sourced):
         return list(range(self.jfy_from, self.jfy_to + 1))
 
 
-class BudgetTotal(_Strict):
-    name: str
-    value_jpy_bn: float = Field(gt=0)
-    sum_of: tuple[CategoryId, ...]
-    adds_up: AddsUp
-    derived: bool = False
-    note: str | None = None
-
-
-class BudgetYear(Sourced):
-    jfy: int
-    amounts_jpy_bn: dict[CategoryId, float]
-    totals: tuple[BudgetTotal, ...] = ()
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _checks(self) -> BudgetYear:
-        for k, v in self.amounts_jpy_bn.items():
-            if v < 0:
-                raise ValueError(f"{k} is negative")
-        for t in self.totals:
-            missing = [c for c in t.sum_of if c not in self.amounts_jpy_bn]
-            if missing:
-                raise ValueError(f"total {t.name} sums categories with no amount: {missing}")
-        return self
-
-
 class HistoryPoint(Sourced):
     jfy: int
-    value_jpy_bn: float | None
     label: str
     note: str | None = None
 
@@ -140,7 +127,6 @@ class HistoryPoint(Sourced):
 class LedgerFile(_Strict):
     categories: tuple[Category, ...]
     periods: tuple[Period, ...]
-    budget: tuple[BudgetYear, ...]
     history: tuple[HistoryPoint, ...]
 
     @model_validator(mode="after")
@@ -150,9 +136,9 @@ class LedgerFile(_Strict):
                 raise ValueError(f"period {b.id} does not follow {a.id}")
             if b.in_force <= a.in_force:
                 raise ValueError(f"period {b.id} enters into force before {a.id}")
-        years = [b.jfy for b in self.budget]
-        if years != sorted(set(years)):
-            raise ValueError("budget years are not in strictly increasing order")
+        years = [h.jfy for h in self.history]
+        if years != sorted(years):
+            raise ValueError("history years are not in increasing order")
         return self
 
 

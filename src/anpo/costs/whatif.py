@@ -18,8 +18,15 @@ import math
 from dataclasses import dataclass, field
 
 from anpo.core.errors import InputError
-from anpo.costs.ledger import agreed_total_for_jfy, ledger, period, period_for_jfy, term
+from anpo.costs import series
+from anpo.costs.ledger import agreed_total_for_jfy, period, period_for_jfy, periods, term
 from anpo.costs.schema import Period
+
+# Plausibility bounds of what-if inputs (the agreed caps have stayed near 23,000 workers and
+# JPY 25 bn of utilities; these bounds only reject inputs that cannot be meant).
+MAX_LABOR_CAP = 100_000  # workers; all Japanese base workers numbered about 25,000 (2005)
+MAX_COST_PER_WORKER_JPY = 1e8  # JPY 100 M a worker a year
+MAX_JPY_BN = 1_000.0  # a single HNS category per JFY; total HNS has never reached JPY 300 bn
 
 
 @dataclass
@@ -90,23 +97,24 @@ def labor_cost_per_worker_jpy(p: Period) -> tuple[float, str]:
     """Budgeted SMA labor cost per capped worker in the verified JFY nearest to the period."""
     mid = (p.jfy_from + p.jfy_to) / 2
     best = None
-    for b in ledger().budget:
-        if "labor" not in b.amounts_jpy_bn:
+    for f in series.figures():
+        if f.line != "sma_labor" or f.basis != "budget":
             continue
-        bp = period_for_jfy(b.jfy)
+        bp = period_for_jfy(f.jfy)
         cap = None if bp is None else term(bp, "labor_cap_workers")
         if cap is None:
             continue
-        key = abs(b.jfy - mid)
+        key = abs(f.jfy - mid)
         if best is None or key < best[0]:
-            best = (key, b, cap)
+            best = (key, f, cap)
     if best is None:
         raise InputError("labor_cap", "no verified labor cost to derive a cost per worker")
-    _, b, cap = best
-    cost = b.amounts_jpy_bn["labor"] * 1e9 / cap.value
+    _, f, cap = best
+    cost = f.value_jpy_bn * 1e9 / cap.value
     why = (
-        f"cost per worker = JFY{b.jfy} SMA labor {b.amounts_jpy_bn['labor']} bn / cap "
-        f"{int(cap.value):,} = JPY {cost / 1e6:.2f} M ({b.confidence}; {b.source})"
+        f"cost per worker = JFY{f.jfy} SMA labor {f.value_jpy_bn} bn / cap "
+        f"{int(cap.value):,} = JPY {cost / 1e6:.2f} M ({f.confidence}; "
+        f"{f.source or f.document})"
     )
     return cost, why
 
@@ -114,7 +122,7 @@ def labor_cost_per_worker_jpy(p: Period) -> tuple[float, str]:
 def what_if(
     period_id: str = "2022-26",
     *,
-    labor_cap: int | None = None,
+    labor_cap: float | None = None,
     labor_cost_per_worker_jpy: float | None = None,
     utilities_share: float | None = None,
     utilities_cap_jpy_bn: float | None = None,
@@ -122,11 +130,14 @@ def what_if(
 ) -> WhatIf:
     """Totals per JFY and over the period under changed rules, with the arithmetic shown."""
     p = period(period_id, "period")
-    _check_number(None if labor_cap is None else float(labor_cap), "labor_cap", 0)
-    _check_number(labor_cost_per_worker_jpy, "labor_cost_per_worker_jpy", 0)
+    _check_number(None if labor_cap is None else float(labor_cap), "labor_cap", 0, MAX_LABOR_CAP)
+    if labor_cap is not None and float(labor_cap) != int(labor_cap):
+        raise InputError("labor_cap", f"must be a whole number of workers, got {labor_cap!r}")
+    _check_number(labor_cost_per_worker_jpy, "labor_cost_per_worker_jpy", 0,
+                  MAX_COST_PER_WORKER_JPY)
     _check_number(utilities_share, "utilities_share", 0, 1)
-    _check_number(utilities_cap_jpy_bn, "utilities_cap_jpy_bn", 0)
-    _check_number(training_relocation_jpy_bn, "training_relocation_jpy_bn", 0)
+    _check_number(utilities_cap_jpy_bn, "utilities_cap_jpy_bn", 0, MAX_JPY_BN)
+    _check_number(training_relocation_jpy_bn, "training_relocation_jpy_bn", 0, MAX_JPY_BN)
     if labor_cost_per_worker_jpy is not None and labor_cap is None:
         raise InputError("labor_cost_per_worker_jpy", "only used with --labor-cap")
 
@@ -148,7 +159,7 @@ def what_if(
     share_term = term(p, "utilities_share")
     if utilities_share is not None:
         if share_term is None:
-            ok = [q.id for q in ledger().periods if term(q, "utilities_share") is not None]
+            ok = [q.id for q in periods() if term(q, "utilities_share") is not None]
             raise InputError(
                 "utilities_share",
                 f"period {p.id} states no utilities share; periods with one: {', '.join(ok)}",
@@ -162,7 +173,7 @@ def what_if(
         if missing:
             ok = [
                 q.id
-                for q in ledger().periods
+                for q in periods()
                 if all(term(q, "training_relocation_jpy_bn", y) for y in q.years)
             ]
             raise InputError(
@@ -187,7 +198,7 @@ def what_if(
             d = (labor_cap - agreed_cap.value) * cost_per_worker / 1e9
             yr.delta_jpy_bn["labor"] = d
             arithmetic.append(
-                f"{head} labor: ({labor_cap:,} - {int(agreed_cap.value):,}) x JPY "
+                f"{head} labor: ({int(labor_cap):,} - {int(agreed_cap.value):,}) x JPY "
                 f"{cost_per_worker / 1e6:.2f} M = {d:+.2f} bn"
             )
         if utilities_share is not None or utilities_cap_jpy_bn is not None:

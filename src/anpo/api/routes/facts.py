@@ -53,18 +53,17 @@ def bases(
     return {"date": day.isoformat(), "count": len(rows), "facilities": [r.to_dict(day) for r in rows]}
 
 
-@router.get("/costs", summary="The host-nation-support ledger", response_model=None)
-def ledger(by: Literal["period", "category", "year"] = Query("period")) -> dict[str, Any]:
-    if by == "period":
-        return {"by": by, "rows": costs.rows_by_period()}
-    if by == "category":
-        return {"by": by, "rows": costs.rows_by_category()}
-    return {
-        "by": by,
-        "rows": costs.rows_by_year(),
-        "history": [h.model_dump(mode="json") for h in costs.history()],
-        "sum_checks": [dataclasses.asdict(c) for c in costs.sum_checks()],
-    }
+@router.get("/costs", summary="The ledger of Japan's spending on U.S. forces (JFY1978-)",
+            response_model=None)
+def ledger(by: Literal["period", "category", "year", "line", "comparison"] = Query("period"),
+           ) -> dict[str, Any]:
+    out: dict[str, Any] = {"by": by, "rows": costs.ledger(by)}
+    if by == "year":  # the dashboard reads history and sum_checks with the year rows
+        out["history"] = [h.model_dump(mode="json") for h in costs.history()]
+        out["sum_checks"] = costs.sum_checks()
+    if by in ("year", "line"):
+        out["lines"] = {k: dataclasses.asdict(v) for k, v in costs.lines().items()}
+    return out
 
 
 @router.get("/costs/what-if", summary="Change an SMA rule: totals per JFY, with the arithmetic",
