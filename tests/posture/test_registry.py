@@ -155,7 +155,9 @@ def test_command_arrangements_by_date():
 
     assert "guidelines-1978" in ids("1997-09-22")
     assert {"guidelines-1997"} <= ids("1997-09-23") and "guidelines-1978" not in ids("1997-09-23")
-    assert "acm" in ids("2015-04-27") and "guidelines-1997" not in ids("2015-04-27")
+    assert "guidelines-1997" not in ids("2015-04-27")
+    # the ACM was set up on 2015-11-03; the Guidelines of 2015-04-27 only provided for it
+    assert "acm" not in ids("2015-11-02") and {"acm", "bpm"} <= ids("2015-11-03")
     assert "jjoc" not in ids("2025-03-23") and "jjoc" in ids("2025-03-24")
     assert "usfj-jfhq-plan" not in ids("2024-07-27")
     plan = next(a for a in posture.at("2024-07-28").arrangements if a.id == "usfj-jfhq-plan")
@@ -166,8 +168,8 @@ def test_command_arrangements_by_date():
 def test_okinawa_burden_figures():
     share = burden.latest("exclusive-area-share", dt.date(2025, 1, 1))
     assert share is not None and share.value == 70.3 and share.source.startswith("https://")
-    assert burden.latest("exclusive-area-share", dt.date(2020, 6, 1)).value == 70.27
-    assert burden.figure("exclusive-facilities-okinawa-2020").value == 31
+    assert burden.latest("exclusive-area-share", dt.date(2020, 6, 1)).value == 58.7  # 1972's
+    assert burden.figure("exclusive-facilities-okinawa-2021").value == 31
     p = posture.at("2025-01-01")
     assert p.by_prefecture()["Okinawa"] >= 10
 

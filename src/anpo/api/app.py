@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from anpo import __version__
 from anpo.api import errors
 from anpo.api.middleware import BodyLimit, WriteToken
-from anpo.api.routes import assess, facts, geo, runs
+from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
 from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings
 from anpo.core.dates import FIRST_DATE
@@ -96,7 +96,7 @@ def create_app(
     if store is not None:  # usable without the lifespan too (schema tests drive the ASGI app)
         attach(app, store)
     errors.install(app)
-    for module in (assess, geo, facts, runs):
+    for module in (assess, geo, facts, alliance, runs):
         app.include_router(module.router)
 
     @app.get("/v1/meta", tags=["meta"], summary="Version, limits and what this server offers")

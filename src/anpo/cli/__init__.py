@@ -50,6 +50,14 @@ COMMANDS: dict[str, Command] = {
     "posture": Command(
         "posture", "Summary on a date: facilities by status and prefecture, arrangements in force."
     ),
+    "okinawa": Command(
+        "okinawa", "Okinawa's burden: yearly and period series with their publisher, checks and gaps."
+    ),
+    "realignment": Command(
+        "realignment",
+        "Realignment plans against outcomes, with slippage computed and Henoko's cost estimates.",
+    ),
+    "governance": Command("governance", "Alliance governance and interoperability as dated records."),
     "serve": Command("serve", "Serve the dashboard and the HTTP API (OpenAPI docs at /docs)."),
     "map": Command("map", "Map of who administers land and territorial sea, the Article V area outlined."),
     "simulate": Command(

@@ -1,0 +1,51 @@
+"""`anpo governance`: SCC meetings, exercises, information sharing, 95-2 counts, command."""
+
+from __future__ import annotations
+
+import typer
+
+from anpo.cli import rows_output as out
+from anpo.core.dates import parse_date
+
+COLS = {
+    "scc": ["date", "place", "kind", "decided", "confidence"],
+    "exercises": ["name", "edition", "from", "to", "size", "where", "confidence"],
+    "information": ["name", "signed", "in_force", "confidence"],
+    "protection": ["year", "value", "covers", "parts", "confidence"],
+    "command": ["from", "to", "name", "status", "confidence"],
+}
+
+
+def governance_command(
+    section: str | None = typer.Option(
+        None, "--section", help="scc | exercises | information | protection | command (default: all)."),
+    date: str | None = typer.Option(None, "--date", help="Only what existed on YYYY-MM-DD."),
+    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
+) -> None:
+    """Alliance governance and interoperability as dated records."""
+    out.check_format(fmt)
+    day = None if date is None else parse_date(date, "--date")
+    from anpo.posture import governance
+
+    report = governance.report(section, day)
+    names = [k for k in COLS if k in report]
+    if fmt == "json":
+        typer.echo(out.to_json(report))
+        return
+    if fmt == "csv":
+        rows = [{"section": n, **r} for n in names for r in report[n]]
+        typer.echo(out.to_csv(rows), nl=False)
+        return
+    for n in names:
+        rows = report[n]
+        assert isinstance(rows, list)
+        typer.echo(f"\n{n}:")
+        typer.echo(out.table(rows, COLS[n], width=70) if rows else "  (none on this date)")
+    typer.echo("\nGaps (left empty, not guessed):")
+    for g in report["gaps"]:
+        typer.echo(f"  {g['topic']}: {g['text']}")
+    typer.echo("Sources and copies read: --format json.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("governance")(governance_command)

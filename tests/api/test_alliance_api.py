@@ -1,0 +1,33 @@
+"""GET /v1/okinawa, /v1/realignment, /v1/governance."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_okinawa(client: TestClient) -> None:
+    doc = client.get("/v1/okinawa").json()
+    assert doc["rows"] and all(c["ok"] for c in doc["sum_checks"]) and doc["gaps"]
+    one = client.get("/v1/okinawa", params={"series": "aircraft-accidents"}).json()
+    assert {r["series"] for r in one["rows"]} == {"aircraft-accidents"}
+    r = client.get("/v1/okinawa", params={"series": "noise"})
+    assert r.status_code == 422 and "series" in r.text
+    csv = client.get("/v1/okinawa", params={"format": "csv"})
+    assert csv.status_code == 200 and csv.text.startswith("series,period,value")
+
+
+def test_realignment(client: TestClient) -> None:
+    doc = client.get("/v1/realignment").json()
+    futenma = next(i for i in doc["items"] if i["id"] == "saco-futenma")
+    assert futenma["status"] == "open" and futenma["slippage_at_least"]
+    assert doc["schedules"][0]["projected_completion"].startswith("2035")
+    assert client.get("/v1/realignment", params={"plan": "nope"}).status_code == 422
+
+
+def test_governance(client: TestClient) -> None:
+    doc = client.get("/v1/governance", params={"section": "protection"}).json()
+    assert {y["year"] for y in doc["protection"]} >= {2022, 2023}
+    early = client.get("/v1/governance", params={"section": "command", "date": "1960-01-01"}).json()
+    assert [a["id"] for a in early["command"]] == ["usfj"]
+    assert client.get("/v1/governance", params={"date": "2015-13-01"}).status_code == 422
+    assert client.get("/v1/governance", params={"section": "x"}).status_code == 422
