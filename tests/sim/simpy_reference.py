@@ -1,4 +1,7 @@
-"""A small event-driven reference implementation of the timeline (no strikes), in SimPy.
+"""A small event-driven reference implementation of the timeline, in SimPy.
+
+Strikes are not drawn here; their legal events are (each event of the plan is detected at
+its hour and its gates authorize Japan and U.S. sorties from Japan on their own).
 
 It reads the same compiled plan (legal gates, units, distances) but re-implements every
 stage as processes and events, trial by trial, with its own random numbers: agreement with
@@ -13,7 +16,7 @@ import numpy as np
 import simpy
 
 from anpo.sim.forces import COMBAT, COUNTRIES, TYPES
-from anpo.sim.gates import JapanGate
+from anpo.sim.gates import JapanGate, LegalGates
 from anpo.sim.plan import Plan
 
 HORIZON = 1.0e6
@@ -24,32 +27,47 @@ def _ln(rng: np.random.Generator, plan: Plan, name: str) -> float:
     return p[name] * math.exp(p.spread(name) * rng.standard_normal())
 
 
+def later(ev: simpy.Event, at: float) -> simpy.events.ProcessGenerator:
+    # A later event of the run, detected at `at` hours.
+    yield ev.env.timeout(at)
+    ev.succeed()
+
+
 def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
     env = simpy.Environment()
-    p, gates = plan.params, plan.gates
+    p = plan.params
     detected, consulted = env.event(), env.event()
     jp_go, us_go, us_japan_go = env.event(), env.event(), env.event()
     out: dict[str, float] = {}
     arrivals: dict[int, float] = {}
+    consulted_at = [math.inf]
+    # Japan's single answer in prior consultation: drawn by the first event that asks.
+    consent: dict[str, float | bool] = {}
+
+    def fire(ev: simpy.Event, key: str) -> None:
+        if not ev.triggered:
+            out[key] = env.now
+            ev.succeed()
 
     def detection() -> simpy.events.ProcessGenerator:
-        yield env.timeout(_ln(rng, plan, plan.detection_param))
+        yield env.timeout(_ln(rng, plan, plan.event_detection_params()[0]))
         detected.succeed()
         yield env.timeout(_ln(rng, plan, plan.consultation_param))
+        consulted_at[0] = env.now
         consulted.succeed()
 
-    def japan() -> simpy.events.ProcessGenerator:
-        yield detected
+    def japan(gates: LegalGates, seen: simpy.Event) -> simpy.events.ProcessGenerator:
+        yield seen
         if gates.japan is JapanGate.individual_self_defense:
             yield env.timeout(_ln(rng, plan, "japan.defense_order_delay_h"))
-            jp_go.succeed()
+            fire(jp_go, "japan_combat_authorized_h")
         elif gates.japan is JapanGate.armed_attack_judgment:
             judged = rng.random() < p["japan.armed_attack_judgment_probability"]
             if not judged:
                 return
             yield env.timeout(_ln(rng, plan, "japan.armed_attack_judgment_delay_h"))
             yield env.timeout(_ln(rng, plan, "japan.defense_order_delay_h"))
-            jp_go.succeed()
+            fire(jp_go, "japan_combat_authorized_h")
         elif gates.japan is JapanGate.survival_certification:
             certified = gates.survival_certified_by_assumption or (
                 rng.random() < p["japan.survival_certification_probability"]
@@ -58,34 +76,39 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
                 return
             yield consulted
             yield env.timeout(_ln(rng, plan, "japan.survival_certification_delay_h"))
-            jp_go.succeed()
+            fire(jp_go, "japan_combat_authorized_h")
 
-    def united_states() -> simpy.events.ProcessGenerator:
+    def united_states(seen: list[simpy.Event]) -> simpy.events.ProcessGenerator:
         if rng.random() >= p["us.intervention_probability"]:
             return
         yield detected
         yield env.timeout(_ln(rng, plan, "us.decision_delay_h"))
         us_go.succeed()
+        for e, event in enumerate(plan.events):
+            env.process(access(event.gates, seen[e]))
+
+    def access(gates: LegalGates, seen: simpy.Event) -> simpy.events.ProcessGenerator:
+        # Bases in Japan open to U.S. combat sorties under this event's gates.
         if gates.prior_consultation_required:
-            if rng.random() < p["us.consent_probability"]:
-                yield consulted
-                # the answer comes a delay after consultation, but not before the decision
-                answer = consulted_at[0] + _ln(rng, plan, "us.consent_delay_h")
-                yield env.timeout(max(0.0, answer - env.now))
-                fire(us_japan_go, "us_sorties_from_japan_h")
-        else:
+            if "yes" not in consent:
+                consent["yes"] = bool(rng.random() < p["us.consent_probability"])
+                if consent["yes"]:
+                    consent["delay"] = _ln(rng, plan, "us.consent_delay_h")
+            if not consent["yes"]:
+                return
             yield consulted
-            fire(us_japan_go, "us_sorties_from_japan_h")
+            # the answer comes a delay after consultation, but not before the decision
+            answer = consulted_at[0] + float(consent["delay"])
+            yield env.timeout(max(0.0, answer - env.now))
+        else:
+            yield consulted & seen
+        fire(us_japan_go, "us_sorties_from_japan_h")
 
-    consulted_at = [math.inf]
-
-    def fire(ev: simpy.Event, key: str) -> None:
-        out[key] = env.now
-        ev.succeed()
-
-    def mark() -> simpy.events.ProcessGenerator:
-        yield consulted
-        consulted_at[0] = env.now
+    seen = [detected]
+    for event, det in zip(plan.events[1:], plan.event_detection_params()[1:], strict=True):
+        ev = env.event()
+        env.process(later(ev, event.at_h + _ln(rng, plan, det)))
+        seen.append(ev)
 
     factor = [math.exp(p["readiness.spread"] * rng.standard_normal()) for _ in COUNTRIES]
     at_sea = [rng.random() < p["us.ships_at_sea_probability"] for _ in COUNTRIES]
@@ -111,10 +134,10 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
             yield env.timeout(plan.transit_h[u])
             arrivals[u] = env.now
 
-    env.process(mark())
     env.process(detection())
-    env.process(japan())
-    env.process(united_states())
+    for event, ev in zip(plan.events, seen, strict=True):
+        env.process(japan(event.gates, ev))
+    env.process(united_states(seen))
     for u in range(len(plan.count)):
         env.process(unit(u))
     env.run(until=HORIZON)
@@ -122,6 +145,7 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         times = [t for u, t in arrivals.items() if plan.country[u] == c and TYPES[plan.kind[u]] in COMBAT]
         out[f"first_response_{name}_h"] = min(times, default=math.inf)
     out.setdefault("us_sorties_from_japan_h", math.inf)
+    out.setdefault("japan_combat_authorized_h", math.inf)
     return out
 
 

@@ -1,20 +1,26 @@
 """Legal gates of a scenario, read from the assessment engine (never re-derived here).
 
-The simulation asks the law one question per scenario: what may each government do? The
-answer fixes which stochastic stages run (a certification that may or may not come, a
-consent that may be refused); the stages themselves live in `timeline.py`.
+The simulation asks the law what each government may do, once for the triggering event and
+once for every later event of the run (a missile strike on a base in Japan, an attack on a
+unit): each event is assessed at its own place, and from its hour its gates join the ones
+before (`legal_events`). A strike on Kadena is an armed attack in territory under Japan's
+administration, so from that hour Article V applies and a defense operation is available,
+whatever the triggering event was. The answers fix which stochastic stages run (a
+certification that may or may not come, a consent that may be refused); the stages
+themselves live in `timeline.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from anpo.core.codes import UsAction
 from anpo.core.scenario import Scenario, ScenarioFrame
 from anpo.law.assess import assess_frame
+from anpo.law.engine import Evaluation
 
 
 class JapanGate(StrEnum):
@@ -41,6 +47,15 @@ class LegalGates:
     war_powers_report_required: bool
     arrangement: Arrangement
     determinations: dict[str, Any]  # the engine's values, echoed in the summary
+
+    def key(self) -> tuple[JapanGate, bool, bool, bool]:
+        """What the timeline does with the gates: an event with the same key changes nothing."""
+        return (
+            self.japan,
+            self.survival_certified_by_assumption,
+            self.rear_area_available,
+            self.prior_consultation_required,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,20 +92,74 @@ NAMES = (
 )
 
 
+# The determinations whose citations a legal event shows.
+CITED = (
+    "article5",
+    "defense_operation_available",
+    "prior_consultation_required",
+    "survival_threatening_situation",
+)
+
+
+def _asked(scenario: Scenario) -> Scenario:
+    # Evaluated as U.S. combat operations launched from Japan (the action simulated).
+    return replace(scenario, us_action=UsAction.combat_operations_from_japan)
+
+
 def legal_gates(scenario: Scenario) -> LegalGates:
-    """Evaluate the scenario as U.S. combat operations launched from Japan (the action simulated)."""
-    asked = Scenario(
-        scenario.date,
-        scenario.event,
-        scenario.target,
-        scenario.lat,
-        scenario.lon,
-        UsAction.combat_operations_from_japan,
-        scenario.assume,
-        scenario.id,
-    )
-    ev = assess_frame(ScenarioFrame.from_scenarios([asked]))
-    v = {name: ev.value(name, 0) for name in NAMES}
+    """The gates of one event, from the assessment engine."""
+    ev = assess_frame(ScenarioFrame.from_scenarios([_asked(scenario)]))
+    return _gates(ev, 0, scenario.date)
+
+
+@dataclass(frozen=True)
+class LegalEvent:
+    """An event of the run at an hour and place, with the gates the law gives it."""
+
+    at_h: float
+    cause: str  # "triggering event", "strike on kadena", "event 1: armed_attack on JPN"
+    scenario: Scenario
+    gates: LegalGates
+    citations: dict[str, tuple[str, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.gates.to_dict()
+        g.pop("determinations")
+        g.pop("coordination_arrangement")
+        return {
+            "at_h": self.at_h,
+            "cause": self.cause,
+            "event": self.scenario.event.name,
+            "target": self.scenario.target,
+            "lat": None if self.scenario.lat is None else round(self.scenario.lat, 4),
+            "lon": None if self.scenario.lon is None else round(self.scenario.lon, 4),
+            **g,
+            "citations": {k: list(v) for k, v in self.citations.items()},
+        }
+
+
+def legal_events(timeline: list[tuple[float, str, Scenario]]) -> tuple[LegalEvent, ...]:
+    """Assess every event of the run in one batch; keep, in time order, the first event of
+    each kind of gates (a later event with the same gates gives no new decision).
+
+    The first entry is the triggering event (hour 0)."""
+    frame = ScenarioFrame.from_scenarios([_asked(sc) for _, _, sc in timeline])
+    ev = assess_frame(frame)
+    order = sorted(range(len(timeline)), key=lambda i: (timeline[i][0], i))
+    out: list[LegalEvent] = []
+    seen: set[tuple[JapanGate, bool, bool, bool]] = set()
+    for i in order:
+        at, cause, sc = timeline[i]
+        g = _gates(ev, i, sc.date)
+        if g.key() in seen:
+            continue
+        seen.add(g.key())
+        out.append(LegalEvent(at, cause, sc, g, {n: ev.citations(n, i) for n in CITED}))
+    return tuple(out)
+
+
+def _gates(ev: Evaluation, i: int, day: dt.date) -> LegalGates:
+    v = {name: ev.value(name, i) for name in NAMES}
     survival = v["survival_threatening_situation"]
     if v["defense_operation_available"]:
         japan = JapanGate.individual_self_defense
@@ -109,6 +178,6 @@ def legal_gates(scenario: Scenario) -> LegalGates:
         prior_consultation_required=bool(v["prior_consultation_required"]),
         article5=str(v["article5"]),
         war_powers_report_required=bool(v["war_powers_report_required"]),
-        arrangement=coordination_arrangement(scenario.date),
+        arrangement=coordination_arrangement(day),
         determinations=v,
     )

@@ -12,10 +12,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from anpo import posture
 from anpo.core.codes import Event
 from anpo.core.errors import InputError
+from anpo.core.scenario import Scenario
 from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, forces_on
-from anpo.sim.gates import LegalGates, legal_gates
+from anpo.sim.gates import LegalEvent, LegalGates, legal_events
 from anpo.sim.parameters import Parameters
 from anpo.sim.scenario import SimScenario
 from anpo.sim.strikes import BaseTarget, targets
@@ -25,7 +27,8 @@ from anpo.sim.strikes import BaseTarget, targets
 class Plan:
     sim: SimScenario
     params: Parameters
-    gates: LegalGates
+    gates: LegalGates  # of the triggering event
+    events: tuple[LegalEvent, ...]  # the triggering event first, then each change of the law
     forces: Forces
     bases: tuple[BaseTarget, ...]
     # per unit row
@@ -47,6 +50,9 @@ class Plan:
     @property
     def consultation_param(self) -> str:
         return f"consultation.{self.gates.arrangement.value}_h"
+
+    def event_detection_params(self) -> list[str]:
+        return [f"detection.{e.scenario.event.name}_h" for e in self.events]
 
     def units(self) -> list[dict[str, Any]]:
         return [
@@ -71,9 +77,9 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     if sc.event is Event.none:
         raise InputError("scenario.event", "nothing happens in this scenario: give an event to simulate")
     assert sc.lat is not None and sc.lon is not None
-    gates = legal_gates(sc)
     forces = forces_on(sc.date, sc.lat, sc.lon)
     bases = targets(sim.strike_bases, sc.date, params) if sim.strike_bases else ()
+    events = legal_events(_timeline(sim, params))
     base_index = {b.facility: i for i, b in enumerate(bases)}
     rows = forces.rows
     kind = np.array([TYPES.index(r.type) for r in rows], np.int64)
@@ -99,7 +105,8 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     return Plan(
         sim=sim,
         params=params,
-        gates=gates,
+        gates=events[0].gates,
+        events=events,
         forces=forces,
         bases=bases,
         country=np.array([COUNTRIES.index(r.country) for r in rows], np.int64),
@@ -113,3 +120,20 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         base=np.array([base_index.get(r.facility, -1) if r.type in AIRCRAFT else -1 for r in rows], np.int64),
         mos_class=tuple("fighter" if r.type == "fighter" else "tanker" for r in rows),
     )
+
+
+def _timeline(sim: SimScenario, params: Parameters) -> list[tuple[float, str, Scenario]]:
+    """Every event the law is asked about: the triggering one, the first salvo on each struck
+    base (an armed attack at the base, on the forces stationed there), the scenario's events."""
+    sc = sim.scenario
+    out: list[tuple[float, str, Scenario]] = [(0.0, "triggering event", sc)]
+    if sim.strike_bases:
+        active = {f.facility.id: f.facility for f in posture.at(sc.date).facilities}
+        for fid in sim.strike_bases:
+            fac = active[fid]
+            owner = "USA" if any(s.startswith("US") for s in fac.record.services) else "JPN"
+            hit = Scenario(sc.date, Event.armed_attack, owner, fac.lat, fac.lon, assume=sc.assume)
+            out.append((float(params["strike.time_h"]), f"strike on {fid}", hit))
+    for i, (h, e) in enumerate(sim.events):
+        out.append((h, f"events[{i}]: {e.event.name} on {e.target or 'unspecified'}", e))
+    return out

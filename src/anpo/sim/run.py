@@ -88,6 +88,11 @@ class Summary:
         }
         if self.plan.sim.fait_accompli_h is not None:
             self.paths["responds_before_fait_accompli"] = Tally(("no", "yes"), self.tally[2, :2])
+        if len(self.plan.events) > 1:  # which event of the run gave the authorization
+            labels = (*(e.cause for e in self.plan.events), "none")
+            n = len(labels)
+            self.paths["japan_authorized_by"] = Tally(labels, self.tally[3, :n])
+            self.paths["us_sorties_from_japan_by"] = Tally(labels, self.tally[4, :n])
 
     def on_station_curve(self) -> dict[str, list[float]]:
         """Mean forces on station per country at GRID_H."""
@@ -106,6 +111,7 @@ class Summary:
             "trials": self.trials,
             "seed": self.seed,
             "legal_gates": plan.gates.to_dict(),
+            "legal_events": [e.to_dict() for e in plan.events],
             "legal_paths": {
                 k: v.to_dict() for k, v in self.paths.items() if k != "responds_before_fait_accompli"
             },

@@ -3,6 +3,8 @@
 scenario: {date, event, target, lat, lon, ...}   # exactly as for `anpo assess`
 fait_accompli_h: 72                               # optional: adversary's objective time
 strikes: {bases: [kadena, futenma]}               # optional: air bases struck
+events:                                           # optional: later events (the law re-assesses each)
+  - {at_h: 12, event: armed_attack, target: JPN, lat: 24.34, lon: 124.16}
 parameters: {strike.cep_m: 50}                    # optional: parameter overrides
 """
 
@@ -10,14 +12,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.law.assess import parse
 
-FIELDS = ("scenario", "fait_accompli_h", "strikes", "parameters")
+FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "parameters")
+EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
 STRIKE_FIELDS = ("bases",)
 
 
@@ -27,6 +30,7 @@ class SimScenario:
     fait_accompli_h: float | None = None
     strike_bases: tuple[str, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    events: tuple[tuple[float, Scenario], ...] = ()  # (hour, event) after the triggering one
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -34,6 +38,11 @@ class SimScenario:
             out["fait_accompli_h"] = self.fait_accompli_h
         if self.strike_bases:
             out["strikes"] = {"bases": list(self.strike_bases)}
+        if self.events:
+            out["events"] = [
+                {"at_h": at, **{k: v for k, v in sc.to_input_dict().items() if k in EVENT_FIELDS}}
+                for at, sc in self.events
+            ]
         if self.parameters:
             out["parameters"] = dict(self.parameters)
         return out
@@ -81,4 +90,34 @@ def parse_sim_scenario(raw: object) -> SimScenario:
     params = raw.get("parameters") or {}
     if not isinstance(params, Mapping):
         raise InputError("parameters", "expected a mapping of parameter names to values")
-    return SimScenario(sc, fa, bases, dict(params))
+    return SimScenario(sc, fa, bases, dict(params), _events(raw.get("events"), sc))
+
+
+def _events(raw: object, first: Scenario) -> tuple[tuple[float, Scenario], ...]:
+    """Later events: each at an hour, assessed like the triggering event (same date and
+    assumptions) at its own place."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InputError("events", "expected a list of {at_h, event, target, lat, lon}")
+    out = []
+    for i, e in enumerate(raw):
+        where = f"events[{i}]"
+        if not isinstance(e, Mapping):
+            raise InputError(where, "expected a mapping {at_h, event, target, lat, lon}")
+        for key in e:
+            if key not in EVENT_FIELDS:
+                raise InputError(f"{where}.{key}", f"unknown field; accepted: {', '.join(EVENT_FIELDS)}")
+        at = e.get("at_h")
+        if isinstance(at, bool) or not isinstance(at, int | float) or not math.isfinite(at) or at < 0:
+            raise InputError(f"{where}.at_h", f"{at!r} must be a number of hours >= 0")
+        body = {k: v for k, v in e.items() if k != "at_h"}
+        body["date"] = first.date.isoformat()
+        try:
+            (sc,), _ = parse(body)
+        except InputError as err:
+            raise InputError(f"{where}.{err.field}", err.reason) from None
+        if sc.lat is None or sc.lon is None:
+            raise InputError(f"{where}.lat", "an event of the run needs its place (lat, lon)")
+        out.append((float(at), replace(sc, assume=first.assume)))
+    return tuple(out)

@@ -77,13 +77,12 @@ def _groups(plan: Plan) -> list[tuple[int, int]]:
 
 def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     """The parameter vector q and the flags f of `timeline_kernel`."""
-    p, g = plan.params, plan.gates
+    p = plan.params
     q = np.zeros(tk.NQ)
 
     def put(at: int, name: str) -> None:
         q[at], q[at + 1] = p[name], p.spread(name)
 
-    put(tk.DETECT, plan.detection_param)
     put(tk.CONSULT, plan.consultation_param)
     put(tk.ORDER, "japan.defense_order_delay_h")
     q[tk.JUDGE_P] = p["japan.armed_attack_judgment_probability"]
@@ -100,15 +99,26 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     fa = plan.sim.fait_accompli_h
     q[tk.FAIT] = np.inf if fa is None else fa
     f = np.zeros(tk.NF, np.int64)
-    f[tk.GATE] = _GATES.get(g.japan, tk.GATE_NONE)
-    f[tk.REAR_AREA] = g.rear_area_available
-    f[tk.CERT_ASSUMED] = g.survival_certified_by_assumption
-    f[tk.PRIOR_CONSULT] = g.prior_consultation_required
     f[tk.HAS_SHIPS] = bool(plan.ship.any())
     f[tk.HAS_FAIT] = fa is not None
     f[tk.GROUPS] = len(_groups(plan))
     f[tk.STRUCK] = bool(plan.bases)
     return q, f
+
+
+def pack_events(plan: Plan) -> tuple[FloatArray, IntArray]:
+    """The legal events of `timeline_kernel` (ev, ef), in the plan's order."""
+    p = plan.params
+    ev = np.zeros((len(plan.events), tk.NEV))
+    ef = np.zeros((len(plan.events), tk.NEF), np.int64)
+    for e, (event, det) in enumerate(zip(plan.events, plan.event_detection_params(), strict=True)):
+        g = event.gates
+        ev[e] = event.at_h, p[det], p.spread(det)
+        ef[e, tk.EF_GATE] = _GATES.get(g.japan, tk.GATE_NONE)
+        ef[e, tk.EF_REAR_AREA] = g.rear_area_available
+        ef[e, tk.EF_CERT_ASSUMED] = g.survival_certified_by_assumption
+        ef[e, tk.EF_PRIOR_CONSULT] = g.prior_consultation_required
+    return ev, ef
 
 
 @dataclass(frozen=True)
@@ -184,10 +194,10 @@ def new_chunk(plan: Plan, keep: int = 0) -> Chunk:
         time_finite=np.zeros(m, np.int64),
         count_hist=np.zeros((k, int(plan.count.sum()) + 1), np.int64),
         count_sum=np.zeros(k, np.int64),
-        tally=np.zeros((3, max(len(JAPAN_PATHS), len(US_PATHS))), np.int64),
+        tally=np.zeros((tk.PATH_ROWS, max(len(JAPAN_PATHS), len(US_PATHS), len(plan.events) + 1)), np.int64),
         keep_times=np.empty((m if keep else 0, keep)),
         keep_counts=np.empty((k if keep else 0, keep), np.int64),
-        keep_paths=np.empty((3 if keep else 0, keep), np.int64),
+        keep_paths=np.empty((tk.PATH_ROWS if keep else 0, keep), np.int64),
     )
     return Chunk(rows, count_names(), fold, arrived_by=np.zeros((len(plan.count), len(GRID_H)), np.int64))
 
@@ -205,6 +215,7 @@ def simulate_chunk(
         raise ValueError("a chunk that keeps its trials is folded on its own")
     fold = out.fold
     q, f = pack_parameters(plan)
+    ev, ef = pack_events(plan)
     units = pack_units(plan)
     salvos = closures(plan.bases, plan.params, n) if plan.bases else None
     curve = np.zeros((len(plan.count), len(GRID_H) + 1), np.int64)
@@ -220,7 +231,7 @@ def simulate_chunk(
         out.curve_trials += (hi - lo) if on_curve else 0
         fold.time_sum[:] = 0.0
         tk.timeline_tile(
-            s, lo, hi, q, f, units.table, units.ready_h, units.transit_h,
+            s, lo, hi, q, f, ev, ef, units.table, units.ready_h, units.transit_h,
             salvos.starts if salvos is not None else np.zeros(0),
             salvos.ends if salvos is not None else np.zeros((0, 0, 0, 0)),
             salvos.closed if salvos is not None else np.zeros((0, 0)),
@@ -233,7 +244,12 @@ def simulate_chunk(
     if keep:
         out.times = {name: fold.keep_times[r] for name, r in out.time_rows}
         out.counts = dict(zip(out.count_names, fold.keep_counts, strict=True))
-        out.paths = {"japan_path": fold.keep_paths[0], "us_path": fold.keep_paths[1]}
+        out.paths = {
+            "japan_path": fold.keep_paths[0],
+            "us_path": fold.keep_paths[1],
+            "japan_authorized_by_event": fold.keep_paths[3],
+            "us_access_by_event": fold.keep_paths[4],
+        }
         if plan.sim.fait_accompli_h is not None:
             out.paths["responds_before_fait_accompli"] = fold.keep_paths[2]
     return out

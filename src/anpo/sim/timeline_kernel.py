@@ -29,13 +29,18 @@ IntArray = npt.NDArray[np.int64]
 # The parameter vector q (built by `timeline.pack_parameters`): medians (h), log spreads,
 # probabilities.
 (
-    DETECT, DETECT_S, CONSULT, CONSULT_S, ORDER, ORDER_S, JUDGE_P, JUDGE, JUDGE_S, CERT_P, CERT,
+    CONSULT, CONSULT_S, ORDER, ORDER_S, JUDGE_P, JUDGE, JUDGE_S, CERT_P, CERT,
     CERT_S, US_P, US_DEC, US_DEC_S, CONSENT_P, CONSENT, CONSENT_S, READY_S, AT_SEA_P, TANKER_JOIN,
     FAIT, NQ,
-) = range(23)  # fmt: skip
+) = range(21)  # fmt: skip
 
-# Flags f (ints): the legal gates and the shape of the plan.
-(GATE, REAR_AREA, CERT_ASSUMED, PRIOR_CONSULT, HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, NF) = range(9)
+# Flags f (ints): the shape of the plan.
+(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, NF) = range(5)
+
+# The legal events (`gates.legal_events`), one row each in time order, the triggering event
+# first: ev (floats) its hour and detection delay (median, log spread); ef (ints) its gates.
+(EV_AT, EV_DET, EV_DET_S, NEV) = range(4)
+(EF_GATE, EF_REAR_AREA, EF_CERT_ASSUMED, EF_PRIOR_CONSULT, NEF) = range(5)
 GATE_DEFENSE_ORDER, GATE_JUDGMENT, GATE_CERTIFICATION, GATE_NONE = range(4)
 
 # Unit table u (ints, one row per unit; tankers first): columns. U_SOURCE: which
@@ -82,62 +87,94 @@ def _open_after(t: float, starts: FloatArray, ends: FloatArray, b: int, c: int, 
     return t
 
 
-@numba.njit(cache=True, nogil=True)
-def _decide(r: State, q: FloatArray, f: IntArray, i: int, d: FloatArray, paths: IntArray) -> State:
-    """One trial's draws, in stage order, into column i of the decision block d (D_* rows)."""
-    inf = np.inf
-    x, r = _delay(r, q[DETECT], q[DETECT_S])
-    detect = x
-    x, r = _delay(r, q[CONSULT], q[CONSULT_S])
-    consult = detect + x
-
-    # Japan: when its combat forces are authorized, and the path taken.
-    gate = f[GATE]
-    jp_t = inf
-    yes = False
-    jp_path = JP_OUT
+@numba.njit(cache=True, nogil=True, inline="always")
+def _japan(
+    r: State, q: FloatArray, gate: int, cert_assumed: int, detect: float, consult: float
+) -> tuple[float, int, State]:
+    """When one event's gate authorizes Japan's combat forces (inf: not in this trial), and the path."""
     if gate == GATE_DEFENSE_ORDER:
         x, r = _delay(r, q[ORDER], q[ORDER_S])
-        jp_t = detect + x
-        jp_path = JP_DEFENSE
-        yes = True
-    elif gate == GATE_JUDGMENT:
+        return detect + x, JP_DEFENSE, r
+    if gate == GATE_JUDGMENT:
         yes, r = _chance(r, q[JUDGE_P])
         if yes:
             x, r = _delay(r, q[JUDGE], q[JUDGE_S])
             x2, r = _delay(r, q[ORDER], q[ORDER_S])
-            jp_t = detect + x + x2
-        jp_path = JP_JUDGED
-    elif gate == GATE_CERTIFICATION:
+            return detect + x + x2, JP_JUDGED, r
+        return np.inf, JP_OUT, r
+    if gate == GATE_CERTIFICATION:
         yes = True
-        if not f[CERT_ASSUMED]:
+        if not cert_assumed:
             yes, r = _chance(r, q[CERT_P])
         if yes:
             x, r = _delay(r, q[CERT], q[CERT_S])
-            jp_t = consult + x
-        jp_path = JP_CERTIFIED
-    if not yes:
-        jp_path = JP_REAR if f[REAR_AREA] else JP_OUT
+            return max(consult, detect) + x, JP_CERTIFIED, r
+    return np.inf, JP_OUT, r
 
-    # The United States: decision; sorties from Japan after consent where it is needed.
+
+@numba.njit(cache=True, nogil=True)
+def _decide(
+    r: State, q: FloatArray, f: IntArray, ev: FloatArray, ef: IntArray, i: int, d: FloatArray, paths: IntArray
+) -> State:
+    """One trial's draws, in stage order, into column i of the decision block d (D_* rows).
+
+    Each legal event (ev, ef rows) is detected at its hour plus a delay; its gates give
+    Japan and the United States their own authorization, and the earliest counts (the law
+    in force from each event's hour on). Path rows of `paths`: Japan's path, the U.S. path,
+    (response before the fait accompli, set later), the event that authorized Japan, the
+    event that opened bases in Japan to U.S. combat sorties (the number of events: none).
+    """
+    inf = np.inf
+    events = ev.shape[0]
+    x, r = _delay(r, ev[0, EV_DET], ev[0, EV_DET_S])
+    detect = ev[0, EV_AT] + x
+    x, r = _delay(r, q[CONSULT], q[CONSULT_S])
+    consult = detect + x
+
+    # Japan: when its combat forces are authorized, the path taken and the event that did it.
+    jp_t, jp_path, r = _japan(r, q, ef[0, EF_GATE], ef[0, EF_CERT_ASSUMED], detect, consult)
+    jp_by = 0 if jp_t < inf else events
+    rear = ef[0, EF_REAR_AREA] != 0
+    d[D_EVENT, i] = detect
+    for e in range(1, events):
+        x, r = _delay(r, ev[e, EV_DET], ev[e, EV_DET_S])
+        seen = ev[e, EV_AT] + x
+        d[D_EVENT + e, i] = seen
+        t_e, path_e, r = _japan(r, q, ef[e, EF_GATE], ef[e, EF_CERT_ASSUMED], seen, consult)
+        if t_e < jp_t:
+            jp_t, jp_path, jp_by = t_e, path_e, e
+        rear = rear or ef[e, EF_REAR_AREA] != 0
+    if jp_t == inf:
+        jp_path = JP_REAR if rear else JP_OUT
+
+    # The United States: decision; sorties from Japan after consent where it is needed (one
+    # answer from Japan, whichever event asks first), else from the event's detection.
     us_dec = inf
     us_japan = inf
     us_path = US_NONE
+    us_by = events
     acts, r = _chance(r, q[US_P])
     if acts:
         x, r = _delay(r, q[US_DEC], q[US_DEC_S])
         us_dec = detect + x
-        if f[PRIOR_CONSULT]:
-            consent, r = _chance(r, q[CONSENT_P])
-            if consent:
-                x, r = _delay(r, q[CONSENT], q[CONSENT_S])
-                us_japan = max(us_dec, consult + x)
-                us_path = US_GRANTED
-            else:
-                us_path = US_REFUSED
-        else:  # coordinated through the Art. IV consultation / alliance mechanism in force
-            us_japan = max(us_dec, consult)
-            us_path = US_NO_CONSENT
+        asked = False
+        answer = inf
+        for e in range(events):
+            if ef[e, EF_PRIOR_CONSULT]:
+                if not asked:
+                    asked = True
+                    consent, r = _chance(r, q[CONSENT_P])
+                    if consent:
+                        x, r = _delay(r, q[CONSENT], q[CONSENT_S])
+                        answer = max(us_dec, consult + x)
+                    if us_path == US_NONE:
+                        us_path = US_REFUSED
+                if answer < us_japan:
+                    us_japan, us_path, us_by = answer, US_GRANTED, e
+            else:  # coordinated through the Art. IV consultation / alliance mechanism in force
+                t_e = max(us_dec, consult, d[D_EVENT + e, i])
+                if t_e <= us_japan:  # a tie: the access needs no consent
+                    us_japan, us_path, us_by = t_e, US_NO_CONSENT, e
 
     d[T_DETECT, i] = detect
     d[T_CONSULT, i] = consult
@@ -157,13 +194,17 @@ def _decide(r: State, q: FloatArray, f: IntArray, i: int, d: FloatArray, paths: 
         d[D_AT_SEA + c, i] = sea
     paths[0, i] = jp_path
     paths[1, i] = us_path
+    paths[3, i] = jp_by
+    paths[4, i] = us_by
     return r
 
 
-# Rows of the decision block beyond the five times: readiness factors, ships at sea.
+# Rows of the decision block beyond the five times: readiness factors, ships at sea, then
+# the detection of each legal event.
 D_FACTOR = T_FIXED
 D_AT_SEA = T_FIXED + 2
-D_ROWS = T_FIXED + 4
+D_EVENT = T_FIXED + 4
+PATH_ROWS = 5
 # The authorization each unit source waits for: a row of the decision block.
 _AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION)
 BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
@@ -176,6 +217,8 @@ def timeline_tile(
     hi: int,
     q: FloatArray,
     f: IntArray,
+    ev: FloatArray,
+    ef: IntArray,
     u: IntArray,
     ready_h: FloatArray,
     transit_h: FloatArray,
@@ -200,10 +243,10 @@ def timeline_tile(
     first_row = T_FIXED + groups
     rows = fold.time_hist.shape[0]
     inf = np.inf
-    d = np.empty((D_ROWS, BLOCK))  # the block's decisions: five times, readiness factors, ships at sea
+    d = np.empty((D_EVENT + ev.shape[0], BLOCK))  # the block's decisions (D_* rows)
     tv = np.empty((rows, BLOCK))  # the time measures of the block's trials
     cv = np.zeros((4, BLOCK), np.int64)  # forces on station: (country, 24 h | 72 h)
-    paths = np.empty((3, BLOCK), np.int64)
+    paths = np.empty((PATH_ROWS, BLOCK), np.int64)
     tanker_up = np.empty((2, BLOCK))
     t = np.empty(BLOCK)
     arrive = np.empty((units, BLOCK))
@@ -211,7 +254,7 @@ def timeline_tile(
     for b0 in range(lo, hi, BLOCK):
         nb = min(BLOCK, hi - b0)
         for j in range(nb):
-            r = _decide(r, q, f, j, d, paths)
+            r = _decide(r, q, f, ev, ef, j, d, paths)
         for m in range(T_FIXED):
             tv[m, :nb] = d[m, :nb]
         tv[T_FIXED : first_row + 3, :nb] = inf
