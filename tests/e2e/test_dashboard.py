@@ -215,3 +215,32 @@ def test_hatched_cost_bars_survive_a_simulation_and_runs_show_date_and_event(pag
     first = page.locator("#runs-table tbody tr").first.locator("td")
     assert first.nth(5).inner_text() == "2026-01-01"
     assert first.nth(6).inner_text() != ""
+
+
+def test_zoom_10_over_okinawa_shows_the_coast(page: Any) -> None:
+    # Before: at zoom 10 the whole view was one flat red (a 3.5-km raster polygonised), and the
+    # island could not be seen. Now anpo's own base tiles and exact administration tiles draw it.
+    _set_date(page, "2026-01-01")
+    page.evaluate("window.anpo.map.setView([26.4, 127.8], 10)")
+    page.wait_for_function(
+        """() => { const t = [...document.querySelectorAll('img.leaflet-tile')];
+            return t.some((i) => i.src.includes('/tiles/admin/')) && t.every((i) => i.complete); }""",
+        timeout=60_000)
+    page.wait_for_timeout(300)
+    assert page.locator("#map path.admin").first.is_hidden()
+    shot = page.locator("#map").screenshot(path=str(OUT / "okinawa-zoom10.png"))
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(shot)).convert("RGB")
+    box = page.locator("#map").bounding_box()
+    scale = image.size[0] / box["width"]
+
+    def colour(lat: float, lon: float) -> tuple[int, int, int]:
+        x, y = _pixel(page, lat, lon)
+        return image.getpixel((int((x - box["x"]) * scale), int((y - box["y"]) * scale)))
+
+    land = colour(26.40, 127.83)  # central Okinawa
+    sea = colour(26.40, 127.50)   # East China Sea, beyond the territorial sea
+    assert sum(abs(a - b) for a, b in zip(land, sea, strict=True)) > 60, (land, sea)

@@ -47,6 +47,19 @@ def change_days() -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+@cache
+def administration_days() -> tuple[int, ...]:
+    """Every day on which some unit's administration changed, sorted."""
+    return tuple(sorted({to_day(p.start) for unit in geo.units() for p in unit.history}))
+
+
+def last_administration_change(day: int) -> int | None:
+    """The last day on or before `day` when some unit's administration changed (None: none)."""
+    days = administration_days()
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i else None
+
+
 def effective_day(day: int) -> int:
     """The last change day on or before `day` (maps of two days between changes are equal)."""
     days = change_days()
@@ -136,10 +149,14 @@ def coverage(date: str) -> dict[str, Any]:
     eff = effective_day(day)
     with _lock:
         fc = _coverage_on(eff)
+    changed = last_administration_change(day)
     return {
         **fc,
         "date": date,
         "effective_from": from_day(eff).isoformat(),
+        # The map's status line names this day: the last change of administration itself, not
+        # of an instrument (the 1960 treaty's entry into force changes the Article V area only).
+        "administration_changed": None if changed is None else from_day(changed).isoformat(),
         "resolution_deg": STEP_DEG,
         "bbox": [R.WEST, R.SOUTH, R.EAST, R.NORTH],
     }

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from anpo.api.models import DATE_PATTERN
 from anpo.geo.lookup import where as where_lookup
@@ -39,3 +39,35 @@ def coverage(
 ) -> JSONResponse:
     return JSONResponse(coverage_geojson(date or today()),
                         headers={"Cache-Control": "public, max-age=3600"})
+
+
+_PNG = "image/png"
+
+
+@router.get("/tiles/base/{z}/{x}/{y}.png", summary="Base map tile (land, sea, coastline, land borders)",
+            response_class=Response, responses={200: {"content": {_PNG: {}}}})
+def base_tile(z: int, x: int, y: int) -> Response:
+    from anpo.report.tiles import base_tile as draw
+
+    return Response(draw(z, x, y), media_type=_PNG, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/tiles/admin/{z}/{x}/{y}.png",
+            summary="Administration tile: land and territorial sea by administering state on a date",
+            response_class=Response, responses={200: {"content": {_PNG: {}}}})
+def admin_tile(
+    z: int, x: int, y: int,
+    date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
+) -> Response:
+    from anpo.report.tiles import admin_tile as draw
+
+    return Response(draw(z, x, y, date or today()), media_type=_PNG,
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/map-labels", summary="GeoJSON labels of the places the law names (island groups, straits)",
+            response_model=None)
+def map_labels() -> JSONResponse:
+    from anpo.report.map_labels import labels_geojson
+
+    return JSONResponse(labels_geojson(), headers={"Cache-Control": "public, max-age=86400"})

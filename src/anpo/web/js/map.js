@@ -1,5 +1,8 @@
-// The map: administration by state on a date (from /v1/coverage), the Article V area,
-// facilities (from /v1/bases), a date slider from 1952 to today.
+// The map: a base map drawn by anpo from its own geography (/v1/tiles/base: land, sea,
+// coastline; labels of the places the law names; a graticule), administration by state on a
+// date (vector outlines from /v1/coverage up to zoom 6, exact raster tiles from zoom 7, where
+// the coast must stay sharp), the Article V area, facilities (from /v1/bases), and a date
+// slider from 1952 to today. Nothing is fetched from outside anpo.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
 
@@ -10,6 +13,8 @@ const PALETTE = { JPN: "#d62828", USA: "#2563eb", CHN: "#e9c46a", TWN: "#90be6d"
 const NAMES = { JPN: "Japan", USA: "United States", CHN: "China (PRC)", TWN: "Taiwan", KOR: "Rep. of Korea",
   PRK: "DPRK", RUS: "USSR / Russia", PHL: "Philippines", MNG: "Mongolia", VNM: "Viet Nam", FSM: "Micronesia" };
 const colour = (c) => PALETTE[c] || "#bbbbbb";
+const EXACT_FROM_ZOOM = 7; // from here administration is drawn as exact tiles, not outlines
+const FIRST_VIEW = [[23.5, 122], [45.8, 146.5]]; // Yonaguni to Hokkaido and the Northern Territories
 
 export const iso = (d) => d.toISOString().slice(0, 10);
 const todayIso = () => iso(new Date());
@@ -27,10 +32,19 @@ function dateOfMonthIndex(i, max) {
 export class AllianceMap {
   constructor(onPick) {
     this.onPick = onPick;
-    this.map = L.map("map", { zoomControl: true, keyboard: true, minZoom: 3, maxZoom: 12, worldCopyJump: false,
-      attributionControl: true }).setView([30.5, 131], 5);
+    this.map = L.map("map", { zoomControl: true, keyboard: true, minZoom: 3, maxZoom: 13, worldCopyJump: false,
+      attributionControl: true });
+    this.map.fitBounds(FIRST_VIEW);
     this.map.attributionControl.setPrefix(false).addAttribution("Geography: anpo (GSHHG, Natural Earth)");
+    L.tileLayer("v1/tiles/base/{z}/{x}/{y}.png", { maxZoom: 13, className: "base-tiles" }).addTo(this.map);
+    this.graticule = L.layerGroup().addTo(this.map);
+    for (let lat = 10; lat <= 55; lat += 5) L.polyline([[lat, 110], [lat, 165]], { className: "graticule", interactive: false }).addTo(this.graticule);
+    for (let lon = 110; lon <= 165; lon += 5) L.polyline([[5, lon], [60, lon]], { className: "graticule", interactive: false }).addTo(this.graticule);
+    this.exact = L.tileLayer("", { maxZoom: 13, minZoom: EXACT_FROM_ZOOM, className: "admin-tiles" });
     this.coverage = L.layerGroup().addTo(this.map);
+    this.labels = L.layerGroup().addTo(this.map);
+    this.map.on("zoomend", () => this.zoomChanged());
+    get("/v1/map-labels").then((fc) => { this.labelData = fc.features; this.drawLabels(); }).catch(() => {});
     this.bases = L.layerGroup().addTo(this.map);
     this.pin = null;
     this.map.on("click", (e) => this.pick(e.latlng.lat, e.latlng.lng));
@@ -82,7 +96,10 @@ export class AllianceMap {
       if (this.pending !== date) return;
       this.drawCoverage(cov);
       this.drawBases(bases);
-      status.textContent = `Map of ${date} (administration as changed on ${cov.effective_from}); ${bases.features.length} facilities.`;
+      this.exact.setUrl(`v1/tiles/admin/{z}/{x}/{y}.png?date=${cov.effective_from}`);
+      this.zoomChanged();
+      const changed = cov.administration_changed ? `administration unchanged since ${cov.administration_changed}` : "administration as in 1945";
+      status.textContent = `Map of ${date} (${changed}); ${bases.features.length} facilities.`;
       document.body.dataset.mapDate = date;
     } catch (err) {
       status.textContent = `Could not load the map: ${err.message}`;
@@ -98,7 +115,7 @@ export class AllianceMap {
       if (p.layer === "administration") {
         states.push(p.administered_by);
         L.geoJSON(f, { interactive: false, style: { className: `admin admin-${p.administered_by}`, color: "#444", weight: 0.5,
-          fillColor: colour(p.administered_by), fillOpacity: 0.75 } }).addTo(this.coverage);
+          fillColor: colour(p.administered_by), fillOpacity: 0.6 } }).addTo(this.coverage);
       } else if (p.layer === "article5") {
         article5 = true;
         L.geoJSON(f, { interactive: false, style: { className: "article5-area", color: "#000", weight: 2, dashArray: "6 4",
@@ -106,6 +123,28 @@ export class AllianceMap {
       }
     }
     this.legend(states, article5);
+  }
+
+  // Outlines of administration up to zoom 6 (light to draw, one request a date); exact tiles beyond.
+  zoomChanged() {
+    const exact = this.map.getZoom() >= EXACT_FROM_ZOOM;
+    if (exact && !this.map.hasLayer(this.exact) && this.exact._url) this.exact.addTo(this.map);
+    if (!exact && this.map.hasLayer(this.exact)) this.exact.remove();
+    this.map.getContainer().classList.toggle("exact-admin", exact);
+    this.drawLabels();
+  }
+
+  drawLabels() {
+    this.labels.clearLayers();
+    const z = this.map.getZoom();
+    for (const f of this.labelData || []) {
+      if (f.properties.min_zoom > z) continue;
+      const [lon, lat] = f.geometry.coordinates;
+      L.marker([lat, lon], { interactive: false, keyboard: false,
+        icon: L.divIcon({ className: `map-label map-label-${f.properties.kind}`, html: "", iconSize: null }) })
+        .bindTooltip(f.properties.name, { permanent: true, direction: "right", className: `place-label ${f.properties.kind}` })
+        .addTo(this.labels);
+    }
   }
 
   drawBases(fc) {
