@@ -125,4 +125,19 @@ def test_unknown_series_is_an_input_error_naming_the_choices():
 def test_gaps_are_said_not_filled():
     topics = {g["topic"] for g in burden.report()["gaps"]}
     assert {"noise", "red-soil"} <= topics
-    assert not any(s.id.startswith("noise") for s in burden.burden_series().series)
+    assert not any(s.id.startswith("red-soil") for s in burden.burden_series().series)
+
+
+def test_the_2016_share_is_recomputed_from_the_two_areas_it_divides():
+    row = next(r for r in burden.rows("exclusive-area-share") if r["period"] == "2016-03-31")
+    assert row["computed_pct"] == round(22619 / 30369 * 100, 2) == row["value"]  # 74.48
+    assert all("computed_pct" not in r for r in burden.rows("exclusive-area-share")
+               if r["period"] != "2016-03-31")  # no national area on those dates: not invented
+
+
+def test_noise_rows_say_their_station_and_how_far_over_the_standard_they_are():
+    rows = burden.rows("noise-lden")
+    sunabe = [r for r in rows if r["station"] == "sunabe"]
+    assert sunabe and all(r["over_standard"] == r["value"] - 62 for r in sunabe)
+    # two bases' totals for the same year are never summed into a 'total'
+    assert burden.sum_checks(burden.series("noise-events-odb")) == []

@@ -6,8 +6,8 @@ import typer
 
 from anpo.cli import rows_output as out
 
-COLS = ["series", "period", "value", "unit", "per_100k_residents", "share_of_national_pct",
-        "published_share_pct", "confidence", "source"]
+COLS = ["series", "period", "value", "unit", "station", "over_standard", "per_100k_residents",
+        "share_of_national_pct", "published_share_pct", "computed_pct", "confidence", "source"]
 
 
 def okinawa_command(

@@ -161,6 +161,20 @@ def _national(s: Series, r: SeriesRow) -> SeriesRow | None:
     return None
 
 
+def _at(series_id: str, day: dt.date) -> SeriesRow | None:
+    return next((r for r in series(series_id).rows if r.as_of == day), None)
+
+
+def computed_ratio_pct(s: Series, r: SeriesRow) -> float | None:
+    """A share recomputed from its numerator and denominator series on the row's date."""
+    if s.ratio is None or r.as_of is None:
+        return None
+    num, den = _at(s.ratio.numerator, r.as_of), _at(s.ratio.denominator, r.as_of)
+    if num is None or den is None or not den.value:
+        return None
+    return round(num.value / den.value * 100, 2)
+
+
 def row_dict(s: Series, r: SeriesRow) -> dict[str, object]:
     """A row as the table, CSV and JSON show it, with computed per-capita rate and share."""
     out: dict[str, object] = {
@@ -177,6 +191,14 @@ def row_dict(s: Series, r: SeriesRow) -> dict[str, object]:
         out["share_of_national_pct"] = round(r.value / nat.value * 100, 1)
     if r.published_share_pct is not None:
         out["published_share_pct"] = r.published_share_pct
+    ratio = computed_ratio_pct(s, r)
+    if ratio is not None:
+        out["computed_pct"] = ratio
+    for key in ("base", "station", "standard"):
+        if getattr(r, key) is not None:
+            out[key] = getattr(r, key)
+    if r.standard is not None:
+        out["over_standard"] = round(r.value - r.standard, 2)
     out.update(source=r.source, url=r.url or None, read_from=r.read_from,
                confidence=r.confidence, note=r.note)
     return out

@@ -10,7 +10,8 @@ from pydantic import Field, model_validator
 from anpo.posture.cited import Cited, Strict
 from anpo.posture.schema import Precision
 
-Unit = Literal["percent", "hectare", "facilities", "accidents", "crashes", "cases", "persons"]
+Unit = Literal["percent", "hectare", "facilities", "accidents", "crashes", "cases", "persons",
+               "noise_events", "noise_events_per_day", "db_lden"]
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -26,6 +27,9 @@ class SeriesRow(Cited):
     parts: dict[str, float] = Field(default_factory=dict)
     parts_complete: bool = False
     published_share_pct: float | None = Field(default=None, ge=0, le=100)
+    base: str | None = None  # the facility a per-base row is about
+    station: str | None = None  # a monitoring station
+    standard: float | None = None  # the environmental standard the value is read against
     note: str | None = None
 
     @model_validator(mode="after")
@@ -63,6 +67,13 @@ class SeriesRow(Cited):
         return period[1]
 
 
+class Ratio(Strict):
+    """A share series whose rows can be recomputed from two stock series on the same date."""
+
+    numerator: str
+    denominator: str
+
+
 class Series(Strict):
     id: str = Field(pattern=ID)
     title: str
@@ -72,6 +83,7 @@ class Series(Strict):
     publisher: str
     per_capita: bool = False
     share_of: str | None = None
+    ratio: Ratio | None = None
     rows: tuple[SeriesRow, ...] = Field(min_length=1)
     notes: tuple[str, ...] = ()
 
@@ -119,4 +131,8 @@ class BurdenSeriesFile(Strict):
         for s in self.series:
             if s.share_of is not None and s.share_of not in ids:
                 raise ValueError(f"{s.id}: share_of names no series {s.share_of!r}")
+            if s.ratio is not None:
+                for ref in (s.ratio.numerator, s.ratio.denominator):
+                    if ref not in ids:
+                        raise ValueError(f"{s.id}: ratio names no series {ref!r}")
         return self
