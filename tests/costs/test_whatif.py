@@ -33,8 +33,12 @@ def test_labor_cap_uses_cost_per_worker():
     w = costs.what_if("2022-26", labor_cap=23178 - 1000, labor_cost_per_worker_jpy=5_000_000)
     assert w.delta_total_jpy_bn == pytest.approx(-1000 * 5e6 * 5 / 1e9)
     default = costs.what_if("2022-26", labor_cap=23178 + 100)
-    assert default.assumptions and "JFY2015" in default.assumptions[0]
-    assert default.years[0].delta_jpy_bn["labor"] == pytest.approx(100 * 116.4e9 / 22625 / 1e9)
+    # the nearest SMA labor budget to the period is JFY2020's, under the 23,178 cap
+    assert default.assumptions and "JFY2020" in default.assumptions[0]
+    assert default.years[0].delta_jpy_bn["labor"] == pytest.approx(100 * 128.7e9 / 23178 / 1e9)
+    older = costs.what_if("2011-15", labor_cap=22625 + 100)
+    assert "JFY2015" in older.assumptions[0]
+    assert older.years[0].delta_jpy_bn["labor"] == pytest.approx(100 * 116.4e9 / 22625 / 1e9)
 
 
 def test_training_relocation():
