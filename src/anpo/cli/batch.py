@@ -11,13 +11,19 @@ import contextlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from anpo.cluster import dask_client, dask_mapper, scheduler_address
-from anpo.io.batch import BatchSummary, OrderedMap, assess_table
-from anpo.io.progress import row_progress
+if TYPE_CHECKING:  # imported when a batch runs: `anpo assess FILE` loads no pyarrow or dask
+    from anpo.io.batch import BatchSummary, OrderedMap
+    from anpo.law.whatif import WhatIf
 
+WITHOUT_HELP = (
+    "What-if: assess as if this instrument never took effect (an instrument id, e.g. "
+    "jp-peace-security-legislation-2015). Repeatable."
+)
+IN_FORCE_HELP = "What-if: the instrument takes effect on DATE instead (YYYY-MM-DD). Repeatable."
 DASK_HELP = (
     "Run on a Dask cluster: a scheduler address (tcp://host:8786), or local:N to start N "
     "worker processes here. Default: $ANPO_DASK_SCHEDULER, else this process (2 threads)."
@@ -27,7 +33,7 @@ DASK_HELP = (
 @contextlib.contextmanager
 def mapper_for(dask: str | None) -> Iterator[OrderedMap | None]:
     """The Dask mapper when asked for (option or environment), else None (local threads)."""
-    from anpo.dist import dask_client, dask_mapper, scheduler_address
+    from anpo.cluster import dask_client, dask_mapper, scheduler_address
 
     address = scheduler_address(dask)
     if address is None:
@@ -58,13 +64,22 @@ def report(summary: BatchSummary) -> None:
     typer.echo(summary.text(), err=True)
 
 
-def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None) -> None:
-    """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...]`."""
+def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatIf:
+    """The --without / --in-force options as a what-if (InputError naming the option)."""
+    from anpo.law.whatif import WhatIf
+
+    return WhatIf.parse(without or (), in_force or (), without_field="--without",
+                        in_force_field="--in-force")
+
+
+def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None,
+              whatif: WhatIf | None = None) -> None:
+    """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`."""
     from anpo.io.batch import assess_table
     from anpo.io.progress import row_progress
 
     label = f"assess {Path(source).name}"
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
         summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,
-                               progress=advance, on_start=set_total)
+                               progress=advance, on_start=set_total, whatif=whatif)
     report(summary)

@@ -30,7 +30,8 @@ def path(relative: str) -> Path:
 def read_yaml(relative: str) -> Any:
     """Parse a shipped YAML file (cached; treat the result as read-only)."""
     with path(relative).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        # libyaml's loader when present: the same safe constructors, 5-10x faster (start-up)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def _digest(paths: list[Path]) -> str:

@@ -1,25 +1,28 @@
 """The loaded geographic index: grid, land polygons, coast samples, world countries.
 
-Loading reads compressed arrays only; the k-d tree of coast samples and the prepared
-polygons are built on first use, because many batches never leave the pure grid cells.
+Loading reads arrays only and imports neither shapely nor scipy; the k-d tree of coast
+samples and the prepared polygons are built on first use by large inputs, because many
+batches never leave the pure grid cells and a few points are decided in numpy
+(`point_in_polygon`, `nearest_coast`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import shapely
-from scipy.spatial import cKDTree
 
 from anpo import data
 from anpo.core.codes import country_code
 from anpo.core.dates import FIRST_DATE, to_day
 from anpo.core.errors import DataError
 from anpo.geo import region as R
+from anpo.geo.nearest_coast import CoastSamples
 from anpo.geo.place import AdminPeriod, Unit
+from anpo.geo.point_in_polygon import RaggedPolygons
 from anpo.geo.units_table import (
     geometry_fingerprint,
     internal_waters,
@@ -27,11 +30,17 @@ from anpo.geo.units_table import (
     unit_specs,
 )
 
+if TYPE_CHECKING:
+    import shapely
+    from scipy.spatial import cKDTree
+
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
 
 
 def _polygons(npz: np.lib.npyio.NpzFile) -> npt.NDArray[np.object_]:
+    import shapely
+
     return shapely.from_ragged_array(
         shapely.GeometryType.POLYGON,
         npz["coords"].astype(np.float64),
@@ -93,7 +102,20 @@ class GeoIndex:
 
     @cached_property
     def coast_tree(self) -> cKDTree:
+        from scipy.spatial import cKDTree
+
         return cKDTree(R.ecef_km(self.coast_lat.astype(np.float64), self.coast_lon.astype(np.float64)))
+
+    @cached_property
+    def coast_samples(self) -> CoastSamples:
+        """The coast samples sorted by latitude: nearest coast of a few points, no tree."""
+        return CoastSamples.of(self.coast_lat, self.coast_lon)
+
+    @cached_property
+    def land_ragged(self) -> RaggedPolygons:
+        """The land polygons as arrays (point-in-polygon of a few points, no shapely)."""
+        n = self._land_npz
+        return RaggedPolygons(n["coords"].astype(np.float64), n["ring_offsets"], n["poly_offsets"])  # type: ignore[arg-type]
 
     @cached_property
     def land_polygons(self) -> npt.NDArray[np.object_]:
@@ -102,6 +124,8 @@ class GeoIndex:
     @cached_property
     def unit_land(self) -> dict[int, shapely.MultiPolygon]:
         """Prepared land of each unit of the detailed region."""
+        import shapely
+
         out = {}
         for code in np.unique(self.land_unit):
             geom = shapely.MultiPolygon(list(self.land_polygons[self.land_unit == code]))
@@ -112,17 +136,23 @@ class GeoIndex:
     @cached_property
     def all_land(self) -> shapely.MultiPolygon:
         """All land of the region, prepared: a fast first test before the STRtree."""
+        import shapely
+
         geom = shapely.MultiPolygon(list(self.land_polygons))
         shapely.prepare(geom)
         return geom
 
     @cached_property
     def land_tree(self) -> shapely.STRtree:
+        import shapely
+
         return shapely.STRtree(self.land_polygons)
 
     @cached_property
     def internal_water_polygons(self) -> list[tuple[shapely.Polygon, int, tuple[float, ...]]]:
         """(prepared polygon, unit code, bounds) of each internal water."""
+        import shapely
+
         code = {u.id: u.code for u in self.units}
         out = []
         for w in internal_waters():
@@ -134,13 +164,17 @@ class GeoIndex:
     @cached_property
     def internal_waters_bounds(self) -> npt.NDArray[np.float64]:
         """(west, south, east, north) around every internal water; an empty box if none."""
-        boxes = np.array([b for _p, _c, b in self.internal_water_polygons], dtype=np.float64)
+        boxes = np.array([(min(x for x, _ in w.ring), min(y for _, y in w.ring),
+                           max(x for x, _ in w.ring), max(y for _, y in w.ring))
+                          for w in internal_waters()], dtype=np.float64)
         if not len(boxes):
             return np.array([np.inf, np.inf, -np.inf, -np.inf])
         return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
 
     @cached_property
     def specified_area_polygons(self) -> list[shapely.Polygon]:
+        import shapely
+
         out = []
         for a in specified_areas():
             p = shapely.Polygon(a.ring)
@@ -220,6 +254,8 @@ def world_index() -> WorldIndex:
         polys = _polygons(w)
         owner = w["owner"]
         iso3 = w["iso3"].tolist()
+    import shapely
+
     geoms = []
     for k in range(len(iso3)):
         g = shapely.MultiPolygon(list(polys[owner == k]))
@@ -227,3 +263,24 @@ def world_index() -> WorldIndex:
         geoms.append(g)
     unit_of = np.array([by_country.get(iso, len(specs) + k) for k, iso in enumerate(iso3)], np.int16)
     return WorldIndex(unit_of, geoms, np.array([g.bounds for g in geoms]))
+
+
+@dataclass
+class WorldPolygons:
+    """Natural Earth countries as arrays, for a few points outside the region (no shapely)."""
+
+    polygons: RaggedPolygons
+    owner: npt.NDArray[np.int16]  # per polygon: the country (row of world.npz)
+    unit_of_country: npt.NDArray[np.int16]
+
+
+@cache
+def world_polygons() -> WorldPolygons:
+    specs = unit_specs()
+    by_country = {s.country: s.unit.code for s in specs if s.country}
+    with np.load(data.path("geo/world.npz")) as w:
+        rp = RaggedPolygons(w["coords"].astype(np.float64), w["ring_offsets"], w["poly_offsets"])
+        owner = w["owner"]
+        iso3 = w["iso3"].tolist()
+    unit_of = np.array([by_country.get(iso, len(specs) + k) for k, iso in enumerate(iso3)], np.int16)
+    return WorldPolygons(rp, owner, unit_of)

@@ -11,6 +11,10 @@ a specified area's edge) are decided exactly:
   the breadth the unit's regime gives on the row's date.
 
 Outside the region, land is attributed from Natural Earth countries; no territorial sea.
+
+A few exact points (at most FEW_EXACT, in a process that has not built the k-d tree or the
+prepared polygons) are decided in numpy (`point_in_polygon`, `nearest_coast`): a single
+point never imports scipy or shapely nor builds their structures, with the same answers.
 """
 
 from __future__ import annotations
@@ -19,12 +23,10 @@ import threading
 from collections.abc import Callable
 from functools import wraps
 from types import ModuleType
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import shapely
-from scipy.spatial import cKDTree
 
 from anpo.core.codes import NULL, Zone
 from anpo.core.compiled import use_compiled
@@ -32,12 +34,18 @@ from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day
 from anpo.core.errors import InputError
 from anpo.geo import grid_passes
 from anpo.geo import region as R
-from anpo.geo.index import all_units, geo_index, world_index
+from anpo.geo.index import all_units, geo_index, world_index, world_polygons
 from anpo.geo.place import Place, Unit
+from anpo.geo.point_in_polygon import ring_contains
 from anpo.geo.units_table import internal_waters, specified_areas
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
+# Up to this many exact points, numpy decides them unless the tree or polygons are built.
+FEW_EXACT = 64
 
 # Prepared GEOS geometries build their indexes lazily on first use and are not safe to use
 # from two threads at once (a crash was seen). Every step that touches a polygon takes this
@@ -107,7 +115,10 @@ def _exact_sea(
     # The k-d tree is only read, which is safe from several threads: no lock (it is built
     # under the lock on first use). One thread per query: the batch threads give the
     # parallelism, and the tree's own threads would cost ~20% more CPU.
-    d, i = _coast_tree().query(pts, k=1, distance_upper_bound=bound, workers=1)
+    if _few(idx, "coast_tree"):
+        d, i = gi.coast_samples.query(pts, bound)
+    else:
+        d, i = _coast_tree().query(pts, k=1, distance_upper_bound=bound, workers=1)
     found = np.isfinite(d)
     unit[idx[found]] = gi.coast_unit[i[found]]
     dist_nm[idx] = np.where(found, d / R.NM_KM, np.nan)
@@ -125,9 +136,30 @@ def _mark_specified_areas(
     sa: npt.NDArray[np.int8],
 ) -> None:
     sa[idx] = NULL
+    if _few(idx, "specified_area_polygons"):
+        for k, area in enumerate(specified_areas()):
+            sa[idx[ring_contains(_closed(area.ring), lon[idx], lat[idx])]] = k
+        return
+    import shapely
+
     for k, poly in enumerate(geo_index().specified_area_polygons):
         hit = shapely.contains_xy(poly, lon[idx], lat[idx])
         sa[idx[hit]] = k
+
+
+def _few(idx: npt.NDArray[np.intp], built: str) -> bool:
+    """Decide these points in numpy: few of them, and the tree or polygons (`built`: a
+    cached property of GeoIndex, or "world_index") not built yet."""
+    if len(idx) > FEW_EXACT:
+        return False
+    if built == "world_index":
+        return world_index.cache_info().currsize == 0
+    return built not in geo_index().__dict__
+
+
+def _closed(ring: tuple[tuple[float, float], ...]) -> npt.NDArray[np.float64]:
+    r = np.asarray(ring, dtype=np.float64)
+    return r if len(r) and (r[0] == r[-1]).all() else np.vstack([r, r[:1]])
 
 
 @_exclusive
@@ -139,6 +171,18 @@ def _exact_land(
     gi = geo_index()
     out = np.full(len(idx), NULL, dtype=np.int16)
     x, y = lon[idx], lat[idx]
+    if _few(idx, "unit_land"):
+        rp = gi.land_ragged
+        for k in range(len(idx)):
+            # the candidate unit's land first, then any land
+            p = rp.polygon_at(float(x[k]), float(y[k]), gi.land_unit == candidate[k])
+            if p < 0:
+                p = rp.polygon_at(float(x[k]), float(y[k]))
+            if p >= 0:
+                out[k] = gi.land_unit[p]
+        return out
+    import shapely
+
     for code in np.unique(candidate):
         sel = np.flatnonzero(candidate == code)
         if code == NULL or int(code) not in gi.unit_land:
@@ -220,8 +264,18 @@ def _mark_internal_waters(
 ) -> None:
     """Sea rows inside a closing line become the unit's territorial sea (internal waters).
     `idx`: the sea rows within `GeoIndex.internal_waters_bounds` (`sea_pass` selects them)."""
-    waters = geo_index().internal_water_polygons
     x, y = lon[idx], lat[idx]
+    if _few(idx, "internal_water_polygons"):
+        code_of = {u.id: u.code for u in units()}
+        for k, water in enumerate(internal_waters()):
+            hit = idx[ring_contains(_closed(water.ring), x, y)]
+            zone[hit] = Zone.territorial_sea
+            unit[hit] = code_of[water.unit_id]
+            internal[hit] = k
+        return
+    import shapely
+
+    waters = geo_index().internal_water_polygons
     for k, (poly, code, (w, s, e, n)) in enumerate(waters):
         sel = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
         if not len(sel):
@@ -237,9 +291,20 @@ def _resolve_world(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32],
 ) -> None:
-    wi = world_index()
     x, y = lon[idx], lat[idx]
     zone[idx] = Zone.outside
+    if _few(idx, "world_index"):
+        wp = world_polygons()
+        for k in range(len(idx)):
+            p = wp.polygons.polygon_at(float(x[k]), float(y[k]))
+            if p >= 0:
+                zone[idx[k]] = Zone.land
+                unit[idx[k]] = wp.unit_of_country[wp.owner[p]]
+                dist_nm[idx[k]] = 0.0
+        return
+    import shapely
+
+    wi = world_index()
     for k, g in enumerate(wi.geoms):
         w, s, e, n = wi.bounds[k]
         sel = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
