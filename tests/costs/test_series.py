@@ -59,6 +59,9 @@ def test_the_figures_audited():
     assert get[(1999, "stationing_total", "settled")] == pytest.approx(542.407)  # the audit's peak
     assert get[(2017, "mod_usfj_total", "budget")] == 587.4
     assert get[(1992, "gov_usfj_total", "unspecified")] == 517.7
+    assert get[(2023, "hns_total", "budget")] == 211.2  # MOF's budget draft, expenditure basis
+    assert get[(2023, "realignment", "budget_contract")] == 609.0
+    assert get[(2024, "hns_total", "budget")] == 212.4  # MOF, ファイナンス 2024-04
     # the settled HNS of JFY1999 is below the JFY1999 budget figure: two bases, both kept
     assert get[(1999, "hns_total", "settled")] < get[(1999, "hns_total", "budget")]
 
