@@ -9,19 +9,23 @@ const fmt = (v) => (v === null || v === undefined ? "missing" : typeof v === "nu
 function table(rows, cols) {
   return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, label(c))))),
     h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null },
-      c === "jfy" ? String(r[c]) : fmt(r[c])))))));  // a year is not a quantity: no thousands separator
+      c === "jfy" || c === "year" ? String(r[c]) : fmt(r[c])))))));  // a year is not a quantity: no thousands separator
 }
 
 export async function showCosts() {
   if (loaded) return;
   loaded = true;
-  const [years, periods] = await Promise.all([get("/v1/costs", { by: "year" }), get("/v1/costs", { by: "period" })]);
+  const [years, periods, comparisons] = await Promise.all([get("/v1/costs", { by: "year" }), get("/v1/costs", { by: "period" }),
+    get("/v1/costs", { by: "comparison" })]);
   const rows = years.rows;
   clear($("#costs-chart"), barChart({ labels: rows.map((r) => `JFY${r.jfy}`), values: rows.map((r) => r.hns_total_jpy_bn),
-    hatched: rows.map((r) => r.basis !== "budget"), yLabel: "JPY bn", title: "Host-nation support by JFY" }));
+    hatched: rows.map((r) => r.basis !== "budget"), yLabel: "JPY bn", title: "Host-nation support by JFY (empty: no sourced figure)" }));
+  // JFY1978 onward: HNS by category, the other U.S.-forces lines MOD publishes, USD, and whether the year's totals add up.
   clear($("#costs-table"), table(rows, ["jfy", "period", "hns_total_jpy_bn", "basis", "labor_jpy_bn", "utilities_jpy_bn",
-    "training_relocation_jpy_bn", "fip_jpy_bn", "labor_welfare_jpy_bn", "confidence"]),
-  h("h3", {}, "By SMA period"), table(periods.rows, ["period", "jfy", "signed", "total_jpy_bn", "total_kind", "labor_cap_workers", "utilities_share", "confidence"]));
+    "training_relocation_jpy_bn", "fip_jpy_bn", "labor_welfare_jpy_bn", "stationing_total_jpy_bn", "saco_jpy_bn", "realignment_jpy_bn",
+    "mod_usfj_total_jpy_bn", "hns_total_usd_bn", "reconciled", "confidence"]),
+  h("h3", {}, "By SMA period"), table(periods.rows, ["period", "jfy", "signed", "in_force", "total_jpy_bn", "total_kind", "labor_cap_workers", "utilities_share", "confidence"]),
+  h("h3", {}, "Comparisons (each says what it includes)"), table(comparisons.rows, ["id", "year", "value", "unit", "usd_bn", "includes", "confidence"]));
   clear($("#w-period"), periods.rows.map((p) => h("option", { value: p.period }, p.period)));
   $("#w-period").value = periods.rows[periods.rows.length - 1].period;
   $("#whatif-form").addEventListener("submit", async (e) => {
