@@ -214,3 +214,24 @@ def test_deep_nesting_is_a_named_error(
 ) -> None:
     code, out, err = run(["assess", write(tmp_path, text, name)], monkeypatch, capsys)
     assert code == 2 and out == "" and "nested deeper than 64 levels" in err
+
+
+def test_repeated_ids_warn_and_strict_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, [GOOD, {**GOOD, "id": "b"}, GOOD])
+    code, out, err = run(["assess", path, "-f", "jsonl"], monkeypatch, capsys)
+    assert code == 0 and len(out.splitlines()) == 3
+    assert "warning" in err and "'a' at rows 0, 2" in err
+    code, out, err = run(["assess", path, "--strict"], monkeypatch, capsys)
+    assert code == 2 and out == "" and "'a' at rows 0, 2" in err
+
+
+def test_control_characters_in_ids_are_escaped_in_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, {**GOOD, "id": "x\u001b]52;c;aGVsbG8=\u0007y"})
+    code, out, _ = run(["assess", path], monkeypatch, capsys)
+    assert code == 0 and "\x1b" not in out and "\x07" not in out and "x\\x1b]52;c;aGVsbG8=\\x07y" in out
+    code, out, _ = run(["assess", path, "-f", "json"], monkeypatch, capsys)
+    assert json.loads(out)["id"] == "x\u001b]52;c;aGVsbG8=\u0007y"  # JSON escapes them itself

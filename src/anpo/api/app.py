@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from anpo import __version__
 from anpo.api import errors
-from anpo.api.middleware import BodyLimit, WriteToken
+from anpo.api.middleware import BodyLimit, StrictJson, WriteToken
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
 from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings
@@ -120,6 +120,7 @@ def create_app(
         )
 
     _web_routes(app)
+    app.add_middleware(StrictJson)
     app.add_middleware(WriteToken, token=settings.token)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     return app

@@ -1,9 +1,11 @@
-"""ASGI middleware: request body size limit, and the write token."""
+"""ASGI middleware: request body size limit, strict JSON bodies, and the write token."""
 
 from __future__ import annotations
 
 import hmac
 import json
+import math
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,6 +74,98 @@ class BodyLimit:
                 await _reply(send, 413, f"request body over {self.max_bytes} bytes")
 
 
+class _BadJson(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadJson("numbers must be finite (a number overflows)")
+    return value
+
+
+def _constant(name: str) -> float:
+    raise _BadJson(f"numbers must be finite ({name} is not JSON)")
+
+
+def _json_problem(body: bytes) -> tuple[list[str | int], str] | None:
+    """Why a JSON body is refused (location, message), or None. Never quotes the input."""
+    from anpo.io.documents import DocumentError, check_values
+
+    try:
+        doc = json.loads(body, parse_float=_finite, parse_constant=_constant)
+    except _BadJson as err:
+        return ["body"], str(err)
+    except json.JSONDecodeError as err:
+        return ["body"], f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+    except RecursionError:
+        return ["body"], "nested too deeply"
+    except ValueError as err:  # not UTF-8; an integer of more than 4,300 digits
+        return ["body"], f"malformed JSON: {str(err).split(':')[0]}"
+    try:
+        check_values(doc, "body")
+    except DocumentError as err:
+        loc: list[str | int] = ["body"]
+        if err.row is not None:
+            loc.append(err.row)
+        if err.field != "document":
+            loc.extend(err.field.split("."))
+        return loc, err.reason
+    return None
+
+
+class StrictJson:
+    """JSON request bodies parsed strictly before any route sees them: NaN, Infinity and
+    numbers that overflow to infinity, lone surrogates, nesting over 64 levels and integers
+    too long to convert are 422 naming where, with no echo of the value (which could not be
+    encoded in the answer). The body, already bounded by BodyLimit, is then replayed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        more = True
+        while more:
+            msg = await receive()
+            if msg["type"] != "http.request":
+                await self.app(scope, receive, send)  # a disconnect: let the app see it
+                return
+            chunks.append(msg.get("body", b""))
+            more = bool(msg.get("more_body", False))
+        body = b"".join(chunks)
+        if body.strip():
+            problem = _json_problem(body)
+            if problem is not None:
+                loc, msg_text = problem
+                detail: Any = [{"loc": loc, "msg": msg_text, "type": "json_invalid"}]
+                await _reply_json(send, 422, {"detail": detail})
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _reply_json(send: Send, status: int, payload: object) -> None:
+    body = json.dumps(payload).encode()
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
 class WriteToken:
     """When a token is set, every write must carry `Authorization: Bearer <token>`."""
 
@@ -101,4 +195,4 @@ class WriteToken:
         await self.app(scope, receive, send)
 
 
-__all__ = ["BodyLimit", "WriteToken"]
+__all__ = ["BodyLimit", "StrictJson", "WriteToken"]

@@ -38,6 +38,24 @@ def _read_file(name: str) -> tuple[list[Scenario], bool]:
     return read_parsed(name, parse)
 
 
+def _check_ids(inputs: list[tuple[str, list[Scenario], bool]], strict: bool) -> None:
+    """An id given to two scenarios of one file is a warning on stderr (an error with --strict)."""
+    for name, scenarios, _ in inputs:
+        rows: dict[str, list[int]] = {}
+        for i, s in enumerate(scenarios):
+            if s.id is not None:
+                rows.setdefault(s.id, []).append(i)
+        twice = [(k, v) for k, v in rows.items() if len(v) > 1]
+        if not twice:
+            continue
+        shown = "; ".join(f"{escape_controls(repr(k))} at rows {', '.join(map(str, v[:5]))}"
+                          + (" ..." if len(v) > 5 else "") for k, v in twice[:5])
+        more = f" (and {len(twice) - 5} more)" if len(twice) > 5 else ""
+        if strict:
+            raise InputError("id", f"{name}: ids given more than once: {shown}{more}")
+        print(f"anpo: warning: {name}: ids given more than once: {shown}{more}", file=sys.stderr)
+
+
 def _results(scenarios: Sequence[Scenario]) -> Iterator[dict[str, Any]]:
     for start in range(0, len(scenarios), CHUNK):
         yield from assess(scenarios[start:start + CHUNK])
@@ -90,7 +108,10 @@ def assess_command(
     out: str | None = typer.Option(
         None, "--out", help="With --batch: the output table (default IN.assessed.EXT)."
     ),
-    strict: bool = typer.Option(False, "--strict", help="With --batch: stop at the first bad row (exit 2)."),
+    strict: bool = typer.Option(
+        False, "--strict",
+        help="With --batch: stop at the first bad row (exit 2). With files: a repeated id is an error.",
+    ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
 ) -> None:
@@ -101,6 +122,7 @@ def assess_command(
         batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask)
         return
     inputs = [(name, *_read_file(name)) for name in files or []]
+    _check_ids(inputs, strict)
     stdout = Output()
     try:
         _write(stdout, inputs, fmt)

@@ -46,7 +46,10 @@ _CACHE_LIMIT = 200_000
 
 
 def check_columns(names: Sequence[str]) -> None:
-    """File-level checks of a table's header: unknown or missing columns are InputErrors."""
+    """File-level checks of a table's header: unknown, repeated or missing columns are InputErrors."""
+    if len(set(names)) != len(names):
+        twice = next(n for k, n in enumerate(names) if n in names[:k])
+        raise InputError(twice, "the column appears more than once")
     for name in names:
         if name not in COLUMNS:
             raise InputError(name, f"unknown column; accepted: {', '.join(COLUMNS)}")
@@ -395,6 +398,11 @@ def _parse_json_row(value: Any) -> tuple[Scenario, bool | None]:
             raise InputError(EXPLAIN, f"expected true or false, got {type(flag).__name__}")
         explain = flag
     scenario = parse_scenario(value)
+    if scenario.id is not None and not scenario.id.isascii():
+        try:
+            scenario.id.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError("id", f"invalid Unicode (a lone surrogate at character {err.start})") from None
     check_termination_notice(scenario.assume.termination_notice)
     return scenario, explain
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,8 +96,17 @@ def open_table(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableS
     return TableSource(p, fmt, total, max(1, chunk_rows))
 
 
+def _no_duplicate_columns(names: list[str], path: Path) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError("IN", f"{str(path)!r}: column {name!r} appears more than once")
+        seen.add(name)
+
+
 def _parquet_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
     schema = pq.read_schema(path)
+    _no_duplicate_columns(schema.names, path)
     wanted = [c for c in DICTIONARY_COLUMNS
               if c in schema.names and (pa.types.is_string(schema.field(c).type)
                                         or pa.types.is_large_string(schema.field(c).type))]
@@ -115,6 +125,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
     names = next(csv.reader([header]), [])
     if not names or names == [""]:
         raise InputError("IN", f"{str(path)!r}: empty CSV (a header row is required)")
+    _no_duplicate_columns(names, path)
     convert = pacsv.ConvertOptions(
         column_types={n: pa.string() for n in names},
         strings_can_be_null=True,
@@ -144,18 +155,40 @@ class JsonRows:
 Chunk: TypeAlias = pa.RecordBatch | JsonRows
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"{text[:20]}{'...' if len(text) > 20 else ''} is not a finite number")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_line(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _jsonl_batches(path: Path, chunk_rows: int) -> Iterator[JsonRows]:
-    """Objects, one a line (blank lines skipped); a malformed line becomes a bad row."""
+    """Objects, one a line (blank lines skipped; a leading BOM ignored, as in CSV); a line
+    that is not JSON (or holds NaN, 1e999, a 5,000-digit number, deep nesting) is a bad row."""
     chunk = JsonRows([], {})
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for number, line in enumerate(fh, 1):
             text = line.strip()
             if not text:
                 continue
             try:
-                chunk.values.append(json.loads(text))
+                chunk.values.append(_json_line(text))
             except json.JSONDecodeError as err:
                 chunk.malformed[len(chunk.values)] = f"line {number}: malformed JSON: {err.msg}"
+                chunk.values.append(None)
+            except ValueError as err:
+                chunk.malformed[len(chunk.values)] = f"line {number}: malformed JSON: {str(err)[:120]}"
                 chunk.values.append(None)
             if len(chunk.values) >= chunk_rows:
                 yield chunk

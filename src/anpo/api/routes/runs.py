@@ -7,7 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from anpo.api.errors import RequestInputError
 from anpo.api.models import SimulationIn
+from anpo.core.errors import InputError
 from anpo.law.assess import parse
 from anpo.store.tables import RUN_STATUSES
 
@@ -22,6 +24,9 @@ def start(body: SimulationIn, request: Request) -> JSONResponse:
     manager = request.app.state.runs
     spec = body.spec()
     parse(spec["scenario"])  # the library's checks first: a bad scenario is a 422, never a failed run
+    if spec["scenario"]["event"] == "none":
+        why = "none: a simulation needs an event to respond to"
+        raise RequestInputError(InputError("scenario.event", why), "body")
     if not manager.available:
         raise HTTPException(503, "the crisis simulation (anpo.sim) is not available in this build")
     run = manager.submit(spec, trials=body.trials, seed=body.seed)
