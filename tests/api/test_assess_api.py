@@ -84,3 +84,17 @@ def test_saved_assessment_round_trip(client: TestClient) -> None:
     assert again.status_code == 200
     assert again.json()["receipt"] == saved["result"]["receipt"]
     assert client.get("/v1/assessments/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_explanation_only_when_asked_for_a_list(client: TestClient) -> None:
+    okinawa_1971 = {**SENKAKU, "date": "1971-05-01", "lat": 26.35, "lon": 127.77, "target": "USA"}
+    plain = client.post("/v1/assess", json=[SENKAKU, okinawa_1971]).json()
+    assert all("explanation" not in x for x in plain)
+    expected, _ = assess_raw([dict(SENKAKU), dict(okinawa_1971)], explain=False)
+    assert plain == expected
+    explained = client.post("/v1/assess?explain=true", json=[SENKAKU, okinawa_1971]).json()
+    assert explained == assess_raw([dict(SENKAKU), dict(okinawa_1971)])[0]
+    # the determinations are the same either way
+    assert [x["article5"] for x in plain] == [x["article5"] for x in explained]
+    one = client.post("/v1/assess?explain=false", json=SENKAKU).json()
+    assert "explanation" not in one and one["article5"] == explained[0]["article5"]

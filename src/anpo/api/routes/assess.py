@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -17,7 +17,10 @@ router = APIRouter(prefix="/v1", tags=["assess"])
 CONTRACT = (
     "The same contract as `anpo assess --format json`: one result object for one scenario, "
     f"a list for a list (1 to {MAX_BATCH} scenarios). Each result has `treaty`, `place`, "
-    "`article5`, `agreed_minute`, `prior_consultation`, `japan`, `us`, `explanation` and `receipt`."
+    "`article5`, `agreed_minute`, `prior_consultation`, `japan`, `us`, `explanation` and `receipt`. "
+    "`explanation` (the trace, and exact coast distances in `place.detail`) comes with one "
+    "scenario unless `explain=false`, and with a list only when `explain=true`: a list without "
+    "it is assessed as one frame with the fast geography."
 )
 ID_PATTERN = r"^[0-9a-f-]{36}$"
 ASYNC_BATCH = 4  # larger batches are assessed on a worker thread
@@ -25,17 +28,22 @@ ASYNC_BATCH = 4  # larger batches are assessed on a worker thread
 
 @router.post("/assess", summary="Assess one scenario or a list", description=CONTRACT,
              response_model=None, responses={200: {"description": "result object or list"}})
-async def assess(body: ScenarioIn | ScenarioBatch) -> JSONResponse:
+async def assess(
+    body: ScenarioIn | ScenarioBatch,
+    explain: bool | None = Query(None, description="With the explanation: default true for one "
+                                 "scenario, false for a list."),
+) -> JSONResponse:
     # One scenario takes about 2 ms of library time: run it on the event loop (no thread hop).
     # Large batches go to the thread pool so the server stays responsive.
+    with_explanation = explain if explain is not None else not isinstance(body, list)
     if isinstance(body, list) and len(body) > ASYNC_BATCH:
-        return await run_in_threadpool(_assess, body)
-    return _assess(body)
+        return await run_in_threadpool(_assess, body, with_explanation)
+    return _assess(body, with_explanation)
 
 
-def _assess(body: ScenarioIn | list[ScenarioIn]) -> JSONResponse:
+def _assess(body: ScenarioIn | list[ScenarioIn], explain: bool) -> JSONResponse:
     raw: object = body.raw() if isinstance(body, ScenarioIn) else [s.raw() for s in body]
-    results, was_list = assess_raw(raw)
+    results, was_list = assess_raw(raw, explain=explain)
     return JSONResponse(results if was_list else results[0])
 
 
