@@ -113,8 +113,9 @@ def writer_cpu(src: Path, d: Path, runs: int) -> tuple[float, float, int, int]:
 
 # -- 2. the plain scalar function ------------------------------------------------------------
 
-def japanese_units() -> list[tuple[Any, list[tuple[dt.date, str | None]]]]:
-    """(prepared land, [(start, administered_by), ...]) of every unit Japan ever administered."""
+def japanese_units() -> list[tuple[Any, tuple[float, ...], list[tuple[dt.date, str | None]]]]:
+    """(prepared land, its bounding box, [(start, administered_by), ...]) of every unit Japan
+    ever administered."""
     from anpo.geo import resolver
     from anpo.geo.index import geo_index
 
@@ -123,7 +124,7 @@ def japanese_units() -> list[tuple[Any, list[tuple[dt.date, str | None]]]]:
     for u in resolver.units():
         history = [(p.start, p.administered_by) for p in u.history]
         if u.code in land and any(a == "JPN" for _, a in history):
-            out.append((land[u.code], history))
+            out.append((land[u.code], tuple(land[u.code].bounds), history))
     return out
 
 
@@ -131,11 +132,14 @@ TREATY_1960 = dt.date(1960, 6, 23)
 
 
 def article5_scalar(date: dt.date, event: str, lat: float, lon: float,
-                    units: list[tuple[Any, list[tuple[dt.date, str | None]]]]) -> str:
-    """Article V as usually written first: one scenario at a time."""
+                    units: list[tuple[Any, tuple[float, ...], list[tuple[dt.date, str | None]]]]) -> str:
+    """Article V as usually written first: one scenario at a time, with the bounding-box
+    test before each polygon test (most points are in no unit's box)."""
     if date < TREATY_1960 or event != "armed_attack":
         return "does_not_apply"
-    for land, history in units:
+    for land, (w, s, e, n), history in units:
+        if not (w <= lon <= e and s <= lat <= n):
+            continue
         if shapely.contains_xy(land, lon, lat):
             admin = None
             for start, by in history:
@@ -215,6 +219,54 @@ def openfisca_latest(tbs: Any, day: int, attack: np.ndarray, japan: np.ndarray) 
     sim.set_input("armed_attack", period, attack)
     sim.set_input("under_japanese_administration", period, japan)
     return np.asarray(sim.calculate("article5_applies", period))
+
+
+def parameter_epochs(tbs: Any) -> np.ndarray:
+    """Day numbers on which any parameter of the tax-benefit system changes value, sorted,
+    from the first day anpo accepts: between two of them every parameter is constant, so one
+    simulation per epoch answers every date in it (the way OpenFisca users batch periods).
+    Found by walking every parameter's dated values (`ParameterNode.get_descendants`)."""
+    from openfisca_core.parameters import Parameter
+
+    from anpo.core.dates import FIRST_DATE, to_day
+
+    starts = {to_day(FIRST_DATE)}
+    for p in tbs.parameters.get_descendants():
+        if isinstance(p, Parameter):
+            starts.update(to_day(dt.date.fromisoformat(v.instant_str)) for v in p.values_list)
+    return np.array(sorted(starts), dtype=np.int64)
+
+
+def openfisca_by_epoch(tbs: Any, epochs: np.ndarray, days: np.ndarray, attack: np.ndarray,
+                       japan: np.ndarray) -> np.ndarray:
+    """One simulation per parameter epoch, its period the epoch's first day."""
+    from openfisca_core.simulations import SimulationBuilder
+
+    out = np.zeros(len(days), dtype=bool)
+    epoch = np.searchsorted(epochs, days, side="right") - 1
+    for k in np.unique(epoch).tolist():
+        idx = np.flatnonzero(epoch == k)
+        period = str(np.datetime64(int(epochs[k]), "D"))
+        sim = SimulationBuilder().build_default_simulation(tbs, len(idx))
+        sim.set_input("armed_attack", period, attack[idx])
+        sim.set_input("under_japanese_administration", period, japan[idx])
+        out[idx] = sim.calculate("article5_applies", period)
+    return out
+
+
+def anpo_law_rate(n: int, runs: int) -> tuple[float, float]:
+    """(law only, geography + law) scenarios/s of anpo in process on n random scenarios:
+    `law.rules.evaluate` with the place given, and `assess_frame`."""
+    from anpo.geo import resolve
+    from anpo.law.assess import assess_frame
+    from anpo.law.rules import evaluate
+
+    frame = random_frame(n, seed=7)
+    place = resolve(frame.lat, frame.lon, frame.day)
+    evaluate(frame, place)
+    t_law = median_seconds(lambda: evaluate(frame, place), runs)
+    t_all = median_seconds(lambda: assess_frame(frame), runs)
+    return n / t_law, n / t_all
 
 
 # -- 4. memory bandwidth -----------------------------------------------------------------------
@@ -337,8 +389,9 @@ def run(runs: int, rows: int = 10_000_000, quick: bool = False) -> list[Row]:
         agree = np.mean([a == b for a, b in zip(got, engine, strict=True)])
         scalar_rate = sample_n / t_scalar
         out_rows.append(Row(
-            f"plain scalar Python function per scenario (Article V only: dates, event, point-in-polygon "
-            f"per Japanese unit, administration history), {sample_n:,} of the same rows",
+            f"plain scalar Python function per scenario (Article V only: dates, event, bounding box "
+            "then point-in-polygon per Japanese unit, administration history), "
+            f"{sample_n:,} of the same rows",
             f"{t_scalar:.2f} s = {scalar_rate:,.0f} scenarios/s; the engine is "
             f"**{rows / t_e2e / scalar_rate:,.0f}x** faster end to end (with I/O and every determination); "
             f"the scalar rule agrees with the engine's Article V on {agree:.1%} of rows (it misses the "
@@ -434,7 +487,31 @@ def _openfisca_rows(tbs: Any, src: Path, out: Path, rows: int, t_e2e: float, sam
     by_date = openfisca_by_date(tbs, days, attack, japan)
     wrong = float(np.mean(latest != by_date))
     off_period = float(np.mean(days != days.max()))
+    epochs = parameter_epochs(tbs)
+    by_epoch = openfisca_by_epoch(tbs, epochs, days, attack, japan)
+    same = bool(np.array_equal(by_epoch, by_date))
+    d_big = np.tile(days, reps)[:big]
+    openfisca_by_epoch(tbs, epochs, d_big[:1000], a_big[:1000], j_big[:1000])
+    t_epoch = median_seconds(lambda: openfisca_by_epoch(tbs, epochs, d_big, a_big, j_big), 3)
+    epoch_rate = big / t_epoch
+    law_rate, all_rate = anpo_law_rate(big, 3)
     return [
+        Row(
+            f"OpenFisca {_openfisca_version()}, one simulation per parameter epoch ({len(epochs)} epochs: "
+            "the days on which any parameter changes, read from the parameter tree), "
+            f"{big:,} rows, law only (geography given)",
+            f"{t_epoch:.3f} s = {epoch_rate / 1e6:.2f} million/s; answers "
+            f"{'identical to' if same else 'DIFFERENT from'} one simulation per date on the sample",
+            "",
+        ),
+        Row(
+            f"anpo against OpenFisca per epoch, {big:,} random scenarios in process: law only "
+            "(every determination, place given) and end to end (geography + law)",
+            f"law only {law_rate / 1e6:.2f} million/s: **{law_rate / epoch_rate:.1f}x** OpenFisca's "
+            f"Article V alone; with geography {all_rate / 1e6:.2f} million/s: "
+            f"**{all_rate / epoch_rate:.2f}x**",
+            ">= 5x law only; >= 1x end to end",
+        ),
         Row(
             f"OpenFisca {_openfisca_version()} (benchmark-only extra), Article V variable, period = "
             f"each row's date: rows grouped by date, one simulation per date ({sample_n:,} rows, "

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -21,6 +23,7 @@ import bench_assess  # noqa: E402
 import bench_geo  # noqa: E402
 import bench_scale  # noqa: E402
 import bench_sim  # noqa: E402
+import bench_startup  # noqa: E402
 from common import Row, machine  # noqa: E402
 
 DOC = HERE.parent / "docs" / "performance.md"
@@ -37,14 +40,20 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
     sections = [
+        ("From the shell: whole process (`benchmarks/bench_startup.py`)",
+         bench_startup.run(max(args.runs, 7))),
         ("Geography (`benchmarks/bench_geo.py`)", bench_geo.run(1_000_000, args.runs)),
         ("Assessment (`benchmarks/bench_assess.py`)", bench_assess.run(1_000_000, args.runs)),
         ("Crisis simulation (`benchmarks/bench_sim.py`)", bench_sim.run(args.runs)),
         ("At scale: batch, peers, floor, Dask, memory (`benchmarks/bench_scale.py`; "
          f"10,000,000 rows, medians of {min(args.runs, 3)})", bench_scale.run(args.runs)),
-        ("HTTP API under load (`benchmarks/bench_api.py`; one 30 s window)", bench_api.run(1)),
+        ("HTTP API (`benchmarks/bench_api.py`)", bench_api.run(1)),
     ]
+    load_after = os.getloadavg()
+    minutes = (time.perf_counter() - t0) / 60
     out = [
         "# Performance",
         "",
@@ -52,11 +61,11 @@ def main() -> None:
         "",
         f"- Machine: {machine()}",
         f"- Date: {dt.date.today().isoformat()}",
-        f"- Command: `make bench` (medians of {args.runs} runs unless stated)",
-        "- Reading the figures: the machine's 2 vCPUs are shared, and the same code reads up to",
-        "  1.4x apart from one minute to the next (measured in November 2026: 475-767 k trials/s",
-        "  over 60 runs of the strike benchmark). Compare figures within one run of this file;",
-        "  an A/B of code versions belongs in one process, interleaved.",
+        f"- Command: `make bench` (medians of {args.runs} runs unless stated), {minutes:.0f} minutes",
+        f"- Load on the machine (1-minute load average, /proc/loadavg): {load_before[0]:.1f} when the "
+        f"run started, {load_after[0]:.1f} when it ended, on {os.cpu_count()} CPUs. Other work may "
+        "share them: compare figures within this run (each ratio is measured in one run, the two "
+        "sides alternating), not across runs.",
         "",
     ]
     for title, rows in sections:

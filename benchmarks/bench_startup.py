@@ -1,0 +1,136 @@
+"""Whole-process figures: what a user sees from the shell, beside the warm in-process ones.
+
+1. `anpo --help`, `anpo where LAT LON --date D` and `anpo assess FILE` (one scenario), each
+   against the yardstick `python -c 'import numpy'`, run alternately (A B A B ...) so that
+   both see the same load; medians of the paired runs, and the ratio.
+2. `anpo assess --batch IN.parquet --out OUT.parquet` at 1e5, 1e6 and 1e7 rows, whole
+   process, against a process that only reads the same input with pyarrow and writes it
+   back (the I/O floor of any Parquet tool), alternately; and the warm in-process rate of
+   the same file (`assess_table` after a first run).
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs R] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import Row, machine  # noqa: E402
+
+PY = sys.executable
+ANPO = str(Path(PY).parent / "anpo")
+SCENARIO = {"date": "2026-01-15", "event": "armed_attack", "target": "JPN", "lat": 25.743,
+            "lon": 123.473, "us_action": "combat_operations_from_japan"}
+NUMPY = [PY, "-c", "import numpy"]
+ROUND_TRIP = """
+import sys, pyarrow.parquet as pq
+f = pq.ParquetFile(sys.argv[1])
+w = None
+for k in range(f.num_row_groups):
+    t = f.read_row_group(k)
+    w = w or pq.ParquetWriter(sys.argv[2], t.schema)
+    w.write_table(t)
+w.close()
+"""
+
+
+def wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def paired(a: list[str], b: list[str], runs: int) -> tuple[float, float, list[float]]:
+    """(median of a, median of b, ratios a/b of each pair), run A B A B after one warm-up each."""
+    wall(a), wall(b)
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(wall(a))
+        tb.append(wall(b))
+    return statistics.median(ta), statistics.median(tb), [x / y for x, y in zip(ta, tb, strict=True)]
+
+
+def run(runs: int, quick: bool = False) -> list[Row]:
+    from bench_scale import write_input
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="anpo-startup-") as tmp:
+        d = Path(tmp)
+        one = d / "one.json"
+        one.write_text(json.dumps(SCENARIO))
+        commands = [
+            ("`anpo --help`", [ANPO, "--help"], "<= 3x"),
+            ("`anpo where 25.743 123.473 --date 2026-01-15`",
+             [ANPO, "where", "25.743", "123.473", "--date", "2026-01-15"], "<= 5x"),
+            ("`anpo assess FILE` with one scenario (text output, explanation)", [ANPO, "assess", str(one)],
+             "<= 6x"),
+        ]
+        spread: list[float] = []
+        for label, cmd, target in commands:
+            t_cmd, t_np, ratios = paired(cmd, NUMPY, runs)
+            spread.append(t_np)
+            rows.append(Row(
+                f"{label}, whole process, against `python -c 'import numpy'` ({runs} pairs, A B A B)",
+                f"{t_cmd:.2f} s against {t_np:.2f} s: **{statistics.median(ratios):.1f}x** "
+                f"(pairs {min(ratios):.1f}-{max(ratios):.1f}x)",
+                target,
+            ))
+        sizes = (100_000, 1_000_000) if quick else (100_000, 1_000_000, 10_000_000)
+        targets = {1_000_000: "<= 1.0x", 10_000_000: "<= 0.8x"}
+        for n in sizes:
+            src, out, copy = d / f"in{n}.parquet", d / f"out{n}.parquet", d / f"copy{n}.parquet"
+            write_input(src, n, seed=n % 991)
+            batch = [ANPO, "assess", "--batch", str(src), "--out", str(out)]
+            floor = [PY, "-c", ROUND_TRIP, str(src), str(copy)]
+            k = max(1, min(runs, 3 if n >= 10_000_000 else runs))
+            t_b, t_f, ratios = paired(batch, floor, k)
+            warm = _warm_rate(src, out)
+            rows.append(Row(
+                f"`anpo assess --batch` {n:,} rows Parquet -> Parquet, whole process, against a "
+                f"process that reads the input with pyarrow and writes it back ({k} pairs)",
+                f"{t_b:.2f} s = **{n / t_b / 1e6:.2f} million rows/s** whole process; pyarrow "
+                f"round trip {t_f:.2f} s: **{statistics.median(ratios):.2f}x**; warm in process "
+                f"{warm / 1e6:.2f} million rows/s",
+                targets.get(n, ""),
+            ))
+            for p in (src, out, copy):
+                p.unlink(missing_ok=True)
+    return rows
+
+
+_WARM = """
+import sys, time
+from anpo.io.batch import assess_table
+assess_table(sys.argv[1], sys.argv[2])
+t = []
+for _ in range(3):
+    t0 = time.perf_counter(); s = assess_table(sys.argv[1], sys.argv[2]); t.append(time.perf_counter() - t0)
+print(s.rows / sorted(t)[1])
+"""
+
+
+def _warm_rate(src: Path, out: Path) -> float:
+    res = subprocess.run([PY, "-c", _WARM, str(src), str(out)], capture_output=True, text=True, check=True)
+    return float(res.stdout.split()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    print(f"machine: {machine()}")
+    for row in run(args.runs, args.quick):
+        print(json.dumps(row.__dict__))
+
+
+if __name__ == "__main__":
+    main()
