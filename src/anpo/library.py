@@ -199,16 +199,16 @@ def _as_date(day: Any) -> dt.date:
 
 
 def costs(by: str = "period") -> pd.DataFrame:
-    """Japan's cost sharing as a table: by `period` (Special Measures Agreements), `year` or
-    `category`, each row with its source."""
+    """Japan's spending on U.S. forces as a table: by `period` (Special Measures Agreements),
+    `year` (JFY1978 on, every budget line), `category`, `line` (every figure with its source)
+    or `comparison` (Korea's SMA, DoD's Allied Contributions figures, ...)."""
     import pandas as pd
 
-    from anpo.costs import rows_by_category, rows_by_period, rows_by_year
+    from anpo.costs import VIEWS, ledger
 
-    makers = {"period": rows_by_period, "year": rows_by_year, "category": rows_by_category}
-    if by not in makers:
-        raise InputError("by", f"{by!r}; accepted: {', '.join(makers)}")
-    return pd.DataFrame(makers[by]())
+    if by not in VIEWS:
+        raise InputError("by", f"{by!r}; accepted: {', '.join(VIEWS)}")
+    return pd.DataFrame(ledger(by))
 
 
 @dataclass
