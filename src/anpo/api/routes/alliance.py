@@ -14,6 +14,10 @@ from anpo.core.errors import InputError
 
 router = APIRouter(prefix="/v1", tags=["alliance"])
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+# format=csv answers text/csv: documented so clients (and the schema tests) expect it
+JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}},
+}
 
 
 def _csv(rows: Any) -> Response:
@@ -22,8 +26,8 @@ def _csv(rows: Any) -> Response:
     return PlainTextResponse(to_csv(list(rows)), media_type="text/csv; charset=utf-8")
 
 
-@router.get("/okinawa", summary="Okinawa's burden as dated series, with sum checks and gaps",
-            response_model=None)
+@router.get("/okinawa", responses=JSON_OR_CSV, response_model=None,
+            summary="Okinawa's burden as dated series, with sum checks and gaps")
 def okinawa(
     series: str | None = Query(None, pattern=ID_PATTERN, description="one series id"),
     format: Literal["json", "csv"] = Query("json"),
@@ -37,8 +41,8 @@ def okinawa(
     return _csv(report["rows"]) if format == "csv" else report
 
 
-@router.get("/realignment", summary="Realignment plans against outcomes, slippage, Henoko's costs",
-            response_model=None)
+@router.get("/realignment", responses=JSON_OR_CSV, response_model=None,
+            summary="Realignment plans against outcomes, slippage, Henoko's costs")
 def realignment(
     plan: str | None = Query(None, pattern=ID_PATTERN, description="one plan id"),
     format: Literal["json", "csv"] = Query("json"),
@@ -52,8 +56,8 @@ def realignment(
     return _csv(report["items"]) if format == "csv" else report
 
 
-@router.get("/governance", summary="SCC meetings, exercises, information sharing, 95-2 counts, command",
-            response_model=None)
+@router.get("/governance", responses=JSON_OR_CSV, response_model=None,
+            summary="SCC meetings, exercises, information sharing, 95-2 counts, command")
 def governance(
     section: Literal["scc", "exercises", "information", "protection", "command"] | None = Query(None),
     date: str | None = Query(None, pattern=DATE_PATTERN, description="only what existed on YYYY-MM-DD"),
