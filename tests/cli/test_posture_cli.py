@@ -102,3 +102,75 @@ def test_posture_json_before_reversion(capsys, monkeypatch):
     doc = json.loads(out)
     assert doc["facilities_by_status"]["us_administration"] == 2
     assert "jjoc" not in [a["id"] for a in doc["arrangements"]]
+
+
+@pytest.mark.parametrize("date", ["1960-01-01", "1972-05-15", "2026-01-01"])
+def test_bases_registry_table_on_the_three_dates(date, capsys, monkeypatch):
+    code, out, _ = run(["bases", "--date", date, "--registry"], capsys, monkeypatch)
+    assert code == 0
+    assert f"SOFA facilities and areas on {date}" in out
+    assert "Registry:" in out and "km² itemized" in out
+    if date == "1972-05-15":
+        assert "立川飛行場" in out and "Okinawa 58.7%" in out  # Tachikawa until 1977; the prefecture's share
+    if date == "2026-01-01":
+        assert "立川飛行場" not in out and "MOD's total 263.176 km²" in out
+
+
+def test_bases_summary_follows_the_table(capsys, monkeypatch):
+    code, out, _ = run(["bases", "--date", "2026-01-01"], capsys, monkeypatch)
+    assert code == 0
+    assert "(SDF joint use, II-4(a))" in out  # Misawa, Iwakuni, Atsugi, Yokota
+    assert "SOFA Art. II-1(a) (exclusive-use) facilities in the registry on 2026-01-01" in out
+    assert "Airfields in operation:" in out
+
+
+def test_bases_close_what_if(capsys, monkeypatch):
+    argv = ["bases", "--date", "2026-01-01", "--close", "kadena", "--registry", "--format", "json"]
+    code, out, _ = run(argv, capsys, monkeypatch)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["closed"] == ["kadena"]
+    assert "kadena" not in [f["id"] for f in doc["facilities"]]
+    assert "kadena" not in doc["airfields_in_operation"]
+    w = doc["what_if_published"]
+    assert w["okinawa_share_after_pct"] < w["okinawa_share_before_pct"]
+    code, out, err = run(["bases", "--date", "2026-01-01", "--close", "kadena,area-51"], capsys, monkeypatch)
+    assert code == 2 and "--close" in err and "area-51" in err and out == ""
+
+
+def test_bases_registry_geojson_and_csv(capsys, monkeypatch):
+    code, out, _ = run(
+        ["bases", "--date", "2026-01-01", "--registry", "--format", "geojson"], capsys, monkeypatch
+    )
+    assert code == 0
+    fc = json.loads(out)
+    kadena = next(f for f in fc["features"] if f["properties"]["id"] == "kadena")
+    lon, lat = kadena["geometry"]["coordinates"]
+    assert lon == pytest.approx(127.7655, abs=1e-3) and lat == pytest.approx(26.3567, abs=1e-3)
+    assert len(str(lon).split(".")[1]) <= 6
+    assert all(not isinstance(v, dict | list) for f in fc["features"] for v in f["properties"].values())
+    code, out, _ = run(
+        ["bases", "--date", "2026-01-01", "--registry", "--format", "csv"], capsys, monkeypatch
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("id,fac,name,name_ja,prefecture,basis")
+    assert any(line.startswith("kadena,6037,") for line in lines)
+    code, out, _ = run(["bases", "--date", "2026-01-01", "--format", "csv"], capsys, monkeypatch)
+    assert code == 0 and out.splitlines()[0].startswith("id,name,kind")
+
+
+def test_posture_personnel(capsys, monkeypatch):
+    code, out, _ = run(
+        ["posture", "--personnel", "--from-year", "1970", "--to-year", "1975"], capsys, monkeypatch
+    )
+    assert code == 0
+    assert "1972" in out and "61,747" in out and "dmdc.osd.mil" in out
+    code, out, _ = run(["posture", "--personnel", "--format", "json"], capsys, monkeypatch)
+    assert code == 0 and json.loads(out)["rows"][0]["year"] == 1950
+    code, _, err = run(
+        ["posture", "--personnel", "--from-year", "2030", "--to-year", "2020"], capsys, monkeypatch
+    )
+    assert code == 2 and "--to-year" in err
+    code, _, err = run(["posture"], capsys, monkeypatch)
+    assert code == 2 and "--date" in err

@@ -146,7 +146,63 @@ def test_okinawa_reversion_changes_status():
         == "us_administration"
     )
     assert posture.facility("kadena").status_on(dt.date(1972, 5, 15)).legal_status == "us_exclusive"
-    assert posture.facility("kyogamisaki").status_on(dt.date(2014, 10, 20)) is None
+
+
+def test_kyogamisaki_provided_2013_12_12():
+    # issue 16: provided by the Joint Committee on 2013-12-12 (not when the radar came in 2014)
+    kyoga = posture.facility("kyogamisaki")
+    assert kyoga.status_on(dt.date(2013, 12, 11)) is None
+    assert kyoga.status_on(dt.date(2013, 12, 12)).legal_status == "us_exclusive"
+
+
+@pytest.mark.parametrize("fid", ["misawa", "iwakuni", "atsugi"])
+def test_shared_bases_are_ii_1a_with_a_joint_use_flag(fid):
+    # issue 16: II-1(a) facilities the SDF also uses, not a separate class
+    f = posture.facility(fid)
+    day = dt.date(2026, 1, 1)
+    assert f.status_on(day).legal_status == "us_exclusive"
+    assert f.joint_use_on(day) is not None
+    assert f.to_dict(day)["joint_use"]["basis"] == "SOFA Art. II-4(a)"
+
+
+def test_yokota_joint_use_since_2012_03_26():
+    yokota = posture.facility("yokota")
+    assert yokota.joint_use_on(dt.date(2012, 3, 25)) is None
+    assert yokota.joint_use_on(dt.date(2012, 3, 26)) is not None
+    assert yokota.status_on(dt.date(2012, 3, 26)).legal_status == "us_exclusive"
+
+
+def test_yonaguni_runway_2000_m_from_2007_03_15():
+    # issue 16: the operator's 2,000 m wins over OurAirports' 1,500 m, dated
+    def lengths(day: str) -> list[int]:
+        rows = [f for f in posture.at(day).facilities if f.facility.id == "yonaguni"]
+        return [r.length_ft for r in rows[0].facility.runways]
+
+    assert lengths("2007-03-14") == [4920]
+    assert lengths("2007-03-15") == [6562]  # 2,000 m
+    assert [r.length_ft for r in posture.facility("yonaguni").runways] == [6562]
+    assert round(6562 * 0.3048) == 2000
+
+
+def test_southwest_islands_garrisons_by_date():
+    opened = {
+        "camp-yonaguni": dt.date(2016, 3, 28),
+        "camp-amami": dt.date(2019, 3, 26),
+        "camp-miyakojima": dt.date(2019, 3, 26),
+        "camp-ishigaki": dt.date(2023, 3, 16),
+    }
+    for fid, day in opened.items():
+        f = posture.facility(fid)
+        assert f.status_on(day - dt.timedelta(days=1)) is None, fid
+        assert f.status_on(day).legal_status == "jsdf", fid
+
+
+def test_no_joint_use_legal_status_and_no_local_paths():
+    for f in posture.facilities().values():
+        texts = [f.record.source, f.record.location.source]
+        texts += [p.source for p in f.record.status] + [p.source for p in f.record.joint_use]
+        assert all("../" not in t and "shared/reference" not in t for t in texts), f.id
+        assert all(p.legal_status != "joint_use" for p in f.record.status), f.id
 
 
 def test_command_arrangements_by_date():

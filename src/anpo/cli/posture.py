@@ -1,8 +1,11 @@
-"""`anpo bases` and `anpo posture`: facilities and command arrangements on a date."""
+"""`anpo bases` and `anpo posture`: facilities, the SOFA registry with its areas and the
+shift to Okinawa, what-if closures, command arrangements and personnel on a date."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -10,14 +13,31 @@ import typer
 
 from anpo import posture
 from anpo.core.errors import InputError
+from anpo.posture.footprint import to_geojson
 from anpo.posture.schema import LEGAL_STATUS_LABELS
 
-FORMATS = ("table", "json", "geojson")
+FORMATS = ("table", "json", "geojson", "csv")
+REGISTRY_CSV_COLUMNS = (
+    "id", "fac", "name", "name_ja", "prefecture", "basis", "legal_basis", "joint_use_ii_4a",
+    "from", "to", "listed_on", "area_km2", "area_as_of", "area_carried_back", "lat", "lon",
+    "source", "read_from", "confidence",
+)
+FACILITY_CSV_COLUMNS = (
+    "id", "name", "kind", "prefecture", "legal_status", "joint_use_ii_4a", "lat", "lon",
+    "approximate", "distance_km", "source", "confidence",
+)
 
 
 def _check_format(fmt: str, accepted: tuple[str, ...]) -> None:
     if fmt not in accepted:
         raise InputError("--format", f"unknown format {fmt!r}; accepted: {', '.join(accepted)}")
+
+
+def _flat(value: object) -> object:
+    """A GeoJSON property value: scalars as they are, anything nested as JSON text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _geojson(rows: list[posture.FacilityOnDate], day: str) -> dict[str, Any]:
@@ -29,11 +49,67 @@ def _geojson(rows: list[posture.FacilityOnDate], day: str) -> dict[str, Any]:
         feats.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r.facility.lon, r.facility.lat]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(r.facility.lon, 6), round(r.facility.lat, 6)],
+                },
                 "properties": props,
             }
         )
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _csv(rows: list[dict[str, object]], columns: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue().rstrip("\n")
+
+
+def _summary_lines(fp: posture.Footprint) -> list[str]:
+    """Exclusive-use area by prefecture and Okinawa's share, beside the publishers' figures."""
+    d = fp.date.isoformat()
+    lines = [f"SOFA Art. II-1(a) (exclusive-use) facilities in the registry on {d}: {len(fp.exclusive)}"
+             + (f" (closed: {', '.join(fp.closed)})" if fp.closed else "")]
+    for p in fp.by_prefecture:
+        share = "" if p.share_pct is None else f"  {p.share_pct:5.1f}%"
+        missing = f"  ({p.without_area} without an area on the date)" if p.without_area else ""
+        lines.append(f"  {p.prefecture:<10} {p.facilities:>3}  {p.itemized_km2:>8.3f} km²{share}{missing}")
+    oki = fp.okinawa_share_pct
+    line = f"Registry: {fp.exclusive_km2:.3f} km² itemized"
+    if oki is not None:
+        line += f", Okinawa {oki:.1f}% of it"
+    cov = fp.coverage_pct()
+    pub = fp.published_national()
+    if pub is not None and pub.area_km2 is not None:
+        line += f"; MOD's total {pub.area_km2:g} km² (as of {pub.as_of}), itemized {cov:.1f}%"
+    lines.append(line)
+    for t in fp.published:
+        parts = []
+        if t.facilities is not None:
+            parts.append(f"{t.facilities} facilities")
+        if t.area_km2 is not None:
+            parts.append(f"{t.area_km2:g} km²")
+        if t.okinawa_share_pct is not None:
+            parts.append(f"Okinawa {t.okinawa_share_pct:g}%")
+        lines.append(f"Published ({t.scope}, {t.as_of}; {t.confidence}): {', '.join(parts)}  <{t.source}>")
+    w = fp.what_if_published(tuple(e for e in fp.removed if e.row.basis == "II-1(a)"))
+    if w is not None:
+        line = (
+            f"What-if on MOD's totals: {w['published_km2']:g} - {w['closed_km2']:g}"
+            f" = {w['km2_after']:g} km²; "
+            f"Okinawa {w['okinawa_share_before_pct']:.2f}% -> {w['okinawa_share_after_pct']:.2f}%"
+        )
+        if w["closed_without_area"]:
+            line += f" (no area recorded for: {', '.join(w['closed_without_area'])})"  # type: ignore[arg-type]
+        lines.append(line)
+    lines.append(f"Airfields in operation: {len(fp.airfields)} ({', '.join(fp.airfields)})")
+    return lines
+
+
+def _split_ids(text: str | None) -> list[str]:
+    return [] if not text else [x for x in text.split(",") if x.strip()]
 
 
 def bases_command(
@@ -46,10 +122,33 @@ def bases_command(
         None, "--kind", help="airfield | port | camp | radar | headquarters."
     ),
     planned: bool = typer.Option(False, "--planned", help="Include planned facilities."),
-    fmt: str = typer.Option("table", "--format", help="table | json | geojson."),
+    close: str | None = typer.Option(
+        None, "--close", help="What-if: facility ids returned on the date, comma-separated."
+    ),
+    registry: bool = typer.Option(
+        False, "--registry",
+        help="List the SOFA registry (FAC, basis, areas) instead of the operational facilities.",
+    ),
+    fmt: str = typer.Option("table", "--format", help="table | json | geojson | csv."),
 ) -> None:
     """Facilities on a date, optionally near a point and of one kind."""
     _check_format(fmt, FORMATS)
+    try:
+        closed = posture.check_closed(_split_ids(close))
+    except InputError as err:
+        raise InputError("--close", err.reason) from None
+    fp = posture.footprint(date, closed)
+    day = fp.date
+    if registry:
+        if fmt == "json":
+            typer.echo(json.dumps(fp.to_dict(), ensure_ascii=False, indent=2))
+        elif fmt == "geojson":
+            typer.echo(json.dumps(to_geojson(fp), ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            typer.echo(_csv([e.to_dict(day) for e in fp.entries], REGISTRY_CSV_COLUMNS))
+        else:
+            _registry_table(fp)
+        return
     # posture.bases validates kind, radius and point; its field names become option names
     try:
         rows = posture.bases(
@@ -57,12 +156,26 @@ def bases_command(
         )
     except InputError as err:
         raise InputError(f"--{err.field.replace('_', '-')}", err.reason) from None
-    day = posture.at(date).date
+    rows = [r for r in rows if r.facility.id not in closed]
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict(day) for r in rows], ensure_ascii=False, indent=2))
         return
     if fmt == "geojson":
         typer.echo(json.dumps(_geojson(rows, day.isoformat()), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        flat = []
+        for r in rows:
+            f = r.facility
+            flat.append({
+                "id": f.id, "name": f.name, "kind": f.kind, "prefecture": f.prefecture,
+                "legal_status": r.status.legal_status,
+                "joint_use_ii_4a": f.joint_use_on(day) is not None,
+                "lat": round(f.lat, 6), "lon": round(f.lon, 6), "approximate": f.approximate,
+                "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
+                "source": f.record.source, "confidence": f.record.confidence,
+            })
+        typer.echo(_csv(flat, FACILITY_CSV_COLUMNS))
         return
     header = f"{'id':<15} {'kind':<12} {'status':<17} {'prefecture':<10} {'lat':>8} {'lon':>9}"
     if near is not None:
@@ -77,17 +190,82 @@ def bases_command(
         )
         if r.distance_km is not None:
             line += f" {r.distance_km:>7.1f}"
+        if f.joint_use_on(day) is not None:
+            line += "  (SDF joint use, II-4(a))"
         if f.approximate:
             line += "  (approx. coordinates)"
         typer.echo(line)
+    if near is None and kind is None:
+        typer.echo("")
+        for text in _summary_lines(fp):
+            typer.echo(text)
+
+
+def _registry_table(fp: posture.Footprint) -> None:
+    d = fp.date
+    typer.echo(f"SOFA facilities and areas on {d.isoformat()}: {len(fp.entries)} in the registry")
+    typer.echo(f"{'id':<24} {'FAC':<5} {'basis':<8} {'prefecture':<10} {'km²':>8}  name")
+    for e in fp.entries:
+        r = e.row
+        a = e.area
+        area = "" if a is None else f"{a.area_km2:8.3f}"
+        flags = []
+        if a is not None and a.as_of > d:
+            flags.append(f"area of {a.as_of.year}, not counted")
+        if r.joint_use_from is not None and r.joint_use_from <= d:
+            flags.append("II-4(a) joint use")
+        if r.start is None:
+            flags.append(f"listed {r.listed_on}")
+        tail = f"  [{'; '.join(flags)}]" if flags else ""
+        head = f"{r.id:<24} {r.fac or '':<5} {r.basis:<8} {r.prefecture:<10} {area:>8}"
+        typer.echo(f"{head}  {r.name_ja} {r.name}{tail}")
+    typer.echo("")
+    for text in _summary_lines(fp):
+        typer.echo(text)
+
+
+def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
+    from anpo.posture.personnel import SERVICES, series
+
+    try:
+        s = series(from_year, to_year)
+    except InputError as err:
+        raise InputError(f"--{err.field.replace('_', '-')}", err.reason) from None
+    rows = s.to_rows()
+    if fmt == "json":
+        typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        typer.echo(_csv(rows, tuple(rows[0])))
+        return
+    typer.echo("U.S. active-duty military personnel in Japan by year (DMDC; read from a copy)")
+    typer.echo(f"{'year':<6} {'total':>8}  " + "  ".join(f"{x:>12}" for x in SERVICES))
+    for r in s.rows:
+        svc = "  ".join(f"{'' if getattr(r, x) is None else getattr(r, x):>12}" for x in SERVICES)
+        flag = f"  [{r.note}]" if r.note else ""
+        typer.echo(f"{r.year:<6} {r.active_duty:>8,}  {svc}{flag}")
+    first = s.rows[0]
+    typer.echo(f"Source: {first.source} (read from: {first.read_from}); {first.confidence}")
+    typer.echo("By service: not in the copy read (the columns stay empty).")
 
 
 def posture_command(
-    date: str = typer.Option(..., "--date", help="Date YYYY-MM-DD."),
-    fmt: str = typer.Option("table", "--format", help="table | json."),
+    date: str | None = typer.Option(None, "--date", help="Date YYYY-MM-DD."),
+    personnel: bool = typer.Option(
+        False, "--personnel", help="U.S. personnel in Japan by year instead (DMDC)."
+    ),
+    from_year: int | None = typer.Option(None, "--from-year", help="With --personnel."),
+    to_year: int | None = typer.Option(None, "--to-year", help="With --personnel."),
+    fmt: str = typer.Option("table", "--format", help="table | json (| csv with --personnel)."),
 ) -> None:
     """Summary on a date: facilities by status and prefecture, arrangements in force."""
+    if personnel:
+        _check_format(fmt, ("table", "json", "csv"))
+        _personnel(fmt, from_year, to_year)
+        return
     _check_format(fmt, ("table", "json"))
+    if date is None:
+        raise InputError("--date", "required (or give --personnel)")
     p = posture.at(date)
     if fmt == "json":
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2))

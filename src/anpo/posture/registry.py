@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
@@ -11,11 +12,12 @@ import numpy.typing as npt
 
 from anpo import data
 from anpo.core.errors import DataError, InputError
-from anpo.posture.runways import Runway, longest_open_runway, runways
+from anpo.posture.runways import Runway, current_runways, longest_open_runway, runways
 from anpo.posture.schema import (
     KINDS,
     FacilitiesFile,
     FacilityRecord,
+    JointUsePeriod,
     PointsFile,
     StatusPeriod,
     UnitPresence,
@@ -28,12 +30,21 @@ POINTS_FILE = "posture/points.yaml"
 
 @dataclass(frozen=True)
 class Facility:
-    """A facility with its coordinates resolved and its runways attached."""
+    """A facility with its coordinates resolved and its runways attached.
+
+    `runways` are the rows in force today (or, for a facility taken from `posture.at(day)`,
+    those in force on that day: see `on`); `all_runways` every dated row.
+    """
 
     record: FacilityRecord
     lat: float
     lon: float
     runways: tuple[Runway, ...]
+    all_runways: tuple[Runway, ...] = ()
+
+    def on(self, day: dt.date) -> Facility:
+        """This facility with the runways in force on `day`."""
+        return dataclasses.replace(self, runways=tuple(r for r in self.all_runways if r.in_force(day)))
 
     @property
     def id(self) -> str:
@@ -58,6 +69,13 @@ class Facility:
     def status_on(self, day: dt.date) -> StatusPeriod | None:
         """The status period in force on `day` (half-open intervals), or None."""
         for p in self.record.status:
+            if p.start <= day and (p.end is None or day < p.end):
+                return p
+        return None
+
+    def joint_use_on(self, day: dt.date) -> JointUsePeriod | None:
+        """The SOFA Art. II-4(a) joint-use period in force on `day`, or None."""
+        for p in self.record.joint_use:
             if p.start <= day and (p.end is None or day < p.end):
                 return p
         return None
@@ -91,6 +109,7 @@ class Facility:
             },
             "runways": [rw.to_dict() for rw in self.runways],
             "source": r.source,
+            "read_from": r.read_from,
             "confidence": r.confidence,
         }
         if r.area_km2 is not None:
@@ -98,9 +117,12 @@ class Facility:
         if day is not None:
             st = self.status_on(day)
             out["status"] = None if st is None else _status_dict(st)
+            ju = self.joint_use_on(day)
+            out["joint_use"] = None if ju is None else _joint_dict(ju)
             out["units"] = [_unit_dict(u) for u in self.units_on(day)]
         else:
             out["status_history"] = [_status_dict(p) for p in r.status]
+            out["joint_use_history"] = [_joint_dict(p) for p in r.joint_use]
             out["units"] = [_unit_dict(u) for u in r.units]
         return out
 
@@ -112,6 +134,19 @@ def _status_dict(p: StatusPeriod) -> dict[str, object]:
         "to": None if p.end is None else p.end.isoformat(),
         "precision": p.precision,
         "source": p.source,
+        "read_from": p.read_from,
+        "confidence": p.confidence,
+        "note": p.note,
+    }
+
+
+def _joint_dict(p: JointUsePeriod) -> dict[str, object]:
+    return {
+        "basis": "SOFA Art. II-4(a)",
+        "from": p.start.isoformat(),
+        "to": None if p.end is None else p.end.isoformat(),
+        "source": p.source,
+        "read_from": p.read_from,
         "confidence": p.confidence,
         "note": p.note,
     }
@@ -154,8 +189,9 @@ def facilities() -> dict[str, Facility]:
             raise DataError(f"{where}: icao {rec.icao} has no rows in runways.csv")
         loc = rec.location
         lat, lon = _resolve_point(loc.basis, loc.lat, loc.lon, rec.icao, where)
-        rws = table.get(rec.icao, ()) if rec.icao else ()
-        out[rec.id] = Facility(rec, lat, lon, rws)
+        every = table.get(rec.icao, ()) if rec.icao else ()
+        now = current_runways(rec.icao) if rec.icao else ()
+        out[rec.id] = Facility(rec, lat, lon, now, every)
     return out
 
 

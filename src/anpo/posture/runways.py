@@ -1,8 +1,14 @@
-"""Runway geometry from the shipped OurAirports extract (public domain; see NOTICE.md)."""
+"""Runway geometry from the shipped OurAirports extract (public domain; see NOTICE.md).
+
+Rows may carry a validity period (`valid_from`, `valid_to`, half-open) and their own
+`source`/`read_from`: where the airport operator differs from OurAirports, the operator's
+figure is a dated row of its own (Yonaguni: 1,500 m until 2007-03-15, 2,000 m from then).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +34,14 @@ class Runway:
     le_lon: float | None
     he_lat: float | None
     he_lon: float | None
+    start: dt.date | None = None  # in service from (None: not dated, as OurAirports)
+    end: dt.date | None = None  # superseded on (None: still so)
+    source: str = RUNWAYS_SOURCE
+    read_from: str | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this row describes the runway on `day` (half-open [start, end))."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
     @property
     def has_geometry(self) -> bool:
@@ -50,7 +64,10 @@ class Runway:
             "closed": self.closed,
             "low_end": None if self.le_lat is None else [self.le_lat, self.le_lon],
             "high_end": None if self.he_lat is None else [self.he_lat, self.he_lon],
-            "source": RUNWAYS_SOURCE,
+            "from": None if self.start is None else self.start.isoformat(),
+            "to": None if self.end is None else self.end.isoformat(),
+            "source": self.source,
+            "read_from": self.read_from,
         }
 
 
@@ -61,6 +78,15 @@ def _float(text: str) -> float | None:
     if not math.isfinite(value):
         raise DataError(f"{RUNWAYS_FILE}: non-finite coordinate {text!r}")
     return value
+
+
+def _date(text: str | None, field: str, line: int) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"{RUNWAYS_FILE}: line {line}: {field} {text!r} is not YYYY-MM-DD") from None
 
 
 @cache
@@ -81,18 +107,36 @@ def runways() -> dict[str, tuple[Runway, ...]]:
                     le_lon=_float(row["le_longitude_deg"]),
                     he_lat=_float(row["he_latitude_deg"]),
                     he_lon=_float(row["he_longitude_deg"]),
+                    start=_date(row.get("valid_from"), "valid_from", i),
+                    end=_date(row.get("valid_to"), "valid_to", i),
+                    source=row.get("source") or RUNWAYS_SOURCE,
+                    read_from=row.get("read_from") or None,
                 )
             except (KeyError, ValueError) as err:
                 raise DataError(f"{RUNWAYS_FILE}: line {i}: {err}") from None
             if rw.length_ft <= 0:
                 raise DataError(f"{RUNWAYS_FILE}: line {i}: length_ft must be positive")
+            if rw.start is not None and rw.end is not None and rw.end <= rw.start:
+                raise DataError(f"{RUNWAYS_FILE}: line {i}: valid_to is not after valid_from")
             out.setdefault(rw.icao, []).append(rw)
     # Stable sort: among equal lengths the file order decides (as in the simulation reference).
     return {k: tuple(sorted(v, key=lambda r: -r.length_ft)) for k, v in out.items()}
 
 
+def runways_on(icao: str, day: dt.date) -> tuple[Runway, ...]:
+    """The airfield's runway rows in force on `day`, longest first."""
+    return tuple(r for r in runways().get(icao, ()) if r.in_force(day))
+
+
+def current_runways(icao: str) -> tuple[Runway, ...]:
+    """The rows not superseded (no `valid_to`), longest first."""
+    return tuple(r for r in runways().get(icao, ()) if r.end is None)
+
+
 def longest_open_runway(icao: str) -> Runway:
-    """The longest open runway with endpoint coordinates; DataError if there is none."""
+    """The longest open runway with endpoint coordinates, of any date (the airfield's reference
+    point; a dated row without published ends, such as Yonaguni's 2,000 m, is skipped);
+    DataError if there is none."""
     for rw in runways().get(icao, ()):
         if not rw.closed and rw.has_geometry:
             return rw

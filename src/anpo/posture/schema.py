@@ -19,8 +19,7 @@ Confidence = Literal["confirmed", "partly", "UNVERIFIED"]
 Precision = Literal["day", "month", "year"]
 
 LEGAL_STATUS_LABELS = {
-    "us_exclusive": "U.S. exclusive use (SOFA Art. II-1(a))",
-    "joint_use": "joint use with the SDF (SOFA Art. II-4(a))",
+    "us_exclusive": "U.S. facility (SOFA Art. II-1(a))",
     "temporary_use": "SDF facility, U.S. temporary use (SOFA Art. II-4(b))",
     "jsdf": "JSDF",
     "civil": "civil",
@@ -29,9 +28,10 @@ LEGAL_STATUS_LABELS = {
     "planned": "planned, not in operation",
 }
 Kind = Literal["airfield", "port", "camp", "radar", "headquarters"]
+# A II-1(a) facility that the SDF also uses is still "us_exclusive" (MOD counts it among the
+# exclusive-use facilities); the II-4(a) joint use is a dated flag on the facility.
 LegalStatus = Literal[
     "us_exclusive",
-    "joint_use",
     "temporary_use",
     "jsdf",
     "civil",
@@ -49,7 +49,10 @@ class _Strict(BaseModel):
 
 
 class Sourced(_Strict):
+    """`source` names the publisher's page or document; `read_from` the copy actually read."""
+
     source: str = Field(min_length=1)
+    read_from: str | None = None
     confidence: Confidence
 
 
@@ -94,6 +97,13 @@ class StatusPeriod(_DatedSourced):
     note: str | None = None
 
 
+class JointUsePeriod(_DatedSourced):
+    """SDF use of a U.S. (II-1(a)) facility under SOFA Art. II-4(a), in force on [from, to)."""
+
+    precision: Precision = "day"
+    note: str | None = None
+
+
 class UnitPresence(Sourced):
     name: str
     start: dt.date | None = Field(alias="from")
@@ -120,6 +130,7 @@ class FacilityRecord(Sourced):
     location: Location
     area_km2: Quantity | None = None
     status: tuple[StatusPeriod, ...] = Field(min_length=1)
+    joint_use: tuple[JointUsePeriod, ...] = ()
     units: tuple[UnitPresence, ...] = ()
     note: str | None = None
 
@@ -128,6 +139,9 @@ class FacilityRecord(Sourced):
         for a, b in zip(self.status, self.status[1:], strict=False):
             if a.end is None or a.end > b.start:
                 raise ValueError(f"status periods overlap or are out of order at {b.start}")
+        for ja, jb in zip(self.joint_use, self.joint_use[1:], strict=False):
+            if ja.end is None or ja.end > jb.start:
+                raise ValueError(f"joint_use periods overlap or are out of order at {jb.start}")
         if self.location.basis == "runway_midpoint" and self.icao is None:
             raise ValueError("a runway_midpoint location needs an icao code")
         return self

@@ -73,7 +73,8 @@ def at(day: dt.date | str) -> Posture:
         st = f.status_on(d)
         if st is None:
             continue
-        (planned if st.legal_status == "planned" else active).append(FacilityOnDate(f, st))
+        # the facility as it was on the day: its runways then (Yonaguni: 1,500 m before 2007)
+        (planned if st.legal_status == "planned" else active).append(FacilityOnDate(f.on(d), st))
     latest: dict[str, BurdenFigure] = {}
     for fig in burden.okinawa().figures:
         if fig.as_of <= d:

@@ -1,4 +1,5 @@
-"""GET /v1/bases, /v1/costs, /v1/instruments: posture, cost sharing and the law's sources."""
+"""GET /v1/bases, /v1/registry, /v1/personnel, /v1/costs, /v1/instruments: posture, the
+facility registry, cost sharing and the law's sources."""
 
 from __future__ import annotations
 
@@ -51,6 +52,48 @@ def bases(
             })
         return {"type": "FeatureCollection", "date": day.isoformat(), "features": feats}
     return {"date": day.isoformat(), "count": len(rows), "facilities": [r.to_dict(day) for r in rows]}
+
+
+@router.get("/registry", response_model=None,
+            summary="The SOFA facility registry on a date: areas, Okinawa's share, what-if closures")
+def facility_registry(
+    date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
+    close: str | None = Query(None, max_length=2000, description="facility ids to close, comma-separated"),
+    format: Literal["json", "geojson"] = Query("json"),
+) -> dict[str, Any]:
+    from anpo.posture.footprint import to_geojson
+
+    ids = [] if not close else close.split(",")
+    try:
+        fp = posture.footprint(date or _today(), ids)
+    except InputError as err:
+        raise RequestInputError(err, "query") from None
+    return to_geojson(fp) if format == "geojson" else fp.to_dict()
+
+
+@router.get("/registry/share", response_model=None,
+            summary="Okinawa's share of the exclusive-use area, computed from the registry")
+def registry_share(
+    dates: str | None = Query(None, max_length=2000, description="YYYY-MM-DD,...; default: published dates"),
+) -> dict[str, Any]:
+    try:
+        rows = posture.share_series(None if not dates else dates.split(","))
+    except InputError as err:
+        raise RequestInputError(err, "query") from None
+    return {"rows": rows}
+
+
+@router.get("/personnel", summary="U.S. military personnel in Japan by year (DMDC)", response_model=None)
+def personnel_series(
+    from_year: int | None = Query(None, ge=1945, le=2100),
+    to_year: int | None = Query(None, ge=1945, le=2100),
+) -> dict[str, Any]:
+    from anpo.posture.personnel import series
+
+    try:
+        return {"rows": series(from_year, to_year).to_rows()}
+    except InputError as err:
+        raise RequestInputError(err, "query") from None
 
 
 @router.get("/costs", summary="The ledger of Japan's spending on U.S. forces (JFY1978-)",

@@ -1,0 +1,194 @@
+"""The SOFA facility registry (registry.csv, areas, published totals): validation naming the
+file, line and field; totals computed from the registry checked against the publishers'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from anpo import posture
+from anpo.core.errors import DataError, InputError
+from anpo.posture.areas import (
+    AREAS_FILE,
+    REGISTRY_FILE,
+    AreaRow,
+    RegistryRow,
+    TotalRow,
+    legal_basis_on,
+    parse_rows,
+    registry,
+)
+
+# The publishers print areas in thousand m² and shares to two decimals: we compare in km² to
+# the printed precision (0.005 km²) and shares to 0.05 percentage points.
+KM2_TOL = 0.005
+PCT_TOL = 0.05
+
+
+def _row(**over: str) -> dict[str, str]:
+    base = {
+        "id": "x", "fac": "", "name": "X", "name_ja": "X", "prefecture": "Okinawa",
+        "basis": "II-1(a)", "from": "1972-05-15", "to": "", "precision": "day", "listed_on": "",
+        "joint_use_from": "", "lat": "", "lon": "", "point_source": "", "facility": "",
+        "source": "https://www.mod.go.jp/", "read_from": "", "confidence": "partly", "note": "",
+    }
+    base.update(over)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"basis": "II-9"}, "basis"),
+        ({"fac": "60x1"}, "fac"),
+        ({"from": "", "listed_on": ""}, "row"),
+        ({"to": "1970-01-01"}, "row"),
+        ({"lat": "26.3"}, "row"),
+        ({"basis": "II-4(b)", "joint_use_from": "2000-01-01"}, "row"),
+        ({"confidence": "sure"}, "confidence"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_registry_row_names_file_line_and_field(over, field):
+    with pytest.raises(DataError) as err:
+        parse_rows(RegistryRow, iter([(7, _row(**over))]), REGISTRY_FILE)
+    msg = str(err.value)
+    assert msg.startswith(f"{REGISTRY_FILE}: line 7: ")
+    if field != "row":
+        assert field in msg
+
+
+def test_bad_area_row_is_named():
+    raw = {"id": "kadena", "as_of": "2020-01-01", "area_km2": "-1", "source": "s",
+           "read_from": "", "confidence": "partly", "note": ""}
+    with pytest.raises(DataError, match=rf"{AREAS_FILE}: line 3: area_km2"):
+        parse_rows(AreaRow, iter([(3, raw)]), AREAS_FILE)
+
+
+def test_total_row_needs_a_figure():
+    raw = {"as_of": "2020-01-01", "scope": "Japan", "facilities": "", "area_km2": "",
+           "okinawa_share_pct": "", "source": "s", "read_from": "", "confidence": "partly", "note": ""}
+    with pytest.raises(DataError, match="needs facilities"):
+        parse_rows(TotalRow, iter([(2, raw)]), "t.csv")
+
+
+def test_shipped_registry_loads_and_links():
+    reg = registry()
+    assert len(reg.rows) >= 80
+    ids = [r.id for r in reg.rows]
+    assert len(ids) == len(set(ids))
+    known = set(posture.facilities())
+    assert all(r.facility in known for r in reg.rows if r.facility)
+    # every source is a publisher's page or document, never a local path
+    for r in reg.rows:
+        assert "../" not in r.source and "shared/reference" not in r.source, r.id
+    fac = {r.id: r.fac for r in reg.rows}
+    assert fac["kadena"] == "6037" and fac["futenma"] == "6051" and fac["fuchu-comm"] == "3016"
+
+
+def test_legal_basis_by_date():
+    yokota = registry().row("yokota")
+    assert legal_basis_on(yokota, dt.date(1955, 1, 1)) == "Administrative Agreement (1952) Art. II"
+    assert legal_basis_on(yokota, dt.date(1960, 6, 23)) == "SOFA Art. II-1(a)"
+
+
+def test_returned_mainland_bases_leave_the_registry():
+    ids = lambda d: {e.row.id for e in posture.footprint(d).entries}  # noqa: E731
+    assert "tachikawa" in ids("1972-05-15")
+    assert "tachikawa" not in ids("1977-11-30")
+    assert "kanto-mura" in ids("1972-05-15") and "kanto-mura" not in ids("1975-01-01")
+    assert "fuchu-comm" in ids("2020-01-01") and "fuchu-comm" not in ids("2026-01-01")
+    # Okinawa's facilities enter at reversion
+    assert "kadena" not in ids("1972-05-14") and "kadena" in ids("1972-05-15")
+
+
+def _published(as_of: str, scope: str) -> TotalRow:
+    d = dt.date.fromisoformat(as_of)
+    return next(t for t in registry().totals if t.as_of == d and t.scope == scope and t.area_km2)
+
+
+@pytest.mark.parametrize("as_of", ["1972-05-15", "2013-01-01", "2018-03-31", "2020-01-01"])
+def test_registry_totals_never_exceed_the_published_totals(as_of):
+    """On each date with a published total, what the registry itemizes (area, count) stays within
+    it: an area or a facility too many (a duplicate, a wrong figure) fails here."""
+    fp = posture.footprint(as_of)
+    totals = [t for t in registry().totals if t.as_of == fp.date and t.scope in ("Japan", "Okinawa")]
+    assert totals
+    oki = next((p for p in fp.by_prefecture if p.prefecture == "Okinawa"), None)
+    for t in totals:
+        km2 = fp.exclusive_km2 if t.scope == "Japan" else (oki.itemized_km2 if oki else 0.0)
+        n = len(fp.exclusive) if t.scope == "Japan" else (oki.facilities if oki else 0)
+        if t.area_km2 is not None:
+            assert km2 <= t.area_km2 + KM2_TOL, (t.scope, km2, t.area_km2)
+        if t.facilities is not None:
+            assert n <= t.facilities, (t.scope, n, t.facilities)
+
+
+def test_registry_by_prefecture_within_mod_2020():
+    fp = posture.footprint("2020-01-01")
+    by = {p.prefecture: p for p in fp.by_prefecture}
+    for t in registry().totals:
+        if t.as_of == dt.date(2020, 1, 1) and t.scope not in ("Japan",) and t.area_km2:
+            assert by[t.scope].itemized_km2 <= t.area_km2 + KM2_TOL, t.scope
+
+
+def test_published_prefecture_table_adds_up():
+    """MOD's 2018 table as transcribed: the prefectures sum to the national total."""
+    rows = [t for t in registry().totals if t.as_of == dt.date(2018, 3, 31) and t.area_km2]
+    national = next(t for t in rows if t.scope == "Japan")
+    parts = sum(t.area_km2 or 0.0 for t in rows if t.scope != "Japan")
+    assert parts == pytest.approx(national.area_km2, abs=2 * KM2_TOL)
+    share = 100 * _published("2018-03-31", "Okinawa").area_km2 / national.area_km2
+    assert share == pytest.approx(national.okinawa_share_pct, abs=PCT_TOL)
+
+
+@pytest.mark.parametrize("as_of", ["2020-01-01", "2026-01-01"])
+def test_published_okinawa_share_is_within_the_registry_bounds(as_of):
+    """With Okinawa's itemized area O and the mainland's M, and MOD's total T, the true share
+    lies in [O/T, 1 - M/T]. The prefecture's and MOD's printed share must fall in it."""
+    fp = posture.footprint(as_of)
+    pub = fp.published_national()
+    share = next(t for t in reversed(registry().totals)
+                 if t.as_of <= fp.date and t.scope == "Japan" and t.okinawa_share_pct)
+    oki = sum(p.itemized_km2 for p in fp.by_prefecture if p.prefecture == "Okinawa")
+    main = fp.exclusive_km2 - oki
+    lo, hi = 100 * oki / pub.area_km2, 100 - 100 * main / pub.area_km2
+    assert lo <= share.okinawa_share_pct <= hi, (lo, share.okinawa_share_pct, hi)
+    assert fp.coverage_pct() > 70  # the registry itemizes most of MOD's area
+
+
+def test_okinawa_share_series_published_values():
+    rows = {r["date"]: r for r in posture.share_series()}
+    assert rows["1972-05-15"]["published_okinawa_share_pct"] == pytest.approx(58.7)
+    assert rows["2020-01-01"]["published_okinawa_share_pct"] == pytest.approx(70.27)
+    assert rows["2017-01-01"]["published_okinawa_share_pct"] == pytest.approx(70.6)
+    # the computed share comes from the registry: it moves with the rows, not with the print
+    r2020 = rows["2020-01-01"]
+    assert r2020["registry_okinawa_share_pct"] != r2020["published_okinawa_share_pct"]
+
+
+def test_footprint_closing_kadena_recomputes():
+    before = posture.footprint("2026-01-01")
+    after = posture.footprint("2026-01-01", closed=["kadena"])
+    assert "kadena" not in {e.row.id for e in after.entries}
+    assert "kadena" not in after.airfields and "kadena" in before.airfields
+    assert after.exclusive_km2 == pytest.approx(before.exclusive_km2 - 19.856, abs=1e-6)
+    w = after.to_dict()["what_if_published"]
+    # MOD's 2020 totals less Kadena: (184.944 - 19.856) / (263.176 - 19.856)
+    assert w["okinawa_share_after_pct"] == pytest.approx(100 * 165.088 / 243.32, abs=0.01)
+    assert w["okinawa_share_before_pct"] == pytest.approx(70.27, abs=0.01)
+
+
+def test_footprint_unknown_close_names_field():
+    with pytest.raises(InputError, match="close"):
+        posture.footprint("2026-01-01", closed=["area-51"])
+
+
+def test_areas_apply_from_their_date():
+    fp = posture.footprint("2019-12-31")
+    kadena = next(e for e in fp.entries if e.row.id == "kadena")
+    assert kadena.area_km2 == pytest.approx(19.855)  # the prefecture's 2019-03-31 figure
+    misawa = next(e for e in fp.entries if e.row.id == "misawa")
+    assert misawa.area_km2 is None and misawa.area is not None  # 2020 figure shown, not counted
+    assert misawa.to_dict(fp.date)["area_carried_back"] is True
