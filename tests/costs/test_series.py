@@ -144,3 +144,29 @@ def test_comparisons_say_what_they_include():
     assert comp["dod-2004-japan-share"]["value"] == 0.745
     for c in comp.values():
         assert c["includes"] and c["confidence"] in {"confirmed", "partly", "unverified"}
+
+
+def test_constant_yen_by_the_chained_cpi():
+    index = series.price_index()
+    assert index[2020] == pytest.approx(100.0)
+    # chaining: each year's level is the year before times (1 + its % change)
+    assert index[2022] == pytest.approx(100 * (1 - 0.0023335278) * (1 + 0.0249770278), rel=1e-9)
+    assert index[1978] < index[1999] < index[2020]
+    rows = {r["jfy"]: r for r in costs.ledger("year")}
+    assert rows[1978]["hns_total_jpy_bn_2020"] == pytest.approx(6.2 * 100 / index[1978], abs=1e-3)
+    assert rows[2023]["hns_total_jpy_bn_2020"] is None  # the series ends in 2022: no value
+
+
+def test_a_broken_deflator_chain_is_refused(monkeypatch, tmp_path):
+    bad = tmp_path / "deflator.csv"
+    bad.write_text("year,cpi_change_pct,source,read_from,confidence,note\n"
+                   "2019,0.5,https://data.worldbank.org/x,,partly,\n"
+                   "2021,0.1,https://data.worldbank.org/x,,partly,\n", encoding="utf-8")
+    monkeypatch.setattr(series.data, "path", lambda rel: bad)
+    series.price_index.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"costs/deflator.csv: row 3: year: 2021 does not follow 2019"):
+            series.price_index()
+    finally:
+        monkeypatch.undo()
+        series.price_index.cache_clear()

@@ -25,8 +25,9 @@ NOTES = {
     "begins (an approximation: a JFY runs April-March); only years with a sourced rate",
     "per_member": "JPY million per U.S. active-duty service member in Japan at 30 September "
     "(DoD/DMDC); only years with a cited count",
-    "constant_yen": "not given: anpo has no sourced deflator series (Cabinet Office GDP "
-    "deflator or Statistics Bureau CPI) yet, so no real-terms column is computed",
+    "constant_yen": "*_jpy_bn_2020 columns: JPY of 2020 by the consumer price index (Statistics "
+    "Bureau CPI as published by the World Bank, FP.CPI.TOTL.ZG, chained to 2020 = 100; calendar "
+    "year applied to the JFY that begins in it); none after 2022, the series' last year",
 }
 
 
@@ -71,6 +72,7 @@ def _table(by: str, rows: list[dict[str, object]]) -> str:
             "mod_usfj_total_jpy_bn",
             "gov_usfj_total_jpy_bn",
             "hns_total_usd_bn",
+            "hns_total_jpy_bn_2020",
             "reconciled",
             "confidence",
         ],

@@ -235,9 +235,11 @@ def rows_by_year(first: int = series.FIRST_JFY, last: int = series.LAST_JFY) -> 
         hns_value = row["hns_total_jpy_bn"]
         hns_f = float(str(hns_value)) if hns_value is not None else None
         row["hns_total_usd_bn"], row["jpy_per_usd"] = _usd(hns_f, y)
+        row["hns_total_jpy_bn_2020"] = series.constant_yen(hns_f, y)
         stationing = row["stationing_total_jpy_bn"]
         st_f = float(str(stationing)) if stationing is not None else None
         row["stationing_total_usd_bn"] = _usd(st_f, y)[0]
+        row["stationing_total_jpy_bn_2020"] = series.constant_yen(st_f, y)
         row["us_personnel"] = (series.personnel().get(y) or {}).get("personnel")
         row["hns_jpy_m_per_member"] = _per_member(hns_f, y)
         row["stationing_total_jpy_m_per_member"] = _per_member(st_f, y)

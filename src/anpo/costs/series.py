@@ -5,6 +5,8 @@ Data (src/anpo/data/costs/):
 - lines.yaml: each budget line (what it includes, the JFY it began) and the published sums;
 - ledger.csv: one figure a row (JFY, line, basis, JPY bn) with its source;
 - fx.csv: yen and won per U.S. dollar (Federal Reserve, G.5A annual averages);
+- deflator.csv: Japan's consumer prices, annual % change (World Bank WDI, from the Statistics
+  Bureau's CPI), chained here into an index with 2020 = 100 for constant-yen figures;
 - us_personnel.csv: U.S. active-duty personnel in Japan (DoD/DMDC) for the years anpo can cite;
 - comparisons.csv: Korea's SMA, DoD's Allied Contributions figures and the like.
 
@@ -28,6 +30,10 @@ from anpo.core.source import check_source
 LINES_FILE = "costs/lines.yaml"
 LEDGER_CSV = "costs/ledger.csv"
 FX_CSV = "costs/fx.csv"
+DEFLATOR_CSV = "costs/deflator.csv"
+DEFLATOR_BASE_YEAR = 2020
+DEFLATOR_NAME = ("consumer price index, all items (Statistics Bureau of Japan, via the World Bank's "
+                 "FP.CPI.TOTL.ZG), calendar year, chained to 2020 = 100")
 PERSONNEL_CSV = "costs/us_personnel.csv"
 COMPARISONS_CSV = "costs/comparisons.csv"
 
@@ -273,6 +279,46 @@ def fx() -> dict[tuple[int, str], tuple[float, str]]:
         src = _source(FX_CSV, n, raw)
         out[(year, cur)] = (rate, src["source"])
     return out
+
+
+def _signed_number(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x) or not -50 < x < 100:
+        raise ValueError(text)
+    return x
+
+
+@cache
+def price_index() -> dict[int, float]:
+    """CPI by calendar year, 2020 = 100, chained from the yearly % changes of deflator.csv.
+
+    The first year of the file is the chain's start; years must follow one another."""
+    changes: dict[int, float] = {}
+    for n, raw in _rows(DEFLATOR_CSV):
+        year = _field(DEFLATOR_CSV, n, "year", raw, _year, "a year")
+        if changes and year != max(changes) + 1:
+            raise DataError(f"{DEFLATOR_CSV}: row {n}: year: {year} does not follow {max(changes)}")
+        changes[year] = _field(DEFLATOR_CSV, n, "cpi_change_pct", raw, _signed_number,
+                               "a % change between -50 and 100")
+        _source(DEFLATOR_CSV, n, raw)
+    if DEFLATOR_BASE_YEAR not in changes:
+        raise DataError(f"{DEFLATOR_CSV}: no row for the base year {DEFLATOR_BASE_YEAR}")
+    chain: dict[int, float] = {}
+    level = 1.0
+    for year in sorted(changes):
+        if chain:  # the first year's own change links it to the year before, outside the chain
+            level *= 1 + changes[year] / 100
+        chain[year] = level
+    base = chain[DEFLATOR_BASE_YEAR]
+    return {y: v / base * 100 for y, v in chain.items()}
+
+
+def constant_yen(value: float | None, year: int) -> float | None:
+    """JPY of `year` in 2020 yen (None where the year has no index)."""
+    index = price_index().get(year)
+    if value is None or index is None:
+        return None
+    return round(value * 100 / index, 3)
 
 
 @cache

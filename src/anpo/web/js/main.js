@@ -85,7 +85,7 @@ async function main() {
   const meta = await get("/v1/meta");
   $("#version").textContent = `anpo ${meta.anpo_version}`;
   if (meta.writes_need_token && !sessionStorage.getItem("anpo-token")) {
-    const t = window.prompt("This server needs a token for writes (assessments are writes):");
+    const t = window.prompt("This server needs a token (for assessments and stored runs):");
     if (t) sessionStorage.setItem("anpo-token", t);
   }
   const map = new AllianceMap((lat, lon) => describePlace(lat, lon));
