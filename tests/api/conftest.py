@@ -24,7 +24,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def make_client(store: Store, runner: Any = None, token: str | None = None) -> TestClient:
-    return TestClient(create_app(Settings(token=token), store=store, runner=runner))
+    # The Host a browser on this machine sends: the trusted-host check refuses "testserver".
+    return TestClient(create_app(Settings(token=token), store=store, runner=runner), base_url="http://127.0.0.1")
 
 
 @pytest.fixture

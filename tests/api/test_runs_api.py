@@ -82,14 +82,31 @@ def test_unknown_run_is_404(client: TestClient) -> None:
     assert client.get("/v1/simulations/not-an-id").status_code == 422
 
 
-def test_token_guards_writes_only(store: Store, runner: FakeRunner) -> None:
-    with make_client(store, runner, token="s3cret") as c:
+TOKEN = "s3cret-s3cret-s3cret"
+
+
+def test_token_guards_writes_and_stored_data(store: Store, runner: FakeRunner) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with make_client(store, runner, token=TOKEN) as c:
         assert c.post("/v1/assess", json=SCENARIO).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
         assert c.post("/v1/assess", json=SCENARIO, headers=wrong).status_code == 401
-        ok = c.post("/v1/assess", json=SCENARIO, headers={"Authorization": "Bearer s3cret"})
+        ok = c.post("/v1/assess", json=SCENARIO, headers=auth)
         assert ok.status_code == 200
         assert c.get("/v1/where", params={"lat": 35, "lon": 139}).status_code == 200
+        saved = c.post("/v1/assessments", json=SCENARIO, headers=auth).json()["id"]
+        run_id = c.post("/v1/simulations", json={"scenario": SCENARIO}, headers=auth).json()["id"]
+        for path in (f"/v1/assessments/{saved}", f"/v1/simulations/{run_id}", "/v1/runs"):
+            assert c.get(path).status_code == 401, path
+            assert c.get(path, headers=wrong).status_code == 401, path
+            assert c.get(path, headers=auth).status_code == 200, path
+
+
+def test_short_tokens_are_refused(store: Store) -> None:
+    from anpo.api.settings import WeakToken
+
+    with pytest.raises(WeakToken, match="at least 16"):
+        make_client(store, None, token="x")
 
 
 def test_bind_policy() -> None:

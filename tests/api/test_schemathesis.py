@@ -16,7 +16,9 @@ from anpo.store import Store
 from .fakes import FakeRunner
 
 _DB = Path(tempfile.mkdtemp(prefix="anpo-schemathesis-")) / "st.db"
-_app = create_app(Settings(), store=Store.open(f"sqlite:///{_DB}"), runner=FakeRunner())
+# schemathesis calls the app as Host "testserver"
+_app = create_app(Settings(allowed_hosts=("testserver",)), store=Store.open(f"sqlite:///{_DB}"),
+                  runner=FakeRunner())
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 
 

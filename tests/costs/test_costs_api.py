@@ -19,7 +19,7 @@ from anpo.store import Store  # noqa: E402
 def client(tmp_path: Path) -> Iterator[TestClient]:
     store = Store.open(f"sqlite:///{tmp_path / 'costs.db'}")
     try:
-        yield TestClient(create_app(Settings(), store=store))
+        yield TestClient(create_app(Settings(), store=store), base_url="http://127.0.0.1")
     finally:
         store.close()
 

@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from anpo import __version__
 from anpo.api import errors
-from anpo.api.middleware import BodyLimit, StrictJson, WriteToken
+from anpo.api.middleware import BodyLimit, SecurityHeaders, StrictJson, TrustedHost, WriteToken
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
-from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings
+from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings, check_token
 from anpo.core.dates import FIRST_DATE
 from anpo.store import Store
 
@@ -30,8 +29,9 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 HEARTBEAT_S = 15.0
 _UNSET: Any = object()
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "the body is not valid JSON"},
-    401: {"description": "this server needs a token for writes"},
+    400: {"description": "the Host is not one this server answers to"},
+    401: {"description": "this server needs a token for writes and stored data"},
+    408: {"description": "the request body arrived too slowly"},
     413: {"description": "request body too large"},
 }
 
@@ -44,6 +44,14 @@ def _heartbeat(store: Store, stop: threading.Event) -> None:
         except Exception:  # a database hiccup must not kill the server; retry next beat
             continue
 
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>anpo API</title>
+<link rel="icon" href="/favicon.svg"><link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+</head><body><div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script><script src="/js/docs.js"></script>
+</body></html>
+"""
 
 PAGES = {"/": "index.html", "/index.html": "index.html", "/app.css": "app.css", "/favicon.svg": "favicon.svg"}
 
@@ -63,6 +71,7 @@ def create_app(
     settings: Settings | None = None, *, store: Store | None = None, runner: Runner | None = _UNSET,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
+    check_token(settings.token)
     chosen_runner: Runner | None = sim_runner() if runner is _UNSET else runner
 
     def attach(app: FastAPI, st: Store) -> None:
@@ -108,19 +117,17 @@ def create_app(
                        "trials": MAX_TRIALS, "seed": MAX_SEED},
             "simulation_available": chosen_runner is not None,
             "writes_need_token": bool(settings.token),
+            "stored_data_needs_token": bool(settings.token),
         }
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json", title="anpo API",
-            swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/favicon.svg",
-        )
+        return HTMLResponse(DOCS_PAGE)  # no inline script: the CSP forbids it
 
     _web_routes(app)
     app.add_middleware(StrictJson)
     app.add_middleware(WriteToken, token=settings.token)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(TrustedHost, hosts=settings.trusted_hosts())
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers
     return app

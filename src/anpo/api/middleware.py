@@ -1,7 +1,9 @@
-"""ASGI middleware: request body size limit, strict JSON bodies, and the write token."""
+"""ASGI middleware: trusted hosts, security headers, request body size limit and read
+timeout, strict JSON bodies, and the token."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import math
@@ -28,12 +30,81 @@ class _TooLarge(Exception):
     pass
 
 
-class BodyLimit:
-    """Answer 413 when a request body exceeds `max_bytes` (declared or streamed)."""
+def _host_name(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"host":
+            host = value.decode("latin-1").strip().lower()
+            if host.startswith("["):  # [::1]:8765
+                return host[1:host.find("]")] if "]" in host else None
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return None
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class TrustedHost:
+    """Refuse (400) requests whose Host is not one this server answers to: a page on another
+    origin whose name resolves to 127.0.0.1 (DNS rebinding) cannot read or queue anything."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str] | None) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hosts is not None and scope["type"] == "http" and _host_name(scope) not in self.hosts:
+            await _reply(send, 400, "this server does not answer to that Host name "
+                         "(ANPO_ALLOWED_HOSTS lists more)")
+            return
+        await self.app(scope, receive, send)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """On every response: a CSP with no inline script and no framing, nosniff, no referrer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                names = {n for n, _ in SECURITY_HEADERS}
+                msg["headers"] = [*(h for h in msg.get("headers", []) if h[0] not in names),
+                                  *SECURITY_HEADERS]
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+class BodyLimit:
+    """Answer 413 when a request body exceeds `max_bytes` (declared or streamed), and 408
+    when a part of it takes longer than `read_timeout_s` to arrive (a slow client does not
+    hold a worker)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout_s: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout_s = read_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,7 +125,10 @@ class BodyLimit:
 
         async def limited() -> Message:
             nonlocal seen
-            msg = await receive()
+            try:
+                msg = await asyncio.wait_for(receive(), self.read_timeout_s)
+            except TimeoutError:
+                raise _TooSlow from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_bytes:
@@ -72,6 +146,9 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await _reply(send, 413, f"request body over {self.max_bytes} bytes")
+        except _TooSlow:
+            if not started:
+                await _reply(send, 408, f"the request body did not arrive within {self.read_timeout_s:g} s")
 
 
 class _BadJson(ValueError):
@@ -166,8 +243,17 @@ async def _reply_json(send: Send, status: int, payload: object) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+STORED_DATA = ("/v1/simulations", "/v1/runs", "/v1/assessments")
+
+
+def needs_token(method: str, path: str) -> bool:
+    """Writes, and reads of stored data (runs, saved assessments)."""
+    return method in WRITE_METHODS or path.startswith(STORED_DATA)
+
+
 class WriteToken:
-    """When a token is set, every write must carry `Authorization: Bearer <token>`."""
+    """When a token is set, every write and every read of stored data must carry
+    `Authorization: Bearer <token>`."""
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
@@ -186,13 +272,14 @@ class WriteToken:
         if (
             self.token
             and scope["type"] == "http"
-            and scope.get("method") in WRITE_METHODS
+            and needs_token(scope.get("method", ""), scope.get("path", ""))
             and not self._authorized(scope)
         ):
-            await _reply(send, 401, "this server needs a token for writes: Authorization: Bearer <token>",
+            await _reply(send, 401, "this server needs a token for writes and stored data: "
+                         "Authorization: Bearer <token>",
                          [(b"www-authenticate", b"Bearer")])
             return
         await self.app(scope, receive, send)
 
 
-__all__ = ["BodyLimit", "StrictJson", "WriteToken"]
+__all__ = ["BodyLimit", "SecurityHeaders", "StrictJson", "TrustedHost", "WriteToken"]

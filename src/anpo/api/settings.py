@@ -1,7 +1,12 @@
 """Server settings from the environment, and the bind policy.
 
 The API binds 127.0.0.1 by default. It refuses any other address unless `ANPO_API_TOKEN`
-is set; when a token is set, every write (POST) must carry `Authorization: Bearer <token>`.
+is set (at least 16 characters); when a token is set, every write and every read of stored
+data (runs, saved assessments) must carry `Authorization: Bearer <token>`.
+
+Requests must name a trusted host: the loopback names, the bound host, and any listed in
+`ANPO_ALLOWED_HOSTS` (comma-separated; `*` allows any, only with a token). A page whose DNS
+name was rebound to 127.0.0.1 sends its own name and is refused.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ import os
 from dataclasses import dataclass
 
 TOKEN_ENV = "ANPO_API_TOKEN"
+HOSTS_ENV = "ANPO_ALLOWED_HOSTS"
+MIN_TOKEN_CHARS = 16
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MAX_BODY_BYTES = 1_048_576  # request bodies larger than this get 413
@@ -21,6 +29,15 @@ MAX_SEED = 2**63 - 1
 
 class BindRefused(ValueError):
     """The server would listen beyond loopback without a token."""
+
+
+class WeakToken(ValueError):
+    """The token is too short to resist guessing."""
+
+
+def check_token(token: str | None) -> None:
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise WeakToken(f"{TOKEN_ENV} must be at least {MIN_TOKEN_CHARS} characters (it has {len(token)})")
 
 
 def is_loopback(host: str) -> bool:
@@ -37,10 +54,20 @@ class Settings:
     token: str | None = None
     database_url: str | None = None  # None: $ANPO_DATABASE_URL or the default SQLite file
     run_workers: int = 1  # simulation runs executed at once by this server
+    host: str = DEFAULT_HOST  # the address the server is bound to (a trusted Host)
+    allowed_hosts: tuple[str, ...] = ()  # more trusted Host names; "*" any (with a token)
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(token=os.environ.get(TOKEN_ENV) or None)
+        hosts = tuple(h.strip().lower() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip())
+        return cls(token=os.environ.get(TOKEN_ENV) or None, allowed_hosts=hosts)
+
+    def trusted_hosts(self) -> frozenset[str] | None:
+        """Host names requests may carry; None when any is allowed (a token is then required)."""
+        wildcard = "*" in self.allowed_hosts or self.host in ("0.0.0.0", "::", "")  # noqa: S104
+        if wildcard and self.token:
+            return None
+        return frozenset({*LOOPBACK_NAMES, self.host.lower(), *self.allowed_hosts} - {"*"})
 
 
 def check_bind(host: str, token: str | None) -> None:

@@ -10,7 +10,16 @@ import sys
 
 import typer
 
-from anpo.api.settings import DEFAULT_HOST, DEFAULT_PORT, BindRefused, Settings, check_bind
+from anpo.api.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    TOKEN_ENV,
+    BindRefused,
+    Settings,
+    WeakToken,
+    check_bind,
+    check_token,
+)
 from anpo.core.errors import InputError
 
 
@@ -21,12 +30,19 @@ def serve_command(
     port: int = typer.Option(DEFAULT_PORT, "--port", help="TCP port (0: any free port)."),
 ) -> None:
     """Serve the dashboard and the HTTP API (OpenAPI docs at /docs)."""
+    import dataclasses
+
     import uvicorn
 
     from anpo.api.app import create_app
+    from anpo.api.server import server_config
     from anpo.store import Store
 
-    settings = Settings.from_env()
+    settings = dataclasses.replace(Settings.from_env(), host=host)
+    try:
+        check_token(settings.token)
+    except WeakToken as err:
+        raise InputError(TOKEN_ENV, str(err)) from None
     try:
         check_bind(host, settings.token)
     except BindRefused as err:
@@ -35,7 +51,7 @@ def serve_command(
         raise InputError("--port", f"{port} is outside 0..65535")
     store = Store.open(settings.database_url)
     app = create_app(settings, store=store)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config = server_config(app, host, port)
     server = uvicorn.Server(config)
     shown = f"[{host}]" if ":" in host else host
 

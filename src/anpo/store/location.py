@@ -1,8 +1,10 @@
 """Where the run store lives: `ANPO_DATABASE_URL`, else a SQLite file in the user's data dir.
 
 The default file is `$XDG_DATA_HOME/anpo/anpo.db`, or `~/.local/share/anpo/anpo.db` when
-XDG_DATA_HOME is unset. PostgreSQL: `postgresql+psycopg://user:pass@host/db` (a bare
-`postgresql://` URL is taken to mean the psycopg 3 driver).
+XDG_DATA_HOME is unset. The store holds what users asked, so it is private: the `anpo` data
+directory is 0700 and a SQLite file (with its -wal and -shm files) 0600.
+PostgreSQL: `postgresql+psycopg://user:pass@host/db` (a bare `postgresql://` URL is taken to mean
+the psycopg 3 driver).
 """
 
 from __future__ import annotations
@@ -32,5 +34,22 @@ def database_url(url: str | None = None) -> str:
     if chosen:
         return normalize_url(chosen)
     path = default_sqlite_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)  # the anpo folder is ours alone (mkdir's mode obeys the umask)
     return f"sqlite:///{path}"
+
+
+def make_private(url: str) -> None:
+    """Create a SQLite database file (and its WAL companions) readable by its owner only."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return
+    name = url.split("///", 1)[1].split("?", 1)[0]
+    if name in ("", ":memory:"):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(name + suffix)
+        if suffix and not path.exists():
+            continue
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        path.chmod(0o600)

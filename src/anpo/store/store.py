@@ -25,7 +25,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from anpo.store.engine import make_engine, migrate
-from anpo.store.location import database_url
+from anpo.store.location import database_url, make_private
 from anpo.store.tables import AssessmentRecord, RunRecord, ServerRecord
 
 STALE_AFTER = dt.timedelta(seconds=60)
@@ -87,7 +87,9 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate_schema: bool = True) -> Store:
-        store = cls(make_engine(database_url(url)))
+        chosen = database_url(url)
+        make_private(chosen)
+        store = cls(make_engine(chosen))
         if migrate_schema:
             migrate(store.engine)
         return store

@@ -18,9 +18,9 @@ async function call(method, path, body) {
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
-    const token = sessionStorage.getItem("anpo-token");
-    if (token) init.headers.Authorization = `Bearer ${token}`;
   }
+  const token = sessionStorage.getItem("anpo-token");  // writes and stored runs need it when set
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   const res = await fetch(path, init);
   const data = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, data && data.detail);
