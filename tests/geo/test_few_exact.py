@@ -52,14 +52,14 @@ def test_land_polygon_is_shapelys() -> None:
 
 @pytest.mark.parametrize("exact", [False, True])
 def test_resolve_few_points_same_place_either_path(exact: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    lat, lon = coastal_points(64 * 6, 0.08, seed=4)
+    lat, lon = coastal_points(8 * 40, 0.08, seed=4)
     rng = np.random.default_rng(5)
     # a few points outside the detailed region (Natural Earth) and in the internal waters
     lat[:8], lon[:8] = rng.uniform(-60, 70, 8), rng.uniform(60, 179, 8)
     lat[8:16], lon[8:16] = rng.uniform(33.9, 34.4, 8), rng.uniform(132.5, 134.5, 8)
     day = rng.integers(to_day(FIRST_DATE), to_day(LAST_DATE) + 1, len(lat)).astype(np.int32)
-    for lo in range(0, len(lat), 64):
-        s = slice(lo, lo + 64)
+    for lo in range(0, len(lat), 8):
+        s = slice(lo, lo + 8)
         monkeypatch.setattr(resolver, "_few", lambda idx, built: True)
         few = resolve(lat[s], lon[s], day[s], exact=exact)
         monkeypatch.setattr(resolver, "_few", lambda idx, built: False)

@@ -1,6 +1,6 @@
 """Resolution of (lat, lon, day) columns to Place columns.
 
-Inside the detailed region a point is first looked up in the 1/64-degree grid; only points
+Inside the detailed region a point is first looked up in the 1/128-degree grid; only points
 in cells the grid cannot decide (near a coastline, a 3-nm or 12-nm limit, a median line or
 a specified area's edge) are decided exactly:
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
 # Up to this many exact points, numpy decides them unless the tree or polygons are built.
-FEW_EXACT = 64
+FEW_EXACT = 8
 
 # Prepared GEOS geometries build their indexes lazily on first use and are not safe to use
 # from two threads at once (a crash was seen). Every step that touches a polygon takes this

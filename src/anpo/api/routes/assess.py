@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from anpo.api.models import ScenarioBatch, ScenarioIn
@@ -32,7 +33,7 @@ async def assess(
     body: ScenarioIn | ScenarioBatch,
     explain: bool | None = Query(None, description="With the explanation: default true for one "
                                  "scenario, false for a list."),
-) -> JSONResponse:
+) -> Response:
     # One scenario takes about 2 ms of library time: run it on the event loop (no thread hop).
     # Large batches go to the thread pool so the server stays responsive.
     with_explanation = explain if explain is not None else not isinstance(body, list)
@@ -41,10 +42,11 @@ async def assess(
     return _assess(body, with_explanation)
 
 
-def _assess(body: ScenarioIn | list[ScenarioIn], explain: bool) -> JSONResponse:
+def _assess(body: ScenarioIn | list[ScenarioIn], explain: bool) -> Response:
     raw: object = body.raw() if isinstance(body, ScenarioIn) else [s.raw() for s in body]
     results, was_list = assess_raw(raw, explain=explain)
-    return JSONResponse(results if was_list else results[0])
+    # orjson: the same JSON as the standard encoder for these values, several times faster
+    return Response(orjson.dumps(results if was_list else results[0]), media_type="application/json")
 
 
 @router.post("/assessments", status_code=201, summary="Assess one scenario and save it",
