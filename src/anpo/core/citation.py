@@ -2,7 +2,9 @@
 
 A provision id is a path `<instrument>/<article>[/<paragraph>]`, e.g.
 `us-japan-1960/art-5/para-1`. Paraphrases are anpo's own words; `term` quotes at most a
-short term of art.
+short term of art. `url` is the publisher's page of the official text (anpo.core.source);
+it is empty only when no official address is known, and the instrument then names the
+document by title and number.
 """
 
 from __future__ import annotations
@@ -23,4 +25,5 @@ class Citation:
         return {"id": self.id, "version": self.version, "url": self.url, "term": self.term}
 
     def __str__(self) -> str:
-        return f"{self.id} (version {self.version}) <{self.url}>"
+        link = f"<{self.url}>" if self.url else "(no official address known; see the instrument)"
+        return f"{self.id} (version {self.version}) {link}"

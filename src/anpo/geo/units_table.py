@@ -16,10 +16,11 @@ from anpo.core.errors import DataError, InputError
 from anpo.geo.place import AdminPeriod, Unit
 
 REGIMES = {"japan", "12nm"}
-CONFIDENCE = {"confirmed", "partly", "assumption"}
+CONFIDENCE = {"confirmed", "partly", "unverified", "assumption"}  # anpo.core.source, plus assumption
 UNIT_FIELDS = {"id", "name", "regime", "select", "also_country", "country", "history",
                "administered_by"}
-PERIOD_FIELDS = {"start", "administered_by", "claimed_by", "event", "source", "confidence", "instrument"}
+PERIOD_FIELDS = {"start", "administered_by", "claimed_by", "event", "source", "confidence", "instrument",
+                 "document", "read_from"}
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,26 @@ def _period(raw: Any, where: str) -> AdminPeriod:
         raise DataError(f"units.yaml: {where}: start must be a date")
     if raw["confidence"] not in CONFIDENCE:
         raise DataError(f"units.yaml: {where}: confidence {raw['confidence']!r}")
-    if not str(raw.get("source", "")).startswith("http"):
-        raise DataError(f"units.yaml: {where}: source must be a URL")
+    source = _source(raw, where)
     admin = raw["administered_by"]
     return AdminPeriod(
         start=start,
         administered_by=None if admin is None else _country(admin, f"{where}.administered_by"),
         claimed_by=tuple(_country(c, f"{where}.claimed_by") for c in raw["claimed_by"]),
         event=str(raw["event"]),
-        source=str(raw["source"]),
+        source=source,
         confidence=str(raw["confidence"]),
         instrument=raw.get("instrument"),
     )
+
+
+def _source(raw: Any, where: str) -> str:
+    """The official page a period cites, or, when its address is unknown, the document named
+    (anpo.core.source: a listed publisher's URL, never a local path; copies go in read_from)."""
+    from anpo.core.source import check_source
+
+    src = check_source(raw, f"units.yaml: {where}", allow_assumption=True, url_key="source")
+    return src.url or f"{src.document} (official address not known)"
 
 
 def _country_history(country: str, admin: str | None) -> tuple[AdminPeriod, ...]:

@@ -8,9 +8,13 @@ One YAML file per instrument in `anpo/data/instruments/`. Format:
     signed: 1960-01-19                # optional
     in_force: 1960-06-23              # the day it takes effect (half-open intervals)
     ended: null                       # the day it stops applying, or null
-    url: https://...                  # official or best public text
-    sources: [https://..., ...]       # where the dates and facts come from
-    confidence: confirmed | partly | UNVERIFIED
+    title_ja: 日本国と...              # the official Japanese title (Japanese and bilateral instruments)
+    url: https://...                  # the official English text on the publisher's site, or ""
+    url_ja: https://...               # the official Japanese text (MOFA, e-Gov, the Diet), optional
+    document: official title/number   # required when both url and url_ja are empty
+    read_from: [https://..., ...]     # copies actually read (any host; never shown as the link)
+    sources: [https://..., ...]       # official pages for the dates and facts (publisher list)
+    confidence: confirmed | partly | unverified   # see anpo.core.source
     note: optional free text          # e.g. why a date is an assumption
     dates:                            # optional: other dates the instrument names, by name
       earliest_termination_notice: 1970-06-23
@@ -33,16 +37,20 @@ its determinations only on those days.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from anpo import data
 from anpo.core.citation import Citation
 from anpo.core.errors import DataError
+from anpo.core.source import CONFIDENCE as _CONFIDENCE
+from anpo.core.source import LOCAL_PATH, check_confidence, check_confirmed, check_url
 
 KINDS = {"treaty", "agreement", "exchange_of_notes", "minute", "statute", "statement", "understanding"}
-CONFIDENCE = {"confirmed", "partly", "UNVERIFIED"}
+CONFIDENCE = set(_CONFIDENCE)
+# The source model's fields (anpo.core.source): official links, the copies read, the title in Japanese.
+SOURCE_FIELDS = {"title_ja", "url_ja", "document", "read_from"}
 INSTRUMENT_FIELDS = {
     "id", "title", "kind", "signed", "in_force", "ended", "url", "sources", "confidence", "note",
     "provisions", "dates",
@@ -76,6 +84,10 @@ class Instrument:
     note: str | None
     provisions: dict[str, Provision]
     dates: dict[str, dt.date]
+    title_ja: str | None = None
+    url_ja: str | None = None  # the official Japanese text
+    document: str | None = None  # official title/number, when no address is known
+    read_from: tuple[str, ...] = ()  # copies actually read (never the citation link)
 
 
 def _date(value: Any, where: str) -> dt.date:
@@ -87,7 +99,7 @@ def _date(value: Any, where: str) -> dt.date:
 def _load(name: str, raw: Any) -> Instrument:
     if not isinstance(raw, dict):
         raise DataError(f"{name}: expected a mapping")
-    unknown = set(raw) - INSTRUMENT_FIELDS
+    unknown = set(raw) - INSTRUMENT_FIELDS - SOURCE_FIELDS
     if unknown:
         raise DataError(f"{name}: unknown fields {sorted(unknown)}")
     iid = raw["id"]
@@ -95,16 +107,14 @@ def _load(name: str, raw: Any) -> Instrument:
         raise DataError(f"{name}: id {iid!r} does not match the file name")
     if raw["kind"] not in KINDS:
         raise DataError(f"{name}: kind {raw['kind']!r} not in {sorted(KINDS)}")
-    if raw["confidence"] not in CONFIDENCE:
-        raise DataError(f"{name}: confidence {raw['confidence']!r} not in {sorted(CONFIDENCE)}")
+    conf = check_confidence(raw["confidence"], name)
     in_force = _date(raw["in_force"], f"{name}: in_force")
     ended = raw.get("ended")
     ended = None if ended is None else _date(ended, f"{name}: ended")
     if ended is not None and ended <= in_force:
         raise DataError(f"{name}: ended {ended} is not after in_force {in_force}")
-    sources = raw.get("sources") or []
-    if not sources:
-        raise DataError(f"{name}: no sources")
+    url, url_ja, sources, read_from = _sources(raw, name)
+    check_confirmed(conf, [url, url_ja or "", *sources], name)
     provisions: dict[str, Provision] = {}
     for p in raw.get("provisions") or []:
         unknown = set(p) - PROVISION_FIELDS
@@ -113,20 +123,45 @@ def _load(name: str, raw: Any) -> Instrument:
         pid = f"{iid}/{p['id']}"
         if pid in provisions:
             raise DataError(f"{name}: provision {pid} defined twice")
-        conf = p.get("confidence")
-        if conf is not None and conf not in CONFIDENCE:
-            raise DataError(f"{name}: provision {pid}: confidence {conf!r} not in {sorted(CONFIDENCE)}")
+        pconf = p.get("confidence")
+        pconf = None if pconf is None else check_confidence(pconf, f"{name}: provision {pid}")
+        # A provision's own `url` overrides the instrument's; `url: ""` says it has no known address.
+        if "url" in p:
+            purl = check_url(p["url"], f"{name}: provision {pid}: url") if p["url"] else ""
+        else:
+            purl = url or url_ja or ""
+        if pconf == "confirmed":
+            check_confirmed(pconf, [purl, url, url_ja or "", *sources], f"{name}: provision {pid}")
         since = p.get("in_force")
         provisions[pid] = Provision(
-            pid, p["title"], p["paraphrase"].strip(), p.get("term"), p.get("url") or raw["url"],
-            None if since is None else _date(since, f"{name}: {pid}: in_force"), conf, p.get("note"),
+            pid, p["title"], p["paraphrase"].strip(), p.get("term"), purl,
+            None if since is None else _date(since, f"{name}: {pid}: in_force"), pconf, p.get("note"),
         )
     signed = raw.get("signed")
-    return Instrument(
+    inst = Instrument(
         iid, raw["title"], raw["kind"], None if signed is None else _date(signed, f"{name}: signed"),
-        in_force, ended, raw["url"], tuple(sources), raw["confidence"], raw.get("note"), provisions,
+        in_force, ended, url, tuple(sources), conf, raw.get("note"), provisions,
         {k: _date(v, f"{name}: dates.{k}") for k, v in (raw.get("dates") or {}).items()},
     )
+    return replace(inst, title_ja=raw.get("title_ja"), url_ja=url_ja, document=raw.get("document"),
+                   read_from=read_from)
+
+
+def _sources(raw: dict[str, Any], name: str) -> tuple[str, str | None, list[str], tuple[str, ...]]:
+    """The official links (each on the publisher list), the sources and the copies read."""
+    url = check_url(raw["url"], f"{name}: url") if raw.get("url") else ""
+    url_ja = check_url(raw["url_ja"], f"{name}: url_ja") if raw.get("url_ja") else None
+    if not url and not url_ja and not raw.get("document"):
+        raise DataError(f"{name}: url and url_ja are empty and no `document` names the official text")
+    sources = [check_url(s, f"{name}: sources[{i}]") for i, s in enumerate(raw.get("sources") or [])]
+    if not (url or url_ja or sources):
+        raise DataError(f"{name}: no sources")
+    copies = raw.get("read_from") or []
+    copies = [copies] if isinstance(copies, str) else list(copies)
+    for i, c in enumerate(copies):
+        if not isinstance(c, str) or not c.strip() or (LOCAL_PATH.search(c) and not c.startswith("http")):
+            raise DataError(f"{name}: read_from[{i}] {c!r} must name a published copy, not a local path")
+    return url, url_ja, sources, tuple(copies)
 
 
 @cache

@@ -638,8 +638,8 @@ def _name(enum: type[IntEnum], code: int) -> str | None:
 
 
 def _confidence(levels: Sequence[str]) -> str:
-    order = ["UNVERIFIED", "partly", "confirmed"]
-    return min(levels, key=order.index) if levels else "confirmed"
+    order = ["unverified", "partly", "confirmed"]  # anpo.core.source.CONFIDENCE, weakest first
+    return min(levels, key=lambda c: order.index(c.lower())) if levels else "confirmed"
 
 
 @cache
