@@ -122,7 +122,8 @@ def test_exchange_rates_are_the_feds():
     fx = series.fx()
     assert fx[(2015, "JPY")][0] == 121.05 and "federalreserve.gov" in fx[(2015, "JPY")][1]
     assert fx[(2022, "KRW")][0] == pytest.approx(1291.7796)
-    assert (2010, "JPY") not in fx  # not sourced: no USD for JFY2010
+    assert fx[(2019, "JPY")][0] == pytest.approx(109.0188)
+    assert (2010, "JPY") not in fx and (2016, "JPY") not in fx  # not sourced: no USD those years
 
 
 def test_personnel_counts_add_up_by_service():
@@ -140,7 +141,7 @@ def test_comparisons_say_what_they_include():
     comp = {c["id"]: c for c in costs.comparisons()}
     assert comp["rok-sma-2021"]["value"] == 1183.3 and comp["rok-sma-2021"]["unit"] == "KRW_bn"
     assert comp["rok-sma-2021"]["usd_bn"] == pytest.approx(1183.3 / 1144.8911, abs=1e-3)
-    assert comp["rok-sma-2019"]["usd_bn"] is None  # no sourced 2019 won rate
+    assert comp["rok-sma-2019"]["usd_bn"] == pytest.approx(1038.9 / 1165.8016, abs=1e-3)
     assert comp["dod-2004-japan-share"]["value"] == 0.745
     for c in comp.values():
         assert c["includes"] and c["confidence"] in {"confirmed", "partly", "unverified"}
