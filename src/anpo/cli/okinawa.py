@@ -11,7 +11,8 @@ COLS = ["series", "period", "value", "unit", "station", "over_standard", "per_10
 
 
 def okinawa_command(
-    series: str | None = typer.Option(None, "--series", help="One series id (default: all)."),
+    series: str | None = typer.Option(
+        None, "--series", help="One series id, e.g. sofa-crimes-okinawa (default: all)."),
     fmt: str = typer.Option("text", "--format", help="text | json | csv."),
 ) -> None:
     """Okinawa's burden: yearly and period series with their publisher, checks and gaps."""

@@ -9,11 +9,13 @@ from collections.abc import Iterable
 
 
 def cell(v: object) -> str:
-    """One cell as text: '' for None, %g for floats, `k:v ...` for dicts, controls escaped."""
+    """One cell as text: '' for None, %g for floats, `k:v ...` for dicts (None parts left out),
+    controls escaped."""
     if v is None:
         return ""
     if isinstance(v, dict):
-        v = " ".join(f"{k}:{x:g}" if isinstance(x, float) else f"{k}:{x}" for k, x in v.items())
+        v = " ".join(f"{k}:{x:g}" if isinstance(x, float) else f"{k}:{x}"
+                     for k, x in v.items() if x is not None)
     elif isinstance(v, float):
         v = f"{v:g}"
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(v))
