@@ -192,3 +192,13 @@ def test_areas_apply_from_their_date():
     misawa = next(e for e in fp.entries if e.row.id == "misawa")
     assert misawa.area_km2 is None and misawa.area is not None  # 2020 figure shown, not counted
     assert misawa.to_dict(fp.date)["area_carried_back"] is True
+
+
+def test_kanagawa_facilities_add_up_to_the_prefectures_total():
+    """The prefecture's twelve facilities (2023-01-01) sum to the total it prints."""
+    fp = posture.footprint("2023-01-01")
+    kanagawa = next(p for p in fp.by_prefecture if p.prefecture == "Kanagawa")
+    printed = _published("2023-01-01", "Kanagawa")
+    assert kanagawa.facilities == printed.facilities
+    assert kanagawa.without_area == 0
+    assert kanagawa.itemized_km2 == pytest.approx(printed.area_km2, abs=2 * KM2_TOL)
