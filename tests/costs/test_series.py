@@ -130,8 +130,9 @@ def test_personnel_counts_add_up_by_service():
     # Each row's note gives the services; DMDC's total is their sum.
     import re
 
-    assert set(series.personnel()) == {2002, 2003, 2004, 2005, 2006}
-    for year, rec in series.personnel().items():
+    mine = {y: r for y, r in series.personnel().items() if r["file"] == series.PERSONNEL_CSV}
+    assert set(mine) == {2002, 2003, 2004, 2005, 2006}
+    for year, rec in mine.items():
         services = re.findall(r"(?:Army|Navy|Marines|Air Force) ([\d,]+)", str(rec.get("note") or ""))
         assert len(services) == 4, year
         assert sum(int(x.replace(",", "")) for x in services) == rec["personnel"], year
@@ -171,3 +172,18 @@ def test_a_broken_deflator_chain_is_refused(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         series.price_index.cache_clear()
+
+
+def test_personnel_merges_the_registry_series_and_prefers_the_cited_counts():
+    mine = {y for y, r in series.personnel().items() if r["file"] == series.PERSONNEL_CSV}
+    assert mine == {2002, 2003, 2004, 2005, 2006}
+    registry = series._posture_personnel()
+    for year, rec in series.personnel().items():
+        if year not in mine:
+            assert rec == registry[year]  # the registry's row, unchanged
+    # rows the registry itself marks as a spike are not used for a cost per member
+    import csv
+
+    with series.data.path(series.POSTURE_PERSONNEL_CSV).open(encoding="utf-8") as fh:
+        spikes = {int(r["year"]) for r in csv.DictReader(fh) if "spike" in (r["note"] or "").lower()}
+    assert not (spikes - mine) & set(series.personnel())

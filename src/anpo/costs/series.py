@@ -321,20 +321,49 @@ def constant_yen(value: float | None, year: int) -> float | None:
     return round(value * 100 / index, 3)
 
 
+POSTURE_PERSONNEL_CSV = "posture/personnel.csv"
+
+
+def _posture_personnel() -> dict[int, dict[str, object]]:
+    """The registry's yearly series (posture/personnel.csv), read through the data layer.
+
+    Rows its own note marks as a spike (a change in what was counted) are left out: a cost per
+    member over a doubled head count would mislead."""
+    try:
+        rows = _rows(POSTURE_PERSONNEL_CSV)
+    except DataError:  # the file is optional for the cost ledger
+        return {}
+    out: dict[int, dict[str, object]] = {}
+    for n, raw in rows:
+        if (raw.get("country") or "").strip() != "Japan":
+            continue
+        note = (raw.get("note") or "").strip()
+        if "spike" in note.lower():
+            continue
+        year = _field(POSTURE_PERSONNEL_CSV, n, "year", raw, _year, "a year")
+        count = _field(POSTURE_PERSONNEL_CSV, n, "active_duty", raw, int, "a whole number")
+        out[year] = {"personnel": count, "as_of": None, "note": note or None,
+                     "file": POSTURE_PERSONNEL_CSV, **_source(POSTURE_PERSONNEL_CSV, n, raw)}
+    return out
+
+
 @cache
 def personnel() -> dict[int, dict[str, object]]:
-    """U.S. active-duty personnel in Japan by year, where anpo can cite a count."""
-    out: dict[int, dict[str, object]] = {}
+    """U.S. active-duty personnel in Japan by year: the posture registry's DMDC series, with
+    this folder's counts (DMDC by service, as the House of Councillors tabulated them) taking
+    precedence for the years they cover."""
+    out: dict[int, dict[str, object]] = _posture_personnel()
     for n, raw in _rows(PERSONNEL_CSV):
         year = _field(PERSONNEL_CSV, n, "year", raw, _year, "a year")
         count = _field(PERSONNEL_CSV, n, "personnel", raw, int, "a whole number")
         if count <= 0:
             raise DataError(f"{PERSONNEL_CSV}: row {n}: personnel: must be > 0")
-        if year in out:
+        if out.get(year, {}).get("file") == PERSONNEL_CSV:
             raise DataError(f"{PERSONNEL_CSV}: row {n}: year {year} given twice")
         src = _source(PERSONNEL_CSV, n, raw)
         out[year] = {"personnel": count, "as_of": (raw.get("as_of") or "").strip() or None,
-                     "note": (raw.get("note") or "").strip() or None, **src}
+                     "note": (raw.get("note") or "").strip() or None, "file": PERSONNEL_CSV,
+                     **src}
     return out
 
 
