@@ -15,6 +15,7 @@ import math
 import numpy as np
 import simpy
 
+from anpo.core.codes import Event
 from anpo.sim.forces import COMBAT, COUNTRIES, TYPES
 from anpo.sim.gates import JapanGate, LegalGates
 from anpo.sim.plan import Plan
@@ -38,6 +39,7 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
     p = plan.params
     detected, consulted = env.event(), env.event()
     jp_go, us_go, us_japan_go = env.event(), env.event(), env.event()
+    mso_go, pso_go = env.event(), env.event()  # Japan's ships and landing force may act
     out: dict[str, float] = {}
     arrivals: dict[int, float] = {}
     consulted_at = [math.inf]
@@ -48,6 +50,31 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         if not ev.triggered:
             out[key] = env.now
             ev.succeed()
+
+    def japan_go() -> None:  # a defense operation lets every Japanese unit act
+        fire(jp_go, "japan_combat_authorized_h")
+        fire(mso_go, "japan_maritime_forces_authorized_h")
+        fire(pso_go, "japan_landing_force_authorized_h")
+
+    def ladder() -> simpy.events.ProcessGenerator:
+        # Below an armed attack: maritime security and public security operations, each
+        # ordered (or not) a delay after detection, independently.
+        yield detected
+        steps = []
+        if plan.gates.determinations["maritime_security_operations_available"] and (
+            rng.random() < p["ladder.coast_guard_outmatched_probability"]
+        ):
+            delay = _ln(rng, plan, "ladder.maritime_security_order_delay_h")
+            steps.append((delay, mso_go, "japan_maritime_forces_authorized_h"))
+        if rng.random() < p["ladder.armed_landing_probability"]:
+            delay = _ln(rng, plan, "ladder.public_security_order_delay_h")
+            steps.append((delay, pso_go, "japan_landing_force_authorized_h"))
+        for delay, ev, key in steps:
+            env.process(order(delay, ev, key))
+
+    def order(delay: float, ev: simpy.Event, key: str) -> simpy.events.ProcessGenerator:
+        yield env.timeout(delay)
+        fire(ev, key)
 
     def detection() -> simpy.events.ProcessGenerator:
         yield env.timeout(_ln(rng, plan, plan.event_detection_params()[0]))
@@ -60,14 +87,14 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         yield seen
         if gates.japan is JapanGate.individual_self_defense:
             yield env.timeout(_ln(rng, plan, "japan.defense_order_delay_h"))
-            fire(jp_go, "japan_combat_authorized_h")
+            japan_go()
         elif gates.japan is JapanGate.armed_attack_judgment:
             judged = rng.random() < p["japan.armed_attack_judgment_probability"]
             if not judged:
                 return
             yield env.timeout(_ln(rng, plan, "japan.armed_attack_judgment_delay_h"))
             yield env.timeout(_ln(rng, plan, "japan.defense_order_delay_h"))
-            fire(jp_go, "japan_combat_authorized_h")
+            japan_go()
         elif gates.japan is JapanGate.survival_certification:
             certified = gates.survival_certified_by_assumption or (
                 rng.random() < p["japan.survival_certification_probability"]
@@ -76,16 +103,21 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
                 return
             yield consulted
             yield env.timeout(_ln(rng, plan, "japan.survival_certification_delay_h"))
-            fire(jp_go, "japan_combat_authorized_h")
+            japan_go()
 
     def united_states(seen: list[simpy.Event]) -> simpy.events.ProcessGenerator:
         if rng.random() >= p["us.intervention_probability"]:
             return
-        yield detected
+        # U.S. combat answers an armed attack (not a gray-zone incident): the first one seen
+        attacks = [seen[e] for e, event in enumerate(plan.events) if event.us_combat and happens[e]]
+        if not attacks:
+            return
+        yield env.any_of(attacks)
         yield env.timeout(_ln(rng, plan, "us.decision_delay_h"))
         us_go.succeed()
         for e, event in enumerate(plan.events):
-            env.process(access(event.gates, seen[e]))
+            if event.us_combat and happens[e]:
+                env.process(access(event.gates, seen[e]))
 
     def access(gates: LegalGates, seen: simpy.Event) -> simpy.events.ProcessGenerator:
         # Bases in Japan open to U.S. combat sorties under this event's gates.
@@ -105,23 +137,32 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         fire(us_japan_go, "us_sorties_from_japan_h")
 
     seen = [detected]
+    happens = [True]
     for event, det in zip(plan.events[1:], plan.event_detection_params()[1:], strict=True):
         ev = env.event()
-        env.process(later(ev, event.at_h + _ln(rng, plan, det)))
+        happens.append(bool(rng.random() < event.probability))
+        if happens[-1]:
+            at = event.at_h * math.exp(event.spread * rng.standard_normal())
+            env.process(later(ev, at + _ln(rng, plan, det)))
         seen.append(ev)
 
     factor = [math.exp(p["readiness.spread"] * rng.standard_normal()) for _ in COUNTRIES]
     at_sea = [rng.random() < p["us.ships_at_sea_probability"] for _ in COUNTRIES]
     tanker_up = {c: env.event() for c in range(len(COUNTRIES))}
 
+    japan_gate = {
+        "coast_guard": detected,
+        "surface_ship": mso_go,
+        "maritime_patrol": mso_go,
+        "amphibious": pso_go,
+    }
+
     def unit(u: int) -> simpy.events.ProcessGenerator:
         c = int(plan.country[u])
         if c == COUNTRIES.index("JPN"):
-            gate = jp_go
+            gate = japan_gate.get(TYPES[plan.kind[u]], jp_go)
         else:
             gate = us_japan_go if plan.from_japan[u] and not (plan.ship[u] and at_sea[c]) else us_go
-        if plan.ship[u] and at_sea[c]:
-            gate = jp_go if c == COUNTRIES.index("JPN") else us_go
         yield gate
         if not (plan.ship[u] and at_sea[c]):
             yield env.timeout(plan.readiness_h[u] * factor[c])
@@ -135,6 +176,8 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
             arrivals[u] = env.now
 
     env.process(detection())
+    if plan.sim.scenario.event is Event.gray_zone:
+        env.process(ladder())
     for event, ev in zip(plan.events, seen, strict=True):
         env.process(japan(event.gates, ev))
     env.process(united_states(seen))
@@ -145,7 +188,9 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         times = [t for u, t in arrivals.items() if plan.country[u] == c and TYPES[plan.kind[u]] in COMBAT]
         out[f"first_response_{name}_h"] = min(times, default=math.inf)
     out.setdefault("us_sorties_from_japan_h", math.inf)
-    out.setdefault("japan_combat_authorized_h", math.inf)
+    for key in ("japan_combat_authorized_h", "japan_maritime_forces_authorized_h",
+                "japan_landing_force_authorized_h"):  # fmt: skip
+        out.setdefault(key, math.inf)
     return out
 
 

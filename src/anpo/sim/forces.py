@@ -21,10 +21,12 @@ from anpo.posture.registry import Facility
 
 FORCES_FILE = "sim/forces.yaml"
 COUNTRIES = ("JPN", "USA")
-TYPES = ("fighter", "tanker", "maritime_patrol", "surface_ship", "amphibious")
+TYPES = ("fighter", "tanker", "maritime_patrol", "surface_ship", "amphibious", "coast_guard")
 AIRCRAFT = frozenset({"fighter", "tanker", "maritime_patrol"})
-SHIPS = frozenset({"surface_ship", "amphibious"})
-COMBAT = ("fighter", "maritime_patrol", "surface_ship", "amphibious")  # tankers support only
+SHIPS = frozenset({"surface_ship", "amphibious", "coast_guard"})
+# Military responses; tankers support only, and the Coast Guard enforces the law (it is not
+# a military force: Japan Coast Guard Law art. 25).
+COMBAT = ("fighter", "maritime_patrol", "surface_ship", "amphibious")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from anpo.core.codes import UsAction
+from anpo.core.codes import Event, UsAction
 from anpo.core.scenario import Scenario, ScenarioFrame
 from anpo.law.assess import assess_frame
 from anpo.law.engine import Evaluation
@@ -89,6 +89,7 @@ NAMES = (
     "rear_area_support",
     "prior_consultation_required",
     "war_powers_report_required",
+    "maritime_security_operations_available",
 )
 
 
@@ -112,15 +113,32 @@ def legal_gates(scenario: Scenario) -> LegalGates:
     return _gates(ev, 0, scenario.date)
 
 
+class TimedEvent(NamedTuple):
+    """An event of the run: at `at_h` (a median when `spread` > 0), in a share of trials."""
+
+    at_h: float
+    cause: str  # "triggering event", "strike on kadena", "events[0]: armed_attack on JPN"
+    scenario: Scenario
+    probability: float = 1.0
+    spread: float = 0.0
+
+
 @dataclass(frozen=True)
 class LegalEvent:
     """An event of the run at an hour and place, with the gates the law gives it."""
 
     at_h: float
-    cause: str  # "triggering event", "strike on kadena", "event 1: armed_attack on JPN"
+    cause: str
     scenario: Scenario
     gates: LegalGates
     citations: dict[str, tuple[str, ...]]
+    probability: float = 1.0
+    spread: float = 0.0
+
+    @property
+    def us_combat(self) -> bool:
+        """An armed attack the U.S. may answer with combat; a gray-zone incident is not one."""
+        return self.scenario.event is not Event.gray_zone
 
     def to_dict(self) -> dict[str, Any]:
         g = self.gates.to_dict()
@@ -128,6 +146,8 @@ class LegalEvent:
         g.pop("coordination_arrangement")
         return {
             "at_h": self.at_h,
+            **({"at_h_spread": self.spread} if self.spread else {}),
+            **({"probability": self.probability} if self.probability < 1 else {}),
             "cause": self.cause,
             "event": self.scenario.event.name,
             "target": self.scenario.target,
@@ -138,23 +158,24 @@ class LegalEvent:
         }
 
 
-def legal_events(timeline: list[tuple[float, str, Scenario]]) -> tuple[LegalEvent, ...]:
+def legal_events(timeline: list[TimedEvent]) -> tuple[LegalEvent, ...]:
     """Assess every event of the run in one batch; keep, in time order, the first event of
     each kind of gates (a later event with the same gates gives no new decision).
 
     The first entry is the triggering event (hour 0)."""
-    frame = ScenarioFrame.from_scenarios([_asked(sc) for _, _, sc in timeline])
+    frame = ScenarioFrame.from_scenarios([_asked(t.scenario) for t in timeline])
     ev = assess_frame(frame)
-    order = sorted(range(len(timeline)), key=lambda i: (timeline[i][0], i))
+    order = sorted(range(len(timeline)), key=lambda i: (timeline[i].at_h, i))
     out: list[LegalEvent] = []
     seen: set[tuple[JapanGate, bool, bool, bool]] = set()
     for i in order:
-        at, cause, sc = timeline[i]
-        g = _gates(ev, i, sc.date)
-        if g.key() in seen:
+        t = timeline[i]
+        g = _gates(ev, i, t.scenario.date)
+        if g.key() in seen and t.probability == 1.0:
             continue
         seen.add(g.key())
-        out.append(LegalEvent(at, cause, sc, g, {n: ev.citations(n, i) for n in CITED}))
+        cites = {n: ev.citations(n, i) for n in CITED}
+        out.append(LegalEvent(t.at_h, t.cause, t.scenario, g, cites, t.probability, t.spread))
     return tuple(out)
 
 

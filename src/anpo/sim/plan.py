@@ -17,7 +17,7 @@ from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, forces_on
-from anpo.sim.gates import LegalEvent, LegalGates, legal_events
+from anpo.sim.gates import LegalEvent, LegalGates, TimedEvent, legal_events
 from anpo.sim.parameters import Parameters
 from anpo.sim.scenario import SimScenario
 from anpo.sim.strikes import BaseTarget, targets
@@ -122,18 +122,26 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     )
 
 
-def _timeline(sim: SimScenario, params: Parameters) -> list[tuple[float, str, Scenario]]:
+def _timeline(sim: SimScenario, params: Parameters) -> list[TimedEvent]:
     """Every event the law is asked about: the triggering one, the first salvo on each struck
-    base (an armed attack at the base, on the forces stationed there), the scenario's events."""
+    base (an armed attack at the base, on the forces stationed there), the scenario's events,
+    and for a gray-zone incident its escalation to an armed attack on Japan at the same place
+    (in a share of trials, at a random hour: `ladder.escalation_*`)."""
     sc = sim.scenario
-    out: list[tuple[float, str, Scenario]] = [(0.0, "triggering event", sc)]
+    out = [TimedEvent(0.0, "triggering event", sc)]
+    if sc.event is Event.gray_zone:
+        attack = Scenario(sc.date, Event.armed_attack, "JPN", sc.lat, sc.lon, assume=sc.assume)
+        p, name = params["ladder.escalation_probability"], "ladder.escalation_h"
+        if p > 0:
+            cause = "escalation: armed attack on JPN"
+            out.append(TimedEvent(params[name], cause, attack, p, params.spread(name)))
     if sim.strike_bases:
         active = {f.facility.id: f.facility for f in posture.at(sc.date).facilities}
         for fid in sim.strike_bases:
             fac = active[fid]
             owner = "USA" if any(s.startswith("US") for s in fac.record.services) else "JPN"
             hit = Scenario(sc.date, Event.armed_attack, owner, fac.lat, fac.lon, assume=sc.assume)
-            out.append((float(params["strike.time_h"]), f"strike on {fid}", hit))
+            out.append(TimedEvent(float(params["strike.time_h"]), f"strike on {fid}", hit))
     for i, (h, e) in enumerate(sim.events):
-        out.append((h, f"events[{i}]: {e.event.name} on {e.target or 'unspecified'}", e))
+        out.append(TimedEvent(h, f"events[{i}]: {e.event.name} on {e.target or 'unspecified'}", e))
     return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from anpo.core.codes import Event
 from anpo.sim import timeline_kernel as tk
 from anpo.sim.fold import Fold
 from anpo.sim.forces import COMBAT, COUNTRIES, TYPES
@@ -33,8 +34,11 @@ JAPAN_PATHS = (
     "survival_certified",
     "rear_area_support_only",
     "stays_out",
+    "maritime_security_operation",
+    "public_security_operation",
+    "coast_guard_only",
 )
-US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_intervention")
+US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_intervention", "no_armed_attack")
 GRID_H = np.arange(0.0, 169.0, 3.0)  # forces-on-station curve: every 3 h for a week
 ON_STATION_H = tk.ON_STATION_H
 CURVE_EVERY = 8
@@ -98,11 +102,17 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     q[tk.TANKER_JOIN] = p["tanker.join_delay_h"]
     fa = plan.sim.fait_accompli_h
     q[tk.FAIT] = np.inf if fa is None else fa
+    q[tk.MSO_P] = p["ladder.coast_guard_outmatched_probability"]
+    put(tk.MSO, "ladder.maritime_security_order_delay_h")
+    q[tk.PSO_P] = p["ladder.armed_landing_probability"]
+    put(tk.PSO, "ladder.public_security_order_delay_h")
     f = np.zeros(tk.NF, np.int64)
     f[tk.HAS_SHIPS] = bool(plan.ship.any())
     f[tk.HAS_FAIT] = fa is not None
     f[tk.GROUPS] = len(_groups(plan))
     f[tk.STRUCK] = bool(plan.bases)
+    f[tk.LADDER] = plan.sim.scenario.event is Event.gray_zone
+    f[tk.MSO_OK] = bool(plan.gates.determinations["maritime_security_operations_available"])
     return q, f
 
 
@@ -113,11 +123,13 @@ def pack_events(plan: Plan) -> tuple[FloatArray, IntArray]:
     ef = np.zeros((len(plan.events), tk.NEF), np.int64)
     for e, (event, det) in enumerate(zip(plan.events, plan.event_detection_params(), strict=True)):
         g = event.gates
-        ev[e] = event.at_h, p[det], p.spread(det)
+        ev[e, tk.EV_AT], ev[e, tk.EV_AT_S], ev[e, tk.EV_P] = event.at_h, event.spread, event.probability
+        ev[e, tk.EV_DET], ev[e, tk.EV_DET_S] = p[det], p.spread(det)
         ef[e, tk.EF_GATE] = _GATES.get(g.japan, tk.GATE_NONE)
         ef[e, tk.EF_REAR_AREA] = g.rear_area_available
         ef[e, tk.EF_CERT_ASSUMED] = g.survival_certified_by_assumption
         ef[e, tk.EF_PRIOR_CONSULT] = g.prior_consultation_required
+        ef[e, tk.EF_US_COMBAT] = event.us_combat
     return ev, ef
 
 
@@ -134,9 +146,18 @@ class Units:
 def pack_units(plan: Plan) -> Units:
     group = {gk: i for i, gk in enumerate(_groups(plan))}
     tanker, combat = TYPES.index("tanker"), [TYPES.index(t) for t in COMBAT]
+    # Japan's units by the step of the ladder that lets them act (a defense operation lets
+    # them all): the Coast Guard on detection, ships and patrol aircraft under a maritime
+    # security operation, the landing force under a public security operation.
+    steps = ("coast_guard", "surface_ship", "maritime_patrol", "amphibious")
+    japan = np.select(
+        [plan.kind == TYPES.index(t) for t in steps],
+        [tk.AUTH_COAST_GUARD, tk.AUTH_MSO, tk.AUTH_MSO, tk.AUTH_PSO],
+        tk.AUTH_JAPAN,
+    )
     source = np.where(
         plan.country == COUNTRIES.index("JPN"),
-        tk.AUTH_JAPAN,
+        japan,
         np.where(plan.from_japan, tk.AUTH_US_FROM_JAPAN, tk.AUTH_US),
     )
     u = np.zeros((len(plan.count), tk.NU), np.int64)
@@ -164,6 +185,8 @@ def time_names(plan: Plan) -> list[tuple[str, int]]:
         ("japan_combat_authorized_h", tk.T_JAPAN),
         ("us_decision_h", tk.T_US_DECISION),
         ("us_sorties_from_japan_h", tk.T_US_FROM_JAPAN),
+        ("japan_maritime_forces_authorized_h", tk.T_MSO),
+        ("japan_landing_force_authorized_h", tk.T_PSO),
     ]
     for c, name in enumerate(COUNTRIES):
         out += [

@@ -31,29 +31,38 @@ IntArray = npt.NDArray[np.int64]
 (
     CONSULT, CONSULT_S, ORDER, ORDER_S, JUDGE_P, JUDGE, JUDGE_S, CERT_P, CERT,
     CERT_S, US_P, US_DEC, US_DEC_S, CONSENT_P, CONSENT, CONSENT_S, READY_S, AT_SEA_P, TANKER_JOIN,
-    FAIT, NQ,
-) = range(21)  # fmt: skip
+    FAIT, MSO_P, MSO, MSO_S, PSO_P, PSO, PSO_S, NQ,
+) = range(27)  # fmt: skip
 
-# Flags f (ints): the shape of the plan.
-(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, NF) = range(5)
+# Flags f (ints): the shape of the plan. LADDER: the triggering event is below an armed
+# attack (gray zone), so Japan climbs the ladder (Coast Guard, maritime security operation
+# where the law allows it, MSO_OK; public security operation); otherwise a defense
+# operation covers every step.
+(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, LADDER, MSO_OK, NF) = range(7)
 
-# The legal events (`gates.legal_events`), one row each in time order, the triggering event
-# first: ev (floats) its hour and detection delay (median, log spread); ef (ints) its gates.
-(EV_AT, EV_DET, EV_DET_S, NEV) = range(4)
-(EF_GATE, EF_REAR_AREA, EF_CERT_ASSUMED, EF_PRIOR_CONSULT, NEF) = range(5)
+# The legal events (`gates.legal_events`), one row each, the triggering event first: ev
+# (floats) its hour (median and log spread: an escalation comes at a random hour), the
+# probability that it happens in a trial and its detection delay (median, log spread); ef
+# (ints) its gates, and whether it is an armed attack the U.S. answers with combat (not a
+# gray-zone incident).
+(EV_AT, EV_AT_S, EV_P, EV_DET, EV_DET_S, NEV) = range(6)
+(EF_GATE, EF_REAR_AREA, EF_CERT_ASSUMED, EF_PRIOR_CONSULT, EF_US_COMBAT, NEF) = range(6)
 GATE_DEFENSE_ORDER, GATE_JUDGMENT, GATE_CERTIFICATION, GATE_NONE = range(4)
 
 # Unit table u (ints, one row per unit; tankers first): columns. U_SOURCE: which
 # authorization a unit waits for (AUTH_*).
-AUTH_JAPAN, AUTH_US_FROM_JAPAN, AUTH_US = range(3)
+AUTH_JAPAN, AUTH_US_FROM_JAPAN, AUTH_US, AUTH_COAST_GUARD, AUTH_MSO, AUTH_PSO = range(6)
 (U_COUNTRY, U_COUNT, U_SOURCE, U_SHIP, U_TANKER, U_NEEDS_TANKER, U_COMBAT, U_GROUP, U_BASE,
  U_CLASS, NU) = range(11)  # fmt: skip
 
 # Rows of the times block written here (the arrival groups follow, then the firsts).
-T_DETECT, T_CONSULT, T_JAPAN, T_US_DECISION, T_US_FROM_JAPAN, T_FIXED = range(6)
+# T_MSO / T_PSO: when Japan's ships and patrol aircraft (maritime security operation, SDF Act
+# art. 82) and its landing force (public security operation, art. 78) may act: the ladder's
+# order or the defense operation, whichever comes first.
+T_DETECT, T_CONSULT, T_JAPAN, T_US_DECISION, T_US_FROM_JAPAN, T_MSO, T_PSO, T_FIXED = range(8)
 # Japan's and the U.S. paths (the labels are `timeline.JAPAN_PATHS` / `US_PATHS`).
-JP_DEFENSE, JP_JUDGED, JP_CERTIFIED, JP_REAR, JP_OUT = range(5)
-US_NO_CONSENT, US_GRANTED, US_REFUSED, US_NONE = range(4)
+JP_DEFENSE, JP_JUDGED, JP_CERTIFIED, JP_REAR, JP_OUT, JP_MSO, JP_PSO, JP_COAST_GUARD = range(8)
+US_NO_CONSENT, US_GRANTED, US_REFUSED, US_NONE, US_NO_ATTACK = range(5)
 JPN, USA = 0, 1
 ON_STATION_H = (24.0, 72.0)
 
@@ -127,7 +136,7 @@ def _decide(
     inf = np.inf
     events = ev.shape[0]
     x, r = _delay(r, ev[0, EV_DET], ev[0, EV_DET_S])
-    detect = ev[0, EV_AT] + x
+    detect = ev[0, EV_AT] + x  # the triggering event happens in every trial, at its hour
     x, r = _delay(r, q[CONSULT], q[CONSULT_S])
     consult = detect + x
 
@@ -137,15 +146,47 @@ def _decide(
     rear = ef[0, EF_REAR_AREA] != 0
     d[D_EVENT, i] = detect
     for e in range(1, events):
+        happens, r = _chance(r, ev[e, EV_P])
+        if not happens:
+            d[D_EVENT + e, i] = inf
+            continue
+        at, r = _delay(r, ev[e, EV_AT], ev[e, EV_AT_S])
         x, r = _delay(r, ev[e, EV_DET], ev[e, EV_DET_S])
-        seen = ev[e, EV_AT] + x
+        seen = at + x
         d[D_EVENT + e, i] = seen
         t_e, path_e, r = _japan(r, q, ef[e, EF_GATE], ef[e, EF_CERT_ASSUMED], seen, consult)
         if t_e < jp_t:
             jp_t, jp_path, jp_by = t_e, path_e, e
         rear = rear or ef[e, EF_REAR_AREA] != 0
+
+    # The ladder below an armed attack: the Coast Guard acts on detection; when it is
+    # outmatched the Minister of Defense orders a maritime security operation (with the
+    # Prime Minister's approval, on a Cabinet decision that may be taken by telephone since
+    # May 2015); an armed landing the police cannot handle brings a public security
+    # operation ordered by the Prime Minister.
+    mso = inf
+    pso = inf
+    if f[LADDER]:
+        if f[MSO_OK]:
+            yes, r = _chance(r, q[MSO_P])
+            if yes:
+                x, r = _delay(r, q[MSO], q[MSO_S])
+                mso = detect + x
+        yes, r = _chance(r, q[PSO_P])
+        if yes:
+            x, r = _delay(r, q[PSO], q[PSO_S])
+            pso = detect + x
+    d[T_MSO, i] = min(mso, jp_t)
+    d[T_PSO, i] = min(pso, jp_t)
     if jp_t == inf:
-        jp_path = JP_REAR if rear else JP_OUT
+        if pso < inf:
+            jp_path = JP_PSO
+        elif mso < inf:
+            jp_path = JP_MSO
+        elif f[LADDER]:
+            jp_path = JP_COAST_GUARD
+        else:
+            jp_path = JP_REAR if rear else JP_OUT
 
     # The United States: decision; sorties from Japan after consent where it is needed (one
     # answer from Japan, whichever event asks first), else from the event's detection.
@@ -153,13 +194,22 @@ def _decide(
     us_japan = inf
     us_path = US_NONE
     us_by = events
+    # U.S. combat answers an armed attack: its decision counts from the first one detected.
+    attacked = inf
+    for e in range(events):
+        if ef[e, EF_US_COMBAT]:
+            attacked = min(attacked, d[D_EVENT + e, i])
     acts, r = _chance(r, q[US_P])
-    if acts:
+    if acts and attacked == inf:
+        us_path = US_NO_ATTACK
+    elif acts:
         x, r = _delay(r, q[US_DEC], q[US_DEC_S])
-        us_dec = detect + x
+        us_dec = attacked + x
         asked = False
         answer = inf
         for e in range(events):
+            if not ef[e, EF_US_COMBAT] or d[D_EVENT + e, i] == inf:
+                continue
             if ef[e, EF_PRIOR_CONSULT]:
                 if not asked:
                     asked = True
@@ -206,7 +256,7 @@ D_AT_SEA = T_FIXED + 2
 D_EVENT = T_FIXED + 4
 PATH_ROWS = 5
 # The authorization each unit source waits for: a row of the decision block.
-_AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION)
+_AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION, T_DETECT, T_MSO, T_PSO)
 BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
 
 
@@ -271,7 +321,7 @@ def timeline_tile(
             for j in range(nb):
                 t[j] = auth[j] + rk * factor[j]
             if u[k, U_SHIP]:  # at sea: neither waits in port nor sails from a base in Japan
-                alt = d[T_US_DECISION if c == USA else T_JAPAN]
+                alt = d[T_US_DECISION] if c == USA else auth
                 sea = d[D_AT_SEA + c]
                 for j in range(nb):
                     t[j] = alt[j] if sea[j] != 0.0 else t[j]
