@@ -174,3 +174,11 @@ def test_posture_personnel(capsys, monkeypatch):
     assert code == 2 and "--to-year" in err
     code, _, err = run(["posture"], capsys, monkeypatch)
     assert code == 2 and "--date" in err
+
+
+def test_posture_share_series(capsys, monkeypatch):
+    code, out, _ = run(["posture", "--share"], capsys, monkeypatch)
+    assert code == 0
+    assert "1972-05-15" in out and "58.7%" in out and "70.27" in out
+    code, out, _ = run(["posture", "--share", "--format", "csv"], capsys, monkeypatch)
+    assert code == 0 and out.splitlines()[0].startswith("date,registry_ii_1a,")

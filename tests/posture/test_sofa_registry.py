@@ -108,7 +108,7 @@ def _published(as_of: str, scope: str) -> TotalRow:
     return next(t for t in registry().totals if t.as_of == d and t.scope == scope and t.area_km2)
 
 
-@pytest.mark.parametrize("as_of", ["1972-05-15", "2013-01-01", "2018-03-31", "2020-01-01"])
+@pytest.mark.parametrize("as_of", ["1972-05-15", "2003-03-01", "2013-01-01", "2018-03-31", "2020-01-01"])
 def test_registry_totals_never_exceed_the_published_totals(as_of):
     """On each date with a published total, what the registry itemizes (area, count) stays within
     it: an area or a facility too many (a duplicate, a wrong figure) fails here."""
@@ -202,3 +202,16 @@ def test_kanagawa_facilities_add_up_to_the_prefectures_total():
     assert kanagawa.facilities == printed.facilities
     assert kanagawa.without_area == 0
     assert kanagawa.itemized_km2 == pytest.approx(printed.area_km2, abs=2 * KM2_TOL)
+
+
+def test_printed_shares_agree_with_the_printed_areas():
+    """Where a publisher printed both areas and the share for the same date, the share is the
+    areas' ratio (2013, 2018, 2020): the transcriptions are consistent."""
+    checked = 0
+    for r in posture.share_series():
+        same = r["published_areas_as_of"] == r["published_share_as_of"]
+        if r["published_areas_as_of"] is not None and same:
+            printed = r["published_okinawa_share_pct"]
+            assert r["published_areas_share_pct"] == pytest.approx(printed, abs=PCT_TOL)
+            checked += 1
+    assert checked >= 3

@@ -249,10 +249,43 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
     typer.echo("By service: not in the copy read (the columns stay empty).")
 
 
+def _share(fmt: str) -> None:
+    rows = posture.share_series()
+    if fmt == "json":
+        typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        typer.echo(_csv(rows, tuple(rows[0])))
+        return
+
+    def cell(v: object, spec: str) -> str:
+        return "" if v is None else format(v, spec)
+
+    typer.echo("Okinawa's share of the exclusive-use (SOFA II-1(a)) area: computed from the registry,")
+    typer.echo("beside the share the publishers print (the registry itemizes only sourced areas)")
+    typer.echo(
+        f"{'date':<11} {'rows':>4} {'registry km²':>12} {'share':>6} {'coverage':>8}"
+        f"   {'from areas':>10}   printed"
+    )
+    for r in rows:
+        pub = "" if r["published_okinawa_share_pct"] is None else (
+            f"{r['published_okinawa_share_pct']}% (as of {r['published_share_as_of']})"
+        )
+        typer.echo(
+            f"{r['date']:<11} {r['registry_ii_1a']:>4} {cell(r['registry_km2'], '.3f'):>12} "
+            f"{cell(r['registry_okinawa_share_pct'], '.1f'):>6} "
+            f"{cell(r['coverage_of_published_pct'], '.1f'):>8}"
+            f"   {cell(r['published_areas_share_pct'], '.2f'):>10}   {pub}"
+        )
+
+
 def posture_command(
     date: str | None = typer.Option(None, "--date", help="Date YYYY-MM-DD."),
     personnel: bool = typer.Option(
         False, "--personnel", help="U.S. personnel in Japan by year instead (DMDC)."
+    ),
+    share: bool = typer.Option(
+        False, "--share", help="Okinawa's exclusive-use share by date, computed from the registry."
     ),
     from_year: int | None = typer.Option(None, "--from-year", help="With --personnel."),
     to_year: int | None = typer.Option(None, "--to-year", help="With --personnel."),
@@ -262,6 +295,10 @@ def posture_command(
     if personnel:
         _check_format(fmt, ("table", "json", "csv"))
         _personnel(fmt, from_year, to_year)
+        return
+    if share:
+        _check_format(fmt, ("table", "json", "csv"))
+        _share(fmt)
         return
     _check_format(fmt, ("table", "json"))
     if date is None:

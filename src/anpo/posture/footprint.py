@@ -310,6 +310,7 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
             None,
         )
         pub_area = fp.published_national()
+        pair = _area_pair(reg.totals, d)
         share = fp.okinawa_share_pct
         cov = fp.coverage_pct()
         out.append({
@@ -323,5 +324,20 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
             "published_km2": None if pub_area is None else pub_area.area_km2,
             "published_km2_as_of": None if pub_area is None else pub_area.as_of.isoformat(),
             "coverage_of_published_pct": None if cov is None else round(cov, 1),
+            # Okinawa's printed area over the national printed area of the same date
+            "published_areas_share_pct": None if pair is None else round(pair[1], 2),
+            "published_areas_as_of": None if pair is None else pair[0].isoformat(),
         })
     return out
+
+
+def _area_pair(totals: tuple[TotalRow, ...], day: dt.date) -> tuple[dt.date, float] | None:
+    """The latest date on or before `day` with both a national and an Okinawa area printed,
+    and Okinawa's share computed from the two."""
+    nat = {t.as_of: t.area_km2 for t in totals if t.scope == "Japan" and t.area_km2}
+    oki = {t.as_of: t.area_km2 for t in totals if t.scope == OKINAWA and t.area_km2}
+    days = sorted(d for d in nat.keys() & oki.keys() if d <= day)
+    if not days:
+        return None
+    d = days[-1]
+    return d, 100.0 * (oki[d] or 0.0) / (nat[d] or 1.0)
