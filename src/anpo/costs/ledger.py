@@ -211,10 +211,12 @@ def rows_by_year(first: int = series.FIRST_JFY, last: int = series.LAST_JFY) -> 
         hns = series.value(y, "hns_total")
         if hns is not None:
             row.update(hns_total_jpy_bn=hns.value_jpy_bn, basis=hns.basis,
-                       source=hns.source or hns.document, confidence=hns.confidence)
+                       source=hns.source or hns.document, read_from=hns.read_from,
+                       confidence=hns.confidence)
         else:
             value, basis, source, conf = agreed_total_for_jfy(y)
-            row.update(hns_total_jpy_bn=value, basis=basis, source=source, confidence=conf)
+            row.update(hns_total_jpy_bn=value, basis=basis, source=source, read_from=None,
+                       confidence=conf)
         bases: dict[str, str] = {}
         for cat, line in CATEGORY_LINES.items():
             f = series.value(y, line)

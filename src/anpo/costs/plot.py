@@ -67,6 +67,7 @@ def plot_hns(out: str | Path) -> Path:
     for key, style, label in (
         ("stationing_total_jpy_bn", "s", "stationing-related costs (HNS + rent, neighbourhood, other)"),
         ("mod_usfj_total_jpy_bn", "^", "all U.S.-forces-related costs in MOD's budget"),
+        ("gov_usfj_total_jpy_bn", "x", "all ministries, as the government stated it"),
     ):
         pts = [(y, float(str(r[key]))) for y, r in zip(years, rows, strict=True) if r[key] is not None]
         if pts:
@@ -85,7 +86,11 @@ def plot_hns(out: str | Path) -> Path:
     ax.set_xlabel("Japanese fiscal year")
     ax.set_ylabel("JPY billion")
     ax.set_title("Japan's spending on U.S. forces by JFY (gaps = no figure anpo can source)")
-    ax.legend(fontsize=8, loc="upper left")
+    top = max([b for b in bottom] + [_total(r) for r in rows] + [
+        float(str(r[k])) for r in rows for k in ("stationing_total_jpy_bn", "mod_usfj_total_jpy_bn",
+                                                 "gov_usfj_total_jpy_bn") if r[k] is not None])
+    ax.set_ylim(0, top * 1.55)  # room above the data for the legend
+    ax.legend(fontsize=8, loc="upper left", ncol=2)
     ax.set_xlim(1976, 2028)
     fig.tight_layout()
     return save_png(fig, target, dpi=110)
