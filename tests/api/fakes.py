@@ -21,6 +21,9 @@ class FakeRunner:
         if spec["scenario"].get("lat") is None:
             raise InputError("scenario.lat", "the simulation needs the event's location")
 
+    def work(self, spec: dict[str, Any], trials: int) -> int:
+        return trials * (1 + len(spec.get("strikes", {}).get("bases", [])) * 1000)
+
     def run(
         self, spec: dict[str, Any], *, trials: int, seed: int, progress: Callable[[float], None]
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:

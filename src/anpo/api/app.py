@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from anpo import __version__
 from anpo.api import errors
-from anpo.api.middleware import BodyLimit, SecurityHeaders, StrictJson, TrustedHost, WriteToken
+from anpo.api.middleware import BodyLimit, ListSlots, SecurityHeaders, StrictJson, TrustedHost, WriteToken
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
 from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings, check_token
@@ -36,11 +37,18 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _heartbeat(store: Store, stop: threading.Event) -> None:
+def _prune(store: Store, settings: Settings) -> None:
+    """Retention and quotas of stored runs and assessments."""
+    store.prune(max_runs=settings.max_stored_runs, max_assessments=settings.max_stored_assessments,
+                older_than=dt.timedelta(days=settings.retention_days))
+
+
+def _heartbeat(store: Store, settings: Settings, stop: threading.Event) -> None:
     while not stop.wait(HEARTBEAT_S):
         try:
             store.heartbeat()
             store.recover()
+            _prune(store, settings)
         except Exception:  # a database hiccup must not kill the server; retry next beat
             continue
 
@@ -76,7 +84,11 @@ def create_app(
 
     def attach(app: FastAPI, st: Store) -> None:
         app.state.store = st
-        app.state.runs = RunManager(st, chosen_runner, settings.run_workers)
+        app.state.runs = RunManager(
+            st, chosen_runner, settings.run_workers, max_work=settings.max_run_work,
+            max_seconds=settings.max_run_seconds, max_queued=settings.max_queued,
+            max_per_client=settings.max_queued_per_client,
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,8 +96,10 @@ def create_app(
         if store is None:
             attach(app, st)
         st.register_server()
+        _prune(st, settings)
         stop = threading.Event()
-        beat = threading.Thread(target=_heartbeat, args=(st, stop), daemon=True, name="anpo-heartbeat")
+        beat = threading.Thread(target=_heartbeat, args=(st, settings, stop), daemon=True,
+                                name="anpo-heartbeat")
         beat.start()
         try:
             yield
@@ -114,7 +128,9 @@ def create_app(
             "anpo_version": __version__,
             "first_date": FIRST_DATE.isoformat(),
             "limits": {"body_bytes": MAX_BODY_BYTES, "assess_batch": MAX_BATCH,
-                       "trials": MAX_TRIALS, "seed": MAX_SEED},
+                       "trials": MAX_TRIALS, "seed": MAX_SEED, "run_work": settings.max_run_work,
+                       "run_seconds": settings.max_run_seconds, "live_runs": settings.max_queued,
+                       "live_runs_per_client": settings.max_queued_per_client},
             "simulation_available": chosen_runner is not None,
             "writes_need_token": bool(settings.token),
             "stored_data_needs_token": bool(settings.token),
@@ -126,6 +142,7 @@ def create_app(
 
     _web_routes(app)
     app.add_middleware(StrictJson)
+    app.add_middleware(ListSlots, slots=settings.list_slots)
     app.add_middleware(WriteToken, token=settings.token)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(TrustedHost, hosts=settings.trusted_hosts())

@@ -251,6 +251,28 @@ def needs_token(method: str, path: str) -> bool:
     return method in WRITE_METHODS or path.startswith(STORED_DATA)
 
 
+class ListSlots:
+    """At most `slots` list assessments (POST /v1/assess with a body over 4 KiB) computed at
+    once; the others wait here, on the event loop, holding no worker thread, so a burst of
+    large lists cannot take every thread (and the CPU) from single requests."""
+
+    LARGE = 4096
+    PATHS = ("/v1/assess", "/v1/assessments")
+
+    def __init__(self, app: ASGIApp, slots: int) -> None:
+        self.app = app
+        self.slots = asyncio.Semaphore(slots)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") in self.PATHS:
+            for name, value in scope.get("headers", []):
+                if name == b"content-length" and value.isdigit() and int(value) > self.LARGE:
+                    async with self.slots:
+                        await self.app(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 class WriteToken:
     """When a token is set, every write and every read of stored data must carry
     `Authorization: Bearer <token>`."""
@@ -282,4 +304,4 @@ class WriteToken:
         await self.app(scope, receive, send)
 
 
-__all__ = ["BodyLimit", "SecurityHeaders", "StrictJson", "TrustedHost", "WriteToken"]
+__all__ = ["BodyLimit", "ListSlots", "SecurityHeaders", "StrictJson", "TrustedHost", "WriteToken"]

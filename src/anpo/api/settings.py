@@ -27,6 +27,19 @@ MAX_TRIALS = 10_000_000  # trials in one simulation run
 MAX_SEED = 2**63 - 1
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise ValueError(f"{name}: expected a number, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name}: must be at least 1, got {raw!r}")
+    return value
+
+
 class BindRefused(ValueError):
     """The server would listen beyond loopback without a token."""
 
@@ -56,11 +69,31 @@ class Settings:
     run_workers: int = 1  # simulation runs executed at once by this server
     host: str = DEFAULT_HOST  # the address the server is bound to (a trusted Host)
     allowed_hosts: tuple[str, ...] = ()  # more trusted Host names; "*" any (with a token)
+    # Bounded work (each configurable by the environment variable named in from_env).
+    max_run_work: int = 2_000_000_000  # trials x (1 + bases x salvos x missiles a base), a run
+    max_run_seconds: int = 3600  # a run still going after this is stopped (failed)
+    max_queued: int = 16  # live runs (queued or running) on this server
+    max_queued_per_client: int = 4  # live runs one client address may have
+    max_stored_runs: int = 10_000  # ended runs kept (the oldest beyond go)
+    max_stored_assessments: int = 100_000  # saved assessments kept (the oldest beyond go)
+    retention_days: int = 365  # ended runs and saved assessments older than this go
+    list_slots: int = 2  # list assessments (POST /v1/assess with a list) computed at once
 
     @classmethod
     def from_env(cls) -> Settings:
         hosts = tuple(h.strip().lower() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip())
-        return cls(token=os.environ.get(TOKEN_ENV) or None, allowed_hosts=hosts)
+        d = cls()
+        return cls(
+            token=os.environ.get(TOKEN_ENV) or None, allowed_hosts=hosts,
+            max_run_work=_env_int("ANPO_MAX_RUN_WORK", d.max_run_work),
+            max_run_seconds=_env_int("ANPO_MAX_RUN_SECONDS", d.max_run_seconds),
+            max_queued=_env_int("ANPO_MAX_QUEUED", d.max_queued),
+            max_queued_per_client=_env_int("ANPO_MAX_QUEUED_PER_CLIENT", d.max_queued_per_client),
+            max_stored_runs=_env_int("ANPO_MAX_STORED_RUNS", d.max_stored_runs),
+            max_stored_assessments=_env_int("ANPO_MAX_STORED_ASSESSMENTS", d.max_stored_assessments),
+            retention_days=_env_int("ANPO_RETENTION_DAYS", d.retention_days),
+            list_slots=_env_int("ANPO_LIST_SLOTS", d.list_slots),
+        )
 
     def trusted_hosts(self) -> frozenset[str] | None:
         """Host names requests may carry; None when any is allowed (a token is then required)."""

@@ -208,6 +208,44 @@ class Store:
         return self._transition(run_id, LIVE, status="failed", error=error[:2000],
                                 updated_at=now, finished_at=now)
 
+    def cancel_run(self, run_id: str) -> bool:
+        """Mark a queued or running run `cancelled` (its worker stops at its next progress
+        report, whichever server runs it); False when it had already ended."""
+        now = utcnow()
+        return self._transition(run_id, LIVE, status="cancelled", error="cancelled on request",
+                                updated_at=now, finished_at=now)
+
+    def run_status(self, run_id: str) -> str | None:
+        with self._sessions() as s:
+            return s.execute(select(RunRecord.status).where(RunRecord.id == run_id)).scalar_one_or_none()
+
+    def prune(self, *, max_runs: int | None = None, max_assessments: int | None = None,
+              older_than: dt.timedelta | None = None, now: dt.datetime | None = None) -> int:
+        """Retention: delete ended runs and saved assessments older than `older_than`, then the
+        oldest beyond the quotas (live runs are never deleted). Returns how many went."""
+        now = now or utcnow()
+        gone = 0
+        ended = RunRecord.status.not_in(LIVE)
+        with self._tx() as s:
+            if older_than is not None:
+                cut = now - older_than
+                res = s.execute(delete(RunRecord).where(ended, RunRecord.created_at < cut))
+                gone += int(getattr(res, "rowcount", 0) or 0)
+                res = s.execute(delete(AssessmentRecord).where(AssessmentRecord.created_at < cut))
+                gone += int(getattr(res, "rowcount", 0) or 0)
+            if max_runs is not None:
+                keep = (select(RunRecord.id).where(ended).order_by(RunRecord.created_at.desc(), RunRecord.id)
+                        .limit(max_runs).scalar_subquery())
+                res = s.execute(delete(RunRecord).where(ended, RunRecord.id.not_in(keep)))
+                gone += int(getattr(res, "rowcount", 0) or 0)
+            if max_assessments is not None:
+                keep = (select(AssessmentRecord.id)
+                        .order_by(AssessmentRecord.created_at.desc(), AssessmentRecord.id)
+                        .limit(max_assessments).scalar_subquery())
+                res = s.execute(delete(AssessmentRecord).where(AssessmentRecord.id.not_in(keep)))
+                gone += int(getattr(res, "rowcount", 0) or 0)
+        return gone
+
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         with self._sessions() as s:
             rec = s.get(RunRecord, run_id)

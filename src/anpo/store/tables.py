@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-RUN_STATUSES = ("queued", "running", "done", "failed", "interrupted")
+RUN_STATUSES = ("queued", "running", "done", "failed", "interrupted", "cancelled")
 
 
 class Base(DeclarativeBase):

@@ -1,4 +1,4 @@
-"""POST /v1/simulations, GET /v1/simulations/{id}, GET /v1/runs: runs in the store."""
+"""POST /v1/simulations, GET and DELETE /v1/simulations/{id}, GET /v1/runs: runs in the store."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from anpo.api.errors import RequestInputError
 from anpo.api.models import SimulationIn
+from anpo.api.runs import QueueFull
 from anpo.core.errors import InputError
 from anpo.law.assess import parse
 from anpo.store.tables import RUN_STATUSES
@@ -19,7 +20,9 @@ ID_PATTERN = r"^[0-9a-f-]{36}$"
 
 @router.post("/simulations", status_code=202, response_model=None,
              summary="Start a simulation run; returns its id at once",
-             responses={503: {"description": "the simulation is not available in this build"}})
+             responses={503: {"description": "the simulation is not available in this build"},
+                        429: {"description": "too many live runs (on this server or of this client); "
+                                             "see Retry-After"}})
 def start(body: SimulationIn, request: Request) -> JSONResponse:
     manager = request.app.state.runs
     spec = body.spec()
@@ -29,7 +32,12 @@ def start(body: SimulationIn, request: Request) -> JSONResponse:
         raise RequestInputError(InputError("scenario.event", why), "body")
     if not manager.available:
         raise HTTPException(503, "the crisis simulation (anpo.sim) is not available in this build")
-    run = manager.submit(spec, trials=body.trials, seed=body.seed)
+    client = request.client.host if request.client else ""
+    try:
+        run = manager.submit(spec, trials=body.trials, seed=body.seed, client=client)
+    except QueueFull as err:
+        return JSONResponse({"detail": str(err)}, status_code=429,
+                            headers={"Retry-After": str(err.retry_after_s)})
     return JSONResponse(run, status_code=202, headers={"Location": f"/v1/simulations/{run['id']}"})
 
 
@@ -40,6 +48,19 @@ def get(request: Request, run_id: str = Path(pattern=ID_PATTERN)) -> dict[str, A
     if run is None:
         raise HTTPException(404, f"no run {run_id}")
     return run
+
+
+@router.delete("/simulations/{run_id}", response_model=None,
+               responses={404: {"description": "no such run"}, 409: {"description": "the run has ended"}},
+               summary="Cancel a queued or running run (it becomes `cancelled`)")
+def cancel(request: Request, run_id: str = Path(pattern=ID_PATTERN)) -> dict[str, Any]:
+    if request.app.state.runs.cancel(run_id):
+        run: dict[str, Any] = request.app.state.store.get_run(run_id)
+        return run
+    status = request.app.state.store.run_status(run_id)
+    if status is None:
+        raise HTTPException(404, f"no run {run_id}")
+    raise HTTPException(409, f"run {run_id} has ended ({status}); only queued or running runs cancel")
 
 
 @router.get("/runs", response_model=None, summary="Runs, newest first (without summaries)")
