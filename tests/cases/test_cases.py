@@ -1,4 +1,9 @@
-"""Run the legal cases in tests/cases/*.yaml end to end (parsing, geography, law)."""
+"""Run the legal cases in tests/cases/*.yaml end to end (parsing, geography, law).
+
+A case may also give `what_if: {without: [...], in_force: {instrument: date}}` (the law it is
+assessed under), `contains: {path: text}`: the value at `path` (a text, or a list of
+citations, matched by their ids) contains `text`, and `lacks: {path: text}`: it does not.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import pytest
 import yaml
 
 from anpo.law.assess import assess_raw
+from anpo.law.whatif import WhatIf
 
 CASES_DIR = Path(__file__).parent
 
@@ -36,9 +42,23 @@ def _get(result: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(v["id"] if isinstance(v, dict) and "id" in v else str(v) for v in value)
+    return str(value)
+
+
 @pytest.mark.parametrize("case", _cases())
 def test_case(case: dict[str, Any]) -> None:
-    results, _ = assess_raw(_stringify(case["scenario"]))
+    spec = case.get("what_if")
+    whatif = None
+    if spec is not None:
+        whatif = WhatIf.parse(without=spec.get("without", ()), in_force=spec.get("in_force", {}))
+    results, _ = assess_raw(_stringify(case["scenario"]), whatif=whatif)
     result = results[0]
-    for path, expected in case["expect"].items():
+    for path, expected in case.get("expect", {}).items():
         assert _get(result, path) == expected, f"{path}: got {_get(result, path)!r}, expected {expected!r}"
+    for path, text in case.get("contains", {}).items():
+        assert text in _text(_get(result, path)), f"{path}: {_get(result, path)!r} lacks {text!r}"
+    for path, text in case.get("lacks", {}).items():
+        assert text not in _text(_get(result, path)), f"{path}: {_get(result, path)!r} has {text!r}"

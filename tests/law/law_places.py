@@ -13,13 +13,15 @@ from anpo.geo.place import AdminPeriod, Place, Unit
 from anpo.law.common import LawContext
 
 
-def _period(start: str, admin: str | None, claims: tuple[str, ...] = ()) -> AdminPeriod:
-    return AdminPeriod(dt.date.fromisoformat(start), admin, claims, "test period", "test", "confirmed")
+def _period(start: str, admin: str | None, claims: tuple[str, ...] = (), instrument: str | None = None
+            ) -> AdminPeriod:
+    return AdminPeriod(dt.date.fromisoformat(start), admin, claims, "test period", "test", "confirmed",
+                       instrument)
 
 
 UNITS = [
     Unit(0, "ryukyu", "Ryukyu Islands", "japan",
-         (_period("1945-09-02", "USA"), _period("1972-05-15", "JPN"))),
+         (_period("1945-09-02", "USA", (), "treaty-of-peace-1951/art-3"), _period("1972-05-15", "JPN"))),
     Unit(1, "northern-territories", "Northern Territories", "japan",
          (_period("1945-09-02", "RUS", ("JPN",)),)),
     Unit(2, "jp-main", "Japan (main islands)", "japan", (_period("1945-09-02", "JPN"),)),

@@ -52,10 +52,12 @@ UNITS = [
     Unit(0, "isle-a", "Isle A", "japan",
          (_period("1945-09-02", "USA"), _period("1980-01-01", "JPN", (), "amami-reversion-1953/return"))),
     Unit(1, "isle-b", "Isle B", "japan",
-         (_period("1945-09-02", "USA"), _period("1972-05-15", "JPN"))),
+         (_period("1945-09-02", "USA", (), "treaty-of-peace-1951/art-3"), _period("1972-05-15", "JPN"))),
     Unit(2, "rocks", "Rocks", "12nm",
          (_period("1945-09-02", "KOR", ("JPN",), "jp-cabinet-answer-2014-05-30/takeshima"),)),
     Unit(3, "reef", "Reef", "12nm", (_period("1945-09-02", "KOR", ("JPN",)),)),
+    # U.S. administration in its own right (Guam, the Northern Marianas): never Art. III.
+    Unit(4, "atoll", "Atoll", "12nm", (_period("1945-09-02", "USA"),)),
 ]
 
 
@@ -82,10 +84,22 @@ def test_claimed_but_not_administered_cites_the_periods_statement_from_its_day()
 def test_article3_islands_only_once_the_peace_treaty_is_in_force() -> None:
     context = LawContext.build(UNITS, [(), ("JPN",)], [])
 
-    def article3(date: str) -> bool:
+    def article3(date: str, unit: int = 1) -> bool:
         frame = make_frame(np.array([to_day(dt.date.fromisoformat(date))]), int(Event.armed_attack), "USA")
-        ev = evaluate(frame, make_place(1, LAND, 1, "USA"), context)
+        ev = evaluate(frame, make_place(1, LAND, unit, "USA"), context)
         return bool(ev.value("article3_islands_under_us_administration", 0))
 
     assert not article3("1952-04-27")  # occupation, not Art. III administration
     assert article3("1952-04-28")
+    assert article3("1972-05-14")
+    assert not article3("1972-05-15")  # reverted
+
+
+def test_article3_islands_are_those_the_peace_treaty_placed_under_us_administration() -> None:
+    context = LawContext.build(UNITS, [(), ("JPN",)], [])
+    assert context.article3_unit.tolist() == [False, True, False, False, False]
+    frame = make_frame(np.array([to_day(dt.date(1965, 1, 1))]), int(Event.armed_attack), "USA")
+    ev = evaluate(frame, make_place(1, LAND, 4, "USA"), context)
+    assert not ev.value("article3_islands_under_us_administration", 0)
+    hint = ev.hint("article3_islands_under_us_administration", 0) or ""
+    assert "never placed under U.S. administration" in hint

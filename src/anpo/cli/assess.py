@@ -23,6 +23,7 @@ from anpo.core.scenario import Scenario
 from anpo.io import read_parsed
 from anpo.io.output import Output, OutputError, escape_controls, write_json_lines, write_json_list
 from anpo.law.assess import assess, parse
+from anpo.law.common import applied
 from anpo.report.text import render_assessment
 
 CHUNK = 1000  # scenarios assessed (and their results held) at a time
@@ -114,18 +115,24 @@ def assess_command(
     ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
+    without: list[str] | None = typer.Option(None, "--without", metavar="INSTRUMENT",
+                                             help=batch_cli.WITHOUT_HELP),
+    in_force: list[str] | None = typer.Option(None, "--in-force", metavar="INSTRUMENT=DATE",
+                                              help=batch_cli.IN_FORCE_HELP),
 ) -> None:
     """Assess scenarios: treaty, Article V, prior consultation, Japanese and U.S. law."""
     if bool(files) == (batch is not None):
         raise InputError("FILE", "give scenario files, or --batch IN (not both)")
+    whatif = batch_cli.parse_whatif(without, in_force)
     if batch is not None:
-        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask)
+        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask, whatif=whatif)
         return
     inputs = [(name, *_read_file(name)) for name in files or []]
     _check_ids(inputs, strict)
     stdout = Output()
     try:
-        _write(stdout, inputs, fmt)
+        with applied(whatif):  # what `assess` evaluates under: the law as the options change it
+            _write(stdout, inputs, fmt)
         if fmt is not Format.jsonl:
             stdout.write("\n")
         stdout.flush()

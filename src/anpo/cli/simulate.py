@@ -14,8 +14,10 @@ from typing import Any
 import typer
 
 from anpo import sim
+from anpo.cli.batch import IN_FORCE_HELP, WITHOUT_HELP, parse_whatif
 from anpo.core.errors import InputError
 from anpo.io.documents import read_document
+from anpo.law.common import applied
 from anpo.sim.plan import Plan
 from anpo.sim.run import Summary, run_plan
 from anpo.sim.scenario import SimScenario
@@ -170,6 +172,8 @@ def register(app: typer.Typer) -> None:
             help="Dask scheduler address, or local:N for a local cluster of N processes "
             "(default: $ANPO_DASK_SCHEDULER); results are bit-identical to a local run.",
         ),
+        without: list[str] = typer.Option(None, "--without", metavar="INSTRUMENT", help=WITHOUT_HELP),
+        in_force: list[str] = typer.Option(None, "--in-force", metavar="INSTRUMENT=DATE", help=IN_FORCE_HELP),
     ) -> None:
         """Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."""
         if explain:
@@ -206,7 +210,9 @@ def register(app: typer.Typer) -> None:
         if address and keep_trials:
             raise InputError("--keep-trials", "not available with --dask (the trials stay on the workers)")
 
-        plan = compile_plan(spec, params)
+        whatif = parse_whatif(without, in_force)
+        with applied(whatif):  # the legal gates under the what-if (--without, --in-force)
+            plan = compile_plan(spec, params)
         if sweep_metric is not None and not grid:
             raise InputError("--sweep-metric", "needs --sweep PARAM=a,b,c")
         metric = parse_metric(sweep_metric or DEFAULT_METRIC, plan) if grid else None
@@ -220,6 +226,7 @@ def register(app: typer.Typer) -> None:
         )
         try:
             with contextlib.ExitStack() as stack:
+                stack.enter_context(applied(whatif))
                 client = stack.enter_context(dask_client(address)) if address else None
 
                 def runner(p: Plan, progress: Any = None, sink: Any = None) -> Summary:
@@ -234,6 +241,8 @@ def register(app: typer.Typer) -> None:
                 if sink is not None:
                     sink.close()
                 result = summary.to_dict()
+                if whatif:
+                    result["what_if"] = whatif.to_dict()
                 if grid and metric is not None:
                     result["sweep"] = run_sweep(spec, params, grid, metric, runner, summary)
             if tmp is not None and target is not None:

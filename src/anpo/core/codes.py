@@ -23,6 +23,11 @@ class Event(IntEnum):
     space_attack = 3
     gray_zone = 4
     missile_inbound = 5
+    # Tension in which an armed attack on the target is anticipated, none having occurred.
+    armed_attack_anticipated = 6
+    # A disaster, riot or other emergency abroad endangering Japanese nationals there (target:
+    # the country where it happens).
+    emergency_abroad = 7
 
 
 # Events that happen at a place and therefore need lat/lon.
@@ -36,6 +41,24 @@ class UsAction(IntEnum):
     combat_operations_from_japan = 1
     major_deployment_change = 2
     major_equipment_change = 3
+
+
+class OperationArea(IntEnum):
+    """Where U.S. combat operations launched from Japan are directed (scenario `operation_area`).
+
+    Named so that the Article VI "Far East" test can be applied (the 1960 government view);
+    `none` means not stated (the law then reads the area from the place, if one is given).
+    """
+
+    none = 0
+    japan = 1
+    korea = 2
+    taiwan = 3
+    philippines = 4
+    south_china_sea = 5
+    middle_east = 6
+    indian_ocean = 7
+    elsewhere = 8
 
 
 class Zone(IntEnum):

@@ -18,6 +18,7 @@ from anpo.core.codes import (
     LOCATED_EVENTS,
     NULL,
     Event,
+    OperationArea,
     UsAction,
     country_code,
     enum_from_name,
@@ -26,7 +27,7 @@ from anpo.core.codes import (
 from anpo.core.dates import FOREVER, parse_date, to_day
 from anpo.core.errors import InputError
 
-SCENARIO_FIELDS = ("id", "date", "event", "target", "lat", "lon", "us_action", "assume")
+SCENARIO_FIELDS = ("id", "date", "event", "target", "lat", "lon", "us_action", "operation_area", "assume")
 ASSUME_FIELDS = ("termination_notice", "armed_attack_judged", "survival_threatening_certified")
 
 
@@ -51,6 +52,8 @@ class Scenario:
     us_action: UsAction = UsAction.none
     assume: Assumptions = Assumptions()
     id: str | None = None
+    # Where U.S. combat operations from Japan are directed (Article VI "Far East" test).
+    operation_area: OperationArea = OperationArea.none
 
     def to_input_dict(self) -> dict[str, Any]:
         """The scenario as the user would write it (for receipts and echoes)."""
@@ -63,6 +66,8 @@ class Scenario:
             out["lat"] = self.lat
             out["lon"] = self.lon
         out["us_action"] = self.us_action.name
+        if self.operation_area is not OperationArea.none:
+            out["operation_area"] = self.operation_area.name
         assume = {
             k: (v.isoformat() if isinstance(v, dt.date) else v)
             for k, v in vars(self.assume).items()
@@ -140,8 +145,13 @@ def parse_scenario(raw: object) -> Scenario:
         lat = _number(lat, "lat", -90.0, 90.0)
         lon = _number(lon, "lon", -180.0, 180.0)
     us_action = UsAction(enum_from_name(UsAction, raw.get("us_action", "none"), "us_action"))
+    area = raw.get("operation_area")
+    operation_area = (
+        OperationArea.none if area is None
+        else OperationArea(enum_from_name(OperationArea, area, "operation_area"))
+    )
     assume = _parse_assume(raw["assume"]) if raw.get("assume") is not None else Assumptions()
-    return Scenario(date, event, target, lat, lon, us_action, assume, sid)
+    return Scenario(date, event, target, lat, lon, us_action, assume, sid, operation_area)
 
 
 def parse_scenarios(raw: object) -> tuple[list[Scenario], bool]:
@@ -178,6 +188,13 @@ class ScenarioFrame:
     armed_attack_judged: npt.NDArray[np.int8]  # tri-state
     survival_threatening_certified: npt.NDArray[np.int8]  # tri-state
     ids: Sequence[str | None]
+    operation_area: npt.NDArray[np.int8] | None = None  # OperationArea codes; None: none stated
+
+    def operation_areas(self) -> npt.NDArray[np.int8]:
+        """The operation_area column (zeros, `none`, when the frame has none)."""
+        if self.operation_area is None:
+            return np.zeros(len(self.day), dtype=np.int8)
+        return self.operation_area
 
     def __len__(self) -> int:
         return len(self.day)
@@ -212,4 +229,5 @@ class ScenarioFrame:
                 (tri(s.assume.survival_threatening_certified) for s in scenarios), np.int8, n
             ),
             ids=[s.id for s in scenarios],
+            operation_area=np.fromiter((int(s.operation_area) for s in scenarios), np.int8, n),
         )

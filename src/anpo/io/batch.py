@@ -45,7 +45,9 @@ from anpo.io.ordered_map import threaded_map
 from anpo.io.scenario_columns import check_columns, scenario_columns
 from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, JsonRows, atomic_table, open_table
 from anpo.law.assess import resolve
+from anpo.law.common import active_context, default_context
 from anpo.law.rules import evaluate, ruleset_hash
+from anpo.law.whatif import WhatIf
 
 ERROR = "error"
 
@@ -56,6 +58,7 @@ class BatchOptions:
 
     explain: bool = False
     with_ids: bool = False
+    whatif: WhatIf | None = None  # the law as a what-if changes it; None: the process's law
 
 
 def resolve_place(frame: ScenarioFrame) -> Place:
@@ -90,7 +93,8 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     bad_mask = cols.bad
     bad = int(bad_mask.sum())
     place = resolve_place(cols.frame)
-    evaluation = evaluate(cols.frame, place)
+    context = active_context() if options.whatif is None else default_context().under(options.whatif)
+    evaluation = evaluate(cols.frame, place, context)
     arrays: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
     if options.with_ids:
         arrays.append(cols.ids)
@@ -204,8 +208,10 @@ def assess_table(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
     on_start: Callable[[int | None], None] | None = None,
+    whatif: WhatIf | None = None,
 ) -> BatchSummary:
-    """Assess every row of a table into another table (formats by extension)."""
+    """Assess every row of a table into another table (formats by extension); `whatif`
+    changes the law (the receipt in the table's metadata records it)."""
     source = open_table(source_path, chunk_rows)
     out = Path(out_path) if out_path is not None else default_out(source.path)
     if out.resolve() == source.path.resolve():
@@ -220,7 +226,7 @@ def assess_table(
     with_ids = isinstance(first_chunk, JsonRows) or "id" in first_chunk.schema.names
     if not isinstance(first_chunk, JsonRows):
         check_columns(first_chunk.schema.names)
-    options = BatchOptions(explain=explain, with_ids=with_ids)
+    options = BatchOptions(explain=explain, with_ids=with_ids, whatif=whatif)
     summary = BatchSummary()
     if on_start is not None:
         on_start(source.total_rows)
@@ -233,7 +239,8 @@ def assess_table(
 
     run = mapper or local_mapper()
     t0 = time.perf_counter()
-    metadata = receipt_metadata(input=source.path.name)
+    law = whatif if whatif is not None else active_context().timeline.whatif
+    metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
     with atomic_table(out, output_schema(options), metadata) as writer:
         for result in run(assess_chunk, tasks()):
             if result.bad and summary.first_bad is None:

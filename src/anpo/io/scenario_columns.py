@@ -10,7 +10,7 @@ Text values (dates, events, countries, CSV cells) are parsed once per distinct v
 through the scalar parser (with a cache), and mapped to rows through Arrow dictionary
 indices, so the cost per row is one array lookup.
 
-Columns: id, date, event, target, lat, lon, us_action, assume.termination_notice,
+Columns: id, date, event, target, lat, lon, us_action, operation_area, assume.termination_notice,
 assume.armed_attack_judged, assume.survival_threatening_certified (a JSON Lines object may
 nest these under `assume`), and `explain` (true on the rows whose explanation is wanted).
 """
@@ -27,7 +27,16 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anpo.core.codes import LOCATED_EVENTS, NULL, Event, UsAction, country_code, enum_from_name, parse_country
+from anpo.core.codes import (
+    LOCATED_EVENTS,
+    NULL,
+    Event,
+    OperationArea,
+    UsAction,
+    country_code,
+    enum_from_name,
+    parse_country,
+)
 from anpo.core.dates import FIRST_DATE, FOREVER, LAST_DATE, parse_date, to_day
 from anpo.core.errors import InputError
 from anpo.core.scenario import ASSUME_FIELDS, TRI_NONE, Scenario, ScenarioFrame, parse_scenario
@@ -36,7 +45,8 @@ from anpo.law.treaty import check_termination_notice
 
 EXPLAIN = "explain"
 ASSUME_COLUMNS = tuple(f"assume.{f}" for f in ASSUME_FIELDS)
-COLUMNS = ("id", "date", "event", "target", "lat", "lon", "us_action", *ASSUME_COLUMNS, EXPLAIN)
+COLUMNS = ("id", "date", "event", "target", "lat", "lon", "us_action", "operation_area", *ASSUME_COLUMNS,
+           EXPLAIN)
 REQUIRED = ("date", "event")
 
 _MISSING = -2  # code of a missing (null) value before defaults apply
@@ -336,6 +346,15 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
         if action_arr.null_count:
             us_action = np.where(us_action == _MISSING, int(UsAction.none), us_action)
 
+    area = np.zeros(n, dtype=np.int32)
+    area_arr = col.get("operation_area")
+    if area_arr is not None:
+        if not _is_text(area_arr.type):
+            raise _type_error("operation_area", area_arr, "text")
+        area = _text_codes(area_arr, "operation_area", _enum_parser(OperationArea, "operation_area"), errors)
+        if area_arr.null_count:
+            area = np.where(area == _MISSING, int(OperationArea.none), area)
+
     notice = np.full(n, FOREVER, dtype=np.int32)
     notice_arr = col.get("assume.termination_notice")
     if notice_arr is not None:
@@ -350,7 +369,8 @@ def from_arrow(batch: pa.RecordBatch) -> ScenarioColumns:
         flags = _tri(col[EXPLAIN], EXPLAIN, errors)
         explain = flags == 1
 
-    frame = _neutral(errors.code >= 0, day, event, target, lat, lon, us_action, notice, judged, certified)
+    frame = _neutral(errors.code >= 0, day, event, target, lat, lon, us_action, notice, judged, certified,
+                     area)
     return ScenarioColumns(frame, errors.code, errors.messages, ids, explain)
 
 
@@ -365,7 +385,7 @@ def _neutral(
     bad: npt.NDArray[np.bool_], day: npt.NDArray[np.int32], event: npt.NDArray[np.int32],
     target: npt.NDArray[np.int32], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     us_action: npt.NDArray[np.int32], notice: npt.NDArray[np.int32], judged: npt.NDArray[np.int8],
-    certified: npt.NDArray[np.int8],
+    certified: npt.NDArray[np.int8], area: npt.NDArray[np.int32],
 ) -> ScenarioFrame:
     """The frame, with every bad row replaced by a scenario that evaluates (and is ignored)."""
     any_bad = bool(bad.any())
@@ -386,6 +406,7 @@ def _neutral(
         armed_attack_judged=fix(judged, TRI_NONE, np.int8),
         survival_threatening_certified=fix(certified, TRI_NONE, np.int8),
         ids=[],
+        operation_area=fix(area, int(OperationArea.none), np.int8),
     )
 
 

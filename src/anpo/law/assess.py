@@ -3,9 +3,11 @@
     results, was_list = assess_raw(parsed_json)      # strict parsing, then assessment
     results = assess(scenarios)                      # already parsed scenarios
     evaluation = assess_frame(frame)                 # columns only: the batch path
+    results = assess(scenarios, whatif=WhatIf.parse(without=["jp-peace-security-legislation-2015"]))
 
 A result is a plain dict: `id, date, treaty, place, article5, agreed_minute,
-prior_consultation, japan, us, explanation, receipt`.
+prior_consultation, japan, us, explanation, receipt` (and `what_if` under a what-if: what
+was changed, and which conditions then differ from the actual law).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from anpo.core.scenario import Scenario, ScenarioFrame, parse_scenarios
 from anpo.geo.place import Place
 from anpo.geo.resolver import internal_water_names
 from anpo.law import instruments, treaty
-from anpo.law.common import LawContext, default_context
+from anpo.law.common import LawContext, active_context, default_context
 from anpo.law.engine import Evaluation, receipt
 from anpo.law.rules import evaluate, ruleset_hash
+from anpo.law.treaty import NO_OPERATION
 from anpo.law.us import CLOCK_DAYS, EXTENSION_DAYS, REPORT_HOURS
+from anpo.law.whatif import WhatIf
 
 # Who decides, where the law leaves a decision to a government.
 DECIDES_ARMED_ATTACK = (
@@ -38,6 +42,15 @@ DECIDES_SURVIVAL = (
 DECIDES_CLOSE_COUNTRY = "the Cabinet of Japan (whether the country is in a close relationship with Japan)"
 DECIDES_REAR_AREA = "the Cabinet of Japan adopts a basic plan; the Diet approves"
 DECIDES_ATTACK_ON_JAPAN = "the Cabinet of Japan, on the facts of the case"
+DECIDES_ANTICIPATED = "the Cabinet of Japan recognizes it in a basic response plan; the Diet approves"
+DECIDES_PROTECTION = (
+    "the Minister of Defense at the Foreign Minister's request, with the Prime Minister's approval "
+    "(local order kept and no combat there, the state's consent, assured cooperation)"
+)
+DECIDES_TRANSPORT = "the Minister of Defense at the Foreign Minister's request, if it can be done safely"
+DECIDES_ASSET_PROTECTION = "the Minister of Defense, at the request of the U.S. forces"
+DECIDES_FAR_EAST = "the governments' reading of the 1960 view (the area is drawn only roughly)"
+DECIDES_TAIWAN = "the President and Congress, by constitutional processes (22 U.S.C. 3302(c))"
 # The Korea Minute is noted, never applied: its present standing is not settled.
 KOREA_MINUTE_STANDING = (
     "uncertain: the minute was secret until Japan's 2010 investigation of the secret "
@@ -65,19 +78,52 @@ def assess_frame(frame: ScenarioFrame, context: LawContext | None = None) -> Eva
     return evaluate(frame, resolve(frame), context)
 
 
-def assess(scenarios: Sequence[Scenario], *, explain: bool = True) -> list[dict[str, Any]]:
-    """One result dict per scenario, in order."""
+def assess(
+    scenarios: Sequence[Scenario], *, explain: bool = True, whatif: WhatIf | None = None
+) -> list[dict[str, Any]]:
+    """One result dict per scenario, in order; `whatif` changes the law it is assessed under
+    (else the process's applied what-if, if any: `anpo.law.common.applied`)."""
     frame = ScenarioFrame.from_scenarios(scenarios)
     place = resolve(frame, exact=explain)
-    context = default_context()
+    context = active_context() if whatif is None else default_context().under(whatif)
     evaluation = evaluate(frame, place, context)
-    return [result(evaluation, place, i, s, explain=explain) for i, s in enumerate(scenarios)]
+    actual = None
+    if context.timeline.whatif:
+        actual = evaluate(frame, place, default_context())
+    return [result(evaluation, place, i, s, explain=explain, actual=actual) for i, s in enumerate(scenarios)]
 
 
-def assess_raw(raw: object, *, explain: bool = True) -> tuple[list[dict[str, Any]], bool]:
+def assess_raw(
+    raw: object, *, explain: bool = True, whatif: WhatIf | None = None
+) -> tuple[list[dict[str, Any]], bool]:
     """Parse and assess; returns (results, whether the input was a list)."""
     scenarios, was_list = parse(raw)
-    return assess(scenarios, explain=explain), was_list
+    return assess(scenarios, explain=explain, whatif=whatif), was_list
+
+
+def changed_conditions(ev: Evaluation, actual: Evaluation, i: int) -> list[dict[str, Any]]:
+    """The conditions of row i whose value under the what-if differs from the actual law."""
+    return [
+        {"condition": c.name, "actual": actual.value(c.name, i), "what_if": ev.value(c.name, i)}
+        for c in ev.ruleset.conditions
+        if ev.value(c.name, i) != actual.value(c.name, i)
+    ]
+
+
+def _word(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _what_if(ev: Evaluation, actual: Evaluation, i: int) -> dict[str, Any]:
+    changed = changed_conditions(ev, actual, i)
+    return {
+        "changes": ev.context.timeline.changes(),
+        "changed": changed,
+        "summary": (
+            "; ".join(f"{c['condition']}: {_word(c['actual'])} -> {_word(c['what_if'])}" for c in changed)
+            or "no condition changes for this scenario"
+        ),
+    }
 
 
 def _citations(ev: Evaluation, i: int, names: Sequence[str]) -> list[dict[str, Any]]:
@@ -107,6 +153,9 @@ def _article5(ev: Evaluation, i: int) -> dict[str, Any]:
     if status == Article5Status.case_by_case.name:
         place_open = ev.value("in_territories_under_japanese_administration", i) == "unknown"
         out["decides"] = DECIDES_LOCATION if place_open else DECIDES_ARMED_ATTACK
+    if ev.value("armed_attack", i) == "case_by_case":
+        # Why it is open: the judgment, and whether an alliance statement yet says so.
+        out["armed_attack_note"] = ev.hint("armed_attack", i)
     if ev.value("us_forces_may_be_utilized_for_japan", i):
         out["us_forces_may_be_utilized"] = True
         out["citations"] += _citations(ev, i, ("us_forces_may_be_utilized_for_japan",))
@@ -121,23 +170,31 @@ def _article5(ev: Evaluation, i: int) -> dict[str, Any]:
     return out
 
 
+MEASURES = (
+    ("defense_operation_available", "defense_operation"),
+    ("maritime_security_operations_available", "maritime_security_operations"),
+    ("ballistic_missile_destruction_measures_available", "ballistic_missile_destruction_measures"),
+    ("us_forces_asset_protection_available", "us_forces_asset_protection"),
+    ("transport_of_nationals_available", "transport_of_nationals_abroad"),
+)
+
+
 def _measures(ev: Evaluation, i: int) -> list[str]:
-    out = []
-    if ev.value("defense_operation_available", i):
-        out.append("defense_operation")
-    if ev.value("maritime_security_operations_available", i):
-        out.append("maritime_security_operations")
-    if ev.value("ballistic_missile_destruction_measures_available", i):
-        out.append("ballistic_missile_destruction_measures")
-    return out
+    return [measure for condition, measure in MEASURES if ev.value(condition, i)]
 
 
 def _japan(ev: Evaluation, i: int) -> dict[str, Any]:
     survival = ev.value("survival_threatening_situation", i)
     out: dict[str, Any] = {
+        "article9_use_of_force": ev.value("article9_use_of_force", i),
         "individual_self_defense": ev.value("defense_operation_available", i),
+        # The law provides for it (from 2016-03-29) / it may be exercised now (only once a
+        # survival-threatening situation is certified): two questions, two fields.
+        "collective_self_defense_legal_basis": ev.value("collective_self_defense_legal_basis", i),
         "collective_self_defense_available": ev.value("collective_self_defense_available", i),
         "survival_threatening_situation": survival,
+        "anticipated_armed_attack_situation": ev.value("anticipated_armed_attack_situation", i),
+        "protection_of_nationals_abroad": ev.value("protection_of_nationals_abroad", i),
         "situation": ev.value("japan_situation", i),
         "rear_area_support": ev.value("rear_area_support", i),
         "measures": _measures(ev, i),
@@ -152,18 +209,32 @@ def _japan(ev: Evaluation, i: int) -> dict[str, Any]:
         decides["armed_attack_against_japan"] = DECIDES_ATTACK_ON_JAPAN
     if out["rear_area_support"] != "none":
         decides["rear_area_support"] = DECIDES_REAR_AREA
+    if out["anticipated_armed_attack_situation"] == "case_by_case":
+        decides["anticipated_armed_attack_situation"] = DECIDES_ANTICIPATED
+    if out["protection_of_nationals_abroad"] == "case_by_case":
+        decides["protection_of_nationals_abroad"] = DECIDES_PROTECTION
+    if ev.value("transport_of_nationals_available", i):
+        decides["transport_of_nationals_abroad"] = DECIDES_TRANSPORT
+    if ev.value("us_forces_asset_protection_available", i):
+        decides["us_forces_asset_protection"] = DECIDES_ASSET_PROTECTION
     if decides:
         out["decides"] = decides
+    # The legal basis of collective self-defense is cited only where a foreign country is attacked.
+    foreign = ev.holds("armed_attack_on_close_foreign_country", i)
+    basis = ("collective_self_defense_legal_basis",) if foreign else ()
     out["citations"] = _citations(
         ev, i,
         [n for n in (
             "defense_operation_available", "armed_attack_against_japan",
-            "collective_self_defense_available", "survival_threatening_situation", "japan_situation",
+            *basis, "collective_self_defense_available",
+            "survival_threatening_situation", "anticipated_armed_attack_situation", "japan_situation",
             "rear_area_support", "maritime_security_operations_available",
-            "ballistic_missile_destruction_measures_available",
+            "ballistic_missile_destruction_measures_available", "us_forces_asset_protection_available",
+            "transport_of_nationals_available", "protection_of_nationals_abroad",
         ) if ev.holds(n, i)],
     )
-    for name in ("defense_operation_available", "collective_self_defense_available"):
+    for name in ("defense_operation_available", "collective_self_defense_legal_basis",
+                 "collective_self_defense_available"):
         if not ev.holds(name, i):
             blocked = _blocked(ev, i, name)
             if blocked is not None and blocked["would_change"]:
@@ -178,7 +249,11 @@ def _us(ev: Evaluation, i: int) -> dict[str, Any]:
         "war_powers_clock_days": CLOCK_DAYS if report else None,
         "war_powers_extension_days": EXTENSION_DAYS if report else None,
         "citations": _citations(ev, i, ("war_powers_report_required",)) if report else [],
+        "taiwan_relations_act": ev.value("taiwan_relations_act_applies", i),
     }
+    if out["taiwan_relations_act"]:
+        out["citations"] += _citations(ev, i, ("taiwan_relations_act_applies",))
+        out["decides"] = {"taiwan_relations_act": DECIDES_TAIWAN}
     if not report:
         blocked = _blocked(ev, i, "war_powers_report_required")
         if blocked is not None and blocked["condition"] == "war_powers_resolution_in_force":
@@ -199,13 +274,24 @@ def _prior_consultation(ev: Evaluation, i: int) -> dict[str, Any]:
     }
     if korea:
         out["korea_minute_standing"] = KOREA_MINUTE_STANDING
+    far_east = ev.values["operation_in_far_east"][i]
+    if far_east != NO_OPERATION:
+        out["far_east"] = ev.value("operation_in_far_east", i)
+        out["far_east_citations"] = _citations(ev, i, ("operation_in_far_east",))
+        hint = ev.hint("operation_in_far_east", i)
+        if hint is not None:
+            out["far_east_note"] = hint
+        if out["far_east"] == "case_by_case":
+            out["decides"] = {"far_east": DECIDES_FAR_EAST}
     return out
 
 
 def result(
-    ev: Evaluation, place: Place, i: int, scenario: Scenario, *, explain: bool = True
+    ev: Evaluation, place: Place, i: int, scenario: Scenario, *, explain: bool = True,
+    actual: Evaluation | None = None,
 ) -> dict[str, Any]:
-    """The output-contract object for row i."""
+    """The output-contract object for row i (`actual`: the same rows under the actual law,
+    given under a what-if so the result can say what changed)."""
     ctx: LawContext = ev.context
     treaty_label = ev.value("security_treaty_in_force", i)
     out: dict[str, Any] = {
@@ -230,9 +316,14 @@ def result(
         out["place"]["detail"] = place.detail(i, list(ctx.specified_areas), internal_water_names())
     if scenario.event is Event.none:
         out["target"] = None
+    if actual is not None:
+        out["what_if"] = _what_if(ev, actual, i)
     if explain:
         out["explanation"] = [step.to_dict() for step in ev.trace(i)]
     out["receipt"] = receipt(ruleset_hash(), scenario.to_input_dict())
+    whatif = ctx.timeline.whatif
+    if whatif:
+        out["receipt"]["what_if"] = whatif.to_dict()
     return out
 
 

@@ -4,9 +4,10 @@ and the geographic context the law reads (units and their reversions).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -17,10 +18,11 @@ from anpo.core.codes import JPN, NULL, USA, Event, Zone, country_code
 from anpo.core.dates import FOREVER, from_day, to_day
 from anpo.geo.place import AdminPeriod, Unit
 from anpo.law import instruments
+from anpo.law.whatif import ACTUAL, Timeline, WhatIf
 
 # Input columns of the law: the scenario frame's and the place's.
 INPUTS = (
-    "day", "event", "target", "us_action",
+    "day", "event", "target", "us_action", "operation_area",
     "termination_notice_day", "armed_attack_judged", "survival_threatening_certified",
     "zone", "unit", "administered_by", "claims",
     "coast_distance_nm", "territorial_sea_nm", "specified_area",
@@ -81,22 +83,24 @@ def zone_in_territory(zone: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
     return (zone == Zone.land) | (zone == Zone.territorial_sea)
 
 
+# The actual law's dates. Conditions read theirs from `LawContext.timeline` instead, so that a
+# what-if (anpo.law.whatif) reaches every one of them.
 @cache
 def day_of(instrument_id: str, name: str = "in_force") -> int:
-    """Day number of a date an instrument names."""
+    """Day number of a date an instrument names (actual law)."""
     return to_day(instruments.named_date(instrument_id, name))
 
 
 @cache
 def provision_day(provision_id: str) -> int:
-    """Day a provision took effect (its own date, else its instrument's)."""
+    """Day a provision took effect (its own date, else its instrument's; actual law)."""
     prov = instruments.provision(provision_id)
     inst = instruments.instrument_of(provision_id)
     return to_day(prov.in_force or inst.in_force)
 
 
 def in_force(instrument_id: str, day: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
-    """Whether an instrument is in force on each day (half-open [in_force, ended))."""
+    """Whether an instrument is in force on each day (half-open [in_force, ended); actual law)."""
     inst = instruments.instruments()[instrument_id]
     start = to_day(inst.in_force)
     if inst.ended is None:
@@ -134,6 +138,15 @@ class LawContext:
     jpn: int
     usa: int
     korea: tuple[int, ...]
+    # Per unit: placed under U.S. administration by Peace Treaty Art. III (a U.S. period of its
+    # history names that article): the islands of the Agreed Minute. Never Guam or Saipan.
+    article3_unit: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(1, dtype=bool))
+    # Per unit: the day an Article III island reverted (its reversion day), -FOREVER for every
+    # other unit: `day < article3_until[unit]` is "still an Article III island" in one lookup.
+    article3_until: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(1, dtype=np.int32))
+    twn: int = NULL
+    # The dates the law evaluates by: the actual law, or a what-if.
+    timeline: Timeline = field(default_factory=lambda: ACTUAL)
 
     @classmethod
     def build(
@@ -147,10 +160,21 @@ class LawContext:
                 reversion[i] = to_day(p.start)
                 returned_by[i] = p.instrument
         japan_claims = np.array([JPN in cs for cs in claim_sets] or [False], dtype=bool)
+        article3 = np.zeros(max(len(units), 1), dtype=bool)
+        for i, u in enumerate(units):
+            article3[i] = any(
+                p.administered_by == USA and p.instrument == ARTICLE_III for p in u.history
+            )
+        until = np.where(article3, reversion, -FOREVER).astype(np.int32)
         return cls(
             units, claim_sets, specified_areas, reversion, tuple(returned_by), japan_claims,
             country_code(JPN), country_code(USA), (country_code("KOR"), country_code("PRK")),
+            article3, until, country_code("TWN"),
         )
+
+    def under(self, whatif: WhatIf) -> LawContext:
+        """The same geography, with the law's dates under a what-if."""
+        return replace(self, timeline=Timeline(whatif)) if whatif else self
 
     def unit(self, code: int) -> Unit | None:
         return None if code == NULL else self.units[code]
@@ -160,6 +184,9 @@ class LawContext:
         unit = self.unit(code)
         period = None if unit is None else unit.period_on(from_day(day))
         return None if period is None else period.instrument
+
+
+ARTICLE_III = "treaty-of-peace-1951/art-3"
 
 
 def _reversion(u: Unit) -> AdminPeriod | None:
@@ -177,3 +204,24 @@ def default_context() -> LawContext:
     from anpo.geo import resolver
 
     return LawContext.build(resolver.units(), resolver.claim_sets(), resolver.specified_area_names())
+
+
+_applied: WhatIf | None = None
+
+
+def active_context() -> LawContext:
+    """The context evaluations use when none is passed: the shipped geography, under the
+    what-if `applied` sets for this process (the CLI's --without / --in-force), if any."""
+    ctx = default_context()
+    return ctx if _applied is None else ctx.under(_applied)
+
+
+@contextlib.contextmanager
+def applied(whatif: WhatIf) -> Iterator[None]:
+    """Evaluate under `whatif` wherever no context is passed (a CLI run, e.g. simulate)."""
+    global _applied
+    previous, _applied = _applied, (whatif or None)
+    try:
+        yield
+    finally:
+        _applied = previous

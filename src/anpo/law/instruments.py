@@ -27,6 +27,9 @@ One YAML file per instrument in `anpo/data/instruments/`. Format:
         in_force: optional date           # when a provision added by amendment took effect
         confidence: optional              # when it differs from the instrument's
         note: optional free text          # e.g. an assumption anpo makes in reading it
+        in_force_with: optional instrument id  # the amending act that brought the provision in
+    in_force_with: optional instrument id     # this instrument took effect with that one
+    ended_with: optional instrument id        # this instrument ended when that one took effect
 
 A citation id is `<instrument>/<provision>`, e.g. `us-japan-1960/art-5/para-1`; the
 version of a citation is the provision's `in_force` date if it has one, else the
@@ -53,9 +56,11 @@ CONFIDENCE = set(_CONFIDENCE)
 SOURCE_FIELDS = {"title_ja", "url_ja", "document", "read_from"}
 INSTRUMENT_FIELDS = {
     "id", "title", "kind", "signed", "in_force", "ended", "url", "sources", "confidence", "note",
-    "provisions", "dates",
+    "provisions", "dates", "in_force_with", "ended_with",
 }
-PROVISION_FIELDS = {"id", "title", "paraphrase", "term", "url", "in_force", "confidence", "note"}
+PROVISION_FIELDS = {
+    "id", "title", "paraphrase", "term", "url", "in_force", "confidence", "note", "in_force_with",
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,9 @@ class Provision:
     in_force: dt.date | None = None  # set when the provision took effect after the instrument
     confidence: str | None = None
     note: str | None = None
+    # The instrument whose entry into force brought this provision in (an amending act), so
+    # that a what-if that removes or moves the amendment moves the provision with it.
+    in_force_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,9 @@ class Instrument:
     note: str | None
     provisions: dict[str, Provision]
     dates: dict[str, dt.date]
+    # The instruments whose entry into force started / ended this one (what-ifs follow them).
+    in_force_with: str | None = None
+    ended_with: str | None = None
     title_ja: str | None = None
     url_ja: str | None = None  # the official Japanese text
     document: str | None = None  # official title/number, when no address is known
@@ -136,12 +147,14 @@ def _load(name: str, raw: Any) -> Instrument:
         provisions[pid] = Provision(
             pid, p["title"], p["paraphrase"].strip(), p.get("term"), purl,
             None if since is None else _date(since, f"{name}: {pid}: in_force"), pconf, p.get("note"),
+            p.get("in_force_with"),
         )
     signed = raw.get("signed")
     inst = Instrument(
         iid, raw["title"], raw["kind"], None if signed is None else _date(signed, f"{name}: signed"),
         in_force, ended, url, tuple(sources), conf, raw.get("note"), provisions,
         {k: _date(v, f"{name}: dates.{k}") for k, v in (raw.get("dates") or {}).items()},
+        raw.get("in_force_with"), raw.get("ended_with"),
     )
     return replace(inst, title_ja=raw.get("title_ja"), url_ja=url_ja, document=raw.get("document"),
                    read_from=read_from)

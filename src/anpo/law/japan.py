@@ -1,5 +1,6 @@
-"""Japanese law: the SDF Act (Arts 76, 82, 82-3), the Armed Attack Situations Act, the 2014
-Cabinet decision and the 2015 Legislation for Peace and Security, rear-area support.
+"""Japanese law: Article 9 of the Constitution as the 1972 and 2014 government views read it,
+the SDF Act (Arts 76, 82, 82-2/82-3, 84-3/84-4, 95-2), the Armed Attack Situations Act, the
+2015 Legislation for Peace and Security, rear-area support.
 
 Where the law leaves the decision to the Cabinet (certifying a survival-threatening
 situation, whether a country is in a close relationship with Japan) the value is
@@ -9,6 +10,7 @@ situation, whether a country is in a close relationship with Japan) the value is
 from __future__ import annotations
 
 from anpo.core.codes import NULL, Event, Zone
+from anpo.core.dates import FOREVER
 from anpo.law.common import (
     CASE_BY_CASE,
     NO,
@@ -21,35 +23,98 @@ from anpo.law.common import (
     LawContext,
     assign,
     codes,
-    day_of,
     event_table,
-    in_force,
     iso,
     lookup,
-    provision_day,
     where,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
+from anpo.law.whatif import Timeline
 
 SDF_ACT = "jp-sdf-act"
 AASA = "jp-armed-attack-situations-act"
 SURVIVAL = "jp-armed-attack-situations-act/art-2/item-4"
 SURVIVAL_LABELS = ("no", "certified", "case_by_case", "not_certified")
+ARTICLE9_LABELS = ("none", "individual_self_defense", "limited_collective_self_defense")
+CONSTITUTION = "jp-constitution/art-9"
+VIEW_1972 = "jp-government-view-1972-10-14/collective-self-defense"
+DECISION_2014 = "jp-cabinet-decision-2014-07-01"
+LEGISLATION_2015 = "jp-peace-security-legislation-2015"
+ASSET_PROTECTION = "jp-sdf-act/art-95-2"
+# Provisions that kept their power but changed their number: (provision, ...) oldest first;
+# the law cites the one in force on the day.
+BMD_NUMBERS = ("jp-sdf-act/art-82-2/bmd", "jp-sdf-act/art-82-3")
+TRANSPORT_NUMBERS = ("jp-sdf-act/art-100-8", "jp-sdf-act/art-84-3/transport", "jp-sdf-act/art-84-4")
+PROTECTION = "jp-sdf-act/art-84-3"
+ANTICIPATED = "jp-armed-attack-situations-act/art-2/item-3"
 SITUATION_LABELS = ("none", "armed_attack_situation", "survival_threatening_situation", "case_by_case")
 REAR_AREA_LABELS = ("none", "areas_surrounding_japan", "important_influence")
 AREAS_SURROUNDING = "jp-areas-surrounding-japan-act-1999"
 IMPORTANT_INFLUENCE = "jp-important-influence-act"
 
 _HOSTILE = event_table(Event.armed_attack, Event.cyber_attack, Event.space_attack, Event.gray_zone,
-                       Event.missile_inbound)
+                       Event.missile_inbound, Event.armed_attack_anticipated)
+
+
+def _tl(c: Columns | Row) -> Timeline:
+    return c.context.timeline
+
+
+def numbered(timeline: Timeline, succession: tuple[str, ...], day: int) -> str:
+    """The number a provision bore on `day`: the last of its succession in force by then."""
+    current = succession[0]
+    for pid in succession[1:]:
+        if timeline.provision_day(pid) <= day:
+            current = pid
+    return current
+
+
+def _since(r: Row, pid: str, what: str) -> str:
+    day = _tl(r).provision_day(pid)
+    if day == FOREVER:
+        return f"{what} is switched off in this what-if"
+    return f"from {iso(day)}, when {what} took effect"
 
 
 def _sdf_act(c: Columns) -> Column:
-    return in_force(SDF_ACT, c["day"])
+    return _tl(c).in_force(SDF_ACT, c["day"])
 
 
 def _sdf_hint(r: Row) -> str | None:
-    return f"from {iso(day_of(SDF_ACT))}, when the SDF Act took effect"
+    return _since(r, "jp-sdf-act/art-76", "the SDF Act")
+
+
+# --- Article 9 and the government views it rests on ------------------------------------------
+
+def _article9(c: Columns) -> Column:
+    # The reading of Article 9 on the day: from the SDF Act, force only to meet an armed attack
+    # on Japan (the 1972 view: collective self-defense is impermissible); from the 2014 Cabinet
+    # decision, also limited collective self-defense under the three new conditions.
+    day = c["day"]
+    out = where(_tl(c).in_force(SDF_ACT, day), 1, 0)
+    assign(out, day >= _tl(c).start(DECISION_2014), 2)
+    return out
+
+
+def _article9_cites(r: Row) -> tuple[str, ...]:
+    tl, day = _tl(r), r["day"]
+    out = [CONSTITUTION]
+    if day >= tl.provision_day(VIEW_1972):
+        out.append(VIEW_1972)
+    if day >= tl.start(DECISION_2014):
+        out.append(f"{DECISION_2014}/three-conditions")
+    return tuple(out)
+
+
+def _article9_hint(r: Row) -> str | None:
+    if r["article9_use_of_force"] == 1:
+        since = _tl(r).start(DECISION_2014)
+        later = f" until the 2014 Cabinet decision ({iso(since)})" if since != FOREVER else ""
+        return (
+            "Article 9 as the government read it (1972 view): force only against an armed "
+            f"attack on Japan; collective self-defense impermissible{later}"
+        )
+    return None
 
 
 def _attack_on_japan(c: Columns) -> Column:
@@ -81,18 +146,15 @@ def _defense_operation(c: Columns) -> Column:
 
 
 def _aasa(c: Columns) -> Column:
-    return in_force(AASA, c["day"])
+    return _tl(c).in_force(AASA, c["day"])
 
 
 def _survival_provisions(c: Columns) -> Column:
-    return c["day"] >= provision_day(SURVIVAL)
+    return c["day"] >= _tl(c).provision_day(SURVIVAL)
 
 
 def _survival_provisions_hint(r: Row) -> str | None:
-    return (
-        f"from {iso(provision_day(SURVIVAL))}, when the Legislation for Peace and Security took "
-        "effect (survival-threatening situations)"
-    )
+    return _since(r, SURVIVAL, "the Legislation for Peace and Security (survival-threatening situations)")
 
 
 def _close_country(c: Columns) -> Column:
@@ -144,16 +206,63 @@ def _survival_hint(r: Row) -> str | None:
     return None
 
 
+def _legal_basis(c: Columns) -> Column:
+    # The statute (from 2016-03-29) on the constitutional reading it rests on (2014).
+    return c["survival_threatening_provisions_in_force"] & (c["article9_use_of_force"] == 2)
+
+
+def _legal_basis_hint(r: Row) -> str | None:
+    if r["article9_use_of_force"] == 2:
+        return _survival_provisions_hint(r)
+    return _article9_hint(r) or _survival_provisions_hint(r)
+
+
 def _collective(c: Columns) -> Column:
-    survival = c["survival_threatening_situation"]
-    return (survival == 1) | ((survival == 2) & (c["armed_attack_on_close_foreign_country"] == YES))
+    # Available (exercisable) only once the Cabinet has certified a survival-threatening
+    # situation; while that is undecided, case by case. The legal basis alone is not enough.
+    survival, basis = c["survival_threatening_situation"], c["collective_self_defense_legal_basis"]
+    out = where(basis & (survival == 2), CASE_BY_CASE, NO)
+    assign(out, basis & (survival == 1), YES)
+    return out
+
+
+def _collective_hint(r: Row) -> str | None:
+    if r["collective_self_defense_available"] == CASE_BY_CASE:
+        return (
+            "the legal basis exists, but collective self-defense may be exercised only once the "
+            "Cabinet certifies a survival-threatening situation (assume.survival_threatening_certified)"
+        )
+    return None
+
+
+def _anticipated(c: Columns) -> Column:
+    # Tension in which an attack on Japan is anticipated: the Cabinet recognizes the situation
+    # in a basic response plan (Diet approval); the Act draws the category from 2003.
+    ctx: LawContext = c.context
+    candidate = c["event"] == Event.armed_attack_anticipated
+    if not candidate.any():  # the usual batch: no such event, one pass
+        return codes(candidate.shape, NO)
+    candidate &= c["target"] == ctx.jpn
+    return where(candidate & c["armed_attack_situations_act_in_force"], CASE_BY_CASE, NO)
+
+
+def _anticipated_hint(r: Row) -> str | None:
+    if r["anticipated_armed_attack_situation"] == CASE_BY_CASE:
+        return (
+            "the Cabinet recognizes an anticipated armed attack situation in a basic response "
+            "plan (Diet approval): defense-operation standby and preparations, no use of force"
+        )
+    if r["event"] == Event.armed_attack_anticipated and r["target"] == r.context.jpn:
+        return _since(r, ANTICIPATED, "the Armed Attack Situations Act")
+    return None
 
 
 def _situation(c: Columns) -> Column:
     aasa, on_japan, survival = c["armed_attack_situations_act_in_force"], c["armed_attack_against_japan"], c[
         "survival_threatening_situation"
     ]
-    out = where(aasa & ((on_japan == CASE_BY_CASE) | (survival == 2)), 3, 0)
+    anticipated = c["anticipated_armed_attack_situation"] == CASE_BY_CASE
+    out = where(aasa & ((on_japan == CASE_BY_CASE) | (survival == 2) | anticipated), 3, 0)
     assign(out, aasa & (survival == 1), 2)
     assign(out, aasa & (on_japan == YES), 1)
     return out
@@ -165,21 +274,27 @@ def _situation_cites(r: Row) -> tuple[str, ...]:
         return ("jp-armed-attack-situations-act/art-2/item-2",)
     if value in (2, 3) and r["survival_threatening_situation"] != 0:
         return (SURVIVAL,)
+    if value == 3 and r["anticipated_armed_attack_situation"] != NO:
+        return (ANTICIPATED,)
     return ()
 
 
 def _diet(c: Columns) -> Column:
-    return c["defense_operation_available"] | c["collective_self_defense_available"]
+    # A defense operation, or collective self-defense once certified, or while the Cabinet's
+    # certification is pending for an attack on the United States (the close country anpo names).
+    collective = c["collective_self_defense_available"]
+    pending = (collective == CASE_BY_CASE) & (c["armed_attack_on_close_foreign_country"] == YES)
+    return c["defense_operation_available"] | (collective == YES) | pending
 
 
 def _diet_cites(r: Row) -> tuple[str, ...]:
-    return ("jp-armed-attack-situations-act/art-9",) if r["day"] >= day_of(AASA) else ()
+    return ("jp-armed-attack-situations-act/art-9",) if r["day"] >= _tl(r).start(AASA) else ()
 
 
 def _rear_area(c: Columns) -> Column:
     day, hostile = c["day"], lookup(_HOSTILE, c["event"])
-    out = where(hostile & in_force(AREAS_SURROUNDING, day), 1, 0)
-    assign(out, hostile & in_force(IMPORTANT_INFLUENCE, day), 2)
+    out = where(hostile & _tl(c).in_force(AREAS_SURROUNDING, day), 1, 0)
+    assign(out, hostile & _tl(c).in_force(IMPORTANT_INFLUENCE, day), 2)
     return out
 
 
@@ -193,9 +308,9 @@ def _rear_area_cites(r: Row) -> tuple[str, ...]:
 
 
 def _rear_area_hint(r: Row) -> str | None:
-    if r["rear_area_support"] == 0 and r["day"] < day_of(AREAS_SURROUNDING) and _HOSTILE[r["event"]]:
-        since = iso(day_of(AREAS_SURROUNDING))
-        return f"from {since}, when the Act on Situations in Areas Surrounding Japan took effect"
+    since = _tl(r).start(AREAS_SURROUNDING)
+    if r["rear_area_support"] == 0 and r["day"] < since and _HOSTILE[r["event"]]:
+        return f"from {iso(since)}, when the Act on Situations in Areas Surrounding Japan took effect"
     return None
 
 
@@ -212,13 +327,87 @@ def _maritime_hint(r: Row) -> str | None:
 
 
 def _missile_destruction(c: Columns) -> Column:
-    return (c["event"] == Event.missile_inbound) & (c["day"] >= provision_day("jp-sdf-act/art-82-3"))
+    return (c["event"] == Event.missile_inbound) & (c["day"] >= _tl(c).provision_day(BMD_NUMBERS[0]))
+
+
+def _missile_cites(r: Row) -> tuple[str, ...]:
+    return (numbered(_tl(r), BMD_NUMBERS, r["day"]),)
 
 
 def _missile_hint(r: Row) -> str | None:
-    since = provision_day("jp-sdf-act/art-82-3")
-    if r["event"] == Event.missile_inbound and r["day"] < since:
-        return f"from {iso(since)}, when SDF Act Art. 82-3 was added (date assumed, see the instrument)"
+    if r["event"] == Event.missile_inbound and r["day"] < _tl(r).provision_day(BMD_NUMBERS[0]):
+        return _since(r, BMD_NUMBERS[0], "SDF Act Art. 82-2 (now 82-3; date assumed, see the instrument)")
+    return None
+
+
+# --- U.S. forces' assets; Japanese nationals abroad -----------------------------------------
+
+def _asset_protection(c: Columns) -> Column:
+    # Art. 95-2: SDF personnel may use weapons to protect the assets of U.S. (and other) forces
+    # engaged in activities contributing to Japan's defense, at their request, never where
+    # combat is under way: a gray-zone incident against U.S. forces, not an armed attack.
+    ctx: LawContext = c.context
+    out = c["event"] == Event.gray_zone
+    if out.any():
+        out &= (c["target"] == ctx.usa) & c["sdf_act_in_force"]
+        out &= c["day"] >= _tl(c).provision_day(ASSET_PROTECTION)
+    return out
+
+
+def _asset_protection_hint(r: Row) -> str | None:
+    if r["event"] == Event.gray_zone and r["target"] == r.context.usa:
+        return _since(r, ASSET_PROTECTION, "SDF Act Art. 95-2 (added by the 2015 legislation)")
+    if r["event"] == Event.armed_attack:
+        return "Art. 95-2 excludes the scene of combat: an armed attack is met under Art. 76"
+    return None
+
+
+def _abroad(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    out = c["event"] == Event.emergency_abroad
+    if out.any():  # the usual batch has none: one pass
+        target = c["target"]
+        out &= (target != ctx.jpn) & (target != NULL) & c["sdf_act_in_force"]
+    return out
+
+
+def _transport(c: Columns) -> Column:
+    out = _abroad(c)
+    if out.any():
+        out &= c["day"] >= _tl(c).provision_day(TRANSPORT_NUMBERS[0])
+    return out
+
+
+def _transport_cites(r: Row) -> tuple[str, ...]:
+    return (numbered(_tl(r), TRANSPORT_NUMBERS, r["day"]),)
+
+
+def _transport_hint(r: Row) -> str | None:
+    if r["event"] == Event.emergency_abroad and not r["transport_of_nationals_available"]:
+        if r["target"] == r.context.jpn or r["target"] == NULL:
+            return "the emergency must be abroad: give the country (target) where it happens"
+        return _since(r, TRANSPORT_NUMBERS[0], "SDF Act Art. 100-8 (transport of nationals, now 84-4)")
+    return None
+
+
+def _protection(c: Columns) -> Column:
+    # Art. 84-3 (from 2016): guarding and rescuing nationals abroad, only where the local
+    # authorities keep order and no combat takes place, with the state's consent and assured
+    # cooperation; the Prime Minister approves: always case by case.
+    abroad = _abroad(c)
+    if not abroad.any():
+        return codes(abroad.shape, NO)
+    return where(abroad & (c["day"] >= _tl(c).provision_day(PROTECTION)), CASE_BY_CASE, NO)
+
+
+def _protection_hint(r: Row) -> str | None:
+    if r["protection_of_nationals_abroad"] == CASE_BY_CASE:
+        return (
+            "protection measures need the local authorities keeping order with no combat there, "
+            "the state's consent and assured cooperation; the Prime Minister approves"
+        )
+    if r["event"] == Event.emergency_abroad:
+        return _since(r, PROTECTION, "SDF Act Art. 84-3 (protection measures, 2015 legislation)")
     return None
 
 
@@ -226,6 +415,11 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "sdf_act_in_force", ("day",), _sdf_act, cites=("jp-sdf-act/art-76",),
         doc="the Self-Defense Forces Act is in force (from 1954-07-01)", hint=_sdf_hint,
+    ),
+    Condition(
+        "article9_use_of_force", ("day",), _article9, labels=ARTICLE9_LABELS,
+        cite_row=_article9_cites, hint=_article9_hint,
+        doc="the use of force Article 9 permits, as the government reads it on the day",
     ),
     Condition(
         "armed_attack_against_japan",
@@ -267,22 +461,40 @@ CONDITIONS: tuple[Condition, ...] = (
         doc="the Cabinet certifies that the attack threatens Japan's survival (three conditions)",
     ),
     Condition(
-        "collective_self_defense_available",
-        ("survival_threatening_situation", "armed_attack_on_close_foreign_country"), _collective,
+        "collective_self_defense_legal_basis",
+        ("survival_threatening_provisions_in_force", "article9_use_of_force"), _legal_basis,
         cites=("jp-sdf-act/art-76/para-1/item-2", "jp-cabinet-decision-2014-07-01/three-conditions"),
-        requires=("survival_threatening_provisions_in_force", "armed_attack_on_close_foreign_country",
+        requires=("article9_use_of_force", "survival_threatening_provisions_in_force"),
+        hint=_legal_basis_hint,
+        doc="the law provides for limited collective self-defense (whether or not it is exercised)",
+    ),
+    Condition(
+        "collective_self_defense_available",
+        ("survival_threatening_situation", "collective_self_defense_legal_basis"), _collective,
+        cites=("jp-sdf-act/art-76/para-1/item-2", "jp-cabinet-decision-2014-07-01/three-conditions"),
+        labels=TRI, hint=_collective_hint,
+        requires=("collective_self_defense_legal_basis", "armed_attack_on_close_foreign_country",
                   "survival_threatening_situation"),
-        doc="limited collective self-defense is legally available (subject to Cabinet certification)",
+        doc="limited collective self-defense may be exercised: only once a survival-threatening "
+            "situation is certified",
+    ),
+    Condition(
+        "anticipated_armed_attack_situation",
+        ("event", "target", "armed_attack_situations_act_in_force"), _anticipated,
+        cites=(ANTICIPATED,), labels=TRI, hint=_anticipated_hint,
+        doc="an armed attack on Japan is anticipated (Cabinet recognition)",
     ),
     Condition(
         "japan_situation",
         ("armed_attack_situations_act_in_force", "armed_attack_against_japan",
-         "survival_threatening_situation"),
+         "survival_threatening_situation", "anticipated_armed_attack_situation"),
         _situation, labels=SITUATION_LABELS, cite_row=_situation_cites,
         doc="the situation category under the Armed Attack Situations Act",
     ),
     Condition(
-        "diet_approval_required", ("defense_operation_available", "collective_self_defense_available", "day"),
+        "diet_approval_required",
+        ("defense_operation_available", "collective_self_defense_available",
+         "armed_attack_on_close_foreign_country", "day"),
         _diet, cites=("jp-sdf-act/art-76",), cite_row=_diet_cites,
         doc="a defense operation needs the Diet's approval, prior in principle",
     ),
@@ -298,7 +510,24 @@ CONDITIONS: tuple[Condition, ...] = (
     ),
     Condition(
         "ballistic_missile_destruction_measures_available", ("event", "day"), _missile_destruction,
-        cites=("jp-sdf-act/art-82-3",), hint=_missile_hint,
+        cite_row=_missile_cites, hint=_missile_hint,
         doc="inbound missile: destruction measures (Minister of Defense, PM approval)",
+    ),
+    Condition(
+        "us_forces_asset_protection_available", ("sdf_act_in_force", "event", "target", "day"),
+        _asset_protection, cites=(ASSET_PROTECTION,), hint=_asset_protection_hint,
+        doc="SDF may protect the assets of U.S. forces defending Japan (on U.S. request; Minister "
+            "of Defense; not where combat is under way)",
+    ),
+    Condition(
+        "transport_of_nationals_available", ("sdf_act_in_force", "event", "target", "day"),
+        _transport, cite_row=_transport_cites, hint=_transport_hint,
+        doc="SDF transport of Japanese nationals out of an emergency abroad (Foreign Minister's "
+            "request; Minister of Defense, if it can be done safely)",
+    ),
+    Condition(
+        "protection_of_nationals_abroad", ("sdf_act_in_force", "event", "target", "day"),
+        _protection, cites=(PROTECTION,), labels=TRI, hint=_protection_hint,
+        doc="SDF protection measures (guarding, rescue) for nationals abroad (PM approval)",
     ),
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 from anpo.core.scenario import ScenarioFrame
 from anpo.geo.place import Place
 from anpo.law import japan, treaty, us
-from anpo.law.common import INPUTS, LawContext, default_context
+from anpo.law.common import INPUTS, LawContext, active_context
 from anpo.law.engine import Column, Evaluation, Ruleset, ruleset_sha256
 
 LAW_DIR = Path(__file__).parent
@@ -34,6 +34,7 @@ def inputs(frame: ScenarioFrame, place: Place) -> dict[str, Column]:
         "event": frame.event,
         "target": frame.target,
         "us_action": frame.us_action,
+        "operation_area": frame.operation_areas(),
         "termination_notice_day": frame.termination_notice_day,
         "armed_attack_judged": frame.armed_attack_judged,
         "survival_threatening_certified": frame.survival_threatening_certified,
@@ -48,5 +49,9 @@ def inputs(frame: ScenarioFrame, place: Place) -> dict[str, Column]:
 
 
 def evaluate(frame: ScenarioFrame, place: Place, context: LawContext | None = None) -> Evaluation:
-    """Evaluate every condition over the frame; `place` comes from `anpo.geo.resolve`."""
-    return ruleset().evaluate(inputs(frame, place), context or default_context())
+    """Evaluate every condition over the frame; `place` comes from `anpo.geo.resolve`.
+
+    Without a context: the shipped geography, under the process's applied what-if if any
+    (`anpo.law.common.applied`); pass `default_context().under(whatif)` to choose one.
+    """
+    return ruleset().evaluate(inputs(frame, place), context or active_context())

@@ -10,7 +10,7 @@ import datetime as dt
 
 import numpy as np
 
-from anpo.core.codes import NULL, Article5Status, Event, UsAction, Zone, country_name
+from anpo.core.codes import NULL, Article5Status, Event, OperationArea, UsAction, Zone, country_name
 from anpo.core.dates import FOREVER, from_day
 from anpo.core.errors import InputError
 from anpo.law import instruments
@@ -30,10 +30,8 @@ from anpo.law.common import (
     codes,
     day_of,
     event_table,
-    in_force,
     iso,
     lookup,
-    provision_day,
     where,
     zone_in_territory,
 )
@@ -55,14 +53,14 @@ NOT_ADMINISTERED = "jp-cabinet-answer-2019-11-29/not-administered"
 TREATIES_EXTENDED_BY = {"okinawa-reversion-1971": ("okinawa-reversion-1971/art-2",)}
 PEACE_TREATY = "treaty-of-peace-1951"
 
-_ARMED = event_table(Event.armed_attack)
 _JUDGEABLE = event_table(Event.cyber_attack, Event.space_attack)
 
 
 # --- Treaty in force (1951 treaty; 1960 treaty Arts VIII, IX, X) ---------------------------
 
 def _t1951(c: Columns) -> Column:
-    return in_force("us-japan-1951", c["day"])
+    # The 1951 treaty ended when the 1960 treaty took effect (its Art. IX): `ended_with`.
+    return c.context.timeline.in_force("us-japan-1951", c["day"])
 
 
 def termination_day(notice_day: Column) -> Column:
@@ -87,12 +85,15 @@ def _terminated_hint(r: Row) -> str | None:
 
 
 def _t1960(c: Columns) -> Column:
-    return in_force(T1960, c["day"]) & ~c["article10_termination_effective"]
+    return c.context.timeline.in_force(T1960, c["day"]) & ~c["article10_termination_effective"]
 
 
 def _t1960_hint(r: Row) -> str | None:
-    if r["day"] < day_of(T1960):
-        return f"would apply from {iso(day_of(T1960))}, when the 1960 treaty entered into force"
+    start = r.context.timeline.start(T1960)
+    if start == FOREVER:
+        return "the 1960 treaty is switched off in this what-if"
+    if r["day"] < start:
+        return f"would apply from {iso(start)}, when the 1960 treaty entered into force"
     notice = r["termination_notice_day"]
     if notice != FOREVER:
         return (
@@ -111,50 +112,62 @@ def _treaty(c: Columns) -> Column:
 # --- Article V ------------------------------------------------------------------------------
 
 def _armed_attack(c: Columns) -> Column:
-    event, judged, day = c["event"], c["armed_attack_judged"], c["day"]
-    out = where(lookup(_ARMED, event), YES, NO)
-    judgeable = lookup(_JUDGEABLE, event)
+    event, judged = c["event"], c["armed_attack_judged"]
+    # Comparisons rather than table lookups: a lookup widens the int8 codes to intp first.
+    out = where(event == Event.armed_attack, YES, NO)
+    judgeable = (event == Event.cyber_attack) | (event == Event.space_attack)
     if judgeable.any():
-        # From the SCC statements a cyber or space attack may be an armed attack, decided
-        # case by case; before them the alliance had not said so. A stated judgment decides.
-        since_statement = ((event == Event.cyber_attack) & (day >= provision_day(CYBER_STATEMENT))) | (
-            (event == Event.space_attack) & (day >= provision_day(SPACE_STATEMENT))
-        )
-        assign(out, judgeable & (judged == NOT_STATED) & since_statement, CASE_BY_CASE)
+        # Whether a cyber or space attack is an armed attack is for the two governments, case
+        # by case, at every date: the SCC statements (2019, 2023) affirmed that reading of
+        # Article V, they did not create it. A stated judgment decides.
+        assign(out, judgeable & (judged == NOT_STATED), CASE_BY_CASE)
         assign(out, judgeable & (judged == STATED_TRUE), YES)
         assign(out, judgeable & (judged == STATED_FALSE), NO)
     return out
 
 
 def _armed_attack_assumed(c: Columns) -> Column:
-    return lookup(_JUDGEABLE, c["event"]) & (c["armed_attack_judged"] != NOT_STATED)
+    stated = c["armed_attack_judged"] != NOT_STATED
+    if stated.any():
+        stated &= lookup(_JUDGEABLE, c["event"])
+    return stated
+
+
+def _statement(event: int) -> str | None:
+    if event == Event.cyber_attack:
+        return CYBER_STATEMENT
+    if event == Event.space_attack:
+        return SPACE_STATEMENT
+    return None
 
 
 def _armed_attack_cites(r: Row) -> tuple[str, ...]:
-    event = r["event"]
-    if event == Event.cyber_attack:
-        return (CYBER_STATEMENT,)
-    if event == Event.space_attack:
-        return (SPACE_STATEMENT,)
+    # The SCC statement only from the day it was made (and not in a what-if without it).
+    statement = _statement(r["event"])
+    if statement is not None and r["day"] >= r.context.timeline.provision_day(statement):
+        return (statement,)
     return ()
 
 
 def _armed_attack_hint(r: Row) -> str | None:
     event, value = Event(r["event"]), r["armed_attack"]
-    if event in (Event.cyber_attack, Event.space_attack):
-        statement = CYBER_STATEMENT if event is Event.cyber_attack else SPACE_STATEMENT
-        since = provision_day(statement)
-        if value == CASE_BY_CASE:
+    statement = _statement(int(event))
+    if statement is not None:
+        if value != CASE_BY_CASE:
+            return None
+        since = r.context.timeline.provision_day(statement)
+        kind = event.name.replace("_", " ")
+        if r["day"] < since:
+            said = f"the SCC said so on {iso(since)}" if since != FOREVER else "none is given here"
             return (
-                "the two governments decide case by case whether this is an armed attack; "
-                "state assume.armed_attack_judged to evaluate either answer"
+                f"no alliance statement yet says a {kind} can be an armed attack under Article V "
+                f"({said}); the reading does not depend on one: the two governments would decide "
+                "case by case; state assume.armed_attack_judged to evaluate either answer"
             )
-        if value == NO and r["day"] < since and r["armed_attack_judged"] == NOT_STATED:
-            return (
-                f"would be assessed case by case from {iso(since)}, the SCC statement on "
-                f"{event.name.replace('_', ' ')}s; or state assume.armed_attack_judged"
-            )
-        return None
+        return (
+            "the two governments decide case by case whether this is an armed attack; "
+            "state assume.armed_attack_judged to evaluate either answer"
+        )
     if event is Event.gray_zone:
         return (
             "coercion below the armed-attack threshold: police, the Japan Coast Guard and "
@@ -162,9 +175,13 @@ def _armed_attack_hint(r: Row) -> str | None:
         )
     if event is Event.missile_inbound:
         return (
-            "an inbound missile not judged an armed attack: destruction measures under SDF Act "
-            "Art. 82-3, not Article V"
+            "an inbound missile not judged an armed attack: destruction measures under the SDF "
+            "Act (Art. 82-2 from 2005, renumbered 82-3 in 2009), not Article V"
         )
+    if event is Event.armed_attack_anticipated:
+        return "an armed attack is anticipated, none has occurred: not yet Article V"
+    if event is Event.emergency_abroad:
+        return "an emergency abroad endangering Japanese nationals: not an armed attack"
     if event is Event.none:
         return "no hostile event in the scenario"
     return None
@@ -195,7 +212,8 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
     ctx: LawContext = r.context
     day, value = r["day"], r["in_territories_under_japanese_administration"]
     out: list[str] = []
-    if day >= provision_day("jp-cabinet-answer-2014-05-30/administration"):
+    tl = ctx.timeline
+    if day >= tl.provision_day("jp-cabinet-answer-2014-05-30/administration"):
         out.append("jp-cabinet-answer-2014-05-30/administration")
     code, claims = r["unit"], r["claims"]
     unit = ctx.unit(code)
@@ -207,15 +225,15 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
             out.extend(TREATIES_EXTENDED_BY.get(instruments.instrument_of(returned_by).id, ()))
         if claims != NULL and ctx.claim_sets[claims]:
             # A disputed island Japan administers: administration decides (U.S. statements).
-            out.extend(p for p in SENKAKU_STATEMENTS if provision_day(p) <= day)
+            out.extend(p for p in SENKAKU_STATEMENTS if tl.provision_day(p) <= day)
     if value == NO and claims != NULL and bool(ctx.japan_claims[claims]):
         # A place Japan claims but does not administer: the statement the geography names for
         # the period (Takeshima, the Northern Territories), once it was made, then the 2019
         # answer that covers both.
         stated = ctx.period_instrument(code, day)
-        if stated is not None and provision_day(stated) <= day:
+        if stated is not None and tl.provision_day(stated) <= day:
             out.append(stated)
-        if day >= provision_day(NOT_ADMINISTERED):
+        if day >= tl.provision_day(NOT_ADMINISTERED):
             out.append(NOT_ADMINISTERED)
     at_sea = r["zone"] == Zone.territorial_sea or r["specified_area"] != NULL
     # Japan's law draws only Japan's territorial sea (not Korea's side of the Tsushima Strait).
@@ -290,16 +308,23 @@ def _may_be_utilized(c: Columns) -> Column:
 def _article3_islands(c: Columns) -> Column:
     ctx: LawContext = c.context
     unit = c["unit"]
-    reversion = lookup(ctx.reversion_day, np.maximum(unit, 0))
-    # Art. III speaks from the Peace Treaty's entry into force: U.S. rule before it was
-    # occupation, and islands returned earlier (Tokara) were never Article III islands.
-    return (
-        in_force(PEACE_TREATY, c["day"])
-        & zone_in_territory(c["zone"])
-        & (c["administered_by"] == ctx.usa)
-        & (unit >= 0)
-        & (c["day"] < reversion)
-    )
+    # Only the islands Art. III placed under U.S. administration (the geography names the
+    # article in their U.S. period), until they reverted: never Guam or the Northern Marianas,
+    # which the U.S. administers in its own right. Art. III speaks from the Peace Treaty's entry
+    # into force: U.S. rule before it was occupation, and islands returned earlier (Tokara)
+    # were never Article III islands.
+    day = c["day"]
+    out = c["administered_by"] == ctx.usa
+    rows = np.flatnonzero(out)  # few: U.S.-administered land and sea
+    if len(rows):
+        u, d = unit[rows], day[rows]
+        out[rows] = (
+            (u >= 0)
+            & (d < ctx.article3_until[np.maximum(u, 0)])
+            & zone_in_territory(c["zone"][rows])
+            & c.context.timeline.in_force(PEACE_TREATY, d)
+        )
+    return out
 
 
 def _article3_hint(r: Row) -> str | None:
@@ -310,6 +335,11 @@ def _article3_hint(r: Row) -> str | None:
     rev = int(ctx.reversion_day[r["unit"]])
     if rev != FOREVER and rev <= r["day"]:
         return f"{unit.name} reverted to Japanese administration on {iso(rev)}: Article V applies instead"
+    if not ctx.article3_unit[r["unit"]]:
+        return (
+            f"{unit.name} was never placed under U.S. administration by Peace Treaty Art. III: "
+            "the Agreed Minute covers only those islands, until they reverted"
+        )
     return None
 
 
@@ -359,17 +389,93 @@ def _prior_consultation(c: Columns) -> Column:
 
 def _korea_minute(c: Columns) -> Column:
     ctx: LawContext = c.context
-    admin, claims = c["administered_by"], c["claims"]
-    korea = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
-    # Takeshima is administered by Korea but is not the peninsula: leave out what Japan claims.
-    japan_claims = lookup(ctx.japan_claims, np.maximum(claims, 0)) & (claims >= 0)
-    return (
-        c["mutual_cooperation_treaty_1960_in_force"]
-        & (c["us_action"] == UsAction.combat_operations_from_japan)
-        & zone_in_territory(c["zone"])
-        & korea
-        & ~japan_claims
-    )
+    admin = c["administered_by"]
+    out = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
+    out &= c["us_action"] == UsAction.combat_operations_from_japan
+    rows = np.flatnonzero(out)  # few: combat operations for a place Korea administers
+    if len(rows):
+        claims = c["claims"][rows]
+        # Takeshima is administered by Korea but is not the peninsula: leave out what Japan claims.
+        japan_claims = ctx.japan_claims[np.maximum(claims, 0)] & (claims >= 0)
+        out[rows] = (
+            c["mutual_cooperation_treaty_1960_in_force"][rows]
+            & zone_in_territory(c["zone"][rows])
+            & ~japan_claims
+        )
+    return out
+
+
+# --- Article VI: the "Far East" (1960 government view) ----------------------------------------
+
+FAR_EAST_VIEW = "jp-government-view-1960-far-east/scope"
+FAR_EAST_BEYOND = "jp-government-view-1960-far-east/action-beyond-the-area"
+FAR_EAST_LABELS = ("no_operation", "inside", "outside", "case_by_case", "unknown")
+NO_OPERATION, INSIDE, OUTSIDE, OPEN, UNKNOWN_AREA = range(5)
+
+# The stated operation_area, read against the 1960 view: "roughly" the area north of the
+# Philippines, Japan and its surroundings, including the areas under the control of the
+# Republic of Korea and of the Republic of China (Taiwan). The Philippines sit on its edge and
+# the South China Sea south of it: the view leaves them to the governments' reading.
+_AREA_FAR_EAST = np.full(len(OperationArea), OPEN, dtype=np.int8)
+_AREA_FAR_EAST[[OperationArea.japan, OperationArea.korea, OperationArea.taiwan]] = INSIDE
+_AREA_FAR_EAST[[OperationArea.middle_east, OperationArea.indian_ocean, OperationArea.elsewhere]] = OUTSIDE
+_AREA_FAR_EAST[OperationArea.none] = UNKNOWN_AREA
+
+
+def _far_east(c: Columns) -> Column:
+    ctx: LawContext = c.context
+    action = c["us_action"]
+    combat = action == UsAction.combat_operations_from_japan
+    if not combat.any():
+        return codes(action.shape, NO_OPERATION)
+    area = c["operation_area"]
+    unstated = area == OperationArea.none
+    out = codes(area.shape, UNKNOWN_AREA) if unstated.all() else lookup(_AREA_FAR_EAST, area)
+    if unstated.any():
+        # No area stated: the place of the event. Land or sea of Japan, the ROK or Taiwan (or
+        # an Article III island under U.S. administration) is inside; the high seas and other
+        # states are left open by the view; no place: unknown.
+        zone = c["zone"]
+        admin = c["administered_by"]
+        named = (admin == ctx.jpn) | (admin == ctx.korea[0]) | (admin == ctx.twn)
+        from_place = where(named, INSIDE, OPEN)
+        assign(from_place, zone == Zone.outside, OPEN)
+        assign(from_place, c["article3_islands_under_us_administration"], INSIDE)
+        assign(from_place, zone == NULL, UNKNOWN_AREA)
+        out = from_place if unstated.all() else np.where(unstated, from_place, out).astype(np.int8)
+    assign(out, ~combat, NO_OPERATION)
+    return out
+
+
+def _far_east_cites(r: Row) -> tuple[str, ...]:
+    if r["operation_in_far_east"] == NO_OPERATION:
+        return ()
+    if r["day"] < r.context.timeline.provision_day(FAR_EAST_VIEW):
+        return ("us-japan-1960/art-6",) if r["day"] >= r.context.timeline.start(T1960) else ()
+    out = ["us-japan-1960/art-6", FAR_EAST_VIEW]
+    if r["operation_in_far_east"] in (OUTSIDE, OPEN):
+        out.append(FAR_EAST_BEYOND)
+    return tuple(out)
+
+
+def _far_east_hint(r: Row) -> str | None:
+    value = r["operation_in_far_east"]
+    if value == OUTSIDE:
+        return (
+            "outside the Far East of the 1960 government view: Article VI grants the facilities "
+            "for Japan's security and for peace and security in the Far East; the view lets U.S. "
+            "action reach beyond the area only to meet an attack on, or a threat to, the area; "
+            "prior consultation applies either way"
+        )
+    if value == OPEN:
+        return (
+            "the 1960 view draws the area only roughly (north of the Philippines, Japan and its "
+            "surroundings, the areas under ROK and ROC control): whether this area is in it is "
+            "left to the governments' reading; state operation_area to name it"
+        )
+    if value == UNKNOWN_AREA:
+        return "no area given: state operation_area (or lat/lon of the event)"
+    return None
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -478,6 +584,13 @@ CONDITIONS: tuple[Condition, ...] = (
         _korea_minute,
         cites=("korea-minute-1960/para-1",),
         doc="combat operations for a Korean emergency: the 1960 Korea Minute is relevant",
+    ),
+    Condition(
+        "operation_in_far_east",
+        ("us_action", "operation_area", "administered_by", "zone", "article3_islands_under_us_administration",
+         "day"), _far_east,
+        labels=FAR_EAST_LABELS, cite_row=_far_east_cites, hint=_far_east_hint,
+        doc="combat operations from Japan directed inside the Article VI 'Far East' (1960 view)",
     ),
 )
 

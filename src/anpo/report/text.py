@@ -17,14 +17,17 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Agreed Minute (Article III islands)", ("article3_islands_under_us_administration",
                                              "agreed_minute_applies")),
     ("Prior consultation", ("subject_of_prior_consultation", "prior_consultation_required",
-                            "korea_minute_noted")),
-    ("Japan", ("sdf_act_in_force", "armed_attack_against_japan", "defense_operation_available",
-               "armed_attack_on_close_foreign_country", "survival_threatening_situation",
-               "collective_self_defense_available", "japan_situation", "diet_approval_required",
-               "rear_area_support", "maritime_security_operations_available",
-               "ballistic_missile_destruction_measures_available")),
+                            "korea_minute_noted", "operation_in_far_east")),
+    ("Japan", ("sdf_act_in_force", "article9_use_of_force", "armed_attack_against_japan",
+               "defense_operation_available", "armed_attack_on_close_foreign_country",
+               "survival_threatening_situation", "collective_self_defense_legal_basis",
+               "collective_self_defense_available", "anticipated_armed_attack_situation",
+               "japan_situation", "diet_approval_required", "rear_area_support",
+               "maritime_security_operations_available", "ballistic_missile_destruction_measures_available",
+               "us_forces_asset_protection_available", "transport_of_nationals_available",
+               "protection_of_nationals_abroad")),
     ("United States", ("war_powers_resolution_in_force", "us_forces_introduced_into_hostilities",
-                       "war_powers_report_required")),
+                       "war_powers_report_required", "taiwan_relations_act_applies")),
 )
 
 
@@ -86,7 +89,8 @@ def render_assessment(r: dict[str, Any]) -> str:
         "Prior consultation": "required" if r["prior_consultation"]["required"] else "not required",
         "Japan": (
             f"individual self-defense {_value(japan['individual_self_defense'])}; collective "
-            f"self-defense available {_value(japan['collective_self_defense_available'])}; "
+            f"self-defense: legal basis {_value(japan['collective_self_defense_legal_basis'])}, "
+            f"available {_value(japan['collective_self_defense_available'])}; "
             f"rear-area support {_value(japan['rear_area_support'])}"
         ),
         "United States": (
@@ -113,10 +117,17 @@ def render_assessment(r: dict[str, Any]) -> str:
                 lines.append(f"    who decides: {a5['decides']}")
             if a5.get("note"):
                 lines.append(f"    note: {a5['note']}")
-        elif title == "Prior consultation" and r["prior_consultation"]["korea_minute"]:
-            lines.append("    note: the 1960 Korea Minute foresaw combat operations for a Korean emergency "
-                         "without prior consultation")
-            lines.append(f"    its present standing: {r['prior_consultation']['korea_minute_standing']}")
+            if a5.get("armed_attack_note"):
+                lines.append(f"    armed attack? {a5['armed_attack_note']}")
+        elif title == "Prior consultation":
+            pc = r["prior_consultation"]
+            if pc.get("far_east"):
+                lines.append(f"    Article VI Far East (1960 view): {_value(pc['far_east'])}"
+                             + (f"; {pc['far_east_note']}" if pc.get("far_east_note") else ""))
+            if pc["korea_minute"]:
+                lines.append("    note: the 1960 Korea Minute foresaw combat operations for a Korean "
+                             "emergency without prior consultation")
+                lines.append(f"    its present standing: {pc['korea_minute_standing']}")
         elif title == "Japan":
             if japan["measures"]:
                 lines.append(f"    measures: {', '.join(m.replace('_', ' ') for m in japan['measures'])}")
@@ -126,9 +137,16 @@ def render_assessment(r: dict[str, Any]) -> str:
                 lines.append(f"    who decides ({what.replace('_', ' ')}): {who}")
         elif title == "United States":
             lines.extend(_blocked(us.get("blocked_by")))
+            if us.get("taiwan_relations_act"):
+                lines.append("    Taiwan Relations Act: the President informs Congress promptly; "
+                             f"{us['decides']['taiwan_relations_act']} decide the response")
     assumed = [s["condition"] for s in r.get("explanation", []) if s["assumed"]]
     if assumed:
         lines.append(f"  Rests on assumptions stated under `assume`: {', '.join(assumed)}")
+    whatif = r.get("what_if")
+    if whatif:
+        lines.append(f"  WHAT-IF, not the actual law: {'; '.join(whatif['changes'])}")
+        lines.append(f"    changed against the actual law: {whatif['summary']}")
     receipt = r["receipt"]
     lines.append(
         f"  receipt: anpo {receipt['anpo_version']}, ruleset {receipt['ruleset_sha256'][:12]}, "
