@@ -77,7 +77,7 @@ def test_the_scanner_catches_each_kind_of_problem(tmp_path: Path) -> None:
 def test_the_validator_other_loaders_call() -> None:
     ok = check_source({"url": "https://www.mofa.go.jp/region/n-america/us/q&a/ref/1.html",
                        "read_from": "https://example.org/copy", "confidence": "confirmed"}, "x")
-    assert ok.read_from == "https://example.org/copy"
+    assert ok.read_from == ("https://example.org/copy",)
     assert check_source({"url": "", "document": "Act No. 88 of 2005", "confidence": "partly"}, "x").url == ""
     with pytest.raises(DataError, match="row 3: url is empty"):
         check_source({"url": "", "confidence": "partly"}, "row 3")
@@ -88,6 +88,9 @@ def test_the_validator_other_loaders_call() -> None:
     with pytest.raises(DataError, match="local path"):
         check_source({"source": "../shared/reference/primary-sources.md", "confidence": "partly"},
                      "row 6", url_key="source")
+    with pytest.raises(DataError, match=r"row 8: read_from\[1\].*local path"):
+        check_source({"url": "https://www.mofa.go.jp/", "confidence": "partly",
+                      "read_from": ["https://example.org/a", "../shared/reference/alliance-facts.md"]}, "row 8")
     assert check_confidence("UNVERIFIED", "x") == "unverified"
     with pytest.raises(DataError, match="confidence 'sure'"):
         check_confidence("sure", "row 7")

@@ -52,11 +52,11 @@ class Publisher:
 class Source:
     url: str  # the official page, or "" when only `document` is known
     confidence: str
-    read_from: str | None = None
+    read_from: tuple[str, ...] = ()  # copies actually read
     document: str | None = None  # official title/number when `url` is empty
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"url": self.url, "document": self.document, "read_from": self.read_from,
+    def to_dict(self) -> dict[str, object]:
+        return {"url": self.url, "document": self.document, "read_from": list(self.read_from),
                 "confidence": self.confidence}
 
 
@@ -155,13 +155,25 @@ def check_source(raw: Mapping[str, Any], where: str, *, allow_assumption: bool =
         check_url(url, f"{where}: {url_key}")
     elif not document:
         raise DataError(f"{where}: {url_key} is empty and no `document` names the official text")
-    read_from = raw.get("read_from")
-    if read_from is not None:
-        read_from = str(read_from).strip()
-        if not read_from:
-            raise DataError(f"{where}: read_from is empty")
-        if LOCAL_PATH.search(read_from) and not read_from.startswith(("http://", "https://")):
-            raise DataError(f"{where}: read_from {read_from!r} is a local path")
+    read_from = check_read_from(raw.get("read_from"), where)
     conf = check_confidence(raw.get("confidence"), where, allow_assumption=allow_assumption)
     check_confirmed(conf, [url], where)
     return Source(url, conf, read_from, None if document is None else str(document))
+
+
+def check_read_from(value: Any, where: str) -> tuple[str, ...]:
+    """The copies read (a string or a list of strings; any host, never a local path)."""
+    if value is None:
+        return ()
+    copies = [value] if isinstance(value, str) else value
+    if not isinstance(copies, list):
+        raise DataError(f"{where}: read_from must be a URL or a list of URLs")
+    out = []
+    for i, c in enumerate(copies):
+        c = str(c).strip()
+        if not c:
+            raise DataError(f"{where}: read_from[{i}] is empty")
+        if LOCAL_PATH.search(c) and not c.startswith(("http://", "https://")):
+            raise DataError(f"{where}: read_from[{i}] {c!r} is a local path, not a published copy")
+        out.append(c)
+    return tuple(out)

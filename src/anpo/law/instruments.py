@@ -48,7 +48,7 @@ from anpo import data
 from anpo.core.citation import Citation
 from anpo.core.errors import DataError
 from anpo.core.source import CONFIDENCE as _CONFIDENCE
-from anpo.core.source import LOCAL_PATH, check_confidence, check_confirmed, check_url
+from anpo.core.source import check_confidence, check_confirmed, check_read_from, check_url
 
 KINDS = {"treaty", "agreement", "exchange_of_notes", "minute", "statute", "statement", "understanding"}
 CONFIDENCE = set(_CONFIDENCE)
@@ -169,12 +169,7 @@ def _sources(raw: dict[str, Any], name: str) -> tuple[str, str | None, list[str]
     sources = [check_url(s, f"{name}: sources[{i}]") for i, s in enumerate(raw.get("sources") or [])]
     if not (url or url_ja or sources):
         raise DataError(f"{name}: no sources")
-    copies = raw.get("read_from") or []
-    copies = [copies] if isinstance(copies, str) else list(copies)
-    for i, c in enumerate(copies):
-        if not isinstance(c, str) or not c.strip() or (LOCAL_PATH.search(c) and not c.startswith("http")):
-            raise DataError(f"{name}: read_from[{i}] {c!r} must name a published copy, not a local path")
-    return url, url_ja, sources, tuple(copies)
+    return url, url_ja, sources, check_read_from(raw.get("read_from"), name)
 
 
 @cache
