@@ -165,9 +165,9 @@ def test_posture_personnel(capsys, monkeypatch):
         ["posture", "--personnel", "--from-year", "1970", "--to-year", "1975"], capsys, monkeypatch
     )
     assert code == 0
-    assert "1972" in out and "61,747" in out and "dmdc.osd.mil" in out
+    assert "1972-09-30" in out and "Ryukyu Islands" in out and "41,171" in out and "dmdc.osd.mil" in out
     code, out, _ = run(["posture", "--personnel", "--format", "json"], capsys, monkeypatch)
-    assert code == 0 and json.loads(out)["rows"][0]["year"] == 1950
+    assert code == 0 and json.loads(out)["rows"][0]["as_of"] == "1950-06-30"
     code, _, err = run(
         ["posture", "--personnel", "--from-year", "2030", "--to-year", "2020"], capsys, monkeypatch
     )

@@ -238,15 +238,17 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
     if fmt == "csv":
         typer.echo(_csv(rows, tuple(rows[0])))
         return
-    typer.echo("U.S. active-duty military personnel in Japan by year (DMDC; read from a copy)")
-    typer.echo(f"{'year':<6} {'total':>8}  " + "  ".join(f"{x:>12}" for x in SERVICES))
+    typer.echo("U.S. active-duty military personnel in Japan by year and service (DMDC; read from a copy)")
+    typer.echo(
+        f"{'as of':<11} {'line':<15} {'total':>8}  " + "  ".join(f"{x:>12}" for x in SERVICES)
+    )
     for r in s.rows:
         svc = "  ".join(f"{'' if getattr(r, x) is None else getattr(r, x):>12}" for x in SERVICES)
         flag = f"  [{r.note}]" if r.note else ""
-        typer.echo(f"{r.year:<6} {r.active_duty:>8,}  {svc}{flag}")
+        typer.echo(f"{r.as_of.isoformat():<11} {r.country:<15} {r.active_duty:>8,}  {svc}{flag}")
     first = s.rows[0]
     typer.echo(f"Source: {first.source} (read from: {first.read_from}); {first.confidence}")
-    typer.echo("By service: not in the copy read (the columns stay empty).")
+    typer.echo("Until 1973 Okinawa is its own line (Ryukyu Islands); an empty cell: not in the copy.")
 
 
 def _share(fmt: str) -> None:

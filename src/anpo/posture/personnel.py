@@ -1,12 +1,15 @@
-"""U.S. military personnel in Japan by year (and by service where the source gives it).
+"""U.S. military personnel in Japan by year and service (DMDC).
 
-data/posture/personnel.csv: one row a year from DMDC's country reports, as read from a copy
-(`read_from`); a service column is empty where the copy has no breakdown. Rows are checked at
-first load; a DataError names the file, the line and the field.
+data/posture/personnel.csv: one row per report (September; June before 1957) and country line
+of DMDC's reports, as read from a copy (`read_from`). Until 1973 DMDC listed Okinawa as the
+Ryukyu Islands, a line of its own; from 1974 "Japan" includes Okinawa Prefecture. A service
+column is empty where the copy's figure does not fit the total. Rows are checked at first
+load; a DataError names the file, the line and the field.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +24,7 @@ SERVICES = ("army", "navy", "marine_corps", "air_force")
 
 class PersonnelRow(SourcedRow):
     year: int = Field(ge=1945, le=2100)
+    as_of: dt.date
     country: str = Field(min_length=1)
     active_duty: int = Field(ge=0)
     army: int | None = Field(default=None, ge=0)
@@ -34,6 +38,8 @@ class PersonnelRow(SourcedRow):
         parts = [getattr(self, s) for s in SERVICES if getattr(self, s) is not None]
         if sum(parts) > self.active_duty:
             raise ValueError("the services add up to more than active_duty")
+        if self.as_of.year != self.year:
+            raise ValueError(f"as_of {self.as_of} is not in year {self.year}")
         return self
 
 
@@ -47,11 +53,15 @@ class Personnel:
 
 @cache
 def personnel() -> Personnel:
-    """The yearly series (validated at first load; years unique and ascending)."""
+    """The yearly series (validated at first load; per country, years unique and ascending)."""
     rows = parse_rows(PersonnelRow, csv_rows(PERSONNEL_FILE), PERSONNEL_FILE)
-    for line, (a, b) in enumerate(zip(rows, rows[1:], strict=False), start=3):
-        if b.year <= a.year:
-            raise DataError(f"{PERSONNEL_FILE}: line {line}: year: {b.year} is not after {a.year}")
+    last: dict[str, int] = {}
+    for line, r in enumerate(rows, start=2):
+        if r.country in last and r.year <= last[r.country]:
+            raise DataError(
+                f"{PERSONNEL_FILE}: line {line}: year: {r.year} is not after {last[r.country]} ({r.country})"
+            )
+        last[r.country] = r.year
     return Personnel(tuple(rows))
 
 
@@ -60,9 +70,14 @@ def series(start: int | None = None, end: int | None = None) -> Personnel:
     if start is not None and end is not None and end < start:
         raise InputError("to_year", f"{end} is before from_year {start}")
     rows = tuple(
-        r
-        for r in personnel().rows
-        if (start is None or r.year >= start) and (end is None or r.year <= end)
+        sorted(
+            (
+                r
+                for r in personnel().rows
+                if (start is None or r.year >= start) and (end is None or r.year <= end)
+            ),
+            key=lambda r: (r.year, r.country),
+        )
     )
     if not rows:
         years = [r.year for r in personnel().rows]
