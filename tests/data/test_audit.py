@@ -88,3 +88,29 @@ def test_japanese_and_bilateral_instruments_carry_their_japanese_title() -> None
         if iid in foreign or iid.startswith("us-") and "japan" not in iid:
             continue
         assert inst.title_ja, iid
+
+
+def _urls(value: object) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(value, dict):
+        if "id" in value and "url" in value:
+            out[str(value["id"])] = str(value["url"])
+        for v in value.values():
+            out.update(_urls(v))
+    elif isinstance(value, list):
+        for v in value:
+            out.update(_urls(v))
+    return out
+
+
+def test_assessing_an_attack_at_kadena_cites_official_pages_only() -> None:
+    from anpo.law.assess import assess_raw
+
+    results, _ = assess_raw({"id": "kadena-2026", "date": "2026-01-01", "event": "armed_attack",
+                             "target": "USA", "lat": 26.35, "lon": 127.77})
+    urls = _urls(results[0])
+    assert urls, "the explanation cites provisions"
+    treaty = {pid: u for pid, u in urls.items() if pid.startswith("us-japan-1960/")}
+    assert treaty and all(host_of(u) == "www.mofa.go.jp" for u in treaty.values()), treaty
+    for pid, url in urls.items():
+        assert not url or is_primary(url), (pid, url)

@@ -89,8 +89,8 @@ def test_the_validator_other_loaders_call() -> None:
         check_source({"source": "../shared/reference/primary-sources.md", "confidence": "partly"},
                      "row 6", url_key="source")
     with pytest.raises(DataError, match=r"row 8: read_from\[1\].*local path"):
-        check_source({"url": "https://www.mofa.go.jp/", "confidence": "partly",
-                      "read_from": ["https://example.org/a", "../shared/reference/alliance-facts.md"]}, "row 8")
+        copies = ["https://example.org/a", "../shared/reference/alliance-facts.md"]
+        check_source({"url": "https://www.mofa.go.jp/", "confidence": "partly", "read_from": copies}, "row 8")
     assert check_confidence("UNVERIFIED", "x") == "unverified"
     with pytest.raises(DataError, match="confidence 'sure'"):
         check_confidence("sure", "row 7")
