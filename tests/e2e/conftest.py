@@ -66,7 +66,9 @@ def browser(chromium: str) -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
     OUT.mkdir(parents=True, exist_ok=True)
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The tests evaluate expressions in the page (wait_for_function), which the dashboard's own
+    # CSP forbids; test_dashboard_runs_under_its_csp checks the page itself keeps to it.
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))

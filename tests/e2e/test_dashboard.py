@@ -137,8 +137,9 @@ def test_simulation_with_a_strike_campaign(page: Any) -> None:
     page.select_option("#f-target", "USA")
     page.click("#event-form button[type=submit]")
     page.locator("#verdict").wait_for(timeout=30_000)
-    page.wait_for_selector("#s-bases option[value=kadena]", state="attached", timeout=30_000)
-    page.select_option("#s-bases", ["kadena", "naha"])
+    page.wait_for_selector("#s-bases input[value=kadena]", state="attached", timeout=30_000)
+    page.check("#s-bases input[value=kadena]")
+    page.check("#s-bases input[value=naha]")
     page.fill("#s-missiles", "40")
     page.fill("#s-salvos", "3")
     page.fill("#s-fait", "72")
@@ -244,3 +245,45 @@ def test_zoom_10_over_okinawa_shows_the_coast(page: Any) -> None:
     land = colour(26.40, 127.83)  # central Okinawa
     sea = colour(26.40, 127.50)   # East China Sea, beyond the territorial sea
     assert sum(abs(a - b) for a, b in zip(land, sea, strict=True)) > 60, (land, sea)
+
+
+def test_map_view_is_written_to_the_url_and_reopens(browser: Any, server: str) -> None:
+    ctx = browser.new_context(bypass_csp=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}#map?date=1965-07-01&lat=26.400&lon=127.800&z=9")
+        _wait_map(page, "1965-07-01")
+        center = page.evaluate(
+            "(() => { const m = window.anpo.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; })()")
+        assert abs(center[0] - 26.4) < 0.01 and abs(center[1] - 127.8) < 0.01 and center[2] == 9
+        page.evaluate("window.anpo.map.setView([35.0, 139.0], 7)")
+        page.wait_for_function("location.hash.includes('z=7')", timeout=10_000)
+        url = page.url
+        assert "date=1965-07-01" in url and "lat=35.000" in url and "lon=139.000" in url
+    finally:
+        ctx.close()
+
+
+def test_dashboard_runs_under_its_csp(browser: Any, server: str) -> None:
+    ctx = browser.new_context()  # the page's Content-Security-Policy in force
+    page = ctx.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: violations.append(str(e)))
+    try:
+        response = page.goto(server)
+        assert response is not None
+        assert "default-src" in (response.headers.get("content-security-policy") or "")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        page.wait_for_selector("#map path.admin", state="attached", timeout=60_000)
+        assert violations == []
+    finally:
+        ctx.close()
+
+
+def test_play_control_advances_the_years(page: Any) -> None:
+    _set_date(page, "1970-01-01")
+    page.click("#date-play")
+    page.wait_for_function("document.body.dataset.mapDate >= '1972-01-01'", timeout=60_000)
+    page.click("#date-play")
+    assert page.locator("#date-play").get_attribute("aria-pressed") == "false"

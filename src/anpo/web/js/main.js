@@ -72,6 +72,10 @@ async function route(map) {
   map.map.invalidateSize();
   if (view === "run" && rest[0]) { follow(rest[0]); return; }
   if (params.get("date") && params.get("date") !== map.date) map.setDate(params.get("date"));
+  if ((view === "map" || view === "") && params.get("lat") && params.get("lon")) {
+    const z = Number(params.get("z") || map.map.getZoom());
+    map.map.setView([Number(params.get("lat")), Number(params.get("lon"))], Number.isFinite(z) ? z : 5);
+  }
   if (view === "assess" && params.get("lat") && params.get("lon")) {
     for (const [k, id] of [["event", "#f-event"], ["target", "#f-target"], ["us_action", "#f-action"]]) if (params.get(k)) $(id).value = params.get(k);
     const lat = Number(params.get("lat")), lon = Number(params.get("lon"));
@@ -101,6 +105,7 @@ async function main() {
   map.setDate(params.get("date") || new Date().toISOString().slice(0, 10));
   window.addEventListener("hashchange", () => route(map));
   await route(map);
+  map.urlReady = true;
   document.body.dataset.ready = "1";
 }
 

@@ -44,6 +44,8 @@ export class AllianceMap {
     this.coverage = L.layerGroup().addTo(this.map);
     this.labels = L.layerGroup().addTo(this.map);
     this.map.on("zoomend", () => this.zoomChanged());
+    this.map.on("moveend", () => this.writeUrl());
+    $("#date-play").addEventListener("click", () => this.togglePlay());
     get("/v1/map-labels").then((fc) => { this.labelData = fc.features; this.drawLabels(); }).catch(() => {});
     this.bases = L.layerGroup().addTo(this.map);
     this.pin = null;
@@ -85,6 +87,45 @@ export class AllianceMap {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.redraw(date), 120);
     document.dispatchEvent(new CustomEvent("anpo:date", { detail: date }));
+    this.writeUrl();
+  }
+
+  // The map's view in the URL (`#map?date=...&lat=...&lon=...&z=...&lang=...`), so that any
+  // view can be shared and reopened; only while the map view itself is shown (an assessment
+  // or a run keeps its own permalink).
+  writeUrl() {
+    if (!this.urlReady) return; // not before the URL's own view has been applied
+    const view = location.hash.slice(1).split(/[?/]/)[0];
+    if (view && view !== "map") return;
+    const c = this.map.getCenter();
+    const params = new URLSearchParams({ date: this.date || todayIso(), lat: c.lat.toFixed(3), lon: c.lng.toFixed(3),
+      z: String(this.map.getZoom()) });
+    const lang = new URLSearchParams(location.hash.split("?")[1] || "").get("lang");
+    if (lang) params.set("lang", lang);
+    history.replaceState(null, "", `#map?${params.toString()}`);
+  }
+
+  // Play the years: 1 January of each year from the map's date to today, one a second (or
+  // slower, as each year's map is drawn before the next is asked for).
+  togglePlay() {
+    const button = $("#date-play");
+    if (this.player) {
+      clearInterval(this.player);
+      this.player = null;
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = "▶ Play";
+      return;
+    }
+    let year = Number((this.date || "1952").slice(0, 4));
+    if (year >= new Date().getFullYear()) year = START.y - 1;
+    button.setAttribute("aria-pressed", "true");
+    button.textContent = "⏸ Pause";
+    this.player = setInterval(() => {
+      if (document.body.dataset.mapDate !== this.date) return; // let each year draw before the next
+      year += 1;
+      if (year > new Date().getFullYear()) { this.togglePlay(); return; }
+      this.setDate(`${year}-01-01`, true);
+    }, 1000);
   }
 
   async redraw(date) {

@@ -22,7 +22,7 @@ export function enableSimulation(available, scenarioFn) {
     if (!scenario) { $("#sim-status").textContent = "Assess an event first."; return; }
     const body = { scenario, trials: Number($("#s-trials").value), seed: Number($("#s-seed").value) };
     if ($("#s-fait").value !== "") body.fait_accompli_h = Number($("#s-fait").value);
-    const bases = [...$("#s-bases").selectedOptions].map((o) => o.value);
+    const bases = [...$("#s-bases").querySelectorAll("input[type=checkbox]:checked")].map((o) => o.value);
     if (bases.length) {
       body.strikes = { bases };
       body.parameters = { "strike.missiles_per_base": Number($("#s-missiles").value), "strike.salvos": Number($("#s-salvos").value) };
@@ -34,15 +34,17 @@ export function enableSimulation(available, scenarioFn) {
   });
 }
 
-// The airfields in operation on the map's date: the bases a strike can target.
+// The airfields in operation on the map's date: the bases a strike can target, as checkboxes
+// (a multiple select needs Ctrl/Cmd-click, which means nothing on a touch screen).
 async function listAirBases() {
-  const select = $("#s-bases");
+  const box = $("#s-bases");
   if (!$("#date-input").value) return;  // the map sets its date (and says so) once it starts
-  const chosen = new Set([...select.selectedOptions].map((o) => o.value));
+  const chosen = new Set([...box.querySelectorAll("input:checked")].map((o) => o.value));
   try {
     const r = await get("/v1/bases", { date: $("#date-input").value, kind: "airfield" });
-    clear(select, r.facilities.filter((f) => f.runways && f.runways.length).map((f) =>
-      h("option", { value: f.id, selected: chosen.has(f.id) ? "" : null }, `${f.name} (${f.prefecture})`)));
+    clear(box, r.facilities.filter((f) => f.runways && f.runways.length).map((f) =>
+      h("label", { class: "chip" }, h("input", { type: "checkbox", name: "strike-base", value: f.id,
+        checked: chosen.has(f.id) ? "" : null }), ` ${f.name} (${f.prefecture})`)));
   } catch (err) { $("#sim-status").textContent = `Air bases not listed: ${err.message}`; }
 }
 
