@@ -142,7 +142,13 @@ def test_usd_and_per_member_only_where_sourced():
     assert rows[2015]["jpy_per_usd"] == 121.05
     assert rows[2010]["hns_total_usd_bn"] is None  # no sourced rate for 2010
     assert rows[2003]["stationing_total_jpy_m_per_member"] == pytest.approx(435.5e3 / 40519, abs=0.01)
-    assert rows[2015]["stationing_total_jpy_m_per_member"] is None  # no cited personnel count
+    for y, r in rows.items():  # per member only where both the figure and the count exist
+        if r["us_personnel"] is None or r["stationing_total_jpy_bn"] is None:
+            assert r["stationing_total_jpy_m_per_member"] is None, y
+        else:
+            assert r["stationing_total_jpy_m_per_member"] == pytest.approx(
+                r["stationing_total_jpy_bn"] * 1000 / r["us_personnel"], abs=0.01)
+    assert rows[2011]["stationing_total_jpy_m_per_member"] is None  # no stationing figure
 
 
 def test_library_rows_make_a_dataframe():

@@ -25,7 +25,7 @@ NOTES = {
     "begins (an approximation: a JFY runs April-March); only years with a sourced rate",
     "per_member": "JPY million per U.S. active-duty service member in Japan (DoD/DMDC: the "
     "posture registry's yearly series, with the counts by service of costs/us_personnel.csv "
-    "for 2002-06); years the registry marks as a counting spike are left out",
+    "for 2002-06); a registry row marked as a counting spike would be left out",
     "constant_yen": "*_jpy_bn_2020 columns: JPY of 2020 by the consumer price index (Statistics "
     "Bureau CPI as published by the World Bank, FP.CPI.TOTL.ZG, chained to 2020 = 100; calendar "
     "year applied to the JFY that begins in it); none after 2022, the series' last year",

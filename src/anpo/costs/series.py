@@ -147,7 +147,10 @@ def _source(relative: str, row: int, raw: dict[str, str]) -> dict[str, Any]:
         "confidence": (raw.get("confidence") or "").strip(),
     }
     src = check_source(rec, f"{relative}: row {row}", url_key="source")
-    return {"source": src.url, "document": src.document, "read_from": src.read_from,
+    copies: object = src.read_from  # one copy or several, as anpo.core.source records them
+    if isinstance(copies, (tuple, list)):
+        copies = " ; ".join(str(c) for c in copies)
+    return {"source": src.url, "document": src.document, "read_from": str(copies or "") or None,
             "confidence": src.confidence}
 
 
