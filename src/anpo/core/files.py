@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ def atomic_path(out: Path) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".tmp{out.suffix}", dir=out.parent)
     os.close(fd)
     tmp = Path(name)
+    # mkstemp makes the file 0600; the result is the user's file, so it gets the mode any
+    # new file of theirs would (0666 less the umask), as `open(..., "w")` would have given.
+    os.chmod(tmp, 0o666 & ~process_umask())
     try:
         yield tmp
         os.replace(tmp, out)
