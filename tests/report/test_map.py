@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 
 import numpy as np
 import pytest
@@ -133,3 +134,21 @@ def test_raster_rows_are_square_on_the_display():
     assert rows == pytest.approx(300 * (b.north - b.south) * b.aspect / (b.east - b.west), abs=1)
     r = m.raster("2000-01-01", m.BBox(127.0, 26.0, 128.0, 27.0), 60)
     assert r.category.shape == (len(r.lat), len(r.lon)) and np.all(np.diff(r.lat) < 0)
+
+
+def test_one_date_map_as_svg_and_pdf_with_the_users_umask(tmp_path: pathlib.Path) -> None:
+    import os
+    import stat
+
+    from anpo.report.map import write_map
+
+    old = os.umask(0o022)
+    try:
+        svg = write_map(tmp_path / "m.svg", "1965-07-01", width=200)
+        pdf = write_map(tmp_path / "m.pdf", "1965-07-01", width=200)
+    finally:
+        os.umask(old)
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(svg.stat().st_mode) == 0o644  # not mkstemp's 0600

@@ -10,7 +10,9 @@ from anpo.core.errors import InputError
 def register(app: typer.Typer) -> None:
     @app.command(name="map")
     def map_(
-        out: str = typer.Option(..., "-o", "--output", help="FILE.png, or FILE.gif for --from/--to"),
+        out: str = typer.Option(
+            ..., "-o", "--output", help="FILE.png, .svg or .pdf; FILE.gif for --from/--to"
+        ),
         date: str | None = typer.Option(None, "--date", help="YYYY-MM-DD: one map on this date"),
         first: str | None = typer.Option(None, "--from", help="first year of a series, e.g. 1952"),
         last: str | None = typer.Option(None, "--to", help="last year of a series, e.g. 2026"),
@@ -24,8 +26,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Map of who administers land and territorial sea, the Article V area outlined.
 
-        With --date, one PNG. With --from/--to, a GIF (a frame on 1 July of each year and on
-        every day the map changes) or a PNG strip of the days the map changes.
+        With --date, one PNG, SVG or PDF (by the extension of -o). With --from/--to, a GIF
+        (a frame on 1 July of each year and on every day the map changes) or a PNG strip of
+        the days the map changes.
         """
         if grid is not None:
             from anpo.report.grid_map import write_grid_map
@@ -58,7 +61,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--date", "give --date YYYY-MM-DD, or --from and --to years")
             day = m.parse_date(date, "--date")
             if out.lower().endswith(".gif"):
-                raise InputError("-o", "one date makes a .png; a .gif needs --from and --to")
-            path = m.check_output(out, (".png",), "-o")
+                raise InputError("-o", "one date makes a .png, .svg or .pdf; a .gif needs --from and --to")
+            path = m.check_output(out, m.SINGLE_SUFFIXES, "-o")
             m.write_map(path, day, box, bases=bases, width=width or m.DEFAULT_WIDTH)
         typer.echo(f"wrote {path}")

@@ -40,3 +40,11 @@ def save_png(fig: Any, out: Path, dpi: int) -> Path:
     finally:
         plt.close(fig)
     return out
+
+
+@cache
+def process_umask() -> int:
+    """The process's umask (read once: os.umask can only be read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

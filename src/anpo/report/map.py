@@ -82,6 +82,9 @@ SERIES_DAY = (7, 1)  # the fixed day of each year in a series
 GIF_COLOURS = 96  # enough for the categories and anti-aliased text; keeps GIFs small
 MIN_WIDTH, MAX_WIDTH = 60, 3000
 SUFFIXES = (".png", ".gif")
+# One date's map: PNG for screens, SVG and PDF for print and editing (labels, outlines and
+# the legend stay vectors; the administration raster is embedded at its own resolution).
+SINGLE_SUFFIXES = (".png", ".svg", ".pdf")
 
 # Who administers: Okabe-Ito colours (distinguishable with the common colour-vision
 # deficiencies); territorial sea is the same hue, lighter. Labels repeat what colour says.
@@ -755,11 +758,12 @@ def write_map(
     width: int = DEFAULT_WIDTH,
     labels: bool = True,
 ) -> Path:
-    """Write the map of `day` to a PNG (nothing is written if anything fails)."""
-    path = check_output(out, (".png",))
+    """Write the map of `day` to a PNG, SVG or PDF, by the file's extension (nothing is
+    written if anything fails)."""
+    path = check_output(out, SINGLE_SUFFIXES)
     m = render(day, bbox, bases=bases, width=width, labels=labels)
     with atomic_path(path) as tmp:
-        m.figure.savefig(tmp, format="png", dpi=DPI)
+        m.figure.savefig(tmp, format=path.suffix.lower().lstrip("."), dpi=DPI)
     return path
 
 
