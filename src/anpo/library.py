@@ -82,7 +82,10 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def assess(data: Any, *, explain: bool = False, errors: str = "raise") -> pd.DataFrame:
+def assess(
+    data: Any, *, explain: bool = False, errors: str = "raise",
+    without: Sequence[str] = (), in_force: Sequence[str] | Mapping[str, Any] = (),
+) -> pd.DataFrame:
     """Assess scenarios: one row per scenario, in input order.
 
     `data` is a list of scenario dicts (or one dict), a pandas DataFrame with the scenario
@@ -91,21 +94,25 @@ def assess(data: Any, *, explain: bool = False, errors: str = "raise") -> pd.Dat
     `administered_by`, `article5`, ...), determinations as categoricals, and `explanation`
     (a list of steps) only with `explain=True`. With `errors="raise"` (the default) the first
     bad scenario raises `InputError` naming its field and row; with `errors="keep"` bad rows
-    stay, with their reason in the `error` column and no determinations.
+    stay, with their reason in the `error` column and no determinations. `without`
+    (instrument ids) and `in_force` ({instrument: date} or "INSTRUMENT=YYYY-MM-DD" strings)
+    assess under the law as a what-if changes it (`anpo.law.whatif`).
     """
     import pandas as pd
     import pyarrow as pa
 
     from anpo.io.batch import BatchOptions, assess_chunk
     from anpo.io.tables import JsonRows
+    from anpo.law.whatif import WhatIf
 
+    whatif = WhatIf.parse(without, in_force) if (without or in_force) else None
     if errors not in ("raise", "keep"):
         raise InputError("errors", f"{errors!r}; accepted: raise, keep")
     frames = []
     start = 0
     for chunk in _chunks(data):
         with_ids = isinstance(chunk, JsonRows) or "id" in chunk.schema.names
-        result = assess_chunk(chunk, start, BatchOptions(explain=explain, with_ids=with_ids))
+        result = assess_chunk(chunk, start, BatchOptions(explain=explain, with_ids=with_ids, whatif=whatif))
         if errors == "raise" and result.first_bad is not None:
             row, message = result.first_bad
             field_name, _, reason = message.partition(": ")

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from anpo.api.settings import MAX_BATCH, MAX_SEED, MAX_TRIALS
-from anpo.core.codes import Event, UsAction
+from anpo.core.codes import Event, OperationArea, UsAction
 
 EVENTS = [e.name for e in Event]
 US_ACTIONS = [a.name for a in UsAction]
+OPERATION_AREAS = [a.name for a in OperationArea]
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 DateStr = Annotated[
@@ -50,6 +51,7 @@ class ScenarioIn(Strict):
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     us_action: Annotated[str, Field(json_schema_extra={"enum": US_ACTIONS})] = "none"
+    operation_area: Annotated[str, Field(json_schema_extra={"enum": OPERATION_AREAS})] | None = None
     assume: AssumeIn | None = None
 
     @field_validator("event")
@@ -61,6 +63,11 @@ class ScenarioIn(Strict):
     @classmethod
     def _us_action(cls, v: str) -> str:
         return _one_of(v, US_ACTIONS)
+
+    @field_validator("operation_area")
+    @classmethod
+    def _operation_area(cls, v: str | None) -> str | None:
+        return None if v is None else _one_of(v, OPERATION_AREAS)
 
     def raw(self) -> dict[str, Any]:
         """The scenario as the library's parser reads it (unset fields left out)."""

@@ -33,6 +33,7 @@ DETERMINATIONS = (
     "prior_consultation_required",
     "korea_minute_noted",
     "defense_operation_available",
+    "collective_self_defense_legal_basis",
     "collective_self_defense_available",
     "survival_threatening_situation",
     "japan_situation",

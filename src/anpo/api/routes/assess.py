@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from anpo.api.models import ScenarioBatch, ScenarioIn
 from anpo.api.settings import MAX_BATCH
 from anpo.law.assess import assess_raw
+from anpo.law.whatif import WhatIf
 
 router = APIRouter(prefix="/v1", tags=["assess"])
 
@@ -21,7 +22,10 @@ CONTRACT = (
     "`article5`, `agreed_minute`, `prior_consultation`, `japan`, `us`, `explanation` and `receipt`. "
     "`explanation` (the trace, and exact coast distances in `place.detail`) comes with one "
     "scenario unless `explain=false`, and with a list only when `explain=true`: a list without "
-    "it is assessed as one frame with the fast geography."
+    "it is assessed as one frame with the fast geography. What-if: `without` (repeatable: an "
+    "instrument id) and `in_force` (repeatable: INSTRUMENT=YYYY-MM-DD) assess under the law as "
+    "they change it; each result then has `what_if` (what changed against the actual law) and "
+    "`receipt.what_if`."
 )
 ID_PATTERN = r"^[0-9a-f-]{36}$"
 ASYNC_BATCH = 4  # larger batches are assessed on a worker thread
@@ -33,18 +37,21 @@ async def assess(
     body: ScenarioIn | ScenarioBatch,
     explain: bool | None = Query(None, description="With the explanation: default true for one "
                                  "scenario, false for a list."),
+    without: list[str] | None = Query(None, description="What-if: an instrument switched off."),
+    in_force: list[str] | None = Query(None, description="What-if: INSTRUMENT=YYYY-MM-DD."),
 ) -> Response:
     # One scenario takes about 2 ms of library time: run it on the event loop (no thread hop).
     # Large batches go to the thread pool so the server stays responsive.
     with_explanation = explain if explain is not None else not isinstance(body, list)
+    whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
     if isinstance(body, list) and len(body) > ASYNC_BATCH:
-        return await run_in_threadpool(_assess, body, with_explanation)
-    return _assess(body, with_explanation)
+        return await run_in_threadpool(_assess, body, with_explanation, whatif)
+    return _assess(body, with_explanation, whatif)
 
 
-def _assess(body: ScenarioIn | list[ScenarioIn], explain: bool) -> Response:
+def _assess(body: ScenarioIn | list[ScenarioIn], explain: bool, whatif: WhatIf | None = None) -> Response:
     raw: object = body.raw() if isinstance(body, ScenarioIn) else [s.raw() for s in body]
-    results, was_list = assess_raw(raw, explain=explain)
+    results, was_list = assess_raw(raw, explain=explain, whatif=whatif)
     # orjson: the same JSON as the standard encoder for these values, several times faster
     return Response(orjson.dumps(results if was_list else results[0]), media_type="application/json")
 
