@@ -33,6 +33,7 @@ def test_the_years_that_reconcile():
     assert {(2015, t) for t in ("hns_total", "sma_subtotal", "stationing_other_total",
                                 "stationing_total", "sma_total_all_lines")} <= years
     assert (2020, "hns_total") in years  # the five categories of the JFY2020 budget
+    assert {(2007, "hns_total"), (2007, "sma_subtotal")} <= years
     bases = {(c.jfy, c.basis) for c in series.checks() if c.total == "hns_total"}
     assert (2009, "budget_contract") in bases
 
