@@ -101,6 +101,7 @@ class Series(Strict):
 class PopulationRow(Cited):
     year: int = Field(ge=1945, le=2100)
     value: int = Field(gt=0)
+    note: str | None = None
 
 
 class BurdenEvent(Cited):
