@@ -86,3 +86,24 @@ def test_batch_takes_the_same_options_and_records_them(
     receipt = json.loads(w.schema.metadata[b"anpo.receipt"])
     assert receipt["what_if"] == {"without": [LEGISLATION], "in_force": {}}
     assert "what_if" not in json.loads(a.schema.metadata[b"anpo.receipt"])
+
+
+def test_simulate_takes_the_what_if(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = str(Path(__file__).parents[2] / "examples" / "sim" / "senkaku-2026.yaml")
+    base = ["simulate", scenario, "--trials", "200", "--format", "json"]
+    code, out, _ = run_main(base, capsys, monkeypatch)
+    assert code == 0
+    actual = json.loads(out)
+    code, out, _ = run_main([*base, "--without", LEGISLATION], capsys, monkeypatch)
+    assert code == 0
+    whatif = json.loads(out)
+    assert "what_if" not in actual
+    assert whatif["what_if"] == {"without": [LEGISLATION], "in_force": {}}
+    assert actual["legal_gates"]["determinations"]["rear_area_support"] == "important_influence"
+    assert whatif["legal_gates"]["determinations"]["rear_area_support"] == "areas_surrounding_japan"
+    # The what-if ends with the run: the next assessment is under the actual law again.
+    from anpo.law.common import active_context
+
+    assert not active_context().timeline.whatif

@@ -261,6 +261,20 @@ def _us(ev: Evaluation, i: int) -> dict[str, Any]:
     return out
 
 
+def _agreed_minute(ev: Evaluation, i: int) -> dict[str, Any]:
+    applies = ev.value("agreed_minute_applies", i)
+    out: dict[str, Any] = {
+        "applies": applies,
+        "citations": _citations(ev, i, ("agreed_minute_applies",)) if applies else [],
+    }
+    if not applies:
+        # Why not, where it could be asked (a U.S.-administered island: Guam is never one).
+        blocked = _blocked(ev, i, "agreed_minute_applies")
+        if blocked is not None and blocked["would_change"]:
+            out["blocked_by"] = blocked
+    return out
+
+
 def _prior_consultation(ev: Evaluation, i: int) -> dict[str, Any]:
     korea = ev.value("korea_minute_noted", i)
     out: dict[str, Any] = {
@@ -303,11 +317,7 @@ def result(
         "treaty": None if treaty_label == "none" else treaty_label,
         "place": place.row(i, list(ctx.units), list(ctx.claim_sets)),
         "article5": _article5(ev, i),
-        "agreed_minute": {
-            "applies": ev.value("agreed_minute_applies", i),
-            "citations": _citations(ev, i, ("agreed_minute_applies",))
-            if ev.value("agreed_minute_applies", i) else [],
-        },
+        "agreed_minute": _agreed_minute(ev, i),
         "prior_consultation": _prior_consultation(ev, i),
         "japan": _japan(ev, i),
         "us": _us(ev, i),

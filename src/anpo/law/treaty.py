@@ -335,7 +335,7 @@ def _article3_hint(r: Row) -> str | None:
     rev = int(ctx.reversion_day[r["unit"]])
     if rev != FOREVER and rev <= r["day"]:
         return f"{unit.name} reverted to Japanese administration on {iso(rev)}: Article V applies instead"
-    if not ctx.article3_unit[r["unit"]]:
+    if not ctx.article3_unit[r["unit"]] and r["administered_by"] == ctx.usa:
         return (
             f"{unit.name} was never placed under U.S. administration by Peace Treaty Art. III: "
             "the Agreed Minute covers only those islands, until they reverted"

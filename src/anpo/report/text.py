@@ -119,6 +119,8 @@ def render_assessment(r: dict[str, Any]) -> str:
                 lines.append(f"    note: {a5['note']}")
             if a5.get("armed_attack_note"):
                 lines.append(f"    armed attack? {a5['armed_attack_note']}")
+        elif title == "Agreed Minute (Article III islands)":
+            lines.extend(_blocked(r["agreed_minute"].get("blocked_by")))
         elif title == "Prior consultation":
             pc = r["prior_consultation"]
             if pc.get("far_east"):
