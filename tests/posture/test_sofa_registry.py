@@ -215,3 +215,28 @@ def test_printed_shares_agree_with_the_printed_areas():
             assert r["published_areas_share_pct"] == pytest.approx(printed, abs=PCT_TOL)
             checked += 1
     assert checked >= 3
+
+
+def test_registry_points_lie_in_japan():
+    """Every point of a registry row (its own, or its facility's) resolves to land or
+    territorial sea within 3 nm of the coast, administered by Japan on its last day in force
+    (by the USA before reversion for Okinawa's rows: they start at reversion, so never)."""
+    import numpy as np
+
+    geo = pytest.importorskip("anpo.geo")
+    from anpo.core.codes import NULL, Zone, country_name
+    from anpo.core.dates import to_day
+
+    rows = [r for r in registry().rows if r.lat is not None]
+    assert len(rows) >= 20
+    days = [(r.end - dt.timedelta(days=1)) if r.end else dt.date(2026, 1, 1) for r in rows]
+    res = geo.resolve(
+        np.array([r.lat for r in rows]), np.array([r.lon for r in rows]),
+        np.array([to_day(d) for d in days], dtype=np.int32),
+    )
+    for i, r in enumerate(rows):
+        zone = int(res.zone[i])
+        assert zone != NULL, r.id
+        if zone != Zone.land:
+            assert zone == Zone.territorial_sea and float(res.coast_distance_nm[i]) <= 3.0, r.id
+        assert country_name(int(res.administered_by[i])) == "JPN", r.id
