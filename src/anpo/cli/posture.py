@@ -13,6 +13,7 @@ import typer
 
 from anpo import posture
 from anpo.core.errors import InputError
+from anpo.posture.areas import SOFA_IN_FORCE
 from anpo.posture.footprint import to_geojson
 from anpo.posture.schema import LEGAL_STATUS_LABELS
 
@@ -70,7 +71,8 @@ def _csv(rows: list[dict[str, object]], columns: tuple[str, ...]) -> str:
 def _summary_lines(fp: posture.Footprint) -> list[str]:
     """Exclusive-use area by prefecture and Okinawa's share, beside the publishers' figures."""
     d = fp.date.isoformat()
-    lines = [f"SOFA Art. II-1(a) (exclusive-use) facilities in the registry on {d}: {len(fp.exclusive)}"
+    basis = "SOFA Art. II-1(a)" if fp.date >= SOFA_IN_FORCE else "Administrative Agreement Art. II"
+    lines = [f"{basis} (exclusive-use) facilities in the registry on {d}: {len(fp.exclusive)}"
              + (f" (closed: {', '.join(fp.closed)})" if fp.closed else "")]
     for p in fp.by_prefecture:
         share = "" if p.share_pct is None else f"  {p.share_pct:5.1f}%"
@@ -93,6 +95,9 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
             parts.append(f"{t.area_km2:g} km²")
         if t.okinawa_share_pct is not None:
             parts.append(f"Okinawa {t.okinawa_share_pct:g}%")
+        qualifier = (t.note or "").split(":")[0]
+        if qualifier in ("lower bound", "approximate"):
+            parts.append(qualifier)
         lines.append(f"Published ({t.scope}, {t.as_of}; {t.confidence}): {', '.join(parts)}  <{t.source}>")
     w = fp.what_if_published(tuple(e for e in fp.removed if e.row.basis == "II-1(a)"))
     if w is not None:

@@ -239,7 +239,7 @@ def _published_on(totals: tuple[TotalRow, ...], day: dt.date) -> tuple[TotalRow,
     """The latest national area, national share and Okinawa area printed on or before `day`."""
     latest: dict[tuple[str, str], TotalRow] = {}
     for t in totals:
-        if t.as_of > day or t.scope not in ("Japan", OKINAWA):
+        if t.as_of > day or t.scope not in ("Japan", "Mainland", OKINAWA):
             continue
         if t.area_km2 is not None or t.facilities is not None:
             latest[(t.scope, "area")] = t
