@@ -19,12 +19,16 @@ def test_protection_counts_add_up_to_their_published_parts():
     assert years[2022].value == 31 and sum(years[2022].parts.values()) == 31
     assert years[2022].covers == "us_and_australia" and years[2023].covers == "us"
     assert governance.protections_since_start() == sum(y.value for y in years.values())
+    # the yearly series from the first year, each year's published total
+    assert [years[y].value for y in range(2017, 2024)] == [2, 16, 14, 25, 22, 31, 22]
 
 
 def test_a_count_that_contradicts_its_parts_is_named():
     raw = copy.deepcopy(data.read_yaml(governance.GOVERNANCE_FILE))
-    raw["asset_protection"]["years"][2]["value"] = 30
-    with pytest.raises(DataError, match=r"alliance.yaml: asset_protection\.years\.row 2.*parts add up to 31"):
+    row = next(i for i, y in enumerate(raw["asset_protection"]["years"]) if y["year"] == 2022)
+    raw["asset_protection"]["years"][row]["value"] = 30
+    where = rf"alliance.yaml: asset_protection\.years\.row {row}"
+    with pytest.raises(DataError, match=where + ".*parts add up to 31"):
         validate_file(GovernanceFile, raw, governance.GOVERNANCE_FILE)
 
 
