@@ -97,5 +97,8 @@ def test_an_armed_attack_needs_no_ladder() -> None:
         yaml.safe_load((ROOT / "examples/sim/senkaku-2026.yaml").read_text(encoding="utf-8"))
     )
     ch = simulate_chunk(compile_plan(s, sim.load_parameters()), seed=1, start=0, stop=2000, keep=True)
-    for key in ("japan_maritime_forces_authorized_h", "japan_landing_force_authorized_h"):
-        np.testing.assert_array_equal(ch.times[key], ch.times["japan_combat_authorized_h"])
+    assert "japan_maritime_forces_authorized_h" not in ch.times
+    jp = ch.times["japan_combat_authorized_h"]
+    for kind in ("maritime_patrol", "surface_ship", "amphibious", "fighter"):
+        assert (ch.times[f"arrival_JPN_{kind}_h"] > jp).all(), kind
+    assert (ch.times["arrival_JPN_coast_guard_h"] < jp).mean() > 0.2  # the Coast Guard need not wait

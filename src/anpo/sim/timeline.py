@@ -185,9 +185,10 @@ def time_names(plan: Plan) -> list[tuple[str, int]]:
         ("japan_combat_authorized_h", tk.T_JAPAN),
         ("us_decision_h", tk.T_US_DECISION),
         ("us_sorties_from_japan_h", tk.T_US_FROM_JAPAN),
-        ("japan_maritime_forces_authorized_h", tk.T_MSO),
-        ("japan_landing_force_authorized_h", tk.T_PSO),
     ]
+    if plan.sim.scenario.event is Event.gray_zone:  # the ladder's steps: the last two rows
+        last = first + 3 + len(plan.bases) * len(CLASSES)
+        out += [("japan_maritime_forces_authorized_h", last), ("japan_landing_force_authorized_h", last + 1)]
     for c, name in enumerate(COUNTRIES):
         out += [
             (f"arrival_{name}_{TYPES[k]}_h", tk.T_FIXED + g) for g, (cc, k) in enumerate(groups) if cc == c

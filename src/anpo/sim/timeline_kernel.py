@@ -56,10 +56,7 @@ AUTH_JAPAN, AUTH_US_FROM_JAPAN, AUTH_US, AUTH_COAST_GUARD, AUTH_MSO, AUTH_PSO = 
  U_CLASS, NU) = range(11)  # fmt: skip
 
 # Rows of the times block written here (the arrival groups follow, then the firsts).
-# T_MSO / T_PSO: when Japan's ships and patrol aircraft (maritime security operation, SDF Act
-# art. 82) and its landing force (public security operation, art. 78) may act: the ladder's
-# order or the defense operation, whichever comes first.
-T_DETECT, T_CONSULT, T_JAPAN, T_US_DECISION, T_US_FROM_JAPAN, T_MSO, T_PSO, T_FIXED = range(8)
+T_DETECT, T_CONSULT, T_JAPAN, T_US_DECISION, T_US_FROM_JAPAN, T_FIXED = range(6)
 # Japan's and the U.S. paths (the labels are `timeline.JAPAN_PATHS` / `US_PATHS`).
 JP_DEFENSE, JP_JUDGED, JP_CERTIFIED, JP_REAR, JP_OUT, JP_MSO, JP_PSO, JP_COAST_GUARD = range(8)
 US_NO_CONSENT, US_GRANTED, US_REFUSED, US_NONE, US_NO_ATTACK = range(5)
@@ -176,8 +173,8 @@ def _decide(
         if yes:
             x, r = _delay(r, q[PSO], q[PSO_S])
             pso = detect + x
-    d[T_MSO, i] = min(mso, jp_t)
-    d[T_PSO, i] = min(pso, jp_t)
+    d[D_MSO, i] = min(mso, jp_t)
+    d[D_PSO, i] = min(pso, jp_t)
     if jp_t == inf:
         if pso < inf:
             jp_path = JP_PSO
@@ -251,12 +248,18 @@ def _decide(
 
 # Rows of the decision block beyond the five times: readiness factors, ships at sea, then
 # the detection of each legal event.
+# D_MSO / D_PSO: when Japan's ships and patrol aircraft (maritime security operation, SDF Act
+# art. 82) and its landing force (public security operation, art. 78) may act: the ladder's
+# order or the defense operation, whichever comes first. They are measures (the last two
+# rows of the times block) only in a ladder run: every measure costs a fold per trial.
 D_FACTOR = T_FIXED
 D_AT_SEA = T_FIXED + 2
-D_EVENT = T_FIXED + 4
+D_MSO = T_FIXED + 4
+D_PSO = T_FIXED + 5
+D_EVENT = T_FIXED + 6
 PATH_ROWS = 5
 # The authorization each unit source waits for: a row of the decision block.
-_AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION, T_DETECT, T_MSO, T_PSO)
+_AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION, T_DETECT, D_MSO, D_PSO)
 BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
 
 
@@ -357,9 +360,12 @@ def timeline_tile(
             tv[first_row + 2, j] = min(tv[first_row, j], tv[first_row + 1, j])
             paths[2, j] = (1 if tv[first_row + 2, j] <= q[FAIT] else 0) if f[HAS_FAIT] else -1
         if f[STRUCK]:
-            for w in range(rows - first_row - 3):
+            for w in range(closed.shape[1]):
                 for j in range(nb):
                     tv[first_row + 3 + w, j] = closed[b0 + j, w]
+        if f[LADDER]:
+            tv[rows - 2, :nb] = d[D_MSO, :nb]
+            tv[rows - 1, :nb] = d[D_PSO, :nb]
         fold_block(fold, b0, nb, tv, cv, paths)
         if curve.shape[0]:
             top = curve.shape[1] - 1
