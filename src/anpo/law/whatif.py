@@ -102,8 +102,11 @@ def _check_instrument(iid: object, field: str) -> None:
         raise InputError(field, f"expected an instrument id, got {type(iid).__name__}")
     known = instruments.instruments()
     if iid not in known:
-        close = [k for k in sorted(known) if iid.split("-")[0] in k][:6]
-        hint = f"; e.g. {', '.join(close)}" if close else "; see `anpo facts instruments`"
+        import difflib
+
+        close = difflib.get_close_matches(iid, sorted(known), n=4, cutoff=0.5)
+        hint = (f"; did you mean {', '.join(close)}?" if close
+                else "; the ids are listed by GET /v1/instruments")
         raise InputError(field, f"unknown instrument {iid!r}{hint}")
     if iid in geography_instruments():
         raise InputError(
