@@ -158,7 +158,7 @@ def _armed_attack_hint(r: Row) -> str | None:
         since = r.context.timeline.provision_day(statement)
         kind = event.name.replace("_", " ")
         if r["day"] < since:
-            said = f"the SCC said so on {iso(since)}" if since != FOREVER else "none is given here"
+            said = f"the SCC first said so on {iso(since)}" if since != FOREVER else "none in this what-if"
             return (
                 f"no alliance statement yet says a {kind} can be an armed attack under Article V "
                 f"({said}); the reading does not depend on one: the two governments would decide "
