@@ -310,6 +310,11 @@ def test_column_chunk_metadata(tmp_path: Path) -> None:
     schema = random_schema(rng)
     batches = [random_batch(schema, 700, rng) for _ in range(2)]
     meta = pq.ParquetFile(write(tmp_path / "m.parquet", schema, batches)).metadata
+    theirs = tmp_path / "theirs.parquet"
+    with pq.ParquetWriter(theirs, schema) as writer:
+        for b in batches:
+            writer.write_batch(b)
+    ref = pq.ParquetFile(theirs).metadata
     assert (meta.num_rows, meta.num_row_groups, meta.num_columns) == (1400, 2, len(schema))
     for g in range(2):
         group = meta.row_group(g)
@@ -318,7 +323,13 @@ def test_column_chunk_metadata(tmp_path: Path) -> None:
             col = group.column(i)
             assert col.num_values == 700
             assert col.compression == "SNAPPY"
-            assert not col.is_stats_set
+            # statistics as pyarrow's own writer gives them: row groups can be skipped by value
+            mine, expected = col.statistics, ref.row_group(g).column(i).statistics
+            assert col.is_stats_set and mine.null_count == expected.null_count
+            if mine.has_min_max or not pa.types.is_string(field.type):
+                assert mine.has_min_max == expected.has_min_max, field
+                if mine.has_min_max:
+                    assert (mine.min, mine.max) == (expected.min, expected.max), field
             assert col.total_compressed_size > 0 and col.total_uncompressed_size > 0
             t = field.type
             if pa.types.is_dictionary(t):
@@ -489,3 +500,28 @@ def test_grid_output_is_the_same_as_by_pyarrow(tmp_path: Path, monkeypatch: pyte
     assert a.num_rows == spec.size
     assert a.schema.equals(b.schema, check_metadata=True)  # anpo.grid, anpo.receipt
     assert a.equals(b)
+
+
+def test_batch_output_opens_in_pandas_duckdb_and_polars_with_statistics(tmp_path: Path) -> None:
+    import duckdb
+    import polars as pl
+
+    from anpo.io.batch import assess_table
+
+    n = 3000
+    dates = ["1971-05-01", "2026-01-01", "1965-07-01"] * (n // 3)
+    rows = pa.table({"id": [f"s{i}" for i in range(n)], "date": dates,
+                     "event": ["armed_attack"] * n, "target": ["JPN"] * n,
+                     "lat": np.linspace(24.0, 27.0, n), "lon": np.full(n, 127.77)})
+    src = tmp_path / "in.parquet"
+    pq.write_table(rows, src)
+    out = tmp_path / "out.parquet"
+    assess_table(src, out, chunk_rows=1000)
+    assert len(pq.ParquetFile(out).metadata.row_group(0).to_dict()["columns"]) > 5
+    assert pq.read_table(out).to_pandas()["article5"].notna().all()
+    assert pl.read_parquet(out).height == n
+    stats = duckdb.sql(f"select path_in_schema, stats_min_value, stats_max_value, stats_null_count "
+                       f"from parquet_metadata('{out}') where row_group_id = 0").fetchall()
+    by_column = {name: (lo, hi, nulls) for name, lo, hi, nulls in stats}
+    assert by_column["row"][:2] == ("0", "999")
+    assert by_column["article5"][0] is not None and by_column["error"][2] == 1000

@@ -420,3 +420,19 @@ def plain_byte_arrays(offsets: Ints, data: Bytes, valid: Bytes, n: int, out: Byt
         out[pos:pos + size] = data[a:a + size]
         pos += size
     return pos
+
+
+@numba.njit(cache=True, nogil=True)
+def used_entries(indices: Any, valid: Bytes, n: int, size: int) -> npt.NDArray[np.bool_]:
+    """Which of a dictionary's `size` entries the first `n` indices use (rows whose validity
+    bit is 0 are skipped; an empty `valid` means every row is present): the column chunk's
+    min and max are taken over these entries only."""
+    used = np.zeros(size, np.bool_)
+    if valid.size == 0:
+        for i in range(n):
+            used[indices[i]] = True
+    else:
+        for i in range(n):
+            if (valid[i >> 3] >> (i & 7)) & 1:
+                used[indices[i]] = True
+    return used

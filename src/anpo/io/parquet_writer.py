@@ -33,6 +33,7 @@ pyarrow's writer otherwise.
 from __future__ import annotations
 
 import base64
+import struct as pystruct
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -150,6 +151,50 @@ def _column(field: pa.Field) -> _Column | None:
     return None
 
 
+_TYPE_ORDER = struct((1, STRUCT, struct()))  # ColumnOrder.TYPE_ORDER
+MAX_STAT_BYTES = 64  # longer strings get no min/max (a reader then reads the row group)
+_PACK = {_Type.INT32: "<i", _Type.INT64: "<q", _Type.FLOAT: "<f", _Type.DOUBLE: "<d"}
+
+
+def _plain_value(column: _Column, value: Any) -> bytes | None:
+    """A min or max in Parquet's PLAIN encoding of the column's physical type."""
+    if value is None:
+        return None
+    if column.physical == _Type.BOOLEAN:
+        return b"\x01" if value else b"\x00"
+    if column.physical == _Type.BYTE_ARRAY:
+        raw = value.encode() if isinstance(value, str) else bytes(value)
+        return raw if len(raw) <= MAX_STAT_BYTES else None
+    if isinstance(value, float) and value != value:  # NaN orders nowhere: no bound
+        return None
+    return pystruct.pack(_PACK[column.physical], value)
+
+
+def _statistics(column: _Column, array: pa.Array, source: _Source) -> bytes:
+    """The chunk's Statistics: null count, and min and max of its present values, so that
+    DuckDB, Polars, Spark and pyarrow can skip row groups by value."""
+    import pyarrow.compute as pc
+
+    nulls = array.null_count if column.kind is not _Kind.DICT or not len(source.valid) else (
+        source.n - int(np.unpackbits(source.valid, bitorder="little", count=source.n).sum()))
+    present = source.n - nulls
+    values: pa.Array = array
+    if column.kind is _Kind.DICT:
+        # min and max over the entries the chunk uses (a dictionary may hold every label)
+        used = kernel.used_entries(source.values, source.valid, source.n, len(array.dictionary))
+        values = array.dictionary.filter(pa.array(used))
+    elif pa.types.is_date32(array.type) or column.dtype in ("int8", "int16"):
+        values = array.cast(pa.int32())
+    low = high = None
+    if present and len(values):
+        bounds = pc.min_max(values)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    lo, hi = _plain_value(column, low), _plain_value(column, high)
+    exact = True if lo is not None and hi is not None else None
+    return struct((3, I64, nulls), (5, BINARY, hi if lo is not None else None),
+                  (6, BINARY, lo if hi is not None else None), (7, BOOL, exact), (8, BOOL, exact))
+
+
 def supported(schema: pa.Schema) -> bool:
     """Whether every column of `schema` is of a type this writer writes."""
     return all(_column(f) is not None for f in schema)
@@ -244,6 +289,7 @@ class _Chunk:
     uncompressed: int
     compressed: int
     data_pages: int
+    statistics: bytes | None = None
 
     def metadata(self, codec: int) -> bytes:
         c = self.column
@@ -262,6 +308,7 @@ class _Chunk:
             (7, I64, self.compressed),
             (9, I64, self.data_offset),
             (11, I64, self.dictionary_offset),
+            (12, STRUCT, self.statistics),
             (13, LIST, struct_list(stats)),
         )
         return struct((2, I64, 0), (3, STRUCT, meta))  # ColumnChunk; file_offset 0 (deprecated)
@@ -366,7 +413,8 @@ class ParquetFileWriter:
             header = struct((1, I32, e - s), (2, I32, column.value_encoding),
                             (3, I32, _Encoding.RLE), (4, I32, _Encoding.RLE))
             self._add(sizes, self._page(_Page.DATA, header, body))
-        return _Chunk(column, source.n, dictionary_offset, data_offset, sizes[0], sizes[1], len(bounds))
+        return _Chunk(column, source.n, dictionary_offset, data_offset, sizes[0], sizes[1], len(bounds),
+                      _statistics(column, array, source))
 
     @staticmethod
     def _add(sizes: list[int], page: tuple[int, int]) -> None:
@@ -475,6 +523,9 @@ class ParquetFileWriter:
             (4, LIST, struct_list(self._row_groups)),
             (5, LIST, struct_list(key_values)),
             (6, BINARY, CREATED_BY),
+            # Every column's min and max follow its type's own order (TypeDefinedOrder); readers
+            # trust min_value/max_value only when the file says so.
+            (7, LIST, struct_list([_TYPE_ORDER] * len(self._columns))),
         )
         return footer + len(footer).to_bytes(4, "little") + MAGIC
 

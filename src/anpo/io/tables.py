@@ -210,7 +210,7 @@ class _ArrowParquetWriter:
         # Row numbers (and grid rows/cols) are runs: delta-encoded; the rest dictionary/RLE.
         delta = [n for n in ("row", "col") if n in schema.names and pa.types.is_integer(schema.field(n).type)]
         self._writer = pq.ParquetWriter(
-            path, schema, compression="snappy", write_statistics=False,
+            path, schema, compression="snappy", write_statistics=True,  # readers skip row groups
             use_dictionary=[n for n in schema.names if n not in delta],
             column_encoding=dict.fromkeys(delta, "DELTA_BINARY_PACKED") or None,
         )
