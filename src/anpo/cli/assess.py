@@ -20,6 +20,7 @@ import typer
 from anpo.cli import batch as batch_cli
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
+from anpo.core.signals import stop_on_signals
 from anpo.io import read_parsed
 from anpo.io.output import Output, OutputError, escape_controls, write_json_lines, write_json_list
 from anpo.law.assess import assess, parse
@@ -63,6 +64,12 @@ def _results(scenarios: Sequence[Scenario]) -> Iterator[dict[str, Any]]:
 
 
 def _write(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format) -> None:
+    """The results in the format asked; SIGTERM and SIGINT stop it with exit 143 / 130."""
+    with stop_on_signals():
+        _write_results(out, inputs, fmt)
+
+
+def _write_results(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format) -> None:
     if fmt is Format.jsonl:
         for _, scenarios, _ in inputs:
             write_json_lines(out, _results(scenarios))

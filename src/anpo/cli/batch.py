@@ -8,12 +8,13 @@ row into an InputError (exit code 2) and leaves no output file.
 from __future__ import annotations
 
 import contextlib
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+
+from anpo.core.signals import stop_on_signals
 
 if TYPE_CHECKING:  # imported when a batch runs: `anpo assess FILE` loads no pyarrow or dask
     from anpo.io.batch import BatchSummary, OrderedMap
@@ -45,19 +46,10 @@ def mapper_for(dask: str | None) -> Iterator[OrderedMap | None]:
 
 @contextlib.contextmanager
 def terminate_cleanly() -> Iterator[None]:
-    """SIGTERM ends the run like Ctrl-C: the temporary output is removed, nothing is renamed."""
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: leave signals alone
+    """SIGTERM and SIGINT end the run (exit 143 / 130): the temporary output is removed,
+    nothing is renamed."""
+    with stop_on_signals():
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def report(summary: BatchSummary) -> None:

@@ -16,6 +16,8 @@ import typer
 from anpo import sim
 from anpo.cli.batch import IN_FORCE_HELP, WITHOUT_HELP, parse_whatif
 from anpo.core.errors import InputError
+from anpo.core.files import remove_stale
+from anpo.core.signals import stop_on_signals
 from anpo.io.documents import read_document
 from anpo.law.common import applied
 from anpo.sim.plan import Plan
@@ -24,6 +26,7 @@ from anpo.sim.scenario import SimScenario
 from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
 
 PROGRESS_FROM = 2_000_000  # show a progress bar on runs at least this long
+STALE_STAGING = r"\.anpo-sim-(?P<pid>\d+)-.+"  # a staging folder, named for its process
 
 
 def _read_mapping(path: str, field: str) -> Any:
@@ -219,8 +222,13 @@ def register(app: typer.Typer) -> None:
         target = Path(out) if out else None
         if target is not None and target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError("--out", f"{out} exists and is not an empty directory")
+        guard = contextlib.ExitStack()  # SIGTERM/SIGINT: exit 143/130 through the `finally` below
+        guard.enter_context(stop_on_signals())
+        staging = (target or Path(".")).absolute().parent
+        if target is not None:
+            remove_stale(staging, STALE_STAGING)  # left by a run killed outright (SIGKILL, a crash)
         tmp = (
-            Path(tempfile.mkdtemp(prefix=".anpo-sim-", dir=str((target or Path(".")).absolute().parent)))
+            Path(tempfile.mkdtemp(prefix=f".anpo-sim-{os.getpid()}-", dir=str(staging)))
             if target is not None
             else None
         )
@@ -259,4 +267,5 @@ def register(app: typer.Typer) -> None:
         finally:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+            guard.close()
         typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))

@@ -1,8 +1,10 @@
-"""Files that appear whole or not at all."""
+"""Files that appear whole or not at all, and the leftovers of runs that were killed."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +28,41 @@ def atomic_path(out: Path) -> Iterator[Path]:
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this id exists on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, pattern: str) -> list[Path]:
+    """Remove the entries of `folder` whose names match `pattern` (a regex with a group
+    `pid`) and whose process is gone: the staging of a run killed by SIGKILL or a crash,
+    which could not clean up after itself. Returns what was removed."""
+    removed: list[Path] = []
+    rx = re.compile(pattern)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = rx.fullmatch(entry.name)
+        if m is None or pid_alive(int(m.group("pid"))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
 
 
 def save_png(fig: Any, out: Path, dpi: int) -> Path:

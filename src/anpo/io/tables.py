@@ -17,6 +17,7 @@ import csv
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 
 from anpo.core.compiled import use_compiled
 from anpo.core.errors import InputError
+from anpo.core.files import remove_stale
 
 DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 700 MB peak for the whole process (2 CPUs)
 
@@ -321,6 +323,8 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
         raise InputError("--out", f"{str(target.parent)!r}: no such directory")
     if metadata:
         schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
+    # Temporaries of runs killed outright (SIGKILL, a crash) for this same output go first.
+    remove_stale(target.parent, rf"\.{re.escape(target.name)}\.anpo-(?P<pid>\d+)\.tmp")
     tmp = temporary_path(target)
     writer: TableWriter | None = None
     try:

@@ -210,11 +210,14 @@ def run_plan(
         simulate_chunk(plan, seed, lo, hi, into=part)
         return hi - lo
 
-    with ThreadPoolExecutor(min(workers, len(bounds)), thread_name_prefix="anpo-sim") as pool:
+    pool = ThreadPoolExecutor(min(workers, len(bounds)), thread_name_prefix="anpo-sim")
+    try:
         for k in pool.map(task, *zip(*bounds, strict=True)):
             done += k
             if progress:
                 progress(done, trials)
+    finally:  # stopped (SIGTERM, Ctrl-C, a failed chunk): the chunks not yet started never run
+        pool.shutdown(wait=True, cancel_futures=True)
     for part in parts:
         total.add(part)
     return total
