@@ -22,11 +22,14 @@ $(VENDOR_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory npm-from-debian
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/leaflet $(VENDOR)/swagger-ui
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/swagger-ui $(VENDOR)/plot
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 	  node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	cp node_modules/d3/dist/d3.min.js $(VENDOR)/plot/d3.min.js && cp node_modules/d3/LICENSE $(VENDOR)/plot/LICENSE-d3
+	cp node_modules/@observablehq/plot/dist/plot.umd.min.js $(VENDOR)/plot/plot.min.js
+	cp node_modules/@observablehq/plot/LICENSE $(VENDOR)/plot/LICENSE-plot
 	touch $(VENDOR_STAMP)
 
 # A fresh Debian machine has no npm: install Debian's (as root, or through sudo).

@@ -29,8 +29,9 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    web_vendor = ROOT / "src" / "anpo" / "web" / "vendor" / "leaflet" / "leaflet.js"
-    assert web_vendor.exists(), "front-end libraries missing: run `make install`"
+    vendor = ROOT / "src" / "anpo" / "web" / "vendor"
+    for lib in ("leaflet/leaflet.js", "plot/plot.min.js", "plot/d3.min.js"):
+        assert (vendor / lib).exists(), f"front-end library {lib} missing: run `make install`"
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path_factory.mktemp("xdg"))}
     env.pop("ANPO_DATABASE_URL", None)
     env.pop("ANPO_API_TOKEN", None)

@@ -41,6 +41,17 @@ def start(body: SimulationIn, request: Request) -> JSONResponse:
     return JSONResponse(run, status_code=202, headers={"Location": f"/v1/simulations/{run['id']}"})
 
 
+@router.get("/simulation-parameters", response_model=None,
+            responses={503: {"description": "the simulation is not available in this build"}},
+            summary="The simulation's shipped parameters, each with its source or named as an assumption")
+def parameters(request: Request) -> dict[str, Any]:
+    if not request.app.state.runs.available:
+        raise HTTPException(503, "the crisis simulation (anpo.sim) is not available in this build")
+    from anpo.sim import load_parameters  # the simulation is imported only when asked for
+
+    return {"parameters": [p.to_dict() for p in load_parameters().table.values()]}
+
+
 @router.get("/simulations/{run_id}", response_model=None, responses={404: {"description": "no such run"}},
             summary="A run: status, progress, summaries, receipt")
 def get(request: Request, run_id: str = Path(pattern=ID_PATTERN)) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 // The assessment card: determinations, citations linking to the law browser, the receipt,
 // a permalink that reproduces the assessment.
 import { post } from "./api.js";
-import { h, label, yesNo } from "./dom.js";
+import { h, label } from "./dom.js";
+import { t, te } from "./i18n.js";
 
-const VERDICT = { applies: "Article V applies", does_not_apply: "Article V does not apply", case_by_case: "Article V: case by case" };
+const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
 
 export function citeLink(c) {
   const id = typeof c === "string" ? c : c.id;
@@ -24,45 +25,46 @@ export function permalink(s) {
 }
 
 export function placeText(p) {
-  if (!p || !p.zone) return "no location";
-  const where = p.name ? `${label(p.zone)} of ${p.name}` : label(p.zone);
-  const admin = p.administered_by ? `administered by ${p.administered_by}` : "not under any state's administration (outside territorial seas)";
-  const claims = p.claimed_by && p.claimed_by.length ? `; also claimed by ${p.claimed_by.join(", ")}` : "";
+  if (!p || !p.zone) return t("place.none");
+  const zone = te(`zone.${p.zone}`, label(p.zone));
+  const where = p.name ? t("place.of", { zone, name: p.name }) : zone;
+  const admin = p.administered_by ? t("place.administered", { state: p.administered_by }) : t("place.unadministered");
+  const claims = p.claimed_by && p.claimed_by.length ? t("place.claimed", { states: p.claimed_by.join(", ") }) : "";
   return `${where}, ${admin}${claims}`;
 }
 
 export function renderResult(r, scenario) {
   const a5 = r.article5;
-  const verdict = h("p", { class: `verdict ${a5.status}`, id: "verdict" }, VERDICT[a5.status] || label(a5.status));
+  const verdict = h("p", { class: `verdict ${a5.status}`, id: "verdict" }, te(`verdict.${a5.status}`, label(a5.status)));
   const facts = h("dl", { class: "facts" },
-    fact("Date", r.date), fact("Place", placeText(r.place)),
-    fact("Treaty in force", r.treaty || "none"),
-    a5.decides ? fact("Who decides", a5.decides) : null,
-    a5.blocked_by ? fact("What would change it", a5.blocked_by.would_change || label(a5.blocked_by.condition)) : null,
-    fact("Article V citations", a5.citations.length ? "" : "—", a5.citations),
-    fact("Agreed Minute", yesNo(r.agreed_minute.applies), r.agreed_minute.citations),
-    fact("Prior consultation", r.prior_consultation.required ? "required" : "not required", r.prior_consultation.citations),
-    fact("Japan: individual self-defense", yesNo(r.japan.individual_self_defense)),
-    fact("Japan: collective self-defense, legal basis", yesNo(r.japan.collective_self_defense_legal_basis)),
-    fact("Japan: collective self-defense, may be exercised", yesNo(r.japan.collective_self_defense_available)),
-    fact("Survival-threatening situation", yesNo(r.japan.survival_threatening_situation)),
-    fact("Japan: situation", yesNo(r.japan.situation)),
-    fact("Rear-area support", yesNo(r.japan.rear_area_support)),
-    fact("Japanese measures", (r.japan.measures || []).map(label).join(", ") || "—", r.japan.citations),
-    r.japan.decides ? Object.entries(r.japan.decides).flatMap(([k, v]) => fact(`Decides: ${label(k)}`, v)) : null,
-    fact("U.S. War Powers report", r.us.war_powers_report_hours ? `within ${r.us.war_powers_report_hours} h; ${r.us.war_powers_clock_days}-day clock (+${r.us.war_powers_extension_days})` : "not required", r.us.citations));
+    fact(t("assess.date"), r.date), fact(t("assess.place"), placeText(r.place)),
+    fact(t("assess.treaty"), r.treaty || t("assess.no_treaty")),
+    a5.decides ? fact(t("assess.decides"), a5.decides) : null,
+    a5.blocked_by ? fact(t("assess.would_change"), a5.blocked_by.would_change || label(a5.blocked_by.condition)) : null,
+    fact(t("assess.a5_citations"), a5.citations.length ? "" : "—", a5.citations),
+    fact(t("assess.agreed_minute"), yesNo(r.agreed_minute.applies), r.agreed_minute.citations),
+    fact(t("assess.prior_consultation"), r.prior_consultation.required ? t("assess.required") : t("assess.not_required"), r.prior_consultation.citations),
+    fact(t("assess.isd"), yesNo(r.japan.individual_self_defense)),
+    fact(t("assess.csd_basis"), yesNo(r.japan.collective_self_defense_legal_basis)),
+    fact(t("assess.csd_available"), yesNo(r.japan.collective_self_defense_available)),
+    fact(t("assess.survival"), yesNo(r.japan.survival_threatening_situation)),
+    fact(t("assess.situation"), yesNo(r.japan.situation)),
+    fact(t("assess.rear"), yesNo(r.japan.rear_area_support)),
+    fact(t("assess.measures"), (r.japan.measures || []).map(label).join(", ") || "—", r.japan.citations),
+    r.japan.decides ? Object.entries(r.japan.decides).flatMap(([k, v]) => fact(t("assess.decides_of", { what: label(k) }), v)) : null,
+    fact(t("assess.war_powers"), r.us.war_powers_report_hours ? t("assess.wpr_within", { h: r.us.war_powers_report_hours, days: r.us.war_powers_clock_days, ext: r.us.war_powers_extension_days }) : t("assess.not_required"), r.us.citations));
   const steps = h("ol", { class: "explain" }, (r.explanation || []).map((s) =>
-    h("li", { class: s.assumed ? "assumed" : null }, `${label(s.condition)}: ${yesNo(s.value)}`, cites(s.citation))));
+    h("li", { class: s.assumed ? "assumed" : null }, `${label(s.condition)}: ${yesNo(s.value)}${s.assumed ? ` ${t("assess.assumed")}` : ""}`, cites(s.citation))));
   const receipt = h("p", { class: "receipt" }, `receipt: anpo ${r.receipt.anpo_version} · rules ${r.receipt.ruleset_sha256.slice(0, 16)}… · data ${r.receipt.data_sha256.slice(0, 16)}… · input ${r.receipt.input_sha256.slice(0, 16)}…`);
   const saved = h("span", { "aria-live": "polite" });
   const save = h("button", { type: "button", onclick: async () => {
     try {
       const s = await post("/v1/assessments", scenario);
-      saved.replaceChildren(" saved: ", h("a", { href: `/v1/assessments/${s.id}` }, s.id));
-    } catch (err) { saved.textContent = ` not saved: ${err.message}`; }
-  } }, "Save");
+      saved.replaceChildren(t("assess.saved"), h("a", { href: `/v1/assessments/${s.id}` }, s.id));
+    } catch (err) { saved.textContent = t("assess.not_saved", { msg: err.message }); }
+  } }, t("assess.save"));
   return h("section", { class: "card", id: "assessment", "aria-labelledby": "verdict" },
-    h("h3", {}, "Assessment"), verdict, facts,
-    h("details", {}, h("summary", {}, `Explanation (${(r.explanation || []).length} conditions)`), steps),
-    receipt, h("p", {}, h("a", { href: permalink(scenario), id: "permalink" }, "Permalink"), " · ", save, saved));
+    h("h3", {}, t("assess.title")), verdict, facts,
+    h("details", {}, h("summary", {}, t("assess.explanation", { n: (r.explanation || []).length })), steps),
+    receipt, h("p", {}, h("a", { href: permalink(scenario), id: "permalink" }, t("assess.permalink")), " · ", save, saved));
 }

@@ -1,78 +1,192 @@
-// Hand-drawn SVG charts with axes and labels (readable without colour).
-import { svg } from "./dom.js";
+// Charts drawn with Observable Plot (vendor/plot, from npm; CSP-safe: no eval, SVG out).
+// Every chart is a figure with: the chart, drawn again at its container's width whenever that
+// changes (names are wrapped, never cut); values on hover (a <title> per mark and Plot's tip);
+// downloads of the chart as SVG and PNG and of its data as CSV; the same data as a table.
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
-const W = 640, H = 280, M = { l: 56, r: 12, t: 14, b: 70 };
+const Plot = window.Plot;
+const FONT = 13; // px: the chart's text, readable on a phone
+const CHAR = FONT * 0.6; // about the width of one character
 
-function ticks(lo, hi, n = 5) {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / n, p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) || raw;
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(+v.toPrecision(12));
-  return out;
+let figureCount = 0;
+
+// CSV: a header row, then one line a row; quotes where a value holds a comma, quote or newline.
+export function toCsv(rows, columns) {
+  const cell = (v) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.map((c) => cell(c.label || c.key)), ...rows.map((r) => columns.map((c) => cell(r[c.key])))].join("\n") + "\n";
 }
 
-function axes(g, x0, x1, y0, y1, xs, ys, xLabel, yLabel) {
-  const sx = (v) => M.l + ((v - x0) / (x1 - x0 || 1)) * (W - M.l - M.r);
-  const sy = (v) => H - M.b - ((v - y0) / (y1 - y0 || 1)) * (H - M.t - M.b);
-  g.append(svg("line", { x1: M.l, y1: H - M.b, x2: W - M.r, y2: H - M.b, stroke: "#333" }));
-  g.append(svg("line", { x1: M.l, y1: M.t, x2: M.l, y2: H - M.b, stroke: "#333" }));
-  for (const t of ys) {
-    g.append(svg("line", { x1: M.l, x2: W - M.r, y1: sy(t), y2: sy(t), stroke: "#e5e5e5" }));
-    g.append(svg("text", { x: M.l - 4, y: sy(t) + 4, "text-anchor": "end" }, t.toLocaleString()));
-  }
-  // Slant the labels when there are many, or when they are wider than their slot (about 8.5
-  // units a character): level, they would run into each other. A slanted label longer than
-  // the margin below the axis holds is cut with an ellipsis (the bars' tooltips say it whole).
-  const slot = (W - M.l - M.r) / Math.max(xs.length, 1);
-  const tilt = xs.length > 6 || xs.some(([, text]) => String(text).length * 8.5 > slot);
-  for (const [v, text] of xs) {
-    const x = sx(v), y = H - M.b + 12;
-    const shown = tilt && String(text).length > 18 ? `${String(text).slice(0, 17)}…` : text;
-    g.append(svg("text", tilt ? { x, y, "text-anchor": "end", transform: `rotate(-25 ${x} ${y})` } : { x, y: y + 2, "text-anchor": "middle" }, shown));
-  }
-  g.append(svg("text", { x: (M.l + W - M.r) / 2, y: H - 6, "text-anchor": "middle" }, xLabel));
-  g.append(svg("text", { x: 12, y: (M.t + H - M.b) / 2, transform: `rotate(-90 12 ${(M.t + H - M.b) / 2})`, "text-anchor": "middle" }, yLabel));
-  return { sx, sy };
+export function download(name, blob) {
+  const a = h("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-// Each chart's hatch pattern needs its own id: with one shared id, url(#hatch) resolved to the
-// first copy in the document, which vanished with the panel that drew it.
-let patternCount = 0;
+function svgText(svgEl) {
+  const copy = svgEl.cloneNode(true);
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  copy.setAttribute("font-family", "system-ui, sans-serif");
+  return new XMLSerializer().serializeToString(copy);
+}
 
-export function barChart({ labels, values, hatched = [], xLabel = "", yLabel = "", title = "" }) {
-  const hatchId = `hatch-${++patternCount}`;
-  const vals = values.map((v) => (v === null || v === undefined ? 0 : v));
-  const hi = Math.max(...vals, 0) * 1.05 || 1;
-  const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
-  root.append(svg("title", {}, title));
-  const defs = svg("defs", {}, svg("pattern", { id: hatchId, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
-    svg("rect", { width: 6, height: 6, fill: "#9fb3c8" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#1d3557", "stroke-width": 2 })));
-  root.append(defs);
-  const n = labels.length, every = Math.max(1, Math.ceil(n / 12));
-  const xs = labels.map((l, i) => [i + 0.5, i % every === 0 ? l : ""]);
-  const { sx, sy } = axes(root, 0, n, 0, hi, xs, ticks(0, hi), xLabel, yLabel);
-  const bw = (W - M.l - M.r) / n * 0.8;
-  vals.forEach((v, i) => {
-    const r = svg("rect", { x: sx(i + 0.5) - bw / 2, y: sy(v), width: bw, height: sy(0) - sy(v), fill: hatched[i] ? `url(#${hatchId})` : "#1d3557" });
-    r.append(svg("title", {}, `${labels[i]}: ${values[i] === null || values[i] === undefined ? "missing" : v.toLocaleString()}`));
-    root.append(r);
+// PNG: the SVG drawn on a canvas at twice its size, on white.
+function svgToPng(svgEl) {
+  const w = svgEl.width.baseVal.value || svgEl.getBoundingClientRect().width, hgt = svgEl.height.baseVal.value || svgEl.getBoundingClientRect().height;
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    const url = URL.createObjectURL(new Blob([svgText(svgEl)], { type: "image/svg+xml" }));
+    img.onload = () => {
+      const c = document.createElement("canvas");
+      c.width = Math.ceil(w * 2);
+      c.height = Math.ceil(hgt * 2);
+      const g = c.getContext("2d");
+      g.fillStyle = "#fff";
+      g.fillRect(0, 0, c.width, c.height);
+      g.drawImage(img, 0, 0, c.width, c.height);
+      URL.revokeObjectURL(url);
+      c.toBlob((b) => (b ? resolve(b) : reject(new Error("no PNG"))), "image/png");
+    };
+    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error("the SVG could not be drawn")); };
+    img.src = url;
   });
-  return root;
 }
 
-export function lineChart({ x, series, xLabel = "", yLabel = "", title = "" }) {
-  const all = series.flatMap((s) => s.y);
-  const x0 = Math.min(...x), x1 = Math.max(...x), y1 = Math.max(...all, 0) * 1.05 || 1, y0 = Math.min(0, ...all);
-  const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
-  root.append(svg("title", {}, title));
-  const { sx, sy } = axes(root, x0, x1, y0, y1, ticks(x0, x1).map((t) => [t, t.toLocaleString()]), ticks(y0, y1), xLabel, yLabel);
-  const dashes = ["", "6 3", "2 3", "10 3 2 3"];
-  series.forEach((s, k) => {
-    const d = s.y.map((v, i) => `${i ? "L" : "M"}${sx(x[i]).toFixed(1)},${sy(v).toFixed(1)}`).join("");
-    root.append(svg("path", { d, fill: "none", stroke: ["#1d3557", "#c1121f", "#2a9d8f", "#6a4c93"][k % 4], "stroke-width": 2, "stroke-dasharray": dashes[k % 4] }));
-    const last = s.y.length - 1;
-    root.append(svg("text", { x: sx(x[last]) - 4, y: sy(s.y[last]) - 4, "text-anchor": "end" }, s.name));
-  });
-  return root;
+export function dataTable(rows, columns, caption) {
+  const fmt = (v, c) => (v === null || v === undefined ? "—" : c.format ? c.format(v) : typeof v === "number" ? v.toLocaleString() : String(v));
+  return h("table", {}, caption ? h("caption", {}, caption) : null,
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null, scope: "col" }, c.label || c.key)))),
+    h("tbody", {}, rows.map((r) => h("tr", { class: r._class || null }, columns.map((c) => h("td", { class: c.num ? "num" : null }, fmt(r[c.key], c)))))));
 }
+
+// A chart figure. `draw(width)` returns Plot options for that width; `rows` and `columns` are
+// the data behind it (for the CSV and the table).
+export function chartFigure({ name, title, caption, rows, columns, draw }) {
+  const id = `chart-${++figureCount}`;
+  const holder = h("div", { class: "chart-holder" });
+  let drawnWidth = 0;
+  const render = () => {
+    const width = Math.max(280, Math.floor(holder.clientWidth || holder.parentElement?.clientWidth || 640));
+    if (Math.abs(width - drawnWidth) < 8 && holder.firstChild) return;
+    drawnWidth = width;
+    const opts = draw(width);
+    const el = Plot.plot({ width, style: { fontSize: `${FONT}px`, overflow: "visible" }, ...opts });
+    const svgEl = el.tagName.toLowerCase() === "svg" ? el : el.querySelector("svg");
+    svgEl.classList.add("chart");
+    svgEl.setAttribute("role", "img");
+    svgEl.setAttribute("aria-label", title);
+    holder.replaceChildren(el);
+  };
+  const svgOf = () => holder.querySelector("svg.chart");
+  const base = name || id;
+  const buttons = h("div", { class: "downloads", role: "group", "aria-label": t("chart.downloads", { title }) },
+    h("button", { type: "button", class: "dl dl-svg", onclick: () => download(`${base}.svg`, new Blob([svgText(svgOf())], { type: "image/svg+xml" })) }, "SVG"),
+    h("button", { type: "button", class: "dl dl-png", onclick: async () => download(`${base}.png`, await svgToPng(svgOf())) }, "PNG"),
+    h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`${base}.csv`, new Blob([toCsv(rows, columns)], { type: "text/csv" })) }, "CSV"));
+  const fig = h("figure", { class: "chart-figure", id, "data-chart": base },
+    h("h4", { class: "chart-title" }, title), holder, h("figcaption", {}, caption || ""), buttons,
+    h("details", { class: "chart-table" }, h("summary", {}, t("chart.table")), h("div", { class: "scroll" }, dataTable(rows, columns))));
+  // Drawn once attached (its width known), again when the width changes.
+  const ro = new ResizeObserver(() => { if (holder.isConnected) render(); });
+  ro.observe(holder);
+  requestAnimationFrame(() => { if (!holder.firstChild) render(); });
+  return fig;
+}
+
+// Left margin that holds the longest name on at most two lines, at most 45 % of the width.
+function nameMargin(names, width) {
+  const longest = Math.max(4, ...names.map((n) => String(n).length));
+  return Math.min(Math.round(width * 0.45), Math.ceil(longest * CHAR) + 16);
+}
+const wrapEms = (margin) => Math.max(6, (margin - 14) / FONT); // Plot wraps at this many ems
+
+// Horizontal bars: long names on the left, wrapped to the margin (never cut).
+export function barFigure({ name, title, caption, rows, valueLabel, format = (v) => v.toLocaleString(), hatchedLabel, columns }) {
+  const names = rows.map((r) => r.label);
+  return chartFigure({ name, title, caption, rows,
+    columns: columns || [{ key: "label", label: t("chart.name") }, { key: "value", label: valueLabel, num: true }],
+    draw: (width) => {
+      const ml = nameMargin(names, width);
+      const lines = Math.max(...names.map((n) => Math.ceil(String(n).length * CHAR / (ml - 14))), 1);
+      return {
+        marginLeft: ml, marginRight: 20, height: 40 + rows.length * Math.max(26, 16 * Math.min(lines, 3)),
+        x: { label: valueLabel, grid: true, nice: true },
+        y: { label: null, domain: names },
+        marks: [
+          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0 }),
+          ...[false, true].map((hatched) => Plot.barX(rows.filter((d) => !!d.hatched === hatched && d.value !== null && d.value !== undefined), {
+            x: "value", y: "label", fill: hatched ? "#9fb3c8" : "#1d3557", stroke: hatched ? "#1d3557" : "none", strokeDasharray: hatched ? "3 2" : null,
+            title: (d) => `${d.label}: ${format(d.value)}${hatched && hatchedLabel ? ` (${hatchedLabel})` : ""}`, tip: true })),
+          Plot.ruleX([0]),
+        ],
+      };
+    } });
+}
+
+// Vertical bars over years (the cost ledger): x is a year, labels thinned at narrow widths.
+export function yearBarFigure({ name, title, caption, rows, valueLabel, hatchedLabel, columns }) {
+  return chartFigure({ name, title, caption, rows, columns,
+    draw: (width) => {
+      const every = Math.max(1, Math.ceil(rows.length * 34 / width));
+      return {
+        marginLeft: 56, marginBottom: 40, height: 300,
+        x: { label: null, type: "band", domain: rows.map((d) => d.x), tickFormat: (d, i) => (i % every === 0 ? String(d) : "") },
+        y: { label: valueLabel, grid: true },
+        marks: [
+          ...[false, true].map((hatched) => Plot.barY(rows.filter((d) => !!d.hatched === hatched && d.value !== null && d.value !== undefined), {
+            x: "x", y: "value", fill: hatched ? "#9fb3c8" : "#1d3557", stroke: hatched ? "#1d3557" : "none", strokeDasharray: hatched ? "3 2" : null,
+            title: (d) => `${d.x}: ${d.value.toLocaleString()}${hatched && hatchedLabel ? ` (${hatchedLabel})` : ""}`, tip: true,
+            className: hatched ? "bar-hatched" : "bar-budget" })),
+          Plot.ruleY([0]),
+        ],
+      };
+    } });
+}
+
+// Intervals: p5-p95 band, median dot, mean tick; one row a name, grouped by `group`.
+export function intervalFigure({ name, title, caption, rows, valueLabel, columns }) {
+  const names = rows.map((r) => r.label);
+  return chartFigure({ name, title, caption, rows, columns,
+    draw: (width) => {
+      const ml = nameMargin(names, width);
+      const lines = Math.max(...names.map((n) => Math.ceil(String(n).length * CHAR / (ml - 14))), 1);
+      const tip = (d) => `${d.label}\np5 ${fmt2(d.p5)} · p50 ${fmt2(d.p50)} · p95 ${fmt2(d.p95)} · ${t("sim.mean")} ${fmt2(d.mean)}${d.p_never ? ` · ${t("sim.never")} ${fmt2(d.p_never)}` : ""}`;
+      return {
+        marginLeft: ml, marginRight: 20, height: 50 + rows.length * Math.max(26, 16 * Math.min(lines, 3)),
+        x: { label: valueLabel, grid: true, nice: true },
+        y: { label: null, domain: names },
+        color: { legend: false },
+        marks: [
+          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0 }),
+          Plot.ruleY(rows, { y: "label", x1: "p5", x2: "p95", stroke: (d) => d.colour || "#1d3557", strokeWidth: 8, strokeOpacity: 0.35, title: tip }),
+          Plot.tickX(rows, { y: "label", x: "mean", stroke: "#111", strokeDasharray: "2 2", title: tip }),
+          Plot.dot(rows, { y: "label", x: "p50", fill: (d) => d.colour || "#1d3557", r: 5, title: tip, tip: true }),
+        ],
+      };
+    } });
+}
+
+// Lines over a shared x, one a series, each named at its end and in the legend text.
+export function lineFigure({ name, title, caption, rows, xLabel, yLabel, columns, series }) {
+  const palette = ["#1d3557", "#c1121f", "#2a9d8f", "#6a4c93", "#e76f51"];
+  const dashes = ["", "6 3", "2 3", "10 3 2 3", "1 2"];
+  return chartFigure({ name, title, caption, rows, columns,
+    draw: () => ({
+      marginLeft: 56, marginRight: 110, height: 300,
+      x: { label: xLabel, grid: true },
+      y: { label: yLabel, grid: true },
+      marks: [
+        ...series.map((s, k) => Plot.line(rows, { x: "x", y: s.key, stroke: palette[k % 5], strokeWidth: 2, strokeDasharray: dashes[k % 5],
+          title: (d) => `${s.label}: ${fmt2(d[s.key])} (${xLabel} ${d.x})` })),
+        ...series.map((s, k) => Plot.text(rows.slice(-1), { x: "x", y: s.key, text: () => s.label, dx: 6, dy: (k % 2 ? 8 : -8), textAnchor: "start", fill: palette[k % 5] })),
+        Plot.tip(rows, Plot.pointerX({ x: "x", y: series[0]?.key, title: (d) => [`${xLabel}: ${d.x}`, ...series.map((s) => `${s.label}: ${fmt2(d[s.key])}`)].join("\n") })),
+      ],
+    }) });
+}
+
+export const fmt2 = (v) => (v === null || v === undefined || Number.isNaN(v) ? "—" : Number(v).toLocaleString(undefined, { maximumFractionDigits: 2 }));

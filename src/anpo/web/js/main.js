@@ -1,12 +1,19 @@
-// The dashboard: views switched by the URL hash (#map, #assess?..., #law/<id>, #costs, #runs, #run/<id>).
+// The dashboard: views switched by the URL hash (#map?..., #assess?..., #law/<id>, #costs, #runs,
+// #run/<id>, #compare-runs?a=&b=, #compare-dates?a=&b=, #compare-assess?..., #ground). Every view
+// takes `lang=ja|en` in its hash.
 import { get, post } from "./api.js";
 import { $, clear, h } from "./dom.js";
 import { AllianceMap } from "./map.js";
 import { placeText, renderResult } from "./assess.js";
-import { enableSimulation, follow } from "./sim.js";
+import { enableSimulation } from "./sim.js";
 import { showLaw } from "./law.js";
 import { showCosts } from "./costs.js";
 import { showRuns } from "./runs.js";
+import { showRun, showRunComparison } from "./results.js";
+import { showDateComparison } from "./compare.js";
+import { showAssessComparison } from "./compare_assess.js";
+import { showGround } from "./ground.js";
+import { detectLanguage, lang, setLanguage, t } from "./i18n.js";
 
 let lastScenario = null;
 let whereSeq = 0;
@@ -27,7 +34,7 @@ async function describePlace(lat, lon) {
   $("#place").classList.add("pending");
   try {
     const w = await get("/v1/where", { lat, lon, date: $("#date-input").value });
-    if (seq === whereSeq) $("#place").textContent = `${lat}, ${lon} on ${w.date}: ${placeText(w)}.`;
+    if (seq === whereSeq) $("#place").textContent = t("event.place_on", { lat, lon, date: w.date, text: placeText(w) });
   } catch (err) { if (seq === whereSeq) $("#place").textContent = err.message; }
   if (seq === whereSeq) $("#place").classList.remove("pending");
 }
@@ -40,16 +47,24 @@ function typedPoint() {
   return p.every(Number.isFinite) ? p : null;
 }
 
+// The hash with `lang` kept (or set): every view's URL says its language.
+export function withLang(hash) {
+  const [head, query = ""] = hash.replace(/^#/, "").split("?");
+  const q = new URLSearchParams(query);
+  q.set("lang", lang());
+  return `#${head}?${q.toString()}`;
+}
+
 async function assessNow() {
   const s = scenarioFromForm();
   const out = $("#result");
-  clear(out, h("p", { class: "status" }, "Assessing…"));
+  clear(out, h("p", { class: "status" }, t("assess.assessing")));
   try {
     const r = await post("/v1/assess", s);
     lastScenario = s;
     clear(out, renderResult(r, s));
-    history.replaceState(null, "", `#assess?${new URLSearchParams(s).toString()}`);
-  } catch (err) { clear(out, h("p", { class: "error card" }, `Not assessed: ${err.message}`)); }
+    history.replaceState(null, "", withLang(`#assess?${new URLSearchParams(s).toString()}`));
+  } catch (err) { clear(out, h("p", { class: "error card" }, t("assess.failed", { msg: err.message }))); }
 }
 
 function showView(name) {
@@ -65,12 +80,18 @@ async function route(map) {
   const [head, query = ""] = hash.split("?");
   const [view, ...rest] = head.split("/");
   const params = new URLSearchParams(query);
+  const wanted = params.get("lang");
+  if ((wanted === "ja" || wanted === "en") && wanted !== lang()) applyLanguage(wanted, false);
   if (view === "law") { showView("law"); await showLaw(rest.join("/")); return; }
   if (view === "costs") { showView("costs"); await showCosts(); return; }
   if (view === "runs") { showView("runs"); await showRuns(); return; }
+  if (view === "ground") { showView("ground"); await showGround(map.date); return; }
+  if (view === "run" && rest[0]) { showView("run"); await showRun(rest[0]); return; }
+  if (view === "compare-runs") { showView("compare-runs"); await showRunComparison(params.get("a") || "", params.get("b") || ""); return; }
+  if (view === "compare-dates") { showView("compare-dates"); await showDateComparison(params.get("a"), params.get("b")); return; }
+  if (view === "compare-assess") { showView("compare-assess"); await showAssessComparison(params); return; }
   showView("map");
   map.map.invalidateSize();
-  if (view === "run" && rest[0]) { follow(rest[0]); return; }
   if (params.get("date") && params.get("date") !== map.date) map.setDate(params.get("date"));
   if ((view === "map" || view === "") && params.get("lat") && params.get("lon")) {
     const z = Number(params.get("z") || map.map.getZoom());
@@ -85,19 +106,40 @@ async function route(map) {
   }
 }
 
+// The language: the page's texts at once; the current view drawn again in it.
+let mapRef = null;
+function applyLanguage(code, rerender = true) {
+  setLanguage(code);
+  localStorage.setItem("anpo-lang", lang());
+  $("#lang-select").value = lang();
+  if ($("#place").dataset.hint !== "0") $("#place").textContent = t("event.place_hint");
+  if (mapRef) mapRef.languageChanged();
+  document.dispatchEvent(new CustomEvent("anpo:lang", { detail: lang() }));
+  if (rerender && mapRef) {
+    const target = withLang(location.hash || "#map");
+    if (target !== location.hash) location.hash = target; // the hashchange draws the view again
+    else route(mapRef);
+  }
+}
+
 async function main() {
+  setLanguage(detectLanguage());
+  $("#lang-select").value = lang();
+  $("#lang-select").addEventListener("change", (e) => applyLanguage(e.target.value));
+  $("#place").textContent = t("event.place_hint");
   const meta = await get("/v1/meta");
   $("#version").textContent = `anpo ${meta.anpo_version}`;
   if (meta.writes_need_token && !sessionStorage.getItem("anpo-token")) {
-    const t = window.prompt("This server needs a token (for assessments and stored runs):");
-    if (t) sessionStorage.setItem("anpo-token", t);
+    const tok = window.prompt(t("app.token_prompt"));
+    if (tok) sessionStorage.setItem("anpo-token", tok);
   }
-  const map = new AllianceMap((lat, lon) => describePlace(lat, lon));
+  const map = new AllianceMap((lat, lon) => { $("#place").dataset.hint = "0"; return describePlace(lat, lon); });
+  mapRef = map;
   window.anpo = { map: map.map };
   $("#event-form").addEventListener("submit", (e) => { e.preventDefault(); assessNow(); });
   for (const id of ["#f-lat", "#f-lon"]) $(id).addEventListener("change", () => {
     const p = typedPoint();
-    if (p) { map.mark(...p); describePlace(...p); }
+    if (p) { $("#place").dataset.hint = "0"; map.mark(...p); describePlace(...p); }
   });
   document.addEventListener("anpo:date", () => { const p = typedPoint(); if (p) describePlace(...p); });
   enableSimulation(meta.simulation_available, () => lastScenario);
@@ -109,4 +151,4 @@ async function main() {
   document.body.dataset.ready = "1";
 }
 
-main().catch((err) => { document.body.prepend(h("p", { class: "error" }, `The dashboard could not start: ${err.message}`)); });
+main().catch((err) => { document.body.prepend(h("p", { class: "error" }, t("app.start_failed", { msg: err.message }))); });

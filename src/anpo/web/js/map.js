@@ -5,14 +5,13 @@
 // slider from 1952 to today. Nothing is fetched from outside anpo.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
+import { lang, t, te } from "./i18n.js";
 
 const L = window.L;
 const START = { y: 1952, m: 0 };
-const PALETTE = { JPN: "#d62828", USA: "#2563eb", CHN: "#e9c46a", TWN: "#90be6d", KOR: "#43aa8b",
+export const PALETTE = { JPN: "#d62828", USA: "#2563eb", CHN: "#e9c46a", TWN: "#90be6d", KOR: "#43aa8b",
   PRK: "#577590", RUS: "#a5a58d", PHL: "#f3722c", MNG: "#cdb4db", VNM: "#ffb4a2", FSM: "#8ecae6" };
-const NAMES = { JPN: "Japan", USA: "United States", CHN: "China (PRC)", TWN: "Taiwan", KOR: "Rep. of Korea",
-  PRK: "DPRK", RUS: "USSR / Russia", PHL: "Philippines", MNG: "Mongolia", VNM: "Viet Nam", FSM: "Micronesia" };
-const colour = (c) => PALETTE[c] || "#bbbbbb";
+export const colour = (c) => PALETTE[c] || "#bbbbbb";
 const EXACT_FROM_ZOOM = 7; // from here administration is drawn as exact tiles, not outlines
 const FIRST_VIEW = [[23.5, 122], [45.8, 146.5]]; // Yonaguni to Hokkaido and the Northern Territories
 
@@ -46,6 +45,7 @@ export class AllianceMap {
     this.map.on("zoomend", () => this.zoomChanged());
     this.map.on("moveend", () => this.writeUrl());
     $("#date-play").addEventListener("click", () => this.togglePlay());
+    $("#date-play").textContent = t("map.play");
     get("/v1/map-labels").then((fc) => { this.labelData = fc.features; this.drawLabels(); }).catch(() => {});
     this.bases = L.layerGroup().addTo(this.map);
     this.pin = null;
@@ -76,7 +76,7 @@ export class AllianceMap {
 
   mark(lat, lon) {
     if (this.pin) this.pin.remove();
-    this.pin = L.marker([lat, lon], { keyboard: false, title: `event at ${lat}, ${lon}`, alt: "event location" }).addTo(this.map);
+    this.pin = L.marker([lat, lon], { keyboard: false, title: t("map.event_at", { lat, lon }), alt: "event location" }).addTo(this.map);
   }
 
   setDate(date, moveSlider = true) {
@@ -100,8 +100,7 @@ export class AllianceMap {
     const c = this.map.getCenter();
     const params = new URLSearchParams({ date: this.date || todayIso(), lat: c.lat.toFixed(3), lon: c.lng.toFixed(3),
       z: String(this.map.getZoom()) });
-    const lang = new URLSearchParams(location.hash.split("?")[1] || "").get("lang");
-    if (lang) params.set("lang", lang);
+    params.set("lang", lang());
     history.replaceState(null, "", `#map?${params.toString()}`);
   }
 
@@ -113,13 +112,13 @@ export class AllianceMap {
       clearInterval(this.player);
       this.player = null;
       button.setAttribute("aria-pressed", "false");
-      button.textContent = "▶ Play";
+      button.textContent = t("map.play");
       return;
     }
     let year = Number((this.date || "1952").slice(0, 4));
     if (year >= new Date().getFullYear()) year = START.y - 1;
     button.setAttribute("aria-pressed", "true");
-    button.textContent = "⏸ Pause";
+    button.textContent = t("map.pause");
     this.player = setInterval(() => {
       if (document.body.dataset.mapDate !== this.date) return; // let each year draw before the next
       year += 1;
@@ -130,7 +129,7 @@ export class AllianceMap {
 
   async redraw(date) {
     const status = $("#map-status");
-    status.textContent = `Loading the map of ${date}…`;
+    status.textContent = t("map.loading", { date });
     this.pending = date;
     try {
       const [cov, bases] = await Promise.all([get("/v1/coverage", { date }), get("/v1/bases", { date, format: "geojson" })]);
@@ -139,12 +138,27 @@ export class AllianceMap {
       this.drawBases(bases);
       this.exact.setUrl(`v1/tiles/admin/{z}/{x}/{y}.png?date=${cov.effective_from}`);
       this.zoomChanged();
-      const changed = cov.administration_changed ? `administration unchanged since ${cov.administration_changed}` : "administration as in 1945";
-      status.textContent = `Map of ${date} (${changed}); ${bases.features.length} facilities.`;
+      this.lastStatus = { date, changed: cov.administration_changed, n: bases.features.length };
+      this.showStatus();
       document.body.dataset.mapDate = date;
     } catch (err) {
-      status.textContent = `Could not load the map: ${err.message}`;
+      status.textContent = t("map.failed", { msg: err.message });
     }
+  }
+
+  showStatus() {
+    const s = this.lastStatus;
+    if (!s) return;
+    const changed = s.changed ? t("map.unchanged_since", { date: s.changed }) : t("map.as_1945");
+    $("#map-status").textContent = t("map.status", { date: s.date, changed, n: s.n });
+  }
+
+  // The page's language changed: the status, legend and play button in it.
+  languageChanged() {
+    this.showStatus();
+    if (this.legendState) this.legend(...this.legendState);
+    $("#date-play").textContent = this.player ? t("map.pause") : t("map.play");
+    this.drawLabels();
   }
 
   drawCoverage(fc) {
@@ -183,7 +197,7 @@ export class AllianceMap {
       const [lon, lat] = f.geometry.coordinates;
       L.marker([lat, lon], { interactive: false, keyboard: false,
         icon: L.divIcon({ className: `map-label map-label-${f.properties.kind}`, html: "", iconSize: null }) })
-        .bindTooltip(f.properties.name, { permanent: true, direction: "right", className: `place-label ${f.properties.kind}` })
+        .bindTooltip((lang() === "ja" && f.properties.name_ja) || f.properties.name, { permanent: true, direction: "right", className: `place-label ${f.properties.kind}` })
         .addTo(this.labels);
     }
   }
@@ -197,16 +211,17 @@ export class AllianceMap {
       m.bindTooltip(p.name);
       m.bindPopup(() => h("div", {}, h("strong", {}, p.name), h("br"),
         `${label(p.kind)} · ${label(p.status ? p.status.legal_status : "")} · ${p.prefecture || ""}`, h("br"),
-        `services: ${(p.services || []).join(", ") || "—"}`, h("br"), p.principal_units || "",
-        h("br"), h("a", { href: p.source, rel: "noreferrer" }, "source")));
+        `${t("map.services")}: ${(p.services || []).join(", ") || "—"}`, h("br"), p.principal_units || "",
+        h("br"), h("a", { href: p.source, rel: "noreferrer" }, t("map.source"))));
       m.addTo(this.bases);
     }
   }
 
   legend(states, article5) {
-    const items = states.map((s) => h("span", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `${NAMES[s] || s} (${s})`));
-    if (article5) items.push(h("span", {}, h("span", { class: "swatch outline" }), "Article V area (dashed outline)"));
-    items.push(h("span", {}, h("span", { class: "swatch marker" }), "facility (U.S. or shared use)"));
+    this.legendState = [states, article5];
+    const items = states.map((s) => h("span", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `${te(`country.${s}`, s)} (${s})`));
+    if (article5) items.push(h("span", {}, h("span", { class: "swatch outline" }), t("map.article5_area")));
+    items.push(h("span", {}, h("span", { class: "swatch marker" }), t("map.facility")));
     clear($("#legend"), items);
   }
 }

@@ -1,0 +1,212 @@
+"""The dashboard's views beyond the map: a run as its own view, two runs compared, two dates,
+two scenarios, the alliance on the ground, Japanese and English, and every download parsed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import urllib.request
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from .conftest import OUT
+
+STRIKE_RUN = {
+    "scenario": {"date": "2026-01-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3},
+    "trials": 1000, "seed": 7, "fait_accompli_h": 72, "strikes": {"bases": ["kadena", "naha"]},
+    "parameters": {"strike.missiles_per_base": 40, "strike.salvos": 2},
+}
+
+
+def _api(server: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(server.rstrip("/") + path, data=data,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def _run(server: str, body: dict[str, Any]) -> str:
+    meta = _api(server, "/v1/meta")
+    if meta["simulation_available"] is not True:
+        pytest.skip("anpo.sim is not in this build")
+    run_id = str(_api(server, "/v1/simulations", body)["id"])
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if _api(server, f"/v1/simulations/{run_id}")["status"] == "done":
+            return run_id
+        time.sleep(0.3)
+    raise AssertionError(f"run {run_id} did not finish")
+
+
+@pytest.fixture(scope="module")
+def runs(server: str) -> tuple[str, str]:
+    """Two stored runs with the same seed: one with strikes on two bases, one without."""
+    plain = {k: v for k, v in STRIKE_RUN.items() if k not in ("strikes", "parameters")}
+    return _run(server, STRIKE_RUN), _run(server, plain)
+
+
+def _download(page: Any, selector: str) -> bytes:
+    with page.expect_download() as info:
+        page.locator(selector).first.click()
+    path = info.value.path()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _no_cut_labels(page: Any, scope: str) -> None:
+    texts = page.eval_on_selector_all(f"{scope} svg.chart text",
+                                      "els => els.map((e) => e.textContent)")
+    assert texts and not [s for s in texts if "…" in s], texts
+
+
+def test_run_view_charts_table_warning_and_downloads(page: Any, server: str, runs: tuple[str, str]) -> None:
+    strike, _ = runs
+    page.goto(f"{server}#run/{strike}")
+    page.wait_for_selector(f"body[data-run-ready='{strike}']", timeout=60_000)
+    # A warning line names how many of the run's parameters are assumptions.
+    warning = page.locator("#run-warning").inner_text()
+    assert "shipped parameters this run used are assumptions" in warning
+    assert "2 set for this run" in warning
+    titles = page.locator("#run-body .chart-title").all_inner_texts()
+    assert any("Runway closures" in s for s in titles) and any("Forces on station" in s for s in titles)
+    assert any("by country and force type" in s for s in titles)
+    # The runway chart's names are spelled out and wrapped, never cut.
+    runway = page.locator("figure.chart-figure", has_text="Runway closures").first
+    ticks = runway.locator("svg.chart g[aria-label='y-axis tick label'] text")
+    tick_text = " ".join(ticks.all_text_contents())
+    assert "Kadena Air Base" in tick_text and "(tankers)" in tick_text and "(fighters)" in tick_text
+    _no_cut_labels(page, "#run-body")
+    # Values on hover: every band has its title.
+    assert runway.locator("svg.chart title").count() >= 4
+    # The whole table is visible (no column cut off) and its CSV has every row.
+    table = page.locator("#run-body .whole-table table")
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[-5:] == ["mean", "p5", "p50", "p95", "never"]
+    box = table.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= page.viewport_size["width"]
+    body = _download(page, "#run-table-csv").decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == table.locator("tbody tr").count() > 10
+    assert {"mean", "p5", "p50", "p95", "never"} <= set(rows[0])
+    # Each chart: SVG, PNG and CSV.
+    fig = "#run-body figure.chart-figure"
+    svg = ElementTree.fromstring(_download(page, f"{fig} button.dl-svg"))
+    assert svg.tag.endswith("svg")
+    png = _download(page, f"{fig} button.dl-png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size[0] > 400
+    chart_csv = list(csv.reader(io.StringIO(_download(page, f"{fig} button.dl-csv").decode())))
+    assert len(chart_csv) > 2
+    # A table alternative for each chart.
+    assert page.locator("#run-body figure.chart-figure details.chart-table table").count() == page.locator(
+        "#run-body figure.chart-figure").count()
+    page.screenshot(path=str(OUT / "run-view.png"), full_page=True)
+
+
+def test_two_runs_side_by_side(page: Any, server: str, runs: tuple[str, str]) -> None:
+    strike, plain = runs
+    page.goto(f"{server}#run/{strike}")
+    page.wait_for_selector(f"body[data-run-ready='{strike}']", timeout=60_000)
+    page.select_option("#run-compare-with", plain)
+    page.click("#run-compare-go")
+    page.wait_for_selector(f"body[data-runcmp-ready='{strike}/{plain}']", timeout=60_000)
+    assert "common random numbers" in page.locator("#crn-note").inner_text()
+    differing = page.locator("#runcmp-body tr.differs")
+    assert differing.count() >= 2
+    assert page.locator("#runcmp-body tr.differs", has_text="Bases struck").count() == 1
+    rows = list(csv.DictReader(io.StringIO(_download(page, "#runcmp-csv").decode())))
+    assert rows and "A p50" in rows[0] and "B p50" in rows[0]
+    page.screenshot(path=str(OUT / "runs-compared.png"), full_page=True)
+
+
+def test_run_view_on_a_phone_has_no_sideways_scroll(browser: Any, server: str, runs: tuple[str, str]) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server}#run/{runs[0]}")
+        pg.wait_for_selector("body[data-run-ready]", timeout=60_000)
+        pg.wait_for_timeout(300)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        _no_cut_labels(pg, "#run-body")
+        pg.screenshot(path=str(OUT / "run-phone.png"), full_page=True)
+    finally:
+        ctx.close()
+
+
+def test_japanese_by_url_by_control_and_by_browser(browser: Any, server: str) -> None:
+    ctx = browser.new_context(bypass_csp=True)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server}#map?date=2026-01-01&lang=ja")
+        pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        assert pg.locator("header nav a[data-view=map]").inner_text() == "地図"
+        assert pg.evaluate("document.documentElement.lang") == "ja"
+        pg.wait_for_function("document.querySelector('#map-status').textContent.includes('の地図')",
+                             timeout=60_000)
+        assert "第5条" in pg.locator("#legend").inner_text()
+        pg.screenshot(path=str(OUT / "map-ja.png"))
+        pg.select_option("#lang-select", "en")
+        pg.wait_for_function("location.hash.includes('lang=en')", timeout=10_000)
+        assert pg.locator("header nav a[data-view=map]").inner_text() == "Map"
+        assert "Article V area" in pg.locator("#legend").inner_text()
+        pg.goto(f"{server}#costs?lang=ja")
+        pg.wait_for_selector("#costs-chart svg.chart", timeout=30_000)
+        assert pg.locator("#costs-title").inner_text().startswith("在日米軍駐留経費負担")
+    finally:
+        ctx.close()
+    ctx = browser.new_context(locale="ja-JP")
+    pg = ctx.new_page()
+    try:
+        pg.goto(server)
+        pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        assert pg.locator("header nav a[data-view=law]").inner_text() == "法令"
+    finally:
+        ctx.close()
+
+
+def test_two_dates_side_by_side_say_what_changed(page: Any, server: str) -> None:
+    page.goto(f"{server}#compare-dates?a=1965-01-01&b=1975-01-01")
+    page.wait_for_selector("body[data-dates-ready='1965-01-01/1975-01-01']", timeout=60_000)
+    assert "Administration changed" in page.locator("#admin-change").inner_text()
+    assert page.locator("#map-a path.admin-USA").count() >= 1
+    page.screenshot(path=str(OUT / "two-dates.png"), full_page=True)
+
+
+def test_two_scenarios_side_by_side_mark_differing_conditions(page: Any, server: str) -> None:
+    page.goto(f"{server}#compare-assess")
+    page.wait_for_selector("body[data-cmpa-ready]", timeout=60_000)
+    assert page.locator("#cmpa-body tr.differs").count() >= 1
+    verdict = page.locator("#cmpa-body tbody tr").first
+    assert "Article V" in verdict.inner_text()
+    page.fill("#cmpa-b-date", "2026-01-01")
+    page.click("#cmpa-go")
+    page.wait_for_function("document.querySelector('#cmpa-count').textContent.startsWith('0 ')",
+                           timeout=60_000)
+    assert "b.date=2026-01-01" in page.url
+
+
+def test_ground_views_with_charts_and_downloads(page: Any, server: str) -> None:
+    page.goto(f"{server}#ground")
+    page.wait_for_selector("body[data-ground-ready]", timeout=60_000)
+    # Each dataset is either drawn or said to be missing (another helper's data may be mid-change).
+    for section in ["#ground-registry", "#ground-okinawa", "#ground-realignment", "#ground-governance"]:
+        assert page.locator(section).count() == 1, section
+    rows = list(csv.DictReader(io.StringIO(_download(page, "#ground-registry button.dl-csv").decode())))
+    assert any(r["prefecture"] == "Okinawa" for r in rows)
+    _no_cut_labels(page, "#ground-body")
+    page.screenshot(path=str(OUT / "ground.png"), full_page=True)
+
+
+def test_cost_chart_downloads(page: Any, server: str) -> None:
+    page.goto(f"{server}#costs")
+    page.wait_for_selector("#costs-chart svg.chart", timeout=30_000)
+    rows = list(csv.DictReader(io.StringIO(_download(page, "#costs-chart button.dl-csv").decode())))
+    assert rows[0]["JFY"] == "1978" and len(rows) > 40
+    ElementTree.fromstring(_download(page, "#costs-chart button.dl-svg"))
