@@ -121,6 +121,8 @@ def assess(
         table = pa.Table.from_batches([result.batch])
         if "id" not in table.column_names:
             table = table.add_column(1, "id", pa.nulls(n, pa.string()))
+        # the batch output echoes date, lat and lon as parsed; the library gives them as written
+        table = table.drop_columns([c for c in ECHO_COLUMNS if c in table.column_names])
         position = table.column_names.index("id") + 1
         for offset, (name, values) in enumerate(_echo(chunk, n).items()):
             table = table.add_column(position + offset, name, pa.array(values))

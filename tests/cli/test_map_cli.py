@@ -51,7 +51,6 @@ def test_map_series_writes_a_gif(tmp_path: Path, capsys, monkeypatch):
         (["--from", "1980"], "--to"),
         (["--from", "nineteen", "--to", "1970"], "--from"),
         (["--from", "1970", "--to", "1980", "--date", "1975-01-01"], "--date"),
-        ([], "--date"),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, capsys, monkeypatch, args, option):

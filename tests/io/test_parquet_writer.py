@@ -103,6 +103,12 @@ MAKERS: dict[str, tuple[pa.DataType, Maker]] = {
     "dict8": (pa.dictionary(pa.int8(), pa.string()), _dictionary(pa.int8())),
     "dict16": (TEXT16, _dictionary(pa.int16())),
     "dict32": (pa.dictionary(pa.int32(), pa.string()), _dictionary(pa.int32())),
+    # bytes with no text annotation (GeoParquet's WKB): any byte values, empty ones too
+    "binary": (pa.binary(), lambda n, rng: pa.array([bytes(rng.integers(0, 256, int(k), dtype=np.uint8))
+                                                     for k in rng.integers(0, 30, n)],
+                                                    pa.binary(), mask=_mask(n, rng))),
+    "large_binary": (pa.large_binary(), lambda n, rng: pa.array([t.encode() for t in _text(n, rng)],
+                                                                pa.large_binary(), mask=_mask(n, rng))),
 }
 
 

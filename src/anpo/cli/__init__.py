@@ -117,7 +117,7 @@ app = typer.Typer(
     cls=LazyGroup,
     help="The U.S.-Japan security alliance as executable, cited, fast software.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -126,8 +126,13 @@ app = typer.Typer(
 def _root(
     version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                  help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "-q", "--quiet",
+                               help="No progress bars or informational lines on standard error."),
 ) -> None:
-    pass
+    if quiet or "anpo.io.progress" in sys.modules:  # (a run in process resets an earlier --quiet)
+        from anpo.io.progress import set_quiet
+
+        set_quiet(quiet)
 
 
 def main() -> None:

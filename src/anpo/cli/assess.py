@@ -114,7 +114,9 @@ def assess_command(
         help="A table of scenarios (.csv, .parquet, .jsonl), assessed in streamed chunks.",
     ),
     out: str | None = typer.Option(
-        None, "--out", help="With --batch: the output table (default IN.assessed.EXT)."
+        None, "-o", "--output", "--out", metavar="FILE",
+        help="With --batch: the output table (default IN.assessed.EXT); .parquet is GeoParquet when IN has "
+        "lat and lon.",
     ),
     strict: bool = typer.Option(
         False, "--strict",

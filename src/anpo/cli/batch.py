@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
 from anpo.core.signals import stop_on_signals
 
 if TYPE_CHECKING:  # imported when a batch runs: `anpo assess FILE` loads no pyarrow or dask
@@ -53,7 +51,9 @@ def terminate_cleanly() -> Iterator[None]:
 
 
 def report(summary: BatchSummary) -> None:
-    typer.echo(summary.text(), err=True)
+    from anpo.io.progress import info  # silenced by `anpo --quiet`
+
+    info(summary.text())
 
 
 def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatIf:

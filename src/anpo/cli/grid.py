@@ -18,10 +18,14 @@ def grid_command(
     event: str = typer.Option(..., "--event", help="The event at every cell, e.g. armed_attack."),
     target: str | None = typer.Option(None, "--target", help="ISO-3 country attacked, e.g. JPN."),
     us_action: str = typer.Option("none", "--us-action", help="The U.S. action asked about."),
-    out: str = typer.Option(..., "--out", help="Output Parquet (row, col, lat, lon, date, ...)."),
+    out: str = typer.Option(..., "-o", "--output", "--out", metavar="FILE",
+                            help="Output GeoParquet (row, col, lat, lon, date, ..., geometry)."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
 ) -> None:
-    """Assess a grid of scenarios and write a raster-like Parquet table."""
+    """Assess a grid of scenarios and write a raster-like Parquet table.
+
+    GeoParquet (cell centres as points, OGC:CRS84): GeoPandas and QGIS open it as a layer.
+    """
     spec = grid_spec(bbox, step_km, dates, event, target, us_action)
     label = f"grid {spec.rows}x{spec.cols}x{len(spec.dates)}"
     with batch_cli.terminate_cleanly(), batch_cli.mapper_for(dask) as mapper, \

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import typer
 
 from anpo.core.errors import InputError
+from anpo.io.progress import row_progress
 
 
 def register(app: typer.Typer) -> None:
     @app.command(name="map")
     def map_(
         out: str = typer.Option(
-            ..., "-o", "--output", help="FILE.png, .svg or .pdf; FILE.gif for --from/--to"
+            ..., "-o", "--output", "--out", metavar="FILE",
+            help="FILE.png, .svg or .pdf; FILE.gif for --from/--to",
         ),
-        date: str | None = typer.Option(None, "--date", help="YYYY-MM-DD: one map on this date"),
+        date: str | None = typer.Option(
+            None, "--date", metavar="YYYY-MM-DD",
+            help="one map on this date (default: today, unless --from/--to)",
+        ),
         first: str | None = typer.Option(None, "--from", help="first year of a series, e.g. 1952"),
         last: str | None = typer.Option(None, "--to", help="last year of a series, e.g. 2026"),
         bbox: str | None = typer.Option(
@@ -26,7 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Map of who administers land and territorial sea, the Article V area outlined.
 
-        With --date, one PNG, SVG or PDF (by the extension of -o). With --from/--to, a GIF
+        With --date (default today), one PNG, SVG or PDF (by the extension of -o). With --from/--to, a GIF
         (a frame on 1 July of each year and on every day the map changes) or a PNG strip of
         the days the map changes.
         """
@@ -55,11 +63,14 @@ def register(app: typer.Typer) -> None:
             if y0 > y1:
                 raise InputError("--from", f"{y0} is after --to {y1}")
             path = m.check_output(out, m.SUFFIXES, "-o")
-            m.write_series(path, y0, y1, box, width=width)
+            with row_progress(f"map {path.name}") as (set_total, advance):
+                def frames(n: int) -> Callable[[int], None]:
+                    set_total(n)
+                    return advance
+
+                m.write_series(path, y0, y1, box, width=width, on_frames=frames)
         else:
-            if date is None:
-                raise InputError("--date", "give --date YYYY-MM-DD, or --from and --to years")
-            day = m.parse_date(date, "--date")
+            day = m.parse_date(date or dt.date.today().isoformat(), "--date")
             if out.lower().endswith(".gif"):
                 raise InputError("-o", "one date makes a .png, .svg or .pdf; a .gif needs --from and --to")
             path = m.check_output(out, m.SINGLE_SUFFIXES, "-o")

@@ -6,8 +6,11 @@ The input is read in chunks; each chunk is validated as columns, assessed (geogr
 law, `anpo.law.assess.assess_frame`) and turned into output columns by `assess_chunk`, a
 pure function of the chunk that the local thread pool and the Dask backend
 (`anpo.cluster`) both call. Output rows come in input order: `row` (0-based index in the
-input), `id` when the input has ids, `error` (field and reason; missing on good rows), the
-place and determination columns, and `explanation` (JSON) with `explain`.
+input), `id` when the input has ids, the input's `date`, `lat` and `lon` echoed (missing on
+bad rows and where the scenario has no place), `error` (field and reason; missing on good
+rows), the place and determination columns, `explanation` (JSON) with `explain`, and in a
+Parquet output `geometry`: the point as WKB with GeoParquet's `geo` metadata, so GeoPandas
+and QGIS open it as a layer (`anpo.io.geoparquet`).
 
 Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows: one
 read ahead, one being assessed by each thread, one being written), never by the file. With
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from anpo import __version__
@@ -41,9 +45,18 @@ from anpo.io.determinations import (
     explanation_field,
     explanations,
 )
+from anpo.io.geoparquet import GEOMETRY, geo_metadata, wkb_points
 from anpo.io.ordered_map import threaded_map
-from anpo.io.scenario_columns import check_columns, scenario_columns
-from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, JsonRows, atomic_table, open_table
+from anpo.io.scenario_columns import ScenarioColumns, check_columns, scenario_columns
+from anpo.io.tables import (
+    DEFAULT_CHUNK_ROWS,
+    Chunk,
+    JsonRows,
+    TableFormat,
+    atomic_table,
+    open_table,
+    table_format,
+)
 from anpo.law.assess import resolve
 from anpo.law.common import active_context, default_context
 from anpo.law.rules import evaluate, ruleset_hash
@@ -59,6 +72,7 @@ class BatchOptions:
     explain: bool = False
     with_ids: bool = False
     whatif: WhatIf | None = None  # the law as a what-if changes it; None: the process's law
+    geometry: bool = False  # add the GeoParquet point column (Parquet outputs)
 
 
 def resolve_place(frame: ScenarioFrame) -> Place:
@@ -79,11 +93,24 @@ def output_schema(options: BatchOptions) -> pa.Schema:
     fields = [pa.field("row", pa.int64())]
     if options.with_ids:
         fields.append(pa.field("id", pa.string()))
+    fields += [pa.field("date", pa.date32()), pa.field("lat", pa.float64()), pa.field("lon", pa.float64())]
     fields.append(pa.field(ERROR, pa.dictionary(pa.int32(), pa.string())))
     fields += determination_fields()
     if options.explain:
         fields.append(explanation_field())
+    if options.geometry:
+        fields.append(GEOMETRY)
     return pa.schema(fields)
+
+
+def _echo(cols: ScenarioColumns, bad: npt.NDArray[np.bool_]) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The input's date, lat and lon as parsed (null on bad rows; lat/lon null without a place)."""
+    frame = cols.frame
+    mask = bad if bad.any() else None
+    day = pa.array(frame.day, pa.int32(), mask=mask).cast(pa.date32())
+    lat = np.where(bad, np.nan, frame.lat)
+    lon = np.where(bad, np.nan, frame.lon)
+    return day, pa.array(lat, from_pandas=True), pa.array(lon, from_pandas=True)
 
 
 def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkResult:
@@ -98,12 +125,17 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     arrays: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
     if options.with_ids:
         arrays.append(cols.ids)
+    day, lat, lon = _echo(cols, bad_mask)
+    arrays += [day, lat, lon]
     error_index = pa.array(cols.error, mask=~bad_mask) if bad else pa.nulls(n, pa.int32())
     arrays.append(pa.DictionaryArray.from_arrays(error_index, pa.array(cols.messages, pa.string())))
     arrays += determination_columns(evaluation, place, bad_mask if bad else None)
     if options.explain:
         wanted = ~bad_mask if cols.explain is None else (cols.explain & ~bad_mask)
         arrays.append(explanations(evaluation, np.flatnonzero(wanted).tolist(), n))
+    if options.geometry:
+        arrays.append(wkb_points(np.where(bad_mask, np.nan, cols.frame.lon),
+                                 np.where(bad_mask, np.nan, cols.frame.lat)))
     first_bad = None
     if bad:
         i = int(np.argmax(bad_mask))
@@ -226,7 +258,10 @@ def assess_table(
     with_ids = isinstance(first_chunk, JsonRows) or "id" in first_chunk.schema.names
     if not isinstance(first_chunk, JsonRows):
         check_columns(first_chunk.schema.names)
-    options = BatchOptions(explain=explain, with_ids=with_ids, whatif=whatif)
+    # a point layer when the output is Parquet and the input can place scenarios
+    placed = isinstance(first_chunk, JsonRows) or {"lat", "lon"} <= set(first_chunk.schema.names)
+    geometry = placed and table_format(out, "--output") is TableFormat.parquet
+    options = BatchOptions(explain=explain, with_ids=with_ids, whatif=whatif, geometry=geometry)
     summary = BatchSummary()
     if on_start is not None:
         on_start(source.total_rows)
@@ -241,6 +276,8 @@ def assess_table(
     t0 = time.perf_counter()
     law = whatif if whatif is not None else active_context().timeline.whatif
     metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
+    if geometry:
+        metadata.update(geo_metadata())
     with atomic_table(out, output_schema(options), metadata) as writer:
         for result in run(assess_chunk, tasks()):
             if result.bad and summary.first_bad is None:

@@ -8,9 +8,11 @@ box exactly; the north-south step is at most `step_km` and the east-west step is
 `step_km` at the box's middle latitude (mean Earth radius 6371.0088 km). Row 0 is the
 northern edge, column 0 the western edge; a cell's point is its centre. Rows of the
 output go date by date, then row by row, west to east: row, col, lat, lon, date, then the
-place and determination columns of batch assessment. The Parquet schema metadata
-`anpo.grid` (JSON) holds the box, the steps, the shape and the scenario, which is what a
-map needs to draw the table as an image.
+place and determination columns of batch assessment, and `geometry`: the cell's point as
+WKB, with GeoParquet's `geo` file metadata (`anpo.io.geoparquet`), so GeoPandas and QGIS
+open a grid as a point layer. The Parquet schema metadata `anpo.grid` (JSON) holds the box,
+the steps, the shape and the scenario, which is what a map needs to draw the table as an
+image.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from anpo.core.errors import InputError
 from anpo.core.scenario import TRI_NONE, ScenarioFrame, parse_scenario
 from anpo.io.batch import BatchSummary, OrderedMap, Progress, local_mapper, receipt_metadata, resolve_place
 from anpo.io.determinations import determination_columns, determination_fields
+from anpo.io.geoparquet import GEOMETRY, geo_metadata, wkb_points
 from anpo.io.tables import DEFAULT_CHUNK_ROWS, atomic_table, table_format
 from anpo.law.rules import evaluate
 
@@ -128,7 +131,7 @@ def grid_schema() -> pa.Schema:
     return pa.schema([
         pa.field("row", pa.int32()), pa.field("col", pa.int32()),
         pa.field("lat", pa.float64()), pa.field("lon", pa.float64()), pa.field("date", pa.date32()),
-        *determination_fields(),
+        *determination_fields(), GEOMETRY,
     ])
 
 
@@ -158,7 +161,7 @@ def grid_chunk(spec: GridSpec, start: int, stop: int) -> pa.RecordBatch:
     arrays = [
         pa.array(r.astype(np.int32)), pa.array(c.astype(np.int32)), pa.array(lat), pa.array(lon),
         pa.array(days, pa.int32()).cast(pa.date32()),
-        *determination_columns(evaluation, place, None),
+        *determination_columns(evaluation, place, None), wkb_points(lon, lat),
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=grid_schema())
 
@@ -167,8 +170,8 @@ def write_grid(spec: GridSpec, out: str | Path, *, mapper: OrderedMap | None = N
                chunk_rows: int = DEFAULT_CHUNK_ROWS, progress: Progress | None = None) -> BatchSummary:
     """Assess every cell on every date into a Parquet file (written atomically)."""
     target = Path(out)
-    if table_format(target, "--out").value != "parquet":
-        raise InputError("--out", f"{str(target)!r}: a grid is written as Parquet (.parquet)")
+    if table_format(target, "--output").value != "parquet":
+        raise InputError("--output", f"{str(target)!r}: a grid is written as (Geo)Parquet (.parquet)")
 
     def tasks() -> Iterator[tuple[GridSpec, int, int]]:
         for lo in range(0, spec.size, chunk_rows):
@@ -177,7 +180,8 @@ def write_grid(spec: GridSpec, out: str | Path, *, mapper: OrderedMap | None = N
     run = mapper or local_mapper()
     summary = BatchSummary()
     t0 = time.perf_counter()
-    metadata = {GRID_METADATA: json.dumps(spec.metadata()), **receipt_metadata()}
+    metadata = {GRID_METADATA: json.dumps(spec.metadata()), **receipt_metadata(),
+                **geo_metadata((spec.west, spec.south, spec.east, spec.north))}
     with atomic_table(target, grid_schema(), metadata) as writer:
         for batch in run(grid_chunk, tasks()):
             writer.write(batch)

@@ -18,6 +18,7 @@ What it writes (parquet-format's parquet.thrift and Encodings.md):
   Arrow field is nullable, else REQUIRED; definition levels RLE/bit-packed hybrid.
 - bool: PLAIN (bit-packed); int8/int16/int32/date32 and int64: INT32/INT64,
   DELTA_BINARY_PACKED; float32/float64: PLAIN; string/large_string: BYTE_ARRAY PLAIN;
+  binary/large_binary (e.g. GeoParquet's WKB geometry): BYTE_ARRAY PLAIN, no UTF8 annotation;
   dictionary<int8|int16|int32, string>: a dictionary page (PLAIN) with the
   batch's dictionary as it is, then RLE_DICTIONARY data pages.
 - Logical and converted types as Arrow writes them, the `ARROW:schema` key (base64 of the
@@ -77,7 +78,7 @@ class _Kind(Enum):
     BOOL = "bool"
     DELTA = "delta"  # integers and dates
     PLAIN = "plain"  # floats
-    BYTES = "bytes"  # strings
+    BYTES = "bytes"  # strings and binary
     DICT = "dict"  # dictionary<int, string>
 
 
@@ -122,6 +123,10 @@ def _is_string(t: pa.DataType) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
+def _is_binary(t: pa.DataType) -> bool:
+    return bool(pa.types.is_binary(t) or pa.types.is_large_binary(t))
+
+
 _INTS = {pa.int8(): ("int8", _int_type(8), _INT_8), pa.int16(): ("int16", _int_type(16), _INT_16),
          pa.int32(): ("int32", None, None), pa.date32(): ("int32", _DATE_TYPE, _DATE)}
 _INDEX_TYPES = {pa.int8(): "int8", pa.int16(): "int16", pa.int32(): "int32"}
@@ -144,6 +149,8 @@ def _column(field: pa.Field) -> _Column | None:
         return _Column(name, _Kind.PLAIN, _Type.DOUBLE, req, "float64", 64)
     if _is_string(t):
         return _Column(name, _Kind.BYTES, _Type.BYTE_ARRAY, req, None, 0, _STRING, _UTF8)
+    if _is_binary(t):  # bytes as they are: no logical type (Arrow reads BYTE_ARRAY back as binary)
+        return _Column(name, _Kind.BYTES, _Type.BYTE_ARRAY, req, None, 0)
     # dictionary<large_string> is left to pyarrow: its reader gives it back with string values
     if pa.types.is_dictionary(t) and pa.types.is_string(t.value_type) and t.index_type in _INDEX_TYPES:
         return _Column(name, _Kind.DICT, _Type.BYTE_ARRAY, req, _INDEX_TYPES[t.index_type], 0,
@@ -233,9 +240,10 @@ def _fixed(array: pa.Array, dtype: Any) -> npt.NDArray[Any]:
 
 
 def _strings(array: pa.Array) -> tuple[npt.NDArray[Any], Bytes]:
-    """(offsets of rows 0..n, absolute in data; data bytes) of a string array."""
+    """(offsets of rows 0..n, absolute in data; data bytes) of a string or binary array."""
     _, off, data = array.buffers()
-    dtype = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    large = pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type)
+    dtype = np.int64 if large else np.int32
     n = len(array)
     offsets = (np.frombuffer(off, dtype=dtype)[array.offset:array.offset + n + 1] if off is not None
                else np.zeros(n + 1, dtype=dtype))

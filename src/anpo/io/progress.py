@@ -1,8 +1,12 @@
-"""A progress bar on stderr: rows done, rows/s, time left when the total is known."""
+"""Progress on stderr: a bar of rows done, rows/s, time left when the total is known; and
+the informational lines a run prints there. Both are silenced by `anpo --quiet`
+(`set_quiet`), and the bar is drawn only when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
@@ -18,6 +22,24 @@ from rich.progress import (
 )
 from rich.text import Text
 
+_quiet = False
+
+
+def set_quiet(on: bool) -> None:
+    """Silence progress bars and informational lines for the rest of the process."""
+    global _quiet
+    _quiet = on
+
+
+def is_quiet() -> bool:
+    return _quiet
+
+
+def info(message: str) -> None:
+    """An informational line on stderr (a summary, the file written), unless quiet."""
+    if not _quiet:
+        print(message, file=sys.stderr, flush=True)
+
 
 class RowsPerSecond(ProgressColumn):
     def render(self, task: Task) -> Text:
@@ -28,8 +50,9 @@ class RowsPerSecond(ProgressColumn):
 @contextlib.contextmanager
 def row_progress(label: str, *, enabled: bool = True) -> Iterator[tuple[Callable[[int | None], None],
                                                                          Callable[[int], None]]]:
-    """(set_total, advance) callbacks drawing a bar on stderr (nothing when not enabled)."""
-    if not enabled:
+    """(set_total, advance) callbacks drawing a bar on stderr (nothing when not enabled, when
+    quiet, or when stderr is not a terminal)."""
+    if not enabled or _quiet:
         yield (lambda _total: None), (lambda _n: None)
         return
     console = Console(stderr=True)

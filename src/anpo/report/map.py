@@ -18,7 +18,7 @@ import math
 import multiprocessing as mp
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -874,7 +874,8 @@ def _frame_layers(
 
 
 def _write_gif(
-    path: Path, frames: list[tuple[dt.date, str]], bbox: BBox, width: int, workers: int
+    path: Path, frames: list[tuple[dt.date, str]], bbox: BBox, width: int, workers: int,
+    progress: Callable[[int], None] = lambda _n: None,
 ) -> None:
     st = _style(width)
     lay = _Layout.of(raster_shape(bbox, width), st, legend=True, legend_px=380)
@@ -895,9 +896,13 @@ def _write_gif(
         return im.quantize(palette=pal, dither=Image.Dither.NONE)
 
     quant = [quantize(first)]
-    quant += [quantize(composite(layer)) for layer in _frame_layers(jobs[1:-1], workers)]
+    progress(1)
+    for layer in _frame_layers(jobs[1:-1], workers):
+        quant.append(quantize(composite(layer)))
+        progress(1)
     if len(jobs) > 1:
         quant.append(quantize(last))
+        progress(1)
     durations = [2000 if what else 400 for _, what in frames]
     durations[-1] = 3000
     with atomic_path(path) as tmp:
@@ -969,14 +974,18 @@ def write_series(
     *,
     width: int | None = None,
     workers: int | None = None,
+    on_frames: Callable[[int], Callable[[int], None]] | None = None,
 ) -> Path:
     """A GIF (one frame a year on 1 July, plus a frame on every change day) or a PNG strip
-    (small multiples of the first year, every change day and the last year)."""
+    (small multiples of the first year, every change day and the last year). `on_frames`,
+    given the number of GIF frames, returns a callback told of each frame drawn (progress)."""
     path = check_output(out)
     check_bbox(bbox)
     frames = frame_dates(first_year, last_year)
     if path.suffix.lower() == ".gif":
-        _write_gif(path, frames, bbox, check_width(width or SERIES_WIDTH), workers or os.cpu_count() or 1)
+        advance = on_frames(len(frames)) if on_frames is not None else (lambda _n: None)
+        _write_gif(path, frames, bbox, check_width(width or SERIES_WIDTH), workers or os.cpu_count() or 1,
+                   advance)
     else:
         _write_strip(path, frames, bbox, check_width(width or STRIP_WIDTH))
     return path
