@@ -127,3 +127,8 @@ def test_retention_and_quotas(store: Store) -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
     assert store.prune(older_than=dt.timedelta(days=365), now=later) == 2 + 3
     assert {r["id"] for r in store.list_runs(limit=50)[0]} == {live["id"]}
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    resp = client.request("PUT", "/v1/simulations/00000000-0000-0000-0000-000000000000")
+    assert resp.status_code == 405 and resp.headers["allow"] == "DELETE, GET"

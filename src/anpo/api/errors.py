@@ -6,8 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from anpo.core.errors import DataError, InputError
 
@@ -54,7 +57,24 @@ def tidy_errors(errors: list[Any], body: object) -> list[Any]:
     return kept or errors
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route offers at this path (Starlette's 405 names only one route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, err: StarletteHTTPException) -> Response:
+        if err.status_code == 405:
+            headers = {**(err.headers or {}), "Allow": ", ".join(allowed_methods(request))}
+            return JSONResponse({"detail": err.detail}, status_code=405, headers=headers)
+        return await http_exception_handler(request, err)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
         detail = tidy_errors(list(err.errors()), err.body)
