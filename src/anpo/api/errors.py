@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,6 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from anpo.core.errors import DataError, InputError
 
@@ -57,13 +57,18 @@ def tidy_errors(errors: list[Any], body: object) -> list[Any]:
     return kept or errors
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route offers at this path (Starlette's 405 names only one route's)."""
+    """Every method the OpenAPI schema offers at this path (Starlette's 405 names only the
+    methods of the first route that matched the path)."""
+    path = request.scope.get("path", "")
     methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in item if m in HTTP_METHODS}
     return sorted(methods)
 
 
