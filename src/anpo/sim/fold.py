@@ -33,8 +33,9 @@ class Fold(NamedTuple):
     time_finite: IntArray  # (measures,)
     count_hist: IntArray  # (count measures, most + 1)
     count_sum: IntArray  # (count measures,)
-    tally: IntArray  # (5, k): Japan's path, the U.S. path, response before the fait accompli,
-    # the legal event that authorized Japan, the one that opened bases in Japan to U.S. sorties
+    tally: IntArray  # (6, k): Japan's path, the U.S. path, response before the fait accompli,
+    # the legal event that authorized Japan, the one that opened bases in Japan to U.S.
+    # sorties, whether the alliance denies the objective
     keep_times: FloatArray  # (measures, trials) when the trials are kept, else (0, 0)
     keep_counts: IntArray
     keep_paths: IntArray
@@ -95,6 +96,8 @@ def fold_block(fold: Fold, first: int, n: int, times: FloatArray, counts: IntArr
             fold.tally[2, paths[2, j]] += 1
         fold.tally[3, paths[3, j]] += 1
         fold.tally[4, paths[4, j]] += 1
+        if paths[5, j] >= 0:
+            fold.tally[5, paths[5, j]] += 1
     if fold.keep_times.shape[0]:
         fold.keep_times[:, first : first + n] = times[:, :n]
         fold.keep_counts[:, first : first + n] = counts[:, :n]

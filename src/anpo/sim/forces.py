@@ -78,9 +78,10 @@ class Forces:
         return np.array([fn(r) for r in self.rows])
 
 
-def forces_on(day: dt.date, lat: float, lon: float) -> Forces:
-    """Units present on `day` at facilities in operation, with their distance to (lat, lon)."""
-    active = {f.facility.id: f.facility for f in posture.at(day).facilities}
+def forces_on(day: dt.date, lat: float, lon: float, closed: frozenset[str] = frozenset()) -> Forces:
+    """Units present on `day` at facilities in operation (and not `closed`), with their
+    distance to (lat, lon)."""
+    active = {f.facility.id: f.facility for f in posture.at(day).facilities if f.facility.id not in closed}
     rows = tuple(
         r for r in unit_table() if r.facility in active and r.start <= day and (r.end is None or day < r.end)
     )

@@ -41,6 +41,7 @@ class Plan:
     from_japan: npt.NDArray[np.bool_]  # a U.S. unit at a base in Japan (prior consultation)
     ship: npt.NDArray[np.bool_]
     base: npt.NDArray[np.int64]  # index into `bases`, -1 when its base is not struck
+    presence: npt.NDArray[np.float64]  # share of the unit held on station (`presence`)
     mos_class: tuple[str, ...]
 
     @property
@@ -77,7 +78,11 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     if sc.event is Event.none:
         raise InputError("scenario.event", "nothing happens in this scenario: give an event to simulate")
     assert sc.lat is not None and sc.lon is not None
-    forces = forces_on(sc.date, sc.lat, sc.lon)
+    known = set(posture.facilities())
+    for i, fid in enumerate(sim.closed_bases):
+        if fid not in known:
+            raise InputError(f"closed_bases[{i}]", f"{fid!r} is not a facility of the posture registry")
+    forces = forces_on(sc.date, sc.lat, sc.lon, closed=frozenset(sim.closed_bases))
     bases = targets(sim.strike_bases, sc.date, params) if sim.strike_bases else ()
     events = legal_events(_timeline(sim, params))
     base_index = {b.facility: i for i, b in enumerate(bases)}
@@ -119,7 +124,31 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         ship=ship,
         base=np.array([base_index.get(r.facility, -1) if r.type in AIRCRAFT else -1 for r in rows], np.int64),
         mos_class=tuple("fighter" if r.type == "fighter" else "tanker" for r in rows),
+        presence=np.array(
+            [
+                presence(r.type, float(t), bool(nt), params)
+                for r, t, nt in zip(rows, transit, needs_tanker, strict=True)
+            ]
+        ),
     )
+
+
+def presence(kind: str, transit_h: float, tanker: bool, p: Parameters) -> float:
+    """The share of a unit's aircraft kept on station over the event by its sortie cycle.
+
+    A sortie lasts the type's endurance (`sortie.<type>_endurance_h`, extended by tanking
+    for fighters beyond their radius) and is followed by a turnaround on the ground
+    (`sortie.<type>_turnaround_h`); the time on station is what the round trip leaves of
+    the endurance. Ships and the landing force stay once there (1); a unit out of reach
+    holds nothing (0). Tankers and the Coast Guard do not count toward denial.
+    """
+    if not np.isfinite(transit_h):
+        return 0.0
+    if kind not in ("fighter", "maritime_patrol"):
+        return 1.0
+    endurance = p[f"sortie.{kind}_endurance_h"] + (p["sortie.tanker_extension_h"] if tanker else 0.0)
+    on_station = max(0.0, endurance - 2.0 * transit_h)
+    return on_station / (endurance + p[f"sortie.{kind}_turnaround_h"])
 
 
 def _timeline(sim: SimScenario, params: Parameters) -> list[TimedEvent]:

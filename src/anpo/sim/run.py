@@ -10,6 +10,7 @@ workers; only the summaries (histograms, exact sums) are kept, never all the tri
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,9 +30,20 @@ from anpo.sim.plan import Plan, compile_plan
 from anpo.sim.scenario import SimScenario
 from anpo.sim.streams import TILE
 from anpo.sim.summary import CountStat, Tally, TimeStat
-from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, new_chunk, simulate_chunk
+from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, new_chunk, required_units, simulate_chunk
 
 MAX_TRIALS = 100_000_000
+OUTCOMES = ("responds_before_fait_accompli", "denies_objective")  # tallies that are not legal paths
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion k / n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
 DEFAULT_CHUNK = 4 * TILE  # 65,536 trials: measured fastest (cache-sized columns), small memory
 Progress = Callable[[int, int], None]  # (trials done, trials in all)
 TrialSink = Callable[[int, Chunk], None]  # (first trial of the chunk, its columns)
@@ -88,6 +100,7 @@ class Summary:
         }
         if self.plan.sim.fait_accompli_h is not None:
             self.paths["responds_before_fait_accompli"] = Tally(("no", "yes"), self.tally[2, :2])
+            self.paths["denies_objective"] = Tally(("no", "yes"), self.tally[5, :2])
         if len(self.plan.events) > 1:  # which event of the run gave the authorization
             labels = (*(e.cause for e in self.plan.events), "none")
             n = len(labels)
@@ -104,6 +117,28 @@ class Summary:
             out[name] = (self.plan.count[m] @ self.arrived_by[m] / n).round(3).tolist()
         return out
 
+    def objective(self) -> dict[str, Any]:
+        """Whether the alliance denies the adversary's objective: enough combat units on
+        station by the deadline (the stated force ratio times the adversary's force), with a
+        95 % Wilson interval; and what the legal gates cost in hours (the `access_lost_*`
+        measures)."""
+        p = self.plan.params
+        counts = self.paths["denies_objective"].counts
+        yes, n = int(counts[1]), int(counts.sum())
+        lo, hi = wilson(yes, n)
+        return {
+            "deadline_h": self.plan.sim.fait_accompli_h,
+            "adversary_units": p["denial.adversary_units"],
+            "required_ratio": p["denial.required_ratio"],
+            "required_units": required_units(self.plan),
+            "p_deny": round(yes / n, 6) if n else None,
+            "p_deny_ci95": [round(lo, 6), round(hi, 6)],
+            "access_lost_h": {
+                "japan_decision": self.times["access_lost_japan_decision_h"].to_dict(),
+                "prior_consultation": self.times["access_lost_prior_consultation_h"].to_dict(),
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         plan = self.plan
         out: dict[str, Any] = {
@@ -112,9 +147,7 @@ class Summary:
             "seed": self.seed,
             "legal_gates": plan.gates.to_dict(),
             "legal_events": [e.to_dict() for e in plan.events],
-            "legal_paths": {
-                k: v.to_dict() for k, v in self.paths.items() if k != "responds_before_fait_accompli"
-            },
+            "legal_paths": {k: v.to_dict() for k, v in self.paths.items() if k not in OUTCOMES},
             "metrics_h": {k: v.to_dict() for k, v in self.times.items()},
             "forces_on_station": {k: v.to_dict() for k, v in self.counts.items()},
             "forces_on_station_curve": {
@@ -129,6 +162,7 @@ class Summary:
             out["p_respond_before_fait_accompli"] = self.paths["responds_before_fait_accompli"].to_dict()[
                 "yes"
             ]
+            out["objective"] = self.objective()
         if plan.gates.war_powers_report_required:
             first = self.times["first_response_USA_h"].to_dict()["mean"]
             out["war_powers"] = {

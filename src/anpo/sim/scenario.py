@@ -5,6 +5,7 @@ fait_accompli_h: 72                               # optional: adversary's object
 strikes: {bases: [kadena, futenma]}               # optional: air bases struck
 events:                                           # optional: later events (the law re-assesses each)
   - {at_h: 12, event: armed_attack, target: JPN, lat: 24.34, lon: 124.16}
+closed_bases: [kadena]                            # optional: their units do not respond
 parameters: {strike.cep_m: 50}                    # optional: parameter overrides
 """
 
@@ -19,7 +20,7 @@ from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.law.assess import parse
 
-FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "parameters")
+FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters")
 EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
 STRIKE_FIELDS = ("bases",)
 
@@ -31,6 +32,7 @@ class SimScenario:
     strike_bases: tuple[str, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     events: tuple[tuple[float, Scenario], ...] = ()  # (hour, event) after the triggering one
+    closed_bases: tuple[str, ...] = ()  # facilities whose units do not respond (a posture change)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -43,6 +45,8 @@ class SimScenario:
                 {"at_h": at, **{k: v for k, v in sc.to_input_dict().items() if k in EVENT_FIELDS}}
                 for at, sc in self.events
             ]
+        if self.closed_bases:
+            out["closed_bases"] = list(self.closed_bases)
         if self.parameters:
             out["parameters"] = dict(self.parameters)
         return out
@@ -90,7 +94,10 @@ def parse_sim_scenario(raw: object) -> SimScenario:
     params = raw.get("parameters") or {}
     if not isinstance(params, Mapping):
         raise InputError("parameters", "expected a mapping of parameter names to values")
-    return SimScenario(sc, fa, bases, dict(params), _events(raw.get("events"), sc))
+    closed = raw.get("closed_bases") or []
+    if not isinstance(closed, list) or not all(isinstance(b, str) for b in closed):
+        raise InputError("closed_bases", "expected a list of facility ids")
+    return SimScenario(sc, fa, bases, dict(params), _events(raw.get("events"), sc), tuple(closed))
 
 
 def _events(raw: object, first: Scenario) -> tuple[tuple[float, Scenario], ...]:

@@ -26,6 +26,8 @@ from anpo.sim.timeline import count_names, time_names
 TIME_STATS = ("mean", "p5", "p50", "p95", "p_never")
 COUNT_STATS = ("mean", "p5", "p50", "p95")
 FAIT_ACCOMPLI = "p_respond_before_fait_accompli"
+DENY = "p_deny_objective"
+SHARES = {FAIT_ACCOMPLI: "responds_before_fait_accompli", DENY: "denies_objective"}
 DEFAULT_METRIC = "first_response_h:mean"
 
 Runner = Callable[[Plan], Summary]
@@ -44,8 +46,8 @@ class Metric:
 
     def of(self, summary: Summary) -> float | None:
         """The metric's value in `summary` (None: the thing never happens in any trial)."""
-        if self.measure == FAIT_ACCOMPLI:
-            return summary.paths["responds_before_fait_accompli"].to_dict()["yes"]
+        if self.measure in SHARES:
+            return summary.paths[SHARES[self.measure]].to_dict()["yes"]
         stats = summary.times if self.measure in summary.times else summary.counts
         value = stats[self.measure].to_dict()[self.stat]
         return None if value is None else float(value)
@@ -54,14 +56,14 @@ class Metric:
 def parse_metric(text: str, plan: Plan) -> Metric:
     """`measure[:stat]` (stat defaults to mean) for a measure this plan's summaries have."""
     measure, _, stat = text.partition(":")
-    if measure == FAIT_ACCOMPLI:
+    if measure in SHARES:
         if plan.sim.fait_accompli_h is None:
-            raise InputError("--sweep-metric", f"{FAIT_ACCOMPLI} needs fait_accompli_h in the scenario")
+            raise InputError("--sweep-metric", f"{measure} needs fait_accompli_h in the scenario")
         if stat:
-            raise InputError("--sweep-metric", f"{FAIT_ACCOMPLI} takes no statistic")
+            raise InputError("--sweep-metric", f"{measure} takes no statistic")
         return Metric(measure, "")
     times = [name for name, _ in time_names(plan)]
-    counts = count_names()
+    counts = count_names(plan)
     stat = stat or "mean"
     allowed: tuple[str, ...]
     if measure in times:
@@ -69,7 +71,7 @@ def parse_metric(text: str, plan: Plan) -> Metric:
     elif measure in counts:
         allowed = COUNT_STATS
     else:
-        known = ", ".join([*times, *counts, FAIT_ACCOMPLI])
+        known = ", ".join([*times, *counts, *SHARES])
         raise InputError("--sweep-metric", f"{measure!r} is not a measure of this run; known: {known}")
     if stat not in allowed:
         raise InputError("--sweep-metric", f"statistic {stat!r}; accepted: {', '.join(allowed)}")

@@ -106,6 +106,7 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     put(tk.MSO, "ladder.maritime_security_order_delay_h")
     q[tk.PSO_P] = p["ladder.armed_landing_probability"]
     put(tk.PSO, "ladder.public_security_order_delay_h")
+    q[tk.DENY_NEED] = required_units(plan)
     f = np.zeros(tk.NF, np.int64)
     f[tk.HAS_SHIPS] = bool(plan.ship.any())
     f[tk.HAS_FAIT] = fa is not None
@@ -113,7 +114,17 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     f[tk.STRUCK] = bool(plan.bases)
     f[tk.LADDER] = plan.sim.scenario.event is Event.gray_zone
     f[tk.MSO_OK] = bool(plan.gates.determinations["maritime_security_operations_available"])
+    rows = dict(time_names(plan))
+    f[tk.ROW_LADDER] = rows.get("japan_maritime_forces_authorized_h", -1)
+    f[tk.ROW_OUTCOME] = rows.get("access_lost_japan_decision_h", -1)
     return q, f
+
+
+def required_units(plan: Plan) -> float:
+    """Alliance combat units on station at the deadline that deny the objective: the stated
+    force ratio times the adversary's committed force (`denial.*`, assumptions)."""
+    p = plan.params
+    return float(p["denial.required_ratio"] * p["denial.adversary_units"])
 
 
 def pack_events(plan: Plan) -> tuple[FloatArray, IntArray]:
@@ -140,6 +151,7 @@ class Units:
     table: IntArray
     ready_h: FloatArray
     transit_h: FloatArray
+    presence: FloatArray
     order: IntArray
 
 
@@ -172,7 +184,7 @@ def pack_units(plan: Plan) -> Units:
     u[:, tk.U_BASE] = plan.base
     u[:, tk.U_CLASS] = [CLASSES.index(c) for c in plan.mos_class]
     order = np.argsort(plan.kind != tanker, kind="stable")
-    return Units(u[order], plan.readiness_h[order], plan.transit_h[order], order)
+    return Units(u[order], plan.readiness_h[order], plan.transit_h[order], plan.presence[order], order)
 
 
 def time_names(plan: Plan) -> list[tuple[str, int]]:
@@ -186,9 +198,15 @@ def time_names(plan: Plan) -> list[tuple[str, int]]:
         ("us_decision_h", tk.T_US_DECISION),
         ("us_sorties_from_japan_h", tk.T_US_FROM_JAPAN),
     ]
-    if plan.sim.scenario.event is Event.gray_zone:  # the ladder's steps: the last two rows
-        last = first + 3 + len(plan.bases) * len(CLASSES)
+    # Rows after the runway closures: the ladder's two steps (gray zone), then the hours the
+    # gates cost (with a deadline): measured only where they mean something, since each
+    # measure costs a fold per trial.
+    last = first + 3 + len(plan.bases) * len(CLASSES)
+    if plan.sim.scenario.event is Event.gray_zone:
         out += [("japan_maritime_forces_authorized_h", last), ("japan_landing_force_authorized_h", last + 1)]
+        last += 2
+    if plan.sim.fait_accompli_h is not None:
+        out += [("access_lost_japan_decision_h", last), ("access_lost_prior_consultation_h", last + 1)]
     for c, name in enumerate(COUNTRIES):
         out += [
             (f"arrival_{name}_{TYPES[k]}_h", tk.T_FIXED + g) for g, (cc, k) in enumerate(groups) if cc == c
@@ -203,15 +221,18 @@ def time_names(plan: Plan) -> list[tuple[str, int]]:
     return out
 
 
-def count_names() -> list[str]:
-    return [f"on_station_{name}_{int(h)}h" for name in COUNTRIES for h in ON_STATION_H]
+def count_names(plan: Plan) -> list[str]:
+    out = [f"on_station_{name}_{int(h)}h" for name in COUNTRIES for h in ON_STATION_H]
+    if plan.sim.fait_accompli_h is not None:  # both countries' combat units at the deadline
+        out.append("combat_on_station_at_deadline")
+    return out
 
 
 def new_chunk(plan: Plan, keep: int = 0) -> Chunk:
     """An empty accumulator for `plan` (with room for `keep` kept trials)."""
     rows = time_names(plan)
     m = max(r for _, r in rows) + 1
-    k = len(count_names())
+    k = len(count_names(plan))
     fold = Fold(
         time_hist=np.zeros((m, NBINS + 1), np.int64),
         time_sum=np.zeros(m),
@@ -223,7 +244,7 @@ def new_chunk(plan: Plan, keep: int = 0) -> Chunk:
         keep_counts=np.empty((k if keep else 0, keep), np.int64),
         keep_paths=np.empty((tk.PATH_ROWS if keep else 0, keep), np.int64),
     )
-    return Chunk(rows, count_names(), fold, arrived_by=np.zeros((len(plan.count), len(GRID_H)), np.int64))
+    return Chunk(rows, count_names(plan), fold, arrived_by=np.zeros((len(plan.count), len(GRID_H)), np.int64))
 
 
 def simulate_chunk(
@@ -255,7 +276,7 @@ def simulate_chunk(
         out.curve_trials += (hi - lo) if on_curve else 0
         fold.time_sum[:] = 0.0
         tk.timeline_tile(
-            s, lo, hi, q, f, ev, ef, units.table, units.ready_h, units.transit_h,
+            s, lo, hi, q, f, ev, ef, units.table, units.ready_h, units.transit_h, units.presence,
             salvos.starts if salvos is not None else np.zeros(0),
             salvos.ends if salvos is not None else np.zeros((0, 0, 0, 0)),
             salvos.closed if salvos is not None else np.zeros((0, 0)),
@@ -276,4 +297,5 @@ def simulate_chunk(
         }
         if plan.sim.fait_accompli_h is not None:
             out.paths["responds_before_fait_accompli"] = fold.keep_paths[2]
+            out.paths["denies_objective"] = fold.keep_paths[5]
     return out

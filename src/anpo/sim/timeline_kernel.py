@@ -31,14 +31,16 @@ IntArray = npt.NDArray[np.int64]
 (
     CONSULT, CONSULT_S, ORDER, ORDER_S, JUDGE_P, JUDGE, JUDGE_S, CERT_P, CERT,
     CERT_S, US_P, US_DEC, US_DEC_S, CONSENT_P, CONSENT, CONSENT_S, READY_S, AT_SEA_P, TANKER_JOIN,
-    FAIT, MSO_P, MSO, MSO_S, PSO_P, PSO, PSO_S, NQ,
-) = range(27)  # fmt: skip
+    FAIT, MSO_P, MSO, MSO_S, PSO_P, PSO, PSO_S, DENY_NEED, NQ,
+) = range(28)  # fmt: skip
 
 # Flags f (ints): the shape of the plan. LADDER: the triggering event is below an armed
 # attack (gray zone), so Japan climbs the ladder (Coast Guard, maritime security operation
 # where the law allows it, MSO_OK; public security operation); otherwise a defense
 # operation covers every step.
-(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, LADDER, MSO_OK, NF) = range(7)
+# ROW_LADDER, ROW_OUTCOME: the first of the ladder's two rows and of the outcome's two rows
+# of the times block (-1: not measured in this run).
+(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, LADDER, MSO_OK, ROW_LADDER, ROW_OUTCOME, NF) = range(9)
 
 # The legal events (`gates.legal_events`), one row each, the triggering event first: ev
 # (floats) its hour (median and log spread: an escalation comes at a random hour), the
@@ -140,6 +142,7 @@ def _decide(
     # Japan: when its combat forces are authorized, the path taken and the event that did it.
     jp_t, jp_path, r = _japan(r, q, ef[0, EF_GATE], ef[0, EF_CERT_ASSUMED], detect, consult)
     jp_by = 0 if jp_t < inf else events
+    jp_seen = detect
     rear = ef[0, EF_REAR_AREA] != 0
     d[D_EVENT, i] = detect
     for e in range(1, events):
@@ -153,7 +156,7 @@ def _decide(
         d[D_EVENT + e, i] = seen
         t_e, path_e, r = _japan(r, q, ef[e, EF_GATE], ef[e, EF_CERT_ASSUMED], seen, consult)
         if t_e < jp_t:
-            jp_t, jp_path, jp_by = t_e, path_e, e
+            jp_t, jp_path, jp_by, jp_seen = t_e, path_e, e, seen
         rear = rear or ef[e, EF_REAR_AREA] != 0
 
     # The ladder below an armed attack: the Coast Guard acts on detection; when it is
@@ -223,6 +226,11 @@ def _decide(
                 if t_e <= us_japan:  # a tie: the access needs no consent
                     us_japan, us_path, us_by = t_e, US_NO_CONSENT, e
 
+    # Hours the law's gates cost: Japan's decision after the event that authorized it; the
+    # U.S. wait for Japan's consent beyond the decision and the consultation (0: none needed).
+    d[D_JP_COST, i] = jp_t - jp_seen if jp_t < inf else inf
+    us_cost = 0.0 if us_path == US_NO_CONSENT else inf
+    d[D_US_COST, i] = us_japan - max(us_dec, consult) if us_path == US_GRANTED else us_cost
     d[T_DETECT, i] = detect
     d[T_CONSULT, i] = consult
     d[T_JAPAN, i] = jp_t
@@ -256,8 +264,10 @@ D_FACTOR = T_FIXED
 D_AT_SEA = T_FIXED + 2
 D_MSO = T_FIXED + 4
 D_PSO = T_FIXED + 5
-D_EVENT = T_FIXED + 6
-PATH_ROWS = 5
+D_JP_COST = T_FIXED + 6
+D_US_COST = T_FIXED + 7
+D_EVENT = T_FIXED + 8
+PATH_ROWS = 6  # + whether the alliance denies the objective (-1: no deadline)
 # The authorization each unit source waits for: a row of the decision block.
 _AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION, T_DETECT, D_MSO, D_PSO)
 BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
@@ -275,6 +285,7 @@ def timeline_tile(
     u: IntArray,
     ready_h: FloatArray,
     transit_h: FloatArray,
+    presence: FloatArray,
     starts: FloatArray,
     ends: FloatArray,
     closed: FloatArray,
@@ -286,7 +297,8 @@ def timeline_tile(
 
     Block by block: the draws, trial by trial in stage order (`_decide`); then each unit
     over the block's trials (loops without branches, which the compiler vectorizes); then
-    the fold, measure by measure. Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are
+    the fold, measure by measure. `presence[k]`: the share of unit k's aircraft that its
+    sortie cycle keeps on station (1 for ships). Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are
     the runway closures and `closed[i, base * 2 + class]` the hours closed (from
     `strike_kernel`). `curve` (units x bins+1) counts arrivals by ceil(t / curve_step) when
     it has rows (the sampled tiles of the forces-on-station curve).
@@ -298,7 +310,11 @@ def timeline_tile(
     inf = np.inf
     d = np.empty((D_EVENT + ev.shape[0], BLOCK))  # the block's decisions (D_* rows)
     tv = np.empty((rows, BLOCK))  # the time measures of the block's trials
-    cv = np.zeros((4, BLOCK), np.int64)  # forces on station: (country, 24 h | 72 h)
+    # forces on station: (country, 24 h | 72 h), then the combat units held on station at the
+    # deadline (both countries; whole units of `held`)
+    cv = np.zeros((5, BLOCK), np.int64)
+    counts = fold.count_hist.shape[0]  # the deadline's count is measured only with a deadline
+    held = np.empty(BLOCK)  # combat units held on station at the deadline (sortie cycles)
     paths = np.empty((PATH_ROWS, BLOCK), np.int64)
     tanker_up = np.empty((2, BLOCK))
     t = np.empty(BLOCK)
@@ -313,6 +329,7 @@ def timeline_tile(
         tv[T_FIXED : first_row + 3, :nb] = inf
         tanker_up[:, :nb] = inf
         cv[:, :nb] = 0
+        held[:nb] = 0.0
         # Each unit over the block: readiness after its authorization (struck runways
         # delay aircraft), then transit. Tankers come first in the table, so a fighter
         # beyond its radius finds its country's first tanker airborne already known.
@@ -347,6 +364,8 @@ def timeline_tile(
             n24 = cv[2 * c]
             n72 = cv[2 * c + 1]
             count = u[k, U_COUNT]
+            fait = q[FAIT]
+            share = count * presence[k] if combat else 0.0
             a = arrive[k]
             for j in range(nb):
                 x = t[j] + tr
@@ -356,17 +375,23 @@ def timeline_tile(
                     first[j] = min(first[j], x)
                 n24[j] += count * (x <= ON_STATION_H[0])
                 n72[j] += count * (x <= ON_STATION_H[1])
+                held[j] += share if x <= fait else 0.0
         for j in range(nb):
             tv[first_row + 2, j] = min(tv[first_row, j], tv[first_row + 1, j])
             paths[2, j] = (1 if tv[first_row + 2, j] <= q[FAIT] else 0) if f[HAS_FAIT] else -1
+            cv[4, j] = int(held[j])
+            paths[5, j] = (1 if held[j] >= q[DENY_NEED] else 0) if f[HAS_FAIT] else -1
         if f[STRUCK]:
             for w in range(closed.shape[1]):
                 for j in range(nb):
                     tv[first_row + 3 + w, j] = closed[b0 + j, w]
-        if f[LADDER]:
-            tv[rows - 2, :nb] = d[D_MSO, :nb]
-            tv[rows - 1, :nb] = d[D_PSO, :nb]
-        fold_block(fold, b0, nb, tv, cv, paths)
+        if f[ROW_LADDER] >= 0:
+            tv[f[ROW_LADDER], :nb] = d[D_MSO, :nb]
+            tv[f[ROW_LADDER] + 1, :nb] = d[D_PSO, :nb]
+        if f[ROW_OUTCOME] >= 0:
+            tv[f[ROW_OUTCOME], :nb] = d[D_JP_COST, :nb]
+            tv[f[ROW_OUTCOME] + 1, :nb] = d[D_US_COST, :nb]
+        fold_block(fold, b0, nb, tv, cv[:counts], paths)
         if curve.shape[0]:
             top = curve.shape[1] - 1
             for k in range(units):  # arrival <= GRID_H[j] iff ceil(arrival / step) <= j

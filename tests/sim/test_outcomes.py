@@ -1,0 +1,129 @@
+"""Outcomes that discriminate: P(deny the objective) from forces held on station at the deadline,
+the hours each legal gate costs, and posture changes that move them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from anpo import sim
+from anpo.core.errors import InputError
+from anpo.sim.plan import compile_plan, presence
+from anpo.sim.run import wilson
+from anpo.sim.timeline import simulate_chunk
+
+ROOT = Path(__file__).resolve().parents[2]
+ANPO = ROOT / ".venv" / "bin" / "anpo"
+TAIWAN = {"date": "2016-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
+
+
+def objective(raw: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    s = sim.parse_sim_scenario(raw)
+    d = sim.run_simulation(s, sim.load_parameters(overrides), trials=3 * 16_384, seed=7).to_dict()
+    return dict(d["objective"])
+
+
+def disjoint(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["p_deny_ci95"][1] < b["p_deny_ci95"][0] or b["p_deny_ci95"][1] < a["p_deny_ci95"][0])
+
+
+def test_moving_the_laws_date_moves_the_denial_probability() -> None:
+    # Before 2016-03-29 Japan has no collective self-defense: its forces stay out of an attack
+    # on U.S. forces near Taiwan, and the alliance falls short of the requirement.
+    before = objective({"scenario": {**TAIWAN, "date": "2015-06-01"}, "fait_accompli_h": 72})
+    after = objective({"scenario": TAIWAN, "fait_accompli_h": 72})
+    assert after["p_deny"] > before["p_deny"] + 0.1 and disjoint(before, after)
+
+
+def test_closing_a_base_moves_the_denial_probability() -> None:
+    raw = {"scenario": {**TAIWAN, "date": "2026-06-01"}, "fait_accompli_h": 72}
+    base = objective(raw)
+    closed = objective({**raw, "closed_bases": ["kadena", "naha"]})
+    assert closed["p_deny"] < base["p_deny"] - 0.1 and disjoint(base, closed)
+
+
+def test_denial_counts_the_forces_held_on_station_by_the_deadline() -> None:
+    raw = {"scenario": {**TAIWAN, "target": "JPN", "lat": 25.743, "lon": 123.473}, "fait_accompli_h": 30}
+    p = sim.load_parameters().with_overrides({"us.ships_at_sea_probability": 0.0}).deterministic()
+    plan = compile_plan(sim.parse_sim_scenario(raw), p)
+    ch = simulate_chunk(plan, seed=1, start=0, stop=50, keep=True)
+    held = 0.0
+    detect = p["detection.armed_attack_h"]
+    auth = {"JPN": detect + p["japan.defense_order_delay_h"], "USA": max(detect + p["us.decision_delay_h"],
+            detect + p["consultation.acm_jjoc_h"])}  # fmt: skip
+    rows = plan.forces.rows
+    ready = [auth[r.country] + plan.readiness_h[k] for k, r in enumerate(rows)]
+    tanker_up = {
+        c: min(t for t, r in zip(ready, rows, strict=True) if (r.country, r.type) == (c, "tanker"))
+        for c in auth
+    }
+    for k, row in enumerate(rows):
+        if row.type in ("tanker", "coast_guard"):
+            continue  # not combat
+        t = auth[row.country] + plan.readiness_h[k]
+        if plan.needs_tanker[k]:  # waits for its country's first tanker, then joins it
+            t = max(t, tanker_up[row.country]) + p["tanker.join_delay_h"]
+        if t + plan.transit_h[k] <= 30:
+            held += row.count * presence(row.type, float(plan.transit_h[k]), bool(plan.needs_tanker[k]), p)
+    got = ch.counts["combat_on_station_at_deadline"]
+    assert (got == int(held)).all()
+    need = p["denial.required_ratio"] * p["denial.adversary_units"]
+    assert (ch.paths["denies_objective"] == int(held >= need)).all()
+
+
+def test_presence_from_the_sortie_cycle() -> None:
+    p = sim.load_parameters()
+    # 0.5 h out and back from 3 h of endurance leaves 2 h on station in a 6 h cycle
+    assert presence("fighter", 0.5, False, p) == pytest.approx(2.0 / 6.0)
+    assert presence("fighter", 2.0, False, p) == 0.0  # the round trip uses it all
+    assert presence("fighter", 2.0, True, p) == pytest.approx(1.0 / 8.0)  # a tanker adds 2 h
+    assert presence("surface_ship", 40.0, False, p) == 1.0
+    assert presence("maritime_patrol", np.inf, False, p) == 0.0
+
+
+def test_hours_lost_to_prior_consultation() -> None:
+    raw = {"scenario": TAIWAN, "fait_accompli_h": 72}
+    sure = {"us.consent_probability": 1.0, "japan.survival_certification_probability": 1.0}
+    p = sim.load_parameters().with_overrides(sure).deterministic()
+    plan = compile_plan(sim.parse_sim_scenario(raw), p)
+    ch = simulate_chunk(plan, seed=1, start=0, stop=10, keep=True)
+    detect = p["detection.armed_attack_h"]
+    consult = detect + p[plan.consultation_param]  # 2016: the ACM
+    lost = consult + p["us.consent_delay_h"] - max(detect + p["us.decision_delay_h"], consult)
+    np.testing.assert_allclose(ch.times["access_lost_prior_consultation_h"], lost)
+    np.testing.assert_allclose(  # survival certification: consultation, then the Cabinet
+        ch.times["access_lost_japan_decision_h"],
+        consult + p["japan.survival_certification_delay_h"] - detect,
+    )
+
+
+def test_wilson_interval() -> None:
+    lo, hi = wilson(50, 100)
+    assert lo == pytest.approx(0.4038, abs=1e-4) and hi == pytest.approx(0.5962, abs=1e-4)
+    assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == pytest.approx(1.0)
+
+
+def test_cli_sweep_of_the_denial_probability() -> None:
+    r = subprocess.run(
+        [str(ANPO), "simulate", str(ROOT / "examples/sim/taiwan-strikes-2026.yaml"), "--trials", "16384",
+         "--format", "json", "--sweep", "denial.adversary_units=60,200",
+         "--sweep-metric", "p_deny_objective"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    pts = json.loads(r.stdout)["sweep"]["results"]["denial.adversary_units"]
+    assert pts[0]["metric"] > pts[1]["metric"]
+
+
+def test_bad_closed_base_is_named() -> None:
+    raw = yaml.safe_load((ROOT / "examples/sim/senkaku-2026.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(InputError) as err:
+        compile_plan(
+            sim.parse_sim_scenario({**raw, "closed_bases": ["kadena", "atlantis"]}), sim.load_parameters()
+        )
+    assert err.value.field == "closed_bases[1]"
