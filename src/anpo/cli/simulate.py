@@ -87,6 +87,18 @@ def _text(d: dict[str, Any]) -> str:
             f"P(alliance responds before the fait accompli at "
             f"{d['scenario']['fait_accompli_h']:g} h) = {d['p_respond_before_fait_accompli']:.3f}"
         )
+    if "objective" in d:
+        o = d["objective"]
+        lo, hi = o["p_deny_ci95"]
+        lost = o["access_lost_h"]
+        lines.append(
+            f"P(alliance denies the objective: >= {o['required_units']:g} combat units held on station at "
+            f"{o['deadline_h']:g} h) = {o['p_deny']:.3f} (95% CI {lo:.3f}-{hi:.3f})"
+        )
+        lines.append(
+            f"hours the legal gates cost (mean): Japan's decision {_fmt(lost['japan_decision']['mean'])}, "
+            f"prior consultation {_fmt(lost['prior_consultation']['mean'])}"
+        )
     if "war_powers" in d:
         lines.append(f"War Powers: {d['war_powers']['note']}")
     if "sweep" in d:
