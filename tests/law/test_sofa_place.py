@@ -33,22 +33,25 @@ def test_radius_is_the_recorded_area_or_the_stated_default() -> None:
     area = posture.facility("camp-schwab").record.area_km2
     assert area is not None and math.isclose(r, math.sqrt(area.value / math.pi))
     assert "area" in basis
-    assert sofa_place.radius_km(posture.facility("kadena"))[0] == sofa_place.DEFAULT_RADIUS_KM
+    unmeasured = next(f for f in posture.facilities().values() if f.record.area_km2 is None)
+    assert sofa_place.radius_km(unmeasured)[0] == sofa_place.DEFAULT_RADIUS_KM
 
 
 def test_on_or_off_by_the_circle_around_the_reference_point() -> None:
-    inside = _location(*_north_of("kadena", sofa_place.DEFAULT_RADIUS_KM - 0.2))
-    outside = _location(*_north_of("kadena", sofa_place.DEFAULT_RADIUS_KM + 0.2))
+    radius, _ = sofa_place.radius_km(posture.facility("kadena"))  # from Kadena's recorded area
+    inside = _location(*_north_of("kadena", radius - 0.2))
+    outside = _location(*_north_of("kadena", radius + 0.2))
     assert inside["on_facility"] and inside["facility"]["id"] == "kadena"
     assert not outside["on_facility"] and outside["facility"] is None
     assert outside["nearest_facility"]["id"] == "kadena" and outside["approximate"]
 
 
 def test_facility_not_yet_in_use_is_not_a_facility() -> None:
-    # Kyogamisaki radar site: U.S. use from 2014-10-21.
+    # Kyogamisaki radar site: provided to the U.S. on 2013-12-12 (issue 16's audit; the radar
+    # arrived in 2014).
     lat, lon = _north_of("kyogamisaki", 0.1)
-    assert not _location(lat, lon, "2014-10-20")["on_facility"]
-    assert _location(lat, lon, "2014-10-21")["facility"]["id"] == "kyogamisaki"
+    assert not _location(lat, lon, "2013-12-11")["on_facility"]
+    assert _location(lat, lon, "2013-12-12")["facility"]["id"] == "kyogamisaki"
 
 
 def test_us_administered_place_names_the_reversion_and_the_text_says_so() -> None:
