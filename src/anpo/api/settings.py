@@ -77,7 +77,7 @@ class Settings:
     max_stored_runs: int = 10_000  # ended runs kept (the oldest beyond go)
     max_stored_assessments: int = 100_000  # saved assessments kept (the oldest beyond go)
     retention_days: int = 365  # ended runs and saved assessments older than this go
-    list_slots: int = 2  # list assessments (POST /v1/assess with a list) computed at once
+    list_slots: int = 1  # list assessments (POST /v1/assess with a list) computed at once
 
     @classmethod
     def from_env(cls) -> Settings:
