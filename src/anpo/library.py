@@ -191,11 +191,11 @@ def bases(date: Any = None, *, kind: str | None = None, include_planned: bool = 
 
     day = _plain(date) if date is not None else _today()
     rows = posture.bases(day, kind=kind, include_planned=include_planned)
-    records = []
-    for r in rows:
-        d = r.to_dict(_as_date(day))
-        records.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
-                        for k, v in d.items()})
+    from anpo.io.geojson import collection, point
+
+    # flat, typed columns as in `anpo bases --format geojson` (status_legal_status, runways_count...)
+    fc = collection(point(r.facility.lon, r.facility.lat, r.to_dict(_as_date(day))) for r in rows)
+    records = [f["properties"] for f in fc["features"]]
     lons = [r.facility.lon for r in rows]
     lats = [r.facility.lat for r in rows]
     return gpd.GeoDataFrame(records, geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326")

@@ -54,7 +54,7 @@ def test_bases_geojson(capsys, monkeypatch):
     kadena = next(f for f in fc["features"] if f["properties"]["id"] == "kadena")
     lon, lat = kadena["geometry"]["coordinates"]
     assert lat == pytest.approx(26.3567, abs=1e-3) and lon == pytest.approx(127.7655, abs=1e-3)
-    assert kadena["properties"]["status"]["legal_status"] == "us_exclusive"
+    assert kadena["properties"]["status_legal_status"] == "us_exclusive"  # flat, for QGIS
     ids = {f["properties"]["id"] for f in fc["features"]}
     assert "camp-blaz" not in ids  # activated 2020-10-01
 

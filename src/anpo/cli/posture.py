@@ -42,22 +42,17 @@ def _flat(value: object) -> object:
 
 
 def _geojson(rows: list[posture.FacilityOnDate], day: str) -> dict[str, Any]:
+    """Flat, typed properties (status_legal_status, runways_count, runways_max_length_ft, ...),
+    [lon, lat] to 6 decimals: `anpo.io.geojson`."""
+    from anpo.io.geojson import collection, point
+
     feats = []
     for r in rows:
         props = r.to_dict(dt.date.fromisoformat(day))
         props.pop("lat")
         props.pop("lon")
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(r.facility.lon, 6), round(r.facility.lat, 6)],
-                },
-                "properties": props,
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
+        feats.append(point(r.facility.lon, r.facility.lat, props))
+    return collection(feats)
 
 
 def _csv(rows: list[dict[str, object]], columns: tuple[str, ...]) -> str:

@@ -1,13 +1,23 @@
-"""`anpo where`: who administers a point on a date."""
+"""`anpo where`: who administers a point on a date (today by default), as text, JSON, CSV
+(one row, nested values flattened) or a GeoJSON point feature."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from enum import StrEnum
 
 import typer
 
-from anpo.core.errors import InputError
 from anpo.geo.lookup import where as where_lookup
+from anpo.io.geojson import collection, csv_text, point
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
 
 
 def _text(r: dict[str, object]) -> str:
@@ -44,11 +54,21 @@ def register(app: typer.Typer) -> None:
     def where(
         lat: float = typer.Argument(..., help="Latitude, WGS-84 degrees (north positive)."),
         lon: float = typer.Argument(..., help="Longitude, WGS-84 degrees (east positive)."),
-        date: str = typer.Option(..., "--date", help="YYYY-MM-DD"),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
+        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                        help="The date (default: today)."),
+        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        bom: bool = typer.Option(False, "--bom",
+                                 help="With --format csv: UTF-8 with a byte order mark (Excel)."),
     ) -> None:
         """Who administers the point LAT LON on a date: land, territorial sea or outside."""
-        if fmt not in ("text", "json"):
-            raise InputError("--format", f"{fmt!r}; accepted: text, json")
-        result = where_lookup(lat, lon, date)
-        typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))
+        result = where_lookup(lat, lon, date or dt.date.today().isoformat())
+        if fmt is Format.json:
+            typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        elif fmt is Format.csv:
+            typer.echo(csv_text([result], bom=bom), nl=False)
+        elif fmt is Format.geojson:
+            props = {k: v for k, v in result.items() if k not in ("lat", "lon")}
+            doc = collection([point(float(result["lon"]), float(result["lat"]), props)])
+            typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        else:
+            typer.echo(_text(result))
