@@ -6,8 +6,8 @@ import contextlib
 import json
 import os
 import shutil
-import sys
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,18 @@ from anpo.core.errors import InputError
 from anpo.core.files import remove_stale
 from anpo.core.signals import stop_on_signals
 from anpo.io.documents import read_document
+from anpo.io.progress import runs_progress
 from anpo.law.common import applied
 from anpo.sim.plan import Plan
 from anpo.sim.run import Summary, run_plan
 from anpo.sim.scenario import SimScenario
 from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
 
-PROGRESS_FROM = 2_000_000  # show a progress bar on runs at least this long
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
 STALE_STAGING = r"\.anpo-sim-(?P<pid>\d+)-.+"  # a staging folder, named for its process
 
 
@@ -110,20 +115,6 @@ def _text(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class _Bar:
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.shown = total >= PROGRESS_FROM and sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.shown:
-            width = 30
-            k = int(width * done / total)
-            print(f"\r[{'#' * k}{'.' * (width - k)}] {done:,}/{total:,} trials", end="", file=sys.stderr)
-            if done == total:
-                print(file=sys.stderr)
-
-
 def _parquet_sink(path: Path) -> Any:
     try:
         import pyarrow as pa
@@ -161,8 +152,9 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(7, "--seed", help="Random seed (recorded with the results)."),
         params_file: str = typer.Option(None, "--params", help="YAML of parameter overrides."),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
-        out: str = typer.Option(None, "--out", help="Directory for summary.json and plots."),
+        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        out: str = typer.Option(None, "-o", "--output", "--out", metavar="DIR",
+                                help="Directory for summary.json and plots."),
         keep_trials: bool = typer.Option(False, "--keep-trials", help="Also write trials.parquet to --out."),
         explain: bool = typer.Option(
             False, "--explain-parameters", help="List every parameter and its source."
@@ -249,7 +241,12 @@ def register(app: typer.Typer) -> None:
                 stack.enter_context(applied(whatif))
                 client = stack.enter_context(dask_client(address)) if address else None
 
+                # one rich bar on stderr over the run and every sweep run (off when not a terminal)
+                runs = 1 + sum(len(values) for _, values in grid)
+                bar = stack.enter_context(runs_progress(f"simulate {Path(scenario).name}", trials * runs))
+
                 def runner(p: Plan, progress: Any = None, sink: Any = None) -> Summary:
+                    progress = progress or bar()
                     if client is None:
                         return run_plan(p, trials, seed, workers=workers, progress=progress, sink=sink)
                     from anpo.cluster.sim import run_plan_on_dask
@@ -257,7 +254,7 @@ def register(app: typer.Typer) -> None:
                     return run_plan_on_dask(client, p, trials, seed, progress=progress)
 
                 sink = _parquet_sink(tmp / "trials.parquet") if keep_trials and tmp is not None else None
-                summary: Summary = runner(plan, _Bar(trials), sink)
+                summary: Summary = runner(plan, None, sink)
                 if sink is not None:
                     sink.close()
                 result = summary.to_dict()

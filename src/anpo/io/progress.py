@@ -42,21 +42,25 @@ def info(message: str) -> None:
 
 
 class RowsPerSecond(ProgressColumn):
+    def __init__(self, unit: str = "rows") -> None:
+        super().__init__()
+        self.unit = unit
+
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.0f} rows/s", style="progress.data.speed")
+        return Text("" if speed is None else f"{speed:,.0f} {self.unit}/s", style="progress.data.speed")
 
 
 @contextlib.contextmanager
-def row_progress(label: str, *, enabled: bool = True) -> Iterator[tuple[Callable[[int | None], None],
-                                                                         Callable[[int], None]]]:
+def row_progress(label: str, *, enabled: bool = True, unit: str = "rows"
+                 ) -> Iterator[tuple[Callable[[int | None], None], Callable[[int], None]]]:
     """(set_total, advance) callbacks drawing a bar on stderr (nothing when not enabled, when
     quiet, or when stderr is not a terminal)."""
     if not enabled or _quiet:
         yield (lambda _total: None), (lambda _n: None)
         return
     console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RowsPerSecond(),
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RowsPerSecond(unit),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
         task = bar.add_task(label, total=None)
@@ -68,3 +72,23 @@ def row_progress(label: str, *, enabled: bool = True) -> Iterator[tuple[Callable
             bar.advance(task, n)
 
         yield set_total, advance
+
+
+@contextlib.contextmanager
+def runs_progress(label: str, total: int, *, unit: str = "trials"
+                  ) -> Iterator[Callable[[], Callable[[int, int], None]]]:
+    """One bar over several runs of `total` units all told: yields a maker of per-run
+    callbacks `progress(done, of)` (the form the simulation's runs report in)."""
+    with row_progress(label, unit=unit) as (set_total, advance):
+        set_total(total)
+
+        def run_callback() -> Callable[[int, int], None]:
+            seen = [0]
+
+            def progress(done: int, _of: int) -> None:
+                advance(done - seen[0])
+                seen[0] = done
+
+            return progress
+
+        yield run_callback
