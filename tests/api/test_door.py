@@ -81,3 +81,20 @@ def test_server_limits() -> None:
     config = server_config(object(), "127.0.0.1", 0)
     assert config.limit_concurrency and config.timeout_keep_alive <= 5
     assert config.http is HeaderDeadlineH11
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"ANPO_API_TOKEN": "short"}, "at least 16 characters"),
+    ({"ANPO_MAX_QUEUED": "abc"}, "ANPO_MAX_QUEUED: expected a number"),
+])
+def test_serve_refuses_weak_tokens_and_bad_limits(env: dict[str, str], message: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "from anpo.cli import main; main()", "serve", "--port", "0"],
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path), **env}, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+    assert proc.returncode == 2 and message in proc.stderr

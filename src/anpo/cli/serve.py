@@ -38,7 +38,10 @@ def serve_command(
     from anpo.api.server import server_config
     from anpo.store import Store
 
-    settings = dataclasses.replace(Settings.from_env(), host=host)
+    try:
+        settings = dataclasses.replace(Settings.from_env(), host=host)
+    except ValueError as err:  # a limit's environment variable is not a number
+        raise InputError(str(err).split(":")[0], str(err).split(": ", 1)[-1]) from None
     try:
         check_token(settings.token)
     except WeakToken as err:
