@@ -107,3 +107,18 @@ def test_simulate_takes_the_what_if(
     from anpo.law.common import active_context
 
     assert not active_context().timeline.whatif
+
+
+def test_batch_explanation_marks_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("date,event,target,lat,lon\n2026-06-01,armed_attack,USA,24.2,122.3\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    code, _, _ = run_main(["assess", "--batch", str(src), "--out", str(out), "--explain",
+                           "--without", LEGISLATION], capsys, monkeypatch)
+    assert code == 0
+    steps = {s["condition"]: s for s in json.loads(pq.read_table(out).column("explanation")[0].as_py())}
+    assert steps["rear_area_support"]["value"] == "areas_surrounding_japan"
+    assert steps["rear_area_support"]["actual"] == "important_influence"
+    assert "actual" not in steps["article5"]

@@ -132,7 +132,8 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     arrays += determination_columns(evaluation, place, bad_mask if bad else None)
     if options.explain:
         wanted = ~bad_mask if cols.explain is None else (cols.explain & ~bad_mask)
-        arrays.append(explanations(evaluation, np.flatnonzero(wanted).tolist(), n))
+        actual = None if options.whatif is None else evaluate(cols.frame, place, default_context())
+        arrays.append(explanations(evaluation, np.flatnonzero(wanted).tolist(), n, actual))
     if options.geometry:
         arrays.append(wkb_points(np.where(bad_mask, np.nan, cols.frame.lon),
                                  np.where(bad_mask, np.nan, cols.frame.lat)))

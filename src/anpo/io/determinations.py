@@ -108,9 +108,17 @@ def determination_columns(
     return out
 
 
-def explanations(evaluation: Evaluation, rows: Sequence[int], n: int) -> pa.Array:
-    """The explanation (JSON) of the given rows, missing elsewhere."""
+def explanations(evaluation: Evaluation, rows: Sequence[int], n: int,
+                 actual: Evaluation | None = None) -> pa.Array:
+    """The explanation (JSON) of the given rows, missing elsewhere. Under a what-if, `actual`
+    is the same rows under the actual law: a step whose value differs carries `actual`."""
     texts: list[str | None] = [None] * n
     for i in rows:
-        texts[i] = json.dumps([step.to_dict() for step in evaluation.trace(i)], ensure_ascii=False)
+        steps = [step.to_dict() for step in evaluation.trace(i)]
+        if actual is not None:
+            for step in steps:
+                was = actual.value(step["condition"], i)
+                if was != step["value"]:
+                    step["actual"] = was
+        texts[i] = json.dumps(steps, ensure_ascii=False)
     return pa.array(texts, pa.string())
