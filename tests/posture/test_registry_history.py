@@ -56,7 +56,7 @@ def test_reversion_registry_within_and_covering_mods_figure():
     assert 0.4 * pub.area_km2 <= oki.itemized_km2 <= pub.area_km2
 
 
-@pytest.mark.parametrize("prefecture", ["Hokkaido", "Chiba", "Kyoto"])
+@pytest.mark.parametrize("prefecture", ["Hokkaido", "Chiba", "Kyoto", "Fukuoka"])
 def test_single_facility_prefectures_equal_mods_figure(prefecture):
     """Where MOD's 2018 table has one II-1(a) facility in a prefecture, the registry holds that
     one facility there, with MOD's figure for the prefecture as its area."""
