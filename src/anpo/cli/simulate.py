@@ -65,6 +65,9 @@ def _text(d: dict[str, Any]) -> str:
     lines = [
         f"simulation of {d['scenario']['scenario'].get('id') or 'scenario'}: "
         f"{d['trials']:,} trials, seed {d['seed']}",
+        *([f"WHAT-IF, not the actual law: without {', '.join(d['what_if']['without']) or '-'}; in force "
+            f"{', '.join(f'{k}={v}' for k, v in d['what_if']['in_force'].items()) or '-'}"]
+          if "what_if" in d else []),
         "legal gates (from the assessment engine), as each event of the run changes them:",
         f"  at 0 h (triggering event): Japan {g['japan_gate']}; Article V {g['article5']}; "
         f"prior consultation {'required' if g['prior_consultation_required'] else 'not required'}; "
