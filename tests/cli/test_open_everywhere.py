@@ -5,6 +5,7 @@ properties read by GeoPandas and by GDAL's ogrinfo; CSV with an optional BOM for
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -177,3 +178,39 @@ def test_quiet_silences_the_summary(tmp_path: Path, capsys: Cap,
 def test_shell_completion_is_offered(capsys: Cap, monkeypatch: MP) -> None:
     code, out, _ = run(["--help"], capsys, monkeypatch)
     assert code == 0 and "--install-completion" in out and "--quiet" in out
+
+
+# -- CSV from the commands that print tables ---------------------------------------------------------
+
+def test_assess_csv_is_one_row_per_scenario_with_the_batch_columns(capsys: Cap, monkeypatch: MP) -> None:
+    files = ["examples/okinawa-1971.yaml", "examples/judgments.yaml"]
+    code, out, err = run(["assess", *files, "--format", "csv", "--bom"], capsys, monkeypatch)
+    assert code == 0, err
+    rows = list(csv.DictReader(out.lstrip("\ufeff").splitlines()))
+    assert out.startswith("\ufefffile,row,id,date,lat,lon,error,zone,")
+    first = rows[0]
+    assert (first["file"], first["id"], first["administered_by"], first["article5"]) == (
+        "examples/okinawa-1971.yaml", "okinawa-1971", "USA", "does_not_apply")
+    assert len({r["file"] for r in rows}) == 2
+
+
+def test_incident_csv_flattens_each_incident(capsys: Cap, monkeypatch: MP) -> None:
+    code, out, err = run(["incident", "examples/incident.yaml", "--format", "csv"], capsys, monkeypatch)
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert "jurisdiction_kind" in header and "custody_holder" in header and "explanation_count" in header
+
+
+@pytest.mark.parametrize("option", ["-o", "--output", "--out"])
+def test_simulate_output_names(option: str, tmp_path: Path, capsys: Cap, monkeypatch: MP) -> None:
+    out = tmp_path / "run"
+    code, _, err = run(["simulate", "examples/sim/senkaku-2026.yaml", "--trials", "1000", "--format", "json",
+                        option, str(out)], capsys, monkeypatch)
+    assert code == 0, err
+    assert (out / "summary.json").is_file()
+
+
+def test_simulate_format_is_a_declared_choice(capsys: Cap, monkeypatch: MP) -> None:
+    code, _, err = run(["simulate", "examples/sim/senkaku-2026.yaml", "--format", "yaml"],
+                       capsys, monkeypatch)
+    assert code == 2 and "'text', 'json'" in err

@@ -34,6 +34,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    csv = "csv"  # one row per scenario, the columns of `assess --batch` (anpo.assess)
 
 
 def _read_file(name: str) -> tuple[list[Scenario], bool]:
@@ -63,13 +64,34 @@ def _results(scenarios: Sequence[Scenario]) -> Iterator[dict[str, Any]]:
         yield from assess(scenarios[start:start + CHUNK])
 
 
-def _write(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format) -> None:
+def _write(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format,
+           bom: bool = False) -> None:
     """The results in the format asked; SIGTERM and SIGINT stop it with exit 143 / 130."""
     with stop_on_signals():
-        _write_results(out, inputs, fmt)
+        _write_results(out, inputs, fmt, bom)
 
 
-def _write_results(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format) -> None:
+def _csv(inputs: list[tuple[str, list[Scenario], bool]], bom: bool) -> str:
+    """The scenarios as `anpo.assess` tabulates them (a `file` column first with several files)."""
+    import pandas as pd
+
+    from anpo.library import assess as assess_table
+
+    frames = []
+    for name, scenarios, _ in inputs:
+        df = assess_table([s.to_input_dict() for s in scenarios])
+        if len(inputs) > 1:
+            df.insert(0, "file", name)
+        frames.append(df)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return ("\ufeff" if bom else "") + escape_controls(table.to_csv(index=False, lineterminator="\n"))
+
+
+def _write_results(out: Output, inputs: list[tuple[str, list[Scenario], bool]], fmt: Format,
+                   bom: bool = False) -> None:
+    if fmt is Format.csv:
+        out.write(_csv(inputs, bom).rstrip("\n"))
+        return
     if fmt is Format.jsonl:
         for _, scenarios, _ in inputs:
             write_json_lines(out, _results(scenarios))
@@ -107,7 +129,8 @@ def assess_command(
         None, metavar="FILE...", help="JSON or YAML scenario files; - for stdin."
     ),
     fmt: Format = typer.Option(
-        Format.text, "--format", "-f", help="text (for people) or json (the contract)."
+        Format.text, "--format", "-f",
+        help="text (for people), json (the contract), jsonl, or csv (one row per scenario).",
     ),
     batch: str | None = typer.Option(
         None, "--batch", metavar="IN",
@@ -123,6 +146,7 @@ def assess_command(
         help="With --batch: stop at the first bad row (exit 2). With files: a repeated id is an error.",
     ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
+    bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
     without: list[str] | None = typer.Option(None, "--without", metavar="INSTRUMENT",
                                              help=batch_cli.WITHOUT_HELP),
@@ -141,7 +165,7 @@ def assess_command(
     stdout = Output()
     try:
         with applied(whatif):  # what `assess` evaluates under: the law as the options change it
-            _write(stdout, inputs, fmt)
+            _write(stdout, inputs, fmt, bom)
         if fmt is not Format.jsonl:
             stdout.write("\n")
         stdout.flush()

@@ -116,7 +116,8 @@ def costs_command(
     ctx: typer.Context,
     by: str = typer.Option("period", "--by", help="period | year | category | line | comparison."),
     fmt: str = typer.Option("text", "--format", help="text | json | csv."),
-    plot: str | None = typer.Option(None, "--plot", help="Also write a PNG plot to FILE.png."),
+    plot: str | None = typer.Option(None, "-o", "--output", "--plot", metavar="FILE",
+                                    help="Also write a PNG plot to FILE.png."),
 ) -> None:
     """The host-nation-support ledger."""
     if ctx.invoked_subcommand is not None:
@@ -147,7 +148,9 @@ def costs_command(
     else:
         typer.echo(_table(by, rows))
     if plot is not None:
-        typer.echo(f"plot written to {plot}", err=True)
+        from anpo.io.progress import info  # silenced by `anpo --quiet`
+
+        info(f"plot written to {plot}")
 
 
 @app.command("what-if")

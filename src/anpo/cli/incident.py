@@ -20,6 +20,7 @@ from anpo.law.sofa import assess_incidents, parse_incidents
 class Format(StrEnum):
     text = "text"
     json = "json"
+    csv = "csv"  # one row per incident, nested values flattened (anpo.io.geojson.flat)
 
 
 # Text rendering.
@@ -84,6 +85,8 @@ def incident(
         str, typer.Argument(metavar="FILE", help="JSON or YAML file, or - for stdin.")
     ],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    bom: Annotated[bool, typer.Option(
+        "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel).")] = False,
 ) -> None:
     """Who may try an offense by U.S. forces personnel in Japan, and who holds the accused."""
     # The same strict reader as `anpo assess`: malformed input fails the same way.
@@ -92,6 +95,10 @@ def incident(
     if fmt is Format.json:
         payload: Any = results if was_list else results[0]
         out = to_json(payload)
+    elif fmt is Format.csv:
+        from anpo.io.geojson import csv_text
+
+        out = csv_text(results, bom=bom).rstrip("\n")
     else:
         out = escape_controls("\n\n".join(render_text(r) for r in results))
     stdout = Output()

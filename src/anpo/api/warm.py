@@ -1,0 +1,51 @@
+"""Maps computed before anyone asks: at server start, a background thread draws today's
+administration map (the dashboard's first view; ANPO_WARM_MAPS=today, the default). With
+ANPO_WARM_MAPS=all it goes on to every other period between changes, newest first, so that
+the date slider later finds them ready: a period takes one to three seconds of one core the
+first time, about 40 periods in all, and while it runs a request for a map not yet drawn
+waits for it (measured in docs/dashboard.md); `none` turns warming off. The thread is a
+daemon: it never holds a server up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+
+log = logging.getLogger(__name__)
+MODES = ("all", "today", "none")
+
+
+def warm_mode() -> str:
+    mode = os.environ.get("ANPO_WARM_MAPS", "today").strip().lower() or "today"
+    if mode not in MODES:
+        raise ValueError(f"ANPO_WARM_MAPS: {mode!r} is not one of {', '.join(MODES)}")
+    return mode
+
+
+def _warm(mode: str, stop: threading.Event) -> None:
+    from anpo.core.dates import from_day
+    from anpo.report.coverage import change_days, coverage
+
+    try:
+        coverage(dt.date.today().isoformat())
+        if mode != "all":
+            return
+        first = dt.date(1952, 1, 1)  # the slider's first month
+        for day in reversed(change_days()):
+            if stop.is_set():
+                return
+            coverage(max(from_day(day), first).isoformat())
+    except Exception:  # a map that fails here fails again, with its error, when it is asked for
+        log.exception("warming the administration maps stopped")
+
+
+def start_warming(stop: threading.Event) -> threading.Thread | None:
+    """Start the background thread (None when ANPO_WARM_MAPS=none)."""
+    mode = warm_mode()
+    if mode == "none":
+        return None
+    thread = threading.Thread(target=_warm, args=(mode, stop), daemon=True, name="anpo-warm-maps")
+    thread.start()
+    return thread
