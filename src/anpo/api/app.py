@@ -23,6 +23,7 @@ from anpo.api.middleware import BodyLimit, ListSlots, SecurityHeaders, StrictJso
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
 from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings, check_token
+from anpo.api.warm import start_warming
 from anpo.core.dates import FIRST_DATE
 from anpo.store import Store
 
@@ -101,6 +102,7 @@ def create_app(
         beat = threading.Thread(target=_heartbeat, args=(st, settings, stop), daemon=True,
                                 name="anpo-heartbeat")
         beat.start()
+        start_warming(stop)  # today's map, then the other periods, before anyone asks
         try:
             yield
         finally:

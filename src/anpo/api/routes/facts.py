@@ -139,6 +139,8 @@ def instrument_summary(inst: Instrument) -> dict[str, Any]:
         "id": inst.id, "title": inst.title, "kind": inst.kind, "signed": _iso(inst.signed),
         "in_force": inst.in_force.isoformat(), "ended": _iso(inst.ended), "url": inst.url,
         "confidence": inst.confidence, "provisions": len(inst.provisions),
+        # the official Japanese title and text, where the instrument has them (the dashboard's Japanese)
+        "title_ja": inst.title_ja, "url_ja": inst.url_ja,
     }
 
 

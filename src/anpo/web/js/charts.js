@@ -76,7 +76,9 @@ export function chartFigure({ name, title, caption, rows, columns, draw }) {
     drawnWidth = width;
     const opts = draw(width);
     const el = Plot.plot({ width, style: { fontSize: `${FONT}px`, overflow: "visible" }, ...opts });
-    const svgEl = el.tagName.toLowerCase() === "svg" ? el : el.querySelector("svg");
+    // With a legend Plot returns a figure: its chart is the figure's own svg (the legend's
+    // swatches are svgs inside a div).
+    const svgEl = el.tagName.toLowerCase() === "svg" ? el : el.querySelector(":scope > svg");
     svgEl.classList.add("chart");
     svgEl.setAttribute("role", "img");
     svgEl.setAttribute("aria-label", title);
@@ -185,6 +187,22 @@ export function lineFigure({ name, title, caption, rows, xLabel, yLabel, columns
           title: (d) => `${s.label}: ${fmt2(d[s.key])} (${xLabel} ${d.x})` })),
         ...series.map((s, k) => Plot.text(rows.slice(-1), { x: "x", y: s.key, text: () => s.label, dx: 6, dy: (k % 2 ? 8 : -8), textAnchor: "start", fill: palette[k % 5] })),
         Plot.tip(rows, Plot.pointerX({ x: "x", y: series[0]?.key, title: (d) => [`${xLabel}: ${d.x}`, ...series.map((s) => `${s.label}: ${fmt2(d[s.key])}`)].join("\n") })),
+      ],
+    }) });
+}
+
+// Several series over years, one colour a part, named in the legend above (not stacked: a
+// ledger's totals contain some of its other lines).
+export function partLinesFigure({ name, title, caption, rows, valueLabel, columns }) {
+  return chartFigure({ name, title, caption, rows, columns,
+    draw: () => ({
+      marginLeft: 56, marginBottom: 40, height: 360,
+      color: { legend: true, type: "categorical", scheme: "tableau10" },
+      x: { label: null, tickFormat: (d) => String(d), grid: true },
+      y: { label: valueLabel, grid: true, zero: true },
+      marks: [
+        Plot.line(rows, { x: "x", y: "value", stroke: "part", strokeOpacity: 0.6 }),
+        Plot.dot(rows, { x: "x", y: "value", fill: "part", r: 3.5, title: (d) => `${d.x} · ${d.part}: ${fmt2(d.value)}`, tip: true }),
       ],
     }) });
 }

@@ -1,7 +1,7 @@
 // Cost sharing: the ledger as a chart and a table; the what-if calculator as a form.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
-import { yearBarFigure } from "./charts.js";
+import { partLinesFigure, yearBarFigure } from "./charts.js";
 import { lang, t } from "./i18n.js";
 
 let loaded = null; // the language it was drawn in
@@ -17,14 +17,27 @@ export async function showCosts() {
   if (loaded === lang()) return;
   const first = loaded === null;
   loaded = lang();
-  const [years, periods, comparisons] = await Promise.all([get("/v1/costs", { by: "year" }), get("/v1/costs", { by: "period" }),
-    get("/v1/costs", { by: "comparison" })]);
+  const [years, periods, comparisons, lines] = await Promise.all([get("/v1/costs", { by: "year" }), get("/v1/costs", { by: "period" }),
+    get("/v1/costs", { by: "comparison" }), get("/v1/costs", { by: "line" }).catch(() => ({ rows: [] }))]);
   const rows = years.rows;
   clear($("#costs-chart"), yearBarFigure({ name: "host-nation-support", title: t("costs.chart_title"), caption: t("costs.caption"),
     rows: rows.map((r) => ({ x: r.jfy, value: r.hns_total_jpy_bn, hatched: r.hns_total_jpy_bn !== null && r.basis !== "budget", basis: r.basis,
       confidence: r.confidence })), valueLabel: t("costs.jpy_bn"), hatchedLabel: t("costs.hatched"),
     columns: [{ key: "x", label: "JFY", format: String }, { key: "value", label: t("costs.jpy_bn"), num: true }, { key: "basis", label: "basis" },
       { key: "confidence", label: "confidence" }] }));
+  // The whole ledger: every line Japan spends on U.S. forces, by JFY (names in the page's language).
+  const counts = {};
+  for (const r of lines.rows || []) counts[r.line] = (counts[r.line] || 0) + 1;
+  // the lines with a series (four years or more); the table below the chart has every figure
+  const lineRows = (lines.rows || []).filter((r) => typeof r.value_jpy_bn === "number" && counts[r.line] >= 4).map((r) => ({ x: r.jfy,
+    part: (lang() === "ja" && r.name_ja) || r.name || r.line, line: r.line, value: r.value_jpy_bn, basis: r.basis, confidence: r.confidence,
+    source: r.source || r.document || "" }));
+  if (lineRows.length) {
+    $("#costs-chart").append(partLinesFigure({ name: "ledger-by-line", title: t("costs.ledger_title"), caption: t("costs.ledger_caption"),
+      rows: lineRows, valueLabel: t("costs.jpy_bn"),
+      columns: [{ key: "x", label: "JFY", format: String }, { key: "part", label: t("chart.name") }, { key: "value", label: t("costs.jpy_bn"), num: true },
+        { key: "basis", label: "basis" }, { key: "confidence", label: "confidence" }, { key: "source", label: t("map.source") }] }));
+  }
   // JFY1978 onward: HNS by category, the other U.S.-forces lines MOD publishes, USD, and whether the year's totals add up.
   clear($("#costs-table"), table(rows, ["jfy", "period", "hns_total_jpy_bn", "basis", "labor_jpy_bn", "utilities_jpy_bn",
     "training_relocation_jpy_bn", "fip_jpy_bn", "labor_welfare_jpy_bn", "stationing_total_jpy_bn", "saco_jpy_bn", "realignment_jpy_bn",

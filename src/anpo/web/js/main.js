@@ -110,9 +110,10 @@ async function route(map) {
 let mapRef = null;
 function applyLanguage(code, rerender = true) {
   setLanguage(code);
-  localStorage.setItem("anpo-lang", lang());
   $("#lang-select").value = lang();
   if ($("#place").dataset.hint !== "0") $("#place").textContent = t("event.place_hint");
+  // The header's links carry the language, so a view opened from them says it in its URL.
+  for (const a of document.querySelectorAll("header nav a[data-view]")) a.setAttribute("href", `#${a.dataset.view}?lang=${lang()}`);
   if (mapRef) mapRef.languageChanged();
   document.dispatchEvent(new CustomEvent("anpo:lang", { detail: lang() }));
   if (rerender && mapRef) {
@@ -123,9 +124,11 @@ function applyLanguage(code, rerender = true) {
 }
 
 async function main() {
-  setLanguage(detectLanguage());
-  $("#lang-select").value = lang();
-  $("#lang-select").addEventListener("change", (e) => applyLanguage(e.target.value));
+  applyLanguage(detectLanguage(), false);
+  $("#lang-select").addEventListener("change", (e) => {
+    localStorage.setItem("anpo-lang", e.target.value); // the reader's own choice is remembered
+    applyLanguage(e.target.value);
+  });
   $("#place").textContent = t("event.place_hint");
   const meta = await get("/v1/meta");
   $("#version").textContent = `anpo ${meta.anpo_version}`;

@@ -84,8 +84,11 @@ export class AllianceMap {
     $("#date-label").value = date;
     $("#date-input").value = date;
     if (moveSlider) $("#date-slider").value = String(Math.min(monthIndexOf(date), this.maxIndex));
+    // A date typed, played or opened from a URL is drawn at once; while the slider is dragged,
+    // only where it rests for 80 ms (each month on the way would be a request).
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.redraw(date), 120);
+    if (moveSlider) this.redraw(date);
+    else this.timer = setTimeout(() => this.redraw(date), 80);
     document.dispatchEvent(new CustomEvent("anpo:date", { detail: date }));
     this.writeUrl();
   }
@@ -132,7 +135,13 @@ export class AllianceMap {
     status.textContent = t("map.loading", { date });
     this.pending = date;
     try {
-      const [cov, bases] = await Promise.all([get("/v1/coverage", { date }), get("/v1/bases", { date, format: "geojson" })]);
+      // The last maps drawn are kept (the slider and the play control come back to them).
+      if (!this.drawn) this.drawn = new Map();
+      if (!this.drawn.has(date)) {
+        this.drawn.set(date, Promise.all([get("/v1/coverage", { date }), get("/v1/bases", { date, format: "geojson" })]));
+        if (this.drawn.size > 36) this.drawn.delete(this.drawn.keys().next().value);
+      }
+      const [cov, bases] = await this.drawn.get(date).catch((err) => { this.drawn.delete(date); throw err; });
       if (this.pending !== date) return;
       this.drawCoverage(cov);
       this.drawBases(bases);
