@@ -122,3 +122,12 @@ def test_batch_explanation_marks_what_changed(
     assert steps["rear_area_support"]["value"] == "areas_surrounding_japan"
     assert steps["rear_area_support"]["actual"] == "important_influence"
     assert "actual" not in steps["article5"]
+
+
+def test_unknown_operation_area_is_exit_2_naming_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = {**ATTACK_ON_US_FORCES, "us_action": "combat_operations_from_japan", "operation_area": "mars"}
+    code, out, err = run_main(["assess", _file(tmp_path, doc)], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert "operation_area" in err and "middle_east" in err  # the accepted values are listed
