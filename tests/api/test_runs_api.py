@@ -18,7 +18,7 @@ SCENARIO = {"date": "2026-01-01", "event": "armed_attack", "target": "JPN", "lat
 
 
 def _wait(client: TestClient, run_id: str, until: tuple[str, ...]) -> dict[str, Any]:
-    for _ in range(500):  # polls, not a timing assertion
+    for _ in range(3000):  # polls (up to ~30 s on a loaded machine), not a timing assertion
         run: dict[str, Any] = client.get(f"/v1/simulations/{run_id}").json()
         if run["status"] in until:
             return run
