@@ -214,3 +214,13 @@ def test_simulate_format_is_a_declared_choice(capsys: Cap, monkeypatch: MP) -> N
     code, _, err = run(["simulate", "examples/sim/senkaku-2026.yaml", "--format", "yaml"],
                        capsys, monkeypatch)
     assert code == 2 and "'text', 'json'" in err
+
+
+@pytest.mark.parametrize("command", [["bases", "--format", "csv", "--bom"], ["posture"]])
+def test_bases_and_posture_default_to_today(command: list[str], capsys: Cap, monkeypatch: MP) -> None:
+    code, out, err = run(command, capsys, monkeypatch)
+    assert code == 0, err
+    if command[0] == "bases":
+        assert out.startswith("\ufeffid,name,kind,") and "kadena" in out
+    else:
+        assert out.startswith(f"Posture on {dt.date.today().isoformat()}:")

@@ -172,8 +172,8 @@ def test_posture_personnel(capsys, monkeypatch):
         ["posture", "--personnel", "--from-year", "2030", "--to-year", "2020"], capsys, monkeypatch
     )
     assert code == 2 and "--to-year" in err
-    code, _, err = run(["posture"], capsys, monkeypatch)
-    assert code == 2 and "--date" in err
+    code, _, err = run(["posture", "--date", "1972-13-01"], capsys, monkeypatch)
+    assert code == 2 and "1972-13-01" in err  # (without --date: today)
 
 
 def test_posture_share_series(capsys, monkeypatch):

@@ -113,7 +113,7 @@ def _split_ids(text: str | None) -> list[str]:
 
 
 def bases_command(
-    date: str = typer.Option(..., "--date", help="Date YYYY-MM-DD."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date (default: today)."),
     near: tuple[float, float] | None = typer.Option(
         None, "--near", help="LAT LON of a point (decimal degrees, WGS-84)."
     ),
@@ -130,9 +130,12 @@ def bases_command(
         help="List the SOFA registry (FAC, basis, areas) instead of the operational facilities.",
     ),
     fmt: str = typer.Option("table", "--format", help="table | json | geojson | csv."),
+    bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
 ) -> None:
     """Facilities on a date, optionally near a point and of one kind."""
     _check_format(fmt, FORMATS)
+    date = date or dt.date.today().isoformat()
+    mark = "\ufeff" if bom else ""
     try:
         closed = posture.check_closed(_split_ids(close))
     except InputError as err:
@@ -145,7 +148,7 @@ def bases_command(
         elif fmt == "geojson":
             typer.echo(json.dumps(to_geojson(fp), ensure_ascii=False, indent=2))
         elif fmt == "csv":
-            typer.echo(_csv([e.to_dict(day) for e in fp.entries], REGISTRY_CSV_COLUMNS))
+            typer.echo(mark + _csv([e.to_dict(day) for e in fp.entries], REGISTRY_CSV_COLUMNS))
         else:
             _registry_table(fp)
         return
@@ -175,7 +178,7 @@ def bases_command(
                 "distance_km": None if r.distance_km is None else round(r.distance_km, 1),
                 "source": f.record.source, "confidence": f.record.confidence,
             })
-        typer.echo(_csv(flat, FACILITY_CSV_COLUMNS))
+        typer.echo(mark + _csv(flat, FACILITY_CSV_COLUMNS))
         return
     header = f"{'id':<15} {'kind':<12} {'status':<17} {'prefecture':<10} {'lat':>8} {'lon':>9}"
     if near is not None:
@@ -282,7 +285,7 @@ def _share(fmt: str) -> None:
 
 
 def posture_command(
-    date: str | None = typer.Option(None, "--date", help="Date YYYY-MM-DD."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Date (default: today)."),
     personnel: bool = typer.Option(
         False, "--personnel", help="U.S. personnel in Japan by year instead (DMDC)."
     ),
@@ -303,9 +306,7 @@ def posture_command(
         _share(fmt)
         return
     _check_format(fmt, ("table", "json"))
-    if date is None:
-        raise InputError("--date", "required (or give --personnel)")
-    p = posture.at(date)
+    p = posture.at(date or dt.date.today().isoformat())
     if fmt == "json":
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2))
         return
