@@ -117,3 +117,21 @@ def test_bad_events_name_the_field(events: object, field: str) -> None:
     with pytest.raises(InputError) as err:
         taiwan(events=events)
     assert err.value.field == field
+
+
+def test_the_one_event_fast_path_draws_what_the_general_path_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    from anpo.sim import timeline
+
+    for spec in (
+        sim.parse_sim_scenario({"scenario": TAIWAN}),  # no deadline: the fast path
+        sim.parse_sim_scenario({"scenario": {**TAIWAN, "target": "JPN", "lat": 25.7, "lon": 123.5}}),
+    ):
+        plan = compile_plan(spec, sim.load_parameters())
+        fast = simulate_chunk(plan, seed=3, start=0, stop=20_000, keep=True)
+        monkeypatch.setattr(timeline, "FORCE_GENERAL", True)
+        general = simulate_chunk(plan, seed=3, start=0, stop=20_000, keep=True)
+        monkeypatch.setattr(timeline, "FORCE_GENERAL", False)
+        for key, col in fast.times.items():
+            np.testing.assert_array_equal(col, general.times[key], err_msg=key)
+        for key in ("japan_path", "us_path"):
+            np.testing.assert_array_equal(fast.paths[key], general.paths[key])

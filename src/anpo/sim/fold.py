@@ -94,8 +94,9 @@ def fold_block(fold: Fold, first: int, n: int, times: FloatArray, counts: IntArr
         fold.tally[1, paths[1, j]] += 1
         if paths[2, j] >= 0:
             fold.tally[2, paths[2, j]] += 1
-        fold.tally[3, paths[3, j]] += 1
-        fold.tally[4, paths[4, j]] += 1
+        if paths[3, j] >= 0:
+            fold.tally[3, paths[3, j]] += 1
+            fold.tally[4, paths[4, j]] += 1
         if paths[5, j] >= 0:
             fold.tally[5, paths[5, j]] += 1
     if fold.keep_times.shape[0]:

@@ -42,6 +42,7 @@ US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_inter
 GRID_H = np.arange(0.0, 169.0, 3.0)  # forces-on-station curve: every 3 h for a week
 ON_STATION_H = tk.ON_STATION_H
 CURVE_EVERY = 8
+FORCE_GENERAL = False  # tests: draw every trial with the general `_decide`, never `_decide_one`
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -117,6 +118,7 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     rows = dict(time_names(plan))
     f[tk.ROW_LADDER] = rows.get("japan_maritime_forces_authorized_h", -1)
     f[tk.ROW_OUTCOME] = rows.get("access_lost_japan_decision_h", -1)
+    f[tk.GENERAL] = FORCE_GENERAL
     return q, f
 
 
