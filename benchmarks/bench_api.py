@@ -176,8 +176,11 @@ async def _where_under_lists(url: str, clients: int, seconds: float, rate: float
         nonlocal answered
         conn = _Connection(*await asyncio.open_connection(u.host, u.port))
         while time.perf_counter() < stop:
-            if await conn.request(post) == 200:
+            status = await conn.request(post)
+            if status == 200:
                 answered += 1
+            elif status == 429:  # the server's list queue is full: back off as Retry-After asks
+                await asyncio.sleep(1.0)
         conn.writer.close()
 
     posters = [asyncio.create_task(poster()) for _ in range(clients)]

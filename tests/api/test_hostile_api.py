@@ -54,3 +54,42 @@ def test_event_none_simulation_is_refused_at_submission(client: TestClient) -> N
     assert resp.status_code == 422
     assert resp.json()["detail"][0]["loc"] == ["body", "scenario", "event"]
     assert client.get("/v1/runs").json()["total"] == 0
+
+
+def test_waiting_lists_are_bounded_per_client() -> None:
+    import asyncio
+
+    from anpo.api.middleware import ListSlots
+
+    release = asyncio.Event()
+    sent: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def main() -> None:
+        slots = ListSlots(app, slots=1, max_waiting=10, max_waiting_per_client=2)
+        scope = {"type": "http", "method": "POST", "path": "/v1/assess", "client": ("10.0.0.1", 1),
+                 "headers": [(b"content-length", b"100000")]}
+
+        async def send(msg: Any) -> None:
+            if msg["type"] == "http.response.start":
+                sent.append(msg["status"])
+
+        async def receive() -> Any:
+            return {"type": "http.request", "body": b""}
+
+        held = [asyncio.create_task(slots(scope, receive, send)) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        await slots(scope, receive, send)  # a third from the same client: 429 at once
+        other = {**scope, "client": ("10.0.0.2", 1)}
+        waiting = asyncio.create_task(slots(other, receive, send))  # another client still queues
+        await asyncio.sleep(0.01)
+        assert sent == [429]
+        release.set()
+        await asyncio.gather(*held, waiting)
+
+    asyncio.run(main())
+    assert sorted(sent) == [200, 200, 200, 429]

@@ -291,25 +291,49 @@ def needs_token(method: str, path: str) -> bool:
 
 
 class ListSlots:
-    """At most `slots` list assessments (POST /v1/assess with a body over 4 KiB) computed at
-    once; the others wait here, on the event loop, holding no worker thread, so a burst of
-    large lists cannot take every thread (and the CPU) from single requests."""
+    """At most `slots` list assessments (POST /v1/assess or /v1/assessments with a body over
+    4 KiB) computed at once; the others wait here, on the event loop, holding no worker
+    thread, so a burst of large lists cannot take every thread (and the CPU) from single
+    requests. The wait is bounded too: beyond `max_waiting` lists in all, or
+    `max_waiting_per_client` from one client address, the answer is 429 with Retry-After."""
 
     LARGE = 4096
     PATHS = ("/v1/assess", "/v1/assessments")
 
-    def __init__(self, app: ASGIApp, slots: int) -> None:
+    def __init__(self, app: ASGIApp, slots: int, max_waiting: int = 64,
+                 max_waiting_per_client: int = 32) -> None:
         self.app = app
         self.slots = asyncio.Semaphore(slots)
+        self.max_waiting = max_waiting
+        self.max_waiting_per_client = max_waiting_per_client
+        self.waiting: dict[str, int] = {}
+
+    def _large(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in self.PATHS:
+            return False
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                return value.isdigit() and int(value) > self.LARGE
+        return True  # streamed without a length: count it as large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") in self.PATHS:
-            for name, value in scope.get("headers", []):
-                if name == b"content-length" and value.isdigit() and int(value) > self.LARGE:
-                    async with self.slots:
-                        await self.app(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+        if not self._large(scope):
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("", 0))[0]
+        mine = self.waiting.get(client, 0)
+        if sum(self.waiting.values()) >= self.max_waiting or mine >= self.max_waiting_per_client:
+            await _reply(send, 429, "too many list assessments waiting; retry later",
+                         [(b"retry-after", b"2")])
+            return
+        self.waiting[client] = mine + 1
+        try:
+            async with self.slots:
+                await self.app(scope, receive, send)
+        finally:
+            self.waiting[client] -= 1
+            if not self.waiting[client]:
+                del self.waiting[client]
 
 
 class WriteToken:
