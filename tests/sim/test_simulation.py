@@ -263,8 +263,8 @@ def test_every_unit_says_whether_its_count_is_sourced_or_assumed() -> None:
     units = compile_plan(PATHS["individual_self_defense"], sim.load_parameters()).units()
     kinds = {u["basis"].split(":", 1)[0] for u in units}
     assert kinds == {"source", "assumption"}
-    komaki = next(u for u in units if u["facility"] == "komaki")
-    assert komaki["basis"].startswith("source: ") and "flightglobal.com" in komaki["basis"]
+    jcg = next(u for u in units if u["type"] == "coast_guard" and u["facility"] == "new-ishigaki")
+    assert jcg["basis"].startswith("source: ") and "kaiho.mlit.go.jp" in jcg["basis"]
 
 
 def test_cli_params_file_overrides_the_scenarios_parameters(tmp_path: Path) -> None:
