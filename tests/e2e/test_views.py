@@ -175,10 +175,22 @@ def test_japanese_by_url_by_control_and_by_browser(browser: Any, server: str) ->
 
 def test_two_dates_side_by_side_say_what_changed(page: Any, server: str) -> None:
     page.goto(f"{server}#compare-dates?a=1965-01-01&b=1975-01-01")
-    page.wait_for_selector("body[data-dates-ready='1965-01-01/1975-01-01']", timeout=60_000)
+    page.wait_for_selector("body[data-dates-ready='1965-01-01/1975-01-01/side']", timeout=60_000)
     assert "Administration changed" in page.locator("#admin-change").inner_text()
     assert page.locator("#map-a path.admin-USA").count() >= 1
     page.screenshot(path=str(OUT / "two-dates.png"), full_page=True)
+    # As a swipe: one map, date B's layers clipped right of the handle, which moves with the slider.
+    page.check("input[name=dates-mode][value=swipe]")
+    page.wait_for_selector("body[data-dates-ready='1965-01-01/1975-01-01/swipe']", timeout=60_000)
+    assert "mode=swipe" in page.url and page.locator("#dates-side").is_hidden()
+    assert page.locator("#map-swipe .leaflet-dateA-pane path.admin-USA").count() >= 1
+    page.wait_for_function("document.querySelector('#map-swipe .leaflet-dateB-pane').style.clip !== ''")
+    before = page.evaluate("document.querySelector('#map-swipe .leaflet-dateB-pane').style.clip")
+    page.fill("#swipe-range", "20")
+    page.dispatch_event("#swipe-range", "input")
+    after = page.evaluate("document.querySelector('#map-swipe .leaflet-dateB-pane').style.clip")
+    assert before != after
+    page.screenshot(path=str(OUT / "two-dates-swipe.png"), full_page=True)
 
 
 def test_two_scenarios_side_by_side_mark_differing_conditions(page: Any, server: str) -> None:
@@ -228,7 +240,7 @@ def test_law_in_japanese_shows_the_official_japanese_title(page: Any, server: st
 
 @pytest.mark.parametrize("view,ready", [
     ("#ground", "body[data-ground-ready]"),
-    ("#compare-dates?a=1965-01-01&b=1975-01-01", "body[data-dates-ready]"),
+    ("#compare-dates?a=1965-01-01&b=1975-01-01&mode=swipe", "body[data-dates-ready]"),
     ("#compare-assess", "body[data-cmpa-ready]"),
     ("#costs?lang=ja", "#costs-chart svg.chart"),
 ])

@@ -29,11 +29,61 @@ function twinMaps() {
       syncing = false;
     });
   }
-  $("#dates-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    location.hash = `#compare-dates?a=${$("#dates-a").value}&b=${$("#dates-b").value}`;
-  });
+  const go = () => {
+    const mode = document.querySelector("input[name=dates-mode]:checked").value;
+    location.hash = `#compare-dates?a=${$("#dates-a").value}&b=${$("#dates-b").value}&mode=${mode}`;
+  };
+  $("#dates-form").addEventListener("submit", (e) => { e.preventDefault(); go(); });
+  for (const r of document.querySelectorAll("input[name=dates-mode]")) r.addEventListener("change", go);
   return maps;
+}
+
+// The swipe: one map, date A's layers in one pane and date B's in another, B's pane clipped
+// to the right of the handle (in layer coordinates, so the clip follows pans and zooms).
+let swipe = null;
+function swipeMap() {
+  if (swipe) return swipe;
+  const m = L.map("map-swipe", { minZoom: 3, maxZoom: 13, attributionControl: false });
+  m.fitBounds([[23.5, 122], [45.8, 146.5]]);
+  L.tileLayer("v1/tiles/base/{z}/{x}/{y}.png", { maxZoom: 13 }).addTo(m);
+  for (const name of ["dateA", "dateB"]) m.createPane(name).style.zIndex = name === "dateA" ? "410" : "420";
+  swipe = { map: m, a: L.layerGroup().addTo(m), b: L.layerGroup().addTo(m),
+    renderers: { dateA: L.svg({ pane: "dateA" }), dateB: L.svg({ pane: "dateB" }) } };
+  const handle = h("div", { class: "swipe-handle", "aria-hidden": "true" });
+  m.getContainer().append(handle);
+  const clip = () => {
+    const size = m.getSize(), x = size.x * Number($("#swipe-range").value) / 100;
+    handle.style.left = `${x}px`;
+    const nw = m.containerPointToLayerPoint([0, 0]), se = m.containerPointToLayerPoint(size);
+    const cx = m.containerPointToLayerPoint([x, 0]).x;
+    m.getPane("dateB").style.clip = `rect(${nw.y}px, ${se.x}px, ${se.y}px, ${cx}px)`;
+    m.getPane("dateA").style.clip = `rect(${nw.y}px, ${cx}px, ${se.y}px, ${nw.x}px)`;
+  };
+  swipe.clip = clip;
+  m.on("move zoom resize", clip);
+  $("#swipe-range").addEventListener("input", clip);
+  return swipe;
+}
+
+function drawSwipe(ca, cb) {
+  const s = swipeMap();
+  for (const [group, cov, pane] of [[s.a, ca, "dateA"], [s.b, cb, "dateB"]]) {
+    group.clearLayers();
+    for (const f of cov.features) {
+      const p = f.properties;
+      const style = p.layer === "administration"
+        ? { className: `admin admin-${p.administered_by}`, color: "#444", weight: 0.5, fillColor: colour(p.administered_by), fillOpacity: 0.6 }
+        : { className: "article5-area", color: "#000", weight: 2, dashArray: "6 4", fill: false };
+      L.geoJSON(f, { interactive: false, pane, renderer: s.renderers[pane], style }).addTo(group);
+    }
+  }
+  setTimeout(() => { s.map.invalidateSize(); s.clip(); }, 0);
+}
+
+function showMode(mode) {
+  $("#dates-side").hidden = mode === "swipe";
+  $("#dates-swipe").hidden = mode !== "swipe";
+  for (const r of document.querySelectorAll("input[name=dates-mode]")) r.checked = r.value === mode;
 }
 
 function draw(target, cov, bases) {
@@ -55,8 +105,9 @@ function draw(target, cov, bases) {
   setTimeout(() => target.map.invalidateSize(), 0);
 }
 
-export async function showDateComparison(a, b) {
+export async function showDateComparison(a, b, mode = "side") {
   const [ma, mb] = twinMaps();
+  showMode(mode === "swipe" ? "swipe" : "side");
   a = a || "1965-01-01";
   b = b || "1975-01-01";
   $("#dates-a").value = a;
@@ -69,6 +120,8 @@ export async function showDateComparison(a, b) {
       get("/v1/bases", { date: a, format: "geojson" }), get("/v1/bases", { date: b, format: "geojson" })]);
     draw(ma, ca, ba);
     draw(mb, cb, bb);
+    $("#swipe-caption").textContent = t("dates.swipe_caption", { a, b });
+    if (mode === "swipe") drawSwipe(ca, cb);
     const states = (c) => new Set(c.features.filter((f) => f.properties.layer === "administration").map((f) => f.properties.administered_by));
     const sa = states(ca), sb = states(cb);
     const gained = [...sb].filter((s) => !sa.has(s)), lost = [...sa].filter((s) => !sb.has(s));
@@ -87,6 +140,6 @@ export async function showDateComparison(a, b) {
       h("h4", {}, t("dates.opened", { b, n: onlyB.length })), h("p", {}, onlyB.map((p) => p.name).join(", ") || t("dates.none")),
       rows.length ? h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`facilities-${a}-${b}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) }, "CSV") : null,
       rows.length ? h("details", {}, h("summary", {}, t("chart.table")), h("div", { class: "scroll" }, dataTable(rows, cols))) : null);
-    document.body.dataset.datesReady = `${a}/${b}`;
+    document.body.dataset.datesReady = `${a}/${b}/${mode === "swipe" ? "swipe" : "side"}`;
   } catch (err) { clear(out, h("p", { class: "error" }, err.message)); }
 }

@@ -88,7 +88,7 @@ async function route(map) {
   if (view === "ground") { showView("ground"); await showGround(map.date); return; }
   if (view === "run" && rest[0]) { showView("run"); await showRun(rest[0]); return; }
   if (view === "compare-runs") { showView("compare-runs"); await showRunComparison(params.get("a") || "", params.get("b") || ""); return; }
-  if (view === "compare-dates") { showView("compare-dates"); await showDateComparison(params.get("a"), params.get("b")); return; }
+  if (view === "compare-dates") { showView("compare-dates"); await showDateComparison(params.get("a"), params.get("b"), params.get("mode") || "side"); return; }
   if (view === "compare-assess") { showView("compare-assess"); await showAssessComparison(params); return; }
   showView("map");
   map.map.invalidateSize();
