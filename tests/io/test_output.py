@@ -73,3 +73,27 @@ def test_control_characters_are_escaped() -> None:
     assert escape_controls("id \x1b]52;c;aGk=\x07 end\r") == "id \\x1b]52;c;aGk=\\x07 end\\r"
     assert escape_controls("keep\nlines\tand tabs, 日本") == "keep\nlines\tand tabs, 日本"
     assert escape_controls("\u202etxt\x9b") == "\\u202etxt\\x9b"
+
+
+def test_a_non_blocking_pipe_is_waited_for() -> None:
+    import threading
+
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    data = "x" * 300_000  # more than a pipe holds
+
+    got = bytearray()
+
+    def drain() -> None:
+        while chunk := os.read(r, 65536):
+            got.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    with os.fdopen(w, "w") as fh:
+        out = Output(fh)
+        out.write(data)
+        out.flush()
+    reader.join(10)
+    os.close(r)
+    assert got.decode() == data

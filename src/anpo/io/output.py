@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -64,6 +65,9 @@ class Output:
         while view:
             try:
                 n = os.write(self.fd, view[:WRITE_CHUNK])
+            except BlockingIOError:  # a non-blocking stdout that is full: wait until it drains
+                select.select([], [self.fd], [])
+                continue
             except OSError as err:
                 raise OutputError(
                     f"{self.name}: the write failed after {self.written:,} bytes ({err.strerror}); "
