@@ -224,3 +224,19 @@ def test_bases_and_posture_default_to_today(command: list[str], capsys: Cap, mon
         assert out.startswith("\ufeffid,name,kind,") and "kadena" in out
     else:
         assert out.startswith(f"Posture on {dt.date.today().isoformat()}:")
+
+
+def test_batch_csv_output_with_bom_keeps_japanese_ids(tmp_path: Path, capsys: Cap, monkeypatch: MP) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,date,event,target,lat,lon\n嘉手納,2026-01-15,armed_attack,JPN,26.3567,127.7655\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, err = run(["assess", "--batch", str(src), "-o", str(out), "--bom"], capsys, monkeypatch)
+    assert code == 0, err
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0]["id"] == "嘉手納" and rows[0]["date"] == "2026-01-15" and rows[0]["article5"] == "applies"
+    plain = tmp_path / "plain.csv"
+    code, _, err = run(["assess", "--batch", str(src), "-o", str(plain)], capsys, monkeypatch)
+    assert code == 0 and plain.read_bytes().startswith(b'"row"')

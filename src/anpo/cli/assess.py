@@ -146,7 +146,8 @@ def assess_command(
         help="With --batch: stop at the first bad row (exit 2). With files: a repeated id is an error.",
     ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
-    bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
+    bom: bool = typer.Option(False, "--bom",
+                             help="CSV (--format csv, a .csv --batch output) with a UTF-8 BOM (Excel)."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
     without: list[str] | None = typer.Option(None, "--without", metavar="INSTRUMENT",
                                              help=batch_cli.WITHOUT_HELP),
@@ -158,7 +159,7 @@ def assess_command(
         raise InputError("FILE", "give scenario files, or --batch IN (not both)")
     whatif = batch_cli.parse_whatif(without, in_force)
     if batch is not None:
-        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask, whatif=whatif)
+        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask, whatif=whatif, bom=bom)
         return
     inputs = [(name, *_read_file(name)) for name in files or []]
     _check_ids(inputs, strict)

@@ -242,9 +242,11 @@ def assess_table(
     progress: Progress | None = None,
     on_start: Callable[[int | None], None] | None = None,
     whatif: WhatIf | None = None,
+    bom: bool = False,
 ) -> BatchSummary:
     """Assess every row of a table into another table (formats by extension); `whatif`
-    changes the law (the receipt in the table's metadata records it)."""
+    changes the law (the receipt in the table's metadata records it); `bom` starts a CSV
+    output with a UTF-8 byte order mark (for Excel)."""
     source = open_table(source_path, chunk_rows)
     out = Path(out_path) if out_path is not None else default_out(source.path)
     if out.resolve() == source.path.resolve():
@@ -279,7 +281,7 @@ def assess_table(
     metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
     if geometry:
         metadata.update(geo_metadata())
-    with atomic_table(out, output_schema(options), metadata) as writer:
+    with atomic_table(out, output_schema(options), metadata, bom=bom) as writer:
         for result in run(assess_chunk, tasks()):
             if result.bad and summary.first_bad is None:
                 summary.first_bad = result.first_bad

@@ -267,21 +267,32 @@ def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 class _CsvWriter:
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
+    """CSV by Arrow; with `bom`, a UTF-8 byte order mark first (Excel then reads UTF-8)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, bom: bool = False) -> None:
         self._path = path
+        self._bom = bom
         self._writer: pacsv.CSVWriter | None = None
+        self._sink: pa.NativeFile | None = None
 
     def write(self, batch: pa.RecordBatch) -> None:
         plain = _plain(batch)
         if self._writer is None:
-            self._writer = pacsv.CSVWriter(self._path, plain.schema)
+            self._sink = pa.OSFile(str(self._path), "wb")
+            if self._bom:
+                self._sink.write(b"\xef\xbb\xbf")
+            self._writer = pacsv.CSVWriter(self._sink, plain.schema)
         self._writer.write_batch(plain)
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        else:
-            self._path.touch()
+            self._writer = None
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
+        elif not self._path.exists():
+            self._path.write_bytes(b"\xef\xbb\xbf" if self._bom else b"")
 
 
 class _JsonlWriter:
@@ -314,9 +325,10 @@ def temporary_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] | None = None
-                 ) -> Iterator[TableWriter]:
-    """A writer for `path` by extension; the file appears only when the block succeeds."""
+def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] | None = None,
+                 *, bom: bool = False) -> Iterator[TableWriter]:
+    """A writer for `path` by extension; the file appears only when the block succeeds.
+    `bom`: a CSV starts with a UTF-8 byte order mark."""
     target = Path(path)
     fmt = table_format(target, "--out")
     if not target.parent.is_dir():
@@ -331,7 +343,7 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
         if fmt is TableFormat.parquet:
             writer = _ParquetWriter(tmp, schema)
         elif fmt is TableFormat.csv:
-            writer = _CsvWriter(tmp, schema)
+            writer = _CsvWriter(tmp, schema, bom)
         else:
             writer = _JsonlWriter(tmp, schema)
         yield writer
