@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from anpo.core.errors import InputError
 from anpo.cluster import dask_client, dask_mapper, scheduler_address
 from anpo.cluster.cluster import local_workers
+from anpo.core.errors import InputError
 from anpo.io.batch import assess_table
 from anpo.io.grid import grid_spec, write_grid
 

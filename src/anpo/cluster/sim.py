@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from anpo.core.errors import InputError
 from anpo.cluster.mapper import dask_mapper
+from anpo.core.errors import InputError
 from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan, compile_plan
 from anpo.sim.run import DEFAULT_CHUNK, Progress, Summary, check_run
