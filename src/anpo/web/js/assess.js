@@ -4,7 +4,7 @@ import { post } from "./api.js";
 import { h, label } from "./dom.js";
 import { t, te } from "./i18n.js";
 
-const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
+export const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
 
 export function citeLink(c) {
   const id = typeof c === "string" ? c : c.id;
@@ -54,7 +54,7 @@ export function renderResult(r, scenario) {
     r.japan.decides ? Object.entries(r.japan.decides).flatMap(([k, v]) => fact(t("assess.decides_of", { what: label(k) }), v)) : null,
     fact(t("assess.war_powers"), r.us.war_powers_report_hours ? t("assess.wpr_within", { h: r.us.war_powers_report_hours, days: r.us.war_powers_clock_days, ext: r.us.war_powers_extension_days }) : t("assess.not_required"), r.us.citations));
   const steps = h("ol", { class: "explain" }, (r.explanation || []).map((s) =>
-    h("li", { class: s.assumed ? "assumed" : null }, `${label(s.condition)}: ${yesNo(s.value)}${s.assumed ? ` ${t("assess.assumed")}` : ""}`, cites(s.citation))));
+    h("li", { class: s.assumed ? "assumed" : null }, `${te(`cond.${s.condition}`, label(s.condition))}: ${yesNo(s.value)}${s.assumed ? ` ${t("assess.assumed")}` : ""}`, cites(s.citation))));
   const receipt = h("p", { class: "receipt" }, `receipt: anpo ${r.receipt.anpo_version} · rules ${r.receipt.ruleset_sha256.slice(0, 16)}… · data ${r.receipt.data_sha256.slice(0, 16)}… · input ${r.receipt.input_sha256.slice(0, 16)}…`);
   const saved = h("span", { "aria-live": "polite" });
   const save = h("button", { type: "button", onclick: async () => {

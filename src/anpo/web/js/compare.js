@@ -130,7 +130,7 @@ export async function showDateComparison(a, b, mode = "side") {
     const onlyA = [...ida.values()].filter((p) => !idb.has(p.id)), onlyB = [...idb.values()].filter((p) => !ida.has(p.id));
     const rows = [...onlyA.map((p) => ({ change: t("dates.only", { date: a }), id: p.id, name: p.name, prefecture: p.prefecture || "" })),
       ...onlyB.map((p) => ({ change: t("dates.only", { date: b }), id: p.id, name: p.name, prefecture: p.prefecture || "" }))];
-    const cols = [{ key: "change", label: "" }, { key: "id", label: "id" }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
+    const cols = [{ key: "change", label: "" }, { key: "id", label: t("col.id") }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
     const names = (xs) => xs.map((s) => te(`country.${s}`, s)).join(", ");
     clear(out, h("h3", {}, t("dates.changes", { a, b })),
       h("p", { id: "admin-change" }, adminChanged ? t("dates.admin_changed", { a: ca.administration_changed || "1945", b: cb.administration_changed || "1945" }) : t("dates.no_admin_change")),

@@ -1,9 +1,9 @@
 // Two scenarios' assessments side by side (#compare-assess?a.date=...&b.date=...): the verdicts,
 // then every condition of the explanation with both values, the differing ones marked ≠.
 import { post } from "./api.js";
-import { $, clear, h, label, yesNo } from "./dom.js";
-import { t } from "./i18n.js";
-import { citeLink } from "./assess.js";
+import { $, clear, h, label } from "./dom.js";
+import { t, te } from "./i18n.js";
+import { citeLink, yesNo } from "./assess.js";
 import { dataTable, download, toCsv } from "./charts.js";
 
 const FIELDS = ["date", "lat", "lon", "event", "target", "us_action"];
@@ -53,7 +53,7 @@ export async function showAssessComparison(params) {
   const conds = [...new Set([...ea.keys(), ...eb.keys()])];
   const show = (s) => (s ? `${yesNo(s.value)}${s.assumed ? ` ${t("assess.assumed")}` : ""}` : "—");
   const rows = [{ condition: t("cmpa.verdict"), a: t(`verdict.${A.article5.status}`), b: t(`verdict.${B.article5.status}`) },
-    ...conds.map((c) => ({ condition: label(c), a: show(ea.get(c)), b: show(eb.get(c)), cites: (ea.get(c) || eb.get(c)).citation || [] }))]
+    ...conds.map((c) => ({ condition: te(`cond.${c}`, label(c)), a: show(ea.get(c)), b: show(eb.get(c)), cites: (ea.get(c) || eb.get(c)).citation || [] }))]
     .map((r) => ({ ...r, mark: r.a === r.b ? "" : "≠", _class: r.a === r.b ? null : "differs" }));
   const cols = [{ key: "mark", label: "" }, { key: "condition", label: t("cmpa.condition") },
     { key: "a", label: t("cmpa.scenario", { x: "A" }) }, { key: "b", label: t("cmpa.scenario", { x: "B" }) }];

@@ -2,13 +2,13 @@
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
 import { partLinesFigure, yearBarFigure } from "./charts.js";
-import { lang, t } from "./i18n.js";
+import { lang, t, te } from "./i18n.js";
 
 let loaded = null; // the language it was drawn in
 const fmt = (v) => (v === null || v === undefined ? "missing" : typeof v === "number" ? v.toLocaleString() : typeof v === "object" ? JSON.stringify(v) : String(v));
 
 function table(rows, cols) {
-  return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, label(c))))),
+  return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, te(`col.${c}`, label(c)))))),
     h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null },
       c === "jfy" || c === "year" ? String(r[c]) : fmt(r[c])))))));  // a year is not a quantity: no thousands separator
 }
@@ -23,8 +23,8 @@ export async function showCosts() {
   clear($("#costs-chart"), yearBarFigure({ name: "host-nation-support", title: t("costs.chart_title"), caption: t("costs.caption"),
     rows: rows.map((r) => ({ x: r.jfy, value: r.hns_total_jpy_bn, hatched: r.hns_total_jpy_bn !== null && r.basis !== "budget", basis: r.basis,
       confidence: r.confidence })), valueLabel: t("costs.jpy_bn"), hatchedLabel: t("costs.hatched"),
-    columns: [{ key: "x", label: "JFY", format: String }, { key: "value", label: t("costs.jpy_bn"), num: true }, { key: "basis", label: "basis" },
-      { key: "confidence", label: "confidence" }] }));
+    columns: [{ key: "x", label: "JFY", format: String }, { key: "value", label: t("costs.jpy_bn"), num: true }, { key: "basis", label: t("col.basis") },
+      { key: "confidence", label: t("col.confidence") }] }));
   // The whole ledger: every line Japan spends on U.S. forces, by JFY (names in the page's language).
   const counts = {};
   for (const r of lines.rows || []) counts[r.line] = (counts[r.line] || 0) + 1;
@@ -36,7 +36,7 @@ export async function showCosts() {
     $("#costs-chart").append(partLinesFigure({ name: "ledger-by-line", title: t("costs.ledger_title"), caption: t("costs.ledger_caption"),
       rows: lineRows, valueLabel: t("costs.jpy_bn"),
       columns: [{ key: "x", label: "JFY", format: String }, { key: "part", label: t("chart.name") }, { key: "value", label: t("costs.jpy_bn"), num: true },
-        { key: "basis", label: "basis" }, { key: "confidence", label: "confidence" }, { key: "source", label: t("map.source") }] }));
+        { key: "basis", label: t("col.basis") }, { key: "confidence", label: t("col.confidence") }, { key: "source", label: t("map.source") }] }));
   }
   // JFY1978 onward: HNS by category, the other U.S.-forces lines MOD publishes, USD, and whether the year's totals add up.
   clear($("#costs-table"), table(rows, ["jfy", "period", "hns_total_jpy_bn", "basis", "labor_jpy_bn", "utilities_jpy_bn",

@@ -37,7 +37,7 @@ async function okinawa() {
       .map((x) => ({ period: x.period, x: new Date(String(x.period).slice(0, 10)), value: x.value, planned: x.planned, confidence: x.confidence, source: x.source }));
     if (!rows.length) return null;
     return chartFigure({ name: `okinawa-${s.id}`, title: s.title, caption: `${s.counts} (${s.unit}). ${s.publisher}`,
-      rows, columns: [{ key: "period", label: t("run.date") }, { key: "value", label: s.unit, num: true }, { key: "confidence", label: "confidence" }, srcCol()],
+      rows, columns: [{ key: "period", label: t("run.date") }, { key: "value", label: s.unit, num: true }, { key: "confidence", label: t("col.confidence") }, srcCol()],
       draw: () => ({ marginLeft: 60, height: 220, x: { type: "utc", label: null }, y: { label: s.unit, grid: true, zero: true },
         marks: [Plot.line(rows.filter((d) => !Number.isNaN(d.x.getTime())), { x: "x", y: "value", stroke: "#1d3557", strokeOpacity: 0.5 }),
           Plot.dot(rows, { x: "x", y: "value", fill: (d) => (d.planned ? "#fff" : "#1d3557"), stroke: "#1d3557", r: 4,
