@@ -178,6 +178,9 @@ def test_two_dates_side_by_side_say_what_changed(page: Any, server: str) -> None
     page.wait_for_selector("body[data-dates-ready='1965-01-01/1975-01-01/side']", timeout=60_000)
     assert "Administration changed" in page.locator("#admin-change").inner_text()
     assert page.locator("#map-a path.admin-USA").count() >= 1
+    # Okinawa's reversion (1972) is between the dates: the Ryukyus are listed, USA to JPN.
+    ryukyu = page.locator("#units-changed tr", has_text="Ryukyu").inner_text()
+    assert "USA" in ryukyu and "JPN" in ryukyu and "1972-05-15" in ryukyu
     page.screenshot(path=str(OUT / "two-dates.png"), full_page=True)
     # As a swipe: one map, date B's layers clipped right of the handle, which moves with the slider.
     page.check("input[name=dates-mode][value=swipe]")

@@ -105,6 +105,24 @@ function draw(target, cov, bases) {
   setTimeout(() => target.map.invalidateSize(), 0);
 }
 
+// The places the law names (the map's island labels), each asked of the exact geography on
+// both dates: those whose administering state differs, with the change that made it so.
+async function changedUnits(a, b) {
+  let labels = [];
+  try { labels = (await get("/v1/map-labels")).features.filter((f) => f.properties.kind !== "strait"); } catch { return []; }
+  const rows = await Promise.all(labels.map(async (f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    try {
+      const [wa, wb] = await Promise.all([get("/v1/where", { lat, lon, date: a }), get("/v1/where", { lat, lon, date: b })]);
+      if ((wa.administered_by || null) === (wb.administered_by || null)) return null;
+      const state = (x) => (x ? `${te(`country.${x}`, x)} (${x})` : "—");
+      return { unit: wb.unit_name || wb.name || f.properties.name, from: state(wa.administered_by), to: state(wb.administered_by),
+        since: wb.since ? `${wb.since.date}: ${wb.since.event}` : "" };
+    } catch { return null; }
+  }));
+  return rows.filter(Boolean);
+}
+
 export async function showDateComparison(a, b, mode = "side") {
   const [ma, mb] = twinMaps();
   showMode(mode === "swipe" ? "swipe" : "side");
@@ -132,10 +150,14 @@ export async function showDateComparison(a, b, mode = "side") {
       ...onlyB.map((p) => ({ change: t("dates.only", { date: b }), id: p.id, name: p.name, prefecture: p.prefecture || "" }))];
     const cols = [{ key: "change", label: "" }, { key: "id", label: t("col.id") }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
     const names = (xs) => xs.map((s) => te(`country.${s}`, s)).join(", ");
+    const unitRows = await changedUnits(a, b);
     clear(out, h("h3", {}, t("dates.changes", { a, b })),
       h("p", { id: "admin-change" }, adminChanged ? t("dates.admin_changed", { a: ca.administration_changed || "1945", b: cb.administration_changed || "1945" }) : t("dates.no_admin_change")),
       gained.length ? h("p", {}, t("dates.states_gained", { states: names(gained) })) : null,
       lost.length ? h("p", {}, t("dates.states_lost", { states: names(lost) })) : null,
+      h("h4", {}, t("dates.units_changed", { n: unitRows.length })),
+      unitRows.length ? h("div", { class: "scroll", id: "units-changed" }, dataTable(unitRows, [{ key: "unit", label: t("dates.unit") },
+        { key: "from", label: a }, { key: "to", label: b }, { key: "since", label: t("dates.since") }])) : h("p", {}, t("dates.none")),
       h("h4", {}, t("dates.closed", { a, n: onlyA.length })), h("p", {}, onlyA.map((p) => p.name).join(", ") || t("dates.none")),
       h("h4", {}, t("dates.opened", { b, n: onlyB.length })), h("p", {}, onlyB.map((p) => p.name).join(", ") || t("dates.none")),
       rows.length ? h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`facilities-${a}-${b}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) }, "CSV") : null,
