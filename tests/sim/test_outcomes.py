@@ -127,3 +127,21 @@ def test_bad_closed_base_is_named() -> None:
             sim.parse_sim_scenario({**raw, "closed_bases": ["kadena", "atlantis"]}), sim.load_parameters()
         )
     assert err.value.field == "closed_bases[1]"
+
+
+def test_deterrence_by_denial_tips_with_the_laws_date() -> None:
+    # With a risk threshold of 0.8 the adversary acts against the 2015 law (no collective
+    # self-defense: it succeeds every time) and is deterred under the 2016 law.
+    raw = {"parameters": {"adversary.risk_threshold": 0.8}, "fait_accompli_h": 72}
+    before = objective({**raw, "scenario": {**TAIWAN, "date": "2015-06-01"}})["deterrence"]
+    after = objective({**raw, "scenario": TAIWAN})["deterrence"]
+    assert before["decision"] == "acts" and after["decision"] == "deterred"
+    assert after["adversary_success_probability"] < 0.8 <= before["adversary_success_probability"]
+
+
+def test_deterrence_decision_respects_the_interval() -> None:
+    from anpo.sim.run import deterrence
+
+    assert deterrence(0.3, (0.29, 0.31), 0.5)["decision"] == "acts"  # success 0.7
+    assert deterrence(0.7, (0.69, 0.71), 0.5)["decision"] == "deterred"  # success 0.3
+    assert deterrence(0.5, (0.45, 0.55), 0.5)["decision"] == "undecided"

@@ -103,6 +103,11 @@ def _text(d: dict[str, Any]) -> str:
             f"P(alliance denies the objective: >= {o['required_units']:g} combat units held on station at "
             f"{o['deadline_h']:g} h) = {o['p_deny']:.3f} (95% CI {lo:.3f}-{hi:.3f})"
         )
+        dt_ = o["deterrence"]
+        lines.append(
+            f"deterrence by denial: adversary's chance of success {dt_['adversary_success_probability']:.3f} "
+            f"against its threshold {dt_['risk_threshold']:g}: {dt_['decision']}"
+        )
         lines.append(
             f"hours the legal gates cost (mean): Japan's decision {_fmt(lost['japan_decision']['mean'])}, "
             f"prior consultation {_fmt(lost['prior_consultation']['mean'])}"

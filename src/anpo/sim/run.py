@@ -133,6 +133,7 @@ class Summary:
             "required_units": required_units(self.plan),
             "p_deny": round(yes / n, 6) if n else None,
             "p_deny_ci95": [round(lo, 6), round(hi, 6)],
+            "deterrence": deterrence(yes / n if n else 0.0, (lo, hi), p["adversary.risk_threshold"]),
             "access_lost_h": {
                 "japan_decision": self.times["access_lost_japan_decision_h"].to_dict(),
                 "prior_consultation": self.times["access_lost_prior_consultation_h"].to_dict(),
@@ -188,6 +189,22 @@ class Summary:
             "date": dt.date.today().isoformat(),
         }
         return out
+
+
+def deterrence(p_deny: float, ci: tuple[float, float], threshold: float) -> dict[str, Any]:
+    """Deterrence by denial: the adversary acts when its chance of success (the trials in
+    which the alliance does not deny the objective, computed by this run) reaches its
+    `adversary.risk_threshold` (an assumption to sweep). `decision` says whether the
+    interval of that chance lies wholly on one side of the threshold."""
+    success = 1.0 - p_deny
+    low, high = 1.0 - ci[1], 1.0 - ci[0]
+    decision = "acts" if low >= threshold else "deterred" if high < threshold else "undecided"
+    return {
+        "adversary_success_probability": round(success, 6),
+        "adversary_success_ci95": [round(low, 6), round(high, 6)],
+        "risk_threshold": threshold,
+        "decision": decision,
+    }
 
 
 def check_run(trials: int, seed: int) -> None:
