@@ -240,3 +240,26 @@ def test_batch_csv_output_with_bom_keeps_japanese_ids(tmp_path: Path, capsys: Ca
     plain = tmp_path / "plain.csv"
     code, _, err = run(["assess", "--batch", str(src), "-o", str(plain)], capsys, monkeypatch)
     assert code == 0 and plain.read_bytes().startswith(b'"row"')
+
+
+@pytest.mark.parametrize(("argv", "shown"), [
+    (["costs", "--by", "decade"], "[period|year|category|line|comparison]"),
+    (["costs", "--format", "xml"], "[text|json|csv|table]"),
+    (["costs", "what-if", "--format", "csv"], "[text|json|table]"),
+    (["governance", "--section", "treaty"], "[scc|exercises|information|protection|command]"),
+    (["okinawa", "--format", "xml"], "[text|json|csv]"),
+    (["realignment", "--format", "xml"], "[text|json|csv]"),
+    (["bases", "--kind", "silo"], "[airfield|"),
+    (["bases", "--format", "kml"], "[table|json|geojson|csv]"),
+    (["posture", "--format", "geojson"], "[table|json|csv]"),
+    (["incident", "examples/incident.yaml", "--format", "xml"], "[text|json|csv]"),
+    (["assess", "examples/okinawa-1971.yaml", "--format", "xml"], "[text|json|jsonl|csv]"),
+])
+def test_choices_are_declared_shown_and_checked(argv: list[str], shown: str, capsys: Cap,
+                                                monkeypatch: MP) -> None:
+    code, out, err = run(argv, capsys, monkeypatch)
+    assert code == 2 and out == "" and "is not one of" in err
+    command = argv[:2] if argv[1] == "what-if" else argv[:1]
+    monkeypatch.setenv("COLUMNS", "250")  # rich wraps help to the terminal's width
+    code, out, _ = run([*command, "--help"], capsys, monkeypatch)
+    assert code == 0 and shown in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Literal
 
 import typer
 
@@ -114,8 +115,10 @@ app = typer.Typer(
 @app.callback()
 def costs_command(
     ctx: typer.Context,
-    by: str = typer.Option("period", "--by", help="period | year | category | line | comparison."),
-    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
+    by: Literal["period", "year", "category", "line", "comparison"] = typer.Option(
+        "period", "--by", help="The view of the ledger."),
+    format_: Literal["text", "json", "csv", "table"] = typer.Option(
+        "text", "--format", help="Output format (table: the same as text)."),
     plot: str | None = typer.Option(None, "-o", "--output", "--plot", metavar="FILE",
                                     help="Also write a PNG plot to FILE.png."),
 ) -> None:
@@ -124,7 +127,7 @@ def costs_command(
         return
     if by not in BY:
         raise InputError("--by", f"unknown value {by!r}; accepted: {', '.join(BY)}")
-    fmt = FORMAT_ALIASES.get(fmt, fmt)
+    fmt = FORMAT_ALIASES.get(format_, format_)
     if fmt not in FORMATS:
         raise InputError("--format", f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
     if plot is not None:
@@ -173,10 +176,11 @@ def what_if_command(
     training_relocation: float | None = typer.Option(
         None, "--training-relocation", help="Training relocation per JFY, JPY bn."
     ),
-    fmt: str = typer.Option("text", "--format", help="text | json."),
+    format_: Literal["text", "json", "table"] = typer.Option(
+        "text", "--format", help="Output format (table: the same as text)."),
 ) -> None:
     """Change an SMA rule and see totals per JFY and over the period, with the arithmetic."""
-    fmt = FORMAT_ALIASES.get(fmt, fmt)
+    fmt = FORMAT_ALIASES.get(format_, format_)
     if fmt not in ("text", "json"):
         raise InputError("--format", f"unknown format {fmt!r}; accepted: text, json")
     names = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from anpo.cli import rows_output as out
@@ -17,10 +19,10 @@ COLS = {
 
 
 def governance_command(
-    section: str | None = typer.Option(
-        None, "--section", help="scc | exercises | information | protection | command (default: all)."),
+    section: Literal["scc", "exercises", "information", "protection", "command"] | None = typer.Option(
+        None, "--section", help="One section (default: all)."),
     date: str | None = typer.Option(None, "--date", help="Only what existed on YYYY-MM-DD."),
-    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
+    fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
 ) -> None:
     """Alliance governance and interoperability as dated records."""
     out.check_format(fmt)

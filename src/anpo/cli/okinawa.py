@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from anpo.cli import rows_output as out
@@ -13,7 +15,7 @@ COLS = ["series", "period", "value", "unit", "station", "over_standard", "per_10
 def okinawa_command(
     series: str | None = typer.Option(
         None, "--series", help="One series id, e.g. sofa-crimes-okinawa (default: all)."),
-    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
+    fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
 ) -> None:
     """Okinawa's burden: yearly and period series with their publisher, checks and gaps."""
     out.check_format(fmt)

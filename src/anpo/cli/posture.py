@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
@@ -15,7 +15,7 @@ from anpo import posture
 from anpo.core.errors import InputError
 from anpo.posture.areas import SOFA_IN_FORCE
 from anpo.posture.footprint import to_geojson
-from anpo.posture.schema import LEGAL_STATUS_LABELS
+from anpo.posture.schema import LEGAL_STATUS_LABELS, Kind
 
 FORMATS = ("table", "json", "geojson", "csv")
 REGISTRY_CSV_COLUMNS = (
@@ -118,9 +118,7 @@ def bases_command(
         None, "--near", help="LAT LON of a point (decimal degrees, WGS-84)."
     ),
     radius_km: float | None = typer.Option(None, "--radius-km", help="Only within this many km."),
-    kind: str | None = typer.Option(
-        None, "--kind", help="airfield | port | camp | radar | headquarters."
-    ),
+    kind: Kind | None = typer.Option(None, "--kind", help="Only facilities of this kind."),
     planned: bool = typer.Option(False, "--planned", help="Include planned facilities."),
     close: str | None = typer.Option(
         None, "--close", help="What-if: facility ids returned on the date, comma-separated."
@@ -129,7 +127,8 @@ def bases_command(
         False, "--registry",
         help="List the SOFA registry (FAC, basis, areas) instead of the operational facilities.",
     ),
-    fmt: str = typer.Option("table", "--format", help="table | json | geojson | csv."),
+    fmt: Literal["table", "json", "geojson", "csv"] = typer.Option(
+        "table", "--format", help="Output format."),
     bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
 ) -> None:
     """Facilities on a date, optionally near a point and of one kind."""
@@ -294,7 +293,8 @@ def posture_command(
     ),
     from_year: int | None = typer.Option(None, "--from-year", help="With --personnel."),
     to_year: int | None = typer.Option(None, "--to-year", help="With --personnel."),
-    fmt: str = typer.Option("table", "--format", help="table | json (| csv with --personnel)."),
+    fmt: Literal["table", "json", "csv"] = typer.Option(
+        "table", "--format", help="Output format (csv with --personnel or --share)."),
 ) -> None:
     """Summary on a date: facilities by status and prefecture, arrangements in force."""
     if personnel:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
 from anpo.cli import rows_output as out
@@ -12,7 +14,7 @@ COLS = ["plan", "id", "target", "target_date", "status", "outcome_date", "open_a
 
 def realignment_command(
     plan: str | None = typer.Option(None, "--plan", help="One plan id (default: all)."),
-    fmt: str = typer.Option("text", "--format", help="text | json | csv."),
+    fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
 ) -> None:
     """Realignment plans against outcomes, with slippage computed and Henoko's cost estimates."""
     out.check_format(fmt)
