@@ -100,10 +100,19 @@ export function chartFigure({ name, title, caption, rows, columns, draw }) {
   return fig;
 }
 
-// Left margin that holds the longest name on at most two lines, at most 45 % of the width.
+// A name's width in px: Japanese and Chinese characters are about one em wide, Latin ones
+// about 0.6 em.
+export function textWidth(text) {
+  let w = 0;
+  for (const ch of String(text)) w += ch.codePointAt(0) >= 0x2e80 ? FONT : CHAR;
+  return w;
+}
+
+// Left margin that holds the longest name on one line, at most 45 % of the width (longer
+// names wrap onto more lines).
 function nameMargin(names, width) {
-  const longest = Math.max(4, ...names.map((n) => String(n).length));
-  return Math.min(Math.round(width * 0.45), Math.ceil(longest * CHAR) + 16);
+  const longest = Math.max(4 * CHAR, ...names.map(textWidth));
+  return Math.min(Math.round(width * 0.45), Math.ceil(longest) + 16);
 }
 const wrapEms = (margin) => Math.max(6, (margin - 14) / FONT); // Plot wraps at this many ems
 
@@ -114,10 +123,10 @@ export function barFigure({ name, title, caption, rows, valueLabel, format = (v)
     columns: columns || [{ key: "label", label: t("chart.name") }, { key: "value", label: valueLabel, num: true }],
     draw: (width) => {
       const ml = nameMargin(names, width);
-      const lines = Math.max(...names.map((n) => Math.ceil(String(n).length * CHAR / (ml - 14))), 1);
+      const lines = Math.max(...names.map((n) => Math.ceil(textWidth(n) / (ml - 14))), 1);
       return {
         marginLeft: ml, marginRight: 20, height: 40 + rows.length * Math.max(26, 16 * Math.min(lines, 3)),
-        x: { label: valueLabel, grid: true, nice: true },
+        x: { label: valueLabel, grid: true, nice: true, labelAnchor: "center", labelOffset: 34 }, marginBottom: 42,
         y: { label: null, domain: names },
         marks: [
           Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0 }),
@@ -156,11 +165,11 @@ export function intervalFigure({ name, title, caption, rows, valueLabel, columns
   return chartFigure({ name, title, caption, rows, columns,
     draw: (width) => {
       const ml = nameMargin(names, width);
-      const lines = Math.max(...names.map((n) => Math.ceil(String(n).length * CHAR / (ml - 14))), 1);
+      const lines = Math.max(...names.map((n) => Math.ceil(textWidth(n) / (ml - 14))), 1);
       const tip = (d) => `${d.label}\np5 ${fmt2(d.p5)} · p50 ${fmt2(d.p50)} · p95 ${fmt2(d.p95)} · ${t("sim.mean")} ${fmt2(d.mean)}${d.p_never ? ` · ${t("sim.never")} ${fmt2(d.p_never)}` : ""}`;
       return {
         marginLeft: ml, marginRight: 20, height: 50 + rows.length * Math.max(26, 16 * Math.min(lines, 3)),
-        x: { label: valueLabel, grid: true, nice: true },
+        x: { label: valueLabel, grid: true, nice: true, labelAnchor: "center", labelOffset: 34 }, marginBottom: 42,
         y: { label: null, domain: names },
         color: { legend: false },
         marks: [
@@ -180,7 +189,7 @@ export function lineFigure({ name, title, caption, rows, xLabel, yLabel, columns
   return chartFigure({ name, title, caption, rows, columns,
     draw: () => ({
       marginLeft: 56, marginRight: 110, height: 300,
-      x: { label: xLabel, grid: true },
+      x: { label: xLabel, grid: true, labelAnchor: "center", labelOffset: 34 }, marginBottom: 42,
       y: { label: yLabel, grid: true },
       marks: [
         ...series.map((s, k) => Plot.line(rows, { x: "x", y: s.key, stroke: palette[k % 5], strokeWidth: 2, strokeDasharray: dashes[k % 5],

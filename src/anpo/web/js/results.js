@@ -41,6 +41,13 @@ export function metricName(key, bases = {}) {
   return te(`metric.${k}`, label(k));
 }
 
+// A legal path's name: a known path, "strike on <base>", or the name as the run gives it.
+function pathName(k) {
+  const m = String(k).match(/^strike on (.+)$/);
+  if (m) return t("path.strike_on", { base: label(m[1]).replace(/\b\w/g, (c) => c.toUpperCase()) });
+  return te(`path.${String(k).replaceAll(" ", "_")}`, label(k));
+}
+
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 const isDist = (m) => m && typeof m === "object" && ["p5", "p50", "p95"].every((k) => k in m);
 
@@ -129,7 +136,7 @@ function chartsOf(run, s, bases) {
   }
   for (const [group, probs] of Object.entries(s.legal_paths || {})) {
     if (!probs || typeof probs !== "object") continue;
-    const prow = Object.entries(probs).filter(([, v]) => isNum(v)).map(([k, v]) => ({ label: te(`path.${k}`, label(k)), value: v }));
+    const prow = Object.entries(probs).filter(([, v]) => isNum(v)).map(([k, v]) => ({ label: pathName(k), value: v }));
     if (!prow.length) continue;
     out.push(barFigure({ name: `run-${id8}-${group}`, title: t("run.chart_path", { group: te(`pathgroup.${group}`, label(group)) }),
       caption: t("run.path_caption"), rows: prow, valueLabel: t("unit.probability"), format: (v) => `${(v * 100).toFixed(1)} %` }));
