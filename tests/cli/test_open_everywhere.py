@@ -263,3 +263,15 @@ def test_choices_are_declared_shown_and_checked(argv: list[str], shown: str, cap
     monkeypatch.setenv("COLUMNS", "250")  # rich wraps help to the terminal's width
     code, out, _ = run([*command, "--help"], capsys, monkeypatch)
     assert code == 0 and shown in out
+
+
+def test_grid_event_is_a_declared_choice_and_geometry_is_not_a_field(tmp_path: Path, capsys: Cap,
+                                                                     monkeypatch: MP) -> None:
+    args = [*GRID[:-4], "--event", "attack", "-o", str(tmp_path / "g.parquet")]
+    code, _, err = run(args, capsys, monkeypatch)
+    assert code == 2 and "armed_attack" in err
+    grid = tmp_path / "ok.parquet"
+    assert run([*GRID, "-o", str(grid)], capsys, monkeypatch)[0] == 0
+    code, _, err = run(["map", "--grid", str(grid), "--field", "geometry", "-o", str(tmp_path / "m.png")],
+                       capsys, monkeypatch)
+    assert code == 2 and "--field" in err and "geometry" not in err.split("accepted:")[1]

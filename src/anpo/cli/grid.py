@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from anpo.cli import batch as batch_cli
+from anpo.core.codes import Event, UsAction
 from anpo.io.grid import grid_spec, write_grid
 from anpo.io.progress import row_progress
+
+# Declared choices (shown in --help, checked by the parser), from the codes themselves.
+if TYPE_CHECKING:
+    EventName = str
+    UsActionName = str
+else:
+    EventName = Literal[tuple(e.name for e in Event)]
+    UsActionName = Literal[tuple(a.name for a in UsAction)]
 
 
 def grid_command(
     bbox: str = typer.Option(..., "--bbox", metavar="W,S,E,N", help="Bounding box in degrees."),
     step_km: float = typer.Option(..., "--step-km", help="Cell size in km (at most)."),
     dates: str = typer.Option(..., "--dates", metavar="D1,D2,...", help="Dates YYYY-MM-DD, comma-separated."),
-    event: str = typer.Option(..., "--event", help="The event at every cell, e.g. armed_attack."),
+    event: EventName = typer.Option(..., "--event", help="The event at every cell."),
     target: str | None = typer.Option(None, "--target", help="ISO-3 country attacked, e.g. JPN."),
-    us_action: str = typer.Option("none", "--us-action", help="The U.S. action asked about."),
+    us_action: UsActionName = typer.Option("none", "--us-action", help="The U.S. action asked about."),
     out: str = typer.Option(..., "-o", "--output", "--out", metavar="FILE",
                             help="Output GeoParquet (row, col, lat, lon, date, ..., geometry)."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),

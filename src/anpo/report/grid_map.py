@@ -34,8 +34,9 @@ def write_grid_map(grid: str, out: str, *, field: str = "article5", date: str | 
 
     meta = read_grid_metadata(grid)
     names = pq.read_schema(grid).names
-    if field not in names or field in ("row", "col", "lat", "lon", "date"):
-        choices = ", ".join(n for n in names if n not in ("row", "col", "lat", "lon", "date"))
+    not_drawn = ("row", "col", "lat", "lon", "date", "geometry")  # the cell, not a determination
+    if field not in names or field in not_drawn:
+        choices = ", ".join(n for n in names if n not in not_drawn)
         raise InputError("--field", f"{field!r} is not a determination of this grid; accepted: {choices}")
     dates = [str(d) for d in meta["dates"]]  # type: ignore[attr-defined]
     if date is not None:
