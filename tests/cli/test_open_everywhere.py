@@ -275,3 +275,26 @@ def test_grid_event_is_a_declared_choice_and_geometry_is_not_a_field(tmp_path: P
     code, _, err = run(["map", "--grid", str(grid), "--field", "geometry", "-o", str(tmp_path / "m.png")],
                        capsys, monkeypatch)
     assert code == 2 and "--field" in err and "geometry" not in err.split("accepted:")[1]
+
+
+@pytest.fixture
+def coverage_geojson(tmp_path: Path) -> Path:
+    from anpo.report.coverage import coverage
+
+    path = tmp_path / "coverage.geojson"
+    path.write_text(json.dumps(coverage("2026-01-01")))
+    return path
+
+
+def test_coverage_geojson_opens_in_geopandas(coverage_geojson: Path) -> None:
+    gpd = pytest.importorskip("geopandas")
+    df = gpd.read_file(coverage_geojson)
+    assert set(df["layer"]) == {"administration", "article5"}
+    japan = df[df["administered_by"] == "JPN"].geometry.iloc[0]
+    assert japan.bounds[0] > 120 and japan.bounds[3] < 50  # [lon, lat]
+
+
+@needs_ogrinfo
+def test_coverage_geojson_opens_in_ogrinfo(coverage_geojson: Path) -> None:
+    fields = ogr_fields(coverage_geojson)
+    assert fields["layer"] == "String" and fields["administered_by"] == "String"
