@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_api  # noqa: E402
 import bench_assess  # noqa: E402
+import bench_dashboard  # noqa: E402
 import bench_geo  # noqa: E402
 import bench_scale  # noqa: E402
 import bench_sim  # noqa: E402
@@ -51,6 +52,7 @@ def main() -> None:
         ("At scale: batch, peers, floor, Dask, memory (`benchmarks/bench_scale.py`; "
          f"10,000,000 rows, medians of {min(args.runs, 3)})", bench_scale.run(args.runs)),
         ("HTTP API (`benchmarks/bench_api.py`)", bench_api.run(1)),
+        ("Dashboard in chromium (`benchmarks/bench_dashboard.py`)", bench_dashboard.run(min(args.runs, 3))),
     ]
     load_after = os.getloadavg()
     minutes = (time.perf_counter() - t0) / 60
