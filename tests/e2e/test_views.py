@@ -261,3 +261,13 @@ def test_each_view_fits_a_phone(browser: Any, server: str, view: str, ready: str
         pg.screenshot(path=str(OUT / f"phone-{name}.png"), full_page=True)
     finally:
         ctx.close()
+
+
+def test_an_assessment_opens_as_scenario_a_of_a_comparison(page: Any, server: str) -> None:
+    page.goto(f"{server}#assess?date=2026-01-01&lat=25.743&lon=123.473&event=armed_attack&target=JPN")
+    page.locator("#verdict").wait_for(timeout=60_000)
+    page.click("#compare-link")
+    page.wait_for_selector("body[data-cmpa-ready]", timeout=60_000)
+    assert page.locator("#cmpa-a-date").input_value() == "2026-01-01"
+    assert page.locator("#cmpa-b-lat").input_value() == "25.743"
+    assert page.locator("#cmpa-body tr.differs").count() == 0  # B starts as A

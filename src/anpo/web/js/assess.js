@@ -24,6 +24,13 @@ export function permalink(s) {
   return `#assess?${q.toString()}`;
 }
 
+// This scenario as A of a two-scenario comparison (B starts as the same, to be changed).
+function compareLink(s) {
+  const q = new URLSearchParams();
+  for (const x of ["a", "b"]) for (const k of ["date", "lat", "lon", "event", "target", "us_action"]) if (s[k] !== undefined && s[k] !== null) q.set(`${x}.${k}`, s[k]);
+  return `#compare-assess?${q.toString()}`;
+}
+
 export function placeText(p) {
   if (!p || !p.zone) return t("place.none");
   const zone = te(`zone.${p.zone}`, label(p.zone));
@@ -66,5 +73,6 @@ export function renderResult(r, scenario) {
   return h("section", { class: "card", id: "assessment", "aria-labelledby": "verdict" },
     h("h3", {}, t("assess.title")), verdict, facts,
     h("details", {}, h("summary", {}, t("assess.explanation", { n: (r.explanation || []).length })), steps),
-    receipt, h("p", {}, h("a", { href: permalink(scenario), id: "permalink" }, t("assess.permalink")), " · ", save, saved));
+    receipt, h("p", {}, h("a", { href: permalink(scenario), id: "permalink" }, t("assess.permalink")), " · ",
+      h("a", { href: compareLink(scenario), id: "compare-link" }, t("assess.compare")), " · ", save, saved));
 }
