@@ -146,13 +146,21 @@ def test_japanese_by_url_by_control_and_by_browser(browser: Any, server: str) ->
     ctx = browser.new_context(bypass_csp=True)
     pg = ctx.new_page()
     try:
-        pg.goto(f"{server}#map?date=2026-01-01&lang=ja")
+        pg.goto(f"{server}#map?date=2026-01-01&lat=25.8&lon=124.5&z=7&lang=ja")
         pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
         assert pg.locator("header nav a[data-view=map]").inner_text() == "地図"
         assert pg.evaluate("document.documentElement.lang") == "ja"
-        pg.wait_for_function("document.querySelector('#map-status').textContent.includes('の地図')",
-                             timeout=60_000)
+        pg.wait_for_function("document.body.dataset.mapDate === '2026-01-01'", timeout=60_000)
+        assert "施設" in pg.locator("#map-status").inner_text()
         assert "第5条" in pg.locator("#legend").inner_text()
+        # Places by their official Japanese names (the map's labels and the point's description).
+        pg.wait_for_function("[...document.querySelectorAll('.place-label')]"
+                             ".some((e) => e.textContent === '尖閣諸島')", timeout=30_000)
+        pg.fill("#f-lat", "25.743")
+        pg.fill("#f-lon", "123.473")
+        pg.press("#f-lon", "Tab")
+        pg.wait_for_function("document.querySelector('#place').textContent.includes('尖閣諸島')",
+                             timeout=30_000)
         pg.screenshot(path=str(OUT / "map-ja.png"))
         pg.select_option("#lang-select", "en")
         pg.wait_for_function("location.hash.includes('lang=en')", timeout=10_000)

@@ -2,7 +2,7 @@
 // a permalink that reproduces the assessment.
 import { post } from "./api.js";
 import { h, label } from "./dom.js";
-import { t, te } from "./i18n.js";
+import { placeName, t, te } from "./i18n.js";
 
 export const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
 
@@ -34,7 +34,7 @@ function compareLink(s) {
 export function placeText(p) {
   if (!p || !p.zone) return t("place.none");
   const zone = te(`zone.${p.zone}`, label(p.zone));
-  const where = p.name ? t("place.of", { zone, name: p.name }) : zone;
+  const where = p.name ? t("place.of", { zone, name: placeName(p.unit, p.name) }) : zone;
   const admin = p.administered_by ? t("place.administered", { state: p.administered_by }) : t("place.unadministered");
   const claims = p.claimed_by && p.claimed_by.length ? t("place.claimed", { states: p.claimed_by.join(", ") }) : "";
   return `${where}, ${admin}${claims}`;

@@ -198,6 +198,23 @@ const EN = {
   "cond.us_forces_introduced_into_hostilities": "us forces introduced into hostilities",
   "cond.war_powers_report_required": "war powers report required",
   "cond.taiwan_relations_act_applies": "taiwan relations act applies",
+  "placename.senkaku": "Senkaku Islands",
+  "placename.okinotorishima": "Okinotorishima",
+  "placename.minamitorishima": "Minamitorishima (Marcus Island)",
+  "placename.ogasawara": "Ogasawara (Bonin) and Volcano Islands",
+  "placename.daito": "Daito Islands",
+  "placename.ryukyu": "Ryukyu Islands (Okinawa, Miyako, Yaeyama)",
+  "placename.amami": "Amami Islands",
+  "placename.tokara": "Tokara Islands",
+  "placename.northern_territories": "Northern Territories (Etorofu, Kunashiri, Shikotan, Habomai)",
+  "placename.takeshima": "Takeshima (Dokdo / Liancourt Rocks)",
+  "placename.izu": "Izu Islands",
+  "placename.jp_main": "Japan (main islands)",
+  "placename.soya": "Soya Strait",
+  "placename.tsugaru": "Tsugaru Strait",
+  "placename.tsushima_east": "Tsushima Strait (East Channel)",
+  "placename.tsushima_west": "Tsushima Strait (West Channel)",
+  "placename.osumi": "Osumi Strait",
   "runs.title": "Simulation runs", "runs.none": "No runs yet.", "runs.count": "{n} runs", "runs.id": "id", "runs.status": "status",
   "runs.progress": "progress", "runs.trials": "trials", "runs.seed": "seed", "runs.date": "date", "runs.event": "event", "runs.created": "created",
   "runs.compare": "Compare the two checked runs", "runs.pick": "choose",
@@ -398,6 +415,23 @@ const JA = {
   "cond.us_forces_introduced_into_hostilities": "米軍が敵対行為に投入される",
   "cond.war_powers_report_required": "戦争権限決議による報告が必要",
   "cond.taiwan_relations_act_applies": "台湾関係法が適用される",
+  "placename.senkaku": "尖閣諸島",
+  "placename.okinotorishima": "沖ノ鳥島",
+  "placename.minamitorishima": "南鳥島",
+  "placename.ogasawara": "小笠原諸島・火山列島",
+  "placename.daito": "大東諸島",
+  "placename.ryukyu": "琉球諸島（沖縄・宮古・八重山）",
+  "placename.amami": "奄美群島",
+  "placename.tokara": "トカラ列島",
+  "placename.northern_territories": "北方領土（択捉島・国後島・色丹島・歯舞群島）",
+  "placename.takeshima": "竹島",
+  "placename.izu": "伊豆諸島",
+  "placename.jp_main": "日本（本土）",
+  "placename.soya": "宗谷海峡",
+  "placename.tsugaru": "津軽海峡",
+  "placename.tsushima_east": "対馬海峡東水道",
+  "placename.tsushima_west": "対馬海峡西水道",
+  "placename.osumi": "大隅海峡",
   "runs.title": "シミュレーションの実行一覧", "runs.none": "実行はまだありません。", "runs.count": "実行 {n} 件", "runs.id": "ID", "runs.status": "状態",
   "runs.progress": "進捗", "runs.trials": "試行回数", "runs.seed": "シード", "runs.date": "日付", "runs.event": "事態", "runs.created": "作成日時",
   "runs.compare": "選んだ二つの実行を比較", "runs.pick": "選択",
@@ -424,6 +458,10 @@ export function t(key, vars = {}) {
 
 // A key built from data (a metric, a path): its translation when there is one, else the fallback.
 export function te(key, fallback) { return key in EN ? t(key) : fallback; }
+
+// A place's name: in Japanese its official Japanese name (by the place's id), in English the
+// name the API gives.
+export function placeName(id, name) { return current === "ja" && id ? te(`placename.${String(id).replaceAll("-", "_")}`, name) : name; }
 
 export function setLanguage(code) {
   current = code === "ja" ? "ja" : "en";

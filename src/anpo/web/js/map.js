@@ -5,7 +5,7 @@
 // slider from 1952 to today. Nothing is fetched from outside anpo.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
-import { lang, t, te } from "./i18n.js";
+import { lang, placeName, t, te } from "./i18n.js";
 
 const L = window.L;
 const START = { y: 1952, m: 0 };
@@ -206,7 +206,7 @@ export class AllianceMap {
       const [lon, lat] = f.geometry.coordinates;
       L.marker([lat, lon], { interactive: false, keyboard: false,
         icon: L.divIcon({ className: `map-label map-label-${f.properties.kind}`, html: "", iconSize: null }) })
-        .bindTooltip((lang() === "ja" && f.properties.name_ja) || f.properties.name, { permanent: true, direction: "right", className: `place-label ${f.properties.kind}` })
+        .bindTooltip(placeName(f.properties.id, f.properties.name), { permanent: true, direction: "right", className: `place-label ${f.properties.kind}` })
         .addTo(this.labels);
     }
   }
