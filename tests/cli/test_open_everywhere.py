@@ -298,3 +298,17 @@ def test_coverage_geojson_opens_in_geopandas(coverage_geojson: Path) -> None:
 def test_coverage_geojson_opens_in_ogrinfo(coverage_geojson: Path) -> None:
     fields = ogr_fields(coverage_geojson)
     assert fields["layer"] == "String" and fields["administered_by"] == "String"
+
+
+@pytest.mark.parametrize("argv", [
+    ["okinawa"], ["realignment"], ["governance"], ["costs"],
+    ["posture", "--personnel"], ["posture", "--share"],
+    ["bases", "--date", "2026-01-01"], ["where", "25.743", "123.473"], ["incident", "examples/incident.yaml"],
+    ["assess", "examples/okinawa-1971.yaml"],
+])
+def test_every_csv_takes_bom(argv: list[str], capsys: Cap, monkeypatch: MP) -> None:
+    code, plain, err = run([*argv, "--format", "csv"], capsys, monkeypatch)
+    assert code == 0, err
+    code, marked, err = run([*argv, "--format", "csv", "--bom"], capsys, monkeypatch)
+    assert code == 0, err
+    assert not plain.startswith("\ufeff") and marked == "\ufeff" + plain

@@ -121,6 +121,7 @@ def costs_command(
         "text", "--format", help="Output format (table: the same as text)."),
     plot: str | None = typer.Option(None, "-o", "--output", "--plot", metavar="FILE",
                                     help="Also write a PNG plot to FILE.png."),
+    bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
 ) -> None:
     """The host-nation-support ledger."""
     if ctx.invoked_subcommand is not None:
@@ -147,7 +148,7 @@ def costs_command(
             out["lines"] = {k: v.__dict__ for k, v in costs.lines().items()}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        typer.echo(_csv(rows), nl=False)
+        typer.echo(("\ufeff" if bom else "") + _csv(rows), nl=False)
     else:
         typer.echo(_table(by, rows))
     if plot is not None:

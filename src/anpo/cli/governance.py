@@ -23,6 +23,7 @@ def governance_command(
         None, "--section", help="One section (default: all)."),
     date: str | None = typer.Option(None, "--date", help="Only what existed on YYYY-MM-DD."),
     fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
+    bom: bool = typer.Option(False, "--bom", help=out.BOM_HELP),
 ) -> None:
     """Alliance governance and interoperability as dated records."""
     out.check_format(fmt)
@@ -36,7 +37,7 @@ def governance_command(
         return
     if fmt == "csv":
         rows = [{"section": n, **r} for n in names for r in report[n]]
-        typer.echo(out.to_csv(rows), nl=False)
+        typer.echo((out.BOM if bom else "") + out.to_csv(rows), nl=False)
         return
     for n in names:
         rows = report[n]

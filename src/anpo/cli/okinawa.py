@@ -16,6 +16,7 @@ def okinawa_command(
     series: str | None = typer.Option(
         None, "--series", help="One series id, e.g. sofa-crimes-okinawa (default: all)."),
     fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
+    bom: bool = typer.Option(False, "--bom", help=out.BOM_HELP),
 ) -> None:
     """Okinawa's burden: yearly and period series with their publisher, checks and gaps."""
     out.check_format(fmt)
@@ -28,7 +29,7 @@ def okinawa_command(
         typer.echo(out.to_json(report))
         return
     if fmt == "csv":
-        typer.echo(out.to_csv(rows), nl=False)
+        typer.echo((out.BOM if bom else "") + out.to_csv(rows), nl=False)
         return
     for s in report["series"]:
         typer.echo(f"{s['id']}: {s['title']} ({s['unit']})\n  counts: {s['counts']}")

@@ -226,7 +226,7 @@ def _registry_table(fp: posture.Footprint) -> None:
         typer.echo(text)
 
 
-def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
+def _personnel(fmt: str, from_year: int | None, to_year: int | None, bom: str = "") -> None:
     from anpo.posture.personnel import SERVICES, series
 
     try:
@@ -238,7 +238,7 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
         typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        typer.echo(_csv(rows, tuple(rows[0])))
+        typer.echo(bom + _csv(rows, tuple(rows[0])))
         return
     typer.echo("U.S. active-duty military personnel in Japan by year and service (DMDC; read from a copy)")
     typer.echo(
@@ -253,13 +253,13 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None) -> None:
     typer.echo("Until 1973 Okinawa is its own line (Ryukyu Islands); an empty cell: not in the copy.")
 
 
-def _share(fmt: str) -> None:
+def _share(fmt: str, bom: str = "") -> None:
     rows = posture.share_series()
     if fmt == "json":
         typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        typer.echo(_csv(rows, tuple(rows[0])))
+        typer.echo(bom + _csv(rows, tuple(rows[0])))
         return
 
     def cell(v: object, spec: str) -> str:
@@ -295,15 +295,16 @@ def posture_command(
     to_year: int | None = typer.Option(None, "--to-year", help="With --personnel."),
     fmt: Literal["table", "json", "csv"] = typer.Option(
         "table", "--format", help="Output format (csv with --personnel or --share)."),
+    bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
 ) -> None:
     """Summary on a date: facilities by status and prefecture, arrangements in force."""
     if personnel:
         _check_format(fmt, ("table", "json", "csv"))
-        _personnel(fmt, from_year, to_year)
+        _personnel(fmt, from_year, to_year, "\ufeff" if bom else "")
         return
     if share:
         _check_format(fmt, ("table", "json", "csv"))
-        _share(fmt)
+        _share(fmt, "\ufeff" if bom else "")
         return
     _check_format(fmt, ("table", "json"))
     p = posture.at(date or dt.date.today().isoformat())

@@ -15,6 +15,7 @@ COLS = ["plan", "id", "target", "target_date", "status", "outcome_date", "open_a
 def realignment_command(
     plan: str | None = typer.Option(None, "--plan", help="One plan id (default: all)."),
     fmt: Literal["text", "json", "csv"] = typer.Option("text", "--format", help="Output format."),
+    bom: bool = typer.Option(False, "--bom", help=out.BOM_HELP),
 ) -> None:
     """Realignment plans against outcomes, with slippage computed and Henoko's cost estimates."""
     out.check_format(fmt)
@@ -27,7 +28,7 @@ def realignment_command(
         typer.echo(out.to_json(report))
         return
     if fmt == "csv":
-        typer.echo(out.to_csv(items), nl=False)
+        typer.echo((out.BOM if bom else "") + out.to_csv(items), nl=False)
         return
     typer.echo(out.table(items, COLS, width=40))
     typer.echo("Slippage: years from the last day the target allows to the outcome; '>=' for open "

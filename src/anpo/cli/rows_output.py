@@ -8,9 +8,11 @@ import json
 from anpo.core.errors import InputError
 from anpo.io.record_csv import cell, to_csv
 
-__all__ = ["FORMATS", "cell", "check_format", "table", "to_csv", "to_json"]
+__all__ = ["BOM", "BOM_HELP", "FORMATS", "cell", "check_format", "table", "to_csv", "to_json"]
 
 FORMATS = ("text", "json", "csv")
+BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the CSV as UTF-8 (Japanese names intact)
+BOM_HELP = "With --format csv: UTF-8 with a byte order mark (Excel)."
 
 
 def check_format(fmt: str) -> None:
