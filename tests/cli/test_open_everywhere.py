@@ -305,6 +305,7 @@ def test_coverage_geojson_opens_in_ogrinfo(coverage_geojson: Path) -> None:
     ["posture", "--personnel"], ["posture", "--share"],
     ["bases", "--date", "2026-01-01"], ["where", "25.743", "123.473"], ["incident", "examples/incident.yaml"],
     ["assess", "examples/okinawa-1971.yaml"],
+    ["simulate", "examples/sim/senkaku-2026.yaml", "--trials", "1000"],
 ])
 def test_every_csv_takes_bom(argv: list[str], capsys: Cap, monkeypatch: MP) -> None:
     code, plain, err = run([*argv, "--format", "csv"], capsys, monkeypatch)

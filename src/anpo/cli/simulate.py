@@ -30,6 +30,7 @@ from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
 class Format(StrEnum):
     text = "text"
     json = "json"
+    csv = "csv"  # the summary: one row per measure, its statistics as columns (anpo.simulate().summary)
 
 STALE_STAGING = r"\.anpo-sim-(?P<pid>\d+)-.+"  # a staging folder, named for its process
 
@@ -161,6 +162,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(7, "--seed", help="Random seed (recorded with the results)."),
         params_file: str = typer.Option(None, "--params", help="YAML of parameter overrides."),
         fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark."),
         out: str = typer.Option(None, "-o", "--output", "--out", metavar="DIR",
                                 help="Directory for summary.json and plots."),
         keep_trials: bool = typer.Option(False, "--keep-trials", help="Also write trials.parquet to --out."),
@@ -198,8 +200,8 @@ def register(app: typer.Typer) -> None:
                 else _explain()
             )
             return
-        if fmt not in ("text", "json"):
-            raise InputError("--format", f"{fmt!r}; accepted: text, json")
+        if fmt not in ("text", "json", "csv"):
+            raise InputError("--format", f"{fmt!r}; accepted: text, json, csv")
         if scenario is None:
             raise InputError("SCENARIO", "missing: give a simulation file (see examples/sim/)")
         if keep_trials and out is None:
@@ -285,4 +287,10 @@ def register(app: typer.Typer) -> None:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
             guard.close()
+        if fmt == "csv":
+            from anpo.library import _summary_frame  # the table of anpo.simulate(...).summary
+
+            table = _summary_frame(result).to_csv(index=False, lineterminator="\n")
+            typer.echo(("\ufeff" if bom else "") + table, nl=False)
+            return
         typer.echo(json.dumps(result, indent=2) if fmt == "json" else _text(result))
