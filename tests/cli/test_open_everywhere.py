@@ -313,3 +313,17 @@ def test_every_csv_takes_bom(argv: list[str], capsys: Cap, monkeypatch: MP) -> N
     code, marked, err = run([*argv, "--format", "csv", "--bom"], capsys, monkeypatch)
     assert code == 0, err
     assert not plain.startswith("\ufeff") and marked == "\ufeff" + plain
+
+
+def test_completion_offers_commands_and_declared_choices() -> None:
+    import os
+    import sys
+
+    anpo = Path(sys.executable).parent / "anpo"
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = {**os.environ, "_ANPO_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return subprocess.run([str(anpo)], env=env, capture_output=True, text=True, check=True).stdout.split()
+
+    assert complete("anpo wh", 1) == ["where"]
+    assert complete("anpo where 1 2 --format ", 5) == ["text", "json", "csv", "geojson"]
