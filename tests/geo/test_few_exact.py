@@ -67,3 +67,13 @@ def test_resolve_few_points_same_place_either_path(exact: bool, monkeypatch: pyt
         for f in dataclasses.fields(few):
             a, b = getattr(few, f.name), getattr(full, f.name)
             assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), f.name
+
+
+def test_a_long_lived_process_switches_to_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After NUMPY_BUDGET points on the numpy path, the tree and polygons are used (a server
+    would otherwise pay the numpy path's cost on every request)."""
+    idx = np.arange(3)
+    monkeypatch.setattr(resolver, "_numpy_points", resolver.NUMPY_BUDGET)
+    assert not resolver._few(idx, "coast_tree")
+    monkeypatch.setattr(resolver, "_numpy_points", 0)
+    assert not resolver._few(np.arange(resolver.FEW_EXACT + 1), "coast_tree")

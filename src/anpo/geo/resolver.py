@@ -44,8 +44,12 @@ if TYPE_CHECKING:
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
-# Up to this many exact points, numpy decides them unless the tree or polygons are built.
+# Up to this many exact points, numpy decides them unless the tree or polygons are built;
+# a long-lived process (a server) builds them after NUMPY_BUDGET points taken this way,
+# where the numpy path's ~1 ms a point would add up.
 FEW_EXACT = 8
+NUMPY_BUDGET = 256
+_numpy_points = 0
 
 # Prepared GEOS geometries build their indexes lazily on first use and are not safe to use
 # from two threads at once (a crash was seen). Every step that touches a polygon takes this
@@ -150,11 +154,14 @@ def _mark_specified_areas(
 def _few(idx: npt.NDArray[np.intp], built: str) -> bool:
     """Decide these points in numpy: few of them, and the tree or polygons (`built`: a
     cached property of GeoIndex, or "world_index") not built yet."""
-    if len(idx) > FEW_EXACT:
+    global _numpy_points
+    if len(idx) > FEW_EXACT or _numpy_points >= NUMPY_BUDGET:
         return False
-    if built == "world_index":
-        return world_index.cache_info().currsize == 0
-    return built not in geo_index().__dict__
+    unbuilt = (world_index.cache_info().currsize == 0 if built == "world_index"
+               else built not in geo_index().__dict__)
+    if unbuilt:
+        _numpy_points += len(idx)
+    return unbuilt
 
 
 def _closed(ring: tuple[tuple[float, float], ...]) -> npt.NDArray[np.float64]:
