@@ -73,6 +73,11 @@ def test_run_view_charts_table_warning_and_downloads(page: Any, server: str, run
     warning = page.locator("#run-warning").inner_text()
     assert "shipped parameters this run used are assumptions" in warning
     assert "2 set for this run" in warning
+    # With an objective time: the chance the alliance denies it, with its interval.
+    objective = page.locator("#run-objective")
+    if "objective" in (_api(server, f"/v1/simulations/{strike}")["summaries"] or {}):
+        assert "denies the adversary's objective by 72" in objective.inner_text()
+        assert "95 % interval" in objective.inner_text()
     titles = page.locator("#run-body .chart-title").all_inner_texts()
     assert any("Runway closures" in s for s in titles) and any("Forces on station" in s for s in titles)
     assert any("by country and force type" in s for s in titles)

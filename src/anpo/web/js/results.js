@@ -90,6 +90,18 @@ async function assumptionLine(run, s) {
   return parts.length ? `⚠ ${parts.join("; ")}. ${t("run.assumed_why")}` : "";
 }
 
+// The adversary's objective, when the run has a deadline: P(the alliance denies it) with its
+// 95 % interval, and whether the adversary acts at its risk threshold.
+const pct = (v) => (isNum(v) ? `${(v * 100).toFixed(1)} %` : "—");
+function objectiveLine(o) {
+  if (!o || !isNum(o.p_deny)) return "";
+  const ci = Array.isArray(o.p_deny_ci95) ? ` (${t("run.ci95")} ${pct(o.p_deny_ci95[0])}–${pct(o.p_deny_ci95[1])})` : "";
+  let line = t("run.p_deny", { h: o.deadline_h ?? "—", p: pct(o.p_deny) }) + ci;
+  const d = o.deterrence;
+  if (d && d.decision) line += `; ${t("run.adversary", { decision: te(`decision.${d.decision}`, d.decision), threshold: pct(d.risk_threshold) })}`;
+  return line;
+}
+
 function scenarioOf(run) { return (run.scenario && run.scenario.scenario) || run.scenario || {}; }
 
 function inputSummary(run) {
@@ -184,6 +196,8 @@ async function drawRun(run) {
   if (isNum(s.p_respond_before_fait_accompli)) {
     extra.push(h("p", { class: "headline" }, t("run.p_before_fait", { p: (s.p_respond_before_fait_accompli * 100).toFixed(1) })));
   }
+  const deny = objectiveLine(s.objective);
+  if (deny) extra.push(h("p", { class: "headline", id: "run-objective" }, deny));
   if (s.war_powers && s.war_powers.note) extra.push(h("p", {}, `${t("run.war_powers")}: ${s.war_powers.note}`));
   const inputs = h("dl", { class: "facts run-inputs" }, inputSummary(run).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
   const picker = await comparePicker(run);
@@ -212,6 +226,8 @@ export async function showRunComparison(a, b) {
   const bases = await baseNames(scenarioOf(A).date);
   const ia = inputSummary(A), ib = inputSummary(B);
   const inputRows = ia.map(([k, v], i) => ({ name: k, a: v, b: ib[i][1], _class: v === ib[i][1] ? null : "differs", mark: v === ib[i][1] ? "" : "≠" }));
+  const oa = objectiveLine((A.summaries || {}).objective), ob = objectiveLine((B.summaries || {}).objective);
+  if (oa || ob) inputRows.push({ name: t("run.objective"), a: oa || "—", b: ob || "—", _class: oa === ob ? null : "differs", mark: oa === ob ? "" : "≠" });
   const crn = A.seed === B.seed ? t("cmp.crn_same", { seed: A.seed }) : t("cmp.crn_diff", { a: A.seed, b: B.seed });
   const ra = Object.fromEntries(metricRows(A.summaries || {}, bases).map((r) => [r.key, r]));
   const rb = Object.fromEntries(metricRows(B.summaries || {}, bases).map((r) => [r.key, r]));
