@@ -104,7 +104,8 @@ def test_killed_table_runs_keep_the_old_output_and_the_next_run_cleans_up(
     if not _signal_when_busy(proc, tmp_path, signal.SIGKILL):
         pytest.skip("the run finished before it could be killed")
     assert proc.wait(60) == -signal.SIGKILL
-    assert out.read_bytes() == SENTINEL
+    if out.read_bytes() != SENTINEL:  # killed after its rename (seen on a loaded machine): whole
+        assert pq.ParquetFile(out).metadata.num_rows == (1_200_000 if kind == "batch" else GRID_ROWS)
     small = tmp_path / "small.jsonl"
     small.write_text('{"date": "2026-01-15", "event": "none"}\n', encoding="utf-8")
     again = ["assess", "--batch", str(small), "--out", str(out)] if kind == "batch" else \
