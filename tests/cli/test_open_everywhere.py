@@ -153,6 +153,24 @@ def test_bases_geojson_opens_in_ogrinfo(bases_geojson: Path) -> None:
     assert fields["area_km2_value"] == "Real"
 
 
+def test_registry_geojson_has_flat_typed_properties(tmp_path: Path, capsys: Cap, monkeypatch: MP) -> None:
+    code, out, err = run(["bases", "--date", "2026-01-01", "--registry", "--format", "geojson"], capsys,
+                         monkeypatch)
+    assert code == 0, err
+    fc = json.loads(out)
+    for f in fc["features"]:
+        # no nested value, and none smuggled in as JSON text (QGIS could not style on it)
+        assert not any(isinstance(v, dict | list) or (isinstance(v, str) and v[:1] in "[{")
+                       for v in f["properties"].values())
+    path = tmp_path / "registry.geojson"
+    path.write_text(out)
+    gpd = pytest.importorskip("geopandas")
+    df = gpd.read_file(path)
+    assert df["area_km2"].dtype.kind == "f" and "kadena" in set(df["id"])
+    if shutil.which("ogrinfo"):
+        assert ogr_fields(path)["area_km2"] == "Real"
+
+
 # -- options shared by the commands -------------------------------------------------------------------
 
 GRID = ["grid", "--bbox", "127.5,26.0,128.0,26.5", "--step-km", "20", "--dates", "1973-01-01",

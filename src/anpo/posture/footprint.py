@@ -12,12 +12,12 @@ before it) are summed; a row whose first figure is later shows it for orientatio
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from anpo.core.dates import parse_date
 from anpo.core.errors import InputError
+from anpo.core.geojson import collection, flat, point
 from anpo.posture.areas import AreaRow, RegistryRow, TotalRow, legal_basis_on, registry
 from anpo.posture.registry import facilities
 from anpo.posture.snapshot import at
@@ -190,24 +190,18 @@ class Footprint:
         }
 
 
-def _flat(value: object) -> object:
-    """A GeoJSON property value: scalars as they are, anything nested as JSON text."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 def to_geojson(fp: Footprint) -> dict[str, object]:
-    """The registry on the date as GeoJSON: flat, typed properties, [lon, lat] to 6 decimals;
+    """The registry on the date as GeoJSON: flat, typed properties (`core.geojson`: objects
+    as `parent_child`, lists of objects as a count and maxima), [lon, lat] to 6 decimals;
     rows without a point have a null geometry."""
     feats = []
     for e in fp.entries:
-        props = {k: _flat(v) for k, v in e.to_dict(fp.date).items() if k not in ("lat", "lon")}
-        geom = None
+        props = {k: v for k, v in e.to_dict(fp.date).items() if k not in ("lat", "lon")}
         if e.lat is not None and e.lon is not None:
-            geom = {"type": "Point", "coordinates": [round(e.lon, 6), round(e.lat, 6)]}
-        feats.append({"type": "Feature", "geometry": geom, "properties": props})
-    return {"type": "FeatureCollection", "date": fp.date.isoformat(), "features": feats}
+            feats.append(point(e.lon, e.lat, props))
+        else:
+            feats.append({"type": "Feature", "geometry": None, "properties": flat(props)})
+    return {**collection(feats), "date": fp.date.isoformat()}
 
 
 def _area_on(areas: tuple[AreaRow, ...], day: dt.date) -> AreaRow | None:
