@@ -75,8 +75,15 @@ class Plan:
 
 def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     sc = sim.scenario
+    if sim.disaster is not None:
+        raise InputError(
+            "disaster", "a disaster response runs in its own model (anpo.sim.disaster.run_disaster)"
+        )
     if sc.event is Event.none:
-        raise InputError("scenario.event", "nothing happens in this scenario: give an event to simulate")
+        raise InputError(
+            "scenario.event",
+            "nothing happens in this scenario: give an event to simulate, or a `disaster:` block",
+        )
     assert sc.lat is not None and sc.lon is not None
     known = set(posture.facilities())
     for i, fid in enumerate(sim.closed_bases):

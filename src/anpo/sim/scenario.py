@@ -7,6 +7,7 @@ events:                                           # optional: later events (the 
   - {at_h: 12, event: armed_attack, target: JPN, lat: 24.34, lon: 124.16}
 closed_bases: [kadena]                            # optional: their units do not respond
 parameters: {strike.cep_m: 50}                    # optional: parameter overrides
+disaster: {kind, order_h, forces: [...]}          # instead of an event: relief build-up (disaster.py)
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.law.assess import parse
+from anpo.sim.disaster import Disaster, parse_disaster
 
-FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters")
+FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters", "disaster")
 EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
 STRIKE_FIELDS = ("bases",)
 
@@ -33,6 +36,8 @@ class SimScenario:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     events: tuple[tuple[float, Scenario], ...] = ()  # (hour, event) after the triggering one
     closed_bases: tuple[str, ...] = ()  # facilities whose units do not respond (a posture change)
+    disaster: Disaster | None = None  # a relief operation (its own model), not a crisis
+    disaster_input: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -49,6 +54,8 @@ class SimScenario:
             out["closed_bases"] = list(self.closed_bases)
         if self.parameters:
             out["parameters"] = dict(self.parameters)
+        if self.disaster_input is not None:
+            out["disaster"] = dict(self.disaster_input)
         return out
 
 
@@ -97,7 +104,18 @@ def parse_sim_scenario(raw: object) -> SimScenario:
     closed = raw.get("closed_bases") or []
     if not isinstance(closed, list) or not all(isinstance(b, str) for b in closed):
         raise InputError("closed_bases", "expected a list of facility ids")
-    return SimScenario(sc, fa, bases, dict(params), _events(raw.get("events"), sc), tuple(closed))
+    disaster = None
+    if "disaster" in raw:
+        if sc.event is not Event.none:
+            raise InputError("disaster", "a disaster scenario has `event: none` (no armed attack)")
+        for key in ("fait_accompli_h", "strikes", "events", "closed_bases", "parameters"):
+            if raw.get(key):
+                raise InputError(key, "not used by a disaster response run; leave it out")
+        disaster = parse_disaster(raw["disaster"])
+    return SimScenario(
+        sc, fa, bases, dict(params), _events(raw.get("events"), sc), tuple(closed), disaster,
+        dict(raw["disaster"]) if disaster is not None else None,
+    )
 
 
 def _events(raw: object, first: Scenario) -> tuple[tuple[float, Scenario], ...]:
