@@ -141,10 +141,10 @@ def random_list(n: int, seed: int = 0) -> list[dict[str, object]]:
     return out
 
 
-async def _lists(url: str, n_list: int, requests: int) -> tuple[float, int, int]:
+async def _lists(url: str, n_list: int, requests: int, query: str = "") -> tuple[float, int, int]:
     """(seconds, errors, response bytes) of `requests` lists of n_list, one after another."""
     u = httpx.URL(url)
-    raw = _post(f"{u.host}:{u.port}", "/v1/assess", json.dumps(random_list(n_list)).encode())
+    raw = _post(f"{u.host}:{u.port}", f"/v1/assess{query}", json.dumps(random_list(n_list)).encode())
     conn = _Connection(*await asyncio.open_connection(u.host, u.port))
     await conn.request(raw)  # warm-up
     errors = 0
@@ -242,6 +242,42 @@ def _window(url: str, seconds: float, rate: float, runs: int) -> list[Row]:
     ]
 
 
+def _in_process(n_list: int = 1000, repeats: int = 20) -> list[Row]:
+    """The route's work for a list without HTTP (warm): parse, assess, encode with orjson."""
+    import orjson
+
+    from anpo.io.compact_results import compact_rows
+    from anpo.law.assess import assess, parse
+
+    scenarios, _ = parse(random_list(n_list))
+    out: list[Row] = []
+    for form, fn in (("full results", lambda: assess(scenarios, explain=False)),
+                     ("fields=compact", lambda: compact_rows(scenarios))):
+        orjson.dumps(fn())  # warm
+        t0 = time.perf_counter()
+        for _ in range(repeats):
+            orjson.dumps(fn())
+        elapsed = (time.perf_counter() - t0) / repeats
+        out.append(Row(f"assess a list of {n_list:,} random scenarios in process, warm, {form} "
+                       "(parsed; assessed and encoded)",
+                       f"{n_list / elapsed:,.0f} scenarios/s ({elapsed * 1e3:.1f} ms a list)"))
+    return out
+
+
+def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
+    rows = []
+    for query, form in (("", "full results"), ("?fields=compact", "fields=compact")):
+        elapsed, errors, _ = asyncio.run(_lists(url, n_list, requests, query))
+        rows.append(Row(
+            f"POST /v1/assess{query}, lists of {n_list:,} random scenarios without explanations "
+            f"({form}), {requests} requests one after another on one connection",
+            f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
+            f"list; {errors} errors)",
+            ">= 100,000 scenarios/s",
+        ))
+    return rows
+
+
 def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
     """`runs` windows of `seconds` at `rate` requests/s and 10 s at 1,000 requests/s; lists
     of 1,000 scenarios without explanations; the rows give the median window."""
@@ -249,17 +285,9 @@ def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
     with server() as url:
         rows += _window(url, seconds, rate, runs)
         rows += _window(url, 10.0, 1000.0, runs)
-        n_list, requests = 1000, 20
-        elapsed, errors, _ = asyncio.run(_lists(url, n_list, requests))
-        rows.append(Row(
-            f"POST /v1/assess, lists of {n_list:,} random scenarios without explanations, {requests} "
-            "requests one after another on one connection",
-            f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
-            f"list; {errors} errors)",
-            ">= 100,000 scenarios/s",
-        ))
+        rows += _list_rows(url)
         rows += _where_rows(url)
-    return rows
+    return rows + _in_process()
 
 
 def main() -> None:
@@ -268,11 +296,16 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=100.0)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--where-only", action="store_true", help="only GET /v1/where under 20 list clients")
+    ap.add_argument("--lists-only", action="store_true", help="only lists of 1,000 (HTTP and in process)")
     args = ap.parse_args()
     print(machine())
     if args.where_only:
         with server() as url:
             rows = _where_rows(url)
+    elif args.lists_only:
+        with server() as url:
+            rows = _list_rows(url)
+        rows += _in_process()
     else:
         rows = run(args.runs, args.seconds, args.rate)
     for row in rows:
