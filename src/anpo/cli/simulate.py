@@ -74,6 +74,11 @@ def _text(d: dict[str, Any]) -> str:
         f"prior consultation {'required' if g['prior_consultation_required'] else 'not required'}; "
         f"coordination {g['coordination_arrangement']}",
     ]
+    if "korea_minute" in g:  # a Korean emergency: the 1960 minute is noted, never applied
+        lines.append(
+            f"  Korea Minute (1960) noted [{', '.join(g['korea_minute']['citations'])}]: "
+            "prior consultation not waived; its standing is uncertain (see --format json)"
+        )
     for e in d.get("legal_events", [])[1:]:  # each later event that changes the law
         cites = ", ".join(e["citations"]["article5"] + e["citations"]["defense_operation_available"])
         lines.append(

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from anpo.core.codes import Event, UsAction
 from anpo.core.scenario import Scenario, ScenarioFrame
-from anpo.law.assess import assess_frame
+from anpo.law.assess import KOREA_MINUTE_STANDING, assess_frame
 from anpo.law.engine import Evaluation
 
 
@@ -47,6 +47,9 @@ class LegalGates:
     war_powers_report_required: bool
     arrangement: Arrangement
     determinations: dict[str, Any]  # the engine's values, echoed in the summary
+    # Citations of the 1960 Korea Minute when the law notes it (a Korean emergency); noted
+    # only: prior consultation is not waived on its strength (anpo.law.assess).
+    korea_minute: tuple[str, ...] = ()
 
     def key(self) -> tuple[JapanGate, bool, bool, bool]:
         """What the timeline does with the gates: an event with the same key changes nothing."""
@@ -66,6 +69,12 @@ class LegalGates:
             "war_powers_report_required": self.war_powers_report_required,
             "coordination_arrangement": self.arrangement.value,
             "determinations": self.determinations,
+            **(
+                {"korea_minute": {"noted": True, "citations": list(self.korea_minute),
+                                  "standing": KOREA_MINUTE_STANDING}}
+                if self.korea_minute
+                else {}
+            ),
         }
 
 
@@ -201,4 +210,7 @@ def _gates(ev: Evaluation, i: int, day: dt.date) -> LegalGates:
         war_powers_report_required=bool(v["war_powers_report_required"]),
         arrangement=coordination_arrangement(day),
         determinations=v,
+        korea_minute=(
+            tuple(ev.citations("korea_minute_noted", i)) if ev.value("korea_minute_noted", i) else ()
+        ),
     )
