@@ -88,7 +88,7 @@ def test_us_aircraft_on_22_march_run_ahead_of_the_report(result: dict[str, Any])
     assert _at(result, "USA.aircraft", 264)["p50"] > 140 * 1.25
 
 
-def test_seeded_runs_repeat_and_do_not_depend_on_the_tile_split() -> None:
+def test_seeded_runs_repeat_to_the_bit_across_tiles() -> None:
     spec = parse_sim_scenario(_raw())
     assert spec.disaster is not None
     a = run_disaster(spec.disaster, TILE + 37, 11)
