@@ -51,6 +51,11 @@ def test_bases(client: TestClient) -> None:
     assert rows and all(x["distance_km"] <= 500 for x in rows)
     geo = client.get("/v1/bases", params={"date": "2026-01-01", "format": "geojson"}).json()
     assert geo["type"] == "FeatureCollection" and geo["features"]
+    kadena = next(f for f in geo["features"] if f["properties"]["id"] == "kadena")
+    assert kadena["properties"]["status_legal_status"] == "us_exclusive"  # flat, typed (GIS tools)
+    assert not any(isinstance(v, dict | list) for f in geo["features"] for v in f["properties"].values())
+    lon, lat = kadena["geometry"]["coordinates"]
+    assert 127.7 < lon < 127.8 and round(lon, 6) == lon  # [lon, lat], 6 decimals
     assert client.get("/v1/bases", params={"radius_km": 5}).status_code == 422
     assert client.get("/v1/bases", params={"kind": "castle"}).status_code == 422
 

@@ -43,14 +43,15 @@ def bases(
     day = posture.at(date or _today()).date
     rows = posture.bases(day, near=near, radius_km=radius_km, kind=kind, include_planned=planned)
     if format == "geojson":
+        # flat, typed properties ([lon, lat] to 6 decimals), as the CLI writes them: QGIS and
+        # GeoPandas can style and filter on status_legal_status, runways_count, ...
+        from anpo.core.geojson import collection, point
+
         feats = []
         for r in rows:
-            props = r.to_dict(day)
-            feats.append({
-                "type": "Feature", "properties": props,
-                "geometry": {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]},
-            })
-        return {"type": "FeatureCollection", "date": day.isoformat(), "features": feats}
+            props = {k: v for k, v in r.to_dict(day).items() if k not in ("lat", "lon")}
+            feats.append(point(r.facility.lon, r.facility.lat, props))
+        return {**collection(feats), "date": day.isoformat()}
     return {"date": day.isoformat(), "count": len(rows), "facilities": [r.to_dict(day) for r in rows]}
 
 

@@ -219,8 +219,8 @@ export class AllianceMap {
         bubblingMouseEvents: false, className: "facility" });
       m.bindTooltip(p.name);
       m.bindPopup(() => h("div", {}, h("strong", {}, p.name), h("br"),
-        `${label(p.kind)} · ${label(p.status ? p.status.legal_status : "")} · ${p.prefecture || ""}`, h("br"),
-        `${t("map.services")}: ${(p.services || []).join(", ") || "—"}`, h("br"), p.principal_units || "",
+        `${label(p.kind)} · ${label(p.status_legal_status || "")} · ${p.prefecture || ""}`, h("br"),
+        `${t("map.services")}: ${(p.services || "").split(",").join(", ") || "—"}`, h("br"), p.principal_units || "",
         h("br"), h("a", { href: p.source, rel: "noreferrer" }, t("map.source"))));
       m.addTo(this.bases);
     }
