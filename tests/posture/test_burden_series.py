@@ -12,7 +12,7 @@ from anpo import data
 from anpo.core.errors import DataError, InputError
 from anpo.posture import burden
 from anpo.posture.burden_schema import BurdenSeriesFile
-from anpo.posture.cited import NOT_A_PUBLISHER, validate_file
+from anpo.posture.cited import validate_file
 
 MY_FILES = ("okinawa/burden.yaml", "realignment/plans.yaml", "governance/alliance.yaml",
             "posture/okinawa.yaml", "posture/changes.yaml", "posture/command.yaml")
@@ -20,6 +20,14 @@ MY_FILES = ("okinawa/burden.yaml", "realignment/plans.yaml", "governance/allianc
 
 def _raw() -> dict[str, Any]:
     return copy.deepcopy(data.read_yaml(burden.SERIES_FILE))
+
+
+# Copies and wikis seen in the data these files replace: they may be read, never cited.
+NOT_A_PUBLISHER = (
+    "wikipedia.org", "owiki.org", "thefullwiki.org", "everything.explained.today", "docslib.org",
+    "studyres.com", "vdocuments.mx", "issuhub.com", "careersdocbox.com", "blog.goo.ne.jp",
+    "hatena", "5ch.net", "weblio.jp", "pdfslide.net", "expydoc.com", "kotobank.jp",
+)
 
 
 def _load(raw: dict[str, Any]) -> BurdenSeriesFile:

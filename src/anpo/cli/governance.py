@@ -32,12 +32,7 @@ def governance_command(
 
     report = governance.report(section, day)
     names = [k for k in COLS if k in report]
-    if fmt == "json":
-        typer.echo(out.to_json(report))
-        return
-    if fmt == "csv":
-        rows = [{"section": n, **r} for n in names for r in report[n]]
-        typer.echo((out.BOM if bom else "") + out.to_csv(rows), nl=False)
+    if out.emit_data(fmt, report, lambda: [{"section": n, **r} for n in names for r in report[n]], bom=bom):
         return
     for n in names:
         rows = report[n]

@@ -25,11 +25,7 @@ def okinawa_command(
     report = burden.report(series)
     rows = report["rows"]
     assert isinstance(rows, list)
-    if fmt == "json":
-        typer.echo(out.to_json(report))
-        return
-    if fmt == "csv":
-        typer.echo((out.BOM if bom else "") + out.to_csv(rows), nl=False)
+    if out.emit_data(fmt, report, lambda: rows, bom=bom):
         return
     for s in report["series"]:
         typer.echo(f"{s['id']}: {s['title']} ({s['unit']})\n  counts: {s['counts']}")

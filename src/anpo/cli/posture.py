@@ -226,6 +226,17 @@ def _registry_table(fp: posture.Footprint) -> None:
         typer.echo(text)
 
 
+def _emit_rows(fmt: str, rows: list[dict[str, object]], bom: str) -> bool:
+    """A series' rows as JSON or CSV when `fmt` asks for one (True: printed)."""
+    if fmt == "json":
+        typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
+        return True
+    if fmt == "csv":
+        typer.echo(bom + _csv(rows, tuple(rows[0])))
+        return True
+    return False
+
+
 def _personnel(fmt: str, from_year: int | None, to_year: int | None, bom: str = "") -> None:
     from anpo.posture.personnel import SERVICES, series
 
@@ -233,12 +244,7 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None, bom: str = 
         s = series(from_year, to_year)
     except InputError as err:
         raise InputError(f"--{err.field.replace('_', '-')}", err.reason) from None
-    rows = s.to_rows()
-    if fmt == "json":
-        typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        typer.echo(bom + _csv(rows, tuple(rows[0])))
+    if _emit_rows(fmt, s.to_rows(), bom):
         return
     typer.echo("U.S. active-duty military personnel in Japan by year and service (DMDC; read from a copy)")
     typer.echo(
@@ -255,11 +261,7 @@ def _personnel(fmt: str, from_year: int | None, to_year: int | None, bom: str = 
 
 def _share(fmt: str, bom: str = "") -> None:
     rows = posture.share_series()
-    if fmt == "json":
-        typer.echo(json.dumps({"rows": rows}, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        typer.echo(bom + _csv(rows, tuple(rows[0])))
+    if _emit_rows(fmt, rows, bom):
         return
 
     def cell(v: object, spec: str) -> str:

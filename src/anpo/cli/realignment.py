@@ -24,11 +24,7 @@ def realignment_command(
     report = realignment.report(plan)
     items = report["items"]
     assert isinstance(items, list)
-    if fmt == "json":
-        typer.echo(out.to_json(report))
-        return
-    if fmt == "csv":
-        typer.echo((out.BOM if bom else "") + out.to_csv(items), nl=False)
+    if out.emit_data(fmt, report, lambda: items, bom=bom):
         return
     typer.echo(out.table(items, COLS, width=40))
     typer.echo("Slippage: years from the last day the target allows to the outcome; '>=' for open "

@@ -4,14 +4,18 @@ commands. Control characters in cells are escaped so data never drives the termi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+
+import typer
 
 from anpo.core.errors import InputError
+from anpo.io.geojson import BOM
 from anpo.io.record_csv import cell, to_csv
 
-__all__ = ["BOM", "BOM_HELP", "FORMATS", "cell", "check_format", "table", "to_csv", "to_json"]
+__all__ = ["BOM", "BOM_HELP", "FORMATS", "cell", "check_format", "emit_data", "table", "to_csv",
+           "to_json"]
 
 FORMATS = ("text", "json", "csv")
-BOM = "\ufeff"  # UTF-8 byte order mark: Excel then reads the CSV as UTF-8 (Japanese names intact)
 BOM_HELP = "With --format csv: UTF-8 with a byte order mark (Excel)."
 
 
@@ -34,3 +38,16 @@ def table(rows: list[dict[str, object]], cols: list[str], width: int = 60) -> st
 
 def to_json(payload: object) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+
+
+def emit_data(fmt: str, report: object, rows: Callable[[], list[dict[str, object]]], *,
+              bom: bool) -> bool:
+    """Print the report as JSON or its rows as CSV when `fmt` asks for one (True: printed);
+    text tables are each command's own."""
+    if fmt == "json":
+        typer.echo(to_json(report))
+        return True
+    if fmt == "csv":
+        typer.echo((BOM if bom else "") + to_csv(rows()), nl=False)
+        return True
+    return False

@@ -2,32 +2,22 @@
 
 `source` names the publisher's document; `url` is its official page (empty where the exact
 address is not known: never guessed); `read_from` names the copy actually read. A source must
-not be a local path or a known copy site, and `confirmed` needs an official `url` to check.
-Errors name the file, the row (by id or position) and the field.
+not be a local path, a `url` must be on the publisher list (`anpo.core.source`, the same rule
+every dataset follows), and `confirmed` needs a primary publisher's `url` to check. Errors
+name the file, the row (by id or position) and the field.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from anpo.core.errors import DataError
+from anpo.core.source import host_of, is_primary, publisher_of
 from anpo.posture.schema import Confidence
 
 M = TypeVar("M", bound=BaseModel)
-
-# Copies and wikis seen in the data this replaces: they may be read, never cited.
-NOT_A_PUBLISHER = (
-    "wikipedia.org", "owiki.org", "thefullwiki.org", "everything.explained.today", "docslib.org",
-    "studyres.com", "vdocuments.mx", "issuhub.com", "careersdocbox.com", "blog.goo.ne.jp",
-    "hatena", "5ch.net", "weblio.jp", "pdfslide.net", "expydoc.com", "kotobank.jp",
-)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
 
 
 def check_reference(text: str, field: str) -> None:
@@ -57,10 +47,10 @@ class Cited(Strict):
             check_reference(self.url, "url")
             if not self.url.startswith(("http://", "https://")):
                 raise ValueError(f"url {self.url!r} is not an http(s) address")
-            host = _host(self.url)
-            if any(bad in host for bad in NOT_A_PUBLISHER):
-                raise ValueError(f"url host {host!r} is a copy, not a publisher: put it in read_from")
-        elif self.confidence == "confirmed":
+            if publisher_of(self.url) is None:
+                raise ValueError(f"url host {host_of(self.url)!r} is a copy, not a publisher (not on "
+                                 "data/publishers.yaml): put it in read_from")
+        if self.confidence == "confirmed" and not (self.url and is_primary(self.url)):
             raise ValueError("confidence 'confirmed' needs the publisher's url it was checked against")
         return self
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import sessionmaker
 
+from anpo.core.files import pid_alive
 from anpo.store.engine import make_engine, migrate
 from anpo.store.location import database_url, make_private
 from anpo.store.tables import AssessmentRecord, RunRecord, ServerRecord
@@ -65,16 +66,6 @@ def run_dict(r: RunRecord) -> dict[str, Any]:
         "updated_at": _iso(r.updated_at),
         "finished_at": _iso(r.finished_at),
     }
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Store:
@@ -133,7 +124,7 @@ class Store:
         for r in rows:
             if r.id == self.server_id:
                 continue
-            gone = r.hostname == host and not _pid_alive(r.pid)
+            gone = r.hostname == host and not pid_alive(r.pid)
             if gone or now - _aware(r.heartbeat_at) > STALE_AFTER:
                 dead.append(r.id)
         return dead
