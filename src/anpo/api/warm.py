@@ -1,10 +1,11 @@
 """Maps computed before anyone asks: at server start, a background thread draws today's
 administration map (the dashboard's first view; ANPO_WARM_MAPS=today, the default). With
-ANPO_WARM_MAPS=all it goes on to every other period between changes, newest first, so that
-the date slider later finds them ready: a period takes one to three seconds of one core the
-first time, about 40 periods in all, and while it runs a request for a map not yet drawn
-waits for it (measured in docs/dashboard.md); `none` turns warming off. The thread is a
-daemon: it never holds a server up."""
+ANPO_WARM_MAPS=all it goes on to every other period between changes, newest first. Drawn
+maps are kept on disk (`report.coverage_cache`) and `make install` draws every period, so
+after an install this thread reads files instead of drawing; without that cache a period
+takes one to three seconds of one core the first time, about 40 periods in all (measured in
+docs/dashboard.md); `none` turns warming off. The thread is a daemon: it never holds a
+server up."""
 
 from __future__ import annotations
 
@@ -25,18 +26,16 @@ def warm_mode() -> str:
 
 
 def _warm(mode: str, stop: threading.Event) -> None:
-    from anpo.core.dates import from_day
-    from anpo.report.coverage import change_days, coverage
+    from anpo.report.coverage import coverage, periods
 
     try:
         coverage(dt.date.today().isoformat())
         if mode != "all":
             return
-        first = dt.date(1952, 1, 1)  # the slider's first month
-        for day in reversed(change_days()):
+        for period in periods():
             if stop.is_set():
                 return
-            coverage(max(from_day(day), first).isoformat())
+            coverage(period)
     except Exception:  # a map that fails here fails again, with its error, when it is asked for
         log.exception("warming the administration maps stopped")
 

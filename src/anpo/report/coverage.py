@@ -7,7 +7,8 @@ Each class is traced into polygons with contourpy and simplified for display, so
 as coarse as `STEP_DEG` (about 3.5 km): for exact answers, ask `/v1/where` or `/v1/assess`.
 
 Results are cached by the last day on which anything could change before the asked date
-(a unit's administration, an instrument's named date, the 1977 territorial-sea change).
+(a unit's administration, an instrument's named date, the 1977 territorial-sea change), in
+memory and on disk (`coverage_cache`; `make install` draws every period).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from anpo.geo import region as R
 from anpo.geo.resolver import WIDE_FROM_DAY
 from anpo.law.instruments import named_dates
 from anpo.law.rules import evaluate
+from anpo.report import coverage_cache
 
 STEP_DEG = 1 / 32
 SIMPLIFY_DEG = 0.01
@@ -51,6 +53,13 @@ def change_days() -> tuple[int, ...]:
 def administration_days() -> tuple[int, ...]:
     """Every day on which some unit's administration changed, sorted."""
     return tuple(sorted({to_day(p.start) for unit in geo.units() for p in unit.history}))
+
+
+def periods(first: str = "1952-01-01") -> list[str]:
+    """The first day of every map period from `first` (the slider's first month) on, newest
+    first: asking `coverage` for each draws every map the dashboard can show."""
+    start = to_day(parse_date(first, "first"))
+    return [from_day(d).isoformat() for d in reversed(change_days()) if d > start] + [first]
 
 
 def last_administration_change(day: int) -> int | None:
@@ -127,8 +136,21 @@ def _feature(geom: shapely.Geometry, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(rounded)}
 
 
+_CONSTANTS = f"step={STEP_DEG} simplify={SIMPLIFY_DEG} decimals={DECIMALS}"
+
+
 @cache
 def _coverage_on(day: int) -> dict[str, Any]:
+    """A period's map: from the disk cache when this install has drawn it before."""
+    period = from_day(day).isoformat()
+    fc = coverage_cache.load(_CONSTANTS, period)
+    if fc is None:
+        fc = _draw(day)
+        coverage_cache.save(_CONSTANTS, period, fc)
+    return fc
+
+
+def _draw(day: int) -> dict[str, Any]:
     admin, article5 = _rasters(day)
     features = []
     codes, counts = np.unique(admin[admin != NULL], return_counts=True)
