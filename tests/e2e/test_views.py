@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import time
 import urllib.request
 from typing import Any
@@ -284,3 +285,23 @@ def test_an_assessment_opens_as_scenario_a_of_a_comparison(page: Any, server: st
     assert page.locator("#cmpa-a-date").input_value() == "2026-01-01"
     assert page.locator("#cmpa-b-lat").input_value() == "25.743"
     assert page.locator("#cmpa-body tr.differs").count() == 0  # B starts as A
+
+
+def test_japanese_text_is_drawn_with_a_japanese_font(page: Any, server: str) -> None:
+    """The screenshots of the Japanese page show glyphs, not empty boxes: chromium reports
+    which of the machine's fonts drew the nav's 地図 (CSS.getPlatformFontsForNode)."""
+    if not subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout.strip():
+        pytest.skip("no Japanese font on this machine (apt-get install fonts-ipafont-gothic; .ci/run does)")
+    page.goto(f"{server}#map?lang=ja")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    nav = "header nav a[data-view=map]"
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": nav})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    families = {f["familyName"] for f in fonts if f["glyphCount"] > 0}
+    ja = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
+    known = {name.strip() for line in ja.splitlines() for name in line.split(",")}
+    assert families and families <= known, (families, sorted(known)[:5])
