@@ -93,6 +93,7 @@ class Facility:
         out: dict[str, object] = {
             "id": r.id,
             "name": r.name,
+            "name_ja": r.name_ja,
             "kind": r.kind,
             "prefecture": r.prefecture,
             "host": r.host,

@@ -121,6 +121,9 @@ class UnitPresence(Sourced):
 class FacilityRecord(Sourced):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
+    # The Japanese name: MOD's name of the facility and area for U.S. facilities (as in the
+    # registry), the operator's (JSDF, airport) name otherwise.
+    name_ja: str | None = None
     kind: Kind
     prefecture: str
     host: Literal["JPN", "USA"]

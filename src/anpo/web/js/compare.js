@@ -4,7 +4,7 @@
 import { get } from "./api.js";
 import { $, clear, h } from "./dom.js";
 import { colour } from "./map.js";
-import { t, te } from "./i18n.js";
+import { nameOf, prefName, t, te } from "./i18n.js";
 import { dataTable, download, toCsv } from "./charts.js";
 
 const L = window.L;
@@ -100,7 +100,7 @@ function draw(target, cov, bases) {
   for (const f of bases.features) {
     const [lon, lat] = f.geometry.coordinates;
     L.circleMarker([lat, lon], { radius: 4, color: "#111", weight: 1.5, fillColor: "#fff", fillOpacity: 1, className: "facility" })
-      .bindTooltip(f.properties.name).addTo(target.layer);
+      .bindTooltip(nameOf(f.properties)).addTo(target.layer);
   }
   setTimeout(() => target.map.invalidateSize(), 0);
 }
@@ -146,8 +146,8 @@ export async function showDateComparison(a, b, mode = "side") {
     const adminChanged = ca.administration_changed !== cb.administration_changed;
     const ida = new Map(ba.features.map((f) => [f.properties.id, f.properties])), idb = new Map(bb.features.map((f) => [f.properties.id, f.properties]));
     const onlyA = [...ida.values()].filter((p) => !idb.has(p.id)), onlyB = [...idb.values()].filter((p) => !ida.has(p.id));
-    const rows = [...onlyA.map((p) => ({ change: t("dates.only", { date: a }), id: p.id, name: p.name, prefecture: p.prefecture || "" })),
-      ...onlyB.map((p) => ({ change: t("dates.only", { date: b }), id: p.id, name: p.name, prefecture: p.prefecture || "" }))];
+    const rows = [...onlyA.map((p) => ({ change: t("dates.only", { date: a }), id: p.id, name: nameOf(p), prefecture: prefName(p.prefecture || "") })),
+      ...onlyB.map((p) => ({ change: t("dates.only", { date: b }), id: p.id, name: nameOf(p), prefecture: prefName(p.prefecture || "") }))];
     const cols = [{ key: "change", label: "" }, { key: "id", label: t("col.id") }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
     const names = (xs) => xs.map((s) => te(`country.${s}`, s)).join(", ");
     const unitRows = await changedUnits(a, b);
@@ -158,8 +158,8 @@ export async function showDateComparison(a, b, mode = "side") {
       h("h4", {}, t("dates.units_changed", { n: unitRows.length })),
       unitRows.length ? h("div", { class: "scroll", id: "units-changed" }, dataTable(unitRows, [{ key: "unit", label: t("dates.unit") },
         { key: "from", label: a }, { key: "to", label: b }, { key: "since", label: t("dates.since") }])) : h("p", {}, t("dates.none")),
-      h("h4", {}, t("dates.closed", { a, n: onlyA.length })), h("p", {}, onlyA.map((p) => p.name).join(", ") || t("dates.none")),
-      h("h4", {}, t("dates.opened", { b, n: onlyB.length })), h("p", {}, onlyB.map((p) => p.name).join(", ") || t("dates.none")),
+      h("h4", {}, t("dates.closed", { a, n: onlyA.length })), h("p", {}, onlyA.map(nameOf).join(", ") || t("dates.none")),
+      h("h4", {}, t("dates.opened", { b, n: onlyB.length })), h("p", {}, onlyB.map(nameOf).join(", ") || t("dates.none")),
       rows.length ? h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`facilities-${a}-${b}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) }, "CSV") : null,
       rows.length ? h("details", {}, h("summary", {}, t("chart.table")), h("div", { class: "scroll" }, dataTable(rows, cols))) : null);
     document.body.dataset.datesReady = `${a}/${b}/${mode === "swipe" ? "swipe" : "side"}`;

@@ -5,7 +5,7 @@
 // slider from 1952 to today. Nothing is fetched from outside anpo.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
-import { lang, placeName, t, te } from "./i18n.js";
+import { lang, nameOf, placeName, prefName, t, te } from "./i18n.js";
 
 const L = window.L;
 const START = { y: 1952, m: 0 };
@@ -217,9 +217,9 @@ export class AllianceMap {
       const p = f.properties, [lon, lat] = f.geometry.coordinates;
       const m = L.circleMarker([lat, lon], { radius: 5, color: "#111", weight: 2, fillColor: "#fff", fillOpacity: 1,
         bubblingMouseEvents: false, className: "facility" });
-      m.bindTooltip(p.name);
-      m.bindPopup(() => h("div", {}, h("strong", {}, p.name), h("br"),
-        `${label(p.kind)} · ${label(p.status_legal_status || "")} · ${p.prefecture || ""}`, h("br"),
+      m.bindTooltip(nameOf(p));
+      m.bindPopup(() => h("div", {}, h("strong", {}, nameOf(p)), h("br"),
+        `${label(p.kind)} · ${label(p.status_legal_status || "")} · ${prefName(p.prefecture || "")}`, h("br"),
         `${t("map.services")}: ${(p.services || "").split(",").join(", ") || "—"}`, h("br"), p.principal_units || "",
         h("br"), h("a", { href: p.source, rel: "noreferrer" }, t("map.source"))));
       m.addTo(this.bases);

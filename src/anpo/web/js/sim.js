@@ -2,7 +2,7 @@
 // in their own full-width view (#run/<id>, results.js).
 import { get, post } from "./api.js";
 import { $, clear, h } from "./dom.js";
-import { t } from "./i18n.js";
+import { nameOf, prefName, t } from "./i18n.js";
 
 export function enableSimulation(available, scenarioFn) {
   const section = $("#sim");
@@ -43,7 +43,7 @@ async function listAirBases() {
     const r = await get("/v1/bases", { date: $("#date-input").value, kind: "airfield" });
     clear(box, r.facilities.filter((f) => f.runways && f.runways.length).map((f) =>
       h("label", { class: "chip" }, h("input", { type: "checkbox", name: "strike-base", value: f.id,
-        checked: chosen.has(f.id) ? "" : null }), ` ${f.name} (${f.prefecture})`)));
+        checked: chosen.has(f.id) ? "" : null }), ` ${nameOf(f)} (${prefName(f.prefecture)})`)));
   } catch (err) { $("#sim-status").textContent = t("sim.bases_failed", { msg: err.message }); }
 }
 
