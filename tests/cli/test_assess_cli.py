@@ -193,14 +193,40 @@ def test_devices_are_refused_and_the_size_cap_holds(
     assert code == 2 and "<stdin>" in err and "larger than 50 bytes" in err
 
 
-def test_endless_pipe_stops_at_the_cap(tmp_path: Path) -> None:
+def test_endless_stdin_stops_at_the_cap(tmp_path: Path) -> None:
     proc = subprocess.run(
-        ["bash", "-c", f"{sys.executable} -c 'from anpo.cli import main; main()' assess <(yes '#')"],
+        ["bash", "-c", f"yes '#' | {sys.executable} -c 'from anpo.cli import main; main()' assess -"],
         capture_output=True, text=True, check=False, env={**__import__("os").environ,
                                                           "ANPO_MAX_INPUT_BYTES": "100000"},
         timeout=60,
     )
     assert proc.returncode == 2 and "larger than 100,000 bytes" in proc.stderr
+
+
+@pytest.mark.parametrize("how", ["named", "substituted"])
+def test_pipes_given_as_files_are_refused_not_read(how: str, tmp_path: Path) -> None:
+    """A named pipe (or a shell's <(...)) is refused before it is opened: opening one with
+    no writer would block for ever, and its stream may never end. Stdin (-) is the stream."""
+    import os
+
+    fifo = tmp_path / "scenarios.json"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would hang the test
+    target = str(fifo) if how == "named" else "<(echo '{}')"
+    proc = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -c 'from anpo.cli import main; main()' assess {target}"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "a named pipe (FIFO), not a regular file" in proc.stderr and "give -" in proc.stderr
+    if how == "named":
+        assert str(fifo) in proc.stderr
+
+
+def test_character_devices_are_refused(monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    for device in ("/dev/zero", "/dev/null", "/dev/urandom"):
+        code, out, err = run(["assess", device], monkeypatch, capsys)
+        assert code == 2 and out == "" and f"{device}: file: a character device" in err
 
 
 @pytest.mark.parametrize(("name", "text"), [

@@ -72,6 +72,23 @@ def test_files_and_batch_together_or_neither_are_usage_errors(
     assert code == 2 and "local:N" in stderr
 
 
+@pytest.mark.parametrize("ext", ["csv", "jsonl", "parquet"])
+def test_named_pipes_and_directories_are_refused_as_tables(
+    ext: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    fifo = tmp_path / f"in.{ext}"
+    os.mkfifo(fifo)  # no writer: opening it would block for ever
+    code, out, err = run(["assess", "--batch", str(fifo)], monkeypatch, capsys)
+    assert code == 2 and "in." in err and "a named pipe (FIFO), not a regular file" in err
+    folder = tmp_path / f"dir.{ext}"
+    folder.mkdir()
+    code, out, err = run(["assess", "--batch", str(folder)], monkeypatch, capsys)
+    assert code == 2 and "a directory, not a file" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fifo.name, folder.name])  # no output
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.Signals) -> None:
     """A real process interrupted mid-run: no OUT, no temporary file."""

@@ -7,10 +7,10 @@ as the field. A malformed document raises DocumentError, an InputError naming th
 the line. `anpo assess` and `anpo incident` both read through here, so they fail alike.
 
 Hostile input is bounded: a file is read up to `max_input_bytes()` (256 MiB, or
-`$ANPO_MAX_INPUT_BYTES`), devices such as /dev/zero are refused, and a parsed document is
-checked for nesting deeper than `MAX_DEPTH`, numbers that are not finite (NaN, Infinity,
-1e999) and strings that are not valid Unicode (lone surrogates from `\\ud800` escapes), each
-a DocumentError naming the field.
+`$ANPO_MAX_INPUT_BYTES`), named pipes and devices such as /dev/zero are refused (stdin,
+`-`, is the one stream read), and a parsed document is checked for nesting deeper than
+`MAX_DEPTH`, numbers that are not finite (NaN, Infinity, 1e999) and strings that are not
+valid Unicode (lone surrogates from `\\ud800` escapes), each a DocumentError naming the field.
 """
 
 from __future__ import annotations
@@ -227,9 +227,26 @@ def _decode(data: bytes | str, source: str) -> str:
         raise DocumentError(source, "file", f"not UTF-8 text (byte {err.start})") from None
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device (such as /dev/zero)"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+STREAM_HINT = "to read a stream, give - and pipe it in"
+
+
+def special_file(mode: int, hint: str = STREAM_HINT) -> str | None:
+    """Why a path that is not a regular file (or a directory) is refused as an input, or
+    None: a pipe or a device may never end, or block for ever waiting for a writer."""
+    for test, what in _SPECIAL:
+        if test(mode):
+            return f"{what}, not a regular file: it may never end ({hint})"
+    return None
+
+
 def read_text(name: str) -> tuple[str, str]:
     """The text of a file (or stdin for `-`) and its name for messages, read up to the size
-    cap; a directory or a device (/dev/zero, a terminal) is refused, a pipe is read."""
+    cap; a directory, a named pipe or a device (/dev/zero, a terminal) is refused: only
+    stdin is read as a stream."""
     limit = max_input_bytes()
     if name == "-":
         stream = getattr(sys.stdin, "buffer", sys.stdin)
@@ -242,9 +259,9 @@ def read_text(name: str) -> tuple[str, str]:
         raise DocumentError(name, "file", f"cannot be read: {err.strerror}") from None
     if stat.S_ISDIR(mode):
         raise DocumentError(name, "file", "a directory, not a file")
-    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise DocumentError(name, "file", "not a regular file or a pipe (a device such as /dev/zero "
-                            "is refused: it may never end)")
+    kind = special_file(mode)
+    if kind is not None:
+        raise DocumentError(name, "file", kind)
     try:
         with open(name, "rb") as fh:
             data = _read_capped(fh, limit, name)

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,6 +32,7 @@ import pyarrow.parquet as pq
 from anpo.core.compiled import use_compiled
 from anpo.core.errors import InputError
 from anpo.core.files import remove_stale
+from anpo.io.documents import special_file
 
 DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 700 MB peak for the whole process (2 CPUs)
 
@@ -87,8 +89,16 @@ def open_table(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableS
     """Check that a table exists and can be read; batches are read lazily."""
     p = Path(path)
     fmt = table_format(p, "IN")
-    if not p.is_file():
-        raise InputError("IN", f"{str(p)!r}: no such file")
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        raise InputError("IN", f"{str(p)!r}: no such file") from None
+    # a named pipe or a device could block or never end
+    refused = special_file(mode, "write it to a file first")
+    if stat.S_ISDIR(mode):
+        refused = "a directory, not a file"
+    if refused is not None:
+        raise InputError("IN", f"{str(p)!r}: {refused}")
     total = None
     if fmt is TableFormat.parquet:
         try:
