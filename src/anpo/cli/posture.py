@@ -14,7 +14,7 @@ import typer
 from anpo import posture
 from anpo.core.errors import InputError
 from anpo.posture.areas import SOFA_IN_FORCE
-from anpo.posture.footprint import to_geojson
+from anpo.posture.footprint import published_share_on, to_geojson
 from anpo.posture.schema import LEGAL_STATUS_LABELS, Kind
 
 FORMATS = ("table", "json", "geojson", "csv")
@@ -73,6 +73,12 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         share = "" if p.share_pct is None else f"  {p.share_pct:5.1f}%"
         missing = f"  ({p.without_area} without an area on the date)" if p.without_area else ""
         lines.append(f"  {p.prefecture:<10} {p.facilities:>3}  {p.itemized_km2:>8.3f} km²{share}{missing}")
+    if fp.without_area:
+        lines.append(
+            f"No area on {d} for {len(fp.without_area)} of {len(fp.exclusive)} exclusive-use rows"
+            " (none published for the date, or only a later figure): the registry's totals and"
+            " share below are partial; the publishers' totals follow"
+        )
     oki = fp.okinawa_share_pct
     line = f"Registry: {fp.exclusive_km2:.3f} km² itemized"
     if oki is not None:
@@ -94,6 +100,13 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         if qualifier in ("lower bound", "approximate"):
             parts.append(qualifier)
         lines.append(f"Published ({t.scope}, {t.as_of}; {t.confidence}): {', '.join(parts)}  <{t.source}>")
+    pair = published_share_on(fp.date)
+    if pair is not None:
+        rough = "about " if pair.approximate else ""
+        lines.append(
+            f"Okinawa's share from the published areas of {pair.as_of}: {rough}{pair.okinawa_km2:g}"
+            f" of {rough}{pair.national_km2:g} km² = {rough}{pair.share_pct:.2f}%"
+        )
     w = fp.what_if_published(tuple(e for e in fp.removed if e.row.basis == "II-1(a)"))
     if w is not None:
         line = (
@@ -210,8 +223,10 @@ def _registry_table(fp: posture.Footprint) -> None:
     for e in fp.entries:
         r = e.row
         a = e.area
-        area = "" if a is None else f"{a.area_km2:8.3f}"
+        area = "—" if a is None else f"{a.area_km2:8.3f}"
         flags = []
+        if a is None and r.basis == "II-1(a)":
+            flags.append("no area published for this date")
         if a is not None and a.as_of > d:
             flags.append(f"area of {a.as_of.year}, not counted")
         if r.joint_use_from is not None and r.joint_use_from <= d:
@@ -267,21 +282,30 @@ def _share(fmt: str, bom: str = "") -> None:
     def cell(v: object, spec: str) -> str:
         return "" if v is None else format(v, spec)
 
-    typer.echo("Okinawa's share of the exclusive-use (SOFA II-1(a)) area: computed from the registry,")
-    typer.echo("beside the share the publishers print (the registry itemizes only sourced areas)")
+    typer.echo("Okinawa's share of the exclusive-use (SOFA II-1(a)) area by date: computed from the")
+    typer.echo("registry's rows (partial while rows lack an area: 'no area'), computed from the areas")
+    typer.echo("the publishers print for one date ('from areas', ~ when printed as approximate), and")
+    typer.echo("the share they print ('printed'; 'diff' = from areas - printed, same date only)")
     typer.echo(
-        f"{'date':<11} {'rows':>4} {'registry km²':>12} {'share':>6} {'coverage':>8}"
-        f"   {'from areas':>10}   printed"
+        f"{'date':<11} {'rows':>4} {'no area':>7} {'registry km²':>12} {'share':>6} {'coverage':>8}"
+        f"   {'from areas':>11} {'of':>10} {'diff':>6}   printed"
     )
     for r in rows:
         pub = "" if r["published_okinawa_share_pct"] is None else (
             f"{r['published_okinawa_share_pct']}% (as of {r['published_share_as_of']})"
         )
+        areas = cell(r["published_areas_share_pct"], ".2f")
+        if areas and r["published_areas_approximate"]:
+            areas = "~" + areas
+        share = cell(r["registry_okinawa_share_pct"], ".1f")
+        if share and not r["registry_complete"]:
+            share = f"({share})"  # a share of the itemized rows only
         typer.echo(
-            f"{r['date']:<11} {r['registry_ii_1a']:>4} {cell(r['registry_km2'], '.3f'):>12} "
-            f"{cell(r['registry_okinawa_share_pct'], '.1f'):>6} "
+            f"{r['date']:<11} {r['registry_ii_1a']:>4} {r['without_area']:>7} "
+            f"{cell(r['registry_km2'], '.3f'):>12} {share:>6} "
             f"{cell(r['coverage_of_published_pct'], '.1f'):>8}"
-            f"   {cell(r['published_areas_share_pct'], '.2f'):>10}   {pub}"
+            f"   {areas:>11} {r['published_areas_as_of'] or '':>10}"
+            f" {cell(r['computed_minus_printed_pct'], '+.2f'):>6}   {pub}"
         )
 
 

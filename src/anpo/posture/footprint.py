@@ -28,6 +28,20 @@ DEFAULT_SERIES_DATES = ("1960-01-01", "1972-05-15", "2026-01-01")
 
 
 @dataclass(frozen=True)
+class AreaPair:
+    """Okinawa's share computed from two published areas of one date."""
+
+    as_of: dt.date
+    okinawa_km2: float
+    national_km2: float
+    approximate: bool  # a figure printed as approximate or as a bound
+
+    @property
+    def share_pct(self) -> float:
+        return 100.0 * self.okinawa_km2 / self.national_km2
+
+
+@dataclass(frozen=True)
 class Entry:
     """A registry row on a date, with the area that applies then."""
 
@@ -106,6 +120,7 @@ class Footprint:
     airfields: tuple[str, ...]  # facility ids of airfields in operation, closures applied
     published: tuple[TotalRow, ...] = field(default=())  # latest on or before the date
     removed: tuple[Entry, ...] = field(default=())  # the registry rows the closures took out
+    area_pair: AreaPair | None = None  # the latest published Okinawa and national areas of one date
 
     @property
     def exclusive(self) -> tuple[Entry, ...]:
@@ -114,6 +129,12 @@ class Footprint:
     @property
     def exclusive_km2(self) -> float:
         return sum(p.itemized_km2 for p in self.by_prefecture)
+
+    @property
+    def without_area(self) -> tuple[str, ...]:
+        """Ids of the exclusive-use rows with no area on the date: none published, or only a
+        later figure (shown, not counted). While any is left the registry's share is partial."""
+        return tuple(e.row.id for e in self.exclusive if e.area_km2 is None)
 
     @property
     def okinawa_share_pct(self) -> float | None:
@@ -139,22 +160,23 @@ class Footprint:
     def what_if_published(self, removed: tuple[Entry, ...]) -> dict[str, object] | None:
         """MOD's latest totals less the areas of the closed II-1(a) facilities: the published
         share recomputed for the closure. None without closures or published areas."""
-        nat, oki = self.published_national(), self.published_okinawa()
-        if not removed or nat is None or oki is None or nat.area_km2 is None or oki.area_km2 is None:
+        pair = self.area_pair
+        if not removed or pair is None:
             return None
         missing = [e.row.id for e in removed if e.area_km2 is None]
         cut = sum(e.area_km2 or 0.0 for e in removed)
         cut_oki = sum(e.area_km2 or 0.0 for e in removed if e.row.prefecture == OKINAWA)
-        total, okinawa = nat.area_km2 - cut, oki.area_km2 - cut_oki
+        total, okinawa = pair.national_km2 - cut, pair.okinawa_km2 - cut_oki
         return {
-            "published_km2": nat.area_km2,
-            "published_as_of": nat.as_of.isoformat(),
-            "published_okinawa_km2": oki.area_km2,
-            "published_okinawa_as_of": oki.as_of.isoformat(),
+            "published_km2": pair.national_km2,
+            "published_as_of": pair.as_of.isoformat(),
+            "published_okinawa_km2": pair.okinawa_km2,
+            "published_okinawa_as_of": pair.as_of.isoformat(),
+            "published_approximate": pair.approximate,
             "closed_km2": round(cut, 3),
             "closed_without_area": missing,
             "km2_after": round(total, 3),
-            "okinawa_share_before_pct": round(100.0 * oki.area_km2 / nat.area_km2, 2),
+            "okinawa_share_before_pct": round(pair.share_pct, 2),
             "okinawa_share_after_pct": None if total <= 0 else round(100.0 * okinawa / total, 2),
         }
 
@@ -174,6 +196,7 @@ class Footprint:
                 ),
             },
             "exclusive_use_km2": round(self.exclusive_km2, 3),
+            "without_area": list(self.without_area),
             "okinawa_share_pct": None if share is None else round(share, 2),
             "coverage_of_published_pct": None if cov is None else round(cov, 1),
             "by_prefecture": [p.to_dict() for p in self.by_prefecture],
@@ -283,7 +306,8 @@ def footprint(day: dt.date | str, closed: Iterable[str] = ()) -> Footprint:
         if f.facility.kind == "airfield" and f.facility.id not in shut
     )
     return Footprint(
-        d, shut, tuple(entries), tuple(pref), airfields, _published_on(reg.totals, d), tuple(removed)
+        d, shut, tuple(entries), tuple(pref), airfields, _published_on(reg.totals, d), tuple(removed),
+        _area_pair(reg.totals, d),
     )
 
 
@@ -307,6 +331,8 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
         pair = _area_pair(reg.totals, d)
         share = fp.okinawa_share_pct
         cov = fp.coverage_pct()
+        printed = None if pub_share is None else pub_share.okinawa_share_pct
+        same_day = pair is not None and pub_share is not None and pair.as_of == pub_share.as_of
         out.append({
             "date": d.isoformat(),
             "registry_ii_1a": len(fp.exclusive),
@@ -318,20 +344,43 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
             "published_km2": None if pub_area is None else pub_area.area_km2,
             "published_km2_as_of": None if pub_area is None else pub_area.as_of.isoformat(),
             "coverage_of_published_pct": None if cov is None else round(cov, 1),
-            # Okinawa's printed area over the national printed area of the same date
-            "published_areas_share_pct": None if pair is None else round(pair[1], 2),
-            "published_areas_as_of": None if pair is None else pair[0].isoformat(),
+            "without_area": len(fp.without_area),
+            # complete: every exclusive-use row has an area on the date; only then is the
+            # registry's share Okinawa's share rather than a share of what is itemized
+            "registry_complete": bool(fp.exclusive) and not fp.without_area,
+            # Okinawa's printed area over the national printed area (or Okinawa + mainland)
+            "published_areas_share_pct": None if pair is None else round(pair.share_pct, 2),
+            "published_areas_as_of": None if pair is None else pair.as_of.isoformat(),
+            "published_areas_approximate": None if pair is None else pair.approximate,
+            "computed_minus_printed_pct": (
+                round(pair.share_pct - printed, 2) + 0.0 if same_day and pair and printed else None
+            ),
         })
     return out
 
 
-def _area_pair(totals: tuple[TotalRow, ...], day: dt.date) -> tuple[dt.date, float] | None:
-    """The latest date on or before `day` with both a national and an Okinawa area printed,
-    and Okinawa's share computed from the two."""
-    nat = {t.as_of: t.area_km2 for t in totals if t.scope == "Japan" and t.area_km2}
-    oki = {t.as_of: t.area_km2 for t in totals if t.scope == OKINAWA and t.area_km2}
-    days = sorted(d for d in nat.keys() & oki.keys() if d <= day)
-    if not days:
-        return None
-    d = days[-1]
-    return d, 100.0 * (oki[d] or 0.0) / (nat[d] or 1.0)
+def _rough(t: TotalRow) -> bool:
+    return (t.note or "").split(":")[0] in ("approximate", "lower bound") or "約" in (t.note or "")
+
+
+def published_share_on(day: dt.date | str) -> AreaPair | None:
+    """Okinawa's share on `day` computed from the latest pair of areas published on or before it."""
+    return _area_pair(registry().totals, parse_date(day, "date"))
+
+
+def _area_pair(totals: tuple[TotalRow, ...], day: dt.date) -> AreaPair | None:
+    """The latest date on or before `day` with Okinawa's area and either the national area or
+    the mainland's (national = mainland + Okinawa) printed, and the share computed from them."""
+    by: dict[tuple[dt.date, str], TotalRow] = {
+        (t.as_of, t.scope): t for t in totals if t.area_km2 and t.scope in ("Japan", "Mainland", OKINAWA)
+    }
+    for d in sorted({k[0] for k in by if k[0] <= day}, reverse=True):
+        oki = by.get((d, OKINAWA))
+        if oki is None or oki.area_km2 is None:
+            continue
+        nat, main = by.get((d, "Japan")), by.get((d, "Mainland"))
+        if nat is not None and nat.area_km2:
+            return AreaPair(d, oki.area_km2, nat.area_km2, _rough(oki) or _rough(nat))
+        if main is not None and main.area_km2:
+            return AreaPair(d, oki.area_km2, main.area_km2 + oki.area_km2, _rough(oki) or _rough(main))
+    return None
