@@ -8,8 +8,9 @@ import typer
 
 from anpo.cli import rows_output as out
 
-COLS = ["series", "period", "value", "unit", "station", "over_standard", "per_100k_residents",
-        "share_of_national_pct", "published_share_pct", "computed_pct", "confidence", "source"]
+COLS = ["series", "period", "value", "unit", "base", "station", "over_standard", "pct_of_total",
+        "per_100k_residents", "per_10k_sofa", "share_of_national_pct", "published_share_pct",
+        "computed_pct", "confidence", "source"]
 
 
 def okinawa_command(
@@ -28,7 +29,10 @@ def okinawa_command(
     if out.emit_data(fmt, report, lambda: rows, bom=bom):
         return
     for s in report["series"]:
-        typer.echo(f"{s['id']}: {s['title']} ({s['unit']})\n  counts: {s['counts']}")
+        typer.echo(f"{s['id']}: {s['title']} ({s['unit']})\n  counts: {s['counts']}\n"
+                   f"  publisher: {s['publisher']}")
+        if s["years_missing"]:
+            typer.echo(f"  years missing since {s['yearly_from']}: {_years(s['years_missing'])}")
     typer.echo("")
     typer.echo(out.table(rows, COLS))
     checks = report["sum_checks"]
@@ -38,6 +42,15 @@ def okinawa_command(
             mark = "ok" if c["ok"] else "MISMATCH"
             typer.echo(f"  {c['series']} {c['total_period']}: {c['published_total']:g} = "
                        f"{' + '.join(c['parts'])} = {c['computed_total']:g}  [{mark}]")
+    bounds = report["bound_checks"]
+    if bounds:
+        typer.echo("\nPublished totals against the rows inside them (the remainder is the total of "
+                   "the stretches not broken down):")
+        for b in bounds:
+            mark = "ok" if b["ok"] else "MISMATCH"
+            typer.echo(f"  {b['series']} {b['total_period']}: {b['published_total']:g} = "
+                       f"{' + '.join(b['parts'])} ({b['known_sum']:g}) + {b['remainder']:g} in "
+                       f"{', '.join(b['uncovered']) or '-'}  [{mark}]")
     events = report["events"]
     if events:
         typer.echo("\nEnvironmental events:")
@@ -47,7 +60,19 @@ def okinawa_command(
     for g in report["gaps"]:
         typer.echo(f"  {g['topic']}: {g['text']}")
     typer.echo("\nper_100k_residents: the value over the latest census population on or before the "
-               "year. Sources and copies read: --format json.")
+               "year; per_10k_sofa: over the U.S. forces head count dated within the two years before "
+               "the row's end (sofa_count_as_of). Sources and copies read: --format json.")
+
+
+def _years(years: list[int]) -> str:
+    """1972, 1973, 1974, 1976 -> '1972-1974, 1976'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def register(app: typer.Typer) -> None:

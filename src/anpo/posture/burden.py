@@ -14,13 +14,15 @@ from typing import Any
 
 from anpo import data
 from anpo.core.errors import DataError, InputError
-from anpo.posture.burden_schema import BurdenSeriesFile, Series, SeriesRow
+from anpo.posture.burden_schema import ADDITIVE_UNITS, LINEAR_UNITS, BurdenSeriesFile, Series, SeriesRow
 from anpo.posture.cited import validate_file
 from anpo.posture.schema import BurdenFigure, BurdenFile, validate
 
 BURDEN_FILE = "posture/okinawa.yaml"
 SERIES_FILE = "okinawa/burden.yaml"
 PER = 100_000  # per-capita rates are per 100,000 residents
+PER_SOFA = 10_000  # rates among U.S. forces personnel are per 10,000 of them, as the press reads them
+SOFA_COUNT_MAX_AGE = dt.timedelta(days=730)  # an older head count is not used for a rate
 
 
 @cache
@@ -75,6 +77,9 @@ class SumCheck:
 def _label(r: SeriesRow) -> str:
     if r.year is not None:
         return str(r.year)
+    if r.one_year is not None:
+        assert r.start is not None
+        return str(r.one_year) if r.start.month == 1 else f"FY{r.one_year}"
     if r.as_of is not None:
         return r.as_of.isoformat()
     assert r.start is not None and r.end is not None
@@ -86,7 +91,8 @@ def _tiling(target: SeriesRow, rows: tuple[SeriesRow, ...]) -> list[SeriesRow] |
     period = target.period
     assert period is not None
     start, end = period
-    candidates = [r for r in rows if r is not target and r.period is not None and not r.planned]
+    candidates = [r for r in rows if r is not target and r.period is not None and not r.planned
+                  and r.group == target.group]
 
     def walk(day: dt.date, chain: list[SeriesRow]) -> list[SeriesRow] | None:
         if day == end + dt.timedelta(days=1):
@@ -105,7 +111,7 @@ def _tiling(target: SeriesRow, rows: tuple[SeriesRow, ...]) -> list[SeriesRow] |
 def sum_checks(s: Series) -> list[SumCheck]:
     """Every published period total that other rows of the series add up to."""
     out: list[SumCheck] = []
-    if s.kind != "flow":
+    if s.kind != "flow" or s.unit not in ADDITIVE_UNITS:
         return out
     for r in s.rows:
         if r.period is None or r.planned:
@@ -114,6 +120,87 @@ def sum_checks(s: Series) -> list[SumCheck]:
         if chain is not None:
             out.append(SumCheck(s.id, _label(r), r.value, tuple(_label(c) for c in chain),
                                 sum(c.value for c in chain)))
+    return out
+
+
+@dataclass(frozen=True)
+class BoundCheck:
+    """A published period total against the other rows of the series that fall inside it.
+
+    The rows chosen are those inside the period, not overlapping, with the largest sum; they
+    cannot add up to more than the total. What is left (`remainder`) is the total of the
+    uncovered stretches (`uncovered`), which the publisher gives only as part of the total.
+    """
+
+    series: str
+    total_period: str
+    published_total: float
+    parts: tuple[str, ...]
+    known_sum: float
+    uncovered: tuple[str, ...]
+
+    @property
+    def remainder(self) -> float:
+        return round(self.published_total - self.known_sum, 6)
+
+    @property
+    def ok(self) -> bool:
+        return self.remainder > -0.5
+
+    def to_dict(self) -> dict[str, object]:
+        return {**asdict(self), "remainder": self.remainder, "ok": self.ok}
+
+
+def _span_label(start: dt.date, end: dt.date) -> str:
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def _heaviest_inside(target: SeriesRow, rows: tuple[SeriesRow, ...]) -> list[SeriesRow]:
+    """Rows inside `target`'s period (same base and station, not planned, not the same
+    period), not overlapping one another, with the largest total (weighted interval
+    scheduling)."""
+    period = target.period
+    assert period is not None
+    inside = sorted(
+        (r for r in rows if r is not target and not r.planned and r.period is not None
+         and r.group == target.group and r.period != period
+         and period[0] <= r.period[0] and r.period[1] <= period[1]),
+        key=lambda r: r.period[1] if r.period else period[1],
+    )
+    best: list[tuple[float, list[SeriesRow]]] = [(0.0, [])]
+    for i, r in enumerate(inside):
+        assert r.period is not None
+        start = r.period[0]
+        j = max((k + 1 for k in range(i) if (inside[k].period or period)[1] < start), default=0)
+        take = (best[j][0] + r.value, [*best[j][1], r])
+        best.append(take if take[0] > best[i][0] else best[i])
+    return best[-1][1]
+
+
+def bound_checks(s: Series) -> list[BoundCheck]:
+    """Published period totals that other rows fall inside without tiling them exactly."""
+    out: list[BoundCheck] = []
+    if s.kind != "flow" or s.unit not in ADDITIVE_UNITS:
+        return out
+    for r in s.rows:
+        if r.period is None or r.planned or _tiling(r, s.rows) is not None:
+            continue
+        chosen = _heaviest_inside(r, s.rows)
+        if not chosen:
+            continue
+        gaps: list[str] = []
+        day = r.period[0]
+        for c in chosen:
+            assert c.period is not None
+            if c.period[0] > day:
+                gaps.append(_span_label(day, c.period[0] - dt.timedelta(days=1)))
+            day = c.period[1] + dt.timedelta(days=1)
+        if day <= r.period[1]:
+            gaps.append(_span_label(day, r.period[1]))
+        out.append(BoundCheck(s.id, _label(r), r.value, tuple(_label(c) for c in chosen),
+                              sum(c.value for c in chosen), tuple(gaps)))
     return out
 
 
@@ -127,6 +214,12 @@ def burden_series() -> BurdenSeriesFile:
                 raise DataError(
                     f"{SERIES_FILE}: {s.id}: {c.total_period} is {c.published_total:g} but "
                     f"{' + '.join(c.parts)} add up to {c.computed_total:g}"
+                )
+        for b in bound_checks(s):
+            if not b.ok:
+                raise DataError(
+                    f"{SERIES_FILE}: {s.id}: {b.total_period} is {b.published_total:g} but "
+                    f"rows inside it ({', '.join(b.parts)}) add up to more: {b.known_sum:g}"
                 )
     return parsed
 
@@ -150,6 +243,34 @@ def population(year: int) -> tuple[int, int] | None:
         if p.year <= year and (best is None or p.year > best.year):
             best = p
     return None if best is None else (best.year, best.value)
+
+
+def sofa_count(series_id: str, r: SeriesRow) -> SeriesRow | None:
+    """The head count of U.S. forces personnel to divide a row of at most a year by: the
+    latest count dated within the row's period or before it, at most two years before its
+    end (None when there is none: a rate is not made from an old or a later count)."""
+    period = r.period
+    if period is None or (period[1] - period[0]).days > 366:
+        return None
+    best: SeriesRow | None = None
+    for c in series(series_id).rows:
+        if (c.as_of is not None and period[1] - SOFA_COUNT_MAX_AGE <= c.as_of <= period[1]
+                and (best is None or best.as_of is None or c.as_of > best.as_of)):
+            best = c
+    return best
+
+
+def years_covered(s: Series) -> tuple[list[int], list[int]]:
+    """(years with a one-year row, years since `yearly_from` up to the latest such year
+    that have none). Fiscal-year rows count for the year they start in."""
+    present = sorted({y for r in s.rows if not r.planned and (y := r.one_year) is not None})
+    if s.yearly_from is None:
+        return present, []
+    # up to the last whole year any row reaches (a half-year row does not make its year whole)
+    last = max((r.one_year if r.one_year is not None
+                else r.date.year - (0 if (r.date.month, r.date.day) == (12, 31) else 1))
+               for r in s.rows if not r.planned)
+    return present, [y for y in range(s.yearly_from, last + 1) if y not in present]
 
 
 def _national(s: Series, r: SeriesRow) -> SeriesRow | None:
@@ -185,7 +306,13 @@ def row_dict(s: Series, r: SeriesRow) -> dict[str, object]:
         pop = population(r.year)
         if pop is not None:
             out["per_100k_residents"] = round(r.value / pop[1] * PER, 2)
+            out["per_10k_residents"] = round(r.value / pop[1] * PER_SOFA, 2)
             out["population_census"] = pop[0]
+    if s.per_sofa is not None:
+        head = sofa_count(s.per_sofa, r)
+        if head is not None and head.as_of is not None:
+            out["per_10k_sofa"] = round(r.value / head.value * PER_SOFA, 2)
+            out["sofa_count_as_of"] = head.as_of.isoformat()
     nat = _national(s, r)
     if nat is not None and nat.value:
         out["share_of_national_pct"] = round(r.value / nat.value * 100, 1)
@@ -197,22 +324,38 @@ def row_dict(s: Series, r: SeriesRow) -> dict[str, object]:
     for key in ("base", "station", "standard"):
         if getattr(r, key) is not None:
             out[key] = getattr(r, key)
+    if r.out_of is not None:
+        out["out_of"] = r.out_of
+        out["pct_of_total"] = round(r.value / r.out_of * 100, 1)
     if r.standard is not None:
         out["over_standard"] = round(r.value - r.standard, 2)
+        if s.unit in LINEAR_UNITS and r.standard:
+            out["times_standard"] = round(r.value / r.standard, 1)
     out.update(source=r.source, url=r.url or None, read_from=r.read_from,
                confidence=r.confidence, note=r.note)
     return out
 
 
+def _in_order(s: Series) -> list[SeriesRow]:
+    """A series' rows by the start of what they cover, then its end (stable for equal ones)."""
+    def key(r: SeriesRow) -> tuple[dt.date, dt.date]:
+        period = r.period
+        return period if period is not None else (r.date, r.date)
+    return sorted(s.rows, key=key)
+
+
 def rows(series_id: str | None = None) -> list[dict[str, object]]:
-    """Rows of one series, or of every series, in file order."""
+    """Rows of one series, or of every series (in file order), each series in date order."""
     chosen = [series(series_id)] if series_id else list(burden_series().series)
-    return [row_dict(s, r) for s in chosen for r in s.rows]
+    return [row_dict(s, r) for s in chosen for r in _in_order(s)]
 
 
 def describe(s: Series) -> dict[str, object]:
+    present, missing = years_covered(s)
     return {"id": s.id, "title": s.title, "counts": s.counts, "unit": s.unit, "kind": s.kind,
-            "publisher": s.publisher, "rows": len(s.rows), "notes": list(s.notes)}
+            "publisher": s.publisher, "rows": len(s.rows), "per_sofa": s.per_sofa,
+            "yearly_from": s.yearly_from, "years_present": present, "years_missing": missing,
+            "notes": list(s.notes)}
 
 
 def report(series_id: str | None = None) -> dict[str, Any]:
@@ -221,9 +364,11 @@ def report(series_id: str | None = None) -> dict[str, Any]:
     chosen = [series(series_id)] if series_id else list(f.series)
     return {
         "series": [describe(s) for s in chosen],
-        "rows": [row_dict(s, r) for s in chosen for r in s.rows],
+        "rows": [row_dict(s, r) for s in chosen for r in _in_order(s)],
         "sum_checks": [c.to_dict() for s in chosen for c in sum_checks(s)],
-        "events": [] if series_id else [e.model_dump(mode="json") for e in f.events],
+        "bound_checks": [b.to_dict() for s in chosen for b in bound_checks(s)],
+        "events": [] if series_id else [e.model_dump(mode="json")
+                                        for e in sorted(f.events, key=lambda e: e.date)],
         "population": [p.model_dump(mode="json") for p in f.population],
         "gaps": [g.model_dump(mode="json") for g in f.gaps],
     }

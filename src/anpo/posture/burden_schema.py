@@ -11,7 +11,13 @@ from anpo.posture.cited import Cited, Strict
 from anpo.posture.schema import Precision
 
 Unit = Literal["percent", "hectare", "facilities", "accidents", "crashes", "cases", "persons",
-               "noise_events", "noise_events_per_day", "db_lden"]
+               "noise_events", "noise_events_per_day", "noise_events_per_month", "db_lden",
+               "db_wecpnl", "db_peak", "stations", "sites", "ng_per_l", "spills"]
+# Units whose values over periods add up (so published totals can be checked against their parts)
+ADDITIVE_UNITS = frozenset({"hectare", "accidents", "crashes", "cases", "persons", "noise_events",
+                            "spills"})
+# Units on a linear scale, where "n times the standard" means something (not decibels)
+LINEAR_UNITS = frozenset({"ng_per_l"})
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -30,6 +36,7 @@ class SeriesRow(Cited):
     base: str | None = None  # the facility a per-base row is about
     station: str | None = None  # a monitoring station
     standard: float | None = None  # the environmental standard the value is read against
+    out_of: float | None = Field(default=None, gt=0)  # the published whole the value is part of
     note: str | None = None
 
     @model_validator(mode="after")
@@ -42,6 +49,8 @@ class SeriesRow(Cited):
             raise ValueError("from and to go together, to not before from")
         if self.parts_complete and not self.parts:
             raise ValueError("parts_complete without parts")
+        if self.out_of is not None and self.value > self.out_of:
+            raise ValueError(f"value {self.value:g} is more than out_of {self.out_of:g}")
         if self.parts_complete and abs(sum(self.parts.values()) - self.value) > 1e-9:
             raise ValueError(
                 f"parts add up to {sum(self.parts.values()):g}, not the value {self.value:g}"
@@ -55,6 +64,26 @@ class SeriesRow(Cited):
             return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         if self.start is not None and self.end is not None:
             return self.start, self.end
+        return None
+
+    @property
+    def group(self) -> tuple[str | None, str | None]:
+        """Rows of one base and station; rows of different groups are never added together."""
+        return self.base, self.station
+
+    @property
+    def one_year(self) -> int | None:
+        """The year a row covers when it covers exactly one calendar or fiscal (April-March)
+        year, else None. A fiscal year is named by the year it starts in (FY2018 = 2018-04-01
+        to 2019-03-31)."""
+        if self.year is not None:
+            return self.year
+        if self.start is None or self.end is None:
+            return None
+        y = self.start.year
+        if (self.start, self.end) in ((dt.date(y, 1, 1), dt.date(y, 12, 31)),
+                                      (dt.date(y, 4, 1), dt.date(y + 1, 3, 31))):
+            return y
         return None
 
     @property
@@ -82,6 +111,8 @@ class Series(Strict):
     kind: Literal["flow", "stock"]
     publisher: str
     per_capita: bool = False
+    per_sofa: str | None = None  # a stock series of U.S. forces personnel to divide by
+    yearly_from: int | None = Field(default=None, ge=1945, le=2100)  # first year published
     share_of: str | None = None
     ratio: Ratio | None = None
     rows: tuple[SeriesRow, ...] = Field(min_length=1)
@@ -132,6 +163,11 @@ class BurdenSeriesFile(Strict):
         for s in self.series:
             if s.share_of is not None and s.share_of not in ids:
                 raise ValueError(f"{s.id}: share_of names no series {s.share_of!r}")
+            if s.per_sofa is not None:
+                head = next((o for o in self.series if o.id == s.per_sofa), None)
+                if head is None or head.kind != "stock" or head.unit != "persons":
+                    raise ValueError(f"{s.id}: per_sofa names no stock series of persons "
+                                     f"{s.per_sofa!r}")
             if s.ratio is not None:
                 for ref in (s.ratio.numerator, s.ratio.denominator):
                     if ref not in ids:
