@@ -262,6 +262,11 @@ def _published_on(totals: tuple[TotalRow, ...], day: dt.date) -> tuple[TotalRow,
             latest[(t.scope, "area")] = t
         if t.okinawa_share_pct is not None:
             latest[(t.scope, "share")] = t
+    # a mainland figure is shown only until a national one of the same or a later date replaces it
+    nat = latest.get(("Japan", "area"))
+    main = latest.get(("Mainland", "area"))
+    if nat is not None and main is not None and main.as_of < nat.as_of:
+        del latest[("Mainland", "area")]
     return tuple(sorted(set(latest.values()), key=lambda t: (t.as_of, t.scope)))
 
 
