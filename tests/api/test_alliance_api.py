@@ -16,6 +16,14 @@ def test_okinawa(client: TestClient) -> None:
     assert csv.status_code == 200 and csv.text.startswith("series,period,value")
 
 
+def test_okinawa_yearly_series_rates_and_checks(client: TestClient) -> None:
+    doc = client.get("/v1/okinawa", params={"series": "sofa-crimes-okinawa"}).json()
+    assert any("per_10k_sofa" in r for r in doc["rows"]) and doc["bound_checks"]
+    assert doc["series"][0]["years_missing"]
+    text = client.get("/v1/okinawa", params={"series": "spills-us-records", "format": "csv"}).text
+    assert text.startswith("series,period,value") and "futenma" in text
+
+
 def test_realignment(client: TestClient) -> None:
     doc = client.get("/v1/realignment").json()
     futenma = next(i for i in doc["items"] if i["id"] == "saco-futenma")
