@@ -11,7 +11,8 @@ the file, the line and the field):
   is a date on which a published list includes the row; it is in the registry from then.
 - registry_areas.csv: areas (km²) by facility and date.
 - published_totals.csv: the totals (count, km², Okinawa's share) that the publishers print,
-  against which the registry's computed totals are checked. They are never used to compute.
+  against which the registry's computed totals are checked; Okinawa's share is also computed
+  from their areas of one date (footprint.published_share_on). Never summed into the registry.
 """
 
 from __future__ import annotations
