@@ -34,7 +34,8 @@ def okinawa_command(
         if s["years_missing"]:
             typer.echo(f"  years missing since {s['yearly_from']}: {_years(s['years_missing'])}")
     typer.echo("")
-    typer.echo(out.table(rows, COLS))
+    # a column no row fills is left out (one series uses few of them)
+    typer.echo(out.table(rows, [c for c in COLS if any(r.get(c) is not None for r in rows)]))
     checks = report["sum_checks"]
     if checks:
         typer.echo("\nPublished totals against the rows that make them up:")
