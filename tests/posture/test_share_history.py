@@ -129,6 +129,8 @@ def test_registry_command_shows_areas_or_flags_them(day):
     assert f"No area on {day} for {len(fp.without_area)} of {len(fp.exclusive)}" in out
     if day == "1972-05-15":
         assert "Okinawa's share from the published areas of 1972-05-15: about" in out
+    # before reversion the registry has no Okinawa rows, and says why
+    assert ("Okinawa was under U.S. administration" in out) is (day == "1960-01-01")
 
 
 def test_share_command_prints_the_computed_series():

@@ -13,7 +13,7 @@ import typer
 
 from anpo import posture
 from anpo.core.errors import InputError
-from anpo.posture.areas import SOFA_IN_FORCE
+from anpo.posture.areas import OKINAWA_REVERSION, SOFA_IN_FORCE
 from anpo.posture.footprint import published_share_on, to_geojson
 from anpo.posture.schema import LEGAL_STATUS_LABELS, Kind
 
@@ -73,6 +73,11 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         share = "" if p.share_pct is None else f"  {p.share_pct:5.1f}%"
         missing = f"  ({p.without_area} without an area on the date)" if p.without_area else ""
         lines.append(f"  {p.prefecture:<10} {p.facilities:>3}  {p.itemized_km2:>8.3f} km²{share}{missing}")
+    if fp.date < OKINAWA_REVERSION:
+        lines.append(
+            "Okinawa was under U.S. administration until 1972-05-15: its bases were not facilities"
+            " provided by Japan and are not in the registry before that day"
+        )
     if fp.without_area:
         lines.append(
             f"No area on {d} for {len(fp.without_area)} of {len(fp.exclusive)} exclusive-use rows"

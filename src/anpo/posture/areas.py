@@ -36,6 +36,9 @@ TOTALS_FILE = "posture/published_totals.csv"
 
 # The 1960 SOFA replaced the 1952 Administrative Agreement (Art. II) on this day.
 SOFA_IN_FORCE = dt.date(1960, 6, 23)
+# Okinawa reverted to Japan on this day; before it its bases were not facilities provided by
+# Japan and are not in the registry (facilities.yaml models them as `us_administration`).
+OKINAWA_REVERSION = dt.date(1972, 5, 15)
 Basis = Literal["II-1(a)", "II-4(b)"]
 BASIS_LABELS = {
     "II-1(a)": "U.S. facility, SOFA Art. II-1(a) (exclusive use)",
