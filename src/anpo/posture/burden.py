@@ -175,7 +175,7 @@ def _heaviest_inside(target: SeriesRow, rows: tuple[SeriesRow, ...]) -> list[Ser
         start = r.period[0]
         j = max((k + 1 for k in range(i) if (inside[k].period or period)[1] < start), default=0)
         take = (best[j][0] + r.value, [*best[j][1], r])
-        best.append(take if take[0] > best[i][0] else best[i])
+        best.append(take if take[0] >= best[i][0] else best[i])  # a zero row still covers
     return best[-1][1]
 
 
