@@ -365,6 +365,7 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
 
 
 def _rough(t: TotalRow) -> bool:
+    """A total printed as approximate ('about', 約) or as a bound, as its note records it."""
     return (t.note or "").split(":")[0] in ("approximate", "lower bound") or "約" in (t.note or "")
 
 
