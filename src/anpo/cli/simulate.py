@@ -171,6 +171,30 @@ def _disaster(spec: SimScenario, name: str, trials: int, seed: int, fmt: str, *u
     typer.echo(json.dumps(result, indent=2) if fmt == "json" else text(result, label))
 
 
+def _small_model(
+    spec: SimScenario, name: str, trials: int, seed: int, fmt: str, whatif: Any, *unused: object
+) -> None:
+    """An evacuation or a blockade: its own model, the law under the what-if (--without, --in-force)."""
+    from anpo.sim import evacuation
+
+    kind, model, block = "an evacuation", evacuation, spec.evacuation
+    if any(unused):
+        raise InputError(
+            "SCENARIO", f"{kind} takes --trials, --seed, --without, --in-force and --format text|json only"
+        )
+    if fmt == "csv":
+        raise InputError("--format", f"{kind} prints text or json")
+    sim.run.check_run(trials, seed)
+    if trials > model.MAX_TRIALS:
+        raise InputError("--trials", f"{trials:,} is more than {model.MAX_TRIALS:,} for {kind}")
+    with applied(whatif):
+        result = {"scenario": spec.to_dict(), **model.run(spec.scenario, block, trials, seed)}  # type: ignore[arg-type]
+    if whatif:
+        result["what_if"] = whatif.to_dict()
+    label = spec.scenario.id or Path(name).stem
+    typer.echo(json.dumps(result, indent=2) if fmt == "json" else model.text(result, label))
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def simulate(
@@ -228,6 +252,11 @@ def register(app: typer.Typer) -> None:
         spec: SimScenario = sim.parse_sim_scenario(_read_mapping(scenario, "SCENARIO"))
         if spec.disaster is not None:  # a relief build-up: its own small model (anpo.sim.disaster)
             _disaster(spec, scenario, trials, seed, fmt, out, sweep, dask, params_file)
+            return
+        if spec.evacuation is not None:  # own small models, the law engine's gates by date
+            whatif = parse_whatif(without, in_force)
+            unused = (out, sweep, dask, params_file, deterministic)
+            _small_model(spec, scenario, trials, seed, fmt, whatif, *unused)
             return
         # The scenario's parameters, then --params over them: the command line has the last word.
         params = sim.load_parameters().with_overrides(spec.parameters)

@@ -79,6 +79,8 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         raise InputError(
             "disaster", "a disaster response runs in its own model (anpo.sim.disaster.run_disaster)"
         )
+    if sim.evacuation is not None:
+        raise InputError("evacuation", "an evacuation runs in its own model (anpo.sim.evacuation)")
     if sc.event is Event.none:
         raise InputError(
             "scenario.event",

@@ -8,6 +8,7 @@ events:                                           # optional: later events (the 
 closed_bases: [kadena]                            # optional: their units do not respond
 parameters: {strike.cep_m: 50}                    # optional: parameter overrides
 disaster: {kind, order_h, forces: [...]}          # instead of an event: relief build-up (disaster.py)
+evacuation: {evacuees, lift, protection, ...}     # emergency abroad: evacuation of nationals (evacuation.py)
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.law.assess import parse
 from anpo.sim.disaster import Disaster, parse_disaster
+from anpo.sim.evacuation import Evacuation, check_scenario, parse_evacuation
 
-FIELDS = ("scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters", "disaster")
+FIELDS = (
+    "scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters", "disaster",
+    "evacuation",
+)
+OWN_MODELS = ("disaster", "evacuation")  # blocks run by their own small model, not the crisis kernels
 EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
 STRIKE_FIELDS = ("bases",)
 
@@ -38,6 +44,8 @@ class SimScenario:
     closed_bases: tuple[str, ...] = ()  # facilities whose units do not respond (a posture change)
     disaster: Disaster | None = None  # a relief operation (its own model), not a crisis
     disaster_input: Mapping[str, Any] | None = None
+    evacuation: Evacuation | None = None  # nationals carried out of an emergency abroad (own model)
+    evacuation_input: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -56,6 +64,8 @@ class SimScenario:
             out["parameters"] = dict(self.parameters)
         if self.disaster_input is not None:
             out["disaster"] = dict(self.disaster_input)
+        if self.evacuation_input is not None:
+            out["evacuation"] = dict(self.evacuation_input)
         return out
 
 
@@ -112,9 +122,20 @@ def parse_sim_scenario(raw: object) -> SimScenario:
             if raw.get(key):
                 raise InputError(key, "not used by a disaster response run; leave it out")
         disaster = parse_disaster(raw["disaster"])
+    own = [k for k in OWN_MODELS if k in raw]
+    if len(own) > 1:
+        raise InputError(own[1], f"one scenario type per file: {own[0]} and {own[1]} are both given")
+    evacuation = None
+    if "evacuation" in raw:
+        check_scenario(sc)
+        for key in ("fait_accompli_h", "strikes", "events", "closed_bases", "parameters"):
+            if raw.get(key):
+                raise InputError(key, "not used by an evacuation run; leave it out")
+        evacuation = parse_evacuation(raw["evacuation"])
     return SimScenario(
         sc, fa, bases, dict(params), _events(raw.get("events"), sc), tuple(closed), disaster,
         dict(raw["disaster"]) if disaster is not None else None,
+        evacuation=evacuation, evacuation_input=dict(raw["evacuation"]) if evacuation is not None else None,
     )
 
 
