@@ -39,3 +39,9 @@ def test_governance(client: TestClient) -> None:
     assert [a["id"] for a in early["command"]] == ["usfj"]
     assert client.get("/v1/governance", params={"date": "2015-13-01"}).status_code == 422
     assert client.get("/v1/governance", params={"section": "x"}).status_code == 422
+
+
+def test_okinawa_carries_japanese_text(client: TestClient) -> None:
+    doc = client.get("/v1/okinawa").json()
+    assert all(s["title_ja"] and s["counts_ja"] and s["publisher_ja"] for s in doc["series"])
+    assert all(g["text_ja"] for g in doc["gaps"])

@@ -352,8 +352,9 @@ def rows(series_id: str | None = None) -> list[dict[str, object]]:
 
 def describe(s: Series) -> dict[str, object]:
     present, missing = years_covered(s)
-    return {"id": s.id, "title": s.title, "counts": s.counts, "unit": s.unit, "kind": s.kind,
-            "publisher": s.publisher, "rows": len(s.rows), "per_sofa": s.per_sofa,
+    return {"id": s.id, "title": s.title, "title_ja": s.title_ja, "counts": s.counts,
+            "counts_ja": s.counts_ja, "unit": s.unit, "kind": s.kind, "publisher": s.publisher,
+            "publisher_ja": s.publisher_ja, "rows": len(s.rows), "per_sofa": s.per_sofa,
             "yearly_from": s.yearly_from, "years_present": present, "years_missing": missing,
             "notes": list(s.notes)}
 

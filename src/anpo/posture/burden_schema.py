@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from anpo.posture.cited import Cited, Strict
 from anpo.posture.schema import Precision
@@ -19,6 +20,23 @@ ADDITIVE_UNITS = frozenset({"hectare", "accidents", "crashes", "cases", "persons
 # Units on a linear scale, where "n times the standard" means something (not decibels)
 LINEAR_UNITS = frozenset({"ng_per_l"})
 ID = r"^[a-z0-9][a-z0-9-]*$"
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def has_japanese(text: str) -> bool:
+    """True when `text` holds kana or kanji (a Japanese rendering, not a copy of the English)."""
+    return bool(_JAPANESE.search(text))
+
+
+def _japanese(text: str) -> str:
+    if not text.strip() or not has_japanese(text):
+        raise ValueError(f"a *_ja field must be Japanese text, not {text!r}")
+    return text
+
+
+# The Japanese rendering of an English field (the dashboard's Japanese page reads it): optional
+# in the schema, required of every shown row by tests, and never empty or without kana/kanji.
+JaText = Annotated[str, AfterValidator(_japanese)]
 
 
 class SeriesRow(Cited):
@@ -106,10 +124,13 @@ class Ratio(Strict):
 class Series(Strict):
     id: str = Field(pattern=ID)
     title: str
+    title_ja: JaText | None = None
     counts: str = Field(min_length=10)
+    counts_ja: JaText | None = None
     unit: Unit
     kind: Literal["flow", "stock"]
     publisher: str
+    publisher_ja: JaText | None = None
     per_capita: bool = False
     per_sofa: str | None = None  # a stock series of U.S. forces personnel to divide by
     yearly_from: int | None = Field(default=None, ge=1945, le=2100)  # first year published
@@ -141,11 +162,13 @@ class BurdenEvent(Cited):
     precision: Precision
     kind: Literal["pfas", "red_soil", "other"]
     summary: str
+    summary_ja: JaText | None = None
 
 
 class Gap(Strict):
     topic: str
     text: str
+    text_ja: JaText | None = None
 
 
 class BurdenSeriesFile(Strict):
