@@ -13,7 +13,7 @@ from anpo import sim
 from anpo.core.errors import InputError
 from anpo.sim.plan import Plan, compile_plan
 from anpo.sim.run import Summary, run_plan
-from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
+from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep, tornado_grid
 
 ROOT = Path(__file__).resolve().parents[2]
 ANPO = ROOT / ".venv" / "bin" / "anpo"
@@ -129,3 +129,51 @@ def test_cli_sweep_text_and_json(tmp_path: Path) -> None:
     assert pts[0]["metric"] < d["sweep"]["base"] < pts[1]["metric"]
     r = subprocess.run(args[:5] + ["--sweep-metric", "first_response_h"], capture_output=True, text=True)
     assert r.returncode == 2 and "--sweep-metric" in r.stderr
+
+
+def test_the_tornado_sweeps_every_stated_range_to_its_ends() -> None:
+    params = sim.load_parameters()
+    grid, unranged = tornado_grid(params)
+    swept = dict(grid)
+    assert set(swept) | set(unranged) == set(params.table)
+    for name, ends in swept.items():
+        p = params.table[name]
+        assert ends == [p.low, p.high] and p.low is not None and p.low <= p.default <= p.high
+        if p.unit == "count":
+            assert all(isinstance(v, int) for v in ends)
+    assert swept["denial.adversary_units"] == [30, 300]
+    # every assumption of the blocks that state ranges has one (the strike and sortie blocks
+    # give theirs in words, so the tornado lists them as not swept)
+    ranged_blocks = ("detection", "consultation", "japan", "ladder", "denial", "us", "readiness", "speed")
+    for name in params.table:
+        if name.split(".")[0] in ranged_blocks:
+            assert name in swept, name
+
+
+def test_a_range_must_hold_the_default() -> None:
+    from anpo.core.errors import DataError
+    from anpo.sim.parameters import _load
+
+    entry = {"default": 6.0, "unit": "h", "distribution": "fixed", "assumption": "x", "range": [8, 12]}
+    with pytest.raises(DataError, match=r"p\.range"):
+        _load({"parameters": {"p": entry}})
+    with pytest.raises(DataError, match=r"p\.range"):
+        _load({"parameters": {"p": {**entry, "range": [-1, 12]}}})
+    assert _load({"parameters": {"p": {**entry, "range": [1, 12]}}})["p"].high == 12
+
+
+def test_cli_tornado_ranks_the_ranged_parameters_by_swing() -> None:
+    args = [
+        str(ANPO), "simulate", str(ROOT / "examples/sim/senkaku-2026.yaml"), "--trials", "4000",
+        "--tornado", "--format", "json",
+    ]
+    d = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+    sw = d["sweep"]
+    assert sw["metric"] == "p_deny_objective"
+    grid, unranged = tornado_grid(sim.load_parameters())
+    assert set(sw["results"]) == {name for name, _ in grid} and sw["unranged"] == unranged
+    # the force requirement decides denial; the hours of a cyber attack's attribution do not
+    assert sw["swing"]["denial.adversary_units"] > 0.5
+    assert sw["swing"]["detection.cyber_attack_h"] == 0.0
+    both = subprocess.run([*args, "--sweep", "us.decision_delay_h=1,2"], capture_output=True, text=True)
+    assert both.returncode == 2 and "--tornado" in both.stderr

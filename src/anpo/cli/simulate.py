@@ -24,7 +24,14 @@ from anpo.law.common import applied
 from anpo.sim.plan import Plan
 from anpo.sim.run import Summary, run_plan
 from anpo.sim.scenario import SimScenario
-from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep
+from anpo.sim.sweep import (
+    DEFAULT_METRIC,
+    default_tornado_metric,
+    parse_metric,
+    parse_sweep,
+    run_sweep,
+    tornado_grid,
+)
 
 
 class Format(StrEnum):
@@ -126,6 +133,8 @@ def _text(d: dict[str, Any]) -> str:
         for name, pts in sorted(sw["results"].items(), key=lambda kv: -(sw["swing"][kv[0]] or 0.0)):
             values = ", ".join(f"{p['value']:g} -> {_sig(p['metric'])}" for p in pts)
             lines.append(f"  {name}: {values}  (swing {_sig(sw['swing'][name])})")
+        if sw.get("unranged"):
+            lines.append(f"  without a stated range (not swept): {', '.join(sw['unranged'])}")
     return "\n".join(lines)
 
 
@@ -221,6 +230,12 @@ def register(app: typer.Typer) -> None:
             help="What the sweep compares: MEASURE[:mean|p5|p50|p95|p_never], or "
             f"p_respond_before_fait_accompli (default {DEFAULT_METRIC}).",
         ),
+        tornado: bool = typer.Option(
+            False,
+            "--tornado",
+            help="Sweep every parameter that states a range to its two ends, one at a time with the "
+            "same seed, and rank them by how much they move the metric (default p_deny_objective).",
+        ),
         workers: int = typer.Option(
             os.cpu_count() or 1,
             "--workers",
@@ -271,6 +286,11 @@ def register(app: typer.Typer) -> None:
         if workers < 1:
             raise InputError("--workers", "must be >= 1")
         grid = parse_sweep(sweep or [], params)
+        unranged: list[str] = []
+        if tornado:
+            if grid:
+                raise InputError("--tornado", "sweeps every ranged parameter: give it without --sweep")
+            grid, unranged = tornado_grid(params)
         from anpo.cluster.cluster import dask_client, scheduler_address
         from anpo.sim.plan import compile_plan
 
@@ -283,7 +303,8 @@ def register(app: typer.Typer) -> None:
             plan = compile_plan(spec, params)
         if sweep_metric is not None and not grid:
             raise InputError("--sweep-metric", "needs --sweep PARAM=a,b,c")
-        metric = parse_metric(sweep_metric or DEFAULT_METRIC, plan) if grid else None
+        default_metric = default_tornado_metric(plan) if tornado else DEFAULT_METRIC
+        metric = parse_metric(sweep_metric or default_metric, plan) if grid else None
         target = Path(out) if out else None
         if target is not None and target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError("--out", f"{out} exists and is not an empty directory")
@@ -323,6 +344,8 @@ def register(app: typer.Typer) -> None:
                     result["what_if"] = whatif.to_dict()
                 if grid and metric is not None:
                     result["sweep"] = run_sweep(spec, params, grid, metric, runner, summary)
+                    if tornado:
+                        result["sweep"]["unranged"] = unranged
             if tmp is not None and target is not None:
                 from anpo.report import sim_plots
 

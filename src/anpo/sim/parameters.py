@@ -18,6 +18,7 @@ from anpo.core.errors import DataError, InputError
 
 PARAMETERS_FILE = "sim/parameters.yaml"
 DISTRIBUTIONS = ("fixed", "lognormal", "bernoulli")
+KEYS = frozenset({"default", "unit", "distribution", "spread", "source", "assumption", "max", "range"})
 # Counts that make no sense at zero.
 AT_LEAST_ONE = frozenset({"strike.salvos", "repair.crews_per_base"})
 
@@ -32,6 +33,8 @@ class Parameter:
     source: str | None = None
     assumption: str | None = None
     maximum: float | None = None  # a bound on what a run accepts (memory and time), not a fact
+    low: float | None = None  # the range the figure may take (`range: [low, high]`), which
+    high: float | None = None  # the tornado sweeps (anpo simulate --tornado)
 
     def provenance(self) -> str:
         return f"source: {self.source}" if self.source else f"assumption: {self.assumption}"
@@ -47,6 +50,8 @@ class Parameter:
             out["spread"] = self.spread
         if self.maximum is not None:
             out["max"] = self.maximum
+        if self.low is not None:
+            out["range"] = [self.low, self.high]
         if self.source:
             out["source"] = self.source
         else:
@@ -87,7 +92,7 @@ def _load(raw: object) -> dict[str, Parameter]:
     for name, entry in raw["parameters"].items():
         if not isinstance(entry, Mapping):
             raise DataError(f"{PARAMETERS_FILE}: {name}: expected a mapping")
-        extra = set(entry) - {"default", "unit", "distribution", "spread", "source", "assumption", "max"}
+        extra = set(entry) - KEYS
         if extra:
             raise DataError(f"{PARAMETERS_FILE}: {name}: unknown keys {sorted(extra)}")
         if bool(entry.get("source")) == bool(entry.get("assumption")):
@@ -103,6 +108,7 @@ def _load(raw: object) -> dict[str, Parameter]:
         try:
             default = check_value(name, str(entry["unit"]), entry["default"], maximum)
             spread = check_value(f"{name}.spread", "log", entry.get("spread", 0.0))
+            low, high = _range(name, str(entry["unit"]), entry.get("range"), default, maximum)
         except (InputError, KeyError) as err:
             raise DataError(f"{PARAMETERS_FILE}: {err}") from None
         out[name] = Parameter(
@@ -114,8 +120,24 @@ def _load(raw: object) -> dict[str, Parameter]:
             entry.get("source"),
             entry.get("assumption"),
             None if maximum is None else float(maximum),
+            low,
+            high,
         )
     return out
+
+
+def _range(
+    name: str, unit: str, value: object, default: float, maximum: float | None
+) -> tuple[float | None, float | None]:
+    """`range: [low, high]`, each end valid for the unit, around the default."""
+    if value is None:
+        return None, None
+    if not isinstance(value, list) or len(value) != 2:
+        raise InputError(f"{name}.range", "expected [low, high]")
+    low, high = (check_value(f"{name}.range", unit, v, maximum) for v in value)
+    if not low <= default <= high:
+        raise InputError(f"{name}.range", f"[{low:g}, {high:g}] does not hold the default {default:g}")
+    return low, high
 
 
 @cache

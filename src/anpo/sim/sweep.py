@@ -7,6 +7,8 @@
 Every run uses the same seed as the base run (common random numbers), so the differences
 between values come from the parameter, not from sampling noise. The parameters are
 varied one at a time (the tornado chart's design), not over their cross product.
+`tornado_grid` sweeps every parameter that states a range to its two ends, which ranks
+all the stated ranges by how much they move the metric.
 """
 
 from __future__ import annotations
@@ -99,6 +101,25 @@ def parse_sweep(items: list[str], params: Parameters) -> list[tuple[str, list[fl
             raise InputError("--sweep", f"{name} is swept twice")
         out.append((name, [_value(name, text.strip(), params) for text in values.split(",")]))
     return out
+
+
+def tornado_grid(params: Parameters) -> tuple[list[tuple[str, list[float | int]]], list[str]]:
+    """Every parameter with a `range` swept to its low and high ends (whole numbers stay
+    whole); and the names of the parameters that state no range, which it cannot sweep."""
+    grid: list[tuple[str, list[float | int]]] = []
+    unranged: list[str] = []
+    for name, p in params.table.items():
+        if p.low is None or p.high is None:
+            unranged.append(name)
+            continue
+        ends = [int(v) if p.unit == "count" else v for v in (p.low, p.high)]
+        grid.append((name, ends))
+    return grid, unranged
+
+
+def default_tornado_metric(plan: Plan) -> str:
+    """P(deny) when the scenario has an objective time, else the mean first response."""
+    return DENY if plan.sim.fait_accompli_h is not None else DEFAULT_METRIC
 
 
 def run_sweep(
