@@ -140,7 +140,8 @@ def test_usd_and_per_member_only_where_sourced():
     rows = {r["jfy"]: r for r in costs.ledger("year")}
     assert rows[2015]["hns_total_usd_bn"] == pytest.approx(189.9 / 121.05, abs=1e-3)
     assert rows[2015]["jpy_per_usd"] == 121.05
-    assert rows[2010]["hns_total_usd_bn"] is None  # no sourced rate for 2010
+    assert rows[2010]["hns_total_usd_bn"] == pytest.approx(188.1 / 87.78, abs=1e-3)  # IMF IFS rate
+    assert rows[2024]["hns_total_usd_bn"] is None  # no sourced rate for 2024
     assert rows[2003]["stationing_total_jpy_m_per_member"] == pytest.approx(435.5e3 / 40519, abs=0.01)
     for y, r in rows.items():  # per member only where both the figure and the count exist
         if r["us_personnel"] is None or r["stationing_total_jpy_bn"] is None:

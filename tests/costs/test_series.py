@@ -124,7 +124,10 @@ def test_exchange_rates_are_the_feds():
     assert fx[(2015, "JPY")][0] == 121.05 and "federalreserve.gov" in fx[(2015, "JPY")][1]
     assert fx[(2022, "KRW")][0] == pytest.approx(1291.7796)
     assert fx[(2019, "JPY")][0] == pytest.approx(109.0188)
-    assert (2010, "JPY") not in fx and (2016, "JPY") not in fx  # not sourced: no USD those years
+    # the Fed's G.5A where anpo read it; IMF IFS (via the World Bank) for the other years
+    assert "worldbank.org" in fx[(2010, "JPY")][1] and fx[(2010, "JPY")][0] == 87.78
+    assert "worldbank.org" in fx[(2016, "JPY")][1]
+    assert (2024, "JPY") not in fx  # not sourced: no USD that year
 
 
 def test_personnel_counts_add_up_by_service():
@@ -157,7 +160,10 @@ def test_constant_yen_by_the_chained_cpi():
     assert index[1978] < index[1999] < index[2020]
     rows = {r["jfy"]: r for r in costs.ledger("year")}
     assert rows[1978]["hns_total_jpy_bn_2020"] == pytest.approx(6.2 * 100 / index[1978], abs=1e-3)
-    assert rows[2023]["hns_total_jpy_bn_2020"] is None  # the series ends in 2022: no value
+    # 2023-24 from the Statistics Bureau's published % change; nothing after 2024
+    assert index[2024] == pytest.approx(index[2022] * 1.032 * 1.027, rel=1e-9)
+    assert rows[2023]["hns_total_jpy_bn_2020"] == pytest.approx(211.2 * 100 / index[2023], abs=1e-3)
+    assert rows[2025]["hns_total_jpy_bn_2020"] is None  # the series ends in 2024: no value
 
 
 def test_a_broken_deflator_chain_is_refused(monkeypatch, tmp_path):
