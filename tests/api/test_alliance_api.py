@@ -45,3 +45,9 @@ def test_okinawa_carries_japanese_text(client: TestClient) -> None:
     doc = client.get("/v1/okinawa").json()
     assert all(s["title_ja"] and s["counts_ja"] and s["publisher_ja"] for s in doc["series"])
     assert all(g["text_ja"] for g in doc["gaps"])
+
+
+def test_realignment_carries_japanese_text(client: TestClient) -> None:
+    doc = client.get("/v1/realignment", params={"plan": "consolidation-2013"}).json()
+    assert doc["plans"][0]["title_ja"] == "沖縄における在日米軍施設・区域に関する統合計画"
+    assert all(i["item_ja"] and i["target_ja"] and i["outcome_ja"] for i in doc["items"])

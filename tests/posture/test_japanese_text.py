@@ -52,3 +52,26 @@ def test_a_japanese_field_in_english_is_rejected_naming_it() -> None:
     raw["series"][0]["title_ja"] = "Okinawa's share"
     with pytest.raises(DataError, match="title_ja"):
         validate_file(BurdenSeriesFile, raw, burden.SERIES_FILE)
+
+
+# --- Realignment plans against outcomes -------------------------------------------------------
+
+def test_every_plan_and_item_has_its_japanese_text() -> None:
+    from anpo.posture import realignment
+
+    doc = realignment.report()
+    assert doc["plans"] and doc["items"]
+    assert not _missing(doc["plans"], "title_ja")
+    assert not _missing(doc["items"], "item_ja", "target_ja", "outcome_ja", "plan_ja")
+    assert not _missing(doc["costs"], "text_ja") and not _missing(doc["schedules"], "text_ja")
+
+
+def test_realignment_uses_the_official_japanese_names() -> None:
+    from anpo.posture import realignment
+
+    titles = {p["id"]: p["title_ja"] for p in realignment.report()["plans"]}
+    assert titles["consolidation-2013"] == "沖縄における在日米軍施設・区域に関する統合計画"
+    assert "再編実施のための日米のロードマップ" in titles["roadmap-2006"]
+    assert titles["saco-1996"].startswith("SACO最終報告")
+    frf = next(i for i in realignment.report("roadmap-2006")["items"] if i["id"] == "roadmap-frf")
+    assert "普天間飛行場代替施設" in frf["item_ja"] and "辺野古" in frf["item_ja"]

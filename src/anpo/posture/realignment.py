@@ -80,16 +80,22 @@ def items(plan: str | None = None) -> list[PlanItem]:
     return [i for i in realignment().items if plan is None or i.plan == plan]
 
 
+def _plan_title_ja(plan_id: str) -> str | None:
+    return next((p.title_ja for p in realignment().plans if p.id == plan_id), None)
+
+
 def item_dict(item: PlanItem) -> dict[str, object]:
     s = slippage(item)
     o, t = item.outcome, item.target
     return {
-        "id": item.id, "plan": item.plan, "item": item.item,
-        "target": t.wording, "target_date": t.date.isoformat(), "target_precision": t.precision,
+        "id": item.id, "plan": item.plan, "plan_ja": _plan_title_ja(item.plan),
+        "item": item.item, "item_ja": item.item_ja,
+        "target": t.wording, "target_ja": item.target_ja, "target_date": t.date.isoformat(),
+        "target_precision": t.precision,
         "status": o.status, "outcome_date": o.date.isoformat() if o.date else None,
         "outcome_precision": o.precision if o.date else None,
         "open_as_of": o.as_of.isoformat() if o.as_of and o.date is None else None,
-        "outcome": o.text, "area_ha": o.area_ha,
+        "outcome": o.text, "outcome_ja": item.outcome_ja, "area_ha": o.area_ha,
         "slippage_years": s.years, "slippage_at_least": s.at_least, "slippage": s.text(),
         "target_source": t.source, "target_url": t.url or None, "target_confidence": t.confidence,
         "outcome_source": o.source, "outcome_url": o.url or None, "outcome_read_from": o.read_from,
@@ -111,7 +117,8 @@ def projected(schedule: Schedule) -> dt.date:
 def schedule_dict(s: Schedule) -> dict[str, object]:
     return {"id": s.id, "project": s.project, "published": s.date.isoformat(), "years": s.years,
             "from_event": s.from_event, "projected_completion": projected(s).isoformat(),
-            "text": s.text, "source": s.source, "url": s.url or None, "read_from": s.read_from,
+            "text": s.text, "text_ja": s.text_ja, "source": s.source, "url": s.url or None,
+            "read_from": s.read_from,
             "confidence": s.confidence}
 
 

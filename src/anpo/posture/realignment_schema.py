@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from anpo.posture.burden_schema import JaText
 from anpo.posture.cited import Cited, Strict
 from anpo.posture.schema import Precision
 
@@ -19,6 +20,7 @@ class Plan(Cited):
     id: str = Field(pattern=ID)
     date: dt.date
     title: str
+    title_ja: JaText | None = None  # the plan's official Japanese title where it has one
     note: str | None = None
 
 
@@ -71,6 +73,9 @@ class PlanItem(Strict):
     id: str = Field(pattern=ID)
     plan: str
     item: str
+    item_ja: JaText | None = None
+    target_ja: JaText | None = None  # the target's wording in Japanese
+    outcome_ja: JaText | None = None  # the outcome's text in Japanese
     target: Target
     outcome: Outcome
 
@@ -84,6 +89,7 @@ class CostEstimate(Cited):
     bound: Literal["estimate", "at_least"]
     by: str
     text: str
+    text_ja: JaText | None = None
     parts: dict[str, float] = Field(default_factory=dict)
     parts_complete: bool = False
     note: str | None = None
@@ -107,6 +113,7 @@ class Schedule(Cited):
     years: float = Field(gt=0, le=50)
     from_event: str
     text: str
+    text_ja: JaText | None = None
 
 
 class RealignmentFile(Strict):
