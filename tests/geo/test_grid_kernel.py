@@ -29,7 +29,9 @@ def test_grid_pass_reads_the_cells_that_cell_of_and_unpack_cell_name() -> None:
     grid = geo_index().grid
     cell = grid.flat()
     lat, lon = random_points(200_000, seed=1)
-    cls, zone, unit, dist, sa = grid_pass(lat, lon, grid)
+    fine = geo_index().fine  # every sub-cell "boundary": the cells as they are
+    cls, zone, unit, dist, sa = grid_pass(lat, lon, grid,
+                                          R.FineGrid(fine.base, fine.rank, np.zeros_like(fine.cells)))
 
     located = ~(np.isnan(lat) | np.isnan(lon))
     inside, flat = R.cell_of(lat, lon)

@@ -33,13 +33,14 @@ _BAND_SEA = np.uint8(R.CellClass.band_sea)
 _SOUTH, _NORTH, _WEST, _EAST = R.SOUTH, R.NORTH, R.WEST, R.EAST
 _PER_DEG, _NROWS, _NCOLS = R.CELLS_PER_DEG, R.NROWS, R.NCOLS
 _BLOCK, _BLOCK_COLS = R.BLOCK, R.NCOLS // R.BLOCK
+_SPLIT, _FINE_PER_DEG = R.FINE_SPLIT, R.CELLS_PER_DEG * R.FINE_SPLIT
 _NARROW, _WIDE = np.float32(R.TS_NARROW_NM), np.float32(R.TS_WIDE_NM)
 
 Floats = npt.NDArray[np.float64]
 
 
 @numba.njit(cache=True, nogil=True)
-def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
+def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid, fine: R.FineGrid) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
     npt.NDArray[np.float32], npt.NDArray[np.int8],
 ]:
@@ -47,20 +48,26 @@ def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
 
     Land cells are decided here (zone land, distance 0); every other row keeps zone NULL
     and NaN distance for the steps after it. The unit and specified area of a region row
-    are its cell's (`region.unpack_cell`), read from the block form (`region.BlockGrid`).
+    are its cell's (`region.unpack_cell`), read from the block form (`region.BlockGrid`);
+    in a boundary cell, its sub-cell's (`region.FineGrid`), which decides most of them.
     """
     n = len(lat)
     # Separate loops: the block reads in the middle one are independent random reads,
     # which the CPU overlaps only when nothing else waits on them.
     packed = np.empty(n, dtype=np.int32)  # block index, then packed cell; or a row class
     offset = np.empty(n, dtype=np.int8)  # the cell within its 8x8 block
+    sub = np.empty(n, dtype=np.int8)  # the sub-cell within its cell
     for i in range(n):
         y, x = lat[i], lon[i]
         if y >= _SOUTH and y < _NORTH and x >= _WEST and x < _EAST:
-            r = min(int((y - _SOUTH) * _PER_DEG), _NROWS - 1)
-            c = min(int((x - _WEST) * _PER_DEG), _NCOLS - 1)
+            # times a power of two is exact: the cell is the sub-cell's row // _SPLIT
+            rr = int((y - _SOUTH) * _FINE_PER_DEG)
+            cc = int((x - _WEST) * _FINE_PER_DEG)
+            r = min(rr // _SPLIT, _NROWS - 1)
+            c = min(cc // _SPLIT, _NCOLS - 1)
             packed[i] = (r // _BLOCK) * _BLOCK_COLS + c // _BLOCK
             offset[i] = (r % _BLOCK) * _BLOCK + c % _BLOCK
+            sub[i] = min(rr - r * _SPLIT, _SPLIT - 1) * _SPLIT + min(cc - c * _SPLIT, _SPLIT - 1)
         else:  # NaN compares False: unlocated rows land here too
             packed[i] = -UNLOCATED if np.isnan(y) or np.isnan(x) else -OUTSIDE_REGION
     for i in range(n):
@@ -68,6 +75,9 @@ def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
         if b >= 0:
             m = grid.mixed_index[b]
             packed[i] = grid.block_value[b] if m < 0 else grid.mixed_cells[m, offset[i]]
+            if packed[i] & 7 == _BOUNDARY:
+                rank = np.int32(offset[i]) if m < 0 else np.int32(fine.rank[m, offset[i]])
+                packed[i] = fine.cells[fine.base[b] + rank, sub[i]]
     cls = np.empty(n, dtype=np.uint8)
     zone = np.full(n, _NULL8, dtype=np.int8)
     unit = np.full(n, _NULL16, dtype=np.int16)

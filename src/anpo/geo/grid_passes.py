@@ -16,7 +16,7 @@ from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
 Floats = npt.NDArray[np.float64]
 
 
-def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
+def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid, fine: R.FineGrid) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
     npt.NDArray[np.float32], npt.NDArray[np.int8],
 ]:
@@ -28,7 +28,12 @@ def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid) -> tuple[
     cls = np.where(located, np.uint8(OUTSIDE_REGION), np.uint8(UNLOCATED)).astype(np.uint8)
     unit = np.full(n, NULL, dtype=np.int16)
     sa = np.full(n, NULL, dtype=np.int8)
-    cls[inside], unit[inside], sa[inside] = R.unpack_cell(grid.values(flat[inside]))
+    packed = grid.values(flat[inside])
+    rows = np.flatnonzero(inside)
+    bnd = (packed & 7) == R.CellClass.boundary
+    if bnd.any():  # the sub-cell of a boundary cell
+        packed[bnd] = fine.values(grid, lat[rows[bnd]], lon[rows[bnd]])
+    cls[inside], unit[inside], sa[inside] = R.unpack_cell(packed)
     land = cls == R.CellClass.land
     zone = np.where(land, np.int8(Zone.land), np.int8(NULL)).astype(np.int8)
     dist = np.where(land, np.float32(0.0), np.float32(np.nan)).astype(np.float32)

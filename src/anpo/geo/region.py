@@ -126,6 +126,52 @@ class BlockGrid(NamedTuple):
         return decode_grid(self.block_value, mixed.astype(np.int32), cells)
 
 
+FINE_SPLIT = 4  # a boundary cell is cut into 4x4 sub-cells of 1/512 degree (about 200 m)
+
+
+class FineGrid(NamedTuple):
+    """Sub-cells of every boundary cell (`tools/build_fine_grid.py`), packed like cells.
+
+    Boundary cells are numbered block by block (block index, then the cell's place in its
+    8x8 block): cell `o` of block `b` is row `base[b] + rank` of `cells`, where `rank` is
+    `rank[mixed_index[b], o]` in a mixed block and `o` in a wholly boundary block. A row
+    holds FINE_SPLIT x FINE_SPLIT sub-cells, row-major. Only `cells` is shipped (memory-
+    mapped); `base` and `rank` follow from the grid.
+    """
+
+    base: npt.NDArray[np.int32]
+    rank: npt.NDArray[np.uint8]
+    cells: npt.NDArray[np.uint16]
+
+    @classmethod
+    def of(cls, grid: BlockGrid, cells: npt.NDArray[np.uint16]) -> FineGrid:
+        is_b = (grid.mixed_cells & 7) == CellClass.boundary
+        count = np.where((grid.block_value & 7) == CellClass.boundary, BLOCK * BLOCK, 0)
+        mixed = np.flatnonzero(grid.mixed_index >= 0)
+        count[mixed] = is_b.sum(axis=1)[grid.mixed_index[mixed]]
+        base = np.zeros(len(count), np.int32)
+        np.cumsum(count[:-1], out=base[1:])
+        rank = (np.cumsum(is_b, axis=1, dtype=np.uint8) - is_b).astype(np.uint8)
+        if int(count.sum()) != len(cells):
+            raise ValueError(f"fine grid has {len(cells)} rows for {int(count.sum())} boundary cells")
+        return cls(base, rank, cells)
+
+    def values(self, grid: BlockGrid, lat: npt.NDArray[np.float64],
+               lon: npt.NDArray[np.float64]) -> npt.NDArray[np.uint16]:
+        """The packed sub-cells of points that lie in boundary cells of the region."""
+        rr = ((lat - SOUTH) * (CELLS_PER_DEG * FINE_SPLIT)).astype(np.intp)
+        cc = ((lon - WEST) * (CELLS_PER_DEG * FINE_SPLIT)).astype(np.intp)
+        row = np.minimum(rr // FINE_SPLIT, NROWS - 1)
+        col = np.minimum(cc // FINE_SPLIT, NCOLS - 1)
+        block = (row // BLOCK) * (NCOLS // BLOCK) + col // BLOCK
+        offset = (row % BLOCK) * BLOCK + col % BLOCK
+        m = grid.mixed_index[block]
+        rank = np.where(m >= 0, self.rank[np.maximum(m, 0), offset], offset)
+        sub = (np.minimum(rr - row * FINE_SPLIT, FINE_SPLIT - 1) * FINE_SPLIT
+               + np.minimum(cc - col * FINE_SPLIT, FINE_SPLIT - 1))
+        return self.cells[self.base[block] + rank, sub]
+
+
 def ecef_km(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Earth-centred coordinates (km) of points on the WGS-84 ellipsoid.
 

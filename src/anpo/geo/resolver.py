@@ -227,7 +227,7 @@ def resolve(
     # Passes over all rows (compiled, without the GIL, for large inputs); the exact steps in
     # between touch only the rows the grid cannot decide.
     passes = _compiled_passes() if use_compiled(len(lat)) else grid_passes
-    cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.grid)
+    cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.grid, gi.fine)
     boundary = np.flatnonzero(cls == R.CellClass.boundary)
     if len(boundary):
         # In grid-cell order: neighbouring points walk the same k-d tree nodes and polygon

@@ -1,0 +1,91 @@
+"""The fine grid (sub-cells of the boundary cells) gives the exact answer for every point
+it decides: the same place as the exact steps, and the same land as shapely."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day
+from anpo.geo import region as R
+from anpo.geo import resolve
+from anpo.geo.grid_passes import grid_pass as numpy_grid_pass
+from anpo.geo.index import geo_index
+
+
+def near_coasts(n: int, seed: int, spread: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points around coast samples (normal spread in degrees), on random dates."""
+    gi = geo_index()
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, len(gi.coast_lat), n)
+    lat = gi.coast_lat[i].astype(np.float64) + rng.normal(0, spread, n)
+    lon = gi.coast_lon[i].astype(np.float64) + rng.normal(0, spread, n)
+    day = rng.integers(to_day(FIRST_DATE), to_day(LAST_DATE) + 1, n).astype(np.int32)
+    return lat, lon, day
+
+
+def in_boundary_cells(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    gi = geo_index()
+    inside, flat = R.cell_of(lat, lon)
+    cls, _, _ = R.unpack_cell(gi.grid.values(flat))
+    return inside & (cls == R.CellClass.boundary)
+
+
+def test_the_fine_grid_decides_most_points_of_the_boundary_cells() -> None:
+    lat, lon, _ = near_coasts(200_000, seed=1)
+    b = in_boundary_cells(lat, lon)
+    packed = geo_index().fine.values(geo_index().grid, lat[b], lon[b])
+    decided = (packed & 7) != R.CellClass.boundary
+    assert b.mean() > 0.2  # the sample is where the 1/128-degree grid cannot decide
+    assert decided.mean() > 0.6
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_fine_grid_answers_are_the_exact_steps_answers(exact: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolve near-coast points with the fine grid, then with every sub-cell forced to
+    'boundary' (so the exact steps decide every point of a boundary cell): same places."""
+    lat, lon, day = near_coasts(150_000, seed=2)
+    # points of the 3-to-12-nm switch and the specified areas matter most: add some dates
+    day[: len(day) // 4] = to_day(FIRST_DATE) + 11_500  # 1977-06, before the 12-nm law
+    with_fine = resolve(lat, lon, day, exact=exact)
+    gi = geo_index()
+    monkeypatch.setattr(gi, "fine", R.FineGrid(gi.fine.base, gi.fine.rank, np.zeros_like(gi.fine.cells)))
+    without = resolve(lat, lon, day, exact=exact)
+    for name in ("zone", "administered_by", "claims", "territorial_sea_nm", "specified_area",
+                 "internal_waters"):
+        got, want = getattr(with_fine, name), getattr(without, name)
+        assert np.array_equal(got, want, equal_nan=got.dtype.kind == "f"), name
+    named = with_fine.zone != 2  # the unit of a place (outside: only the nearest, when measured)
+    assert np.array_equal(with_fine.unit[named], without.unit[named])
+    d_fine, d_exact = with_fine.coast_distance_nm, without.coast_distance_nm
+    measured = ~np.isnan(d_fine)
+    assert np.array_equal(d_fine[measured], d_exact[measured])  # a distance, when given, is the exact one
+    if exact:
+        assert np.array_equal(d_fine, d_exact, equal_nan=True)
+
+
+def test_land_near_coasts_is_shapelys_contains_xy() -> None:
+    """Every point of a boundary cell (the fine grid's or the exact steps') is land exactly
+    when shapely's `contains_xy` says it is in the shipped land polygons."""
+    lat, lon, day = near_coasts(300_000, seed=3, spread=0.02)
+    b = in_boundary_cells(lat, lon)
+    lat, lon, day = lat[b], lon[b], day[b]
+    p = resolve(lat, lon, day)
+    truth = shapely.contains_xy(geo_index().all_land, lon, lat)
+    assert truth.mean() > 0.2 and (~truth).mean() > 0.2
+    assert np.array_equal(p.zone == 0, truth)
+
+
+def test_numpy_pass_reads_the_same_sub_cells_as_the_compiled_pass() -> None:
+    from anpo.geo.grid_kernel import grid_pass
+
+    gi = geo_index()
+    lat, lon, _ = near_coasts(100_000, seed=4)
+    # and points on sub-cell edges
+    step = 1.0 / (R.CELLS_PER_DEG * R.FINE_SPLIT)
+    lat[:5000] = R.SOUTH + np.round((lat[:5000] - R.SOUTH) / step) * step
+    lon[5000:10000] = R.WEST + np.round((lon[5000:10000] - R.WEST) / step) * step
+    for a, b in zip(grid_pass(lat, lon, gi.grid, gi.fine), numpy_grid_pass(lat, lon, gi.grid, gi.fine),
+                    strict=True):
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
