@@ -177,6 +177,7 @@ YEAR_LINES = (
     "realignment",
     "mod_usfj_total",
     "gov_usfj_total",
+    "gov_usfj_all_lines",
 )
 
 
