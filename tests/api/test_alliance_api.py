@@ -51,3 +51,12 @@ def test_realignment_carries_japanese_text(client: TestClient) -> None:
     doc = client.get("/v1/realignment", params={"plan": "consolidation-2013"}).json()
     assert doc["plans"][0]["title_ja"] == "沖縄における在日米軍施設・区域に関する統合計画"
     assert all(i["item_ja"] and i["target_ja"] and i["outcome_ja"] for i in doc["items"])
+
+
+def test_governance_carries_japanese_text(client: TestClient) -> None:
+    doc = client.get("/v1/governance", params={"section": "scc"}).json()
+    assert all(m["decided_ja"] for m in doc["scc"]) and all(g["text_ja"] for g in doc["gaps"])
+    first = next(m for m in doc["scc"] if m["id"] == "scc-2024-07-28")
+    assert "自衛隊統合作戦司令部" in first["decided_ja"]
+    info = client.get("/v1/governance", params={"section": "information"}).json()["information"]
+    assert all(i["name_ja"] and i["summary_ja"] for i in info)

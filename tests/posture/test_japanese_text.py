@@ -75,3 +75,43 @@ def test_realignment_uses_the_official_japanese_names() -> None:
     assert titles["saco-1996"].startswith("SACO最終報告")
     frf = next(i for i in realignment.report("roadmap-2006")["items"] if i["id"] == "roadmap-frf")
     assert "普天間飛行場代替施設" in frf["item_ja"] and "辺野古" in frf["item_ja"]
+
+
+# --- Governance: SCC meetings, exercises, information sharing, command arrangements ------------
+
+def test_every_governance_row_has_its_japanese_text() -> None:
+    from anpo.posture import governance
+
+    doc = governance.report()
+    assert doc["scc"] and doc["exercises"] and doc["information"] and doc["command"]
+    assert not _missing(doc["scc"], "decided_ja", "place_ja")
+    assert not _missing(doc["exercises"], "name_ja", "summary_ja")
+    assert not _missing(doc["information"], "name_ja", "summary_ja")
+    assert not _missing(doc["command"], "name_ja", "summary_ja")
+    assert not _missing([doc["protection_started"]], "text_ja")
+    assert not _missing(doc["gaps"], "text_ja")
+
+
+def test_governance_uses_the_official_japanese_names() -> None:
+    from anpo.posture import governance
+
+    doc = governance.report()
+    names = {i["id"]: i["name_ja"] for i in doc["information"]}
+    assert names["jp-us-gsomia"].startswith(
+        "秘密軍事情報の保護のための秘密保持の措置に関する日本国政府とアメリカ合衆国政府との間の協定")
+    assert names["jp-secrets-act"].startswith("特定秘密の保護に関する法律")
+    command = {a["id"]: a["name_ja"] for a in doc["command"]}
+    assert command["usfj"].startswith("在日米軍司令部") and command["acm"].startswith("同盟調整メカニズム")
+    assert command["bpm"].startswith("共同計画策定メカニズム")
+    assert command["jjoc"].startswith("自衛隊統合作戦司令部")
+    article5 = [m for m in doc["scc"] if "Article V" in m["decided"]]
+    assert article5 and all("日米安全保障条約第5条" in m["decided_ja"] for m in article5)
+
+
+def test_command_arrangements_in_force_on_a_date_carry_japanese_names() -> None:
+    import datetime as dt
+
+    from anpo.posture import governance
+
+    rows = governance.report("command", dt.date(2025, 3, 24))["command"]
+    assert "自衛隊統合作戦司令部（JJOC）" in {a["name_ja"] for a in rows}

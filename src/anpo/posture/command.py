@@ -32,11 +32,13 @@ def to_dict(a: ArrangementRecord) -> dict[str, object]:
     return {
         "id": a.id,
         "name": a.name,
+        "name_ja": a.name_ja,
         "kind": a.kind,
         "from": a.start.isoformat(),
         "to": None if a.end is None else a.end.isoformat(),
         "status": a.status,
         "summary": a.summary,
+        "summary_ja": a.summary_ja,
         "note": a.note,
         "source": a.source,
         "confidence": a.confidence,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from anpo.posture.burden_schema import Gap
+from anpo.posture.burden_schema import Gap, JaText
 from anpo.posture.cited import Cited, Strict
 from anpo.posture.schema import Precision
 
@@ -18,8 +18,10 @@ class SccMeeting(Cited):
     id: str = Field(pattern=ID)
     date: dt.date
     place: str
+    place_ja: JaText | None = None
     kind: Literal["establishment", "meeting", "statement"]
     decided: str
+    decided_ja: JaText | None = None
     note: str | None = None
 
 
@@ -42,6 +44,8 @@ class ExerciseSize(Strict):
 class Exercise(Cited):
     id: str = Field(pattern=ID)
     name: str
+    name_ja: JaText | None = None
+    summary_ja: JaText | None = None  # where and what, in Japanese (the English is `where`, `note`)
     edition: str
     start: dt.date = Field(alias="from")
     end: dt.date | None = Field(default=None, alias="to")
@@ -61,9 +65,11 @@ class Exercise(Cited):
 class InformationInstrument(Cited):
     id: str = Field(pattern=ID)
     name: str
+    name_ja: JaText | None = None  # the official Japanese title where the instrument has one
     signed: dt.date
     in_force: dt.date
     summary: str
+    summary_ja: JaText | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -77,6 +83,7 @@ class ProtectionStart(Cited):
     date: dt.date
     precision: Precision
     text: str
+    text_ja: JaText | None = None
 
 
 class ProtectionYear(Cited):

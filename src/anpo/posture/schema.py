@@ -170,9 +170,11 @@ class ChangesFile(_Strict):
 class ArrangementRecord(_DatedSourced):
     id: str
     name: str
+    name_ja: str | None = None  # the official Japanese name (tests require kana/kanji)
     kind: Literal["command", "consultative_body", "guidelines", "coordination_mechanism", "plan"]
     status: Literal["in_force", "announced", "partly_implemented", "uncertain"]
     summary: str
+    summary_ja: str | None = None
     note: str | None = None
 
 
