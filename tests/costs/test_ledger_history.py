@@ -131,3 +131,14 @@ def test_the_price_index_runs_to_2024():
     rows = {r["jfy"]: r for r in costs.ledger("year")}
     assert rows[2024]["hns_total_jpy_bn_2020"] is not None
     assert rows[2024]["hns_total_jpy_bn_2020"] < rows[2024]["hns_total_jpy_bn"]  # prices rose since 2020
+
+
+def test_the_all_ministries_total_sets_records_as_reported():
+    get = {(f.jfy, f.line): f.value_jpy_bn for f in series.figures() if f.line == "gov_usfj_all_lines"}
+    # JFY2000 was the highest until JFY2010 passed 7,000億円; JFY2022's initial budget the largest yet
+    assert get[(2000, "gov_usfj_all_lines")] < 700 < get[(2010, "gov_usfj_all_lines")]
+    assert max(get.values()) == get[(2022, "gov_usfj_all_lines")]
+    # it holds MOD's own lines where both are known (JFY2010: HNS, SACO and realignment)
+    mod = {(f.jfy, f.line): f.value_jpy_bn for f in series.figures() if f.basis == "budget"}
+    mod_2010 = mod[(2010, "saco")] + mod[(2010, "realignment")] + mod[(2010, "hns_total")]
+    assert mod_2010 < get[(2010, "gov_usfj_all_lines")]
