@@ -16,8 +16,9 @@ import pytest
 from anpo import data
 from anpo.core.errors import DataError
 from anpo.posture import burden
-from anpo.posture.burden_schema import BurdenSeriesFile, has_japanese
+from anpo.posture.burden_schema import BurdenSeriesFile
 from anpo.posture.cited import validate_file
+from anpo.posture.japanese import has_japanese
 
 
 def _missing(rows: list[dict[str, Any]], *fields: str) -> list[str]:
@@ -38,6 +39,7 @@ def test_every_burden_series_and_gap_has_its_japanese_text() -> None:
     assert doc["series"] and doc["gaps"]
     assert not _missing(doc["series"], "title_ja", "counts_ja", "publisher_ja")
     assert not _missing(doc["gaps"], "text_ja")
+    assert doc["events"] and not _missing(doc["events"], "summary_ja")
 
 
 def test_the_burden_json_carries_the_japanese_text() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from anpo.posture.cited import Cited, Strict
+from anpo.posture.japanese import JaText
 from anpo.posture.schema import Precision
 
 Unit = Literal["percent", "hectare", "facilities", "accidents", "crashes", "cases", "persons",
@@ -20,23 +20,6 @@ ADDITIVE_UNITS = frozenset({"hectare", "accidents", "crashes", "cases", "persons
 # Units on a linear scale, where "n times the standard" means something (not decibels)
 LINEAR_UNITS = frozenset({"ng_per_l"})
 ID = r"^[a-z0-9][a-z0-9-]*$"
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def has_japanese(text: str) -> bool:
-    """True when `text` holds kana or kanji (a Japanese rendering, not a copy of the English)."""
-    return bool(_JAPANESE.search(text))
-
-
-def _japanese(text: str) -> str:
-    if not text.strip() or not has_japanese(text):
-        raise ValueError(f"a *_ja field must be Japanese text, not {text!r}")
-    return text
-
-
-# The Japanese rendering of an English field (the dashboard's Japanese page reads it): optional
-# in the schema, required of every shown row by tests, and never empty or without kana/kanji.
-JaText = Annotated[str, AfterValidator(_japanese)]
 
 
 class SeriesRow(Cited):

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from anpo.posture.burden_schema import JaText
 from anpo.posture.cited import Cited, Strict
+from anpo.posture.japanese import JaText
 from anpo.posture.schema import Precision
 
 ID = r"^[a-z0-9][a-z0-9-]*$"

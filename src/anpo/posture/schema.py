@@ -12,6 +12,7 @@ from typing import Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from anpo.core.errors import DataError
+from anpo.posture.japanese import JaText
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -170,11 +171,11 @@ class ChangesFile(_Strict):
 class ArrangementRecord(_DatedSourced):
     id: str
     name: str
-    name_ja: str | None = None  # the official Japanese name (tests require kana/kanji)
+    name_ja: JaText | None = None  # the official Japanese name
     kind: Literal["command", "consultative_body", "guidelines", "coordination_mechanism", "plan"]
     status: Literal["in_force", "announced", "partly_implemented", "uncertain"]
     summary: str
-    summary_ja: str | None = None
+    summary_ja: JaText | None = None
     note: str | None = None
 
 
