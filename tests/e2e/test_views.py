@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import time
 import urllib.request
@@ -233,6 +234,38 @@ def test_ground_views_with_charts_and_downloads(page: Any, server: str) -> None:
     assert any(r["prefecture"] == "Okinawa" for r in rows)
     _no_cut_labels(page, "#ground-body")
     page.screenshot(path=str(OUT / "ground.png"), full_page=True)
+
+
+def test_ground_what_if_share_through_time_personnel_and_facility_list(page: Any, server: str) -> None:
+    # A what-if opened from the URL: closing Futenma lowers Okinawa's share of MOD's area.
+    page.goto(f"{server}#ground?date=2026-01-01&close=futenma")
+    page.wait_for_selector("body[data-ground-ready]", timeout=60_000)
+    line = page.locator("#ground-registry .what-if").inner_text()
+    before, after = (float(x) for x in re.findall(r"from ([\d.]+) % to ([\d.]+) %", line)[0])
+    assert after < before
+    assert page.locator("#ground-close input[value=futenma]").is_checked()
+    # Ticking a second facility redraws the registry and writes both to the URL.
+    page.locator("#ground-close input[value=camp-schwab]").check()
+    closed = "new URLSearchParams(location.hash.split('?')[1]).get('close')"
+    page.wait_for_function(f"({closed} || '').split(',').sort().join() === 'camp-schwab,futenma'", timeout=30_000)
+    what_if = "document.querySelector('#ground-registry .what-if')"
+    page.wait_for_function(f"{what_if}?.textContent.includes('camp-schwab')", timeout=30_000)
+    for chart in ["#ground-share svg.chart", "#ground-personnel svg.chart"]:
+        assert page.locator(chart).count() == 1, chart
+    share = list(csv.DictReader(io.StringIO(_download(page, "#ground-share button.dl-csv").decode())))
+    assert len(share) >= 5 and all(r["Date"] for r in share)
+    people = list(csv.DictReader(io.StringIO(_download(page, "#ground-personnel button.dl-csv").decode())))
+    assert any(r["year"] == "1960" for r in people)
+    page.locator("#ground-registry details.facility-list summary").click()
+    listed = _download(page, "#ground-registry details.facility-list button.dl-csv").decode()
+    facilities = list(csv.DictReader(io.StringIO(listed)))
+    assert {"Kadena Air Base", "MCAS Iwakuni"} <= {r["facility"] for r in facilities}
+    # In Japanese: the headings, facility names and prefectures.
+    page.goto(f"{server}#ground?date=2026-01-01&lang=ja")
+    heading = "document.querySelector('#ground-personnel h3')?.textContent"
+    page.wait_for_function(f"document.documentElement.lang === 'ja' && {heading} === '在日米軍の軍別人員'",
+                           timeout=60_000)
+    assert "嘉手納飛行場" in page.locator("#ground-close").inner_text()
 
 
 def test_cost_chart_downloads(page: Any, server: str) -> None:

@@ -1,13 +1,17 @@
-// The alliance on the ground (#ground): the facility registry on the map's date, Okinawa's
-// burden series, realignment plans against outcomes, and the SCC's decisions; each a chart with
-// downloads and a table, each row with its source. A dataset the server does not serve yet is
-// said to be missing, not hidden.
+// The alliance on the ground (#ground?date=&close=): the facility registry on the map's date
+// (with a what-if that closes facilities), Okinawa's share through time, U.S. personnel by
+// service, Okinawa's burden series, realignment plans against outcomes, and governance (SCC,
+// exercises, information sharing, asset protection, command); each a chart or table with
+// downloads, each row with its source. A dataset the server does not serve yet is said to be
+// missing, not hidden. Japanese text comes from the data's `*_ja` fields where it has them.
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
-import { t } from "./i18n.js";
+import { lang, nameOf, prefName, t } from "./i18n.js";
 import { barFigure, chartFigure, dataTable, download, fmt2, toCsv } from "./charts.js";
 
 const Plot = window.Plot;
+// A field in the page's language: `<key>_ja` in Japanese where the data has it.
+const tr = (x, key) => (lang() === "ja" && x[`${key}_ja`]) || x[key];
 const srcCol = () => ({ key: "source", label: t("map.source") });
 
 function section(id, title, ...body) {
@@ -18,16 +22,83 @@ function csvButton(name, rows, cols) {
   return h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`${name}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) }, t("ground.download"));
 }
 
-async function registry(date) {
-  const r = await get("/v1/registry", { date });
-  const rows = (r.by_prefecture || []).map((p) => ({ label: p.prefecture, value: p.itemized_km2, facilities: p.facilities, without_area: p.without_area, share_pct: p.share_pct }));
-  return section("ground-registry", t("ground.registry", { date: r.date || date }),
-    h("p", { class: "headline" }, t("ground.share", { pct: fmt2(r.okinawa_share_pct) })),
-    barFigure({ name: `registry-${r.date || date}`, title: t("ground.registry", { date: r.date || date }), caption: t("ground.registry_caption"),
+// The closed facilities of the what-if live in the URL (`close=`), so a view can be shared.
+function setClosed(ids) {
+  const [head, query = ""] = location.hash.slice(1).split("?");
+  const params = new URLSearchParams(query);
+  if (ids.length) params.set("close", ids.join(",")); else params.delete("close");
+  history.replaceState(null, "", `#${head}?${params.toString()}`);
+}
+
+async function registry(date, closed) {
+  // The chips list the date's facilities before any closing; the rest shows the what-if.
+  const [base, r] = await Promise.all([get("/v1/registry", { date }),
+    closed.length ? get("/v1/registry", { date, close: closed.join(",") }) : null]).then(([b, w]) => [b, w || b]);
+  const rows = (r.by_prefecture || []).map((p) => ({ label: prefName(p.prefecture), value: p.itemized_km2, facilities: p.facilities, without_area: p.without_area, share_pct: p.share_pct }));
+  const day = r.date || date;
+  const facilities = (r.facilities || []).map((f) => ({ ...f, name: nameOf(f), prefecture: prefName(f.prefecture), joint: f.joint_use_ii_4a ? (f.joint_use_from || "✓") : "" }));
+  const fcols = [{ key: "name", label: t("ground.facility") }, { key: "fac", label: "FAC" }, { key: "prefecture", label: t("ground.prefecture") },
+    { key: "legal_basis", label: t("ground.basis") }, { key: "joint", label: t("ground.joint_use") }, { key: "from", label: t("ground.from") },
+    { key: "to", label: t("ground.to") }, { key: "area_km2", label: t("ground.km2"), num: true }, { key: "area_as_of", label: t("ground.area_as_of") },
+    { key: "confidence", label: t("col.confidence") }, srcCol()];
+  const w = r.what_if_published;
+  const whatIf = closed.length ? h("p", { class: "what-if", "data-what-if": "1" }, t("ground.what_if", {
+    ids: closed.join(", "), before: fmt2(w?.okinawa_share_before_pct), after: fmt2(w?.okinawa_share_after_pct), km2: fmt2(w?.closed_km2) })) : null;
+  const chosen = new Set(closed);
+  const closable = (base.facilities || []).filter((f) => f.area_km2 > 0).sort((a, b) => b.area_km2 - a.area_km2);
+  const chips = h("fieldset", { class: "wide ground-close" }, h("legend", {}, t("ground.close")), h("div", { class: "chips", id: "ground-close" },
+    closable.map((f) => h("label", { class: "chip" }, h("input", { type: "checkbox", name: "ground-close", value: f.id, checked: chosen.has(f.id) ? "" : null,
+      onchange: async () => {
+        const ids = [...document.querySelectorAll("#ground-close input:checked")].map((o) => o.value);
+        setClosed(ids);
+        const fresh = await registry(date, ids).catch((err) => h("p", { class: "error" }, err.message));
+        $("#ground-registry").replaceWith(fresh);
+      } }), ` ${nameOf(f)} (${fmt2(f.area_km2)} km²)`))));
+  return section("ground-registry", t("ground.registry", { date: day }),
+    h("p", { class: "headline" }, t("ground.share", { pct: fmt2(r.okinawa_share_pct) }),
+      " ", t("ground.coverage", { pct: fmt2(r.coverage_of_published_pct) })),
+    whatIf, chips,
+    barFigure({ name: `registry-${day}`, title: t("ground.registry", { date: day }), caption: t("ground.registry_caption"),
       rows, valueLabel: t("ground.km2"),
       columns: [{ key: "label", label: t("ground.prefecture") }, { key: "value", label: t("ground.km2"), num: true },
         { key: "facilities", label: t("ground.facilities"), num: true }, { key: "without_area", label: t("ground.without_area"), num: true },
-        { key: "share_pct", label: "%", num: true }] }));
+        { key: "share_pct", label: "%", num: true }] }),
+    h("details", { class: "facility-list" }, h("summary", {}, t("ground.facility_list", { n: facilities.length })),
+      csvButton(`registry-facilities-${day}`, facilities, fcols),
+      h("div", { class: "scroll wrap-table", id: "ground-facilities" }, dataTable(facilities, fcols))));
+}
+
+// Okinawa's share of the exclusive-use area through time: as printed by its publishers, as
+// computed from published areas, and from the registry's itemized areas (incomplete).
+async function shareSeries() {
+  const r = await get("/v1/registry/share");
+  const rows = (r.rows || []).map((x) => ({ ...x, x: new Date(x.date) }));
+  const keys = [["published_okinawa_share_pct", t("ground.share_printed"), "#c1121f"], ["published_areas_share_pct", t("ground.share_computed"), "#1d3557"],
+    ["registry_okinawa_share_pct", t("ground.share_registry"), "#999"]];
+  const cols = [{ key: "date", label: t("run.date") }, ...keys.map(([k, l]) => ({ key: k, label: l, num: true })),
+    { key: "coverage_of_published_pct", label: t("ground.coverage_col"), num: true }, { key: "published_share_source", label: t("map.source") }];
+  const points = keys.flatMap(([k, l, c]) => rows.filter((d) => typeof d[k] === "number").map((d) => ({ x: d.x, y: d[k], series: l, colour: c, date: d.date })));
+  return section("ground-share", t("ground.share_title"), chartFigure({ name: "okinawa-share", title: t("ground.share_title"), caption: t("ground.share_caption"), rows, columns: cols,
+    draw: () => ({ marginLeft: 50, height: 280, x: { type: "utc", label: null, grid: true }, y: { label: "%", domain: [0, 100], grid: true },
+      color: { legend: true, domain: keys.map(([, l]) => l), range: keys.map(([, , c]) => c) },
+      marks: [Plot.line(points, { x: "x", y: "y", stroke: "series", strokeOpacity: 0.6 }),
+        Plot.dot(points, { x: "x", y: "y", fill: "series", r: 4, title: (d) => `${d.date} · ${d.series}: ${fmt2(d.y)} %`, tip: true })] }) }));
+}
+
+// U.S. active-duty personnel in Japan by service and year (DMDC).
+async function personnel() {
+  const r = await get("/v1/personnel");
+  const services = [["army", t("ground.army")], ["navy", t("ground.navy")], ["marine_corps", t("ground.marine_corps")], ["air_force", t("ground.air_force")]];
+  const rows = r.rows || [];
+  const long = rows.flatMap((x) => services.filter(([k]) => typeof x[k] === "number").map(([k, l]) => ({ year: x.year, service: l, value: x[k] })));
+  const cols = [{ key: "year", label: t("ground.year") }, { key: "as_of", label: t("run.date") }, { key: "active_duty", label: t("ground.active_duty"), num: true },
+    ...services.map(([k, l]) => ({ key: k, label: l, num: true })), { key: "confidence", label: t("col.confidence") }, srcCol()];
+  return section("ground-personnel", t("ground.personnel"), chartFigure({ name: "us-personnel-japan", title: t("ground.personnel"), caption: t("ground.personnel_caption"), rows, columns: cols,
+    draw: () => ({ marginLeft: 60, height: 300, x: { label: null, tickFormat: (d) => String(d), grid: true }, y: { label: t("ground.persons"), grid: true },
+      color: { legend: true, domain: services.map(([, l]) => l), scheme: "tableau10" },
+      marks: [Plot.areaY(long, { x: "year", y: "value", fill: "service", fillOpacity: 0.8, order: services.map(([, l]) => l) }),
+        Plot.ruleY([0]), Plot.tip(long, Plot.pointerX(Plot.stackY({ x: "year", y: "value", fill: "service", order: services.map(([, l]) => l),
+          title: (d) => `${d.year} · ${d.service}: ${d.value.toLocaleString()}` })))] }) }));
 }
 
 async function okinawa() {
@@ -36,21 +107,21 @@ async function okinawa() {
     const rows = (r.rows || []).filter((x) => x.series === s.id && typeof x.value === "number")
       .map((x) => ({ period: x.period, x: new Date(String(x.period).slice(0, 10)), value: x.value, planned: x.planned, confidence: x.confidence, source: x.source }));
     if (!rows.length) return null;
-    return chartFigure({ name: `okinawa-${s.id}`, title: s.title, caption: `${s.counts} (${s.unit}). ${s.publisher}`,
+    return chartFigure({ name: `okinawa-${s.id}`, title: tr(s, "title"), caption: `${tr(s, "counts")} (${s.unit}). ${tr(s, "publisher")}`,
       rows, columns: [{ key: "period", label: t("run.date") }, { key: "value", label: s.unit, num: true }, { key: "confidence", label: t("col.confidence") }, srcCol()],
       draw: () => ({ marginLeft: 60, height: 220, x: { type: "utc", label: null }, y: { label: s.unit, grid: true, zero: true },
         marks: [Plot.line(rows.filter((d) => !Number.isNaN(d.x.getTime())), { x: "x", y: "value", stroke: "#1d3557", strokeOpacity: 0.5 }),
           Plot.dot(rows, { x: "x", y: "value", fill: (d) => (d.planned ? "#fff" : "#1d3557"), stroke: "#1d3557", r: 4,
             title: (d) => `${d.period}: ${d.value.toLocaleString()} ${s.unit} (${d.confidence})\n${d.source}`, tip: true })] }) });
   }).filter(Boolean);
-  const gaps = (r.gaps || []).map((g) => h("li", {}, g.text));
+  const gaps = (r.gaps || []).map((g) => h("li", {}, tr(g, "text")));
   return section("ground-okinawa", t("ground.okinawa"), h("div", { class: "chart-grid" }, figs),
     gaps.length ? [h("h4", {}, t("ground.gaps")), h("ul", {}, gaps)] : null);
 }
 
 async function realignment() {
   const r = await get("/v1/realignment");
-  const items = (r.items || []).map((i) => ({ ...i, label: i.item, x1: new Date(i.target_date), x2: new Date(i.outcome_date || i.open_as_of || new Date().toISOString().slice(0, 10)) }))
+  const items = (r.items || []).map((i) => ({ ...i, item: tr(i, "item"), target: tr(i, "target"), outcome: tr(i, "outcome"), label: tr(i, "item"), x1: new Date(i.target_date), x2: new Date(i.outcome_date || i.open_as_of || new Date().toISOString().slice(0, 10)) }))
     .filter((i) => !Number.isNaN(i.x1.getTime()));
   const names = items.map((i) => i.label);
   const cols = [{ key: "plan", label: t("ground.plan") }, { key: "item", label: t("ground.item") }, { key: "target_date", label: t("ground.target") },
@@ -71,17 +142,37 @@ async function realignment() {
 }
 
 async function governance() {
-  const r = await get("/v1/governance", { section: "scc" });
-  const rows = (r.scc || []).map((x) => ({ date: x.date, place: x.place, kind: label(x.kind || ""), decided: x.decided, source: x.source }));
-  const cols = [{ key: "date", label: t("run.date") }, { key: "place", label: t("ground.place") }, { key: "kind", label: t("ground.kind") },
+  const r = await get("/v1/governance");
+  const scc = (r.scc || []).map((x) => ({ date: x.date, place: x.place, kind: label(x.kind || ""), decided: tr(x, "decided"), source: x.source }));
+  const sccCols = [{ key: "date", label: t("run.date") }, { key: "place", label: t("ground.place") }, { key: "kind", label: t("ground.kind") },
     { key: "decided", label: t("ground.decided") }, srcCol()];
-  return section("ground-governance", t("ground.governance"), csvButton("scc", rows, cols), h("div", { class: "scroll wrap-table" }, dataTable(rows, cols)));
+  const exercises = (r.exercises || []).map((x) => ({ ...x, name: `${tr(x, "name")} ${x.edition || ""}`.trim(), summary: tr(x, "summary"), where: tr(x, "where"),
+    size: x.size ? Object.entries(x.size).map(([k, v]) => `${t(`ground.size_${k}`)} ${Number(v).toLocaleString()}`).join(", ") : "" }));
+  const exCols = [{ key: "name", label: t("ground.exercise") }, { key: "from", label: t("ground.from") }, { key: "to", label: t("ground.to") },
+    { key: "where", label: t("ground.place") }, { key: "size", label: t("ground.size") }, srcCol()];
+  const info = (r.information || []).map((x) => ({ ...x, name: tr(x, "name"), summary: tr(x, "summary") }));
+  const infoCols = [{ key: "name", label: t("ground.instrument") }, { key: "signed", label: t("ground.signed") }, { key: "in_force", label: t("ground.in_force") },
+    { key: "summary", label: t("ground.summary") }, srcCol()];
+  const command = (r.command || []).map((x) => ({ ...x, name: tr(x, "name"), summary: tr(x, "summary") }));
+  const cmdCols = [{ key: "name", label: t("ground.arrangement") }, { key: "kind", label: t("ground.kind") }, { key: "from", label: t("ground.from") },
+    { key: "to", label: t("ground.to") }, { key: "summary", label: t("ground.summary") }, srcCol()];
+  const prot = (r.protection || []).filter((x) => typeof x.value === "number").map((x) => ({ label: `${x.year} (${x.covers})`, value: x.value, year: x.year, covers: x.covers, confidence: x.confidence, source: x.source }));
+  const table = (name, rows, cols) => [csvButton(name, rows, cols), h("div", { class: "scroll wrap-table" }, dataTable(rows, cols))];
+  return section("ground-governance", t("ground.governance_all"),
+    h("h4", {}, t("ground.governance")), table("scc", scc, sccCols),
+    h("h4", {}, t("ground.exercises")), table("exercises", exercises, exCols),
+    prot.length ? barFigure({ name: "asset-protection-95-2", title: t("ground.protection"), caption: t("ground.protection_caption"), rows: prot, valueLabel: t("ground.protections"),
+      columns: [{ key: "year", label: t("ground.year") }, { key: "covers", label: t("ground.covers") }, { key: "value", label: t("ground.protections"), num: true },
+        { key: "confidence", label: t("col.confidence") }, srcCol()] }) : null,
+    h("h4", {}, t("ground.information")), table("information-sharing", info, infoCols),
+    h("h4", {}, t("ground.command")), table("command-arrangements", command, cmdCols));
 }
 
-export async function showGround(date) {
+export async function showGround(date, params = new URLSearchParams()) {
   const out = $("#ground-body");
+  const closed = (params.get("close") || "").split(",").filter(Boolean);
   clear(out, h("p", { class: "status" }, t("ground.loading")));
-  const parts = await Promise.all([registry(date), okinawa(), realignment(), governance()].map((p) => p.catch((err) =>
+  const parts = await Promise.all([registry(date, closed), shareSeries(), personnel(), okinawa(), realignment(), governance()].map((p) => p.catch((err) =>
     h("p", { class: "error" }, `${t("ground.none")} (${err.message})`))));
   clear(out, parts);
   document.body.dataset.groundReady = "1";

@@ -85,7 +85,7 @@ async function route(map) {
   if (view === "law") { showView("law"); await showLaw(rest.join("/")); return; }
   if (view === "costs") { showView("costs"); await showCosts(); return; }
   if (view === "runs") { showView("runs"); await showRuns(); return; }
-  if (view === "ground") { showView("ground"); await showGround(map.date); return; }
+  if (view === "ground") { showView("ground"); await showGround(params.get("date") || map.date, params); return; }
   if (view === "run" && rest[0]) { showView("run"); await showRun(rest[0]); return; }
   if (view === "compare-runs") { showView("compare-runs"); await showRunComparison(params.get("a") || "", params.get("b") || ""); return; }
   if (view === "compare-dates") { showView("compare-dates"); await showDateComparison(params.get("a"), params.get("b"), params.get("mode") || "side"); return; }
