@@ -22,14 +22,16 @@ NOTES = {
     "basis": "budget = initial budget (expenditure basis); budget_contract = contract basis; "
     "settled = settled expenditure (Board of Audit); agreed levels come from the SMA; "
     "annual_level/period_average/single_year = the SMA's agreed level (period_average is derived)",
-    "usd": "JPY / the Federal Reserve's G.5A average of the calendar year in which the JFY "
-    "begins (an approximation: a JFY runs April-March); only years with a sourced rate",
+    "usd": "JPY / the average rate of the calendar year in which the JFY begins (an "
+    "approximation: a JFY runs April-March): the Federal Reserve's G.5A where read, else the "
+    "IMF's IFS rate via the World Bank (PA.NUS.FCRF); only years with a sourced rate",
     "per_member": "JPY million per U.S. active-duty service member in Japan (DoD/DMDC: the "
     "posture registry's yearly series, with the counts by service of costs/us_personnel.csv "
     "for 2002-06); a registry row marked as a counting spike would be left out",
     "constant_yen": "*_jpy_bn_2020 columns: JPY of 2020 by the consumer price index (Statistics "
     "Bureau CPI as published by the World Bank, FP.CPI.TOTL.ZG, chained to 2020 = 100; calendar "
-    "year applied to the JFY that begins in it); none after 2022, the series' last year",
+    "year applied to the JFY that begins in it; 2023-24 from the Statistics Bureau's published "
+    "change); none after 2024, the series' last year",
 }
 
 

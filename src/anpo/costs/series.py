@@ -4,9 +4,11 @@ per service member and the comparisons people make.
 Data (src/anpo/data/costs/):
 - lines.yaml: each budget line (what it includes, the JFY it began) and the published sums;
 - ledger.csv: one figure a row (JFY, line, basis, JPY bn) with its source;
-- fx.csv: yen and won per U.S. dollar (Federal Reserve, G.5A annual averages);
+- fx.csv: yen and won per U.S. dollar (Federal Reserve, G.5A annual averages; for the other
+  years the IMF's IFS rate as the World Bank republishes it), one rate a year;
 - deflator.csv: Japan's consumer prices, annual % change (World Bank WDI, from the Statistics
-  Bureau's CPI), chained here into an index with 2020 = 100 for constant-yen figures;
+  Bureau's CPI, to 2022; the Statistics Bureau's published change after), chained here into an
+  index with 2020 = 100 for constant-yen figures;
 - us_personnel.csv: U.S. active-duty personnel in Japan (DoD/DMDC) for the years anpo can cite;
 - comparisons.csv: Korea's SMA, DoD's Allied Contributions figures and the like.
 
@@ -33,7 +35,8 @@ FX_CSV = "costs/fx.csv"
 DEFLATOR_CSV = "costs/deflator.csv"
 DEFLATOR_BASE_YEAR = 2020
 DEFLATOR_NAME = ("consumer price index, all items (Statistics Bureau of Japan, via the World Bank's "
-                 "FP.CPI.TOTL.ZG), calendar year, chained to 2020 = 100")
+                 "FP.CPI.TOTL.ZG to 2022, the Bureau's own published change after), calendar "
+                 "year, chained to 2020 = 100")
 PERSONNEL_CSV = "costs/us_personnel.csv"
 COMPARISONS_CSV = "costs/comparisons.csv"
 
