@@ -142,3 +142,11 @@ def test_the_all_ministries_total_sets_records_as_reported():
     mod = {(f.jfy, f.line): f.value_jpy_bn for f in series.figures() if f.basis == "budget"}
     mod_2010 = mod[(2010, "saco")] + mod[(2010, "realignment")] + mod[(2010, "hns_total")]
     assert mod_2010 < get[(2010, "gov_usfj_all_lines")]
+
+
+def test_the_year_view_shows_every_line_with_a_figure():
+    rows = {r["jfy"]: r for r in costs.ledger("year")}
+    assert rows[2006]["hns_sofa_subtotal_jpy_bn"] == 93.8
+    assert rows[2006]["gov_stationing_budget_jpy_bn"] == 449.7 and rows[2006]["reconciled"] is True
+    assert rows[2010]["gov_usfj_all_lines_jpy_bn"] == 714.6
+    assert rows[2005]["hns_total_jpy_bn"] is None and rows[2005]["saco_jpy_bn"] == 26.3  # a gap stays a gap

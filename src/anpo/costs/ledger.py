@@ -170,12 +170,15 @@ CATEGORY_LINES = {
 }
 # Other budget lines shown in the year view.
 YEAR_LINES = (
+    "hns_sofa_subtotal",
     "sma_subtotal",
     "stationing_other_total",
     "stationing_total",
     "saco",
     "realignment",
     "mod_usfj_total",
+    "sofa_obligations",
+    "gov_stationing_budget",
     "gov_usfj_total",
     "gov_usfj_all_lines",
 )
