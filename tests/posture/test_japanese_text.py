@@ -65,6 +65,9 @@ def test_every_plan_and_item_has_its_japanese_text() -> None:
     assert doc["plans"] and doc["items"]
     assert not _missing(doc["plans"], "title_ja")
     assert not _missing(doc["items"], "item_ja", "target_ja", "outcome_ja", "plan_ja")
+    # the chart labels its rows by item: two items must not read alike in Japanese either
+    names = [i["item_ja"] for i in doc["items"]]
+    assert len(set(names)) == len(names)
     assert not _missing(doc["costs"], "text_ja") and not _missing(doc["schedules"], "text_ja")
 
 
@@ -87,7 +90,7 @@ def test_every_governance_row_has_its_japanese_text() -> None:
     doc = governance.report()
     assert doc["scc"] and doc["exercises"] and doc["information"] and doc["command"]
     assert not _missing(doc["scc"], "decided_ja", "place_ja")
-    assert not _missing(doc["exercises"], "name_ja", "summary_ja")
+    assert not _missing(doc["exercises"], "name_ja", "where_ja", "summary_ja")
     assert not _missing(doc["information"], "name_ja", "summary_ja")
     assert not _missing(doc["command"], "name_ja", "summary_ja")
     assert not _missing([doc["protection_started"]], "text_ja")

@@ -46,12 +46,13 @@ class Exercise(Cited):
     id: str = Field(pattern=ID)
     name: str
     name_ja: JaText | None = None
-    summary_ja: JaText | None = None  # where and what, in Japanese (the English is `where`, `note`)
+    summary_ja: JaText | None = None  # what it was, in Japanese (the English is `note`)
     edition: str
     start: dt.date = Field(alias="from")
     end: dt.date | None = Field(default=None, alias="to")
     from_precision: Precision = "day"
     where: str
+    where_ja: JaText | None = None
     size: ExerciseSize | None = None
     note: str | None = None
     confidence_note: str | None = None
