@@ -121,7 +121,7 @@ async function okinawa() {
 
 async function realignment() {
   const r = await get("/v1/realignment");
-  const items = (r.items || []).map((i) => ({ ...i, item: tr(i, "item"), target: tr(i, "target"), outcome: tr(i, "outcome"), label: tr(i, "item"), x1: new Date(i.target_date), x2: new Date(i.outcome_date || i.open_as_of || new Date().toISOString().slice(0, 10)) }))
+  const items = (r.items || []).map((i) => ({ ...i, plan: tr(i, "plan"), item: tr(i, "item"), target: tr(i, "target"), outcome: tr(i, "outcome"), label: tr(i, "item"), x1: new Date(i.target_date), x2: new Date(i.outcome_date || i.open_as_of || new Date().toISOString().slice(0, 10)) }))
     .filter((i) => !Number.isNaN(i.x1.getTime()));
   const names = items.map((i) => i.label);
   const cols = [{ key: "plan", label: t("ground.plan") }, { key: "item", label: t("ground.item") }, { key: "target_date", label: t("ground.target") },
@@ -143,7 +143,7 @@ async function realignment() {
 
 async function governance() {
   const r = await get("/v1/governance");
-  const scc = (r.scc || []).map((x) => ({ date: x.date, place: x.place, kind: label(x.kind || ""), decided: tr(x, "decided"), source: x.source }));
+  const scc = (r.scc || []).map((x) => ({ date: x.date, place: tr(x, "place"), kind: label(x.kind || ""), decided: tr(x, "decided"), source: x.source }));
   const sccCols = [{ key: "date", label: t("run.date") }, { key: "place", label: t("ground.place") }, { key: "kind", label: t("ground.kind") },
     { key: "decided", label: t("ground.decided") }, srcCol()];
   const exercises = (r.exercises || []).map((x) => ({ ...x, name: `${tr(x, "name")} ${x.edition || ""}`.trim(), summary: tr(x, "summary"), where: tr(x, "where"),
