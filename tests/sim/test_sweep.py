@@ -177,3 +177,6 @@ def test_cli_tornado_ranks_the_ranged_parameters_by_swing() -> None:
     assert sw["swing"]["detection.cyber_attack_h"] == 0.0
     both = subprocess.run([*args, "--sweep", "us.decision_delay_h=1,2"], capture_output=True, text=True)
     assert both.returncode == 2 and "--tornado" in both.stderr
+    relief = [str(ANPO), "simulate", str(ROOT / "examples/sim/tomodachi-2011.yaml"), "--tornado"]
+    own = subprocess.run(relief, capture_output=True, text=True)
+    assert own.returncode == 2 and "--tornado" in own.stderr

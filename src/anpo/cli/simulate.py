@@ -265,6 +265,9 @@ def register(app: typer.Typer) -> None:
         if keep_trials and out is None:
             raise InputError("--keep-trials", "needs --out DIR")
         spec: SimScenario = sim.parse_sim_scenario(_read_mapping(scenario, "SCENARIO"))
+        own_model = ("disaster", "evacuation", "blockade")  # not the crisis model's parameters
+        if tornado and any(getattr(spec, k, None) is not None for k in own_model):
+            raise InputError("--tornado", "this scenario runs its own model, with no parameters to sweep")
         if spec.disaster is not None:  # a relief build-up: its own small model (anpo.sim.disaster)
             _disaster(spec, scenario, trials, seed, fmt, out, sweep, dask, params_file)
             return
