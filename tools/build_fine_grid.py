@@ -8,6 +8,8 @@ geometry the resolver's exact steps use (the shipped `land.npz` polygons and `co
 samples), so a sub-cell's answer is the exact answer for every point in it:
 
 - land: the sub-cell's box lies in the interior of one unit's land (`contains_properly`);
+- coast: the box meets land, and every point of it has the same nearest unit within 3 nm:
+  its land is decided by the cell's land edges (below), its sea is near sea of that unit;
 - sea: the box touches no land, and the nearest coast sample's unit is the nearest for every
   point of the box (distances at the centre, with a margin of the largest chord from the
   centre to a corner); near sea (within 3 nm), band (3-12 nm), or open sea (beyond 12 nm
@@ -101,8 +103,9 @@ def classify(
         cls[inside] = R.CellClass.land
         unit[inside] = code
 
-    # sea: the box touches no land
-    sea = np.flatnonzero(~touched)
+    # sea: the box touches no land; coast: it does, and its sea is near sea of one unit
+    sea = np.flatnonzero(cls == R.CellClass.boundary)
+    on_coast = touched[sea]
     d1, i1 = tree.query(centre[sea], k=1, workers=2)
     u1 = cunit[i1]
     h = hd[sea]
@@ -118,15 +121,18 @@ def classify(
     unique = d2 - h > d1 + h
     narrow, wide = R.TS_NARROW_NM * R.NM_KM, R.TS_WIDE_NM * R.NM_KM
     near = unique & (d1 + h < narrow)
-    band = unique & (d1 - h > narrow) & (d1 + h < wide)
-    open_sea = d1 - h > FAR_KM
+    coast = near & on_coast
+    near &= ~on_coast
+    band = unique & (d1 - h > narrow) & (d1 + h < wide) & ~on_coast
+    open_sea = (d1 - h > FAR_KM) & ~on_coast
     cls[sea[near]] = R.CellClass.near_sea
+    cls[sea[coast]] = R.CellClass.coast
     cls[sea[band]] = R.CellClass.band_sea
     cls[sea[open_sea]] = R.CellClass.open_sea
-    unit[sea[near | band]] = u1[near | band]
+    unit[sea[near | band | coast]] = u1[near | band | coast]
 
     # specified areas: every sea class must lie wholly inside one area or outside all
-    decided = sea[near | band | open_sea]
+    decided = sea[near | band | open_sea | coast]
     for k, area in enumerate(specified_areas()):
         poly = shapely.Polygon(area.ring)
         shapely.prepare(poly)
@@ -157,6 +163,49 @@ def _unit_geom(polys: np.ndarray, codes: np.ndarray, code: int) -> shapely.Geome
         shapely.prepare(geom)
         _UNIT_GEOMS[code] = geom
     return _UNIT_GEOMS[code]
+
+
+def cell_edges(row: np.ndarray, col: np.ndarray, land: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """For each boundary cell: the land edges whose bounding box meets the cell, the one unit
+    they (and the cell's reference point) belong to, and whether that point is on land.
+
+    Edge k joins vertex k and k + 1 of `land.npz`'s coordinates (as float64). A point in the
+    cell is on land exactly when the segment from it to the reference point crosses these
+    edges an odd number of times and the reference point is at sea, or an even number and
+    it is on land (`geo.land_edges`). Cells whose edges or reference point belong to two
+    units keep unit -2: the exact step asks shapely there.
+    """
+    xy = land["coords"].astype(np.float64)
+    ring_offsets, poly_offsets = land["ring_offsets"], land["poly_offsets"]
+    ring_of_vertex = np.repeat(np.arange(len(ring_offsets) - 1), np.diff(ring_offsets))
+    poly_of_ring = np.repeat(np.arange(len(poly_offsets) - 1), np.diff(poly_offsets))
+    edge = np.flatnonzero(np.arange(len(xy) - 1) + 1 < ring_offsets[ring_of_vertex[:-1] + 1])
+    edge_unit = land["unit"].astype(np.int16)[poly_of_ring[ring_of_vertex[edge]]]
+    a, b = xy[edge], xy[edge + 1]
+    tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
+                                       np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
+    step = 1.0 / R.CELLS_PER_DEG
+    lat0, lon0 = R.SOUTH + row * step, R.WEST + col * step
+    cell_i, edge_i = tree.query(shapely.box(lon0, lat0, lon0 + step, lat0 + step))
+    order = np.lexsort((edge_i, cell_i))
+    cell_i, edge_i = cell_i[order], edge_i[order]
+    offsets = np.zeros(len(row) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cell_i, minlength=len(row)), out=offsets[1:])
+
+    ref_lat, ref_lon = R.land_edge_reference(row, col)
+    polys = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (ring_offsets, poly_offsets))
+    codes = land["unit"].astype(np.int16)
+    ref_unit = np.full(len(row), -1, dtype=np.int16)
+    for code in np.unique(codes):
+        ref_unit[shapely.contains_xy(_unit_geom(polys, codes, int(code)), ref_lon, ref_lat)] = code
+    lo = np.minimum.reduceat(np.append(edge_unit[edge_i], 0), offsets[:-1].clip(max=len(edge_i)))
+    hi = np.maximum.reduceat(np.append(edge_unit[edge_i], 0), offsets[:-1].clip(max=len(edge_i)))
+    has = np.diff(offsets) > 0
+    unit = np.where(has, lo, ref_unit).astype(np.int16)
+    mixed = has & ((lo != hi) | ((ref_unit >= 0) & (ref_unit != lo)))
+    unit[mixed] = -2
+    return {"edge_offsets": offsets.astype(np.int32), "edges": edge[edge_i].astype(np.int32),
+            "unit": unit, "reference_on_land": ref_unit >= 0}
 
 
 def main() -> None:
@@ -193,9 +242,15 @@ def main() -> None:
     counts = {c.name: int(((out & 7) == c).sum()) for c in R.CellClass}
     log(f"sub-cell classes: {counts}")
     np.save(OUT / "fine_cells.npy", out)
-    np.savez_compressed(OUT / "fine.npz", inputs_sha256=fingerprint, split=s, cells=len(row))
+    with np.load(OUT / "land.npz") as land:
+        edges = cell_edges(row, col, {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")})
+    two_units = int((edges["unit"] == -2).sum())
+    log(f"edge lists: {len(edges['edges']):,} entries; {two_units:,} cells of two units")
+    np.savez_compressed(OUT / "fine.npz", inputs_sha256=fingerprint, split=s, cells=len(row), **edges)
     report = json.loads((OUT / "build_report.json").read_text())
-    report["fine_grid"] = {"split": s, "boundary_cells": int(len(row)), "sub_cell_classes": counts}
+    report["fine_grid"] = {"split": s, "boundary_cells": int(len(row)), "sub_cell_classes": counts,
+                           "edge_list_entries": int(len(edges["edges"])),
+                           "cells_of_two_units": int((edges["unit"] == -2).sum())}
     (OUT / "build_report.json").write_text(json.dumps(report, indent=2) + "\n")
     log("done")
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import shapely
     from scipy.spatial import cKDTree
 
+    from anpo.geo.land_edges import LandEdges
+
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
 
@@ -117,6 +119,15 @@ class GeoIndex:
         """The land polygons as arrays (point-in-polygon of a few points, no shapely)."""
         n = self._land_npz
         return RaggedPolygons(n["coords"].astype(np.float64), n["ring_offsets"], n["poly_offsets"])  # type: ignore[arg-type]
+
+    @cached_property
+    def land_edges(self) -> LandEdges:
+        """Each boundary cell's land edges (`geo.land_edges`; imports numba)."""
+        from anpo.geo.land_edges import LandEdges
+
+        with np.load(data.path("geo/fine.npz")) as f:
+            return LandEdges(f["edge_offsets"], f["edges"], f["unit"], f["reference_on_land"],
+                             np.ascontiguousarray(self.land_ragged.coords))
 
     @cached_property
     def land_polygons(self) -> npt.NDArray[np.object_]:

@@ -36,6 +36,9 @@ class CellClass(IntEnum):
     open_sea = 2  # every point is farther than 12 nm from any coast
     near_sea = 3  # every point is within 3 nm of the cell's unit, which is the nearest
     band_sea = 4  # every point is 3-12 nm from the cell's unit, which is the nearest
+    # (sub-cells only) a coastline crosses it: land is decided by the cell's land edges
+    # (`geo.land_edges`); a point at sea is near sea of the sub-cell's unit
+    coast = 5
 
 
 # Classes of a row (a point) besides its cell's CellClass, in the passes of `geo.resolve`.
@@ -156,9 +159,10 @@ class FineGrid(NamedTuple):
             raise ValueError(f"fine grid has {len(cells)} rows for {int(count.sum())} boundary cells")
         return cls(base, rank, cells)
 
-    def values(self, grid: BlockGrid, lat: npt.NDArray[np.float64],
-               lon: npt.NDArray[np.float64]) -> npt.NDArray[np.uint16]:
-        """The packed sub-cells of points that lie in boundary cells of the region."""
+    def locate(self, grid: BlockGrid, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> tuple[
+        npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]
+    ]:
+        """(boundary-cell number, sub-cell, cell row, cell col) of points in boundary cells."""
         rr = ((lat - SOUTH) * (CELLS_PER_DEG * FINE_SPLIT)).astype(np.intp)
         cc = ((lon - WEST) * (CELLS_PER_DEG * FINE_SPLIT)).astype(np.intp)
         row = np.minimum(rr // FINE_SPLIT, NROWS - 1)
@@ -169,7 +173,29 @@ class FineGrid(NamedTuple):
         rank = np.where(m >= 0, self.rank[np.maximum(m, 0), offset], offset)
         sub = (np.minimum(rr - row * FINE_SPLIT, FINE_SPLIT - 1) * FINE_SPLIT
                + np.minimum(cc - col * FINE_SPLIT, FINE_SPLIT - 1))
-        return self.cells[self.base[block] + rank, sub]
+        return self.base[block] + rank, sub, row, col
+
+    def values(self, grid: BlockGrid, lat: npt.NDArray[np.float64],
+               lon: npt.NDArray[np.float64]) -> npt.NDArray[np.uint16]:
+        """The packed sub-cells of points that lie in boundary cells of the region."""
+        number, sub, _, _ = self.locate(grid, lat, lon)
+        return self.cells[number, sub]
+
+
+# Where in a boundary cell the reference point of its edge list lies (fractions of the cell,
+# away from its centre and edges, where shipped vertices, on a 1/2**k lattice, rarely are).
+REFERENCE_FRACTION = (0.2718281828, 0.3141592654)  # (lat, lon)
+
+
+def land_edge_reference(row: npt.NDArray[np.intp], col: npt.NDArray[np.intp]) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64]
+]:
+    """(lat, lon) of the reference point of cells (row, col); `geo.land_edges` computes the
+    same numbers operand for operand."""
+    step = 1.0 / CELLS_PER_DEG
+    lat = SOUTH + (row + REFERENCE_FRACTION[0]) * step
+    lon = WEST + (col + REFERENCE_FRACTION[1]) * step
+    return lat.astype(np.float64), lon.astype(np.float64)
 
 
 def ecef_km(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -169,6 +169,24 @@ def _closed(ring: tuple[tuple[float, float], ...]) -> npt.NDArray[np.float64]:
     return r if len(r) and (r[0] == r[-1]).all() else np.vstack([r, r[:1]])
 
 
+def _land_by_edges(
+    idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+    candidate: npt.NDArray[np.int16],
+) -> npt.NDArray[np.int16]:
+    """`_exact_land` for a large input: the cells' edge lists (`land_edges`, compiled, no
+    lock) decide the points, shapely those of cells that hold two units' land."""
+    from anpo.geo.land_edges import land_unit
+
+    gi = geo_index()
+    y, x = lat[idx], lon[idx]
+    cell, _, row, col = gi.fine.locate(gi.grid, y, x)
+    out = land_unit(y, x, cell, row, col, gi.land_edges)
+    undecided = np.flatnonzero(out == -2)
+    if len(undecided):
+        out[undecided] = _exact_land(idx[undecided], lat, lon, candidate[undecided])
+    return out
+
+
 @_exclusive
 def _exact_land(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
@@ -228,20 +246,29 @@ def resolve(
     # between touch only the rows the grid cannot decide.
     passes = _compiled_passes() if use_compiled(len(lat)) else grid_passes
     cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.grid, gi.fine)
+    compiled = passes is not grid_passes
     boundary = np.flatnonzero(cls == R.CellClass.boundary)
     if len(boundary):
         # In grid-cell order: neighbouring points walk the same k-d tree nodes and polygon
         # edges, which halves the time of the exact steps (each point's answer is its own).
         boundary = boundary[np.argsort(R.cell_of(lat[boundary], lon[boundary])[1], kind="stable")]
-        # exact land test, with the nearest coast's unit as the first candidate
-        _exact_sea(boundary, lat, lon, unit, dist_nm, sa, bounded=not exact)
-        land_unit = _exact_land(boundary, lat, lon, unit[boundary])
-        on_land = land_unit != NULL
-        rows = boundary[on_land]
-        unit[rows] = land_unit[on_land]
-        zone[rows] = Zone.land
-        dist_nm[rows] = 0.0
-        sa[rows] = NULL
+        if compiled:
+            # land by the cells' edge lists first; the nearest coast of the sea points only
+            land_unit = _land_by_edges(boundary, lat, lon, unit[boundary])
+            sea_rows = boundary[land_unit == NULL]
+            if len(sea_rows):
+                _exact_sea(sea_rows, lat, lon, unit, dist_nm, sa, bounded=not exact)
+        else:
+            # the nearest coast first: its unit is the first candidate of the land test
+            _exact_sea(boundary, lat, lon, unit, dist_nm, sa, bounded=not exact)
+            land_unit = _exact_land(boundary, lat, lon, unit[boundary])
+        _set_land(boundary, land_unit, zone, unit, dist_nm, sa)
+    coast = np.flatnonzero(cls == R.CellClass.coast)
+    if len(coast):
+        # sub-cells a coastline crosses: land by the exact test, else near sea of their unit
+        land_unit = (_land_by_edges if compiled else _exact_land)(coast, lat, lon, unit[coast])
+        _set_land(coast, land_unit, zone, unit, dist_nm, sa)
+        cls[coast] = np.where(land_unit != NULL, R.CellClass.land, R.CellClass.near_sea)
     if exact:
         pure_sea = np.flatnonzero((cls >= R.CellClass.open_sea) & (cls <= R.CellClass.band_sea))
         if len(pure_sea):
@@ -256,6 +283,19 @@ def resolve(
         _resolve_world(world, lat, lon, zone, unit, dist_nm)
     admin, claims = passes.administration_pass(zone, unit, day, *gi.admin.columns())
     return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
+
+
+def _set_land(
+    idx: npt.NDArray[np.intp], land_unit: npt.NDArray[np.int16], zone: npt.NDArray[np.int8],
+    unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8],
+) -> None:
+    """Rows `idx` whose `land_unit` is not NULL are land of that unit."""
+    on_land = land_unit != NULL
+    rows = idx[on_land]
+    unit[rows] = land_unit[on_land]
+    zone[rows] = Zone.land
+    dist_nm[rows] = 0.0
+    sa[rows] = NULL
 
 
 def _compiled_passes() -> ModuleType:
