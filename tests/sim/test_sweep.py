@@ -145,6 +145,7 @@ def test_the_tornado_sweeps_every_stated_range_to_its_ends() -> None:
     # every assumption of the blocks that state ranges has one (the strike and sortie blocks
     # give theirs in words, so the tornado lists them as not swept)
     ranged_blocks = ("detection", "consultation", "japan", "ladder", "denial", "us", "readiness", "speed")
+    ranged_blocks += ("mos", "repair", "combat_radius")
     for name in params.table:
         if name.split(".")[0] in ranged_blocks:
             assert name in swept, name

@@ -184,9 +184,12 @@ def _small_model(
     spec: SimScenario, name: str, trials: int, seed: int, fmt: str, whatif: Any, *unused: object
 ) -> None:
     """An evacuation or a blockade: its own model, the law under the what-if (--without, --in-force)."""
-    from anpo.sim import evacuation
+    from anpo.sim import blockade, evacuation
 
-    kind, model, block = "an evacuation", evacuation, spec.evacuation
+    is_blockade = spec.blockade is not None
+    kind = "a blockade" if is_blockade else "an evacuation"
+    model: Any = blockade if is_blockade else evacuation
+    block: Any = spec.blockade if is_blockade else spec.evacuation
     if any(unused):
         raise InputError(
             "SCENARIO", f"{kind} takes --trials, --seed, --without, --in-force and --format text|json only"
@@ -197,7 +200,7 @@ def _small_model(
     if trials > model.MAX_TRIALS:
         raise InputError("--trials", f"{trials:,} is more than {model.MAX_TRIALS:,} for {kind}")
     with applied(whatif):
-        result = {"scenario": spec.to_dict(), **model.run(spec.scenario, block, trials, seed)}  # type: ignore[arg-type]
+        result = {"scenario": spec.to_dict(), **model.run(spec.scenario, block, trials, seed)}
     if whatif:
         result["what_if"] = whatif.to_dict()
     label = spec.scenario.id or Path(name).stem
@@ -271,7 +274,7 @@ def register(app: typer.Typer) -> None:
         if spec.disaster is not None:  # a relief build-up: its own small model (anpo.sim.disaster)
             _disaster(spec, scenario, trials, seed, fmt, out, sweep, dask, params_file)
             return
-        if spec.evacuation is not None:  # own small models, the law engine's gates by date
+        if spec.evacuation is not None or spec.blockade is not None:  # own small models, law by date
             whatif = parse_whatif(without, in_force)
             unused = (out, sweep, dask, params_file, deterministic)
             _small_model(spec, scenario, trials, seed, fmt, whatif, *unused)

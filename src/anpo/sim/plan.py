@@ -81,6 +81,8 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         )
     if sim.evacuation is not None:
         raise InputError("evacuation", "an evacuation runs in its own model (anpo.sim.evacuation)")
+    if sim.blockade is not None:
+        raise InputError("blockade", "a blockade runs in its own model (anpo.sim.blockade)")
     if sc.event is Event.none:
         raise InputError(
             "scenario.event",

@@ -9,6 +9,7 @@ closed_bases: [kadena]                            # optional: their units do not
 parameters: {strike.cep_m: 50}                    # optional: parameter overrides
 disaster: {kind, order_h, forces: [...]}          # instead of an event: relief build-up (disaster.py)
 evacuation: {evacuees, lift, protection, ...}     # emergency abroad: evacuation of nationals (evacuation.py)
+blockade: {threat, lane, escort, decisions, ...}  # sea-lane disruption: escort and minesweeping (blockade.py)
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.law.assess import parse
+from anpo.sim.blockade import Blockade, parse_blockade
+from anpo.sim.blockade import check_scenario as check_blockade
 from anpo.sim.disaster import Disaster, parse_disaster
-from anpo.sim.evacuation import Evacuation, check_scenario, parse_evacuation
+from anpo.sim.evacuation import Evacuation, parse_evacuation
+from anpo.sim.evacuation import check_scenario as check_evacuation
 
 FIELDS = (
     "scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters", "disaster",
-    "evacuation",
+    "evacuation", "blockade",
 )
-OWN_MODELS = ("disaster", "evacuation")  # blocks run by their own small model, not the crisis kernels
+OWN_MODELS = ("disaster", "evacuation", "blockade")  # each runs its own small model, not the kernels
 EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
 STRIKE_FIELDS = ("bases",)
 
@@ -46,6 +50,8 @@ class SimScenario:
     disaster_input: Mapping[str, Any] | None = None
     evacuation: Evacuation | None = None  # nationals carried out of an emergency abroad (own model)
     evacuation_input: Mapping[str, Any] | None = None
+    blockade: Blockade | None = None  # a sea-lane disruption: escort and minesweeping (own model)
+    blockade_input: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -66,6 +72,8 @@ class SimScenario:
             out["disaster"] = dict(self.disaster_input)
         if self.evacuation_input is not None:
             out["evacuation"] = dict(self.evacuation_input)
+        if self.blockade_input is not None:
+            out["blockade"] = dict(self.blockade_input)
         return out
 
 
@@ -127,15 +135,23 @@ def parse_sim_scenario(raw: object) -> SimScenario:
         raise InputError(own[1], f"one scenario type per file: {own[0]} and {own[1]} are both given")
     evacuation = None
     if "evacuation" in raw:
-        check_scenario(sc)
+        check_evacuation(sc)
         for key in ("fait_accompli_h", "strikes", "events", "closed_bases", "parameters"):
             if raw.get(key):
                 raise InputError(key, "not used by an evacuation run; leave it out")
         evacuation = parse_evacuation(raw["evacuation"])
+    blockade = None
+    if "blockade" in raw:
+        for key in ("fait_accompli_h", "strikes", "events", "closed_bases", "parameters"):
+            if raw.get(key):
+                raise InputError(key, "not used by a blockade run; leave it out")
+        blockade = parse_blockade(raw["blockade"])
+        check_blockade(sc, blockade)
     return SimScenario(
         sc, fa, bases, dict(params), _events(raw.get("events"), sc), tuple(closed), disaster,
         dict(raw["disaster"]) if disaster is not None else None,
         evacuation=evacuation, evacuation_input=dict(raw["evacuation"]) if evacuation is not None else None,
+        blockade=blockade, blockade_input=dict(raw["blockade"]) if blockade is not None else None,
     )
 
 
