@@ -34,6 +34,53 @@ def _validity(missing: Mask | None) -> tuple[pa.Buffer | None, int]:
     return _bitmap(~missing), nulls
 
 
+def numeric_array(values: npt.NDArray[Any], missing: Mask | None = None,
+                  type: pa.DataType | None = None) -> pa.Array:
+    """A primitive array over a numpy column's buffer (`type`, e.g. date32 over int32 days,
+    or the column's own type), null where `missing`.
+
+    Arrays are built from buffers rather than with `pa.array`, whose first call imports
+    pandas (about 0.3-0.7 s of a batch process's start) to check for pandas inputs."""
+    arr = np.ascontiguousarray(values)
+    validity, nulls = _validity(missing)
+    return pa.Array.from_buffers(type or pa.from_numpy_dtype(arr.dtype), len(arr),
+                                 [validity, pa.py_buffer(arr)], null_count=nulls)
+
+
+def string_array(values: list[str]) -> pa.Array:
+    """A string array of Python strings, from buffers (see `numeric_array`)."""
+    data = [v.encode() for v in values]
+    offsets = np.zeros(len(data) + 1, dtype=np.int32)
+    np.cumsum([len(b) for b in data], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets),
+                                                         pa.py_buffer(b"".join(data))])
+
+
+def to_numpy(arr: pa.Array, fill: float | None = None) -> npt.NDArray[Any]:
+    """`arr.to_numpy(zero_copy_only=False)` for boolean and fixed-width numeric arrays, read
+    from the buffers (`Array.to_numpy` and `pc.fill_null` with a Python value import pandas
+    on first use); nulls become `fill` when given, else NaN in a float array and False in a
+    boolean one. Other types, and integers with nulls and no `fill`, go to pyarrow."""
+    t = arr.type
+    n, off = len(arr), arr.offset
+    if pa.types.is_boolean(t):
+        if arr.null_count:
+            arr = arr.fill_null(False)
+        bits = np.frombuffer(arr.buffers()[1], dtype=np.uint8)
+        return np.unpackbits(bits, count=off + n, bitorder="little")[off:].astype(bool)
+    if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_date32(t)):
+        return arr.to_numpy(zero_copy_only=False)
+    dtype = np.dtype(np.int32) if pa.types.is_date32(t) else np.dtype(t.to_pandas_dtype())
+    values = np.frombuffer(arr.buffers()[1], dtype=dtype, count=n, offset=off * dtype.itemsize)
+    if not arr.null_count:
+        return values
+    if fill is None and dtype.kind != "f":
+        return arr.to_numpy(zero_copy_only=False)
+    out = values.copy()
+    out[~to_numpy(arr.is_valid())] = np.nan if fill is None else fill
+    return out
+
+
 def bool_array(values: npt.NDArray[Any], missing: Mask | None = None) -> pa.Array:
     """A boolean array of `values != 0`, null where `missing`."""
     bits = values if values.dtype == np.bool_ else values != 0
@@ -62,7 +109,7 @@ def compact_array(codes: npt.NDArray[Any], missing: Mask, dictionary: pa.Array) 
     """A dictionary array whose dictionary holds only the values used in this chunk."""
     compact = _compiled_compact() if use_compiled(len(codes)) else compact_codes
     indices, used = compact(np.ascontiguousarray(codes), missing, len(dictionary))
-    return dictionary_array(indices, missing, dictionary.take(pa.array(used)))
+    return dictionary_array(indices, missing, dictionary.take(numeric_array(used)))
 
 
 def compact_codes(codes: npt.NDArray[Any], missing: Mask, size: int

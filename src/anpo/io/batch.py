@@ -39,6 +39,7 @@ from anpo.core.dates import FIRST_DATE
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario, ScenarioFrame
 from anpo.geo.place import Place
+from anpo.io.arrow_arrays import numeric_array, string_array
 from anpo.io.determinations import (
     determination_columns,
     determination_fields,
@@ -106,11 +107,10 @@ def output_schema(options: BatchOptions) -> pa.Schema:
 def _echo(cols: ScenarioColumns, bad: npt.NDArray[np.bool_]) -> tuple[pa.Array, pa.Array, pa.Array]:
     """The input's date, lat and lon as parsed (null on bad rows; lat/lon null without a place)."""
     frame = cols.frame
-    mask = bad if bad.any() else None
-    day = pa.array(frame.day, pa.int32(), mask=mask).cast(pa.date32())
+    day = numeric_array(frame.day.astype(np.int32, copy=False), bad, pa.date32())
     lat = np.where(bad, np.nan, frame.lat)
     lon = np.where(bad, np.nan, frame.lon)
-    return day, pa.array(lat, from_pandas=True), pa.array(lon, from_pandas=True)
+    return day, numeric_array(lat, np.isnan(lat)), numeric_array(lon, np.isnan(lon))
 
 
 def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkResult:
@@ -122,13 +122,14 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     place = resolve_place(cols.frame)
     context = active_context() if options.whatif is None else default_context().under(options.whatif)
     evaluation = evaluate(cols.frame, place, context)
-    arrays: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
+    arrays: list[pa.Array] = [numeric_array(np.arange(first_row, first_row + n, dtype=np.int64))]
     if options.with_ids:
         arrays.append(cols.ids)
     day, lat, lon = _echo(cols, bad_mask)
     arrays += [day, lat, lon]
-    error_index = pa.array(cols.error, mask=~bad_mask) if bad else pa.nulls(n, pa.int32())
-    arrays.append(pa.DictionaryArray.from_arrays(error_index, pa.array(cols.messages, pa.string())))
+    error_index = (numeric_array(cols.error.astype(np.int32, copy=False), ~bad_mask) if bad
+                   else pa.nulls(n, pa.int32()))
+    arrays.append(pa.DictionaryArray.from_arrays(error_index, string_array(list(cols.messages))))
     arrays += determination_columns(evaluation, place, bad_mask if bad else None)
     if options.explain:
         wanted = ~bad_mask if cols.explain is None else (cols.explain & ~bad_mask)

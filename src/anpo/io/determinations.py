@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from anpo.core.codes import NULL, Zone, country_name
 from anpo.geo.place import Place
-from anpo.io.arrow_arrays import bool_array, coded_array, compact_array
+from anpo.io.arrow_arrays import bool_array, coded_array, compact_array, string_array
 from anpo.law.common import default_context
 from anpo.law.engine import Evaluation
 from anpo.law.rules import ruleset
@@ -66,15 +66,15 @@ def _dictionaries() -> dict[str, pa.Array]:
     ctx = default_context()
     countries = _country_table()
     out = {
-        "zone": pa.array([z.name for z in Zone]),
-        "administered_by": pa.array(countries),
-        "claimed_by": pa.array([",".join(cs) for cs in ctx.claim_sets]),
-        "place": pa.array([u.name for u in ctx.units]),
+        "zone": string_array([z.name for z in Zone]),
+        "administered_by": string_array(countries),
+        "claimed_by": string_array([",".join(cs) for cs in ctx.claim_sets]),
+        "place": string_array([u.name for u in ctx.units]),
     }
     for name in DETERMINATIONS:
         labels = ruleset().by_name[name].labels
         if labels is not None:
-            out[name] = pa.array(list(labels))
+            out[name] = string_array(list(labels))
     return out
 
 

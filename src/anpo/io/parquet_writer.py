@@ -46,6 +46,7 @@ import pyarrow as pa
 
 from anpo import __version__
 from anpo.io import parquet_kernel as kernel
+from anpo.io.arrow_arrays import bool_array
 from anpo.io.parquet_thrift import BINARY, BOOL, BYTE, I16, I32, I64, LIST, STRUCT, struct, struct_list
 
 MAGIC = b"PAR1"
@@ -189,7 +190,7 @@ def _statistics(column: _Column, array: pa.Array, source: _Source) -> bytes:
     if column.kind is _Kind.DICT:
         # min and max over the entries the chunk uses (a dictionary may hold every label)
         used = kernel.used_entries(source.values, source.valid, source.n, len(array.dictionary))
-        values = array.dictionary.filter(pa.array(used))
+        values = array.dictionary.filter(bool_array(used))  # not pa.array: it imports pandas
     elif pa.types.is_date32(array.type) or column.dtype in ("int8", "int16"):
         values = array.cast(pa.int32())
     low = high = None

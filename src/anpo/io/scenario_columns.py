@@ -40,6 +40,7 @@ from anpo.core.codes import (
 from anpo.core.dates import FIRST_DATE, FOREVER, LAST_DATE, parse_date, to_day
 from anpo.core.errors import InputError
 from anpo.core.scenario import ASSUME_FIELDS, TRI_NONE, Scenario, ScenarioFrame, parse_scenario
+from anpo.io.arrow_arrays import to_numpy
 from anpo.io.tables import Chunk, JsonRows
 from anpo.law.treaty import check_termination_notice
 
@@ -153,9 +154,7 @@ def _text_codes(
             msg[k] = errors.message_id(*err)
     table[-1] = _MISSING
     indices = arr.indices
-    if indices.null_count:
-        indices = pc.fill_null(indices, len(values))
-    idx = indices.to_numpy(zero_copy_only=False)
+    idx = to_numpy(indices, fill=len(values))
     if (msg >= 0).any():
         errors.flag_ids(np.take(msg, idx))
     return np.take(table, idx)
@@ -203,9 +202,7 @@ def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.N
         return _text_codes(arr, field, _date_parser(field, bounded=bounded), errors)
     if pa.types.is_date(arr.type):
         ints = arr.cast(pa.date32()).cast(pa.int32())
-        if ints.null_count:
-            ints = pc.fill_null(ints, _MISSING)
-        days = ints.to_numpy(zero_copy_only=False)
+        days = to_numpy(ints, fill=_MISSING)
         present = days != _MISSING
         if bounded:
             out = present & ((days < _FIRST_DAY) | (days > _LAST_DAY))
@@ -229,7 +226,7 @@ def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.N
 def _valid(arr: pa.Array) -> npt.NDArray[np.bool_]:
     if not arr.null_count:
         return np.ones(len(arr), dtype=bool)
-    return arr.is_valid().to_numpy(zero_copy_only=False)
+    return to_numpy(arr.is_valid())
 
 
 def _number_or_text(value: str) -> float:
@@ -246,7 +243,7 @@ def _numbers(arr: pa.Array, field: str, errors: _Errors) -> tuple[npt.NDArray[np
     t = arr.type
     if _is_text(t):
         try:
-            values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+            values = to_numpy(pc.cast(arr, pa.float64()))
         except pa.ArrowInvalid:
             texts = arr.to_pylist()
             values = np.array([math.nan if v is None else _number_or_text(v) for v in texts])
@@ -257,7 +254,7 @@ def _numbers(arr: pa.Array, field: str, errors: _Errors) -> tuple[npt.NDArray[np
             errors.flag_ids(ids)
         return np.where(present, values, np.nan), present
     if pa.types.is_floating(t) or pa.types.is_integer(t):
-        values = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        values = to_numpy(arr.cast(pa.float64()))
         return (np.where(present, values, np.nan) if arr.null_count else values), present
     raise _type_error(field, arr, "numbers")
 
@@ -266,7 +263,7 @@ def _tri(arr: pa.Array | None, field: str, errors: _Errors) -> npt.NDArray[np.in
     if arr is None:
         return np.full(errors.code.shape, TRI_NONE, dtype=np.int8)
     if pa.types.is_boolean(arr.type):
-        codes = pc.fill_null(arr.cast(pa.int8()), TRI_NONE).to_numpy(zero_copy_only=False)
+        codes = to_numpy(arr.cast(pa.int8()), fill=TRI_NONE)
         return codes.astype(np.int8)
     if _is_text(arr.type):
         codes = _text_codes(arr, field, _bool_parser(field), errors)
