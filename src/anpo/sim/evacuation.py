@@ -318,39 +318,46 @@ def _draw(e: Evacuation, law: EvacuationLaw, rng: np.random.Generator, n: int, g
     return _Draws(request, order, approval, protect, share, self_on, rescue, unaided, lift, other)
 
 
-def _moved(
-    e: Evacuation,
-    law: EvacuationLaw,
-    d: _Draws,
-    grid: FloatArray,
-    *,
-    instant: frozenset[str] = frozenset(),
-    protection: bool = True,
-    sdf_lift: bool = True,
+def _arrived(
+    e: Evacuation, d: _Draws, grid: FloatArray, instant: frozenset[str], protection: bool
 ) -> FloatArray:
-    """Evacuees carried out by each hour (trials x hours), with the named gates taking no time."""
-    zero = np.zeros_like(d.request)
-    request = zero if "foreign_minister_request" in instant else d.request
-    order = request + (zero if "transport_order" in instant else d.order)
-    approved = request + (zero if "protection_approval" in instant else d.approval)
+    """Evacuees at the departure point by each hour (trials x hours)."""
+    request = 0.0 if "foreign_minister_request" in instant else d.request
+    approved = request + (0.0 if "protection_approval" in instant else d.approval)
     rest = d.unaided
     protect = d.protect if protection else np.zeros_like(d.protect)
     if protect.any():
-        rescued = ramp(grid, approved, d.rescue)
+        rescued = ramp(grid, np.broadcast_to(approved, d.request.shape), d.rescue)
         rest = np.where(protect[:, None], np.maximum(rest, rescued), rest)
-    arrived = e.evacuees * (d.self_share[:, None] * d.self_on + (1.0 - d.self_share)[:, None] * rest)
+    return e.evacuees * (d.self_share[:, None] * d.self_on + (1.0 - d.self_share)[:, None] * rest)
+
+
+def _seats(
+    law: EvacuationLaw, d: _Draws, grid: FloatArray, instant: frozenset[str], sdf_lift: bool
+) -> FloatArray:
+    """Seats carried out by each hour, SDF sorties from the transport order and other means."""
     seats = d.other.copy()
-    if law.transport and sdf_lift:
-        for first, cycle, per_sortie, count in d.lift:
-            start = order + first
-            sorties = np.where(
-                grid[None, :] >= start[:, None],
-                np.floor((grid[None, :] - start[:, None]) / np.maximum(cycle, 1e-9)[:, None]) + 1.0,
-                0.0,
-            )
-            seats += (count * per_sortie)[:, None] * sorties
-    # A queue: out(t) = min over s <= t of arrived(s) + seats(t) - seats(s) (seats unused while
-    # nobody waits are lost).
+    if not (law.transport and sdf_lift):
+        return seats
+    request = 0.0 if "foreign_minister_request" in instant else d.request
+    order = request + (0.0 if "transport_order" in instant else d.order)
+    tmp = np.empty_like(seats)
+    for first, cycle, per_sortie, count in d.lift:
+        start = order + first
+        # sorties flown by t: floor((t - start) / cycle) + 1 from the first, none before it
+        np.subtract(grid[None, :], start[:, None], out=tmp)
+        tmp /= np.maximum(cycle, 1e-9)[:, None]
+        tmp += 1.0
+        np.maximum(tmp, 0.0, out=tmp)
+        np.floor(tmp, out=tmp)
+        tmp *= (count * per_sortie)[:, None]
+        seats += tmp
+    return seats
+
+
+def _moved(arrived: FloatArray, seats: FloatArray) -> FloatArray:
+    """A queue: out(t) = min over s <= t of arrived(s) + seats(t) - seats(s); seats that fly
+    while nobody waits are lost."""
     return seats + np.minimum.accumulate(arrived - seats, axis=1)
 
 
@@ -367,12 +374,14 @@ def run_evacuation(sc: Scenario, e: Evacuation, trials: int, seed: int) -> dict[
     grid = _grid(e)
     at_deadline = int(np.searchsorted(grid, e.deadline_h))
     cps = np.searchsorted(grid, e.checkpoints_h)
-    runs = {
-        "actual": {},
-        **{f"instant_{g}": {"instant": frozenset({g})} for g in GATES},
-        "instant_all_gates": {"instant": frozenset(GATES)},
-        "without_protection_measures": {"protection": False},
-        "without_sdf_lift": {"sdf_lift": False},
+    none: frozenset[str] = frozenset()
+    # (gates taking no time, protection measures allowed, SDF lift flying) of each rerun
+    runs: dict[str, tuple[frozenset[str], bool, bool]] = {
+        "actual": (none, True, True),
+        **{f"instant_{g}": (frozenset({g}), True, True) for g in GATES},
+        "instant_all_gates": (frozenset(GATES), True, True),
+        "without_protection_measures": (none, False, True),
+        "without_sdf_lift": (none, True, False),
     }
     share: dict[str, list[FloatArray]] = {k: [] for k in runs}
     by_cp: list[FloatArray] = []
@@ -384,8 +393,18 @@ def run_evacuation(sc: Scenario, e: Evacuation, trials: int, seed: int) -> dict[
         n = min(TILE, trials - t * TILE)
         rng = np.random.Generator(np.random.PCG64(ss))
         d = _draw(e, law, rng, n, grid)
-        for name, kw in runs.items():
-            out = _moved(e, law, d, grid, **kw)  # type: ignore[arg-type]
+        arrivals: dict[tuple[frozenset[str], bool], FloatArray] = {}
+        lifts: dict[tuple[frozenset[str], bool], FloatArray] = {}
+        for name, (instant, prot, sdf) in runs.items():
+            # reruns share what a gate does not touch: arrivals ignore the transport order,
+            # seats the protection approval
+            a_key = (instant - {"transport_order"}, prot)
+            s_key = (instant - {"protection_approval"}, sdf)
+            if a_key not in arrivals:
+                arrivals[a_key] = _arrived(e, d, grid, *a_key)
+            if s_key not in lifts:
+                lifts[s_key] = _seats(law, d, grid, *s_key)
+            out = _moved(arrivals[a_key], lifts[s_key])
             share[name].append(out[:, at_deadline] / e.evacuees)
             if name == "actual":
                 by_cp.append(out[:, cps])
