@@ -174,16 +174,22 @@ def test_input_and_output_problems_are_input_errors(tmp_path: Path) -> None:
         assess_table(src, tmp_path / "nowhere" / "out.parquet")
 
 
-def test_a_batch_process_does_not_import_pandas(tmp_path: Path) -> None:
+def test_a_batch_process_imports_neither_pandas_nor_scipy_spatial_nor_shapely(tmp_path: Path) -> None:
     """pyarrow imports pandas on the first `pa.array` or `Array.to_numpy` (0.3-0.7 s of a
-    process's start): the batch path builds and reads arrays from buffers instead."""
+    process's start): the batch path builds and reads arrays from buffers instead. Its exact
+    geography steps are compiled (sub-cells, edge lists, bucket search, ring tests): no k-d
+    tree and no prepared polygons for points in the region."""
     import subprocess
     import sys
 
-    src = write_parquet(tmp_path / "in.parquet", ROWS * 4_000)  # 28,000 rows: the compiled passes too
+    # 28,000 rows (the compiled passes), with points next to coasts, 3-nm limits and straits
+    rows = [dict(r, lat=r["lat"] + 0.0007 * (k % 400), lon=r["lon"] + 0.0011 * (k % 300))
+            for k in range(4_000) for r in ROWS[:4]] + ROWS[4:] * 4_000
+    src = write_parquet(tmp_path / "in.parquet", rows)
     code = ("import sys; from anpo.io.batch import assess_table; "
-            "assess_table(sys.argv[1], sys.argv[2]); print('pandas' in sys.modules)")
+            "assess_table(sys.argv[1], sys.argv[2]); "
+            "print([m for m in ('pandas', 'scipy.spatial', 'shapely') if m in sys.modules])")
     for out in ("out.parquet", "out.csv"):
         run = subprocess.run([sys.executable, "-c", code, str(src), str(tmp_path / out)],
                              capture_output=True, text=True, check=True)
-        assert run.stdout.split()[-1] == "False", out
+        assert run.stdout.splitlines()[-1] == "[]", out

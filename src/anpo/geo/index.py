@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import shapely
     from scipy.spatial import cKDTree
 
+    from anpo.geo.coast_buckets import CoastBuckets
     from anpo.geo.land_edges import LandEdges
 
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
@@ -108,6 +109,14 @@ class GeoIndex:
         from scipy.spatial import cKDTree
 
         return cKDTree(R.ecef_km(self.coast_lat.astype(np.float64), self.coast_lon.astype(np.float64)))
+
+    @cached_property
+    def coast_buckets(self) -> CoastBuckets:
+        """The coast samples in 0.1-degree buckets: nearest coast of many points, compiled,
+        no tree (`geo.coast_buckets`; imports numba)."""
+        from anpo.geo.coast_buckets import CoastBuckets
+
+        return CoastBuckets.of(self.coast_lat, self.coast_lon)
 
     @cached_property
     def coast_samples(self) -> CoastSamples:

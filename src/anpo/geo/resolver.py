@@ -42,6 +42,8 @@ from anpo.geo.units_table import internal_waters, specified_areas
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
+    from anpo.geo.coast_buckets import CoastBuckets
+
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
 # Up to this many exact points, numpy decides them unless the tree or polygons are built;
@@ -110,9 +112,11 @@ def _validate(
 def _exact_sea(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32], sa: npt.NDArray[np.int8],
-    bounded: bool,
+    bounded: bool, compiled: bool = False,
 ) -> None:
-    """Nearest coast (unit, distance) and specified area for sea points `idx`."""
+    """Nearest coast (unit, distance) and specified area for sea points `idx`. `compiled`
+    (a large input): within the bound, the compiled bucket search instead of the k-d tree,
+    so a batch never imports scipy nor builds the tree (0.3-0.7 s of its start)."""
     gi = geo_index()
     pts = R.ecef_km(lat[idx], lon[idx])
     bound = _FAR_KM if bounded else np.inf
@@ -121,12 +125,16 @@ def _exact_sea(
     # parallelism, and the tree's own threads would cost ~20% more CPU.
     if _few(idx, "coast_tree"):
         d, i = gi.coast_samples.query(pts, bound)
+    elif compiled and bounded:
+        from anpo.geo.coast_buckets import nearest
+
+        d, i = nearest(_coast_buckets(), lat[idx], lon[idx], pts, bound)
     else:
         d, i = _coast_tree().query(pts, k=1, distance_upper_bound=bound, workers=1)
     found = np.isfinite(d)
     unit[idx[found]] = gi.coast_unit[i[found]]
     dist_nm[idx] = np.where(found, d / R.NM_KM, np.nan)
-    _mark_specified_areas(idx, lat, lon, sa)
+    _mark_specified_areas(idx, lat, lon, sa, compiled)
 
 
 @_exclusive
@@ -135,14 +143,20 @@ def _coast_tree() -> cKDTree:
 
 
 @_exclusive
+def _coast_buckets() -> CoastBuckets:
+    return geo_index().coast_buckets
+
+
+@_exclusive
 def _mark_specified_areas(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-    sa: npt.NDArray[np.int8],
+    sa: npt.NDArray[np.int8], compiled: bool = False,
 ) -> None:
     sa[idx] = NULL
-    if _few(idx, "specified_area_polygons"):
+    if compiled or _few(idx, "specified_area_polygons"):
+        contains = _compiled_ring_contains() if compiled else ring_contains
         for k, area in enumerate(specified_areas()):
-            sa[idx[ring_contains(_closed(area.ring), lon[idx], lat[idx])]] = k
+            sa[idx[contains(_closed(area.ring), lon[idx], lat[idx])]] = k
         return
     import shapely
 
@@ -162,6 +176,12 @@ def _few(idx: npt.NDArray[np.intp], built: str) -> bool:
     if unbuilt:
         _numpy_points += len(idx)
     return unbuilt
+
+
+def _compiled_ring_contains() -> Callable[..., npt.NDArray[np.bool_]]:
+    from anpo.geo.ring_kernel import ring_contains as compiled  # imports numba
+
+    return compiled  # type: ignore[no-any-return]
 
 
 def _closed(ring: tuple[tuple[float, float], ...]) -> npt.NDArray[np.float64]:
@@ -257,7 +277,7 @@ def resolve(
             land_unit = _land_by_edges(boundary, lat, lon, unit[boundary])
             sea_rows = boundary[land_unit == NULL]
             if len(sea_rows):
-                _exact_sea(sea_rows, lat, lon, unit, dist_nm, sa, bounded=not exact)
+                _exact_sea(sea_rows, lat, lon, unit, dist_nm, sa, bounded=not exact, compiled=True)
         else:
             # the nearest coast first: its unit is the first candidate of the land test
             _exact_sea(boundary, lat, lon, unit, dist_nm, sa, bounded=not exact)
@@ -277,7 +297,7 @@ def resolve(
                                            WIDE_FROM_DAY, exact, lat, lon, gi.internal_waters_bounds)
     internal = np.full(len(lat), NULL, dtype=np.int8)
     if len(near_waters):
-        _mark_internal_waters(near_waters, lat, lon, zone, unit, internal)
+        _mark_internal_waters(near_waters, lat, lon, zone, unit, internal, compiled)
     world = np.flatnonzero(cls == R.OUTSIDE_REGION)
     if len(world):
         _resolve_world(world, lat, lon, zone, unit, dist_nm)
@@ -308,14 +328,16 @@ def _compiled_passes() -> ModuleType:
 def _mark_internal_waters(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], internal: npt.NDArray[np.int8],
+    compiled: bool = False,
 ) -> None:
     """Sea rows inside a closing line become the unit's territorial sea (internal waters).
     `idx`: the sea rows within `GeoIndex.internal_waters_bounds` (`sea_pass` selects them)."""
     x, y = lon[idx], lat[idx]
-    if _few(idx, "internal_water_polygons"):
+    if compiled or _few(idx, "internal_water_polygons"):
+        contains = _compiled_ring_contains() if compiled else ring_contains
         code_of = {u.id: u.code for u in units()}
         for k, water in enumerate(internal_waters()):
-            hit = idx[ring_contains(_closed(water.ring), x, y)]
+            hit = idx[contains(_closed(water.ring), x, y)]
             zone[hit] = Zone.territorial_sea
             unit[hit] = code_of[water.unit_id]
             internal[hit] = k
