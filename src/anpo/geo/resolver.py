@@ -181,7 +181,7 @@ def _few(idx: npt.NDArray[np.intp], built: str) -> bool:
 def _compiled_ring_contains() -> Callable[..., npt.NDArray[np.bool_]]:
     from anpo.geo.ring_kernel import ring_contains as compiled  # imports numba
 
-    return compiled  # type: ignore[no-any-return]
+    return compiled
 
 
 def _closed(ring: tuple[tuple[float, float], ...]) -> npt.NDArray[np.float64]:
