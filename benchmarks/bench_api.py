@@ -5,11 +5,14 @@ and one scenario (with explanation) at a steady 100 requests/s for 30 s and 1,00
 request i is due at t0 + i/rate, and its latency is counted from when it was due, so a slow
 server cannot hide its queue). Reports p50 and p99 latency; target p99 under 25 ms. Then
 `GET /v1/where` at 50 requests/s while 20 clients post lists of 1,000 scenarios back to back
-(single requests must not starve behind lists; target p99 under 50 ms).
+(single requests must not starve behind lists; target p99 under 50 ms); `--where-paired N`
+alternates that measure with the lists computed in the server's process and in a worker
+process (ANPO_LIST_PROCESSES=0 / 1), N pairs, for a comparison on a shared machine.
 The load generator (a minimal keep-alive HTTP/1.1 client on asyncio, 32 connections) runs
 in this process; the server in its own process.
 
     .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
+    .venv/bin/python benchmarks/bench_api.py --where-paired 3
 """
 
 from __future__ import annotations
@@ -39,10 +42,11 @@ ANPO = Path(sys.executable).parent / "anpo"
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """`anpo serve --port 0` with a throwaway SQLite store; yields its base URL."""
+def server(**env_extra: str) -> Iterator[str]:
+    """`anpo serve --port 0` with a throwaway SQLite store (and more environment); yields
+    its base URL."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "XDG_DATA_HOME": tmp}
+        env = {**os.environ, "XDG_DATA_HOME": tmp, **env_extra}
         env.pop("ANPO_DATABASE_URL", None)
         proc = subprocess.Popen([str(ANPO), "serve", "--port", "0"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -169,6 +173,10 @@ async def _where_under_lists(url: str, clients: int, seconds: float, rate: float
     host = f"{u.host}:{u.port}"
     post = _post(host, "/v1/assess", json.dumps(random_list(1000, seed=1)).encode())
     where = _get(host, "/v1/where?lat=26.2&lon=127.7&date=2026-01-01")
+    warm = _Connection(*await asyncio.open_connection(u.host, u.port))
+    await warm.request(where)  # warm-up: the geography and a list's path loaded (once a server)
+    await warm.request(post)
+    warm.writer.close()
     stop = time.perf_counter() + seconds + 1.0
     answered = 0
 
@@ -213,15 +221,48 @@ async def _where_under_lists(url: str, clients: int, seconds: float, rate: float
     return latencies, errors, answered
 
 
+WHERE_WHAT = ("GET /v1/where at {rate:g} req/s (open loop) while {clients} clients post lists of 1,000 "
+              "scenarios back to back, {seconds:g} s")
+
+
 def _where_rows(url: str, clients: int = 20, seconds: float = 10.0, rate: float = 50.0) -> list[Row]:
     lat, errors, lists = asyncio.run(_where_under_lists(url, clients, seconds, rate))
-    what = (f"GET /v1/where at {rate:g} req/s (open loop) while {clients} clients post lists of 1,000 "
-            f"scenarios back to back, {seconds:g} s")
+    what = WHERE_WHAT.format(rate=rate, clients=clients, seconds=seconds)
     return [
         Row(f"{what}: p50 latency", f"{float(np.nanpercentile(lat, 50)) * 1e3:.1f} ms"),
         Row(f"{what}: p99 latency", f"{float(np.nanpercentile(lat, 99)) * 1e3:.1f} ms", "p99 < 50 ms"),
         Row(f"{what}: lists answered (where errors)", f"{lists} ({errors} errors)"),
     ]
+
+
+def _where_paired(pairs: int, clients: int = 20, seconds: float = 10.0, rate: float = 50.0) -> list[Row]:
+    """The starvation measure with lists computed in the server's process (ANPO_LIST_PROCESSES=0,
+    a thread beside the event loop) and in a worker process (=1, the default), alternated
+    `pairs` times so that both see the same load from the rest of the machine."""
+    p99: dict[str, list[float]] = {"0": [], "1": []}
+    p50: dict[str, list[float]] = {"0": [], "1": []}
+    lists: dict[str, list[int]] = {"0": [], "1": []}
+    for _ in range(pairs):
+        for mode in ("0", "1"):
+            with server(ANPO_LIST_PROCESSES=mode) as url:
+                lat, _, answered = asyncio.run(_where_under_lists(url, clients, seconds, rate))
+            p99[mode].append(float(np.nanpercentile(lat, 99)) * 1e3)
+            p50[mode].append(float(np.nanpercentile(lat, 50)) * 1e3)
+            lists[mode].append(answered)
+            print(f"  ANPO_LIST_PROCESSES={mode}: p50 {p50[mode][-1]:.1f} ms, p99 {p99[mode][-1]:.1f} ms, "
+                  f"{answered} lists, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    what = WHERE_WHAT.format(rate=rate, clients=clients, seconds=seconds)
+    ratios = [a / b for a, b in zip(p99["0"], p99["1"], strict=True)]
+    rows = []
+    for mode, where in (("0", "lists in the server's process"), ("1", "lists in a worker process")):
+        rows.append(Row(f"{what}, {where}: p50 / p99 latency (median of {pairs})",
+                        f"{np.median(p50[mode]):.1f} / {np.median(p99[mode]):.1f} ms "
+                        f"(p99 each run: {', '.join(f'{v:.0f}' for v in p99[mode])}; "
+                        f"lists answered {int(np.median(lists[mode]))})",
+                        "p99 < 50 ms" if mode == "1" else ""))
+    rows.append(Row(f"{what}: p99 in process / p99 in a worker, paired runs",
+                    f"{np.median(ratios):.1f}x (each pair: {', '.join(f'{r:.1f}' for r in ratios)})"))
+    return rows
 
 
 def _window(url: str, seconds: float, rate: float, runs: int) -> list[Row]:
@@ -297,9 +338,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--where-only", action="store_true", help="only GET /v1/where under 20 list clients")
     ap.add_argument("--lists-only", action="store_true", help="only lists of 1,000 (HTTP and in process)")
+    ap.add_argument("--where-paired", type=int, default=0, metavar="N",
+                    help="only the /v1/where measure, N pairs of runs: lists in process, then in a worker")
     args = ap.parse_args()
     print(machine())
-    if args.where_only:
+    if args.where_paired:
+        rows = _where_paired(args.where_paired)
+    elif args.where_only:
         with server() as url:
             rows = _where_rows(url)
     elif args.lists_only:

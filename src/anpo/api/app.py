@@ -19,7 +19,9 @@ from fastapi.staticfiles import StaticFiles
 
 from anpo import __version__
 from anpo.api import errors
+from anpo.api.list_pool import ListPool
 from anpo.api.middleware import BodyLimit, ListSlots, SecurityHeaders, StrictJson, TrustedHost, WriteToken
+from anpo.api.rate_limit import RateLimit
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
 from anpo.api.settings import MAX_BATCH, MAX_BODY_BYTES, MAX_SEED, MAX_TRIALS, Settings, check_token
@@ -82,6 +84,7 @@ def create_app(
     settings = settings or Settings.from_env()
     check_token(settings.token)
     chosen_runner: Runner | None = sim_runner() if runner is _UNSET else runner
+    lists = ListPool(settings.list_slots)  # started with the server when settings.list_processes
 
     def attach(app: FastAPI, st: Store) -> None:
         app.state.store = st
@@ -103,10 +106,13 @@ def create_app(
                                 name="anpo-heartbeat")
         beat.start()
         start_warming(stop)  # today's map, then the other periods, before anyone asks
+        if settings.list_processes:
+            lists.start()
         try:
             yield
         finally:
             stop.set()
+            lists.shutdown()
             app.state.runs.shutdown()
             st.unregister_server()
             if store is None:
@@ -118,6 +124,7 @@ def create_app(
         description="The U.S.-Japan security alliance as executable, cited software. "
         f"Request bodies up to {MAX_BODY_BYTES} bytes; unknown fields and wrong types are 422.",
     )
+    app.state.lists = lists
     if store is not None:  # usable without the lifespan too (schema tests drive the ASGI app)
         attach(app, store)
     errors.install(app)
@@ -144,9 +151,11 @@ def create_app(
 
     _web_routes(app)
     app.add_middleware(StrictJson)
-    app.add_middleware(ListSlots, slots=settings.list_slots)
+    app.add_middleware(ListSlots, slots=settings.list_slots, pool=lists)
     app.add_middleware(WriteToken, token=settings.token)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst,
+                       limit_loopback=settings.rate_limit_loopback)
     app.add_middleware(TrustedHost, hosts=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)  # outermost: every answer carries the headers
     return app

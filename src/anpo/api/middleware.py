@@ -8,9 +8,12 @@ import hmac
 import json
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from anpo.api.list_pool import ListPool
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -198,10 +201,15 @@ def _shape(body: bytes) -> tuple[int, bool]:
 
 
 def _json_problem(body: bytes) -> tuple[list[str | int], str] | None:
-    """Why a JSON body is refused (location, message), or None. Never quotes the input.
-    The bytes are scanned first; only a body that may hold a non-finite number is parsed with
-    checking hooks, and only one that may nest too deeply or hold lone surrogates is walked
-    for the field to name."""
+    """Why a JSON body is refused (location, message), or None."""
+    return strict_json(body)[1]
+
+
+def strict_json(body: bytes) -> tuple[Any, tuple[list[str | int], str] | None]:
+    """(the document, None), or (None, why it is refused: location, message). Never quotes
+    the input. The bytes are scanned first; only a body that may hold a non-finite number is
+    parsed with checking hooks, and only one that may nest too deeply or hold lone surrogates
+    is walked for the field to name."""
     from anpo.io.documents import DocumentError, check_values
 
     depth, odd = _shape(body)
@@ -210,15 +218,15 @@ def _json_problem(body: bytes) -> tuple[list[str | int], str] | None:
     try:
         doc = json.loads(body, **hooks)
     except _BadJson as err:
-        return ["body"], str(err)
+        return None, (["body"], str(err))
     except json.JSONDecodeError as err:
-        return ["body"], f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        return None, (["body"], f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}")
     except RecursionError:
-        return ["body"], f"nested deeper than {MAX_DEPTH} levels"
+        return None, (["body"], f"nested deeper than {MAX_DEPTH} levels")
     except ValueError as err:  # not UTF-8; an integer of more than 4,300 digits
-        return ["body"], f"malformed JSON: {str(err).split(':')[0]}"
+        return None, (["body"], f"malformed JSON: {str(err).split(':')[0]}")
     if not deep and not _may_hold_surrogates(body):
-        return None
+        return doc, None
     try:
         check_values(doc, "body", MAX_DEPTH)
     except DocumentError as err:
@@ -227,8 +235,8 @@ def _json_problem(body: bytes) -> tuple[list[str | int], str] | None:
             loc.append(err.row)
         if err.field != "document":
             loc.extend(err.field.split("."))
-        return loc, err.reason
-    return None
+        return None, (loc, err.reason)
+    return doc, None
 
 
 class StrictJson:
@@ -295,18 +303,21 @@ class ListSlots:
     4 KiB) computed at once; the others wait here, on the event loop, holding no worker
     thread, so a burst of large lists cannot take every thread (and the CPU) from single
     requests. The wait is bounded too: beyond `max_waiting` lists in all, or
-    `max_waiting_per_client` from one client address, the answer is 429 with Retry-After."""
+    `max_waiting_per_client` from one client address, the answer is 429 with Retry-After.
+    With a running `pool`, a slot's `POST /v1/assess` is computed in a worker process
+    (`anpo.api.list_pool`): one slot a worker, and the event loop keeps the GIL."""
 
     LARGE = 4096
     PATHS = ("/v1/assess", "/v1/assessments")
 
     def __init__(self, app: ASGIApp, slots: int, max_waiting: int = 64,
-                 max_waiting_per_client: int = 32) -> None:
+                 max_waiting_per_client: int = 32, pool: ListPool | None = None) -> None:
         self.app = app
         self.slots = asyncio.Semaphore(slots)
         self.max_waiting = max_waiting
         self.max_waiting_per_client = max_waiting_per_client
         self.waiting: dict[str, int] = {}
+        self.pool = pool  # when running: POST /v1/assess lists answered in worker processes
 
     def _large(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in self.PATHS:
@@ -329,11 +340,57 @@ class ListSlots:
         self.waiting[client] = mine + 1
         try:
             async with self.slots:
-                await self.app(scope, receive, send)
+                if self.pool is not None and self.pool.running and _pooled(scope):
+                    await self._in_worker(self.pool, scope, receive, send)
+                else:
+                    await self.app(scope, receive, send)
         finally:
             self.waiting[client] -= 1
             if not self.waiting[client]:
                 del self.waiting[client]
+
+
+    async def _in_worker(self, pool: ListPool, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body (BodyLimit bounds it) and have a worker process answer; what it does
+        not answer goes the ordinary way, with the body replayed."""
+        chunks = []
+        more = True
+        while more:
+            msg = await receive()
+            if msg["type"] != "http.request":
+                return  # the client went away
+            chunks.append(msg.get("body", b""))
+            more = bool(msg.get("more_body", False))
+        body = b"".join(chunks)
+        answer = await pool.answer(body, scope.get("query_string", b"").decode("latin-1"))
+        if answer is not None:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(answer)).encode())]})
+            await send({"type": "http.response.body", "body": answer})
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _pooled(scope: Scope) -> bool:
+    """A list assessment a worker process may answer: POST /v1/assess with a JSON body (as
+    FastAPI reads it: no content type, or application/json or */*+json)."""
+    if scope.get("path") != "/v1/assess":
+        return False
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            kind = value.decode("latin-1").split(";", 1)[0].strip().lower()
+            return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+    return True
 
 
 class WriteToken:

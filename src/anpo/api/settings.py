@@ -25,6 +25,7 @@ MAX_BODY_BYTES = 1_048_576  # request bodies larger than this get 413
 MAX_BATCH = 1000  # scenarios in one POST /v1/assess
 MAX_TRIALS = 10_000_000  # trials in one simulation run
 MAX_SEED = 2**63 - 1
+DEFAULT_RATE_LIMIT = 50.0  # requests a second to /v1/ from one non-loopback client, under `anpo serve`
 
 
 def _env_int(name: str, default: int) -> int:
@@ -37,6 +38,33 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}: expected a number, got {raw!r}") from None
     if value < 1:
         raise ValueError(f"{name}: must be at least 1, got {raw!r}")
+    return value
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}: expected 1 or 0, got {raw!r}")
+
+
+def _env_rate(name: str, default: float) -> float:
+    """Requests a second: a positive number, or 0 (or `off`) for no limit."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw == "off":
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}: expected requests a second (or off), got {raw!r}") from None
+    if not (value >= 0 and value < float("inf")):
+        raise ValueError(f"{name}: must be 0 (no limit) or more, got {raw!r}")
     return value
 
 
@@ -78,6 +106,15 @@ class Settings:
     max_stored_assessments: int = 100_000  # saved assessments kept (the oldest beyond go)
     retention_days: int = 365  # ended runs and saved assessments older than this go
     list_slots: int = 1  # list assessments (POST /v1/assess with a list) computed at once
+    # Lists computed in that many worker processes (anpo.api.list_pool), not in this one;
+    # `anpo serve` turns it on (ANPO_LIST_PROCESSES=0 turns it off), an embedded app not.
+    list_processes: bool = False
+    # Requests to /v1/ a client address may make: a token bucket refilled at `rate_limit`
+    # a second (0: no limit) holding `rate_burst`; loopback clients only when
+    # `rate_limit_loopback` (the local user, the tests and the benchmarks are not limited).
+    rate_limit: float = 0.0
+    rate_burst: int = 100
+    rate_limit_loopback: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -93,6 +130,10 @@ class Settings:
             max_stored_assessments=_env_int("ANPO_MAX_STORED_ASSESSMENTS", d.max_stored_assessments),
             retention_days=_env_int("ANPO_RETENTION_DAYS", d.retention_days),
             list_slots=_env_int("ANPO_LIST_SLOTS", d.list_slots),
+            list_processes=_env_flag("ANPO_LIST_PROCESSES", True),
+            rate_limit=_env_rate("ANPO_RATE_LIMIT", DEFAULT_RATE_LIMIT),
+            rate_burst=_env_int("ANPO_RATE_BURST", d.rate_burst),
+            rate_limit_loopback=_env_flag("ANPO_RATE_LIMIT_LOOPBACK", False),
         )
 
     def trusted_hosts(self) -> frozenset[str] | None:

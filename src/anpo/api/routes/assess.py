@@ -48,18 +48,24 @@ async def assess(
                                                "table's row for each scenario (no citations)."),
 ) -> Response:
     # One scenario takes about 2 ms of library time: run it on the event loop (no thread hop).
-    # Large batches go to the thread pool so the server stays responsive.
+    # Large batches go to the thread pool so the server stays responsive (and, under `anpo
+    # serve`, large bodies never reach this route: anpo.api.list_pool answers them in a
+    # worker process, with this same `answer`).
+    if isinstance(body, list) and len(body) > ASYNC_BATCH:
+        return await run_in_threadpool(answer, body, explain, without, in_force, fields)
+    return answer(body, explain, without, in_force, fields)
+
+
+def answer(body: ScenarioIn | list[ScenarioIn], explain: bool | None, without: list[str] | None,
+           in_force: list[str] | None, fields: str) -> Response:
+    """The answer to a validated request (RequestInputError or InputError for a bad one)."""
     with_explanation = explain if explain is not None else not isinstance(body, list)
     whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
     if fields == "compact":
         if explain:
             raise RequestInputError(InputError("explain", "not with fields=compact (ask fields=full)"),
                                     "query")
-        if isinstance(body, list) and len(body) > ASYNC_BATCH:
-            return await run_in_threadpool(_compact, body, whatif)
         return _compact(body, whatif)
-    if isinstance(body, list) and len(body) > ASYNC_BATCH:
-        return await run_in_threadpool(_assess, body, with_explanation, whatif)
     return _assess(body, with_explanation, whatif)
 
 

@@ -1,0 +1,120 @@
+"""List assessments in worker processes (issue 20, starvation): `anpo serve` answers large
+`POST /v1/assess` bodies in a spawned worker process so the event loop keeps the GIL. The
+answers must be the in-process answers, byte for byte, and anything the worker does not
+answer with a 200 must take the ordinary way (same 422, same detail)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from anpo.api.app import create_app
+from anpo.api.list_pool import _query
+from anpo.api.settings import Settings
+from anpo.store import Store
+
+from .conftest import make_client
+
+
+def scenarios(n: int, seed: int = 3) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    events = ["armed_attack", "gray_zone", "missile_inbound", "cyber_attack"]
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        out.append({"id": f"s{i}", "date": f"{rng.randint(1946, 2090)}-{rng.randint(1, 12):02d}-"
+                    f"{rng.randint(1, 28):02d}", "event": events[i % 4],
+                    "target": ["JPN", "USA", "TWN"][i % 3],
+                    "lat": round(rng.uniform(20, 45), 4), "lon": round(rng.uniform(120, 150), 4),
+                    "us_action": ["none", "combat_operations_from_japan"][i % 2]})
+    return out
+
+
+LIST = scenarios(60)  # over ListSlots' 4 KiB: a list a worker answers
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('pool') / 'api.db'}")
+    app = create_app(Settings(list_processes=True), store=store, runner=None)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        yield c
+    store.close()
+
+
+@pytest.fixture
+def plain(store: Store) -> Iterator[TestClient]:
+    with make_client(store) as c:
+        yield c
+
+
+def _same_data(answer: bytes) -> bytes:
+    """The answer with the receipts' data digest blanked: the worker read the shipped data
+    when it started, this process when it first assessed, and a file edited in between
+    (the tests run beside other work on one tree) would differ there and only there."""
+    return re.sub(rb'"data_sha256":"[0-9a-f]{64}"', b'"data_sha256":""', answer)
+
+
+def _post(c: TestClient, query: str, body: Any, content_type: str = "application/json") -> Any:
+    return c.post(f"/v1/assess{query}", content=json.dumps(body).encode(),
+                  headers={"content-type": content_type})
+
+
+@pytest.mark.parametrize("query", ["", "?fields=compact", "?explain=true", "?explain=0",
+                                   "?without=jp-peace-security-legislation-2015",
+                                   "?in_force=jp-peace-security-legislation-2015=2020-01-01&fields=compact"])
+def test_a_worker_answers_as_the_route_does(pooled: TestClient, plain: TestClient, query: str) -> None:
+    before = pooled.app.state.lists.answered  # type: ignore[attr-defined]
+    got = _post(pooled, query, LIST)
+    assert got.status_code == 200, got.text
+    assert pooled.app.state.lists.answered == before + 1  # type: ignore[attr-defined]
+    want = _post(plain, query, LIST)
+    assert _same_data(got.content) == _same_data(want.content)
+    assert got.headers["content-type"] == "application/json"
+    assert got.headers["content-security-policy"]  # the door's headers still apply
+
+
+@pytest.mark.parametrize(("query", "body"), [
+    ("", [*LIST, {**LIST[0], "lon": None, "lat": 25.0}]),  # the library: lat without lon
+    ("", [*LIST, {**LIST[0], "lon": "123"}]),  # the request model: a string for a number
+    ("", [*LIST, {**LIST[0], "extra": 1}]),  # an unknown field
+    ("", LIST * 20),  # over 1,000 scenarios
+    ("?fields=bogus", LIST),  # a query the route refuses
+    ("?fields=compact&explain=true", LIST),
+    ("?without=no-such-instrument", LIST),
+])
+def test_what_a_worker_does_not_answer_goes_the_ordinary_way(
+    pooled: TestClient, plain: TestClient, query: str, body: Any,
+) -> None:
+    before = pooled.app.state.lists.answered  # type: ignore[attr-defined]
+    got = _post(pooled, query, body)
+    want = _post(plain, query, body)
+    assert got.status_code == want.status_code == 422
+    assert got.json() == want.json()
+    assert pooled.app.state.lists.answered == before  # type: ignore[attr-defined]
+
+
+def test_non_finite_numbers_and_other_types_stay_refused(pooled: TestClient) -> None:
+    raw = json.dumps(LIST).replace('"lat": 2', '"lat": NaN, "x": 2', 1).encode()
+    r = pooled.post("/v1/assess", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "finite" in r.json()["detail"][0]["msg"]
+    r = _post(pooled, "", LIST, content_type="text/plain")  # FastAPI does not read it as JSON
+    assert r.status_code == 422
+
+
+def test_unknown_or_repeated_query_parameters_are_left_to_the_route() -> None:
+    assert _query("explain=YES&fields=compact") == {"explain": True, "without": None, "in_force": None,
+                                                    "fields": "compact"}
+    assert _query("without=a&without=b")["without"] == ["a", "b"]  # type: ignore[index]
+    for odd in ("explain=maybe", "fields=full&fields=compact", "limit=3", "fields=FULL"):
+        assert _query(odd) is None
+
+
+def test_the_pool_is_off_in_an_embedded_app(plain: TestClient) -> None:
+    assert not plain.app.state.lists.running  # type: ignore[attr-defined]
+    assert _post(plain, "", LIST).status_code == 200

@@ -1,0 +1,77 @@
+"""Per-client rate limit (issue 20): a token bucket per client address, 429 with Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from anpo.api.app import create_app
+from anpo.api.rate_limit import TokenBuckets
+from anpo.api.settings import DEFAULT_RATE_LIMIT, Settings
+from anpo.store import Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_holds_a_burst_and_refills_at_the_rate() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(rate=2.0, burst=3, clock=clock)
+    assert [buckets.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert buckets.take("a") == pytest.approx(0.5)  # empty: the next token in 1/rate s
+    assert buckets.take("b") == 0.0  # another address has its own bucket
+    clock.now += 0.25
+    assert buckets.take("a") == pytest.approx(0.25)  # half a token back
+    clock.now += 0.25
+    assert buckets.take("a") == 0.0
+    clock.now += 60  # refilled to the burst, no further
+    assert [buckets.take("a") for _ in range(4)][-1] > 0
+
+
+def _client(store: Store, address: str, **limits: object) -> TestClient:
+    return TestClient(create_app(Settings(**limits), store=store),  # type: ignore[arg-type]
+                      base_url="http://127.0.0.1", client=(address, 40000))
+
+
+def test_a_remote_client_over_its_rate_gets_429_with_retry_after(store: Store) -> None:
+    with _client(store, "192.0.2.7", rate_limit=0.5, rate_burst=3) as c:
+        assert [c.get("/v1/meta").status_code for _ in range(3)] == [200, 200, 200]
+        refused = c.get("/v1/meta")
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "2"  # one token at 0.5 a second
+        assert "too many requests" in refused.json()["detail"]
+        assert refused.headers["x-content-type-options"] == "nosniff"  # still behind the door
+        assert c.get("/").status_code == 200  # the dashboard's own files are not counted
+
+
+def test_loopback_is_exempt_unless_configured(store: Store) -> None:
+    with _client(store, "127.0.0.1", rate_limit=0.5, rate_burst=1) as c:
+        assert {c.get("/v1/meta").status_code for _ in range(5)} == {200}
+    with _client(store, "127.0.0.1", rate_limit=0.5, rate_burst=1, rate_limit_loopback=True) as c:
+        assert [c.get("/v1/meta").status_code for _ in range(2)] == [200, 429]
+
+
+def test_no_limit_without_a_rate(store: Store) -> None:
+    with _client(store, "192.0.2.7", rate_limit=0.0, rate_burst=1) as c:
+        assert {c.get("/v1/meta").status_code for _ in range(5)} == {200}
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Settings.from_env()
+    assert (s.rate_limit, s.rate_limit_loopback) == (DEFAULT_RATE_LIMIT, False)
+    monkeypatch.setenv("ANPO_RATE_LIMIT", "2.5")
+    monkeypatch.setenv("ANPO_RATE_BURST", "7")
+    monkeypatch.setenv("ANPO_RATE_LIMIT_LOOPBACK", "1")
+    s = Settings.from_env()
+    assert (s.rate_limit, s.rate_burst, s.rate_limit_loopback) == (2.5, 7, True)
+    monkeypatch.setenv("ANPO_RATE_LIMIT", "off")
+    assert Settings.from_env().rate_limit == 0.0
+    for bad in ("fast", "-1", "inf", "nan"):
+        monkeypatch.setenv("ANPO_RATE_LIMIT", bad)
+        with pytest.raises(ValueError, match="ANPO_RATE_LIMIT"):
+            Settings.from_env()
