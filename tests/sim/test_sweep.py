@@ -171,8 +171,17 @@ def test_cli_tornado_ranks_the_ranged_parameters_by_swing() -> None:
     d = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
     sw = d["sweep"]
     assert sw["metric"] == "p_deny_objective"
-    grid, unranged = tornado_grid(sim.load_parameters())
-    assert set(sw["results"]) == {name for name, _ in grid} and sw["unranged"] == unranged
+    # the shipped table as the CLI reads it: ranged parameters swept, the others named
+    table = json.loads(
+        subprocess.run(
+            [str(ANPO), "simulate", "--explain-parameters", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert set(sw["results"]) == {p["name"] for p in table if "range" in p}
+    assert set(sw["unranged"]) == {p["name"] for p in table if "range" not in p}
     # the force requirement decides denial; the hours of a cyber attack's attribution do not
     assert sw["swing"]["denial.adversary_units"] > 0.5
     assert sw["swing"]["detection.cyber_attack_h"] == 0.0
