@@ -261,3 +261,14 @@ def test_control_characters_in_ids_are_escaped_in_text(
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "x\\x1b]52;c;aGVsbG8=\\x07y" in out
     code, out, _ = run(["assess", path, "-f", "json"], monkeypatch, capsys)
     assert json.loads(out)["id"] == "x\u001b]52;c;aGVsbG8=\u0007y"  # JSON escapes them itself
+
+
+def test_repeated_ids_in_a_file_are_a_warning_or_with_strict_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, [{**GOOD, "id": i} for i in ("a", "b", "a", "a")])
+    code, out, err = run(["assess", path, "-f", "jsonl"], monkeypatch, capsys)
+    assert code == 0 and len(out.splitlines()) == 4
+    assert f"anpo: warning: {path}: ids given more than once: 'a' at rows 0, 2, 3" in err
+    code, out, err = run(["assess", path, "--strict"], monkeypatch, capsys)
+    assert code == 2 and out == "" and "'a' at rows 0, 2, 3" in err

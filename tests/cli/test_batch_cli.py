@@ -117,3 +117,39 @@ def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.
         assert pq.read_metadata(out).num_rows == 200_000
     else:
         assert names == ["in.jsonl"]
+
+
+def test_repeated_ids_are_a_warning_naming_the_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{**GOOD, "id": i} for i in ("a", "b", "a", "c", "b", "a")] + [GOOD, GOOD]  # no id: not counted
+    src = jsonl(tmp_path / "in.jsonl", rows)
+    code, _, stderr = run(["--quiet", "assess", "--batch", src], monkeypatch, capsys)
+    assert code == 0, stderr
+    assert "anpo: warning: " in stderr and "in.jsonl" in stderr  # shown under --quiet too
+    assert ("ids given more than once: 3 rows repeat an earlier row's id "
+            "(first: 'a' at row 2, 'b' at row 4, 'a' at row 5)") in stderr
+    assert len((tmp_path / "in.assessed.jsonl").read_text(encoding="utf-8").splitlines()) == 8
+    code, _, stderr = run(["assess", "--batch", jsonl(tmp_path / "unique.jsonl", rows[:2] + rows[3:4])],
+                          monkeypatch, capsys)
+    assert code == 0 and "warning" not in stderr
+
+
+def test_repeated_ids_with_strict_stop_at_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    src = jsonl(tmp_path / "in.jsonl", [{**GOOD, "id": i} for i in ("a", "b", "b")])
+    code, _, stderr = run(["assess", "--batch", src, "--strict"], monkeypatch, capsys)
+    assert code == 2 and "row 2: id: 'b' given again" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_repeats_are_found_across_chunks(tmp_path: Path) -> None:
+    from anpo.io.batch import assess_table
+
+    ids = [f"id-{i}" for i in range(40)] + ["id-3", "id-39", "x\x1b]52;c;"] * 2
+    src = jsonl(tmp_path / "in.jsonl", [{**GOOD, "id": i} for i in ids])
+    summary = assess_table(src, tmp_path / "out.csv", chunk_rows=7)  # 7 chunks
+    assert summary.repeated_ids is not None
+    assert summary.repeated_ids == (
+        "ids given more than once: 5 rows repeat an earlier row's id (first: 'id-3' at row 40, "
+        "'id-39' at row 41, 'id-3' at row 43, 'id-39' at row 44, 'x\\x1b]52;c;' at row 45)")
+    assert "\x1b" not in summary.repeated_ids  # control characters escaped for the terminal

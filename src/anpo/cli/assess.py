@@ -143,7 +143,7 @@ def assess_command(
     ),
     strict: bool = typer.Option(
         False, "--strict",
-        help="With --batch: stop at the first bad row (exit 2). With files: a repeated id is an error.",
+        help="Stop at the first bad row or repeated id (exit 2); without it, a repeated id is a warning.",
     ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
     bom: bool = typer.Option(False, "--bom",

@@ -8,6 +8,7 @@ row into an InputError (exit code 2) and leaves no output file.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,10 +51,13 @@ def terminate_cleanly() -> Iterator[None]:
         yield
 
 
-def report(summary: BatchSummary) -> None:
+def report(summary: BatchSummary, source: str | None = None) -> None:
     from anpo.io.progress import info  # silenced by `anpo --quiet`
 
     info(summary.text())
+    if summary.repeated_ids:  # a warning: never silenced
+        where = f"{source}: " if source else ""
+        print(f"anpo: warning: {where}{summary.repeated_ids} (--strict makes it an error)", file=sys.stderr)
 
 
 def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatIf:
@@ -74,4 +78,4 @@ def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
         summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,
                                progress=advance, on_start=set_total, whatif=whatif, bom=bom)
-    report(summary)
+    report(summary, source)

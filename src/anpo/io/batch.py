@@ -13,9 +13,11 @@ Parquet output `geometry`: the point as WKB with GeoParquet's `geo` metadata, so
 and QGIS open it as a layer (`anpo.io.geoparquet`).
 
 Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows: one
-read ahead, one being assessed by each thread, one being written), never by the file. With
+read ahead, one being assessed by each thread, one being written), not by the file (but for
+the set of id hashes, 8 to 16 bytes a distinct id, when the table has ids). With
 `strict`, the first bad row stops the run with an InputError naming the field and the row,
-and nothing is written.
+and nothing is written. Ids given to more than one row are counted across chunks
+(`anpo.io.repeated_ids`): a warning in the summary, or with `strict` an error at the first.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from anpo.io.determinations import (
 )
 from anpo.io.geoparquet import GEOMETRY, geo_metadata, wkb_points
 from anpo.io.ordered_map import threaded_map
+from anpo.io.repeated_ids import RepeatedIds
 from anpo.io.scenario_columns import ScenarioColumns, check_columns, scenario_columns
 from anpo.io.tables import (
     DEFAULT_CHUNK_ROWS,
@@ -199,6 +202,7 @@ class BatchSummary:
     seconds: float = 0.0
     out: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    repeated_ids: str | None = None  # a warning: ids given to more than one row
 
     @property
     def good(self) -> int:
@@ -267,6 +271,7 @@ def assess_table(
     geometry = placed and table_format(out, "--output") is TableFormat.parquet
     options = BatchOptions(explain=explain, with_ids=with_ids, whatif=whatif, geometry=geometry)
     summary = BatchSummary()
+    repeated = RepeatedIds() if with_ids else None
     if on_start is not None:
         on_start(source.total_rows)
 
@@ -290,6 +295,11 @@ def assess_table(
                 row, message = result.first_bad
                 field_name, _, reason = message.partition(": ")
                 raise InputError(field_name, reason, row)
+            if repeated is not None:
+                found = repeated.add(result.batch.column("id"), summary.rows)
+                if strict and found:
+                    (first_id, row), = found[:1]
+                    raise InputError("id", f"{first_id!r} given again (an earlier row has it)", row)
             writer.write(result.batch)
             summary.rows += result.batch.num_rows
             summary.bad += result.bad
@@ -297,6 +307,7 @@ def assess_table(
                 progress(result.batch.num_rows)
     summary.seconds = time.perf_counter() - t0
     summary.out = out
+    summary.repeated_ids = repeated.text() if repeated is not None else None
     return summary
 
 
