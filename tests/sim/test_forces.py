@@ -79,6 +79,10 @@ def test_a_1985_and_a_2026_run_differ_in_forces() -> None:
         for y, p in plans.items()
     }
     assert fighters[2026] > fighters[1985]  # Naha's second squadron, Misawa's F-35A
+    # the run record names each unit and, for an assumed count, its range
+    rows = {u["unit"]: u for u in plans[1985].units()}
+    assert rows["18th Wing F-15C/D"]["count_range"] == [48, 72]
+    assert rows["forward-deployed carrier"]["basis"].startswith("source: USS Midway")
 
 
 def _check(rows: list[dict[str, Any]]) -> None:

@@ -58,10 +58,12 @@ class Plan:
     def units(self) -> list[dict[str, Any]]:
         return [
             {
+                "unit": r.unit,
                 "facility": r.facility,
                 "country": r.country,
                 "type": r.type,
                 "count": r.count,
+                **({"count_range": [r.low, r.high]} if r.low is not None else {}),
                 "distance_km": round(float(d), 1),
                 "transit_h": None if not np.isfinite(t) else round(float(t), 3),
                 "needs_tanker": bool(nt),
