@@ -119,6 +119,22 @@ def test_unplaced_input_gets_no_geometry(tmp_path: Path) -> None:
     assert "geometry" not in schema.names and b"geo" not in (schema.metadata or {})
 
 
+def test_no_geometry_leaves_a_plain_table_with_the_same_other_columns(tmp_path: Path) -> None:
+    """`anpo assess --batch IN -o OUT.parquet --no-geometry`: no point column, no `geo` key."""
+    from typer.testing import CliRunner
+
+    from anpo.cli import app
+
+    src = _scenarios(tmp_path / "in.parquet")
+    with_geometry, without = tmp_path / "with.parquet", tmp_path / "without.parquet"
+    assess_table(src, with_geometry)
+    result = CliRunner().invoke(app, ["assess", "--batch", str(src), "-o", str(without), "--no-geometry"])
+    assert result.exit_code == 0, result.output
+    plain = pq.read_table(without)
+    assert "geometry" not in plain.schema.names and b"geo" not in (plain.schema.metadata or {})
+    assert plain.equals(pq.read_table(with_geometry).drop_columns(["geometry"]), check_metadata=False)
+
+
 @needs_ogr_parquet
 def test_ogrinfo_reads_grid_and_batch_outputs(tmp_path: Path) -> None:
     spec = grid_spec("127.5,26.0,128.5,27.0", 50.0, "1973-01-01", "armed_attack", "JPN")

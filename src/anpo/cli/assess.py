@@ -146,6 +146,9 @@ def assess_command(
         help="Stop at the first bad row or repeated id (exit 2); without it, a repeated id is a warning.",
     ),
     explain: bool = typer.Option(False, "--explain", help="With --batch: add the explanation (JSON) column."),
+    geometry: bool = typer.Option(True, "--geometry/--no-geometry",
+                                  help="With --batch and a .parquet output: the GeoParquet point column "
+                                  "(--no-geometry: lat and lon only, about 45% fewer bytes)."),
     bom: bool = typer.Option(False, "--bom",
                              help="CSV (--format csv, a .csv --batch output) with a UTF-8 BOM (Excel)."),
     dask: str | None = typer.Option(None, "--dask", help=batch_cli.DASK_HELP),
@@ -159,7 +162,8 @@ def assess_command(
         raise InputError("FILE", "give scenario files, or --batch IN (not both)")
     whatif = batch_cli.parse_whatif(without, in_force)
     if batch is not None:
-        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask, whatif=whatif, bom=bom)
+        batch_cli.run_batch(batch, out, strict=strict, explain=explain, dask=dask, whatif=whatif, bom=bom,
+                            geometry=geometry)
         return
     inputs = [(name, *_read_file(name)) for name in files or []]
     _check_ids(inputs, strict)

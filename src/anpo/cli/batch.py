@@ -69,7 +69,7 @@ def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatI
 
 
 def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None,
-              whatif: WhatIf | None = None, bom: bool = False) -> None:
+              whatif: WhatIf | None = None, bom: bool = False, geometry: bool = True) -> None:
     """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`."""
     from anpo.io.batch import assess_table
     from anpo.io.progress import row_progress
@@ -77,5 +77,6 @@ def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask
     label = f"assess {Path(source).name}"
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
         summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,
-                               progress=advance, on_start=set_total, whatif=whatif, bom=bom)
+                               progress=advance, on_start=set_total, whatif=whatif, bom=bom,
+                               geometry=geometry)
     report(summary, source)
