@@ -73,7 +73,7 @@ def test_a_1985_and_a_2026_run_differ_in_forces() -> None:
     }
     assert ("kadena", "USA", "fighter", 48) in units[1985]
     assert ("kadena", "USA", "fighter", 48) not in units[2026]
-    assert ("misawa", "JPN", "fighter", 40) in units[2026]
+    assert ("misawa", "JPN", "fighter", 30) in units[2026]
     fighters = {
         y: sum(u["count"] for u in p.units() if u["type"] == "fighter" and u["country"] == "JPN")
         for y, p in plans.items()
