@@ -1,7 +1,9 @@
 """A small event-driven reference implementation of the timeline, in SimPy.
 
 Strikes are not drawn here; their legal events are (each event of the plan is detected at
-its hour and its gates authorize Japan and U.S. sorties from Japan on their own).
+its hour and its gates authorize Japan and U.S. sorties from Japan on their own). The
+missile defenses of struck bases are (`engagements`): each unit's interceptors are a
+container that salvos draw from, until it is empty.
 
 It reads the same compiled plan (legal gates, units, distances) but re-implements every
 stage as processes and events, trial by trial, with its own random numbers: agreement with
@@ -198,3 +200,72 @@ def run(plan: Plan, trials: int, seed: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     rows = [one_trial(plan, rng) for _ in range(trials)]
     return {k: np.array([r[k] for r in rows]) for k in rows[0]}
+
+
+# ---------------------------------------------------------------- missile defense (strike stage)
+def _defense_trial(plan: Plan, rng: np.random.Generator) -> np.ndarray:
+    """One trial's salvos against the plan's struck bases, as events: per salvo and base,
+    [launched, arrived, then per layer (engaged, destroyed, fired)] (strike_kernel.T_*)."""
+    p = plan.params
+    d = plan.bases[0].defense
+    env = simpy.Environment()
+    salvos = int(p["strike.salvos"])
+    out = np.zeros((salvos, len(plan.bases), 8), np.int64)
+    flat = p["strike.interception_probability"] if d.mode == "flat" else 0.0
+    fly = p["strike.reliability"] * (1.0 - flat)
+    magazines = []
+    for u in d.units:
+        ship = u.kind == "aegis_bmd"
+        on = sum(rng.random() < p["missile_defense.aegis_on_station_probability"] for _ in range(u.count)) \
+            if ship else u.count
+        each = p["missile_defense." + ("sm3_per_ship" if ship else "pac3_interceptors_per_fire_unit")]
+        stock = int(on * each)
+        magazines.append(simpy.Container(env, init=stock, capacity=max(stock, 1)) if stock else None)
+
+    def shots(u: int) -> int:
+        return int(p["missile_defense." + ("sm3" if d.units[u].kind == "aegis_bmd" else "pac3") + "_shots"])
+
+    def pk(u: int) -> float:
+        kind = "sm3" if d.units[u].kind == "aegis_bmd" else "pac3"
+        return float(p[f"missile_defense.{kind}_kill_probability"])
+
+    def salvo(s: int) -> simpy.events.ProcessGenerator:
+        yield env.timeout(p["strike.time_h"] + s * p["strike.salvo_interval_h"])
+        for b, base in enumerate(plan.bases):  # the scenario's order is the defended-asset priority
+            launched = sum(rw.missiles for rw in base.runways)
+            flying = int((rng.random(launched) < fly).sum())
+            out[s, b, :2] = launched, flying
+            for layer in (0, 1):
+                # In a random order (a short layer engages a uniformly random subset), each
+                # missile takes one engagement from the first covering unit with interceptors.
+                order = list(range(flying))
+                rng.shuffle(order)
+                survivors = 0
+                for _ in order:
+                    unit = next((u for u, m in enumerate(magazines) if m is not None and m.level > 0
+                                 and d.units[u].layer == layer and d.covers[u][b]), None)
+                    if unit is None:
+                        survivors += 1
+                        continue
+                    mag = magazines[unit]
+                    assert mag is not None
+                    f = min(shots(unit), int(mag.level))
+                    yield mag.get(f)
+                    out[s, b, 2 + 3 * layer] += 1
+                    out[s, b, 4 + 3 * layer] += f
+                    if rng.random() < 1.0 - (1.0 - pk(unit)) ** f:
+                        out[s, b, 3 + 3 * layer] += 1
+                    else:
+                        survivors += 1
+                flying = survivors
+
+    for s in range(salvos):
+        env.process(salvo(s))
+    env.run()
+    return out
+
+
+def engagements(plan: Plan, trials: int, seed: int) -> np.ndarray:
+    """Per trial, salvo and base: the engagement counts of `_defense_trial` (trials, salvos, bases, 8)."""
+    rng = np.random.default_rng(seed)
+    return np.stack([_defense_trial(plan, rng) for _ in range(trials)])

@@ -12,6 +12,7 @@ from anpo.sim.campaign_kernel import campaign_tile, fewest_where
 from anpo.sim.runway import Strip, _exact, kernel_constants
 from anpo.sim.streams import stream
 from anpo.sim.strike_kernel import CREWS, NS, P_LAND, REPAIR_H, REPAIR_S, SIGMA, strike_tile
+from anpo.sim.strikes import Defense, pack_defense
 
 
 def _search(s: Strip, cx: np.ndarray, cy: np.ndarray) -> tuple[int, float, float]:
@@ -55,7 +56,8 @@ def _hand_campaign(
     ends = np.empty((1, 1, 2, len(starts)))
     closed = np.empty((1, 2))
     campaign_tile(stream(1, 0), 0, 1, sc, np.array(starts), np.array([0, 1]), np.array([missiles]), dims,
-                  np.ones((1, 2), np.int64), ends, closed)
+                  np.ones((1, 2), np.int64), ends, closed, **pack_defense(Defense("none"), 1, len(starts),
+                                                                          _plan({}).params))
     return ends[0, 0], closed[0]
 
 
@@ -104,7 +106,8 @@ def test_a_single_salvo_uses_the_one_salvo_kernel() -> None:
     ends = np.empty_like(salvos.ends)
     closed = np.empty_like(salvos.closed)
     strike_tile(stream(3, 0), 0, 500, salvos.scalars, salvos.starts, salvos.base_first, salvos.missiles,
-                salvos.dims, salvos.floors, ends, closed)
+                salvos.dims, salvos.floors, ends, closed, salvos.units, salvos.unit_p, salvos.covers,
+                np.zeros_like(salvos.tally))
     np.testing.assert_array_equal(ends, salvos.ends)
     np.testing.assert_array_equal(closed, salvos.closed)
 

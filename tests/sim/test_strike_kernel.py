@@ -94,7 +94,9 @@ def test_plain_count_equals_the_numpy_search_with_craters_on_edges(name: str) ->
 
 
 def _plan(overrides: dict[str, Any], bases: tuple[str, ...] = ("kadena", "naha")) -> Plan:
-    s = sim.parse_sim_scenario({"scenario": SCENARIO, "strikes": {"bases": list(bases)}})
+    # The legacy flat interception: these tests check the craters and the search against numpy
+    # (the missile defenses have their own tests, test_missile_defense.py).
+    s = sim.parse_sim_scenario({"scenario": SCENARIO, "strikes": {"bases": list(bases), "defenses": "flat"}})
     return compile_plan(s, sim.load_parameters().with_overrides(overrides))
 
 

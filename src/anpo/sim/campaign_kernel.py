@@ -29,7 +29,18 @@ import numpy as np
 import numpy.typing as npt
 
 from anpo.sim.rng import Stream, load, normal, store
-from anpo.sim.strike_kernel import CLASSES, CREWS, NOT_SERVED, P_LAND, REPAIR_H, REPAIR_S, SIGMA, _craters
+from anpo.sim.strike_kernel import (
+    CLASSES,
+    CREWS,
+    NOT_SERVED,
+    P_LAND,
+    REPAIR_H,
+    REPAIR_S,
+    SIGMA,
+    _craters,
+    engage,
+    stock_up,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -251,13 +262,19 @@ def campaign_tile(
     floors: IntArray,
     ends: FloatArray,
     closed: FloatArray,
+    units: IntArray,
+    unit_p: FloatArray,
+    covers: IntArray,
+    tally: IntArray,
 ) -> None:
     """`strike_kernel.strike_tile` for campaigns: the same arrays, damage carried over.
 
     ends[i, b, class, salvo] is the end of the closure that salvo starts, cut at the next
     salvo (which starts the next closure): the intervals never overlap, and
-    closed[i, b * 2 + class] is their total length. Per trial and base, every salvo is
-    drawn first (the repairs draw nothing), then `campaign_base` plays the campaign.
+    closed[i, b * 2 + class] is their total length. Per trial the defenses engage every
+    salvo in time order, base by base (`strike_kernel.engage`: the interceptors one salvo
+    uses are gone for the next); then per base every salvo's craters are drawn (the
+    repairs draw nothing), and `campaign_base` plays the campaign.
     """
     bases = base_first.shape[0] - 1
     salvos = starts.shape[0]
@@ -268,9 +285,17 @@ def campaign_tile(
     fresh = np.zeros((salvos, runways), np.int64)
     fx, fy = np.empty((salvos, runways, most)), np.empty((salvos, runways, most))
     aim = np.empty(most, np.int64)
-    sigma, p_land = sc[SIGMA], sc[P_LAND]
+    sigma = sc[SIGMA]
+    missile_first = np.zeros(runways + 1, np.int64)
+    missile_first[1:] = np.cumsum(missiles)
+    alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
+    stock = np.empty(units.shape[0], np.int64)
     r = load(st)
     for i in range(lo, hi):
+        r = stock_up(r, units, unit_p, stock)
+        for s in range(salvos):
+            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, stock, alive,
+                       tally)
         for b in range(bases):
             w0, w1 = base_first[b], base_first[b + 1]
             hours = sc[REPAIR_H]
@@ -282,8 +307,8 @@ def campaign_tile(
                     k = missiles[w]
                     fresh[s, w] = 0
                     if k > 0:
-                        m, r = _craters(r, k, sigma, p_land, dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4],
-                                        aim, px, py)
+                        m, r = _craters(r, alive, s, missile_first[w], k, sigma, dims[w, 0, 0], dims[w, 0, 1],
+                                        dims[w, 0, 4], aim, px, py)
                         fresh[s, w] = m
                         fx[s, w, :m] = px[:m]
                         fy[s, w, :m] = py[:m]

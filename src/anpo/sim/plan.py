@@ -96,7 +96,7 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         if fid not in known:
             raise InputError(f"closed_bases[{i}]", f"{fid!r} is not a facility of the posture registry")
     forces = forces_on(sc.date, sc.lat, sc.lon, closed=frozenset(sim.closed_bases))
-    bases = targets(sim.strike_bases, sc.date, params) if sim.strike_bases else ()
+    bases = targets(sim.strike_bases, sc.date, params, sim.strike_defenses) if sim.strike_bases else ()
     events = legal_events(_timeline(sim, params))
     base_index = {b.facility: i for i, b in enumerate(bases)}
     rows = forces.rows

@@ -29,6 +29,7 @@ from anpo.sim.parameters import Parameters
 from anpo.sim.plan import Plan, compile_plan
 from anpo.sim.scenario import SimScenario
 from anpo.sim.streams import TILE
+from anpo.sim.strikes import engagement_summary
 from anpo.sim.summary import CountStat, Tally, TimeStat
 from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, new_chunk, required_units, simulate_chunk
 
@@ -64,6 +65,7 @@ class Summary:
     time_hist: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     count_hist: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     tally: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    defense: npt.NDArray[np.int64] | None = None  # strike engagement sums (strikes.Salvos.tally)
 
     def add(self, chunk: Chunk) -> None:
         """Merge a chunk's summaries (exact in any order: integer counts, fsum of tile sums)."""
@@ -85,6 +87,8 @@ class Summary:
             chunk.arrived_by.copy() if self.arrived_by is None else self.arrived_by + chunk.arrived_by
         )
         self.curve_trials += chunk.curve_trials
+        if chunk.defense is not None:
+            self.defense = chunk.defense.copy() if self.defense is None else self.defense + chunk.defense
 
     def _views(self, chunk: Chunk) -> None:
         # The stats are views into whole arrays, so adding a chunk is a few array additions.
@@ -164,6 +168,8 @@ class Summary:
                 "yes"
             ]
             out["objective"] = self.objective()
+        if self.defense is not None:
+            out["missile_defense"] = engagement_summary(self.defense, plan.bases, self.trials)
         if plan.gates.war_powers_report_required:
             first = self.times["first_response_USA_h"].to_dict()["mean"]
             out["war_powers"] = {

@@ -3,6 +3,7 @@
 scenario: {date, event, target, lat, lon, ...}   # exactly as for `anpo assess`
 fait_accompli_h: 72                               # optional: adversary's objective time
 strikes: {bases: [kadena, futenma]}               # optional: air bases struck
+  # defenses: none | flat | {units: {us-1-1-ada: 0}}   (optional: missile_defense.py)
 events:                                           # optional: later events (the law re-assesses each)
   - {at_h: 12, event: armed_attack, target: JPN, lat: 24.34, lon: 124.16}
 closed_bases: [kadena]                            # optional: their units do not respond
@@ -26,6 +27,7 @@ from anpo.law.assess import parse
 from anpo.sim.blockade import Blockade, parse_blockade
 from anpo.sim.blockade import check_scenario as check_blockade
 from anpo.sim.disaster import Disaster, parse_disaster
+from anpo.sim.missile_defense import DefenseInput, parse_defenses
 from anpo.sim.evacuation import Evacuation, parse_evacuation
 from anpo.sim.evacuation import check_scenario as check_evacuation
 
@@ -35,7 +37,7 @@ FIELDS = (
 )
 OWN_MODELS = ("disaster", "evacuation", "blockade")  # each runs its own small model, not the kernels
 EVENT_FIELDS = ("at_h", "event", "target", "lat", "lon")
-STRIKE_FIELDS = ("bases",)
+STRIKE_FIELDS = ("bases", "defenses")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SimScenario:
     evacuation_input: Mapping[str, Any] | None = None
     blockade: Blockade | None = None  # a sea-lane disruption: escort and minesweeping (own model)
     blockade_input: Mapping[str, Any] | None = None
+    strike_defenses: DefenseInput | None = None  # strikes.defenses (None: the table, or flat)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.to_input_dict()}
@@ -59,6 +62,8 @@ class SimScenario:
             out["fait_accompli_h"] = self.fait_accompli_h
         if self.strike_bases:
             out["strikes"] = {"bases": list(self.strike_bases)}
+            if self.strike_defenses is not None:
+                out["strikes"]["defenses"] = self.strike_defenses.to_input()
         if self.events:
             out["events"] = [
                 {"at_h": at, **{k: v for k, v in sc.to_input_dict().items() if k in EVENT_FIELDS}}
@@ -101,6 +106,7 @@ def parse_sim_scenario(raw: object) -> SimScenario:
             raise InputError("fait_accompli_h", f"{fa!r} must be a number of hours > 0")
         fa = float(fa)
     bases: tuple[str, ...] = ()
+    defenses = None
     strikes = raw.get("strikes")
     if strikes is not None:
         if not isinstance(strikes, Mapping):
@@ -108,7 +114,7 @@ def parse_sim_scenario(raw: object) -> SimScenario:
         for key in strikes:
             if key not in STRIKE_FIELDS:
                 raise InputError(
-                    f"strikes.{key}", "unknown field; accepted: bases (salvo size etc. are parameters)"
+                    f"strikes.{key}", "unknown field; accepted: bases, defenses (salvo size etc.: parameters)"
                 )
         lst = strikes.get("bases")
         if not isinstance(lst, list) or not lst or not all(isinstance(b, str) for b in lst):
@@ -116,6 +122,7 @@ def parse_sim_scenario(raw: object) -> SimScenario:
         if len(set(lst)) != len(lst):
             raise InputError("strikes.bases", "a base is listed twice")
         bases = tuple(lst)
+        defenses = parse_defenses(strikes.get("defenses"))
     params = raw.get("parameters") or {}
     if not isinstance(params, Mapping):
         raise InputError("parameters", "expected a mapping of parameter names to values")
@@ -152,6 +159,7 @@ def parse_sim_scenario(raw: object) -> SimScenario:
         dict(raw["disaster"]) if disaster is not None else None,
         evacuation=evacuation, evacuation_input=dict(raw["evacuation"]) if evacuation is not None else None,
         blockade=blockade, blockade_input=dict(raw["blockade"]) if blockade is not None else None,
+        strike_defenses=defenses,
     )
 
 

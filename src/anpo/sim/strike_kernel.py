@@ -1,9 +1,12 @@
 """Compiled (numba) salvos on air bases: craters, the MOS search, and the repair queue.
 
 `strikes.closures` packs the struck runways and calls `strike_tile` once per stream tile,
-before the timeline of the same tile. Per trial, base and salvo, each missile aimed at a
-runway lands with probability reliability x (1 - interception); its impact is circular
-normal about its aim point (x along the centreline, y across).
+before the timeline of the same tile. Per trial, first the missile defenses (`engage`):
+each salvo, base by base in the scenario's order, each missile flies with probability
+reliability (x (1 - the flat interception) in the legacy mode), then the upper layer (SM-3)
+and the lower layer (PAC-3) engage the survivors while their inventories last, which carry
+over from salvo to salvo. A missile that gets through lands; its impact is circular normal
+about its aim point (x along the centreline, y across).
 The craters on the runway go to the exact MOS search of `runway_kernel` (rows of more
 than 63 craters to a plain count with the same candidates and comparisons). A base is
 open for a class as soon as one runway is: the search, and the draws for runways left,
@@ -18,16 +21,27 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from anpo.sim.rng import State, Stream, load, next_u64, normal, store
+from anpo.sim.rng import State, Stream, load, next_u64, normal, store, uniform
 from anpo.sim.runway import MAX_BITS
 from anpo.sim.runway_kernel import LANES, fewest, pad
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# Scalars s: impact sigma (m), P(a missile lands), repair crews, repair hours per crater
-# (median, log spread).
+# Scalars s: impact sigma (m), P(a missile flies to its target, before the defenses), repair
+# crews, repair hours per crater (median, log spread).
 SIGMA, P_LAND, CREWS, REPAIR_H, REPAIR_S, NS = range(6)
+# Defense units, one row each (`strikes.Salvos.units`): layer (0 upper SM-3, 1 lower PAC-3),
+# interceptors per engagement, ships or fire units, interceptors each; and (`unit_p`) the
+# kill probability of one interceptor and the chance a ship or fire unit is on station.
+U_LAYER, U_SHOTS, U_COUNT, U_PER, NUI = range(5)
+U_PK, U_ON, NUP = range(3)
+LAYERS = 2
+# Engagement tallies per salvo and base, summed over trials (`strikes.Salvos.tally`):
+# missiles launched, arrived (flew), then per layer l at 2 + 3 l: missiles engaged,
+# missiles destroyed, interceptors fired.
+T_LAUNCHED, T_ARRIVED, T_ENGAGED, T_KILLED, T_FIRED = 0, 1, 2, 3, 4
+NT = 2 + 3 * LAYERS
 CLASSES = 2  # fighter, tanker MOS
 NOT_SERVED = -1  # floors[w, c] of a runway that cannot serve class c (too short, not the main one)
 _S32 = np.uint64(32)
@@ -56,27 +70,105 @@ def _fewest_plain(px: FloatArray, py: FloatArray, m: int, d: FloatArray, s: int)
     return best
 
 
+@numba.njit(cache=True, nogil=True)
+def stock_up(r: State, units: IntArray, unit_p: FloatArray, stock: IntArray) -> State:
+    """A trial's interceptors at the first salvo: per unit row, its ships or fire units on
+    station (each with probability U_ON) times the interceptors each carries."""
+    for u in range(units.shape[0]):
+        on = units[u, U_COUNT]
+        if unit_p[u, U_ON] < 1.0:
+            on = 0
+            for _ in range(units[u, U_COUNT]):
+                x, r = uniform(r)
+                on += x < unit_p[u, U_ON]
+        stock[u] = on * units[u, U_PER]
+    return r
+
+
+@numba.njit(cache=True, nogil=True)
+def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fly: float, units: IntArray,
+           unit_p: FloatArray, covers: IntArray, stock: IntArray, alive: npt.NDArray[np.uint8],
+           tally: IntArray) -> State:
+    """Salvo s against every base, in the scenario's order (the defended-asset priority of
+    the units that cover several): alive[s, j] for each missile j (runway w's missiles are
+    missile_first[w]..missile_first[w+1]-1) says whether it gets through.
+
+    Each missile flies with p_fly (two 32-bit coins per 64-bit draw). Then each layer,
+    upper first, engages the missiles still flying at the base, one engagement each, with
+    the shots of the first covering unit that has interceptors left (a last, short
+    engagement fires what is left). When the layer's covering units cannot engage them
+    all, the missiles engaged are a uniformly random subset (selection sampling: one
+    uniform per candidate, only then). An engagement of f interceptors destroys the
+    missile with 1 - (1 - pk)^f. The stock is not refilled between salvos.
+    """
+    fly = p_fly * 2.0**32
+    nu = units.shape[0]
+    for b in range(base_first.shape[0] - 1):
+        m0, m1 = missile_first[base_first[b]], missile_first[base_first[b + 1]]
+        n = 0
+        for j in range(m0, m1, 2):
+            bits, r = next_u64(r)
+            a = float(bits >> _S32) < fly
+            alive[s, j] = a
+            n += a
+            if j + 1 < m1:
+                a = float(bits & _HALF) < fly
+                alive[s, j + 1] = a
+                n += a
+        tally[s, b, T_LAUNCHED] += m1 - m0
+        tally[s, b, T_ARRIVED] += n
+        for layer in range(LAYERS):
+            cap = 0
+            for u in range(nu):
+                if units[u, U_LAYER] == layer and covers[u, b] != 0:
+                    cap += (stock[u] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
+            if n == 0 or cap == 0:
+                continue
+            need, left, short = min(cap, n), n, cap < n
+            t = 2 + 3 * layer
+            u = 0
+            for j in range(m0, m1):
+                if need == 0:
+                    break
+                if alive[s, j] == 0:
+                    continue
+                if short:
+                    x, r = uniform(r)
+                    pick = x * left < need
+                    left -= 1
+                    if not pick:
+                        continue
+                need -= 1
+                while units[u, U_LAYER] != layer or covers[u, b] == 0 or stock[u] == 0:
+                    u += 1
+                f = min(units[u, U_SHOTS], stock[u])
+                stock[u] -= f
+                x, r = uniform(r)
+                if x < 1.0 - (1.0 - unit_p[u, U_PK]) ** f:
+                    alive[s, j] = 0
+                    n -= 1
+                    tally[s, b, t + T_KILLED - T_ENGAGED] += 1
+                tally[s, b, t] += 1
+                tally[s, b, t + T_FIRED - T_ENGAGED] += f
+    return r
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
-def _craters(r: State, k: int, sigma: float, p_land: float, length: float, width: float,
-             rad: float, aim: IntArray, px: FloatArray, py: FloatArray) -> tuple[int, State]:
+def _craters(r: State, alive: npt.NDArray[np.uint8], s: int, off: int, k: int, sigma: float, length: float,
+             width: float, rad: float, aim: IntArray, px: FloatArray, py: FloatArray) -> tuple[int, State]:
     """The craters that k missiles, aimed at evenly spaced points along one runway's
     centreline, leave on the runway (within a crater radius of it): px[:m], py[:m] in aim
-    order, and m.
+    order, and m. Missile j gets through when alive[s, off + j] (`engage`).
 
-    Three passes, each drawing only what the survivors of the one before need, none
-    branching on a coin toss (a mispredicted branch costs about as much as a normal draw):
-    which missiles land (two 32-bit coins per 64-bit draw: P(land) to 2^-32), where the
-    landed ones fall across the runway, then where those on it fall along it.
+    Passes that draw only what the survivors of the one before need, none branching on a
+    coin toss (a mispredicted branch costs about as much as a normal draw): the missiles
+    that got through, where they fall across the runway, then where those on it fall
+    along it.
     """
-    land = p_land * 2.0**32
     n = 0
-    for j in range(0, k, 2):
-        bits, r = next_u64(r)
+    for j in range(k):
         aim[n] = j
-        n += float(bits >> _S32) < land
-        if j + 1 < k:
-            aim[n] = j + 1
-            n += float(bits & _HALF) < land
+        n += alive[s, off + j]
     centre, y_end = width / 2.0, width + rad
     m = 0
     for v in range(n):
@@ -107,13 +199,19 @@ def strike_tile(
     floors: IntArray,
     ends: FloatArray,
     closed: FloatArray,
+    units: IntArray,
+    unit_p: FloatArray,
+    covers: IntArray,
+    tally: IntArray,
 ) -> None:
     """Closures of trials lo..hi-1: ends[i, b, class, salvo] and closed[i, b * 2 + class] (h).
 
     Runways of base b are rows base_first[b]..base_first[b+1]-1 of `missiles` (aimed at
     each), `dims` (runway, class, the 7 constants of `runway.kernel_constants`) and
     `floors` (runway, class: fewer craters than this cannot close it; NOT_SERVED: the
-    runway cannot serve the class). A closure [start, end) per salvo.
+    runway cannot serve the class). A closure [start, end) per salvo. The defenses
+    (`units`, `unit_p`, `covers[unit, base]`) engage every salvo first (`engage`), adding
+    to `tally[salvo, base, NT]`.
 
     `strikes.Salvos.draw` calls it for a single salvo. Given several, it would draw each on
     intact runways and queue the repairs; campaigns go to `campaign_kernel`, which keeps the
@@ -127,9 +225,17 @@ def strike_tile(
     masks = np.empty(most + 1, np.uint64)
     best = np.empty(CLASSES, np.int64)
     prev = np.empty(CLASSES)
-    sigma, p_land = sc[SIGMA], sc[P_LAND]
+    sigma = sc[SIGMA]
+    missile_first = np.zeros(missiles.shape[0] + 1, np.int64)
+    missile_first[1:] = np.cumsum(missiles)
+    alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
+    stock = np.empty(units.shape[0], np.int64)
     r = load(st)
     for i in range(lo, hi):
+        r = stock_up(r, units, unit_p, stock)
+        for s in range(salvos):
+            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, stock, alive,
+                       tally)
         for b in range(bases):
             hours = sc[REPAIR_H]
             if sc[REPAIR_S] != 0.0:
@@ -151,7 +257,7 @@ def strike_tile(
                                 best[c] = 0
                         continue
                     length, width, rad = dims[w, 0, 0], dims[w, 0, 1], dims[w, 0, 4]
-                    m, r = _craters(r, k, sigma, p_land, length, width, rad, aim, px, py)
+                    m, r = _craters(r, alive, s, missile_first[w], k, sigma, length, width, rad, aim, px, py)
                     pad(px, m)
                     pad(py, m)
                     for c in range(CLASSES):

@@ -3,18 +3,21 @@
 Each struck base receives `strike.missiles_per_base` missiles per salvo, shared among its
 open runways that serve fighters or tankers (`_strip`) in proportion to length, aimed at
 evenly spaced points on each centreline.
-A missile lands if it works (reliability) and is not intercepted; its impact is circular
-normal about the aim point. After each salvo the crews repair the fewest craters that free
-one MOS (the exact search of `runway`), on the runway where that is quickest. In a
-campaign of several salvos the craters the crews have not reached stay for the next salvo
-(`campaign_kernel`). The draws and the search run compiled, trial by trial
-(`strike_kernel`, `campaign_kernel`); this module finds the targets and packs them.
+A missile lands if it flies (reliability) and gets through the missile defenses that cover
+the base on the scenario's date (`missile_defense`: Aegis BMD ships, then PAC-3, engaging
+while their interceptors last); its impact is circular normal about the aim point. After
+each salvo the crews repair the fewest craters that free one MOS (the exact search of
+`runway`), on the runway where that is quickest. In a campaign of several salvos the
+craters the crews have not reached stay for the next salvo (`campaign_kernel`). The draws
+and the search run compiled, trial by trial (`strike_kernel`, `campaign_kernel`); this
+module finds the targets and their defenses, and packs them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +26,7 @@ from anpo import posture
 from anpo.core.errors import InputError
 from anpo.sim import strike_kernel as sk
 from anpo.sim.campaign_kernel import campaign_tile
+from anpo.sim.missile_defense import LEGACY, Defender, DefenseInput, defenders, mode_of
 from anpo.sim.parameters import Parameters
 from anpo.sim.rng import Stream
 from anpo.sim.runway import Strip, kernel_constants
@@ -45,9 +49,31 @@ class RunwayTarget:
 
 
 @dataclass(frozen=True)
+class Defense:
+    """The run's missile defenses: `table` (the units in service that cover some struck
+    base, upper layer first, and covers[unit][base]), `none`, or `flat` (the legacy flat
+    interception, `strike.interception_probability`, instead of any unit)."""
+
+    mode: str = "flat"
+    units: tuple[Defender, ...] = ()
+    covers: tuple[tuple[bool, ...], ...] = ()
+
+    def to_dict(self, bases: tuple[str, ...]) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "units": [
+                {"id": u.id, "kind": u.kind, "count": u.count,
+                 "covers": [b for b, c in zip(bases, cov, strict=True) if c], "basis": u.provenance}
+                for u, cov in zip(self.units, self.covers, strict=True)
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class BaseTarget:
     facility: str
     runways: tuple[RunwayTarget, ...]
+    defense: Defense = Defense()  # the same object for every base of a run
 
 
 def _strip(length: float, width: float, p: Parameters, cls: str, main: bool) -> Strip | None:
@@ -65,8 +91,12 @@ def _strip(length: float, width: float, p: Parameters, cls: str, main: bool) -> 
     return Strip(length, width, min(mos_length, length), min(mos_width, width), p["strike.crater_diameter_m"])
 
 
-def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTarget, ...]:
-    """The struck bases' runway geometry on `day`; InputError for a base that cannot be struck."""
+def targets(
+    bases: tuple[str, ...], day: dt.date, p: Parameters, defenses: DefenseInput | None = None
+) -> tuple[BaseTarget, ...]:
+    """The struck bases' runway geometry on `day`, and the missile defenses that cover them
+    (`strikes.defenses` of the scenario; see `missile_defense.mode_of`); InputError for a
+    base that cannot be struck."""
     active = {f.facility.id: f.facility for f in posture.at(day).facilities}
     out = []
     m = int(p["strike.missiles_per_base"])
@@ -93,7 +123,12 @@ def targets(bases: tuple[str, ...], day: dt.date, p: Parameters) -> tuple[BaseTa
             for (ident, length, width, strips), k in zip(served, share, strict=True)
         ]
         out.append(BaseTarget(fid, tuple(rt)))
-    return tuple(out)
+    mode = mode_of(defenses, p.overridden())
+    defense = Defense(mode)
+    if mode == "table":
+        where = tuple((active[b].lat, active[b].lon, active[b].record.host == "JPN") for b in bases)
+        defense = Defense(mode, *defenders(where, day, defenses, p["missile_defense.pac3_cover_km"]))
+    return tuple(BaseTarget(b.facility, b.runways, defense) for b in out)
 
 
 @dataclass
@@ -114,6 +149,10 @@ class Salvos:
     missiles: npt.NDArray[np.int64]
     dims: FloatArray
     floors: npt.NDArray[np.int64]
+    units: npt.NDArray[np.int64]
+    unit_p: FloatArray
+    covers: npt.NDArray[np.int64]
+    tally: npt.NDArray[np.int64]  # (salvo, base, strike_kernel.NT) engagement sums of the chunk
 
     def draw(self, s: Stream, lo: int, hi: int) -> None:
         """Trials lo..hi-1 of the chunk. A campaign (several salvos) keeps each salvo's
@@ -131,6 +170,10 @@ class Salvos:
             self.floors,
             self.ends,
             self.closed,
+            self.units,
+            self.unit_p,
+            self.covers,
+            self.tally,
         )
 
 
@@ -140,7 +183,9 @@ def closures(bases: tuple[BaseTarget, ...], p: Parameters, n: int) -> Salvos:
     starts = np.array([p["strike.time_h"] + s * p["strike.salvo_interval_h"] for s in range(salvos)])
     scalars = np.zeros(sk.NS)
     scalars[sk.SIGMA] = sigma_from_cep(p["strike.cep_m"])
-    scalars[sk.P_LAND] = p["strike.reliability"] * (1.0 - p["strike.interception_probability"])
+    defense = bases[0].defense if bases else Defense()
+    flat = p[LEGACY] if defense.mode == "flat" else 0.0
+    scalars[sk.P_LAND] = p["strike.reliability"] * (1.0 - flat)
     scalars[sk.CREWS] = p["repair.crews_per_base"]
     scalars[sk.REPAIR_H] = p["repair.hours_per_crater"]
     scalars[sk.REPAIR_S] = p.spread("repair.hours_per_crater")
@@ -165,4 +210,52 @@ def closures(bases: tuple[BaseTarget, ...], p: Parameters, n: int) -> Salvos:
         missiles=np.array([rw.missiles for rw in runways], np.int64),
         dims=dims,
         floors=floors,
+        **pack_defense(defense, len(bases), salvos, p),
     )
+
+
+def pack_defense(defense: Defense, bases: int, salvos: int, p: Parameters) -> dict[str, npt.NDArray[Any]]:
+    """The defense arrays of `strike_kernel.engage` (see its U_*, T_* constants)."""
+    units = np.zeros((len(defense.units), sk.NUI), np.int64)
+    unit_p = np.zeros((len(defense.units), sk.NUP))
+    for u, d in enumerate(defense.units):
+        ship = d.kind == "aegis_bmd"
+        kind = "sm3" if ship else "pac3"
+        each = "sm3_per_ship" if ship else "pac3_interceptors_per_fire_unit"
+        units[u] = [d.layer, p[f"missile_defense.{kind}_shots"], d.count, p[f"missile_defense.{each}"]]
+        unit_p[u] = [p[f"missile_defense.{kind}_kill_probability"],
+                     p["missile_defense.aegis_on_station_probability"] if ship else 1.0]
+    covers = np.array(defense.covers, np.int64).reshape(len(defense.units), bases)
+    tally = np.zeros((salvos, bases, sk.NT), np.int64)
+    return {"units": units, "unit_p": unit_p, "covers": covers, "tally": tally}
+
+
+def engagement_summary(
+    tally: npt.NDArray[np.int64], bases: tuple[BaseTarget, ...], trials: int
+) -> dict[str, Any]:
+    """Means per trial of the engagement tallies (summed over `trials`), per base and per
+    salvo: missiles launched, arrived, intercepted, leaked, interceptors fired by layer,
+    and the leak rate (missiles through / missiles that arrived)."""
+    n = max(trials, 1)
+
+    def block(t: npt.NDArray[np.int64]) -> dict[str, Any]:
+        arrived, killed = int(t[sk.T_ARRIVED]), int(t[sk.T_KILLED] + t[sk.T_KILLED + 3])
+        return {
+            "missiles_launched": round(int(t[sk.T_LAUNCHED]) / n, 4),
+            "missiles_arrived": round(arrived / n, 4),
+            "missiles_intercepted": round(killed / n, 4),
+            "missiles_through": round((arrived - killed) / n, 4),
+            "sm3_fired": round(int(t[sk.T_FIRED]) / n, 4),
+            "pac3_fired": round(int(t[sk.T_FIRED + 3]) / n, 4),
+            "leak_rate": round((arrived - killed) / arrived, 6) if arrived else None,
+        }
+
+    defense = bases[0].defense if bases else Defense()
+    return {
+        "trials": trials,
+        "mode": defense.mode,
+        "units": defense.to_dict(tuple(b.facility for b in bases))["units"],
+        "total": block(tally.sum(axis=(0, 1))),
+        "by_base": {b.facility: block(tally[:, i].sum(axis=0)) for i, b in enumerate(bases)},
+        "by_salvo": [block(tally[s].sum(axis=0)) for s in range(tally.shape[0])],
+    }

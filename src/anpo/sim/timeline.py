@@ -73,6 +73,7 @@ class Chunk:
     times: dict[str, FloatArray] = field(default_factory=dict)
     counts: dict[str, IntArray] = field(default_factory=dict)
     paths: dict[str, IntArray] = field(default_factory=dict)
+    defense: IntArray | None = None  # strike engagement sums (strikes.Salvos.tally), when struck
 
 
 def _groups(plan: Plan) -> list[tuple[int, int]]:
@@ -286,6 +287,8 @@ def simulate_chunk(
         )  # fmt: skip
         out.tile_sums.append(fold.time_sum.copy())
     out.trials += n
+    if salvos is not None:  # the missile defenses' engagement sums, exact in any order
+        out.defense = salvos.tally if out.defense is None else out.defense + salvos.tally
     assert out.arrived_by is not None
     out.arrived_by[units.order] += np.cumsum(curve, axis=1)[:, :-1]
     if keep:
