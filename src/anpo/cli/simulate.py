@@ -55,7 +55,8 @@ def _explain() -> str:
     for p in sim.defaults().values():
         dist = p.distribution + (f" (log-sd {p.spread:g})" if p.distribution == "lognormal" else "")
         most = "" if p.maximum is None else f", at most {p.maximum:g} a run"
-        lines.append(f"{p.name} = {p.default:g} {p.unit}, {dist}{most}")
+        rng = "" if p.low is None else f", range {p.low:g} to {p.high:g}"
+        lines.append(f"{p.name} = {p.default:g} {p.unit}, {dist}{rng}{most}")
         lines.append(f"    {p.provenance()}")
     return "\n".join(lines)
 
