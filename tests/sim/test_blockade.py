@@ -214,3 +214,10 @@ def test_cli_text_json_and_what_if(
     assert not _rung(doc, "collective_self_defense")["available"]
     code, _, err = _anpo(["simulate", str(HORMUZ), "--sweep", "x=1,2"], capsys, monkeypatch)
     assert code == 2 and "blockade" in err
+
+
+def test_aden_escort_capacity_matches_the_mods_monthly_counts() -> None:
+    # MOD press releases: 69 ships (September 2009), 90 (February 2010), 75 (March 2010) a month
+    res = _run(_raw(ADEN), trials=2000)
+    per_month = res["escort_capacity_ships_per_day"]["p50"] * 30
+    assert 60 <= per_month <= 100

@@ -418,6 +418,7 @@ def run_blockade(sc: Scenario, b: Blockade, trials: int, seed: int) -> dict[str,
     runs["all_gates_instant"] = frozenset(GATES)
     mean_share: dict[str, list[FloatArray]] = {k: [] for k in runs}
     at_cp: list[FloatArray] = []
+    capacity: list[FloatArray] = []
     recover: list[FloatArray] = []
     gate_h: dict[str, list[FloatArray]] = {g: [] for g in GATES}
     judged: list[npt.NDArray[np.bool_]] = []
@@ -431,6 +432,7 @@ def run_blockade(sc: Scenario, b: Blockade, trials: int, seed: int) -> dict[str,
             mean_share[name].append(tp.mean(axis=1))
             if name == "actual":
                 at_cp.append(tp[:, cps])
+                capacity.append(d.capacity)
                 ok = tp >= 0.9
                 recover.append(np.where(ok.any(axis=1), np.argmax(ok, axis=1).astype(np.float64), np.inf))
         gate_h["order"].append(d.order)
@@ -479,6 +481,9 @@ def run_blockade(sc: Scenario, b: Blockade, trials: int, seed: int) -> dict[str,
             **(spread_stats(finite) if finite.size else {"mean": None}),
             "p_never": round(1.0 - finite.size / trials, 4),
         },
+        # ships the escort force could take through a day at full effect (compare with MOD's
+        # published escort counts: docs/model.md)
+        "escort_capacity_ships_per_day": spread_stats(np.concatenate(capacity)) if b.escort else None,
         "p_force_authorized": round(float(np.concatenate(judged).mean()), 4)
         if any(r.judged and r.available for r in rungs)
         else 0.0,
