@@ -36,7 +36,55 @@ def later(ev: simpy.Event, at: float) -> simpy.events.ProcessGenerator:
     ev.succeed()
 
 
-def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
+class _Fleet:
+    """One aircraft unit's sorties (forces that fly): a ledger brought up to date at every
+    change of its state (departure, a salvo, its runway closing or reopening), counting
+    until the deadline only."""
+
+    def __init__(self, rate: float, deadline: float) -> None:
+        self.rate, self.deadline = rate, deadline
+        self.alive, self.departed, self.open = 1.0, math.inf, True
+        self.last = math.inf
+        self.gen = self.n = 0.0  # sorties per aircraft (times the share alive / not)
+
+    def advance(self, now: float) -> None:
+        end = min(now, self.deadline)
+        if self.open and end > self.last:
+            self.gen += self.alive * self.rate * (end - self.last)
+            self.n += self.rate * (end - self.last)
+        if self.last < math.inf:  # flying (departed)
+            self.last = max(self.last, end)
+
+    def depart(self, now: float) -> None:
+        self.departed = self.last = now
+
+
+def air(plan: Plan, trials: int, seed: int) -> dict[str, np.ndarray]:
+    """`run` with the plan's strikes and the forces that fly: each trial's runway closures
+    come from the strike stage (`strikes.closures`, drawn with this seed's streams: its own
+    numbers), then runways close and reopen, salvos hit the aircraft on the ground and
+    units fly their sorties as events (`one_trial` with `salvo`)."""
+    from anpo.sim.streams import TILE, stream
+    from anpo.sim.strikes import closures
+
+    rng = np.random.default_rng(seed)
+    salvos = closures(plan.bases, plan.params, trials) if plan.bases else None
+    if salvos is not None:
+        for lo in range(0, trials, TILE):
+            salvos.draw(stream(seed, lo // TILE), lo, min(lo + TILE, trials))
+    none = (np.zeros(0), np.zeros((0, 2, 0)))
+    rows = [
+        one_trial(plan, rng, none if salvos is None else (salvos.starts, salvos.ends[i]))
+        for i in range(trials)
+    ]
+    return {k: np.array([r[k] for r in rows]) for k in rows[0]}
+
+
+def one_trial(
+    plan: Plan, rng: np.random.Generator, salvo: tuple[np.ndarray, np.ndarray] | None = None
+) -> dict[str, float]:
+    """One trial; with `salvo` (the salvos' hours and this trial's closure ends [base,
+    class, salvo]), the strikes close runways and the sortie model runs (`air`)."""
     env = simpy.Environment()
     p = plan.params
     detected, consulted = env.event(), env.event()
@@ -159,6 +207,56 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         "amphibious": pso_go,
     }
 
+    # Forces that fly (with `salvo`): runways per struck base and class, each unit's fleet.
+    deadline = math.inf if plan.sim.fait_accompli_h is None else plan.sim.fait_accompli_h
+    struck = salvo is not None and bool(plan.bases)
+    cls = [0 if c == "fighter" else 1 for c in plan.mos_class]
+    fleets = {
+        u: _Fleet(float(plan.air.rate[u]), deadline)
+        for u in range(len(plan.count))
+        if salvo is not None and (plan.base[u] >= 0 and struck or plan.air.rate[u] > 0)
+    }
+    closed: dict[tuple[int, int], simpy.Event | None] = {}  # the reopening, while closed
+    shut: Closures = {}  # closures, as they happen
+
+    def runway(b: int, k: int) -> simpy.events.ProcessGenerator:
+        assert salvo is not None
+        starts, ends = salvo
+        for s, st in enumerate(starts):
+            yield env.timeout(st - env.now)
+            if ends[b, k, s] <= st:
+                continue
+            users = [(u, f) for u, f in fleets.items() if plan.base[u] == b and cls[u] == k]
+            for u, f in users:  # up to the closure at the rate before it, then one repaired strip
+                f.advance(env.now)
+                f.open = False
+                if st < deadline:
+                    f.rate = float(plan.air.rate_one[u])
+            closed[b, k] = env.event()
+            shut.setdefault((b, k), []).append((st, ends[b, k, s]))
+            yield env.timeout(ends[b, k, s] - st)
+            for _, f in users:
+                f.advance(env.now)
+                f.open = True
+            reopen, closed[b, k] = closed[b, k], None
+            assert reopen is not None
+            reopen.succeed()
+
+    def salvo_hits(b: int) -> simpy.events.ProcessGenerator:
+        # A salvo that closes the base for either class hit it: the aircraft in the open burn.
+        assert salvo is not None
+        starts, ends = salvo
+        for s, st in enumerate(starts):
+            yield env.timeout(st - env.now)
+            if st > deadline or not (ends[b, 0, s] > st or ends[b, 1, s] > st):
+                continue
+            for u, f in fleets.items():
+                if plan.base[u] == b:
+                    f.advance(env.now)
+                    on_ground = 1.0 if f.departed == math.inf else float(plan.air.ground[u])
+                    exposed = max(on_ground - float(plan.air.sheltered[u]), 0.0)
+                    f.alive *= 1.0 - p["sortie.ground_kill_share"] * exposed
+
     def unit(u: int) -> simpy.events.ProcessGenerator:
         c = int(plan.country[u])
         if c == COUNTRIES.index("JPN"):
@@ -168,11 +266,17 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
         yield gate
         if not (plan.ship[u] and at_sea[c]):
             yield env.timeout(plan.readiness_h[u] * factor[c])
+        if struck and plan.base[u] >= 0:  # its runway closed: it waits for the repair
+            reopen = closed.get((int(plan.base[u]), cls[u]))
+            if reopen is not None:
+                yield reopen
         if TYPES[plan.kind[u]] == "tanker" and not tanker_up[c].triggered:
             tanker_up[c].succeed()
         if plan.needs_tanker[u]:
             yield tanker_up[c]
             yield env.timeout(p["tanker.join_delay_h"])
+        if u in fleets:
+            fleets[u].depart(env.now)
         if math.isfinite(plan.transit_h[u]):
             yield env.timeout(plan.transit_h[u])
             arrivals[u] = env.now
@@ -183,9 +287,16 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
     for event, ev in zip(plan.events, seen, strict=True):
         env.process(japan(event.gates, ev))
     env.process(united_states(seen))
+    if struck:
+        for b in range(len(plan.bases)):
+            env.process(salvo_hits(b))
+            for k in (0, 1):
+                env.process(runway(b, k))
     for u in range(len(plan.count)):
         env.process(unit(u))
     env.run(until=HORIZON)
+    if salvo is not None:
+        out.update(_air_outcomes(plan, fleets, shut, arrivals, deadline, cls))
     for c, name in enumerate(COUNTRIES):
         times = [t for u, t in arrivals.items() if plan.country[u] == c and TYPES[plan.kind[u]] in COMBAT]
         out[f"first_response_{name}_h"] = min(times, default=math.inf)
@@ -193,6 +304,39 @@ def one_trial(plan: Plan, rng: np.random.Generator) -> dict[str, float]:
     for key in ("japan_combat_authorized_h", "japan_maritime_forces_authorized_h",
                 "japan_landing_force_authorized_h"):  # fmt: skip
         out.setdefault(key, math.inf)
+    return out
+
+
+Closures = dict[tuple[int, int], list[tuple[float, float]]]  # (base, class): (start, end) as they happen
+
+
+def _air_outcomes(plan: Plan, fleets: dict[int, _Fleet], shut: Closures, arrivals: dict[int, float],
+                  deadline: float, cls: list[int]) -> dict[str, float]:  # fmt: skip
+    """Sorties, aircraft lost on the ground and in the air, and the combat units held on
+    station at the deadline, from the fleets' ledgers and the closures that happened."""
+    log_keep = math.log1p(-plan.params["sortie.attrition_per_sortie"])
+    out = {"sorties_by_deadline": 0.0, "aircraft_lost_in_air_by_deadline": 0.0,
+           "aircraft_lost_on_ground": 0.0, "held": 0.0}  # fmt: skip
+    for u, f in fleets.items():
+        f.advance(deadline)
+        n = int(plan.count[u])
+        out["aircraft_lost_on_ground"] += n * (1.0 - f.alive)
+        if math.isinf(deadline) or TYPES[plan.kind[u]] not in COMBAT or f.rate == 0.0:
+            continue
+        surv = math.exp(log_keep * f.n)
+        out["sorties_by_deadline"] += n * f.gen
+        out["aircraft_lost_in_air_by_deadline"] += n * f.alive * (1.0 - surv)
+        if arrivals.get(u, math.inf) <= deadline:
+            closures = [(s, e) for s, e in shut.get((int(plan.base[u]), cls[u]), []) if s < deadline]
+            pres = plan.air.presence_one[u] if closures else plan.air.presence[u]
+            on = float(plan.air.on_station_h[u])
+            lo, hi = max(f.departed, deadline - plan.transit_h[u] - on), deadline - plan.transit_h[u]
+            shut_h = sum(max(0.0, min(e, hi) - max(s, lo)) for s, e in closures)
+            out["held"] += n * pres * f.alive * surv * (1.0 - shut_h / on)
+    for u in range(len(plan.count)):  # ships and the landing force: whole once there
+        ship = u not in fleets and TYPES[plan.kind[u]] in COMBAT and plan.air.rate[u] == 0.0
+        if ship and arrivals.get(u, math.inf) <= deadline:
+            out["held"] += int(plan.count[u]) * float(plan.air.presence[u])
     return out
 
 

@@ -104,6 +104,9 @@ def _text(d: dict[str, Any]) -> str:
         )
     for k, m in d["forces_on_station"].items():
         lines.append(f"{k:<40} {_fmt(m['mean']):>8} {m['p5']:>8} {m['p50']:>8} {m['p95']:>8}")
+    for k, m in d.get("air_operations", {}).items():  # sorties and aircraft lost (counts)
+        q = " ".join(f"{_fmt(m[s]):>8}" for s in ("mean", "p5", "p50", "p95"))
+        lines.append(f"{k:<40} {q}")
     if "p_respond_before_fait_accompli" in d:
         lines.append(
             f"P(alliance responds before the fait accompli at "

@@ -20,6 +20,7 @@ from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, forces_on
 from anpo.sim.gates import LegalEvent, LegalGates, TimedEvent, legal_events
 from anpo.sim.parameters import Parameters
 from anpo.sim.scenario import SimScenario
+from anpo.sim.sorties import AirUnits, air_units
 from anpo.sim.strikes import BaseTarget, targets
 
 
@@ -41,8 +42,9 @@ class Plan:
     from_japan: npt.NDArray[np.bool_]  # a U.S. unit at a base in Japan (prior consultation)
     ship: npt.NDArray[np.bool_]
     base: npt.NDArray[np.int64]  # index into `bases`, -1 when its base is not struck
-    presence: npt.NDArray[np.float64]  # share of the unit held on station (`presence`)
+    presence: npt.NDArray[np.float64]  # share of the unit held on station (`sorties.presence`)
     mos_class: tuple[str, ...]
+    air: AirUnits  # the sortie model's constants per unit (`sorties.air_units`)
 
     @property
     def detection_param(self) -> str:
@@ -120,6 +122,11 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         bool,
     )
     transit = np.where(out_of_reach, np.inf, transit)
+    classes = tuple("fighter" if r.type == "fighter" else "tanker" for r in rows)
+    air = air_units(
+        [r.type for r in rows], list(forces.facilities), np.array([r.count for r in rows], np.int64), classes,
+        np.asarray(transit, np.float64), needs_tanker, params,
+    )  # fmt: skip
     return Plan(
         sim=sim,
         params=params,
@@ -136,32 +143,11 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         from_japan=np.array([r.country == "USA" for r in rows], bool) & forces.host_is_japan,
         ship=ship,
         base=np.array([base_index.get(r.facility, -1) if r.type in AIRCRAFT else -1 for r in rows], np.int64),
-        mos_class=tuple("fighter" if r.type == "fighter" else "tanker" for r in rows),
-        presence=np.array(
-            [
-                presence(r.type, float(t), bool(nt), params)
-                for r, t, nt in zip(rows, transit, needs_tanker, strict=True)
-            ]
-        ),
+        mos_class=classes,
+        presence=air.presence,
+        air=air,
     )
 
-
-def presence(kind: str, transit_h: float, tanker: bool, p: Parameters) -> float:
-    """The share of a unit's aircraft kept on station over the event by its sortie cycle.
-
-    A sortie lasts the type's endurance (`sortie.<type>_endurance_h`, extended by tanking
-    for fighters beyond their radius) and is followed by a turnaround on the ground
-    (`sortie.<type>_turnaround_h`); the time on station is what the round trip leaves of
-    the endurance. Ships and the landing force stay once there (1); a unit out of reach
-    holds nothing (0). Tankers and the Coast Guard do not count toward denial.
-    """
-    if not np.isfinite(transit_h):
-        return 0.0
-    if kind not in ("fighter", "maritime_patrol"):
-        return 1.0
-    endurance = p[f"sortie.{kind}_endurance_h"] + (p["sortie.tanker_extension_h"] if tanker else 0.0)
-    on_station = max(0.0, endurance - 2.0 * transit_h)
-    return on_station / (endurance + p[f"sortie.{kind}_turnaround_h"])
 
 
 def _timeline(sim: SimScenario, params: Parameters) -> list[TimedEvent]:

@@ -31,7 +31,16 @@ from anpo.sim.scenario import SimScenario
 from anpo.sim.streams import TILE
 from anpo.sim.strikes import engagement_summary
 from anpo.sim.summary import CountStat, Tally, TimeStat
-from anpo.sim.timeline import GRID_H, JAPAN_PATHS, US_PATHS, Chunk, new_chunk, required_units, simulate_chunk
+from anpo.sim.timeline import (
+    AIR_MEASURES,
+    GRID_H,
+    JAPAN_PATHS,
+    US_PATHS,
+    Chunk,
+    new_chunk,
+    required_units,
+    simulate_chunk,
+)
 
 MAX_TRIALS = 100_000_000
 OUTCOMES = ("responds_before_fait_accompli", "denies_objective")  # tallies that are not legal paths
@@ -153,8 +162,9 @@ class Summary:
             "legal_gates": plan.gates.to_dict(),
             "legal_events": [e.to_dict() for e in plan.events],
             "legal_paths": {k: v.to_dict() for k, v in self.paths.items() if k not in OUTCOMES},
-            "metrics_h": {k: v.to_dict() for k, v in self.times.items()},
+            "metrics_h": {k: v.to_dict() for k, v in self.times.items() if k not in AIR_MEASURES},
             "forces_on_station": {k: v.to_dict() for k, v in self.counts.items()},
+            "air_operations": {k: self.times[k].amount() for k in AIR_MEASURES if k in self.times},
             "forces_on_station_curve": {
                 "hours": GRID_H.tolist(),
                 "trials_sampled": self.curve_trials,

@@ -60,6 +60,12 @@ class TimeStat:
         }
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
 
+    def amount(self) -> dict[str, Any]:
+        """The summary of an amount folded as a time (sorties, aircraft lost): never missing,
+        so its mean and quantiles only (to the bins' 0.3 %; the mean exact)."""
+        d = self.to_dict()
+        return {k: d[k] for k in ("mean", "p5", "p50", "p95")}
+
     def cdf(self, grid: FloatArray) -> FloatArray:
         """P(T <= t) at each grid time (bin resolution)."""
         n = max(int(self.counts.sum()), 1)

@@ -5,7 +5,9 @@ Stages, in order (hours from the event):
   Japan's gate (defense order | judgment | certification | rear-area only | nothing) and the
   U.S. gate (decision; Japan's consent where prior consultation is required) ->
   optional strikes on air bases (closure intervals) -> force flow from every unit ->
-  arrivals, forces on station, response before the adversary's fait accompli.
+  arrivals, forces on station, response before the adversary's fait accompli; sorties
+  generated while runways are open, aircraft lost on the ground to the salvos and in the
+  air to attrition (`sorties`), and the forces held on station at the deadline.
 
 The stages run compiled, trial by trial (`timeline_kernel`, `strike_kernel`); this module
 packs the plan into the kernels' arrays and names their output columns.
@@ -42,6 +44,10 @@ US_PATHS = ("no_consent_needed", "consent_granted", "consent_refused", "no_inter
 GRID_H = np.arange(0.0, 169.0, 3.0)  # forces-on-station curve: every 3 h for a week
 ON_STATION_H = tk.ON_STATION_H
 CURVE_EVERY = 8
+# Measures of the sortie model (counts of sorties and aircraft, folded as the times are):
+# with a deadline, sorties generated and aircraft lost in the air by it; with strikes,
+# aircraft lost on the ground (by the deadline, if any).
+AIR_MEASURES = ("sorties_by_deadline", "aircraft_lost_in_air_by_deadline", "aircraft_lost_on_ground")
 FORCE_GENERAL = False  # tests: draw every trial with the general `_decide`, never `_decide_one`
 
 FloatArray = npt.NDArray[np.float64]
@@ -109,6 +115,8 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     q[tk.PSO_P] = p["ladder.armed_landing_probability"]
     put(tk.PSO, "ladder.public_security_order_delay_h")
     q[tk.DENY_NEED] = required_units(plan)
+    q[tk.KILL] = p["sortie.ground_kill_share"]
+    q[tk.ATTR_LOG] = np.log1p(-p["sortie.attrition_per_sortie"])  # -inf at 1: every sortie lost
     f = np.zeros(tk.NF, np.int64)
     f[tk.HAS_SHIPS] = bool(plan.ship.any())
     f[tk.HAS_FAIT] = fa is not None
@@ -119,6 +127,8 @@ def pack_parameters(plan: Plan) -> tuple[FloatArray, IntArray]:
     rows = dict(time_names(plan))
     f[tk.ROW_LADDER] = rows.get("japan_maritime_forces_authorized_h", -1)
     f[tk.ROW_OUTCOME] = rows.get("access_lost_japan_decision_h", -1)
+    f[tk.ROW_AIR] = rows.get("sorties_by_deadline", -1)
+    f[tk.ROW_GROUND] = rows.get("aircraft_lost_on_ground", -1)
     f[tk.GENERAL] = FORCE_GENERAL
     return q, f
 
@@ -154,7 +164,7 @@ class Units:
     table: IntArray
     ready_h: FloatArray
     transit_h: FloatArray
-    presence: FloatArray
+    air: FloatArray  # (units, tk.NA): the sortie model (`sorties.AirUnits`)
     order: IntArray
 
 
@@ -186,8 +196,27 @@ def pack_units(plan: Plan) -> Units:
     u[:, tk.U_GROUP] = [group[(int(c), int(k))] for c, k in zip(plan.country, plan.kind, strict=True)]
     u[:, tk.U_BASE] = plan.base
     u[:, tk.U_CLASS] = [CLASSES.index(c) for c in plan.mos_class]
+    a = plan.air
+    air = np.zeros((len(plan.count), tk.NA))
+    air[:, tk.A_PRES], air[:, tk.A_PRES_ONE] = a.presence, a.presence_one
+    air[:, tk.A_RATE], air[:, tk.A_RATE_ONE] = a.rate, a.rate_one
+    air[:, tk.A_SHELTER], air[:, tk.A_ON_STATION], air[:, tk.A_GROUND] = a.sheltered, a.on_station_h, a.ground
     order = np.argsort(plan.kind != tanker, kind="stable")
-    return Units(u[order], plan.readiness_h[order], plan.transit_h[order], plan.presence[order], order)
+    u, air, ready = u[order], air[order], plan.readiness_h[order]
+    # Units that fly from bases not struck, with the same authorization, readiness, need of a
+    # tanker and sortie rate depart at the same hour in every trial: they share the
+    # survival in the air, computed once (`timeline_kernel._fly`).
+    first: dict[tuple[int, int, float, int, float], int] = {}
+    u[:, tk.U_SAME] = -1
+    for k in range(len(u)):
+        if u[k, tk.U_COMBAT] and not u[k, tk.U_SHIP] and u[k, tk.U_BASE] < 0 and air[k, tk.A_RATE] > 0:
+            key = (int(u[k, tk.U_SOURCE]), int(u[k, tk.U_COUNTRY]), float(ready[k]),
+                   int(u[k, tk.U_NEEDS_TANKER]), float(air[k, tk.A_RATE]))  # fmt: skip
+            if key in first:
+                u[k, tk.U_SAME] = first[key]
+            else:
+                first[key] = k
+    return Units(u, ready, plan.transit_h[order], air, order)
 
 
 def time_names(plan: Plan) -> list[tuple[str, int]]:
@@ -210,6 +239,10 @@ def time_names(plan: Plan) -> list[tuple[str, int]]:
         last += 2
     if plan.sim.fait_accompli_h is not None:
         out += [("access_lost_japan_decision_h", last), ("access_lost_prior_consultation_h", last + 1)]
+        out += [(AIR_MEASURES[0], last + 2), (AIR_MEASURES[1], last + 3)]
+        last += 4
+    if plan.bases:
+        out.append((AIR_MEASURES[2], last))
     for c, name in enumerate(COUNTRIES):
         out += [
             (f"arrival_{name}_{TYPES[k]}_h", tk.T_FIXED + g) for g, (cc, k) in enumerate(groups) if cc == c
@@ -279,7 +312,7 @@ def simulate_chunk(
         out.curve_trials += (hi - lo) if on_curve else 0
         fold.time_sum[:] = 0.0
         tk.timeline_tile(
-            s, lo, hi, q, f, ev, ef, units.table, units.ready_h, units.transit_h, units.presence,
+            s, lo, hi, q, f, ev, ef, units.table, units.ready_h, units.transit_h, units.air,
             salvos.starts if salvos is not None else np.zeros(0),
             salvos.ends if salvos is not None else np.zeros((0, 0, 0, 0)),
             salvos.closed if salvos is not None else np.zeros((0, 0)),

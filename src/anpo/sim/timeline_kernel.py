@@ -31,8 +31,10 @@ IntArray = npt.NDArray[np.int64]
 (
     CONSULT, CONSULT_S, ORDER, ORDER_S, JUDGE_P, JUDGE, JUDGE_S, CERT_P, CERT,
     CERT_S, US_P, US_DEC, US_DEC_S, CONSENT_P, CONSENT, CONSENT_S, READY_S, AT_SEA_P, TANKER_JOIN,
-    FAIT, MSO_P, MSO, MSO_S, PSO_P, PSO, PSO_S, DENY_NEED, NQ,
-) = range(28)  # fmt: skip
+    FAIT, MSO_P, MSO, MSO_S, PSO_P, PSO, PSO_S, DENY_NEED, KILL, ATTR_LOG, NQ,
+) = range(30)  # fmt: skip
+# KILL: the share of the aircraft in the open a salvo that closes their base destroys;
+# ATTR_LOG: log(1 - attrition per sortie) (`sortie.*`).
 
 # Flags f (ints): the shape of the plan. LADDER: the triggering event is below an armed
 # attack (gray zone), so Japan climbs the ladder (Coast Guard, maritime security operation
@@ -41,7 +43,10 @@ IntArray = npt.NDArray[np.int64]
 # ROW_LADDER, ROW_OUTCOME: the first of the ladder's two rows and of the outcome's two rows
 # of the times block (-1: not measured in this run).
 # GENERAL: always take the general `_decide` (tests compare it with `_decide_one`).
-(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, LADDER, MSO_OK, ROW_LADDER, ROW_OUTCOME, GENERAL, NF) = range(10)
+# ROW_AIR: the rows of sorties and aircraft lost in the air by the deadline; ROW_GROUND: the
+# row of aircraft lost on the ground (-1: not measured).
+(HAS_SHIPS, HAS_FAIT, GROUPS, STRUCK, LADDER, MSO_OK, ROW_LADDER, ROW_OUTCOME, GENERAL, ROW_AIR, ROW_GROUND,
+ NF) = range(12)  # fmt: skip
 
 # The legal events (`gates.legal_events`), one row each, the triggering event first: ev
 # (floats) its hour (median and log spread: an escalation comes at a random hour), the
@@ -55,8 +60,14 @@ GATE_DEFENSE_ORDER, GATE_JUDGMENT, GATE_CERTIFICATION, GATE_NONE = range(4)
 # Unit table u (ints, one row per unit; tankers first): columns. U_SOURCE: which
 # authorization a unit waits for (AUTH_*).
 AUTH_JAPAN, AUTH_US_FROM_JAPAN, AUTH_US, AUTH_COAST_GUARD, AUTH_MSO, AUTH_PSO = range(6)
+# U_SAME: an earlier unit (row) that departs at the same hour and flies the same sorties,
+# whose survival in the air this one shares (-1: none; `timeline.pack_units`).
 (U_COUNTRY, U_COUNT, U_SOURCE, U_SHIP, U_TANKER, U_NEEDS_TANKER, U_COMBAT, U_GROUP, U_BASE,
- U_CLASS, NU) = range(11)  # fmt: skip
+ U_CLASS, U_SAME, NU) = range(12)  # fmt: skip
+# The sortie model per unit, air (floats; `sorties.AirUnits`): share on station and sorties
+# per aircraft an hour with all the base's runways and with one repaired strip, the share
+# its base's shelters hold, hours on station per sortie, share on the ground once flying.
+(A_PRES, A_PRES_ONE, A_RATE, A_RATE_ONE, A_SHELTER, A_ON_STATION, A_GROUND, NA) = range(8)
 
 # Rows of the times block written here (the arrival groups follow, then the firsts).
 T_DETECT, T_CONSULT, T_JAPAN, T_US_DECISION, T_US_FROM_JAPAN, T_FIXED = range(6)
@@ -328,6 +339,116 @@ _AUTH_ROW = (T_JAPAN, T_US_FROM_JAPAN, T_US_DECISION, T_DETECT, D_MSO, D_PSO)
 BLOCK = 256  # trials per block: every stage's columns stay in the L1/L2 cache
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _exp_neg(x: float) -> float:
+    """exp(x) for x <= 0 in arithmetic only, so a loop over trials vectorizes (a libm call
+    per unit and trial cost the timeline a third of its speed): Taylor terms at x / 1024,
+    squared ten times (relative error about 1e-13); below -64 (exp < 2e-28) taken at -64."""
+    y = max(x, -64.0) * (1.0 / 1024.0)
+    p = 1.0 + y * (1.0 + y * (1 / 2 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (1 / 720 + y * (
+        1 / 5040 + y * (1 / 40320))))))))  # fmt: skip
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    p *= p
+    return p
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _fly(nb: int, t: FloatArray, a: FloatArray, q: FloatArray, air: FloatArray, k: int, count: int, same: int,
+         surv: FloatArray, held: FloatArray, sorties: FloatArray, lost_air: FloatArray) -> None:  # fmt: skip
+    """A combat unit whose base is not struck, up to the deadline: from its departure it
+    generates `rate` sorties per aircraft an hour, each losing its aircraft with the
+    attrition per sortie; what is left holds its share on station from its arrival.
+    `surv[k]`: the share left, per trial (computed once for the units that share it)."""
+    fait = q[FAIT]
+    c = q[ATTR_LOG]
+    rate = air[k, A_RATE]
+    share = count * air[k, A_PRES]
+    mine = surv[k]
+    if same >= 0:
+        mine[:nb] = surv[same, :nb]
+    else:
+        for j in range(nb):
+            mine[j] = _exp_neg(c * rate * max(fait - t[j], 0.0))
+    for j in range(nb):
+        n = rate * max(fait - t[j], 0.0)  # sorties per aircraft by the deadline
+        held[j] += share * mine[j] if a[j] <= fait else 0.0
+        sorties[j] += count * n
+        lost_air[j] += count * (1.0 - mine[j])
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: IntArray, air: FloatArray,
+            k: int, u: IntArray, tr: float, starts: FloatArray, ends: FloatArray, held: FloatArray,
+            sorties: FloatArray, lost_air: FloatArray, lost_ground: FloatArray) -> None:  # fmt: skip
+    """An aircraft unit at a struck base (by the deadline, if any).
+
+    Each salvo that closes the base (for either class: the missiles landed) destroys
+    `KILL` of the unit's aircraft in the open: all of them before the unit's first
+    departure, its share on the ground after; the base's shelters hold `A_SHELTER` of them.
+    A combat unit generates sorties from its departure only while its class's runway is
+    open, with the aircraft left, at the rate of the base's runways until a salvo closes
+    it and of one repaired strip after; each sortie risks the attrition in the air. On
+    station at the deadline: its share (with the runways then) of the aircraft left, times
+    the share of the hours before the deadline from which a sortie is still on station
+    (launched in [deadline - transit - on station, deadline - transit]) that the runway
+    was open.
+    """
+    b = u[k, U_BASE]
+    cls = u[k, U_CLASS]
+    count = u[k, U_COUNT]
+    fait = q[FAIT]
+    horizon = fait if f[HAS_FAIT] else np.inf
+    kill = q[KILL]
+    shelter = air[k, A_SHELTER]
+    ground = air[k, A_GROUND]
+    on = air[k, A_ON_STATION]
+    flies = f[HAS_FAIT] != 0 and u[k, U_COMBAT] != 0 and air[k, A_RATE] > 0.0
+    for j in range(nb):
+        i = b0 + j
+        tj = t[j]
+        alive = 1.0
+        rate = air[k, A_RATE]
+        gen = 0.0  # sorties per aircraft from departure to the deadline, times the share alive
+        n = 0.0  # sorties per aircraft
+        prev = tj  # flying from here, unless a closure intervenes
+        closed_any = False
+        w_lo = max(tj, fait - tr - on)  # launches in [w_lo, w_hi] are on station at the deadline
+        w_hi = fait - tr
+        closed_w = 0.0
+        for s in range(starts.shape[0]):
+            st = starts[s]
+            ec = ends[i, b, cls, s]
+            seg = max(0.0, min(st, horizon) - prev) * rate
+            gen += alive * seg
+            n += seg
+            prev = max(prev, ec)
+            hit = (ends[i, b, 0, s] > st) | (ends[i, b, 1, s] > st)
+            exposed = max((1.0 if st < tj else ground) - shelter, 0.0)
+            alive *= 1.0 - kill * exposed if hit and st <= horizon else 1.0
+            closed_any |= (ec > st) & (st < horizon)
+            rate = air[k, A_RATE_ONE] if closed_any else rate
+            closed_w += max(0.0, min(ec, w_hi) - max(st, w_lo))
+        lost_ground[j] += count * (1.0 - alive)
+        if flies:
+            seg = max(0.0, horizon - prev) * rate
+            gen += alive * seg
+            n += seg
+            pres = air[k, A_PRES_ONE] if closed_any else air[k, A_PRES]
+            surv = _exp_neg(q[ATTR_LOG] * n)
+            window = 1.0 - closed_w / on
+            held[j] += count * pres * alive * surv * window if a[j] <= fait else 0.0
+            sorties[j] += count * gen
+            lost_air[j] += count * alive * (1.0 - surv)
+
+
 @numba.njit(cache=True, nogil=True)
 def timeline_tile(
     s: Stream,
@@ -340,7 +461,7 @@ def timeline_tile(
     u: IntArray,
     ready_h: FloatArray,
     transit_h: FloatArray,
-    presence: FloatArray,
+    air: FloatArray,
     starts: FloatArray,
     ends: FloatArray,
     closed: FloatArray,
@@ -352,8 +473,8 @@ def timeline_tile(
 
     Block by block: the draws, trial by trial in stage order (`_decide`); then each unit
     over the block's trials (loops without branches, which the compiler vectorizes); then
-    the fold, measure by measure. `presence[k]`: the share of unit k's aircraft that its
-    sortie cycle keeps on station (1 for ships). Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are
+    the fold, measure by measure. `air[k]`: unit k's sortie model (A_* columns; its share
+    on station is 1 for ships). Strikes (f[STRUCK]): `ends[i, base, class, salvo]` are
     the runway closures and `closed[i, base * 2 + class]` the hours closed (from
     `strike_kernel`). `curve` (units x bins+1) counts arrivals by ceil(t / curve_step) when
     it has rows (the sampled tiles of the forces-on-station curve).
@@ -370,6 +491,10 @@ def timeline_tile(
     cv = np.zeros((5, BLOCK), np.int64)
     counts = fold.count_hist.shape[0]  # the deadline's count is measured only with a deadline
     held = np.empty(BLOCK)  # combat units held on station at the deadline (sortie cycles)
+    sorties = np.empty(BLOCK)  # combat sorties generated by the deadline
+    lost_air = np.empty(BLOCK)  # aircraft lost in the air by the deadline
+    lost_ground = np.empty(BLOCK)  # aircraft lost on the ground (by the deadline, if any)
+    surv = np.empty((units, BLOCK))  # each flying unit's share left after attrition in the air
     paths = np.empty((PATH_ROWS, BLOCK), np.int64)
     tanker_up = np.empty((2, BLOCK))
     t = np.empty(BLOCK)
@@ -390,6 +515,9 @@ def timeline_tile(
         tanker_up[:, :nb] = inf
         cv[:, :nb] = 0
         held[:nb] = 0.0
+        sorties[:nb] = 0.0
+        lost_air[:nb] = 0.0
+        lost_ground[:nb] = 0.0
         # Each unit over the block: readiness after its authorization (struck runways
         # delay aircraft), then transit. Tankers come first in the table, so a fighter
         # beyond its radius finds its country's first tanker airborne already known.
@@ -424,8 +552,6 @@ def timeline_tile(
             n24 = cv[2 * c]
             n72 = cv[2 * c + 1]
             count = u[k, U_COUNT]
-            fait = q[FAIT]
-            share = count * presence[k] if combat else 0.0
             a = arrive[k]
             for j in range(nb):
                 x = t[j] + tr
@@ -435,7 +561,13 @@ def timeline_tile(
                     first[j] = min(first[j], x)
                 n24[j] += count * (x <= ON_STATION_H[0])
                 n72[j] += count * (x <= ON_STATION_H[1])
-            if f[HAS_FAIT] and share > 0.0:
+            if f[STRUCK] and u[k, U_BASE] >= 0:
+                _struck(nb, b0, t, a, q, f, air, k, u, tr, starts, ends, held, sorties, lost_air, lost_ground)
+            elif f[HAS_FAIT] and combat and air[k, A_RATE] > 0.0:
+                _fly(nb, t, a, q, air, k, count, u[k, U_SAME], surv, held, sorties, lost_air)
+            elif f[HAS_FAIT] and combat and air[k, A_PRES] > 0.0:  # ships: whole once there
+                fait = q[FAIT]
+                share = count * air[k, A_PRES]
                 for j in range(nb):
                     held[j] += share if a[j] <= fait else 0.0
         for j in range(nb):
@@ -453,6 +585,11 @@ def timeline_tile(
         if f[ROW_OUTCOME] >= 0:
             tv[f[ROW_OUTCOME], :nb] = d[D_JP_COST, :nb]
             tv[f[ROW_OUTCOME] + 1, :nb] = d[D_US_COST, :nb]
+        if f[ROW_AIR] >= 0:
+            tv[f[ROW_AIR], :nb] = sorties[:nb]
+            tv[f[ROW_AIR] + 1, :nb] = lost_air[:nb]
+        if f[ROW_GROUND] >= 0:
+            tv[f[ROW_GROUND], :nb] = lost_ground[:nb]
         fold_block(fold, b0, nb, tv, cv[:counts], paths)
         if curve.shape[0]:
             top = curve.shape[1] - 1
