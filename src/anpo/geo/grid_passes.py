@@ -6,6 +6,8 @@ they are about as fast and spare the process numba (see `anpo.core.compiled`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -16,11 +18,13 @@ from anpo.geo.region import OUTSIDE_REGION, UNLOCATED
 Floats = npt.NDArray[np.float64]
 
 
-def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid, fine: R.FineGrid) -> tuple[
+def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid,
+              fine: R.FineGrid | Callable[[], R.FineGrid]) -> tuple[
     npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int16],
     npt.NDArray[np.float32], npt.NDArray[np.int8],
 ]:
-    """(row class, zone, unit, coast distance, specified area) from the grid alone."""
+    """(row class, zone, unit, coast distance, specified area) from the grid alone. `fine`
+    may be a function giving the sub-cells, called only if a point lies in a boundary cell."""
     n = len(lat)
     located = ~(np.isnan(lat) | np.isnan(lon))
     inside, flat = R.cell_of(lat, lon)
@@ -32,7 +36,8 @@ def grid_pass(lat: Floats, lon: Floats, grid: R.BlockGrid, fine: R.FineGrid) -> 
     rows = np.flatnonzero(inside)
     bnd = (packed & 7) == R.CellClass.boundary
     if bnd.any():  # the sub-cell of a boundary cell
-        packed[bnd] = fine.values(grid, lat[rows[bnd]], lon[rows[bnd]])
+        sub_cells = fine if isinstance(fine, R.FineGrid) else fine()
+        packed[bnd] = sub_cells.values(grid, lat[rows[bnd]], lon[rows[bnd]])
     cls[inside], unit[inside], sa[inside] = R.unpack_cell(packed)
     land = cls == R.CellClass.land
     zone = np.where(land, np.int8(Zone.land), np.int8(NULL)).astype(np.int8)

@@ -89,7 +89,6 @@ class AdminTable:
 @dataclass
 class GeoIndex:
     grid: R.BlockGrid  # cells packed by region.pack_cell, in 8x8 blocks
-    fine: R.FineGrid  # sub-cells of the boundary cells (the shipped part memory-mapped)
     land_unit: npt.NDArray[np.int16]
     coast_lat: npt.NDArray[np.float32]
     coast_lon: npt.NDArray[np.float32]
@@ -98,6 +97,17 @@ class GeoIndex:
     japan_regime: npt.NDArray[np.bool_]  # per unit
     admin: AdminTable
     _land_npz: dict[str, npt.NDArray[np.generic]] = field(repr=False)
+
+    @cached_property
+    def fine(self) -> R.FineGrid:
+        """Sub-cells of the boundary cells (the shipped part memory-mapped; its block index
+        derived here, on first use: a single point off the coasts never pays for it)."""
+        with np.load(data.path("geo/fine.npz")) as f:
+            _check_fingerprint("fine.npz", f)
+            if int(f["split"]) != R.FINE_SPLIT:
+                raise DataError("geo/fine_cells.npy was cut at another split: "
+                                "re-run tools/build_fine_grid.py")
+        return R.FineGrid.of(self.grid, np.load(data.path("geo/fine_cells.npy"), mmap_mode="r"))
 
     @cached_property
     def cls(self) -> npt.NDArray[np.uint8]:
@@ -254,18 +264,13 @@ def geo_index() -> GeoIndex:
     with np.load(data.path("geo/grid.npz")) as g:
         _check_fingerprint("grid.npz", g)
         grid = R.BlockGrid.of(g["block_value"], g["mixed_block"], g["mixed_cells"])
-    with np.load(data.path("geo/fine.npz")) as f:
-        _check_fingerprint("fine.npz", f)
-        if int(f["split"]) != R.FINE_SPLIT:
-            raise DataError("geo/fine_cells.npy was cut at another split: re-run tools/build_fine_grid.py")
-    fine = R.FineGrid.of(grid, np.load(data.path("geo/fine_cells.npy"), mmap_mode="r"))
     with np.load(data.path("geo/coast.npz")) as c:
         clat, clon, cunit = c["lat"], c["lon"], c["unit"]
     with np.load(data.path("geo/land.npz")) as land:
         land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
     units = all_units()
     return GeoIndex(
-        grid=grid, fine=fine, land_unit=land_npz["unit"].astype(np.int16),
+        grid=grid, land_unit=land_npz["unit"].astype(np.int16),
         coast_lat=clat, coast_lon=clon, coast_unit=cunit, units=units,
         japan_regime=np.array([u.regime == "japan" for u in units]),
         admin=AdminTable.build(units), _land_npz=land_npz,

@@ -265,7 +265,9 @@ def resolve(
     # Passes over all rows (compiled, without the GIL, for large inputs); the exact steps in
     # between touch only the rows the grid cannot decide.
     passes = _compiled_passes() if use_compiled(len(lat)) else grid_passes
-    cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.grid, gi.fine)
+    # the numpy passes ask for the sub-cells only if a point lies in a boundary cell
+    fine = gi.fine if passes is not grid_passes else (lambda: gi.fine)
+    cls, zone, unit, dist_nm, sa = passes.grid_pass(lat, lon, gi.grid, fine)
     compiled = passes is not grid_passes
     boundary = np.flatnonzero(cls == R.CellClass.boundary)
     if len(boundary):
