@@ -33,9 +33,11 @@ IntArray = npt.NDArray[np.int64]
 SIGMA, P_LAND, CREWS, REPAIR_H, REPAIR_S, NS = range(6)
 # Defense units, one row each (`strikes.Salvos.units`): layer (0 upper SM-3, 1 lower PAC-3),
 # interceptors per engagement, ships or fire units, interceptors each; and (`unit_p`) the
-# kill probability of one interceptor and the chance a ship or fire unit is on station.
+# kill probability of one interceptor, the chance a ship or fire unit is on station, and
+# the kill probability of a full engagement, 1 - (1 - pk)^shots (a power costs as much as
+# several draws: computed once).
 U_LAYER, U_SHOTS, U_COUNT, U_PER, NUI = range(5)
-U_PK, U_ON, NUP = range(3)
+U_PK, U_ON, U_PK_FULL, NUP = range(4)
 LAYERS = 2
 # Engagement tallies per salvo and base, summed over trials (`strikes.Salvos.tally`):
 # missiles launched, arrived (flew), then per layer l at 2 + 3 l: missiles engaged,
@@ -143,8 +145,9 @@ def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fl
                     u += 1
                 f = min(units[u, U_SHOTS], stock[u])
                 stock[u] -= f
+                kill = unit_p[u, U_PK_FULL] if f == units[u, U_SHOTS] else 1.0 - (1.0 - unit_p[u, U_PK]) ** f
                 x, r = uniform(r)
-                if x < 1.0 - (1.0 - unit_p[u, U_PK]) ** f:
+                if x < kill:
                     alive[s, j] = 0
                     n -= 1
                     tally[s, b, t + T_KILLED - T_ENGAGED] += 1

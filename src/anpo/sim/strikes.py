@@ -223,8 +223,9 @@ def pack_defense(defense: Defense, bases: int, salvos: int, p: Parameters) -> di
         kind = "sm3" if ship else "pac3"
         each = "sm3_per_ship" if ship else "pac3_interceptors_per_fire_unit"
         units[u] = [d.layer, p[f"missile_defense.{kind}_shots"], d.count, p[f"missile_defense.{each}"]]
-        unit_p[u] = [p[f"missile_defense.{kind}_kill_probability"],
-                     p["missile_defense.aegis_on_station_probability"] if ship else 1.0]
+        pk = p[f"missile_defense.{kind}_kill_probability"]
+        on = p["missile_defense.aegis_on_station_probability"] if ship else 1.0
+        unit_p[u] = [pk, on, 1.0 - (1.0 - pk) ** units[u, sk.U_SHOTS]]
     covers = np.array(defense.covers, np.int64).reshape(len(defense.units), bases)
     tally = np.zeros((salvos, bases, sk.NT), np.int64)
     return {"units": units, "unit_p": unit_p, "covers": covers, "tally": tally}
