@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -91,9 +92,26 @@ def _body_field(route: Any) -> Any:
     return None
 
 
+def _exit_with_parent() -> None:
+    """A worker ends when the server does, even one killed with SIGKILL (the pool's pipes
+    stay open in the worker itself, so it would otherwise wait for work for ever)."""
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="anpo-list-parent").start()
+
+
 def _warm() -> None:
-    """Worker start: load the library, the geography and the compiled kernels now, not on
-    the first request."""
+    """Worker start: watch the server, and load the library, the geography and the compiled
+    kernels now, not on the first request."""
+    _exit_with_parent()
     try:
         for query in ("", "fields=compact"):
             answer_list(_WARM_LIST, query)
