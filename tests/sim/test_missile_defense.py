@@ -230,3 +230,22 @@ def test_engagements_agree_with_the_simpy_reference() -> None:
     # the stage does something here: SM-3 and PAC-3 fire, and later salvos leak more
     assert kernel[0, 0, sk.T_FIRED] > 0 and kernel[..., sk.T_FIRED + 3].sum() > 0
     assert k_through[2].sum() > k_through[0].sum()
+
+
+def test_the_api_input_carries_the_defenses() -> None:
+    from pydantic import ValidationError
+
+    from anpo.api.models import SimulationIn
+
+    scenario = {"date": "2026-06-01", **TAIWAN}
+    for defenses in ("none", {"units": {"us-1-1-ada": 0}}, None):
+        strikes: dict[str, Any] = {"bases": ["kadena"]}
+        if defenses is not None:
+            strikes["defenses"] = defenses
+        spec = SimulationIn.model_validate({"scenario": scenario, "strikes": strikes}).spec()
+        assert spec["strikes"] == strikes
+        got = sim.parse_sim_scenario(spec).strike_defenses
+        assert (got is None) if defenses is None else got is not None and got.to_input() == defenses
+    with pytest.raises(ValidationError):
+        bad = {"bases": ["kadena"], "defenses": "some"}
+        SimulationIn.model_validate({"scenario": scenario, "strikes": bad})

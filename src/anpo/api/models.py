@@ -6,7 +6,7 @@ what a schema cannot say (dates that exist, ISO-3 codes, fields that go together
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -77,8 +77,17 @@ class ScenarioIn(Strict):
 ScenarioBatch = Annotated[list[ScenarioIn], Field(min_length=1, max_length=MAX_BATCH)]
 
 
+class DefensesIn(Strict):
+    units: dict[
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")], Annotated[int, Field(ge=0, le=1000)]
+    ] = Field(min_length=1, max_length=50)
+
+
 class StrikesIn(Strict):
     bases: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]], Field(max_length=50)]
+    defenses: Literal["table", "none", "flat"] | DefensesIn | None = Field(
+        None, description="Missile defenses of the struck bases (anpo.sim.missile_defense): the table "
+        "on the scenario's date (default), none, the legacy flat interception, or unit counts by id.")
 
 
 class SimulationIn(Strict):
@@ -100,7 +109,7 @@ class SimulationIn(Strict):
         if self.fait_accompli_h is not None:
             out["fait_accompli_h"] = self.fait_accompli_h
         if self.strikes is not None:
-            out["strikes"] = self.strikes.model_dump()
+            out["strikes"] = self.strikes.model_dump(exclude_none=True)
         if self.parameters:
             out["parameters"] = dict(self.parameters)
         return out
