@@ -243,7 +243,8 @@ def simulate(
     sweep_metric: str | None = None,
     workers: int | None = None,
 ) -> SimulationResult:
-    """Run the crisis Monte Carlo on a simulation scenario (a path or a dict).
+    """Run the crisis Monte Carlo on a simulation scenario (a path or a dict); a disaster,
+    evacuation or blockade scenario runs its own model (`.summary` is then empty: read `.data`).
 
     `params` overrides parameters (name: value); `sweep` reruns it once per value of each
     named parameter with the same seed (`{"strike.missiles_per_base": [30, 60]}`).
@@ -260,6 +261,14 @@ def simulate(
 
         scenario = read_document(str(scenario))
     spec = sim.parse_sim_scenario(scenario)
+    from anpo.sim import own_model
+
+    if own_model.kind(spec) is not None:  # disaster relief, evacuation, blockade: their own models
+        for name, given in (("params", params), ("sweep", sweep)):
+            if given:
+                raise InputError(name, f"not used by {own_model.NAMES[own_model.kind(spec) or '']}")
+        data = own_model.run_own_model(spec, trials, seed)
+        return SimulationResult(data, _summary_frame(data))
     parameters = sim.load_parameters().with_overrides(spec.parameters)
     if params:
         parameters = parameters.with_overrides(dict(params))

@@ -170,45 +170,32 @@ def _parquet_sink(path: Path) -> Any:
     return sink
 
 
-def _disaster(spec: SimScenario, name: str, trials: int, seed: int, fmt: str, *unused: object) -> None:
-    from anpo.sim.disaster import run_disaster, text
+def _own_model(spec: SimScenario, name: str, trials: int, seed: int, fmt: str, whatif: Any,
+               *unused: object) -> None:
+    """A disaster response, an evacuation or a blockade: its own small model
+    (`anpo.sim.own_model`), the law under the what-if (--without, --in-force)."""
+    from anpo.sim import own_model
 
-    if any(unused):
-        raise InputError("SCENARIO", "a disaster response takes --trials, --seed and --format text|json only")
-    if fmt == "csv":
-        raise InputError("--format", "a disaster response prints text or json")
-    sim.run.check_run(trials, seed)
-    assert spec.disaster is not None
-    result = {"scenario": spec.to_dict(), **run_disaster(spec.disaster, trials, seed)}
-    label = spec.scenario.id or Path(name).stem
-    typer.echo(json.dumps(result, indent=2) if fmt == "json" else text(result, label))
-
-
-def _small_model(
-    spec: SimScenario, name: str, trials: int, seed: int, fmt: str, whatif: Any, *unused: object
-) -> None:
-    """An evacuation or a blockade: its own model, the law under the what-if (--without, --in-force)."""
-    from anpo.sim import blockade, evacuation
-
-    is_blockade = spec.blockade is not None
-    kind = "a blockade" if is_blockade else "an evacuation"
-    model: Any = blockade if is_blockade else evacuation
-    block: Any = spec.blockade if is_blockade else spec.evacuation
+    k = own_model.kind(spec)
+    assert k is not None
+    kind = own_model.NAMES[k]
     if any(unused):
         raise InputError(
             "SCENARIO", f"{kind} takes --trials, --seed, --without, --in-force and --format text|json only"
         )
     if fmt == "csv":
         raise InputError("--format", f"{kind} prints text or json")
-    sim.run.check_run(trials, seed)
-    if trials > model.MAX_TRIALS:
-        raise InputError("--trials", f"{trials:,} is more than {model.MAX_TRIALS:,} for {kind}")
-    with applied(whatif):
-        result = {"scenario": spec.to_dict(), **model.run(spec.scenario, block, trials, seed)}
+    try:
+        with applied(whatif):
+            result = own_model.run_own_model(spec, trials, seed)
+    except InputError as err:  # the options by the names the command line gives them
+        if err.field in ("trials", "seed"):
+            raise InputError(f"--{err.field}", err.reason) from None
+        raise
     if whatif:
         result["what_if"] = whatif.to_dict()
     label = spec.scenario.id or Path(name).stem
-    typer.echo(json.dumps(result, indent=2) if fmt == "json" else model.text(result, label))
+    typer.echo(json.dumps(result, indent=2) if fmt == "json" else own_model.text(result, label))
 
 
 def register(app: typer.Typer) -> None:
@@ -275,13 +262,9 @@ def register(app: typer.Typer) -> None:
         own_model = ("disaster", "evacuation", "blockade")  # not the crisis model's parameters
         if tornado and any(getattr(spec, k, None) is not None for k in own_model):
             raise InputError("--tornado", "this scenario runs its own model, with no parameters to sweep")
-        if spec.disaster is not None:  # a relief build-up: its own small model (anpo.sim.disaster)
-            _disaster(spec, scenario, trials, seed, fmt, out, sweep, dask, params_file)
-            return
-        if spec.evacuation is not None or spec.blockade is not None:  # own small models, law by date
-            whatif = parse_whatif(without, in_force)
+        if any(getattr(spec, k, None) is not None for k in own_model):  # their own small models
             unused = (out, sweep, dask, params_file, deterministic)
-            _small_model(spec, scenario, trials, seed, fmt, whatif, *unused)
+            _own_model(spec, scenario, trials, seed, fmt, parse_whatif(without, in_force), *unused)
             return
         # The scenario's parameters, then --params over them: the command line has the last word.
         params = sim.load_parameters().with_overrides(spec.parameters)
