@@ -27,9 +27,9 @@ from anpo.law.assess import parse
 from anpo.sim.blockade import Blockade, parse_blockade
 from anpo.sim.blockade import check_scenario as check_blockade
 from anpo.sim.disaster import Disaster, parse_disaster
-from anpo.sim.missile_defense import DefenseInput, parse_defenses
 from anpo.sim.evacuation import Evacuation, parse_evacuation
 from anpo.sim.evacuation import check_scenario as check_evacuation
+from anpo.sim.missile_defense import DefenseInput, parse_defenses
 
 FIELDS = (
     "scenario", "fait_accompli_h", "strikes", "events", "closed_bases", "parameters", "disaster",
