@@ -118,3 +118,25 @@ def test_unknown_or_repeated_query_parameters_are_left_to_the_route() -> None:
 def test_the_pool_is_off_in_an_embedded_app(plain: TestClient) -> None:
     assert not plain.app.state.lists.running  # type: ignore[attr-defined]
     assert _post(plain, "", LIST).status_code == 200
+
+
+def test_a_dead_worker_is_replaced_and_its_request_answered(plain: TestClient, tmp_path: Any) -> None:
+    import os
+    import signal
+    import time
+
+    store = Store.open(f"sqlite:///{tmp_path / 'dead.db'}")
+    app = create_app(Settings(list_processes=True), store=store, runner=None)
+    want = _same_data(_post(plain, "", LIST).content)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        lists = app.state.lists
+        assert _post(c, "", LIST).status_code == 200 and lists.answered == 1  # the worker is up
+        for pid in list(lists._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        got = _post(c, "", LIST)  # the broken pool is noticed: answered in process
+        assert got.status_code == 200 and _same_data(got.content) == want
+        deadline = time.monotonic() + 60
+        while lists.answered < 2 and time.monotonic() < deadline:  # a new worker answers again
+            got = _post(c, "", LIST)
+            assert got.status_code == 200 and _same_data(got.content) == want
+    store.close()
