@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -75,3 +80,21 @@ def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setenv("ANPO_RATE_LIMIT", bad)
         with pytest.raises(ValueError, match="ANPO_RATE_LIMIT"):
             Settings.from_env()
+
+
+def test_meta_names_the_limit(store: Store) -> None:
+    with _client(store, "192.0.2.7", rate_limit=5.0, rate_burst=20) as c:
+        limits = c.get("/v1/meta").json()["limits"]
+    assert (limits["requests_per_second_per_client"], limits["request_burst_per_client"]) == (5.0, 20)
+    assert limits["loopback_rate_limited"] is False
+    with _client(store, "192.0.2.7") as c:
+        assert c.get("/v1/meta").json()["limits"]["requests_per_second_per_client"] is None
+
+
+def test_serve_refuses_a_bad_rate(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from anpo.cli import main; main()", "serve", "--port", "0"],
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path), "ANPO_RATE_LIMIT": "lots"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert proc.returncode == 2 and "ANPO_RATE_LIMIT" in proc.stderr and "lots" in proc.stderr
