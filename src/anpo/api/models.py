@@ -83,6 +83,9 @@ class DefensesIn(Strict):
     ] = Field(min_length=1, max_length=50)
 
 
+FacilityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
 class StrikesIn(Strict):
     bases: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]], Field(max_length=50)]
     defenses: Literal["table", "none", "flat"] | DefensesIn | None = Field(
@@ -102,6 +105,18 @@ class SimulationIn(Strict):
         Annotated[str, Field(max_length=100)], Annotated[float, Field(allow_inf_nan=False)]
     ] = Field(default_factory=dict, max_length=100,
               description="Overrides of simulation parameters by name (numbers).")
+    closed_bases: Annotated[list[FacilityId], Field(max_length=100)] | None = Field(
+        None, description="Facilities closed for the whole run (a posture what-if).")
+    # The sections below are checked by the library's parser (anpo.sim.parse_sim_scenario),
+    # which names the field of a bad value (422), as for `anpo simulate`'s file.
+    events: Annotated[list[dict[str, Any]], Field(max_length=50)] | None = Field(
+        None, description="Later events during the run: {at_h, event, target, lat, lon} each.")
+    disaster: dict[str, Any] | None = Field(
+        None, description="A relief build-up (anpo.sim.disaster) instead of a crisis; scenario event none.")
+    evacuation: dict[str, Any] | None = Field(
+        None, description="Evacuation of nationals (anpo.sim.evacuation) instead of a crisis.")
+    blockade: dict[str, Any] | None = Field(
+        None, description="A blockade or sea-lane disruption (anpo.sim.blockade) instead of a crisis.")
 
     def spec(self) -> dict[str, Any]:
         """The simulation input as the library reads it."""
@@ -112,4 +127,8 @@ class SimulationIn(Strict):
             out["strikes"] = self.strikes.model_dump(exclude_none=True)
         if self.parameters:
             out["parameters"] = dict(self.parameters)
+        for section in ("closed_bases", "events", "disaster", "evacuation", "blockade"):
+            value = getattr(self, section)
+            if value is not None:
+                out[section] = value
         return out

@@ -27,8 +27,9 @@ def start(body: SimulationIn, request: Request) -> JSONResponse:
     manager = request.app.state.runs
     spec = body.spec()
     parse(spec["scenario"])  # the library's checks first: a bad scenario is a 422, never a failed run
-    if spec["scenario"]["event"] == "none":
-        why = "none: a simulation needs an event to respond to"
+    own_model = any(k in spec for k in ("disaster", "evacuation", "blockade"))
+    if spec["scenario"]["event"] == "none" and not own_model:
+        why = "none: a crisis simulation needs an event to respond to (or a disaster, evacuation or blockade)"
         raise RequestInputError(InputError("scenario.event", why), "body")
     if not manager.available:
         raise HTTPException(503, "the crisis simulation (anpo.sim) is not available in this build")
