@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from .conftest import OUT
+from .conftest import OUT, ROOT
 
 STRIKE_RUN = {
     "scenario": {"date": "2026-01-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3},
@@ -116,6 +116,23 @@ def test_run_view_charts_table_warning_and_downloads(page: Any, server: str, run
     assert page.locator("#run-body figure.chart-figure details.chart-table table").count() == page.locator(
         "#run-body figure.chart-figure").count()
     page.screenshot(path=str(OUT / "run-view.png"), full_page=True)
+
+
+def test_an_evacuation_run_shows_its_own_measures_and_gates(page: Any, server: str) -> None:
+    import yaml
+
+    path = ROOT / "examples" / "sim" / "evacuation-korea-2026.yaml"
+    spec = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+    run_id = _run(server, {**spec, "trials": 2000, "seed": 3})
+    page.goto(f"{server}#run/{run_id}")
+    page.wait_for_function(f"document.body.dataset.runReady === '{run_id}'", timeout=60_000)
+    assert "Evacuation" in page.locator("#run-model").inner_text()
+    measures = list(csv.DictReader(io.StringIO(_download(page, "#run-table-csv").decode())))
+    share = next(r for r in measures if r["metric"].startswith("share evacuated by deadline"))
+    assert 0 < float(share["mean"]) <= 1
+    doc = json.loads(_download(page, "button.dl-json"))
+    assert doc["model"] == "evacuation" and doc["legal_gates"]
+    assert page.locator("#run-body table").count() == 2  # the measures and the legal gates
 
 
 def test_two_runs_side_by_side(page: Any, server: str, runs: tuple[str, str]) -> None:
@@ -247,7 +264,8 @@ def test_ground_what_if_share_through_time_personnel_and_facility_list(page: Any
     # Ticking a second facility redraws the registry and writes both to the URL.
     page.locator("#ground-close input[value=camp-schwab]").check()
     closed = "new URLSearchParams(location.hash.split('?')[1]).get('close')"
-    page.wait_for_function(f"({closed} || '').split(',').sort().join() === 'camp-schwab,futenma'", timeout=30_000)
+    page.wait_for_function(f"({closed} || '').split(',').sort().join() === 'camp-schwab,futenma'",
+                           timeout=30_000)
     what_if = "document.querySelector('#ground-registry .what-if')"
     page.wait_for_function(f"{what_if}?.textContent.includes('camp-schwab')", timeout=30_000)
     for chart in ["#ground-share svg.chart", "#ground-personnel svg.chart"]:

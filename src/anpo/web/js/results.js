@@ -187,8 +187,48 @@ export async function showRun(id) {
   }
 }
 
+// Disaster relief, evacuation and blockade runs (`summaries.model`) report their own measures:
+// every summary (mean, p5, p50, p95, never) and number as one table, the legal gates as
+// another, and the whole document as JSON.
+const isStats = (v) => v && typeof v === "object" && !Array.isArray(v) && isNum(v.mean);
+
+function ownModelRows(s) {
+  const rows = [];
+  const add = (name, v) => rows.push(isStats(v) ? { label: name, mean: v.mean, p5: v.p5, p50: v.p50, p95: v.p95, never: isNum(v.p_never) ? v.p_never : null }
+    : { label: name, mean: v });
+  for (const [k, v] of Object.entries(s)) {
+    if (["trials", "seed", "checkpoints_h"].includes(k)) continue;
+    if (isNum(v) || isStats(v)) add(label(k), v);
+    else if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).length && Object.values(v).every(isStats)) {
+      for (const [at, stats] of Object.entries(v)) add(`${label(k)} ${at}`, stats);
+    } else if (Array.isArray(v)) {
+      for (const f of v) {
+        if (!f || typeof f !== "object" || !f.force || !f.on_station_by_h) continue;
+        for (const [at, stats] of Object.entries(f.on_station_by_h)) add(`${f.force} ${t("run.by_h", { h: at })}`, stats);
+      }
+    }
+  }
+  return rows;
+}
+
+function drawOwnModel(run, s) {
+  const rows = ownModelRows(s);
+  const gates = Object.entries(s.legal_gates || {}).map(([gate, g]) => ({ gate: label(gate), ...g }));
+  const gateCols = [{ key: "gate", label: t("run.gate") }, ...[...new Set(gates.flatMap((g) => Object.keys(g)))].filter((k) => k !== "gate")
+    .map((k) => ({ key: k, label: label(k), num: true, format: fmt2 }))];
+  const name = `run-${run.id.slice(0, 8)}`;
+  const json = h("button", { type: "button", class: "dl dl-json", onclick: () => download(`${name}.json`,
+    new Blob([JSON.stringify(s, null, 2)], { type: "application/json" })) }, t("run.download_json"));
+  const inputs = h("dl", { class: "facts run-inputs" }, inputSummary(run).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
+  clear($("#run-body"), h("p", { class: "headline", id: "run-model" }, t(`run.model_${s.model}`)), inputs, json,
+    wholeTable(rows, `${name}-measures`),
+    gates.length ? h("section", { class: "card" }, h("h3", {}, t("run.legal_gates")), h("div", { class: "scroll" }, dataTable(gates, gateCols))) : null);
+  document.body.dataset.runReady = run.id;
+}
+
 async function drawRun(run) {
   const s = run.summaries || {};
+  if (s.model) { drawOwnModel(run, s); return; }
   const bases = await baseNames(scenarioOf(run).date);
   $("#run-warning").textContent = await assumptionLine(run, s);
   const { charts, rows } = chartsOf(run, s, bases);
