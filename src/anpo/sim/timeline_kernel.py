@@ -386,8 +386,9 @@ def _fly(nb: int, t: FloatArray, a: FloatArray, q: FloatArray, air: FloatArray, 
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: IntArray, air: FloatArray,
-            k: int, u: IntArray, tr: float, starts: FloatArray, ends: FloatArray, held: FloatArray,
-            sorties: FloatArray, lost_air: FloatArray, lost_ground: FloatArray) -> None:  # fmt: skip
+            k: int, u: IntArray, tr: float, starts: FloatArray, ends: FloatArray, w: FloatArray,
+            held: FloatArray, sorties: FloatArray, lost_air: FloatArray,
+            lost_ground: FloatArray) -> None:  # fmt: skip
     """An aircraft unit at a struck base (by the deadline, if any).
 
     Each salvo that closes the base (for either class: the missiles landed) destroys
@@ -399,7 +400,8 @@ def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: In
     station at the deadline: its share (with the runways then) of the aircraft left, times
     the share of the hours before the deadline from which a sortie is still on station
     (launched in [deadline - transit - on station, deadline - transit]) that the runway
-    was open.
+    was open. Salvo by salvo over the block's trials, in selects (the loops vectorize);
+    `w`: scratch rows.
     """
     b = u[k, U_BASE]
     cls = u[k, U_CLASS]
@@ -410,43 +412,48 @@ def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: In
     shelter = air[k, A_SHELTER]
     ground = air[k, A_GROUND]
     on = air[k, A_ON_STATION]
+    rate_one = air[k, A_RATE_ONE]
     flies = f[HAS_FAIT] != 0 and u[k, U_COMBAT] != 0 and air[k, A_RATE] > 0.0
+    alive, rate, gen, n, prev, closed, w_lo, closed_w = w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]
+    w_hi = fait - tr  # launches in [w_lo, w_hi] are on station at the deadline
     for j in range(nb):
-        i = b0 + j
-        tj = t[j]
-        alive = 1.0
-        rate = air[k, A_RATE]
-        gen = 0.0  # sorties per aircraft from departure to the deadline, times the share alive
-        n = 0.0  # sorties per aircraft
-        prev = tj  # flying from here, unless a closure intervenes
-        closed_any = False
-        w_lo = max(tj, fait - tr - on)  # launches in [w_lo, w_hi] are on station at the deadline
-        w_hi = fait - tr
-        closed_w = 0.0
-        for s in range(starts.shape[0]):
-            st = starts[s]
-            ec = ends[i, b, cls, s]
-            seg = max(0.0, min(st, horizon) - prev) * rate
-            gen += alive * seg
-            n += seg
-            prev = max(prev, ec)
-            hit = (ends[i, b, 0, s] > st) | (ends[i, b, 1, s] > st)
-            exposed = max((1.0 if st < tj else ground) - shelter, 0.0)
-            alive *= 1.0 - kill * exposed if hit and st <= horizon else 1.0
-            closed_any |= (ec > st) & (st < horizon)
-            rate = air[k, A_RATE_ONE] if closed_any else rate
-            closed_w += max(0.0, min(ec, w_hi) - max(st, w_lo))
-        lost_ground[j] += count * (1.0 - alive)
-        if flies:
-            seg = max(0.0, horizon - prev) * rate
-            gen += alive * seg
-            n += seg
-            pres = air[k, A_PRES_ONE] if closed_any else air[k, A_PRES]
-            surv = _exp_neg(q[ATTR_LOG] * n)
-            window = 1.0 - closed_w / on
-            held[j] += count * pres * alive * surv * window if a[j] <= fait else 0.0
-            sorties[j] += count * gen
-            lost_air[j] += count * alive * (1.0 - surv)
+        alive[j] = 1.0
+        rate[j] = air[k, A_RATE]
+        gen[j] = 0.0  # sorties per aircraft from departure to the deadline, times the share alive
+        n[j] = 0.0  # sorties per aircraft
+        prev[j] = t[j]  # flying from here, unless a closure intervenes
+        closed[j] = 0.0  # 1 once a salvo closed the runway before the deadline
+        w_lo[j] = max(t[j], fait - tr - on)
+        closed_w[j] = 0.0
+    for s in range(starts.shape[0]):
+        st = starts[s]
+        in_time = st <= horizon
+        for j in range(nb):
+            ec = ends[b0 + j, b, cls, s]
+            seg = max(0.0, min(st, horizon) - prev[j]) * rate[j]
+            gen[j] += alive[j] * seg
+            n[j] += seg
+            prev[j] = max(prev[j], ec)
+            hit = (ends[b0 + j, b, 0, s] > st) | (ends[b0 + j, b, 1, s] > st)
+            exposed = max((1.0 if st < t[j] else ground) - shelter, 0.0)
+            alive[j] *= 1.0 - kill * exposed if hit & in_time else 1.0
+            closed[j] = 1.0 if (ec > st) & (st < horizon) else closed[j]
+            rate[j] = rate_one if closed[j] != 0.0 else rate[j]
+            closed_w[j] += max(0.0, min(ec, w_hi) - max(st, w_lo[j]))
+    for j in range(nb):
+        lost_ground[j] += count * (1.0 - alive[j])
+    if flies:
+        c = q[ATTR_LOG]
+        pres, pres_one = air[k, A_PRES], air[k, A_PRES_ONE]
+        for j in range(nb):
+            seg = max(0.0, horizon - prev[j]) * rate[j]
+            gen_j = gen[j] + alive[j] * seg
+            surv = _exp_neg(c * (n[j] + seg))
+            share = pres_one if closed[j] != 0.0 else pres
+            window = 1.0 - closed_w[j] / on
+            held[j] += count * share * alive[j] * surv * window if a[j] <= fait else 0.0
+            sorties[j] += count * gen_j
+            lost_air[j] += count * alive[j] * (1.0 - surv)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -495,6 +502,7 @@ def timeline_tile(
     lost_air = np.empty(BLOCK)  # aircraft lost in the air by the deadline
     lost_ground = np.empty(BLOCK)  # aircraft lost on the ground (by the deadline, if any)
     surv = np.empty((units, BLOCK))  # each flying unit's share left after attrition in the air
+    scratch = np.empty((8, BLOCK))  # a struck unit's ledger over the block (`_struck`)
     paths = np.empty((PATH_ROWS, BLOCK), np.int64)
     tanker_up = np.empty((2, BLOCK))
     t = np.empty(BLOCK)
@@ -562,7 +570,8 @@ def timeline_tile(
                 n24[j] += count * (x <= ON_STATION_H[0])
                 n72[j] += count * (x <= ON_STATION_H[1])
             if f[STRUCK] and u[k, U_BASE] >= 0:
-                _struck(nb, b0, t, a, q, f, air, k, u, tr, starts, ends, held, sorties, lost_air, lost_ground)
+                _struck(nb, b0, t, a, q, f, air, k, u, tr, starts, ends, scratch, held, sorties, lost_air,
+                        lost_ground)
             elif f[HAS_FAIT] and combat and air[k, A_RATE] > 0.0:
                 _fly(nb, t, a, q, air, k, count, u[k, U_SAME], surv, held, sorties, lost_air)
             elif f[HAS_FAIT] and combat and air[k, A_PRES] > 0.0:  # ships: whole once there
