@@ -293,7 +293,7 @@ def _summary_frame(data: Mapping[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
-    for group in ("metrics_h", "forces_on_station"):
+    for group in ("metrics_h", "forces_on_station", "air_operations"):
         for name, stats in (data.get(group) or {}).items():
             if isinstance(stats, Mapping):
                 rows.append({"measure": name, "group": group, **stats})

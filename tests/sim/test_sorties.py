@@ -174,3 +174,13 @@ def test_cli_text_reports_the_air_operations() -> None:
     )  # fmt: skip
     for name in ("sorties_by_deadline", "aircraft_lost_in_air_by_deadline", "aircraft_lost_on_ground"):
         assert name in r.stdout
+
+
+def test_the_python_api_lists_the_air_operations() -> None:
+    import anpo
+
+    r = anpo.simulate(str(ROOT / "examples/sim/taiwan-strikes-2026.yaml"), trials=2000, seed=1)
+    rows = r.summary[r.summary["group"] == "air_operations"]
+    assert set(rows["measure"]) == {"sorties_by_deadline", "aircraft_lost_in_air_by_deadline",
+                                    "aircraft_lost_on_ground"}  # fmt: skip
+    assert (rows["mean"] >= 0).all()
