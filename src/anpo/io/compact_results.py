@@ -33,14 +33,18 @@ FIELDS = ("id", "date", *PLACE_COLUMNS, *DETERMINATIONS)
 
 def compact_rows(scenarios: Sequence[Scenario], *, whatif: WhatIf | None = None) -> list[dict[str, Any]]:
     """One compact row per scenario, in order (`whatif`: else the process's applied law)."""
-    frame = ScenarioFrame.from_scenarios(scenarios)
+    return frame_rows(ScenarioFrame.from_scenarios(scenarios), [s.id for s in scenarios],
+                      [s.date.isoformat() for s in scenarios], whatif=whatif)
+
+
+def frame_rows(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequence[str], *,
+               whatif: WhatIf | None = None) -> list[dict[str, Any]]:
+    """The compact rows of a frame whose ids and ISO dates are given as columns (a list body
+    read straight into columns: `anpo.api.compact_lists`)."""
     place = resolve(frame)
     context = active_context() if whatif is None else default_context().under(whatif)
     evaluation = evaluate(frame, place, context)
-    columns: list[list[Any]] = [
-        [s.id for s in scenarios],
-        [s.date.isoformat() for s in scenarios],
-    ]
+    columns: list[Sequence[Any]] = [ids, dates]
     columns += [_python(array) for array in determination_columns(evaluation, place, None)]
     return [dict(zip(FIELDS, values, strict=True)) for values in zip(*columns, strict=True)]
 
