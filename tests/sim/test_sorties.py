@@ -184,3 +184,12 @@ def test_the_python_api_lists_the_air_operations() -> None:
     assert set(rows["measure"]) == {"sorties_by_deadline", "aircraft_lost_in_air_by_deadline",
                                     "aircraft_lost_on_ground"}  # fmt: skip
     assert (rows["mean"] >= 0).all()
+
+
+def test_the_run_record_gives_each_units_sortie_model() -> None:
+    raw = {"scenario": TAIWAN, "fait_accompli_h": 72, "strikes": {"bases": ["kadena"]}}
+    units = {(u["facility"], u["country"], u["type"]): u for u in plan_of(raw).units()}
+    fighters = units["kadena", "USA", "fighter"]
+    assert 0 < fighters["on_station_share"] < 1 and fighters["sorties_per_aircraft_h"] > 0
+    assert 0 < fighters["sheltered_share"] <= 1  # Kadena's hardened shelters
+    assert units["kadena", "USA", "tanker"]["sheltered_share"] == 0.0  # no fighter shelter fits a tanker

@@ -69,10 +69,15 @@ class Plan:
                 "distance_km": round(float(d), 1),
                 "transit_h": None if not np.isfinite(t) else round(float(t), 3),
                 "needs_tanker": bool(nt),
+                # the sortie model (`sorties`): share held on station, sorties per aircraft an
+                # hour, share of its aircraft the base's shelters hold
+                "on_station_share": round(float(self.air.presence[k]), 4),
+                "sorties_per_aircraft_h": round(float(self.air.rate[k]), 4),
+                "sheltered_share": round(float(self.air.sheltered[k]), 4),
                 "basis": r.provenance,
             }
-            for r, d, t, nt in zip(
-                self.forces.rows, self.forces.distance_km, self.transit_h, self.needs_tanker, strict=True
+            for k, (r, d, t, nt) in enumerate(
+                zip(self.forces.rows, self.forces.distance_km, self.transit_h, self.needs_tanker, strict=True)
             )
         ]
 
