@@ -296,7 +296,8 @@ def one_trial(
         env.process(unit(u))
     env.run(until=HORIZON)
     if salvo is not None:
-        out.update(_air_outcomes(plan, fleets, shut, arrivals, deadline, cls))
+        fight = jp_go.triggered or us_go.triggered  # an armed attack answered: attrition in the air
+        out.update(_air_outcomes(plan, fleets, shut, arrivals, deadline, cls, fight))
     for c, name in enumerate(COUNTRIES):
         times = [t for u, t in arrivals.items() if plan.country[u] == c and TYPES[plan.kind[u]] in COMBAT]
         out[f"first_response_{name}_h"] = min(times, default=math.inf)
@@ -311,10 +312,10 @@ Closures = dict[tuple[int, int], list[tuple[float, float]]]  # (base, class): (s
 
 
 def _air_outcomes(plan: Plan, fleets: dict[int, _Fleet], shut: Closures, arrivals: dict[int, float],
-                  deadline: float, cls: list[int]) -> dict[str, float]:  # fmt: skip
+                  deadline: float, cls: list[int], fight: bool) -> dict[str, float]:  # fmt: skip
     """Sorties, aircraft lost on the ground and in the air, and the combat units held on
     station at the deadline, from the fleets' ledgers and the closures that happened."""
-    log_keep = math.log1p(-plan.params["sortie.attrition_per_sortie"])
+    log_keep = math.log1p(-plan.params["sortie.attrition_per_sortie"]) if fight else 0.0
     out = {"sorties_by_deadline": 0.0, "aircraft_lost_in_air_by_deadline": 0.0,
            "aircraft_lost_on_ground": 0.0, "held": 0.0}  # fmt: skip
     for u, f in fleets.items():

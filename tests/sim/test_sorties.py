@@ -193,3 +193,18 @@ def test_the_run_record_gives_each_units_sortie_model() -> None:
     assert 0 < fighters["on_station_share"] < 1 and fighters["sorties_per_aircraft_h"] > 0
     assert 0 < fighters["sheltered_share"] <= 1  # Kadena's hardened shelters
     assert units["kadena", "USA", "tanker"]["sheltered_share"] == 0.0  # no fighter shelter fits a tanker
+
+
+def test_a_gray_zone_patrol_loses_no_aircraft_in_the_air() -> None:
+    # Below an armed attack nobody shoots: the patrol aircraft of a maritime security
+    # operation fly their sorties without attrition; only the escalated trials have any.
+    at_sea = {**SENKAKU, "event": "gray_zone", "lat": 25.70, "lon": 123.55}  # where the law allows one
+    raw = {"scenario": at_sea, "fait_accompli_h": 72}
+    outmatched = {"ladder.escalation_probability": 0.0, "ladder.coast_guard_outmatched_probability": 1.0}
+    calm = plan_of(raw, **outmatched)
+    assert calm.gates.determinations["maritime_security_operations_available"]
+    d = run_plan(calm, TILE, seed=2).to_dict()
+    assert d["air_operations"]["sorties_by_deadline"]["mean"] > 0
+    assert d["air_operations"]["aircraft_lost_in_air_by_deadline"]["mean"] == 0.0
+    war = run_plan(plan_of(raw, **{"ladder.escalation_probability": 1.0}), TILE, seed=2).to_dict()
+    assert war["air_operations"]["aircraft_lost_in_air_by_deadline"]["mean"] > 0

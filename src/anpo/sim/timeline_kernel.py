@@ -362,13 +362,14 @@ def _exp_neg(x: float) -> float:
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _fly(nb: int, t: FloatArray, a: FloatArray, q: FloatArray, air: FloatArray, k: int, count: int, same: int,
-         surv: FloatArray, held: FloatArray, sorties: FloatArray, lost_air: FloatArray) -> None:  # fmt: skip
+         attr: FloatArray, surv: FloatArray, held: FloatArray, sorties: FloatArray,
+         lost_air: FloatArray) -> None:  # fmt: skip
     """A combat unit whose base is not struck, up to the deadline: from its departure it
     generates `rate` sorties per aircraft an hour, each losing its aircraft with the
-    attrition per sortie; what is left holds its share on station from its arrival.
-    `surv[k]`: the share left, per trial (computed once for the units that share it)."""
+    attrition per sortie (`attr`: log(1 - attrition) per trial, 0 where nobody fights);
+    what is left holds its share on station from its arrival. `surv[k]`: the share left,
+    per trial (computed once for the units that share it)."""
     fait = q[FAIT]
-    c = q[ATTR_LOG]
     rate = air[k, A_RATE]
     share = count * air[k, A_PRES]
     mine = surv[k]
@@ -376,7 +377,7 @@ def _fly(nb: int, t: FloatArray, a: FloatArray, q: FloatArray, air: FloatArray, 
         mine[:nb] = surv[same, :nb]
     else:
         for j in range(nb):
-            mine[j] = _exp_neg(c * rate * max(fait - t[j], 0.0))
+            mine[j] = _exp_neg(attr[j] * rate * max(fait - t[j], 0.0))
     for j in range(nb):
         n = rate * max(fait - t[j], 0.0)  # sorties per aircraft by the deadline
         held[j] += share * mine[j] if a[j] <= fait else 0.0
@@ -387,7 +388,7 @@ def _fly(nb: int, t: FloatArray, a: FloatArray, q: FloatArray, air: FloatArray, 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: IntArray, air: FloatArray,
             k: int, u: IntArray, tr: float, starts: FloatArray, ends: FloatArray, w: FloatArray,
-            held: FloatArray, sorties: FloatArray, lost_air: FloatArray,
+            attr: FloatArray, held: FloatArray, sorties: FloatArray, lost_air: FloatArray,
             lost_ground: FloatArray) -> None:  # fmt: skip
     """An aircraft unit at a struck base (by the deadline, if any).
 
@@ -443,12 +444,11 @@ def _struck(nb: int, b0: int, t: FloatArray, a: FloatArray, q: FloatArray, f: In
     for j in range(nb):
         lost_ground[j] += count * (1.0 - alive[j])
     if flies:
-        c = q[ATTR_LOG]
         pres, pres_one = air[k, A_PRES], air[k, A_PRES_ONE]
         for j in range(nb):
             seg = max(0.0, horizon - prev[j]) * rate[j]
             gen_j = gen[j] + alive[j] * seg
-            surv = _exp_neg(c * (n[j] + seg))
+            surv = _exp_neg(attr[j] * (n[j] + seg))
             share = pres_one if closed[j] != 0.0 else pres
             window = 1.0 - closed_w[j] / on
             held[j] += count * share * alive[j] * surv * window if a[j] <= fait else 0.0
@@ -503,6 +503,7 @@ def timeline_tile(
     lost_ground = np.empty(BLOCK)  # aircraft lost on the ground (by the deadline, if any)
     surv = np.empty((units, BLOCK))  # each flying unit's share left after attrition in the air
     scratch = np.empty((8, BLOCK))  # a struck unit's ledger over the block (`_struck`)
+    attr = np.empty(BLOCK)  # log(1 - attrition per sortie), per trial: 0 where nobody fights
     paths = np.empty((PATH_ROWS, BLOCK), np.int64)
     tanker_up = np.empty((2, BLOCK))
     t = np.empty(BLOCK)
@@ -524,6 +525,11 @@ def timeline_tile(
         cv[:, :nb] = 0
         held[:nb] = 0.0
         sorties[:nb] = 0.0
+        # Attrition in the air where there is a fight: Japan's combat forces authorized (an
+        # armed attack) or a U.S. decision to answer one; a gray-zone patrol loses nothing.
+        for j in range(nb):
+            fight = (d[T_JAPAN, j] < inf) | (d[T_US_DECISION, j] < inf)
+            attr[j] = q[ATTR_LOG] if fight else 0.0
         lost_air[:nb] = 0.0
         lost_ground[:nb] = 0.0
         # Each unit over the block: readiness after its authorization (struck runways
@@ -570,10 +576,10 @@ def timeline_tile(
                 n24[j] += count * (x <= ON_STATION_H[0])
                 n72[j] += count * (x <= ON_STATION_H[1])
             if f[STRUCK] and u[k, U_BASE] >= 0:
-                _struck(nb, b0, t, a, q, f, air, k, u, tr, starts, ends, scratch, held, sorties, lost_air,
-                        lost_ground)
+                _struck(nb, b0, t, a, q, f, air, k, u, tr, starts, ends, scratch, attr, held, sorties,
+                        lost_air, lost_ground)
             elif f[HAS_FAIT] and combat and air[k, A_RATE] > 0.0:
-                _fly(nb, t, a, q, air, k, count, u[k, U_SAME], surv, held, sorties, lost_air)
+                _fly(nb, t, a, q, air, k, count, u[k, U_SAME], attr, surv, held, sorties, lost_air)
             elif f[HAS_FAIT] and combat and air[k, A_PRES] > 0.0:  # ships: whole once there
                 fait = q[FAIT]
                 share = count * air[k, A_PRES]
