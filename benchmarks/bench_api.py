@@ -13,6 +13,7 @@ in this process; the server in its own process.
 
     .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
     .venv/bin/python benchmarks/bench_api.py --where-paired 3
+    .venv/bin/python benchmarks/bench_api.py --lists-paired 3
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ from common import Row, machine  # noqa: E402
 SCENARIO = {"id": "bench", "date": "2026-01-15", "event": "armed_attack", "target": "JPN",
             "lat": 25.743, "lon": 123.473, "us_action": "combat_operations_from_japan"}
 ANPO = Path(sys.executable).parent / "anpo"
+# A started server warms its geography (a background thread) and spawns and warms its list
+# workers for several seconds; measuring at once would time that warming, not the requests.
+SETTLE_S = 15.0
+# Put on PYTHONPATH, switches a server's compact-list columns path off (the ordinary way: the
+# request model, the library's parser, Scenario objects), for the paired list measure.
+_ORDINARY_SITE = """
+try:
+    import anpo.api.list_pool as _lp
+    _lp._compact_columns = lambda body, params: None
+except Exception:
+    pass
+"""
 
 
 @contextmanager
@@ -55,6 +68,7 @@ def server(**env_extra: str) -> Iterator[str]:
             for line in proc.stdout:
                 m = re.search(r"dashboard at (http://\S+)/", line)
                 if m:
+                    time.sleep(SETTLE_S)
                     yield m.group(1)
                     return
             raise RuntimeError("anpo serve did not start")
@@ -319,6 +333,29 @@ def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
     return rows
 
 
+def _lists_paired(pairs: int, n_list: int = 1000, requests: int = 10) -> list[Row]:
+    """Compact lists over HTTP with the worker's columns path (`anpo.api.compact_lists`) and
+    with it switched off (the ordinary way), alternated `pairs` times (A B A B)."""
+    rate: dict[str, list[float]] = {"ordinary": [], "columns": []}
+    with tempfile.TemporaryDirectory() as site:
+        (Path(site) / "sitecustomize.py").write_text(_ORDINARY_SITE)
+        for _ in range(pairs):
+            for mode, env in (("ordinary", {"PYTHONPATH": site}), ("columns", {})):
+                with server(**env) as url:
+                    elapsed, errors, _ = asyncio.run(_lists(url, n_list, requests, "?fields=compact"))
+                rate[mode].append(n_list * requests / elapsed)
+                print(f"  {mode}: {rate[mode][-1]:,.0f} scenarios/s ({errors} errors), "
+                      f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    ratios = [a / b for a, b in zip(rate["columns"], rate["ordinary"], strict=True)]
+    what = f"POST /v1/assess?fields=compact, lists of {n_list:,}, {requests} one after another"
+    return [Row(f"{what}, {mode} (median of {pairs})", f"{np.median(rate[mode]):,.0f} scenarios/s "
+                f"(each: {', '.join(f'{v:,.0f}' for v in rate[mode])})",
+                ">= 100,000 scenarios/s" if mode == "columns" else "")
+            for mode in ("ordinary", "columns")] + [
+        Row(f"{what}: columns / ordinary, paired", f"{np.median(ratios):.1f}x "
+            f"(each pair: {', '.join(f'{r:.1f}' for r in ratios)})")]
+
+
 def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
     """`runs` windows of `seconds` at `rate` requests/s and 10 s at 1,000 requests/s; lists
     of 1,000 scenarios without explanations; the rows give the median window."""
@@ -340,9 +377,13 @@ def main() -> None:
     ap.add_argument("--lists-only", action="store_true", help="only lists of 1,000 (HTTP and in process)")
     ap.add_argument("--where-paired", type=int, default=0, metavar="N",
                     help="only the /v1/where measure, N pairs of runs: lists in process, then in a worker")
+    ap.add_argument("--lists-paired", type=int, default=0, metavar="N",
+                    help="only compact lists over HTTP, N pairs: the ordinary way, then the columns path")
     args = ap.parse_args()
     print(machine())
-    if args.where_paired:
+    if args.lists_paired:
+        rows = _lists_paired(args.lists_paired)
+    elif args.where_paired:
         rows = _where_paired(args.where_paired)
     elif args.where_only:
         with server() as url:
