@@ -316,6 +316,18 @@ def _in_process(n_list: int = 1000, repeats: int = 20) -> list[Row]:
         out.append(Row(f"assess a list of {n_list:,} random scenarios in process, warm, {form} "
                        "(parsed; assessed and encoded)",
                        f"{n_list / elapsed:,.0f} scenarios/s ({elapsed * 1e3:.1f} ms a list)"))
+    # A list worker's whole work for a compact list: body bytes in, answer bytes out.
+    from anpo.api.list_pool import answer_list
+
+    body = json.dumps(random_list(n_list)).encode()
+    answer_list(body, "fields=compact")  # warm
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        answer_list(body, "fields=compact")
+    elapsed = (time.perf_counter() - t0) / repeats
+    out.append(Row(f"a list worker's answer to a compact list of {n_list:,} (the body's bytes read as "
+                   "columns, assessed, encoded)",
+                   f"{n_list / elapsed:,.0f} scenarios/s ({elapsed * 1e3:.1f} ms a list)"))
     return out
 
 
