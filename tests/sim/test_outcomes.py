@@ -79,7 +79,10 @@ def test_denial_counts_the_forces_held_on_station_by_the_deadline() -> None:
         tanker = bool(plan.needs_tanker[k])
         if tanker:  # waits for its country's first tanker, then joins it
             t = max(t, tanker_up[row.country]) + p["tanker.join_delay_h"]
-        share = presence(row.type, float(plan.transit_h[k]), tanker, p)
+        tr = float(plan.transit_h[k])
+        if not tanker and row.type == "fighter" and row.country in tanker_up:  # tanks on station if it helps
+            tanker = presence(row.type, tr, True, p) > presence(row.type, tr, False, p)
+        share = presence(row.type, tr, tanker, p)
         if row.type in FLYING and share > 0:  # sorties from departure, each risking attrition
             rate = airborne_share(row.type, tanker, p) / endurance_h(row.type, tanker, p)
             share *= math.exp(keep * rate * (30 - t))

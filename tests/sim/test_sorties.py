@@ -208,3 +208,19 @@ def test_a_gray_zone_patrol_loses_no_aircraft_in_the_air() -> None:
     assert d["air_operations"]["aircraft_lost_in_air_by_deadline"]["mean"] == 0.0
     war = run_plan(plan_of(raw, **{"ladder.escalation_probability": 1.0}), TILE, seed=2).to_dict()
     assert war["air_operations"]["aircraft_lost_in_air_by_deadline"]["mean"] > 0
+
+
+def test_a_longer_fighter_radius_never_shortens_time_on_station() -> None:
+    """A fighter inside its radius still tanks on station when its country has tankers, so
+    growing the radius (fewer fighters that must tank to get there) never lowers presence."""
+    raw = {"scenario": {"date": "2026-01-15", "event": "armed_attack", "target": "JPN",
+                        "lat": 25.743, "lon": 123.473}, "fait_accompli_h": 48}
+    spec = sim.parse_sim_scenario(raw)
+    before = None
+    for radius in (900.0, 1100.0, 1300.0, 1600.0):
+        plan = compile_plan(spec, sim.load_parameters().with_overrides({"combat_radius.fighter_km": radius}))
+        fighters = [k for k, r in enumerate(plan.forces.rows) if r.type == "fighter"]
+        now = plan.air.presence[fighters]
+        if before is not None:
+            assert (now >= before - 1e-12).all(), radius
+        before = now

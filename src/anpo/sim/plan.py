@@ -128,9 +128,13 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     )
     transit = np.where(out_of_reach, np.inf, transit)
     classes = tuple("fighter" if r.type == "fighter" else "tanker" for r in rows)
+    # A fighter within its radius may still tank on station when its country has tankers in
+    # the run: its time on station then never falls as its radius grows.
+    tanking = {r.country for r in rows if r.type == "tanker"}
+    can_tank = np.array([r.type == "fighter" and r.country in tanking for r in rows], bool) | needs_tanker
     air = air_units(
         [r.type for r in rows], list(forces.facilities), np.array([r.count for r in rows], np.int64), classes,
-        np.asarray(transit, np.float64), needs_tanker, params,
+        np.asarray(transit, np.float64), needs_tanker, params, can_tank,
     )  # fmt: skip
     return Plan(
         sim=sim,

@@ -111,8 +111,13 @@ def air_units(
     transit_h: npt.NDArray[np.float64],
     tanker: npt.NDArray[np.bool_],
     p: Parameters,
+    can_tank: npt.NDArray[np.bool_] | None = None,
 ) -> AirUnits:
-    """The sortie model's constants for every unit row (`plan.compile_plan`)."""
+    """The sortie model's constants for every unit row (`plan.compile_plan`).
+
+    `tanker`: the unit needs a tanker to reach the event; `can_tank`: it may tank on station
+    (its country has tankers in the run), which it does when that keeps it there longer.
+    """
     n = len(kinds)
     at_base: dict[tuple[str, str], int] = {}
     fighters: dict[str, int] = {}
@@ -126,6 +131,8 @@ def air_units(
     ground = np.ones(n)
     for i, (kind, fac, cls) in enumerate(zip(kinds, facilities, classes, strict=True)):
         tr, tk = float(transit_h[i]), bool(tanker[i])
+        if not tk and kind == "fighter" and can_tank is not None and can_tank[i]:
+            tk = presence(kind, tr, True, p) > presence(kind, tr, False, p)
         if kind == "fighter":
             name = f"shelters.{fac.id}"
             shelters = p[name] if name in p.table else 0.0
