@@ -89,6 +89,10 @@ def test_run_view_charts_table_warning_and_downloads(page: Any, server: str, run
     tick_text = " ".join(ticks.all_text_contents())
     assert "Kadena Air Base" in tick_text and "(tankers)" in tick_text and "(fighters)" in tick_text
     _no_cut_labels(page, "#run-body")
+    # Air operations in the whole table, and the missile defense of the struck bases.
+    assert "sorties flown by the deadline" in page.locator("#run-body .whole-table").inner_text()
+    defense = page.locator("#run-missile-defense").inner_text()
+    assert "Kadena Air Base" in defense and "leak rate" in defense and "all bases" in defense
     # Values on hover: every band has its title.
     assert runway.locator("svg.chart title").count() >= 4
     # The whole table is visible (no column cut off) and its CSV has every row.

@@ -54,7 +54,7 @@ const isDist = (m) => m && typeof m === "object" && ["p5", "p50", "p95"].every((
 // Every metric of a run: times (hours) and forces on station, one row each.
 function metricRows(s, bases) {
   const rows = [];
-  for (const [group, unit] of [["metrics_h", "h"], ["forces_on_station", "units"]]) {
+  for (const [group, unit] of [["metrics_h", "h"], ["forces_on_station", "units"], ["air_operations", "aircraft"]]) {
     for (const [k, m] of Object.entries(s[group] || {})) {
       if (!isDist(m)) continue;
       rows.push({ key: k, group, label: metricName(k, bases), unit: t(`unit.${unit}`), mean: m.mean, p5: m.p5, p50: m.p50, p95: m.p95,
@@ -226,6 +226,20 @@ function drawOwnModel(run, s) {
   document.body.dataset.runReady = run.id;
 }
 
+// Missile defense of the struck bases: per base (and in all) the missiles launched, arriving,
+// intercepted and through, the interceptors fired and the leak rate (means over trials).
+function missileDefense(md, bases, run) {
+  if (!md || !md.by_base) return null;
+  const keys = ["missiles_launched", "missiles_arrived", "missiles_intercepted", "missiles_through", "sm3_fired", "pac3_fired", "leak_rate"];
+  const rows = [...Object.entries(md.by_base).map(([id, v]) => ({ base: bases[id] || id, ...v })), { base: t("md.all"), ...md.total }];
+  const cols = [{ key: "base", label: t("md.base") }, ...keys.map((k) => ({ key: k, label: t(`md.${k}`), num: true, format: fmt2 }))];
+  const name = `run-${run.id.slice(0, 8)}-missile-defense`;
+  return h("section", { class: "card", id: "run-missile-defense" }, h("h3", {}, t("md.title", { mode: md.mode })),
+    h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`${name}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) },
+      t("run.download_csv")),
+    h("div", { class: "scroll" }, dataTable(rows, cols)));
+}
+
 async function drawRun(run) {
   const s = run.summaries || {};
   if (s.model) { drawOwnModel(run, s); return; }
@@ -240,10 +254,11 @@ async function drawRun(run) {
   if (deny) extra.push(h("p", { class: "headline", id: "run-objective" }, deny));
   if (s.war_powers && s.war_powers.note) extra.push(h("p", {}, `${t("run.war_powers")}: ${s.war_powers.note}`));
   const inputs = h("dl", { class: "facts run-inputs" }, inputSummary(run).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
+  const defense = missileDefense(s.missile_defense, bases, run);
   const picker = await comparePicker(run);
   const receipt = run.receipt ? h("p", { class: "receipt" }, `receipt: anpo ${run.receipt.anpo_version} · rules ${String(run.receipt.ruleset_sha256).slice(0, 16)}… · data ${String(run.receipt.data_sha256).slice(0, 16)}… · input ${String(run.receipt.input_sha256).slice(0, 16)}…`) : null;
   clear($("#run-body"), h("div", { class: "run-top" }, inputs, picker), ...extra, h("div", { class: "chart-grid" }, charts),
-    wholeTable(rows, `run-${run.id.slice(0, 8)}-metrics`), receipt);
+    wholeTable(rows, `run-${run.id.slice(0, 8)}-metrics`), defense, receipt);
   document.body.dataset.runReady = run.id;
 }
 
