@@ -32,6 +32,8 @@ PATH = "/v1/assess"
 _BOOLS = {"1": True, "on": True, "t": True, "true": True, "y": True, "yes": True,
           "0": False, "off": False, "f": False, "false": False, "n": False, "no": False}
 _FIELDS = ("full", "compact")
+# What anpo.geo.resolver builds lazily, after a budget of points decided in numpy.
+_GEO_BUILT = ("coast_tree", "unit_land", "specified_area_polygons", "internal_water_polygons")
 _WARM_LIST = (b'[{"id":"warm","date":"2026-01-01","event":"armed_attack","target":"JPN",'
               b'"lat":25.743,"lon":123.473},{"date":"1971-05-01","event":"armed_attack","target":"USA",'
               b'"lat":26.35,"lon":127.77,"us_action":"combat_operations_from_japan"}]')
@@ -140,6 +142,15 @@ def _warm() -> None:
     try:
         for query in ("", "fields=compact"):
             answer_list(_WARM_LIST, query)
+        # The geography decides its first few exact points in numpy and builds its k-d tree
+        # and polygon indexes only later (0.1-1 s each, scipy's import with the tree): a
+        # long-lived worker builds them now, not in the middle of someone's list.
+        from anpo.geo.index import geo_index, world_index
+
+        index = geo_index()
+        for built in _GEO_BUILT:  # cached properties: built on first read
+            getattr(index, built)
+        world_index()
     except Exception:  # a failure here recurs, with its error, on the in-process way
         log.exception("warming a list worker failed")
 
