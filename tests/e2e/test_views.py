@@ -360,3 +360,19 @@ def test_japanese_text_is_drawn_with_a_japanese_font(page: Any, server: str) -> 
     ja = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
     known = {name.strip() for line in ja.splitlines() for name in line.split(",")}
     assert families and families <= known, (families, sorted(known)[:5])
+
+
+def test_the_map_fetches_other_periods_while_idle(page: Any, server: str) -> None:
+    """After the first map, the page fetches every period's administration map while idle, so
+    a date change to a period not shown yet asks the server for its facilities only."""
+    page.goto(f"{server}#map?date=2026-01-01")
+    page.wait_for_function("document.body.dataset.mapDate === '2026-01-01'", timeout=60_000)
+    count = ("performance.getEntriesByType('resource')"
+             ".filter((e) => e.name.includes('/v1/coverage')).length")
+    periods = len(_api(server, "/v1/coverage?date=2026-01-01")["periods"])
+    page.wait_for_function(f"{count} >= {periods}", timeout=120_000)
+    before = page.evaluate(count)
+    page.evaluate("""() => { const i = document.querySelector('#date-input'); i.value = '1975-01-01';
+                     i.dispatchEvent(new Event('change')); }""")
+    page.wait_for_function("document.body.dataset.mapDate === '1975-01-01'", timeout=30_000)
+    assert page.evaluate(count) == before

@@ -70,3 +70,8 @@ def test_periods_cover_every_change_from_the_first_month() -> None:
     assert {cov.effective_day(cov.to_day(cov.parse_date(p, "p"))) for p in periods} >= {
         d for d in cov.change_days() if d > cov.to_day(cov.parse_date("1952-01-01", "p"))
     }
+
+
+def test_a_map_lists_every_period_for_the_page() -> None:
+    fc = cov.coverage(DATE)
+    assert fc["periods"] == sorted(cov.periods()) and fc["effective_from"] in fc["periods"]

@@ -179,6 +179,9 @@ def coverage(date: str) -> dict[str, Any]:
         # The map's status line names this day: the last change of administration itself, not
         # of an instrument (the 1960 treaty's entry into force changes the Article V area only).
         "administration_changed": None if changed is None else from_day(changed).isoformat(),
+        # Every period's first day (ascending): a page keys its maps by period and can fetch
+        # the others ahead (each date of a period has the same map).
+        "periods": sorted(periods()),
         "resolution_deg": STEP_DEG,
         "bbox": [R.WEST, R.SOUTH, R.EAST, R.NORTH],
     }

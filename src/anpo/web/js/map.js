@@ -135,13 +135,16 @@ export class AllianceMap {
     status.textContent = t("map.loading", { date });
     this.pending = date;
     try {
-      // The last maps drawn are kept (the slider and the play control come back to them).
+      // The last dates' facilities are kept (the slider and the play control come back to
+      // them); administration maps are kept by period (`coverageFor`).
       if (!this.drawn) this.drawn = new Map();
       if (!this.drawn.has(date)) {
-        this.drawn.set(date, Promise.all([get("/v1/coverage", { date }), get("/v1/bases", { date, format: "geojson" })]));
+        this.drawn.set(date, get("/v1/bases", { date, format: "geojson" }));
         if (this.drawn.size > 36) this.drawn.delete(this.drawn.keys().next().value);
       }
-      const [cov, bases] = await this.drawn.get(date).catch((err) => { this.drawn.delete(date); throw err; });
+      const [cov, bases] = await Promise.all([this.coverageFor(date),
+        this.drawn.get(date).catch((err) => { this.drawn.delete(date); throw err; })]);
+      if (!this.periods && Array.isArray(cov.periods)) { this.periods = cov.periods; this.prefetch(); }
       if (this.pending !== date) return;
       this.drawCoverage(cov);
       this.drawBases(bases);
@@ -152,6 +155,36 @@ export class AllianceMap {
       document.body.dataset.mapDate = date;
     } catch (err) {
       status.textContent = t("map.failed", { msg: err.message });
+    }
+  }
+
+  // The period a date falls in (the last period start on or before it), once the server has
+  // listed them; every date of a period has the same administration map.
+  periodOf(date) {
+    const ps = this.periods;
+    if (!ps || !ps.length || date < ps[0]) return null;
+    let lo = 0, hi = ps.length - 1;
+    while (lo < hi) { const m = (lo + hi + 1) >> 1; if (ps[m] <= date) lo = m; else hi = m - 1; }
+    return ps[lo];
+  }
+
+  coverageFor(date) {
+    if (!this.maps) this.maps = new Map();
+    const key = this.periodOf(date) || date;
+    if (!this.maps.has(key)) {
+      this.maps.set(key, get("/v1/coverage", { date: key }).catch((err) => { this.maps.delete(key); throw err; }));
+    }
+    return this.maps.get(key);
+  }
+
+  // Once the first map is drawn, the other periods' maps are fetched one at a time while the
+  // page is idle (the server reads them from its disk cache), so a date change to a period not
+  // shown yet waits only for its facilities.
+  async prefetch() {
+    const idle = () => new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 2000 }) : setTimeout(resolve, 50)));
+    for (const p of [...this.periods].reverse()) {
+      await idle();
+      try { await this.coverageFor(p); } catch { return; }
     }
   }
 
