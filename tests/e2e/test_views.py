@@ -367,13 +367,15 @@ def test_the_map_fetches_other_periods_while_idle(page: Any, server: str) -> Non
     a date change to a period not shown yet asks the server for its facilities only."""
     page.goto(f"{server}#map?date=2026-01-01")
     page.wait_for_function("document.body.dataset.mapDate === '2026-01-01'", timeout=60_000)
-    count = ("performance.getEntriesByType('resource')"
-             ".filter((e) => e.name.includes('/v1/coverage')).length")
-    periods = len(_api(server, "/v1/coverage?date=2026-01-01")["periods"])
-    # the first map (asked by its date, before the page knew the periods) and every period
-    page.wait_for_function(f"{count} >= {periods + 1}", timeout=120_000)
-    before = page.evaluate(count)
-    page.evaluate("""() => { const i = document.querySelector('#date-input'); i.value = '1975-01-01';
-                     i.dispatchEvent(new Event('change')); }""")
+    page.wait_for_function("document.body.dataset.mapsPrefetched === '1'", timeout=120_000)
+    fetched = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)"
+                            ".filter((n) => n.includes('/v1/coverage'))")
+    periods = _api(server, "/v1/coverage?date=2026-01-01")["periods"]
+    assert all(any(f"date={p}" in n for n in fetched) for p in periods)
+    t0 = page.evaluate("""() => { const t = performance.now();
+                          const i = document.querySelector('#date-input'); i.value = '1975-01-01';
+                          i.dispatchEvent(new Event('change')); return t; }""")
     page.wait_for_function("document.body.dataset.mapDate === '1975-01-01'", timeout=30_000)
-    assert page.evaluate(count) == before
+    after = page.evaluate(f"performance.getEntriesByType('resource').filter((e) => e.startTime >= {t0})"
+                          ".map((e) => e.name)")
+    assert not [n for n in after if "/v1/coverage" in n] and any("/v1/bases" in n for n in after)

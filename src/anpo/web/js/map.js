@@ -184,8 +184,9 @@ export class AllianceMap {
     const idle = () => new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 2000 }) : setTimeout(resolve, 50)));
     for (const p of [...this.periods].reverse()) {
       await idle();
-      try { await this.coverageFor(p); } catch { return; }
+      try { await this.coverageFor(p); } catch { /* asked again when shown */ }
     }
+    document.body.dataset.mapsPrefetched = "1";
   }
 
   showStatus() {
