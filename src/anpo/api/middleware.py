@@ -269,16 +269,21 @@ class StrictJson:
                 detail: Any = [{"loc": loc, "msg": msg_text, "type": "json_invalid"}]
                 await _reply_json(send, 422, {"detail": detail})
                 return
-        sent = False
+        await self.app(scope, _replayed(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+def _replayed(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the app the body already read, then the connection's own events."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _reply_json(send: Send, status: int, payload: object) -> None:
@@ -369,16 +374,7 @@ class ListSlots:
                                     (b"content-length", str(len(answer)).encode())]})
             await send({"type": "http.response.body", "body": answer})
             return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replayed(body, receive), send)
 
 
 def _pooled(scope: Scope) -> bool:
