@@ -233,6 +233,12 @@ def _assess(sc: Scenario, **change: Any) -> dict[str, Any]:
     return res
 
 
+def _escort_by_mso(available: bool, note: str) -> Rung:
+    """Escort under a maritime security operation (SDF Act art. 82), where the law has it."""
+    return Rung("maritime_security_operation", "jp-sdf-act/art-82" if available else None, DECIDES_ORDER,
+                available, False, "escort", False, note)
+
+
 def ladder(sc: Scenario, b: Blockade) -> tuple[Rung, ...]:
     """The legal bases for the threat on the scenario's date (under any applied what-if)."""
     from anpo.core.dates import to_day
@@ -249,31 +255,11 @@ def ladder(sc: Scenario, b: Blockade) -> tuple[Rung, ...]:
         rungs.append(
             Rung("counter_piracy_operation", PIRACY, DECIDES_PIRACY, True, False, "escort", False)
             if apa
-            else Rung(
-                "maritime_security_operation",
-                "jp-sdf-act/art-82" if mso else None,
-                DECIDES_ORDER,
-                mso,
-                False,
-                "escort",
-                False,
-                "before the Anti-Piracy Act (2009-07-24): Japan-related ships only",
-            )
+            else _escort_by_mso(mso, "before the Anti-Piracy Act (2009-07-24): Japan-related ships only")
         )
         return tuple(rungs)
     if b.threat in ("harassment", "attack_on_shipping"):
-        rungs.append(
-            Rung(
-                "maritime_security_operation",
-                "jp-sdf-act/art-82" if mso else None,
-                DECIDES_ORDER,
-                mso,
-                False,
-                "escort",
-                False,
-                "police powers: no use of force against a state's forces",
-            )
-        )
+        rungs.append(_escort_by_mso(mso, "police powers: no use of force against a state's forces"))
     if b.threat in ("attack_on_shipping", "mines") and sc.event is Event.armed_attack:
         jp = _assess(sc)["japan"]
         activity = "escort" if b.threat == "attack_on_shipping" else "sweep"
