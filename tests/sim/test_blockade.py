@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sim_cli_helpers import on_date as _on
+from sim_cli_helpers import run_anpo as _anpo
 
 from anpo.core.errors import InputError
 from anpo.sim import load_parameters, parse_sim_scenario
@@ -38,10 +39,6 @@ def _run(raw: dict[str, Any], trials: int = 2000, seed: int = 7) -> dict[str, An
     return run_blockade(spec.scenario, spec.blockade, trials, seed)
 
 
-def _on(raw: dict[str, Any], date: str) -> dict[str, Any]:
-    raw = copy.deepcopy(raw)
-    raw["scenario"]["date"] = date
-    return raw
 
 
 def _rung(result: dict[str, Any], name: str) -> dict[str, Any]:
@@ -185,19 +182,6 @@ def test_crisis_kernels_refuse_a_blockade() -> None:
         compile_plan(parse_sim_scenario(_raw(SOUTHWEST)), load_parameters())
 
 
-def _anpo(
-    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    from anpo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["anpo", *argv])
-    try:
-        main()
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_text_json_and_what_if(

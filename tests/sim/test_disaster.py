@@ -8,12 +8,12 @@ the published figure by the date it was reported, within a stated band (docs/mod
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sim_cli_helpers import run_anpo as _anpo
 
 from anpo.core.errors import InputError
 from anpo.sim import load_parameters, parse_sim_scenario
@@ -132,19 +132,6 @@ def test_crisis_kernels_refuse_a_disaster_and_point_to_it() -> None:
         compile_plan(parse_sim_scenario(raw), load_parameters())
 
 
-def _anpo(
-    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    from anpo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["anpo", *argv])
-    try:
-        main()
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_prints_the_build_up(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

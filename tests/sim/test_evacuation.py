@@ -9,12 +9,13 @@ Sudan 2023 and Afghanistan 2021 are the published cases (docs/model.md).
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sim_cli_helpers import on_date as _on
+from sim_cli_helpers import run_anpo as _anpo
 
 from anpo.core.errors import InputError
 from anpo.sim import load_parameters, parse_sim_scenario
@@ -37,10 +38,6 @@ def _run(raw: dict[str, Any], trials: int = 2000, seed: int = 7) -> dict[str, An
     return run_evacuation(spec.scenario, spec.evacuation, trials, seed)
 
 
-def _on(raw: dict[str, Any], date: str) -> dict[str, Any]:
-    raw = copy.deepcopy(raw)
-    raw["scenario"]["date"] = date
-    return raw
 
 
 @pytest.fixture(scope="module")
@@ -235,19 +232,6 @@ def test_crisis_kernels_refuse_an_evacuation() -> None:
         compile_plan(parse_sim_scenario(_raw()), load_parameters())
 
 
-def _anpo(
-    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    from anpo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["anpo", *argv])
-    try:
-        main()
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_text_json_and_what_if(
