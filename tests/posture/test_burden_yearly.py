@@ -86,7 +86,11 @@ def test_cumulative_crime_totals_grow_and_leave_what_they_imply():
     to_2018 = checks["1972-05-15..2018-12-31"]  # 2015, 2016, 2017 published: 2018 is what is left
     assert to_2018.known_sum == 5862 + 34 + 23 + 48 and to_2018.uncovered == ("2018",)
     assert to_2018.remainder == 31
-    assert checks["1972-05-15..2022-12-31"].uncovered == ("2019-2020",)
+    # the police's 1972-2019 total (6029) splits what 2019 and 2020 leave: 31 and 39
+    to_2019 = checks["1972-05-15..2019-12-31"]
+    assert (to_2019.uncovered, to_2019.remainder) == (("2019",), 31)
+    assert (checks["1972-05-15..2022-12-31"].uncovered, checks["1972-05-15..2022-12-31"].remainder) == (
+        ("2020",), 6163 - 6029 - 41 - 54)
 
 
 # --- computed rates ----------------------------------------------------------------------
@@ -163,8 +167,9 @@ def test_each_yearly_series_says_which_years_are_missing():
     doc = {s["id"]: s for s in burden.report()["series"]}
     crimes = doc["sofa-crimes-okinawa"]
     assert crimes["yearly_from"] == 1972 and 2022 in crimes["years_present"]
-    assert {1972, 2003, 2011, 2018, 2020} <= set(crimes["years_missing"])
-    assert 2024 not in crimes["years_missing"]  # only its first half is published
+    assert {1972, 1978, 2011, 2018, 2020} <= set(crimes["years_missing"])
+    assert {1977, 1995, 2003, 2024} <= set(crimes["years_present"])
+    assert 2025 not in crimes["years_missing"]  # only January-September is published
     assert not set(crimes["years_present"]) & set(crimes["years_missing"])
     accidents = doc["aircraft-accidents"]
     assert accidents["years_present"] == [2013, 2014, 2019] and accidents["years_missing"][0] == 1972
@@ -190,7 +195,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str],
 def test_cli_text_csv_and_json_carry_rates_checks_and_missing_years(capsys, monkeypatch):
     code, out = _run(["okinawa"], capsys, monkeypatch)
     assert code == 0 and "738 = 1972-05-15..2016-12-31 (709) + 29 in 2017  [ok]" in out
-    assert "years missing since 1972: 1972-2001, 2003" in out
+    assert "years missing since 1972: 1972-1976, 1978-1994, 1996-2001, 2008-2009, 2011" in out
     code, out = _run(["okinawa", "--series", "sofa-crimes-okinawa", "--format", "csv"], capsys,
                      monkeypatch)
     rows = list(csv.DictReader(io.StringIO(out)))
