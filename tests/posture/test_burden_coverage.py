@@ -59,6 +59,9 @@ def test_new_years_get_rates_only_where_a_divisor_exists():
     assert r2024["population_census"] == 2020 and "per_100k_residents" in r2024
     # no head count of U.S. personnel within two years of 2003 or 2024: no rate is made
     assert "per_10k_sofa" not in r2003 and "per_10k_sofa" not in r2024
+    # the prefecture's September 2007 head count gives 2007 its rate
+    r2007 = _row("sofa-crimes-okinawa", "2007")
+    assert (r2007["sofa_count_as_of"], r2007["per_10k_sofa"]) == ("2007-09-30", round(63 / 48490 * 10_000, 2))
     # no census in the file before 2000: 1977 has no per-resident rate rather than a later one
     assert "per_100k_residents" not in _row("sofa-crimes-okinawa", "1977")
 
