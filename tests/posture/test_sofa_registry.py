@@ -125,12 +125,24 @@ def test_registry_totals_never_exceed_the_published_totals(as_of):
             assert n <= t.facilities, (t.scope, n, t.facilities)
 
 
+def _mod_measure_km2(fp, prefecture: str) -> float:
+    """The prefecture's itemized area on MOD's measure: local governments' figures left out."""
+    return sum(e.area_km2 or 0.0 for e in fp.exclusive
+               if e.row.prefecture == prefecture and e.area is not None and not e.area.local)
+
+
 def test_registry_by_prefecture_within_mod_2020():
+    """On MOD's measure the registry stays within MOD's figure of 2020-01-01 for every
+    prefecture. Only Tokyo and Saitama exceed it, and only through local governments' own
+    figures (the metropolis's, Hamura's, Tokorozawa's): Yokota (7.136) and Iwo Jima (6.631)
+    alone are more than MOD's Tokyo total (13.193), a difference not resolved (docs/posture.md)."""
     fp = posture.footprint("2020-01-01")
-    by = {p.prefecture: p for p in fp.by_prefecture}
     for t in registry().totals:
         if t.as_of == dt.date(2020, 1, 1) and t.scope not in ("Japan",) and t.area_km2:
-            assert by[t.scope].itemized_km2 <= t.area_km2 + KM2_TOL, t.scope
+            assert _mod_measure_km2(fp, t.scope) <= t.area_km2 + KM2_TOL, t.scope
+    above = {x.prefecture: x for x in fp.coverage().above_mod}
+    assert set(above) == {"Tokyo", "Saitama"}
+    assert all(x.local_km2 == pytest.approx(x.itemized_km2) for x in above.values())
 
 
 def test_published_prefecture_table_adds_up():
@@ -152,7 +164,8 @@ def test_published_okinawa_share_is_within_the_registry_bounds(as_of):
     share = next(t for t in reversed(registry().totals)
                  if t.as_of <= fp.date and t.scope == "Japan" and t.okinawa_share_pct)
     oki = sum(p.itemized_km2 for p in fp.by_prefecture if p.prefecture == "Okinawa")
-    main = fp.exclusive_km2 - oki
+    # the mainland's area on MOD's measure: local figures may count land MOD does not
+    main = sum(_mod_measure_km2(fp, p.prefecture) for p in fp.by_prefecture if p.prefecture != "Okinawa")
     lo, hi = 100 * oki / pub.area_km2, 100 - 100 * main / pub.area_km2
     assert lo <= share.okinawa_share_pct <= hi, (lo, share.okinawa_share_pct, hi)
     assert fp.coverage_pct() > 70  # the registry itemizes most of MOD's area
@@ -261,8 +274,11 @@ def test_registry_by_prefecture_within_mod_2026():
     for prefecture, total in mod.items():
         if prefecture == "Kanagawa":
             assert by[prefecture].itemized_km2 == pytest.approx(17.386, abs=2 * KM2_TOL)
-            continue
-        assert by[prefecture].itemized_km2 <= total + KM2_TOL, prefecture
+        # local governments' figures aside, no prefecture exceeds MOD's figure
+        assert _mod_measure_km2(fp, prefecture) <= total + KM2_TOL, prefecture
+    # and those that do exceed it do so through local figures only (Kanagawa, Tokyo, Saitama)
+    above = {x.prefecture for x in fp.coverage().above_mod}
+    assert above == {"Kanagawa", "Tokyo", "Saitama"}
 
 
 def test_aomori_reconciles_with_mod_but_for_two_small_rows():
@@ -277,26 +293,30 @@ def test_aomori_reconciles_with_mod_but_for_two_small_rows():
 
 
 def test_okinawa_itemized_within_a_small_margin_of_the_published_total():
-    """With 24 of Okinawa's 31 facilities itemized, what is left of MOD's 2020 figure
-    (184.944 km²) for the seven without an area (ranges, piers, small camps) is under 1.5 km²,
-    and today's sum stays within the Defense Bureau's 2021 figure (184.833 km²)."""
+    """With 29 of Okinawa's 31 facilities itemized, what is left of MOD's 2020 figure
+    (184.944 km²) for the two without an area (Camp McTureous, Sekibi Sho range) is under
+    0.5 km², and today's sum stays within the Defense Bureau's 2021 figure (184.833 km²)."""
     fp2020 = posture.footprint("2020-01-01")
     oki2020 = next(p for p in fp2020.by_prefecture if p.prefecture == "Okinawa")
-    assert oki2020.without_area == 7
-    assert 0 < 184.944 - oki2020.itemized_km2 < 1.5
+    assert oki2020.without_area == 2
+    assert 0 < 184.944 - oki2020.itemized_km2 < 0.5
     fp = posture.footprint("2026-01-01")
     oki = next(p for p in fp.by_prefecture if p.prefecture == "Okinawa")
     assert oki.itemized_km2 <= 184.833 + KM2_TOL
-    assert oki.without_area == 7
+    assert oki.without_area == 2
 
 
 def test_itemized_coverage_of_mods_total_today():
-    """95% of MOD's national exclusive-use area is itemized facility by facility (Kanagawa's
-    all-use figures included: without their 2.655 km² excess the share is 94%)."""
+    """The registry's rows sum to about MOD's national total (263.176 km², 2020) while 15 rows
+    still lack an area: local governments' figures (35.3 km², Kanagawa, Tokyo, Saitama) count
+    more than MOD does there. On MOD's measure alone it itemizes 85-90% of the total."""
     fp = posture.footprint("2026-01-01")
     cov = fp.coverage_pct()
-    assert cov is not None and 94.0 < cov <= 100.0
-    assert len(fp.without_area) == 27
+    assert cov is not None and 99.0 < cov < 101.0
+    assert len(fp.without_area) == 15
+    total = fp.coverage().total
+    mod_measure = total.itemized_km2 - total.local_km2
+    assert 0.85 < mod_measure / 263.176 < 0.90
 
 
 def test_white_beach_at_reversion_is_the_remainder_plus_the_returns():

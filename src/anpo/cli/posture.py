@@ -20,7 +20,8 @@ from anpo.posture.schema import LEGAL_STATUS_LABELS, Kind
 FORMATS = ("table", "json", "geojson", "csv")
 REGISTRY_CSV_COLUMNS = (
     "id", "fac", "name", "name_ja", "prefecture", "basis", "legal_basis", "joint_use_ii_4a",
-    "from", "to", "listed_on", "area_km2", "area_as_of", "area_carried_back", "lat", "lon",
+    "from", "to", "listed_on", "area_km2", "area_as_of", "area_carried_back", "area_measure",
+    "lat", "lon",
     "source", "read_from", "confidence",
 )
 FACILITY_CSV_COLUMNS = (
@@ -93,6 +94,7 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
     if pub is not None and pub.area_km2 is not None:
         line += f"; MOD's total {pub.area_km2:g} km² (as of {pub.as_of}), itemized {cov:.1f}%"
     lines.append(line)
+    lines.extend(_coverage_lines(fp))
     for t in fp.published:
         parts = []
         if t.facilities is not None:
@@ -124,6 +126,38 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         lines.append(line)
     lines.append(f"Airfields in operation: {len(fp.airfields)} ({', '.join(fp.airfields)})")
     return lines
+
+
+def _coverage_lines(fp: posture.Footprint) -> list[str]:
+    """Total area (published), itemized area and rows without one, for the whole registry of
+    the date and for Okinawa and the mainland apart; prefectures above MOD's figure."""
+    cov = fp.coverage()
+    out = []
+    for part in (cov.total, cov.okinawa, cov.mainland):
+        if part is None or (part is cov.mainland and cov.total.scope == "Mainland"):
+            continue  # before reversion the registry's total is the mainland's
+        pub = part.published
+        if pub is None:
+            total = "total area: none published on or before the date"
+        else:
+            about = "about " if pub.approximate else ""
+            total = f"total area {about}{pub.km2:g} km² (published, as of {pub.as_of})"
+        pct = part.itemized_pct
+        share = "" if pct is None else f" = {pct:.1f}% of it"
+        local = f", {part.local_km2:.3f} of it local governments' figures" if part.local_km2 else ""
+        missing = "all with an area" if part.complete else (
+            f"{part.without_area} of {part.rows} rows without an area"
+        )
+        label = {"Japan": "All Japan", "Mainland": "Mainland"}.get(part.scope, part.scope)
+        out.append(
+            f"{label}: {total}; itemized {part.itemized_km2:.3f} km²{share}{local}; {missing}"
+        )
+    for x in cov.above_mod:
+        out.append(
+            f"  above MOD's figure: {x.prefecture} itemized {x.itemized_km2:.3f} km² vs"
+            f" {x.mod_km2:g} ({x.mod_as_of}); local governments' figures {x.local_km2:.3f} km²"
+        )
+    return out
 
 
 def _split_ids(text: str | None) -> list[str]:

@@ -9,7 +9,8 @@ the file, the line and the field):
   II-4(a) flag) or II-4(b) (an SDF facility the U.S. may use for limited periods). `from`/`to`
   date the provision and the return (half-open). Where the start is not known, `listed_on`
   is a date on which a published list includes the row; it is in the registry from then.
-- registry_areas.csv: areas (km²) by facility and date.
+- registry_areas.csv: areas (km²) by facility and date, each with its `measure`: MOD's
+  exclusive-use measure (blank) or a local government's own land figure (`local`).
 - published_totals.csv: the totals (count, km², Okinawa's share) that the publishers print,
   against which the registry's computed totals are checked; Okinawa's share is also computed
   from their areas of one date (footprint.published_share_on). Never summed into the registry.
@@ -109,11 +110,26 @@ class RegistryRow(SourcedRow):
         return self.first_day <= day and (self.end is None or day < self.end)
 
 
+Measure = Literal["local"]
+MEASURE_LABELS = {
+    None: "MOD's exclusive-use measure (or the Okinawa statistics that follow it)",
+    "local": "a prefecture's or municipality's own land figure for the whole facility",
+}
+
+
 class AreaRow(SourcedRow):
     id: str
     as_of: dt.date
     area_km2: float = Field(gt=0)
+    # blank: MOD's measure of the exclusive-use (II-1(a)) area, or a figure on it; "local": a
+    # local government's land figure, which may count parts MOD does not (Kanagawa's says it
+    # includes the parts the SDF also use), so sums of such rows may exceed MOD's totals
+    measure: Measure | None = None
     note: str | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.measure == "local"
 
 
 class TotalRow(SourcedRow):

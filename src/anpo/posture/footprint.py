@@ -20,6 +20,7 @@ from anpo.core.errors import InputError
 from anpo.core.geojson import collection, flat, point
 from anpo.posture.areas import AreaRow, RegistryRow, TotalRow, legal_basis_on, registry
 from anpo.posture.registry import facilities
+from anpo.posture.registry_coverage import Coverage, Item, coverage, rough
 from anpo.posture.snapshot import at
 
 OKINAWA = "Okinawa"
@@ -78,6 +79,7 @@ class Entry:
             "area_km2": None if a is None else a.area_km2,
             "area_as_of": None if a is None else a.as_of.isoformat(),
             "area_carried_back": a is not None and a.as_of > day,
+            "area_measure": None if a is None else ("local" if a.local else "mod"),
             "area_source": None if a is None else a.source,
             "area_read_from": None if a is None else a.read_from,
             "area_confidence": None if a is None else a.confidence,
@@ -142,6 +144,16 @@ class Footprint:
         oki = next((p.itemized_km2 for p in self.by_prefecture if p.prefecture == OKINAWA), 0.0)
         return None if total <= 0 else 100.0 * oki / total
 
+    def coverage(self) -> Coverage:
+        """The itemized exclusive-use area against the total printed for the date (the
+        mainland's before reversion, the national after), with Okinawa and the mainland apart
+        and the prefectures above MOD's figure for them."""
+        items = (
+            Item(e.row.prefecture, e.area_km2, e.area is not None and e.area.local)
+            for e in self.exclusive
+        )
+        return coverage(self.date, items, registry().totals)
+
     def published_national(self) -> TotalRow | None:
         rows = [t for t in self.published if t.scope == "Japan" and t.area_km2 is not None]
         return rows[-1] if rows else None
@@ -199,6 +211,7 @@ class Footprint:
             "without_area": list(self.without_area),
             "okinawa_share_pct": None if share is None else round(share, 2),
             "coverage_of_published_pct": None if cov is None else round(cov, 1),
+            "coverage": self.coverage().to_dict(),
             "by_prefecture": [p.to_dict() for p in self.by_prefecture],
             "published": [t.model_dump(mode="json") for t in self.published],
             "airfields_in_operation": list(self.airfields),
@@ -224,7 +237,7 @@ def to_geojson(fp: Footprint) -> dict[str, object]:
             feats.append(point(e.lon, e.lat, props))
         else:
             feats.append({"type": "Feature", "geometry": None, "properties": flat(props)})
-    return {**collection(feats), "date": fp.date.isoformat()}
+    return {**collection(feats), "date": fp.date.isoformat(), "coverage": fp.coverage().to_dict()}
 
 
 def _area_on(areas: tuple[AreaRow, ...], day: dt.date) -> AreaRow | None:
@@ -364,11 +377,6 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
     return out
 
 
-def _rough(t: TotalRow) -> bool:
-    """A total printed as approximate ('about', 約) or as a bound, as its note records it."""
-    return (t.note or "").split(":")[0] in ("approximate", "lower bound") or "約" in (t.note or "")
-
-
 def published_share_on(day: dt.date | str) -> AreaPair | None:
     """Okinawa's share on `day` computed from the latest pair of areas published on or before it."""
     return _area_pair(registry().totals, parse_date(day, "date"))
@@ -386,7 +394,7 @@ def _area_pair(totals: tuple[TotalRow, ...], day: dt.date) -> AreaPair | None:
             continue
         nat, main = by.get((d, "Japan")), by.get((d, "Mainland"))
         if nat is not None and nat.area_km2:
-            return AreaPair(d, oki.area_km2, nat.area_km2, _rough(oki) or _rough(nat))
+            return AreaPair(d, oki.area_km2, nat.area_km2, rough(oki) or rough(nat))
         if main is not None and main.area_km2:
-            return AreaPair(d, oki.area_km2, main.area_km2 + oki.area_km2, _rough(oki) or _rough(main))
+            return AreaPair(d, oki.area_km2, main.area_km2 + oki.area_km2, rough(oki) or rough(main))
     return None
