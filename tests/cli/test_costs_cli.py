@@ -35,8 +35,9 @@ def test_costs_by_year_json_marks_missing(capsys, monkeypatch):
 def test_costs_by_year_text_covers_1978_to_2026(capsys, monkeypatch):
     code, out, _ = run(["costs", "--by", "year", "--format", "text"], capsys, monkeypatch)
     assert code == 0
-    years = [line.split()[0] for line in out.splitlines()[1:-1]]
+    years = [line.split()[0] for line in out.splitlines() if line[:4].isdigit()]
     assert years[0] == "1978" and years[-1] == "2026" and len(years) == 49
+    assert "gaps: 1979-1995" in out  # the coverage block under the table names the gaps
     row_1980 = next(line for line in out.splitlines() if line.startswith("1980"))
     assert "missing" in row_1980  # a gap is shown as a gap
 

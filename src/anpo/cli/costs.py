@@ -146,6 +146,7 @@ def costs_command(
         if by == "year":
             out["history"] = [h.model_dump(mode="json") for h in costs.history()]
             out["sum_checks"] = costs.sum_checks()
+            out["coverage"] = costs.coverage()
         if by in ("year", "line"):
             out["lines"] = {k: v.__dict__ for k, v in costs.lines().items()}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
@@ -153,6 +154,8 @@ def costs_command(
         typer.echo(("\ufeff" if bom else "") + _csv(rows), nl=False)
     else:
         typer.echo(_table(by, rows))
+        if by == "year":  # which years each line has a figure for, and the gaps
+            typer.echo(costs.coverage_text())
     if plot is not None:
         from anpo.io.progress import info  # silenced by `anpo --quiet`
 

@@ -9,6 +9,7 @@ anpo.costs(by="year")              # the same rows as a DataFrame (the package i
 import sys
 from typing import Any
 
+from anpo.costs.coverage import coverage, coverage_text
 from anpo.costs.ledger import (
     VIEWS,
     agreements,
@@ -33,6 +34,8 @@ __all__ = [
     "categories",
     "checks",
     "comparisons",
+    "coverage",
+    "coverage_text",
     "figures",
     "history",
     "ledger",

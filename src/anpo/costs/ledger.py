@@ -170,6 +170,7 @@ CATEGORY_LINES = {
 }
 # Other budget lines shown in the year view.
 YEAR_LINES = (
+    "hns_labor_total",
     "hns_sofa_subtotal",
     "sma_subtotal",
     "stationing_other_total",
@@ -181,6 +182,8 @@ YEAR_LINES = (
     "gov_stationing_budget",
     "gov_usfj_total",
     "gov_usfj_all_lines",
+    "defense_budget",
+    "defense_budget_total",
 )
 
 

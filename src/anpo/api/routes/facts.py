@@ -105,6 +105,7 @@ def ledger(by: Literal["period", "category", "year", "line", "comparison"] = Que
     if by == "year":  # the dashboard reads history and sum_checks with the year rows
         out["history"] = [h.model_dump(mode="json") for h in costs.history()]
         out["sum_checks"] = costs.sum_checks()
+        out["coverage"] = costs.coverage()
     if by in ("year", "line"):
         out["lines"] = {k: dataclasses.asdict(v) for k, v in costs.lines().items()}
     return out
