@@ -11,8 +11,9 @@ n figures may differ from a printed total by n half-units, 0.0005 km² each):
   registry itemizes part of each and never more than either;
 - 2016-03-31 (the Cabinet's answer, read on shugiin.go.jp): on MOD's measure the registry stays
   within 303.69 km² and Okinawa's 226.192;
-- 2020-01-01 (MOD's list): Okinawa itemized within 0.5 km² of MOD's 184.944 with two rows
-  without an area, the national total on MOD's measure within 263.176;
+- 2020-01-01 (MOD's list): Okinawa itemized within 0.25 km² of MOD's 184.944 with one row
+  without an area (older figures carried forward may overstate it: STALE_KM2 of
+  test_sofa_registry), the national total on MOD's measure within 263.176;
 - where every row of a prefecture has an area of the same measure as a printed total, the sum
   equals it to rounding (Kanagawa 2023, the prefecture's twelve land figures and its total).
 """
@@ -85,12 +86,16 @@ def test_2016_within_the_cabinets_figures():
 
 
 def test_2020_okinawa_nearly_complete_against_mods_list():
+    """30 of 31 Okinawa rows itemized: the sum is MOD's figure to 0.1% (some figures are older
+    than the list and carried forward, test_sofa_registry.STALE_KM2); not complete, so not
+    asserted equal."""
     cov = posture.footprint("2020-01-01").coverage()
     assert cov.okinawa is not None and cov.okinawa.published is not None
     mod = cov.okinawa.published.km2
-    assert mod == 184.944 and cov.okinawa.rows == 31 and cov.okinawa.without_area == 2
-    assert 0 < mod - cov.okinawa.itemized_km2 < 0.5
-    assert cov.okinawa.itemized_pct is not None and cov.okinawa.itemized_pct > 99.5
+    assert mod == 184.944 and cov.okinawa.rows == 31 and cov.okinawa.without_area == 1
+    assert not cov.okinawa.complete
+    assert abs(mod - cov.okinawa.itemized_km2) < 0.25
+    assert cov.okinawa.itemized_pct is not None and 99.5 < cov.okinawa.itemized_pct < 100.5
     assert _mod_measure(cov.total) <= 263.176
 
 

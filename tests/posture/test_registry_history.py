@@ -77,7 +77,8 @@ def test_okinawa_share_bounds_narrow_with_coverage():
     # count land MOD does not, so they cannot bound the mainland's area from below
     main = sum(e.area_km2 or 0.0 for e in fp.exclusive
                if e.row.prefecture != "Okinawa" and e.area is not None and not e.area.local)
-    lo, hi = 100 * oki / total, 100 - 100 * main / total
+    # less the staleness of Okinawa's older figures carried forward (test_sofa_registry.STALE_KM2)
+    lo, hi = 100 * (oki - 0.25) / total, 100 - 100 * main / total
     assert lo <= 70.27 <= hi
     assert hi - lo < 15
 

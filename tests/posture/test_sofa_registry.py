@@ -24,6 +24,17 @@ from anpo.posture.areas import (
 # the printed precision (0.005 km²) and shares to 0.05 percentage points.
 KM2_TOL = 0.005
 PCT_TOL = 0.05
+# The registry carries each facility's latest known figure forward. Some Okinawa figures date
+# from 1999-2013 (Heibonsha's gazetteer, the prefecture's 2004 return tables, the 2013 summary)
+# and the small returns since are not subtracted, so after 2016 Okinawa's sum may exceed MOD's
+# printed figure by a few tenths of a km²: measured +0.104 km² on 2020-01-01 (with one facility,
+# Sekibi Sho, still without an area). STALE_KM2 bounds that, and only Okinawa's, from 2017.
+STALE_KM2 = 0.25
+STALE_FROM = dt.date(2017, 1, 1)
+
+
+def _stale_tol(scope: str, day: dt.date) -> float:
+    return STALE_KM2 if scope in ("Okinawa", "Japan") and day >= STALE_FROM else 0.0
 
 
 def _row(**over: str) -> dict[str, str]:
@@ -120,7 +131,7 @@ def test_registry_totals_never_exceed_the_published_totals(as_of):
         km2 = fp.exclusive_km2 if t.scope == "Japan" else (oki.itemized_km2 if oki else 0.0)
         n = len(fp.exclusive) if t.scope == "Japan" else (oki.facilities if oki else 0)
         if t.area_km2 is not None:
-            assert km2 <= t.area_km2 + KM2_TOL, (t.scope, km2, t.area_km2)
+            assert km2 <= t.area_km2 + KM2_TOL + _stale_tol(t.scope, t.as_of), (t.scope, km2, t.area_km2)
         if t.facilities is not None:
             assert n <= t.facilities, (t.scope, n, t.facilities)
 
@@ -139,7 +150,8 @@ def test_registry_by_prefecture_within_mod_2020():
     fp = posture.footprint("2020-01-01")
     for t in registry().totals:
         if t.as_of == dt.date(2020, 1, 1) and t.scope not in ("Japan",) and t.area_km2:
-            assert _mod_measure_km2(fp, t.scope) <= t.area_km2 + KM2_TOL, t.scope
+            tol = KM2_TOL + _stale_tol(t.scope, t.as_of)
+            assert _mod_measure_km2(fp, t.scope) <= t.area_km2 + tol, t.scope
     above = {x.prefecture: x for x in fp.coverage().above_mod}
     assert set(above) == {"Tokyo", "Saitama"}
     assert all(x.local_km2 == pytest.approx(x.itemized_km2) for x in above.values())
@@ -166,7 +178,7 @@ def test_published_okinawa_share_is_within_the_registry_bounds(as_of):
     oki = sum(p.itemized_km2 for p in fp.by_prefecture if p.prefecture == "Okinawa")
     # the mainland's area on MOD's measure: local figures may count land MOD does not
     main = sum(_mod_measure_km2(fp, p.prefecture) for p in fp.by_prefecture if p.prefecture != "Okinawa")
-    lo, hi = 100 * oki / pub.area_km2, 100 - 100 * main / pub.area_km2
+    lo, hi = 100 * (oki - STALE_KM2) / pub.area_km2, 100 - 100 * main / pub.area_km2
     assert lo <= share.okinawa_share_pct <= hi, (lo, share.okinawa_share_pct, hi)
     assert fp.coverage_pct() > 70  # the registry itemizes most of MOD's area
 
@@ -293,27 +305,27 @@ def test_aomori_reconciles_with_mod_but_for_two_small_rows():
 
 
 def test_okinawa_itemized_within_a_small_margin_of_the_published_total():
-    """With 29 of Okinawa's 31 facilities itemized, what is left of MOD's 2020 figure
-    (184.944 km²) for the two without an area (Camp McTureous, Sekibi Sho range) is under
-    0.5 km², and today's sum stays within the Defense Bureau's 2021 figure (184.833 km²)."""
+    """With 30 of Okinawa's 31 facilities itemized (Sekibi Sho range left), the sum is within
+    STALE_KM2 of MOD's 2020 figure (184.944 km²) and of the Defense Bureau's 2021 figure
+    (184.833 km²), above them only by the older figures carried forward."""
     fp2020 = posture.footprint("2020-01-01")
     oki2020 = next(p for p in fp2020.by_prefecture if p.prefecture == "Okinawa")
-    assert oki2020.without_area == 2
-    assert 0 < 184.944 - oki2020.itemized_km2 < 0.5
+    assert oki2020.without_area == 1
+    assert abs(184.944 - oki2020.itemized_km2) < STALE_KM2
     fp = posture.footprint("2026-01-01")
     oki = next(p for p in fp.by_prefecture if p.prefecture == "Okinawa")
-    assert oki.itemized_km2 <= 184.833 + KM2_TOL
-    assert oki.without_area == 2
+    assert oki.itemized_km2 <= 184.833 + KM2_TOL + STALE_KM2
+    assert oki.without_area == 1
 
 
 def test_itemized_coverage_of_mods_total_today():
-    """The registry's rows sum to about MOD's national total (263.176 km², 2020) while 15 rows
+    """The registry's rows sum to about MOD's national total (263.176 km², 2020) while 14 rows
     still lack an area: local governments' figures (35.3 km², Kanagawa, Tokyo, Saitama) count
     more than MOD does there. On MOD's measure alone it itemizes 85-90% of the total."""
     fp = posture.footprint("2026-01-01")
     cov = fp.coverage_pct()
     assert cov is not None and 99.0 < cov < 101.0
-    assert len(fp.without_area) == 15
+    assert len(fp.without_area) == 14
     total = fp.coverage().total
     mod_measure = total.itemized_km2 - total.local_km2
     assert 0.85 < mod_measure / 263.176 < 0.90
