@@ -198,6 +198,21 @@ def _own_model(spec: SimScenario, name: str, trials: int, seed: int, fmt: str, w
     typer.echo(json.dumps(result, indent=2) if fmt == "json" else own_model.text(result, label))
 
 
+def _validate(scenario: str | None, fmt: str, write: str | None) -> None:
+    """`--validate`: anpo's figures beside the published studies' (`anpo.sim.validation`)."""
+    from anpo.sim import validation
+
+    if scenario is not None:
+        raise InputError("SCENARIO", "--validate runs its own cases (examples/sim): give no file")
+    if fmt == "csv":
+        raise InputError("--format", "--validate prints text (Markdown) or json")
+    table = validation.rows()
+    if write is not None:
+        validation.write(write, table)
+    shown = json.dumps(validation.to_dicts(table), indent=2) if fmt == "json" else validation.markdown(table)
+    typer.echo(shown)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def simulate(
@@ -214,6 +229,16 @@ def register(app: typer.Typer) -> None:
         keep_trials: bool = typer.Option(False, "--keep-trials", help="Also write trials.parquet to --out."),
         explain: bool = typer.Option(
             False, "--explain-parameters", help="List every parameter and its source."
+        ),
+        validate: bool = typer.Option(
+            False, "--validate",
+            help="Run the validation cases (Stimson 2024, CSIS 2023, SPF 2023, Tomodachi 2011) at fixed "
+            "trials and seed; print anpo's figures beside the studies' as Markdown (or --format json).",
+        ),
+        write: str = typer.Option(
+            None, "--write", metavar="PAGE",
+            help="With --validate: replace the table between the page's validation markers "
+            "(docs/model.md).",
         ),
         sweep: list[str] = typer.Option(
             None, "--sweep", help="PARAM=a,b,c (repeatable): one run per value, the others at base."
@@ -245,6 +270,11 @@ def register(app: typer.Typer) -> None:
         in_force: list[str] = typer.Option(None, "--in-force", metavar="INSTRUMENT=DATE", help=IN_FORCE_HELP),
     ) -> None:
         """Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."""
+        if write is not None and not validate:
+            raise InputError("--write", "needs --validate")
+        if validate:
+            _validate(scenario, fmt, write)
+            return
         if explain:
             typer.echo(
                 json.dumps([p.to_dict() for p in sim.defaults().values()], indent=2)
