@@ -140,8 +140,10 @@ def test_gaps_are_said_not_filled():
 def test_the_2016_share_is_recomputed_from_the_two_areas_it_divides():
     row = next(r for r in burden.rows("exclusive-area-share") if r["period"] == "2016-03-31")
     assert row["computed_pct"] == round(22619 / 30369 * 100, 2) == row["value"]  # 74.48
+    row = next(r for r in burden.rows("exclusive-area-share") if r["period"] == "2020-01-01")
+    assert row["computed_pct"] == round(18494.4 / 26317.6 * 100, 2) == row["value"]  # 70.27
     assert all("computed_pct" not in r for r in burden.rows("exclusive-area-share")
-               if r["period"] != "2016-03-31")  # no national area on those dates: not invented
+               if r["period"] not in ("2016-03-31", "2020-01-01"))  # no national area: not invented
 
 
 def test_noise_rows_say_their_station_and_how_far_over_the_standard_they_are():
