@@ -149,3 +149,14 @@ def test_registry_api_carries_the_coverage():
         assert total["itemized_km2"] == body["exclusive_use_km2"]
         geo = facility_registry(date=day, close=None, format="geojson")
         assert geo["coverage"]["total"] == total
+
+
+def test_share_series_carries_the_total_that_applies():
+    rows = {r["date"]: r for r in posture.share_series(list(SERIES_DATES))}
+    assert rows["1960-01-01"]["published_total_scope"] == "Mainland"
+    assert rows["1960-01-01"]["published_total_km2"] == 335
+    assert rows["1960-01-01"]["itemized_pct_of_total"] == 0
+    r1972 = rows["1972-05-15"]
+    assert r1972["published_total_scope"] == "Japan" and r1972["published_total_approximate"]
+    assert r1972["itemized_pct_of_total"] == pytest.approx(100 * r1972["registry_km2"] / 478, abs=0.05)
+    assert rows["2026-01-01"]["published_total_km2"] == 263.176

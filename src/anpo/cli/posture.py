@@ -324,7 +324,9 @@ def _share(fmt: str, bom: str = "") -> None:
     typer.echo("Okinawa's share of the exclusive-use (SOFA II-1(a)) area by date: computed from the")
     typer.echo("registry's rows (partial while rows lack an area: 'no area'), computed from the areas")
     typer.echo("the publishers print for one date ('from areas', ~ when printed as approximate), and")
-    typer.echo("the share they print ('printed'; 'diff' = from areas - printed, same date only)")
+    typer.echo("the share they print ('printed'; 'diff' = from areas - printed, same date only);")
+    typer.echo("'coverage': the registry's km² as a % of the total published on or before the date")
+    typer.echo("(the mainland's before reversion; ~ when printed as approximate)")
     typer.echo(
         f"{'date':<11} {'rows':>4} {'no area':>7} {'registry km²':>12} {'share':>6} {'coverage':>8}"
         f"   {'from areas':>11} {'of':>10} {'diff':>6}   printed"
@@ -339,10 +341,12 @@ def _share(fmt: str, bom: str = "") -> None:
         share = cell(r["registry_okinawa_share_pct"], ".1f")
         if share and not r["registry_complete"]:
             share = f"({share})"  # a share of the itemized rows only
+        cov = cell(r["itemized_pct_of_total"], ".1f")
+        if cov and r["published_total_approximate"]:
+            cov = "~" + cov
         typer.echo(
             f"{r['date']:<11} {r['registry_ii_1a']:>4} {r['without_area']:>7} "
-            f"{cell(r['registry_km2'], '.3f'):>12} {share:>6} "
-            f"{cell(r['coverage_of_published_pct'], '.1f'):>8}"
+            f"{cell(r['registry_km2'], '.3f'):>12} {share:>6} {cov:>8}"
             f"   {areas:>11} {r['published_areas_as_of'] or '':>10}"
             f" {cell(r['computed_minus_printed_pct'], '+.2f'):>6}   {pub}"
         )

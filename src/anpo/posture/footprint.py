@@ -351,6 +351,9 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
         cov = fp.coverage_pct()
         printed = None if pub_share is None else pub_share.okinawa_share_pct
         same_day = pair is not None and pub_share is not None and pair.as_of == pub_share.as_of
+        total = fp.coverage().total
+        tot_pub = total.published
+        tot_pct = total.itemized_pct
         out.append({
             "date": d.isoformat(),
             "registry_ii_1a": len(fp.exclusive),
@@ -363,6 +366,13 @@ def share_series(dates: Iterable[str | dt.date] | None = None) -> list[dict[str,
             "published_km2_as_of": None if pub_area is None else pub_area.as_of.isoformat(),
             "coverage_of_published_pct": None if cov is None else round(cov, 1),
             "without_area": len(fp.without_area),
+            # the total that applies on the date (the mainland's before reversion) and the
+            # share of it the registry itemizes (local governments' figures included)
+            "published_total_scope": total.scope,
+            "published_total_km2": None if tot_pub is None else round(tot_pub.km2, 3),
+            "published_total_as_of": None if tot_pub is None else tot_pub.as_of.isoformat(),
+            "published_total_approximate": None if tot_pub is None else tot_pub.approximate,
+            "itemized_pct_of_total": None if tot_pct is None else round(tot_pct, 1),
             # complete: every exclusive-use row has an area on the date; only then is the
             # registry's share Okinawa's share rather than a share of what is itemized
             "registry_complete": bool(fp.exclusive) and not fp.without_area,
