@@ -118,5 +118,8 @@ def test_keen_sword_every_second_year_since_2018_with_its_size():
     assert os21.confidence == "confirmed" and os21.size is not None
     assert (os21.size.japan_persons, os21.size.us_persons) == (1400, 1600)
     # the report's date filter sees an exercise only once it has started
-    seen = {e["id"] for e in governance.report("exercises", dt.date(2022, 11, 9))["exercises"]}
+    seen = [e["id"] for e in governance.report("exercises", dt.date(2022, 11, 9))["exercises"]]
     assert "keen-sword-21" in seen and "keen-sword-23" not in seen
+    # the report lists them by start date, whatever the file's order
+    starts = [e["from"] for e in governance.report("exercises")["exercises"]]
+    assert starts == sorted(starts) and starts[0] == "2018-08-26"

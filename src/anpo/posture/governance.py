@@ -37,7 +37,9 @@ def _section(name: str, day: dt.date | None) -> list[dict[str, object]]:
     if name == "scc":
         return [m.model_dump(mode="json") for m in g.scc_meetings if day is None or m.date <= day]
     if name == "exercises":
-        return [e.model_dump(mode="json", by_alias=True) for e in g.exercises
+        # by start date, whatever the file's order (editions are added as they are found)
+        return [e.model_dump(mode="json", by_alias=True)
+                for e in sorted(g.exercises, key=lambda e: e.start)
                 if day is None or e.start <= day]
     if name == "information":
         return [i.model_dump(mode="json") for i in g.information_sharing
