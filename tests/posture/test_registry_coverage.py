@@ -160,3 +160,19 @@ def test_share_series_carries_the_total_that_applies():
     assert r1972["published_total_scope"] == "Japan" and r1972["published_total_approximate"]
     assert r1972["itemized_pct_of_total"] == pytest.approx(100 * r1972["registry_km2"] / 478, abs=0.05)
     assert rows["2026-01-01"]["published_total_km2"] == 263.176
+
+
+def test_counts_beside_the_rows():
+    """The facility counts printed for the scope stand beside the registry's rows: the mainland's
+    1,282 of March 1953 (the metropolis's history page) against 32 rows in 1960; MOD's 83 in
+    Okinawa at reversion against 37; today's mainland 78 - 31 = 47 (2020) against 45 rows (Sakibe
+    and Fuchu returned since)."""
+    c1960 = posture.footprint("1960-01-01").coverage()
+    assert c1960.total.counted is not None and c1960.total.counted.facilities == 1282
+    assert c1960.total.rows < c1960.total.counted.facilities
+    c1972 = posture.footprint("1972-05-15").coverage()
+    assert c1972.okinawa is not None and c1972.okinawa.counted is not None
+    assert c1972.okinawa.counted.facilities == 83 and c1972.okinawa.rows == 37
+    c2026 = posture.footprint("2026-01-01").coverage()
+    assert c2026.mainland.counted is not None and c2026.mainland.counted.facilities == 47
+    assert c2026.mainland.rows == 45

@@ -148,6 +148,8 @@ def _coverage_lines(fp: posture.Footprint) -> list[str]:
         missing = "all with an area" if part.complete else (
             f"{part.without_area} of {part.rows} rows without an area"
         )
+        if part.counted is not None:
+            missing += f" (facilities counted: {part.counted.facilities} as of {part.counted.as_of})"
         label = {"Japan": "All Japan", "Mainland": "Mainland"}.get(part.scope, part.scope)
         out.append(
             f"{label}: {total}; itemized {part.itemized_km2:.3f} km²{share}{local}; {missing}"

@@ -271,15 +271,22 @@ def _published_on(totals: tuple[TotalRow, ...], day: dt.date) -> tuple[TotalRow,
     for t in totals:
         if t.as_of > day or t.scope not in ("Japan", "Mainland", OKINAWA):
             continue
-        if t.area_km2 is not None or t.facilities is not None:
+        if t.area_km2 is not None:
             latest[(t.scope, "area")] = t
+        elif t.facilities is not None:  # a count printed without an area
+            latest[(t.scope, "count")] = t
         if t.okinawa_share_pct is not None:
             latest[(t.scope, "share")] = t
+    for scope in ("Japan", "Mainland", OKINAWA):
+        count, area = latest.get((scope, "count")), latest.get((scope, "area"))
+        if count is not None and area is not None and area.facilities and area.as_of >= count.as_of:
+            del latest[(scope, "count")]  # a later area row gives the count too
     # a mainland figure is shown only until a national one of the same or a later date replaces it
     nat = latest.get(("Japan", "area"))
-    main = latest.get(("Mainland", "area"))
-    if nat is not None and main is not None and main.as_of < nat.as_of:
-        del latest[("Mainland", "area")]
+    for kind in ("area", "count"):
+        main = latest.get(("Mainland", kind))
+        if nat is not None and main is not None and main.as_of < nat.as_of:
+            del latest[("Mainland", kind)]
     return tuple(sorted(set(latest.values()), key=lambda t: (t.as_of, t.scope)))
 
 

@@ -64,6 +64,7 @@ class ItemizedPart:
     itemized_km2: float
     local_km2: float  # of which local governments' own figures
     published: PublishedArea | None
+    counted: TotalRow | None = None  # the latest facility count printed for the scope
 
     @property
     def itemized_pct(self) -> float | None:
@@ -87,6 +88,8 @@ class ItemizedPart:
             "published": None if self.published is None else self.published.to_dict(),
             "itemized_pct": None if pct is None else round(pct, 1),
             "complete": self.complete,
+            "published_facilities": None if self.counted is None else self.counted.facilities,
+            "published_facilities_as_of": None if self.counted is None else self.counted.as_of.isoformat(),
         }
 
 
@@ -183,7 +186,28 @@ def published_area(totals: tuple[TotalRow, ...], scope: str, day: dt.date) -> Pu
     return max(cands, key=lambda c: (c[0], c[1]))[2]
 
 
-def _part(scope: str, items: list[Item], published: PublishedArea | None) -> ItemizedPart:
+def _counted(totals: tuple[TotalRow, ...], scope: str, day: dt.date) -> TotalRow | None:
+    """The latest facility count printed for `scope` on or before `day`; for the mainland also
+    the national count less Okinawa's of one date, whichever is later (a row built for it)."""
+    rows = [t for t in totals if t.scope == scope and t.facilities and t.as_of <= day]
+    if scope == "Mainland":
+        for d in sorted({t.as_of for t in totals if t.as_of <= day}, reverse=True):
+            nat = next((t for t in totals if t.as_of == d and t.scope == "Japan" and t.facilities), None)
+            oki = next((t for t in totals if t.as_of == d and t.scope == OKINAWA and t.facilities), None)
+            if nat is None or oki is None or nat.facilities is None or oki.facilities is None:
+                continue
+            rows.append(TotalRow(
+                as_of=d, scope="Mainland", facilities=nat.facilities - oki.facilities,
+                source=nat.source, read_from=nat.read_from, confidence=nat.confidence,
+                note=f"computed: the national count less Okinawa's ({nat.facilities} - {oki.facilities})",
+            ))
+            break
+    return max(rows, key=lambda t: t.as_of) if rows else None
+
+
+def _part(
+    scope: str, items: list[Item], published: PublishedArea | None, counted: TotalRow | None = None
+) -> ItemizedPart:
     known = [i for i in items if i.km2 is not None]
     return ItemizedPart(
         scope,
@@ -192,6 +216,7 @@ def _part(scope: str, items: list[Item], published: PublishedArea | None) -> Ite
         sum(i.km2 or 0.0 for i in known),
         sum(i.km2 or 0.0 for i in known if i.local),
         published,
+        counted,
     )
 
 
@@ -210,10 +235,13 @@ def coverage(day: dt.date, items: Iterable[Item], totals: tuple[TotalRow, ...]) 
         part = _part(pref, [i for i in rows if i.prefecture == pref], None)
         if part.itemized_km2 > mod.area_km2 + KM2_PRINTED:
             above.append(PrefectureExcess(pref, part.itemized_km2, part.local_km2, mod.area_km2, mod.as_of))
+    def scoped(scope: str, items: list[Item]) -> ItemizedPart:
+        return _part(scope, items, published_area(totals, scope, day), _counted(totals, scope, day))
+
     return Coverage(
         day,
-        _part(total_scope, rows, published_area(totals, total_scope, day)),
-        None if before_reversion else _part(OKINAWA, oki, published_area(totals, OKINAWA, day)),
-        _part("Mainland", main, published_area(totals, "Mainland", day)),
+        scoped(total_scope, rows),
+        None if before_reversion else scoped(OKINAWA, oki),
+        scoped("Mainland", main),
         tuple(above),
     )
