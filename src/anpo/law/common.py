@@ -38,6 +38,8 @@ TRI_PLACE = ("no", "yes", "unknown")
 STATED_TRUE, STATED_FALSE, NOT_STATED = 1, 0, -1
 
 
+# Code columns are compared with int(Enum.member): numpy takes an IntEnum member for a 64-bit
+# array and widens the whole int8 column to compare (10x slower on a large column).
 # Code columns are int8. On large columns numpy's where() and masked stores (`out[mask] = v`)
 # go element by element, about 10x slower than the branch-free arithmetic below, which gives
 # the same values; on a few rows (one scenario) the arithmetic's extra calls cost more, so
@@ -80,7 +82,7 @@ def event_table(*events: Event) -> npt.NDArray[np.bool_]:
 
 def zone_in_territory(zone: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
     """Land or territorial sea (the airspace above them goes with them)."""
-    return (zone == Zone.land) | (zone == Zone.territorial_sea)
+    return (zone == int(Zone.land)) | (zone == int(Zone.territorial_sea))
 
 
 # The actual law's dates. Conditions read theirs from `LawContext.timeline` instead, so that a

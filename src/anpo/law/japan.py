@@ -239,7 +239,7 @@ def _anticipated(c: Columns) -> Column:
     # Tension in which an attack on Japan is anticipated: the Cabinet recognizes the situation
     # in a basic response plan (Diet approval); the Act draws the category from 2003.
     ctx: LawContext = c.context
-    candidate = c["event"] == Event.armed_attack_anticipated
+    candidate = c["event"] == int(Event.armed_attack_anticipated)
     if not candidate.any():  # the usual batch: no such event, one pass
         return codes(candidate.shape, NO)
     candidate &= c["target"] == ctx.jpn
@@ -316,8 +316,8 @@ def _rear_area_hint(r: Row) -> str | None:
 
 def _maritime_security(c: Columns) -> Column:
     zone = c["zone"]
-    at_sea = (zone == Zone.territorial_sea) | (zone == Zone.outside)
-    return c["sdf_act_in_force"] & (c["event"] == Event.gray_zone) & at_sea
+    at_sea = (zone == int(Zone.territorial_sea)) | (zone == int(Zone.outside))
+    return c["sdf_act_in_force"] & (c["event"] == int(Event.gray_zone)) & at_sea
 
 
 def _maritime_hint(r: Row) -> str | None:
@@ -327,7 +327,7 @@ def _maritime_hint(r: Row) -> str | None:
 
 
 def _missile_destruction(c: Columns) -> Column:
-    return (c["event"] == Event.missile_inbound) & (c["day"] >= _tl(c).provision_day(BMD_NUMBERS[0]))
+    return (c["event"] == int(Event.missile_inbound)) & (c["day"] >= _tl(c).provision_day(BMD_NUMBERS[0]))
 
 
 def _missile_cites(r: Row) -> tuple[str, ...]:
@@ -347,7 +347,7 @@ def _asset_protection(c: Columns) -> Column:
     # engaged in activities contributing to Japan's defense, at their request, never where
     # combat is under way: a gray-zone incident against U.S. forces, not an armed attack.
     ctx: LawContext = c.context
-    out = c["event"] == Event.gray_zone
+    out = c["event"] == int(Event.gray_zone)
     if out.any():
         out &= (c["target"] == ctx.usa) & c["sdf_act_in_force"]
         out &= c["day"] >= _tl(c).provision_day(ASSET_PROTECTION)
@@ -364,7 +364,7 @@ def _asset_protection_hint(r: Row) -> str | None:
 
 def _abroad(c: Columns) -> Column:
     ctx: LawContext = c.context
-    out = c["event"] == Event.emergency_abroad
+    out = c["event"] == int(Event.emergency_abroad)
     if out.any():  # the usual batch has none: one pass
         target = c["target"]
         out &= (target != ctx.jpn) & (target != NULL) & c["sdf_act_in_force"]

@@ -114,8 +114,8 @@ def _treaty(c: Columns) -> Column:
 def _armed_attack(c: Columns) -> Column:
     event, judged = c["event"], c["armed_attack_judged"]
     # Comparisons rather than table lookups: a lookup widens the int8 codes to intp first.
-    out = where(event == Event.armed_attack, YES, NO)
-    judgeable = (event == Event.cyber_attack) | (event == Event.space_attack)
+    out = where(event == int(Event.armed_attack), YES, NO)
+    judgeable = (event == int(Event.cyber_attack)) | (event == int(Event.space_attack))
     if judgeable.any():
         # Whether a cyber or space attack is an armed attack is for the two governments, case
         # by case, at every date: the SCC statements (2019, 2023) affirmed that reading of
@@ -296,7 +296,7 @@ def _article5(c: Columns) -> Column:
 
 
 def _un_report(c: Columns) -> Column:
-    return c["article5"] == Article5Status.applies
+    return c["article5"] == int(Article5Status.applies)
 
 
 def _may_be_utilized(c: Columns) -> Column:
@@ -359,7 +359,8 @@ _CONSULTED_ACTIONS[[UsAction.major_deployment_change, UsAction.major_equipment_c
 
 def _subject(c: Columns) -> Column:
     action = c["us_action"]
-    combat = (action == UsAction.combat_operations_from_japan) & (c["article5"] != Article5Status.applies)
+    combat = ((action == int(UsAction.combat_operations_from_japan))
+              & (c["article5"] != int(Article5Status.applies)))
     return lookup(_CONSULTED_ACTIONS, action) | combat
 
 
@@ -391,7 +392,7 @@ def _korea_minute(c: Columns) -> Column:
     ctx: LawContext = c.context
     admin = c["administered_by"]
     out = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
-    out &= c["us_action"] == UsAction.combat_operations_from_japan
+    out &= c["us_action"] == int(UsAction.combat_operations_from_japan)
     rows = np.flatnonzero(out)  # few: combat operations for a place Korea administers
     if len(rows):
         claims = c["claims"][rows]
@@ -425,11 +426,11 @@ _AREA_FAR_EAST[OperationArea.none] = UNKNOWN_AREA
 def _far_east(c: Columns) -> Column:
     ctx: LawContext = c.context
     action = c["us_action"]
-    combat = action == UsAction.combat_operations_from_japan
+    combat = action == int(UsAction.combat_operations_from_japan)
     if not combat.any():
         return codes(action.shape, NO_OPERATION)
     area = c["operation_area"]
-    unstated = area == OperationArea.none
+    unstated = area == int(OperationArea.none)
     out = codes(area.shape, UNKNOWN_AREA) if unstated.all() else lookup(_AREA_FAR_EAST, area)
     if unstated.any():
         # No area stated: the place of the event. Land or sea of Japan, the ROK or Taiwan (or
@@ -439,7 +440,7 @@ def _far_east(c: Columns) -> Column:
         admin = c["administered_by"]
         named = (admin == ctx.jpn) | (admin == ctx.korea[0]) | (admin == ctx.twn)
         from_place = where(named, INSIDE, OPEN)
-        assign(from_place, zone == Zone.outside, OPEN)
+        assign(from_place, zone == int(Zone.outside), OPEN)
         assign(from_place, c["article3_islands_under_us_administration"], INSIDE)
         assign(from_place, zone == NULL, UNKNOWN_AREA)
         out = from_place if unstated.all() else np.where(unstated, from_place, out).astype(np.int8)

@@ -36,9 +36,9 @@ def _taiwan(c: Columns) -> Column:
     ctx: LawContext = c.context
     # (Taiwan administers only its land and territorial sea: `administered_by` says so.)
     threat = lookup(_THREATS, c["event"]) & ((c["target"] == ctx.twn) | (c["administered_by"] == ctx.twn))
-    operations = c["operation_area"] == OperationArea.taiwan
+    operations = c["operation_area"] == int(OperationArea.taiwan)
     if operations.any():
-        threat |= operations & (c["us_action"] == UsAction.combat_operations_from_japan)
+        threat |= operations & (c["us_action"] == int(UsAction.combat_operations_from_japan))
     return threat & c.context.timeline.in_force(TRA, c["day"])
 
 
@@ -54,8 +54,8 @@ def _hostilities(c: Columns) -> Column:
     attacked = (c["armed_attack"] == YES) & (c["target"] == ctx.usa)
     return (
         attacked
-        | (c["article5"] == Article5Status.applies)
-        | (c["us_action"] == UsAction.combat_operations_from_japan)
+        | (c["article5"] == int(Article5Status.applies))
+        | (c["us_action"] == int(UsAction.combat_operations_from_japan))
     )
 
 
