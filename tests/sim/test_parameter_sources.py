@@ -2,12 +2,16 @@
 its publisher (issue 18 item 8: at least half should; the rest are named assumptions).
 
 The count is pinned so that it cannot fall silently: converting a sourced figure back to an
-assumption must change SOURCED here, in the same commit, with a reason.
+assumption must change SOURCED here, in the same commit, with a reason. Half is not reached
+(34 of 82): `test_at_least_half_are_sourced` is an expected failure until it is, and strict, so
+that reaching half fails it until the marker is removed.
 """
 
 from __future__ import annotations
 
 import re
+
+import pytest
 
 from anpo.core.source import URL, publisher_of, publishers
 from anpo.sim import parameters
@@ -31,6 +35,24 @@ SOURCED = frozenset({
     "missile_defense.sm3_kill_probability",
     "missile_defense.pac3_cover_km",
     "repair.hours_per_crater",
+    # third session (docs/audit.md, "Simulation parameters sourced (third session)")
+    "detection.armed_attack_h",
+    "detection.gray_zone_h",
+    "detection.cyber_attack_h",
+    "consultation.acm_h",
+    "ladder.coast_guard_outmatched_probability",
+    "ladder.public_security_order_delay_h",
+    "us.decision_delay_h",
+    "readiness.amphibious_h",
+    "speed.fighter_kmh",
+    "speed.coast_guard_kmh",
+    "sortie.fighter_endurance_h",
+    "sortie.fighter_turnaround_h",
+    "sortie.tanker_extension_h",
+    "sortie.ground_kill_share",
+    "strike.missiles_per_base",
+    "missile_defense.aegis_on_station_probability",
+    "missile_defense.pac3_interceptors_per_fire_unit",
 })
 # A study named by its title in quotes or italics, with its year.
 STUDY_TITLE = re.compile(r"(?:'[^']{8,}'|\*[^*]{8,}\*)[^.;]*\b(?:19|20)\d\d\b")
@@ -54,10 +76,21 @@ def test_the_sourced_count_does_not_fall() -> None:
     table = parameters.defaults()
     sourced = {name for name, p in table.items() if p.source}
     assert not SOURCED - sourced, f"no longer sourced: {sorted(SOURCED - sourced)}"
-    assert len(sourced) >= len(SOURCED) == 17
-    # Each still has a range the tornado can sweep, except the one the strike model fixes.
-    ranged = {n for n in sourced if table[n].low is not None}
-    assert sourced - ranged <= {"strike.crater_diameter_m"}
+    assert len(sourced) >= len(SOURCED) == 34
+
+
+def test_every_parameter_has_a_range_for_the_tornado() -> None:
+    # Sourced or assumed, each figure states the range the tornado sweeps it over, so every
+    # remaining assumption is ranked by how much it moves the outcome (`--tornado`).
+    table = parameters.defaults()
+    unranged = sorted(n for n, p in table.items() if p.low is None or p.high is None)
+    assert not unranged, f"no range: {unranged}"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 item 8: 34 of 82 parameters sourced, half not reached")
+def test_at_least_half_are_sourced() -> None:
+    table = parameters.defaults()
+    assert 2 * sum(1 for p in table.values() if p.source) >= len(table)
 
 
 def test_every_source_names_a_publisher_or_a_study() -> None:
