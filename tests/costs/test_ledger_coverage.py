@@ -115,3 +115,13 @@ def test_the_year_table_shows_coverage_and_json_carries_it():
     year = {r["jfy"]: r for r in json.loads(doc.output)["rows"]}
     assert year[2018]["defense_budget_total_jpy_bn"] == 5191.1
     assert year[2011]["hns_labor_total_jpy_bn"] == 139.9 and year[2011]["reconciled"] is True
+
+
+def test_a_year_is_stacked_by_category_only_when_its_six_categories_add_up():
+    rows = {r["jfy"]: r for r in costs.ledger("year")}
+    # 2006 (subtotals only) and 2011 (labor as one figure) reconcile, but their categories are
+    # not all stated: the chart must show the total, not a stack missing its labor costs
+    for y in (2006, 2011):
+        assert rows[y]["reconciled"] is True and rows[y]["categories_add_up"] is False, y
+    for y in (2007, 2008, 2009, 2015, 2020):
+        assert rows[y]["categories_add_up"] is True, y

@@ -253,7 +253,10 @@ def rows_by_year(first: int = series.FIRST_JFY, last: int = series.LAST_JFY) -> 
         row["hns_jpy_m_per_member"] = _per_member(hns_f, y)
         row["stationing_total_jpy_m_per_member"] = _per_member(st_f, y)
         cs = year_checks.get(y, [])
-        row["categories_add_up"] = any(c.ok and c.total == "hns_total" for c in cs)
+        # only the six-category identity: a check on subtotals (2006) or on labor given as one
+        # figure (2011) leaves categories missing, which a stacked chart must not show as zero
+        row["categories_add_up"] = any(c.ok and c.total == "hns_total"
+                                       and set(c.parts) == set(CATEGORY_LINES.values()) for c in cs)
         row["reconciled"] = None if not cs else all(c.ok for c in cs)
         row["checks"] = len(cs)
         out.append(row)
