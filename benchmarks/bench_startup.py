@@ -83,6 +83,7 @@ def run(runs: int, quick: bool = False) -> list[Row]:
                 f"(pairs {min(ratios):.1f}-{max(ratios):.1f}x)",
                 target,
             ))
+        rows.append(fixed_cost(d, 3 if quick else 5))
         sizes = (100_000, 1_000_000) if quick else (100_000, 1_000_000, 10_000_000)
         targets = {1_000_000: "<= 1.0x", 10_000_000: "<= 0.8x"}
         for n in sizes:
@@ -115,6 +116,52 @@ for _ in range(3):
     t0 = time.perf_counter(); s = assess_table(sys.argv[1], sys.argv[2]); t.append(time.perf_counter() - t0)
 print(s.rows / sorted(t)[1])
 """
+
+
+# The fixed cost of a batch process, step by step, in the order a run pays it (one fresh
+# process per measurement). The pyarrow round trip pays the first two steps and its I/O.
+_BREAKDOWN = """
+import json, sys, time
+T = time.perf_counter
+out = {}
+t = T(); import numpy, pyarrow.parquet; out["numpy_pyarrow"] = T() - t
+t = T(); import anpo.io.batch as batch; out["anpo_modules"] = T() - t
+t = T(); from anpo.geo.index import geo_index; geo_index(); batch.warm_up(); out["geography_law"] = T() - t
+from anpo.io import compiled_start
+compiled_start.start_numba(out)
+t = T(); batch.warm_up(compiled=True); out["kernels"] = T() - t
+t = T(); batch.assess_table(sys.argv[1], sys.argv[2]); first = T() - t
+t = T(); batch.assess_table(sys.argv[1], sys.argv[2]); out["writer_kernels"] = first - (T() - t)
+t = T(); import scipy.linalg; out["scipy_linalg"] = T() - t
+print(json.dumps(out))
+"""
+_STEPS = (("numpy_pyarrow", "numpy + pyarrow"), ("anpo_modules", "anpo's batch modules"),
+          ("geography_law", "geography index + law"), ("numba_import", "numba import"),
+          ("numba_target", "numba CPU target setup"),
+          ("kernels", "geography kernels from the cache (+ 20,000 rows)"),
+          ("writer_kernels", "Parquet writer kernels from the cache"))
+
+
+def fixed_cost(d: Path, runs: int) -> Row:
+    """The steps of a batch process's fixed cost, medians of `runs` fresh processes."""
+    from bench_scale import write_input
+
+    src, out = d / "small.parquet", d / "small.out.parquet"
+    write_input(src, 20_000, seed=3)
+    samples = [json.loads(subprocess.run([PY, "-c", _BREAKDOWN, str(src), str(out)], capture_output=True,
+                                         text=True, check=True).stdout) for _ in range(runs)]
+    med = {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+    interpreter = statistics.median(wall([PY, "-c", "pass"]) for _ in range(runs))
+    steps = "; ".join(f"{label} {med[k]:.2f} s" for k, label in _STEPS)
+    total = interpreter + sum(med[k] for k, _ in _STEPS)
+    return Row(
+        f"fixed cost of an `anpo assess --batch` process, step by step in one fresh process "
+        f"(median of {runs}; run one after another here, overlapped in a batch)",
+        f"interpreter {interpreter:.2f} s; {steps}; sum {total:.2f} s. Numba's target setup "
+        f"would also import scipy.linalg ({med['scipy_linalg']:.2f} s): the batch hides scipy "
+        "from it (`io/compiled_start.py`)",
+        "",
+    )
 
 
 def _warm_rate(src: Path, out: Path) -> float:

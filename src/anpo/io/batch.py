@@ -36,11 +36,12 @@ import pyarrow as pa
 
 from anpo import __version__
 from anpo.core.codes import Event
-from anpo.core.compiled import COMPILED_FROM_ROWS
+from anpo.core.compiled import COMPILED_FROM_ROWS, use_compiled
 from anpo.core.dates import FIRST_DATE
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario, ScenarioFrame
 from anpo.geo.place import Place
+from anpo.io import compiled_start
 from anpo.io.arrow_arrays import numeric_array, string_array
 from anpo.io.determinations import (
     determination_columns,
@@ -57,12 +58,14 @@ from anpo.io.tables import (
     Chunk,
     JsonRows,
     TableFormat,
+    TableSource,
     atomic_table,
     open_table,
     table_format,
 )
 from anpo.law.assess import resolve
 from anpo.law.common import active_context, default_context
+from anpo.law.engine import reuse_freed_memory
 from anpo.law.rules import evaluate, ruleset_hash
 from anpo.law.whatif import WhatIf
 
@@ -122,6 +125,8 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     n = len(cols)
     bad_mask = cols.bad
     bad = int(bad_mask.sum())
+    if use_compiled(n):
+        compiled_start.wait()  # numba's start, begun by assess_table (no-op on a Dask worker)
     place = resolve_place(cols.frame)
     context = active_context() if options.whatif is None else default_context().under(options.whatif)
     evaluation = evaluate(cols.frame, place, context)
@@ -258,6 +263,10 @@ def assess_table(
     out = Path(out_path) if out_path is not None else default_out(source.path)
     if out.resolve() == source.path.resolve():
         raise InputError("--out", "the output would overwrite the input")
+    started = mapper is None and _compiled_chunks(source)
+    if started:  # numba starts while the first chunks are read (`io/compiled_start.py`)
+        compiled_start.start()
+        reuse_freed_memory()  # chunk-long temporaries: reused, not fresh pages each time
     chunks = source.batches()
     first = next(chunks, None)
     if first is None:
@@ -307,10 +316,27 @@ def assess_table(
             summary.bad += result.bad
             if progress is not None:
                 progress(result.batch.num_rows)
+    if started:
+        compiled_start.wait()  # even if no chunk needed it: no thread left at exit
     summary.seconds = time.perf_counter() - t0
     summary.out = out
     summary.repeated_ids = repeated.text() if repeated is not None else None
     return summary
+
+
+# A CSV or JSON Lines row takes at least this many bytes (date, event and a place): a file
+# of COMPILED_FROM_ROWS rows is at least this many times as large.
+_MIN_TEXT_ROW_BYTES = 24
+
+
+def _compiled_chunks(source: TableSource) -> bool:
+    """Whether the run's chunks will be large enough for the compiled passes: from the row
+    count a Parquet file stores, else from the file's size (a guess that errs towards
+    small: a run it misses starts numba at its first large chunk, as before)."""
+    if source.total_rows is not None:
+        return use_compiled(min(source.total_rows, source.chunk_rows))
+    return (use_compiled(source.chunk_rows)
+            and source.path.stat().st_size >= COMPILED_FROM_ROWS * _MIN_TEXT_ROW_BYTES)
 
 
 def _chain(first: Chunk | None, rest: Iterator[Chunk]) -> Iterator[Chunk]:
