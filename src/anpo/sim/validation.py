@@ -269,12 +269,12 @@ def _stimson_rows(trials: Trials) -> list[Row]:
                 inside=label,
                 why=_why(
                     label,
-                    "Once the salvos outrun two repair crews a base, craters pile up and the "
+                    "Once the salvos outrun the repair crews, craters pile up and the "
                     "single-runway bases stay shut about as long as in Stimson's baseline. The salvo "
                     "size is chosen, not sourced (Stimson draws on PLARF inventories we have not "
                     "sourced), so this shows the model can reach the band, not that it predicts it.",
-                    "anpo's closures are shorter than the band: at this salvo size two repair crews "
-                    "a base fill the craters about as fast as they land, and the 2026 missile "
+                    "anpo's closures are shorter than the band: at this salvo size the repair crews "
+                    "fill the craters about as fast as they land, and the 2026 missile "
                     "defenses stop part of the first salvos, so damage hardly piles up. Stimson's "
                     "campaign is larger (PLARF inventories, not sourced here) and also cuts taxiways, "
                     "which anpo does not model (runways only)." if missiles == 30 else
