@@ -74,7 +74,10 @@ def termination_day(notice_day: Column) -> Column:
 
 
 def _terminated(c: Columns) -> Column:
-    return c["day"] >= termination_day(c["termination_notice_day"])
+    notice = c["termination_notice_day"]
+    if not (notice != FOREVER).any():  # no notice assumed (the usual batch): nothing ends
+        return np.zeros(notice.shape, dtype=bool)
+    return c["day"] >= termination_day(notice)
 
 
 def _terminated_hint(r: Row) -> str | None:
