@@ -119,3 +119,10 @@ def test_cli_refuses_bad_combinations(
 ) -> None:
     code, _, err = run_anpo(argv, capsys, monkeypatch)
     assert code == 2 and field in err
+
+
+def test_json_rows_carry_the_source_and_the_copy_read(fresh: list[Row]) -> None:
+    rows = validation.to_dicts(fresh)
+    assert [r["anpo"] for r in rows] == [r.anpo_text for r in fresh]
+    assert all(r["read_from"] and r["source"] and r["inside"] in ("yes", "no", "partly") for r in rows)
+    assert all(len(r["figures"]) == len(f.figures) for r, f in zip(rows, fresh, strict=True))
