@@ -30,8 +30,11 @@ SEED = 7
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "sim"
 
 # U.S. bases in Japan whose units the CSIS case closes (`closed_bases`): the registry's U.S. air
-# bases and fleet homeports. JSDF bases stay open, as in CSIS's game, where Japan fought.
+# bases and fleet homeports. `closed_bases` closes facilities, not one country's units, so the
+# Japanese units sharing Misawa, Atsugi, Yokosuka and Sasebo close with them; the second run
+# closes only the facilities no Japanese unit of forces.yaml shares.
 US_BASES_IN_JAPAN = ("kadena", "futenma", "misawa", "iwakuni", "atsugi", "yokosuka", "sasebo", "yokota")
+US_ONLY_BASES = ("kadena", "futenma", "iwakuni", "yokota")
 SINGLE_RUNWAY = ("futenma", "misawa", "iwakuni")  # Kadena and Naha have two runways each
 # Stimson's dispersal + PAC-3 case stood in for by more PAC-3 only (anpo has no dispersal):
 # every PAC-3 row of data/sim/air_defense.yaml at four times its count (an assumption).
@@ -333,6 +336,8 @@ def _taiwan_rows(trials: Trials) -> list[Row]:
     n = trials.taiwan
     closed = {**copy.deepcopy(raw), "closed_bases": list(US_BASES_IN_JAPAN)}
     runs = {"open": _run(raw, n), "closed": _run(closed, n)}
+    us_only = _run({**copy.deepcopy(raw), "closed_bases": list(US_ONLY_BASES)}, n)
+    us_only_p = _probability(float(us_only["objective"]["p_deny"]), n)
     rows: list[Row] = []
     for key, d in runs.items():
         o = d["objective"]
@@ -364,24 +369,33 @@ def _taiwan_rows(trials: Trials) -> list[Row]:
                 ),
             ))
         else:
-            label = _label([p.value < 0.5 and p.value < runs["open"]["objective"]["p_deny"]])
+            with_bases = float(runs["open"]["objective"]["p_deny"])
+            label = _label([q.value < 0.5 and q.value < with_bases for q in (p, us_only_p)])
             rows.append(Row(
                 case="CSIS 2023: the U.S. must be able to fight from its bases in Japan; anpo: the "
-                "same run with the U.S. bases in Japan closed (`closed_bases`), JSDF bases open",
+                "same run with the U.S. facilities in Japan closed (`closed_bases`: Kadena, Futenma, "
+                "Misawa, Iwakuni, Atsugi, Yokosuka, Sasebo, Yokota, with the Japanese units that "
+                "share them), then with only the U.S.-only ones closed (Kadena, Futenma, Iwakuni, "
+                "Yokota)",
                 published="one of four necessary conditions for the defence (band: P(deny) under "
                 "one half and below the run with the bases)",
                 source="csis-2023",
-                anpo="{0} [{1}-{2}], {3} combat units on station",
-                figures=(p, lo, hi, units),
+                anpo="{0} [{1}-{2}], {3} combat units on station; U.S.-only facilities closed: {4}",
+                figures=(p, lo, hi, units, us_only_p),
                 inside=label,
                 why=_why(
                     label,
                     "Without the U.S. bases in Japan only Japan's units hold station off Taiwan: "
                     "Andersen's fighters are about 2,650 km away and the transit eats the sortie, "
                     "and the forward fleet is counted at its Japanese homeports, so it is lost "
-                    "with them. That is CSIS's condition in anpo's terms.",
-                    "anpo still denies the objective without the U.S. bases in Japan: the units "
-                    "left (Japan's, Guam's) meet the requirement, contrary to CSIS's condition.",
+                    "with them. That is CSIS's condition in anpo's terms. anpo closes facilities, "
+                    "not one country's units, so the first run also loses the JASDF F-35s at "
+                    "Misawa, the JMSDF ships at Yokosuka and Sasebo and the patrol aircraft at "
+                    "Atsugi; the second keeps them (and the U.S. units at those four) and still "
+                    "falls below the band's half.",
+                    "anpo still denies the objective without the U.S. bases in Japan in at least "
+                    "one of the two runs: the units left (Japan's, Guam's, or those at the shared "
+                    "facilities) meet the requirement, contrary to CSIS's condition.",
                 ),
             ))
     # SPF 2023: Japan certified a survival-threatening situation. anpo's Taiwan case without
