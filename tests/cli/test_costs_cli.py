@@ -23,7 +23,7 @@ def test_costs_by_year_json_marks_missing(capsys, monkeypatch):
     doc = json.loads(out)
     rows = {r["jfy"]: r for r in doc["rows"]}
     assert rows[2021]["hns_total_jpy_bn"] == 201.7 and rows[2021]["basis"] == "budget"
-    assert rows[2022]["basis"] == "budget" and rows[2025]["basis"] == "period_average"
+    assert rows[2022]["basis"] == "budget" and rows[2026]["basis"] == "period_average"
     assert rows[2022]["utilities_jpy_bn"] == 23.4
     assert rows[2016]["labor_jpy_bn"] is None  # no verified figure: missing, not invented
     assert rows[1999]["hns_total_jpy_bn"] == 275.6
@@ -37,9 +37,9 @@ def test_costs_by_year_text_covers_1978_to_2026(capsys, monkeypatch):
     assert code == 0
     years = [line.split()[0] for line in out.splitlines() if line[:4].isdigit()]
     assert years[0] == "1978" and years[-1] == "2026" and len(years) == 49
-    assert "gaps: 1979-1995" in out  # the coverage block under the table names the gaps
-    row_1980 = next(line for line in out.splitlines() if line.startswith("1980"))
-    assert "missing" in row_1980  # a gap is shown as a gap
+    assert "gaps: 1981-1988" in out  # the coverage block under the table names the gaps
+    row_1985 = next(line for line in out.splitlines() if line.startswith("1985"))
+    assert "missing" in row_1985  # a gap is shown as a gap
 
 
 def test_costs_by_year_csv(capsys, monkeypatch):
@@ -47,7 +47,7 @@ def test_costs_by_year_csv(capsys, monkeypatch):
     assert code == 0
     rows = {r["jfy"]: r for r in csv.DictReader(io.StringIO(out))}
     assert rows["2015"]["hns_total_jpy_bn"] == "189.9" and rows["2015"]["reconciled"] == "True"
-    assert rows["1980"]["hns_total_jpy_bn"] == ""
+    assert rows["1985"]["hns_total_jpy_bn"] == ""
 
 
 def test_costs_by_line_every_figure_with_its_source(capsys, monkeypatch):

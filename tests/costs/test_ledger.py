@@ -123,7 +123,7 @@ def test_year_view_covers_1978_to_the_sma_in_force_with_gaps():
     rows = {r["jfy"]: r for r in costs.ledger("year")}
     assert min(rows) == 1978 and max(rows) == 2026 and len(rows) == 49
     assert rows[1978]["hns_total_jpy_bn"] == 6.2 and rows[1978]["labor_welfare_jpy_bn"] == 6.2
-    assert rows[1980]["hns_total_jpy_bn"] is None and rows[1980]["basis"] == "missing"
+    assert rows[1985]["hns_total_jpy_bn"] is None and rows[1985]["basis"] == "missing"
     assert rows[1997]["basis"] == "settled"  # the Board of Audit's settled figure
     assert rows[2015]["basis"] == "budget" and rows[2015]["hns_total_jpy_bn"] == 189.9
     assert rows[2015]["reconciled"] is True and rows[2015]["categories_add_up"] is True
@@ -131,8 +131,8 @@ def test_year_view_covers_1978_to_the_sma_in_force_with_gaps():
     assert rows[2018]["basis"] == "period_average"
     assert rows[2022]["hns_total_jpy_bn"] == 205.6 and rows[2022]["basis"] == "budget"
     assert rows[2022]["training_equipment_jpy_bn"] == 1.0
-    assert rows[2025]["hns_total_jpy_bn"] == pytest.approx(1055.1 / 5, abs=0.01)
-    assert rows[2025]["basis"] == "period_average"  # no budget figure sourced: the agreed average
+    assert rows[2026]["hns_total_jpy_bn"] == pytest.approx(1055.1 / 5, abs=0.01)
+    assert rows[2026]["basis"] == "period_average"  # no budget figure sourced: the agreed average
     assert rows[2022]["utilities_jpy_bn"] == 23.4 and rows[2022]["bases"] == {"sma_utilities": "agreed"}
 
 
