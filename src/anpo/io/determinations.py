@@ -94,7 +94,7 @@ def determination_columns(
     """The place and determination columns of an evaluated chunk (missing on `bad` rows)."""
     d = _dictionaries()
     no_place = place.zone == NULL if bad is None else (place.zone == NULL) | bad
-    named = (place.unit != NULL) & (place.zone != Zone.outside) & ~no_place
+    named = (place.unit != NULL) & (place.zone != int(Zone.outside)) & ~no_place
     out = [
         coded_array(place.zone, no_place, d["zone"]),
         compact_array(place.administered_by, (place.administered_by == NULL) | no_place,

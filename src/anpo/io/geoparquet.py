@@ -52,7 +52,7 @@ def wkb_points(lon: npt.ArrayLike, lat: npt.ArrayLike) -> pa.Array:
     missing = np.isnan(x) | np.isnan(y)
     validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
     return pa.Array.from_buffers(pa.binary(), n, [validity, pa.py_buffer(offsets),
-                                                  pa.py_buffer(points.tobytes())],
+                                                  pa.py_buffer(points.view(np.uint8))],
                                  null_count=int(missing.sum()))
 
 
