@@ -8,6 +8,9 @@
    back (the I/O floor of any Parquet tool), alternately; and the warm in-process rate of
    the same file (`assess_table` after a first run).
 
+Before measuring it writes anpo's bytecode (`anpo.precompile.compile_bytecode`), as an
+installed package has it: the peers' libraries have theirs from their install.
+
     .venv/bin/python benchmarks/bench_startup.py [--runs R] [--quick]
 """
 
@@ -61,6 +64,12 @@ def paired(a: list[str], b: list[str], runs: int) -> tuple[float, float, list[fl
 def run(runs: int, quick: bool = False) -> list[Row]:
     from bench_scale import write_input
 
+    from anpo.precompile import compile_bytecode
+
+    # The tree as installed: pip writes a wheel's bytecode at install, `make install` runs
+    # anpo.precompile; an edited module would otherwise be compiled from source at every
+    # start here (PYTHONDONTWRITEBYTECODE is set on the development machine).
+    compile_bytecode()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="anpo-startup-") as tmp:
         d = Path(tmp)

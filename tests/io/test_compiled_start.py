@@ -43,3 +43,18 @@ def test_scipy_is_hidden_only_from_the_starting_thread() -> None:
     other.start()
     other.join()
     assert seen == [None]
+
+
+def test_bytecode_written_for_every_module() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    import anpo
+    from anpo.precompile import compile_bytecode
+
+    compile_bytecode()
+    root = Path(anpo.__file__).parent
+    for source in (root / "io" / "batch.py", root / "law" / "rules.py", root / "cli" / "__init__.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.is_file(), cached
+        assert cached.read_bytes()[:4] == importlib.util.MAGIC_NUMBER
