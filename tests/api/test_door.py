@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import socket
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -76,11 +79,89 @@ def test_store_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_server_limits() -> None:
-    from anpo.api.server import HeaderDeadlineH11, server_config
+    from anpo.api.server import HeaderDeadline, server_config
 
     config = server_config(object(), "127.0.0.1", 0)
     assert config.limit_concurrency and config.timeout_keep_alive <= 5
-    assert config.http is HeaderDeadlineH11
+    assert config.http is HeaderDeadline
+
+
+@pytest.fixture
+def tiny_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
+    """`anpo serve`'s uvicorn configuration around a two-line app, with a 0.5 s header
+    deadline, in a thread; yields (host, port)."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from anpo.api import server as srv
+
+    monkeypatch.setattr(srv, "HEADER_TIMEOUT_S", 0.5)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    server = uvicorn.Server(srv.server_config(app, "127.0.0.1", 0))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield "127.0.0.1", server.servers[0].sockets[0].getsockname()[1]
+    server.should_exit = True
+    thread.join(20)
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bytes | None:
+    """What the server sent before closing the connection, or None if still open after `seconds`."""
+    sock.settimeout(seconds)
+    got = b""
+    try:
+        while chunk := sock.recv(65536):
+            got += chunk
+    except TimeoutError:
+        return None
+    return got
+
+
+def test_slow_headers_are_dropped(tiny_server: tuple[str, int]) -> None:
+    host, port = tiny_server
+    with socket.create_connection((host, port)) as s:  # nothing sent: closed at the deadline
+        assert _closed_within(s, 5.0) == b""
+    with socket.create_connection((host, port)) as s:  # half a request line
+        s.sendall(b"GET /v1/meta HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert _closed_within(s, 5.0) == b""
+    with socket.create_connection((host, port)) as s:  # a kept-alive connection's next request too
+        request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        s.sendall(request)
+        s.settimeout(5.0)
+        assert s.recv(65536).endswith(b"ok")
+        s.sendall(request)  # within the deadline: answered
+        assert s.recv(65536).endswith(b"ok")
+        s.sendall(b"GET / HTTP/1.1\r\n")
+        assert _closed_within(s, 5.0) == b""
+
+
+def test_headers_over_the_limit_are_refused(tiny_server: tuple[str, int]) -> None:
+    from anpo.api.server import MAX_HEADER_BYTES
+
+    host, port = tiny_server
+    with socket.create_connection((host, port)) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        filler = b"X-Filler: " + b"a" * 1000 + b"\r\n"
+        for _ in range(MAX_HEADER_BYTES // len(filler) + 2):
+            try:
+                s.sendall(filler)
+            except OSError:  # closed meanwhile
+                break
+        answer = _closed_within(s, 5.0)
+    assert answer is not None and answer.startswith(b"HTTP/1.1 400")
 
 
 @pytest.mark.parametrize(("env", "message"), [

@@ -93,3 +93,36 @@ def test_waiting_lists_are_bounded_per_client() -> None:
 
     asyncio.run(main())
     assert sorted(sent) == [200, 200, 200, 429]
+
+
+def test_a_body_that_stops_arriving_is_408() -> None:
+    import asyncio
+
+    from anpo.api.middleware import BodyLimit
+
+    sent: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def main() -> None:
+        limit = BodyLimit(app, max_bytes=1000, read_timeout_s=0.05)
+        parts = iter([{"type": "http.request", "body": b"[1,", "more_body": True}])
+
+        async def receive() -> Any:
+            part = next(parts, None)
+            if part is None:
+                await asyncio.sleep(10)  # the rest never comes
+            return part
+
+        async def send(msg: Any) -> None:
+            if msg["type"] == "http.response.start":
+                sent.append(msg["status"])
+
+        await asyncio.wait_for(limit({"type": "http", "headers": []}, receive, send), 5)
+
+    asyncio.run(main())
+    assert sent == [408]

@@ -131,9 +131,9 @@ def test_a_dead_worker_is_replaced_and_its_request_answered(plain: TestClient, t
     with TestClient(app, base_url="http://127.0.0.1") as c:
         lists = app.state.lists
         assert _post(c, "", LIST).status_code == 200 and lists.answered == 1  # the worker is up
-        for pid in list(lists._pool._processes):
+        for pid in lists.pids():
             os.kill(pid, signal.SIGKILL)
-        got = _post(c, "", LIST)  # the broken pool is noticed: answered in process
+        got = _post(c, "", LIST)  # the dead worker is noticed: answered in process
         assert got.status_code == 200 and _same_data(got.content) == want
         deadline = time.monotonic() + 60
         while lists.answered < 2 and time.monotonic() < deadline:  # a new worker answers again

@@ -20,7 +20,15 @@ from fastapi.staticfiles import StaticFiles
 from anpo import __version__
 from anpo.api import errors
 from anpo.api.list_pool import ListPool
-from anpo.api.middleware import BodyLimit, ListSlots, SecurityHeaders, StrictJson, TrustedHost, WriteToken
+from anpo.api.middleware import (
+    BodyLimit,
+    ListSlots,
+    OneScenario,
+    SecurityHeaders,
+    StrictJson,
+    TrustedHost,
+    WriteToken,
+)
 from anpo.api.rate_limit import RateLimit
 from anpo.api.routes import alliance, assess, facts, geo, runs
 from anpo.api.runs import RunManager, Runner, sim_runner
@@ -154,6 +162,7 @@ def create_app(
 
     _web_routes(app)
     app.add_middleware(StrictJson)
+    app.add_middleware(OneScenario)  # one valid scenario: answered without FastAPI's routing
     app.add_middleware(ListSlots, slots=settings.list_slots, pool=lists)
     app.add_middleware(WriteToken, token=settings.token)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
