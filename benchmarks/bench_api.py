@@ -8,12 +8,17 @@ server cannot hide its queue). Reports p50 and p99 latency; target p99 under 25 
 (single requests must not starve behind lists; target p99 under 50 ms); `--where-paired N`
 alternates that measure with the lists computed in the server's process and in a worker
 process (ANPO_LIST_PROCESSES=0 / 1), N pairs, for a comparison on a shared machine.
+Compact lists from 2 and 4 connections at once go to a server with ANPO_LIST_SLOTS set to
+the CPU count (one list worker a CPU; the default is 1 so that lists cannot take every CPU
+from single requests), which also gets the `GET /v1/where` measure again.
 The load generator (a minimal keep-alive HTTP/1.1 client on asyncio, 32 connections) runs
 in this process; the server in its own process.
 
     .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
     .venv/bin/python benchmarks/bench_api.py --where-paired 3
     .venv/bin/python benchmarks/bench_api.py --lists-paired 3
+    .venv/bin/python benchmarks/bench_api.py --concurrent-only
+    .venv/bin/python benchmarks/bench_api.py --single-only --rate 1000 --seconds 5
 """
 
 from __future__ import annotations
@@ -345,6 +350,49 @@ def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
     return rows
 
 
+async def _lists_at_once(url: str, connections: int, n_list: int, requests: int,
+                         query: str = "?fields=compact") -> tuple[float, int]:
+    """(seconds, errors) of `connections` connections each posting `requests` lists of n_list
+    one after another, all at once."""
+    u = httpx.URL(url)
+    raw = _post(f"{u.host}:{u.port}", f"/v1/assess{query}", json.dumps(random_list(n_list)).encode())
+    conns = [_Connection(*await asyncio.open_connection(u.host, u.port)) for _ in range(connections)]
+    for conn in conns:
+        await conn.request(raw)  # warm-up
+    errors = 0
+
+    async def post(conn: _Connection) -> None:
+        nonlocal errors
+        for _ in range(requests):
+            if await conn.request(raw) != 200:
+                errors += 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(post(conn) for conn in conns))
+    elapsed = time.perf_counter() - t0
+    for conn in conns:
+        conn.writer.close()
+    return elapsed, errors
+
+
+def _concurrent_rows(url: str, workers: int, connections: tuple[int, ...] = (2, 4), n_list: int = 1000,
+                     requests: int = 20) -> list[Row]:
+    """Compact lists from several connections at once to a server with `workers` list workers
+    (ANPO_LIST_SLOTS): the throughput a user who wants it gets."""
+    rows = []
+    for c in connections:
+        elapsed, errors = asyncio.run(_lists_at_once(url, c, n_list, requests))
+        rows.append(Row(
+            f"POST /v1/assess?fields=compact, lists of {n_list:,} random scenarios, {c} connections at "
+            f"once ({requests} lists each, one after another), ANPO_LIST_SLOTS={workers} "
+            f"({workers} list worker processes)",
+            f"**{n_list * requests * c / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
+            f"round of {c}; {errors} errors)",
+            ">= 100,000 scenarios/s",
+        ))
+    return rows
+
+
 def _lists_paired(pairs: int, n_list: int = 1000, requests: int = 10) -> list[Row]:
     """Compact lists over HTTP with the worker's columns path (`anpo.api.compact_lists`) and
     with it switched off (the ordinary way), alternated `pairs` times (A B A B)."""
@@ -377,6 +425,11 @@ def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
         rows += _window(url, 10.0, 1000.0, runs)
         rows += _list_rows(url)
         rows += _where_rows(url)
+    workers = os.cpu_count() or 1
+    with server(ANPO_LIST_SLOTS=str(workers)) as url:
+        rows += _concurrent_rows(url, workers)
+        rows += [Row(f"{row.measure}, ANPO_LIST_SLOTS={workers}", row.result, row.target)
+                 for row in _where_rows(url)]
     return rows + _in_process()
 
 
@@ -391,9 +444,21 @@ def main() -> None:
                     help="only the /v1/where measure, N pairs of runs: lists in process, then in a worker")
     ap.add_argument("--lists-paired", type=int, default=0, metavar="N",
                     help="only compact lists over HTTP, N pairs: the ordinary way, then the columns path")
+    ap.add_argument("--concurrent-only", action="store_true",
+                    help="only compact lists from 2 and 4 connections at once, and /v1/where under 20 list "
+                    "clients, with ANPO_LIST_SLOTS = the CPU count")
+    ap.add_argument("--single-only", action="store_true",
+                    help="only one scenario at --rate requests/s for --seconds")
     args = ap.parse_args()
     print(machine())
-    if args.lists_paired:
+    if args.concurrent_only:
+        workers = os.cpu_count() or 1
+        with server(ANPO_LIST_SLOTS=str(workers)) as url:
+            rows = _concurrent_rows(url, workers) + _where_rows(url)
+    elif args.single_only:
+        with server() as url:
+            rows = _window(url, args.seconds, args.rate, args.runs)
+    elif args.lists_paired:
         rows = _lists_paired(args.lists_paired)
     elif args.where_paired:
         rows = _where_paired(args.where_paired)
