@@ -83,7 +83,9 @@ def start() -> None:
     with _lock:
         if _thread is not None:
             return
-        _thread = threading.Thread(target=_run, name="anpo-numba-start", daemon=True)
+        # not a daemon: if the run fails before waiting for it, the interpreter still lets
+        # it finish before shutting down (never torn down inside numba or LLVM)
+        _thread = threading.Thread(target=_run, name="anpo-numba-start", daemon=False)
         _thread.start()
 
 
