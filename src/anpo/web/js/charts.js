@@ -3,7 +3,7 @@
 // changes (names are wrapped, never cut); values on hover (a <title> per mark and Plot's tip);
 // downloads of the chart as SVG and PNG and of its data as CSV; the same data as a table.
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { lang, shownInEnglish, t, val } from "./i18n.js";
 
 const Plot = window.Plot;
 const FONT = 13; // px: the chart's text, readable on a phone
@@ -57,11 +57,24 @@ function svgToPng(svgEl) {
   });
 }
 
+// A value that names a kind (a confidence, a basis, a status: lower case words, or UNVERIFIED)
+// is shown in the page's language; free text is shown as the data gives it.
+const ENUM = /^(?:[a-z][a-z_]*(?: [a-z_]+){0,3}|UNVERIFIED)$/;
+// Columns of identifiers (`id: true`) are marked translate="no".
+// Columns that cite a source: the citation as its publisher titles it (English in the data
+// where it has no Japanese), marked lang="en" in the Japanese page.
+const SOURCE = /(^|_)(source|read_from|document)$/;
+
 export function dataTable(rows, columns, caption) {
-  const fmt = (v, c) => (v === null || v === undefined ? "—" : c.format ? c.format(v) : typeof v === "number" ? v.toLocaleString() : String(v));
+  const fmt = (v, c) => (v === null || v === undefined ? "—" : c.format ? c.format(v) : typeof v === "number" ? v.toLocaleString()
+    : typeof v === "boolean" || (!SOURCE.test(c.key) && ENUM.test(v)) ? val(v) : String(v));
+  const cell = (v, c) => {
+    const text = fmt(v, c);
+    return h("td", { class: c.num ? "num" : SOURCE.test(c.key) ? "src-text" : null, translate: c.id ? "no" : null, lang: !c.num && (SOURCE.test(c.key) ? lang() === "ja" && /[A-Za-z]{3,}/.test(text) : c.asGiven && shownInEnglish(text)) ? "en" : null }, text);
+  };
   return h("table", {}, caption ? h("caption", {}, caption) : null,
-    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null, scope: "col" }, c.label || c.key)))),
-    h("tbody", {}, rows.map((r) => h("tr", { class: r._class || null }, columns.map((c) => h("td", { class: c.num ? "num" : null }, fmt(r[c.key], c)))))));
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null, scope: "col" }, c.label ?? c.key)))),
+    h("tbody", {}, rows.map((r) => h("tr", { class: r._class || null }, columns.map((c) => cell(r[c.key], c))))));
 }
 
 // A chart figure. `draw(width)` returns Plot options for that width; `rows` and `columns` are
@@ -115,6 +128,22 @@ function nameMargin(names, width) {
   return Math.min(Math.round(width * 0.45), Math.ceil(longest) + 16);
 }
 const wrapEms = (margin) => Math.max(6, (margin - 14) / FONT); // Plot wraps at this many ems
+// A name's lines for a margin: Plot wraps only at spaces and hyphens, and Japanese has
+// neither, so text with Japanese characters is broken here into lines that fit the margin.
+export function wrapTick(margin) {
+  const max = margin - 14;
+  return (d) => {
+    const text = String(d);
+    if (!/[\u2e80-\u9fff\uff00-\uffef]/.test(text) || textWidth(text) <= max) return text;
+    const lines = [];
+    let line = "";
+    for (const ch of text) {
+      if (line && textWidth(line + ch) > max) { lines.push(line); line = ""; }
+      line += ch;
+    }
+    return [...lines, line].join("\n");
+  };
+}
 
 // Horizontal bars: long names on the left, wrapped to the margin (never cut).
 export function barFigure({ name, title, caption, rows, valueLabel, format = (v) => v.toLocaleString(), hatchedLabel, columns }) {
@@ -129,7 +158,7 @@ export function barFigure({ name, title, caption, rows, valueLabel, format = (v)
         x: { label: valueLabel, grid: true, nice: true, labelAnchor: "center", labelOffset: 34 }, marginBottom: 42,
         y: { label: null, domain: names },
         marks: [
-          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0 }),
+          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0, tickFormat: wrapTick(ml) }),
           ...[false, true].map((hatched) => Plot.barX(rows.filter((d) => !!d.hatched === hatched && d.value !== null && d.value !== undefined), {
             x: "value", y: "label", fill: hatched ? "#9fb3c8" : "#1d3557", stroke: hatched ? "#1d3557" : "none", strokeDasharray: hatched ? "3 2" : null,
             title: (d) => `${d.label}: ${format(d.value)}${hatched && hatchedLabel ? ` (${hatchedLabel})` : ""}`, tip: true })),
@@ -173,7 +202,7 @@ export function intervalFigure({ name, title, caption, rows, valueLabel, columns
         y: { label: null, domain: names },
         color: { legend: false },
         marks: [
-          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0 }),
+          Plot.axisY({ lineWidth: wrapEms(ml), textOverflow: null, tickSize: 0, tickFormat: wrapTick(ml) }),
           Plot.ruleY(rows, { y: "label", x1: "p5", x2: "p95", stroke: (d) => d.colour || "#1d3557", strokeWidth: 8, strokeOpacity: 0.35, title: tip }),
           Plot.tickX(rows, { y: "label", x: "mean", stroke: "#111", strokeDasharray: "2 2", title: tip }),
           Plot.dot(rows, { y: "label", x: "p50", fill: (d) => d.colour || "#1d3557", r: 5, title: tip, tip: true }),

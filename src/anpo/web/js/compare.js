@@ -4,7 +4,7 @@
 import { get } from "./api.js";
 import { $, clear, h } from "./dom.js";
 import { colour } from "./map.js";
-import { nameOf, prefName, t, te } from "./i18n.js";
+import { eventText, nameOf, placeName, prefName, t, te } from "./i18n.js";
 import { dataTable, download, toCsv } from "./charts.js";
 
 const L = window.L;
@@ -116,8 +116,8 @@ async function changedUnits(a, b) {
       const [wa, wb] = await Promise.all([get("/v1/where", { lat, lon, date: a }), get("/v1/where", { lat, lon, date: b })]);
       if ((wa.administered_by || null) === (wb.administered_by || null)) return null;
       const state = (x) => (x ? `${te(`country.${x}`, x)} (${x})` : "—");
-      return { unit: wb.unit_name || wb.name || f.properties.name, from: state(wa.administered_by), to: state(wb.administered_by),
-        since: wb.since ? `${wb.since.date}: ${wb.since.event}` : "" };
+      return { unit: placeName(wb.unit || f.properties.id, wb.unit_name || wb.name || f.properties.name), from: state(wa.administered_by), to: state(wb.administered_by),
+        since: wb.since ? `${wb.since.date}: ${eventText(wb.since.event)}` : "" };
     } catch { return null; }
   }));
   return rows.filter(Boolean);
@@ -148,7 +148,7 @@ export async function showDateComparison(a, b, mode = "side") {
     const onlyA = [...ida.values()].filter((p) => !idb.has(p.id)), onlyB = [...idb.values()].filter((p) => !ida.has(p.id));
     const rows = [...onlyA.map((p) => ({ change: t("dates.only", { date: a }), id: p.id, name: nameOf(p), prefecture: prefName(p.prefecture || "") })),
       ...onlyB.map((p) => ({ change: t("dates.only", { date: b }), id: p.id, name: nameOf(p), prefecture: prefName(p.prefecture || "") }))];
-    const cols = [{ key: "change", label: "" }, { key: "id", label: t("col.id") }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
+    const cols = [{ key: "change", label: "" }, { key: "id", label: t("col.id"), id: true }, { key: "name", label: t("chart.name") }, { key: "prefecture", label: t("ground.prefecture") }];
     const names = (xs) => xs.map((s) => te(`country.${s}`, s)).join(", ");
     const unitRows = await changedUnits(a, b);
     clear(out, h("h3", {}, t("dates.changes", { a, b })),
@@ -157,7 +157,7 @@ export async function showDateComparison(a, b, mode = "side") {
       lost.length ? h("p", {}, t("dates.states_lost", { states: names(lost) })) : null,
       h("h4", {}, t("dates.units_changed", { n: unitRows.length })),
       unitRows.length ? h("div", { class: "scroll", id: "units-changed" }, dataTable(unitRows, [{ key: "unit", label: t("dates.unit") },
-        { key: "from", label: a }, { key: "to", label: b }, { key: "since", label: t("dates.since") }])) : h("p", {}, t("dates.none")),
+        { key: "from", label: a }, { key: "to", label: b }, { key: "since", label: t("dates.since"), asGiven: true }])) : h("p", {}, t("dates.none")),
       h("h4", {}, t("dates.closed", { a, n: onlyA.length })), h("p", {}, onlyA.map(nameOf).join(", ") || t("dates.none")),
       h("h4", {}, t("dates.opened", { b, n: onlyB.length })), h("p", {}, onlyB.map(nameOf).join(", ") || t("dates.none")),
       rows.length ? h("button", { type: "button", class: "dl dl-csv", onclick: () => download(`facilities-${a}-${b}.csv`, new Blob([toCsv(rows, cols)], { type: "text/csv" })) }, "CSV") : null,

@@ -2,15 +2,19 @@
 import { get } from "./api.js";
 import { $, clear, h, label } from "./dom.js";
 import { partLinesFigure, yearBarFigure } from "./charts.js";
-import { lang, t, te } from "./i18n.js";
+import { lang, shownInEnglish, t, te, val } from "./i18n.js";
 
 let loaded = null; // the language it was drawn in
-const fmt = (v) => (v === null || v === undefined ? "missing" : typeof v === "number" ? v.toLocaleString() : typeof v === "object" ? JSON.stringify(v) : String(v));
+const fmt = (v) => (v === null || v === undefined ? val("missing") : typeof v === "number" ? v.toLocaleString() : typeof v === "object" ? JSON.stringify(v)
+  : typeof v === "boolean" || /^[a-z][a-z_]*$/.test(v) ? val(v) : String(v));
 
 function table(rows, cols) {
   return h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, te(`col.${c}`, label(c)))))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : null },
-      c === "jfy" || c === "year" ? String(r[c]) : fmt(r[c])))))));  // a year is not a quantity: no thousands separator
+    h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => {
+      const text = c === "jfy" || c === "year" ? String(r[c]) : fmt(r[c]);
+      // free text the ledger gives in English only (what a comparison includes) says so
+      return h("td", { class: typeof r[c] === "number" ? "num" : null, lang: shownInEnglish(text) ? "en" : null }, text);
+    })))));  // a year is not a quantity: no thousands separator
 }
 
 export async function showCosts() {
@@ -23,7 +27,7 @@ export async function showCosts() {
   clear($("#costs-chart"), yearBarFigure({ name: "host-nation-support", title: t("costs.chart_title"), caption: t("costs.caption"),
     rows: rows.map((r) => ({ x: r.jfy, value: r.hns_total_jpy_bn, hatched: r.hns_total_jpy_bn !== null && r.basis !== "budget", basis: r.basis,
       confidence: r.confidence })), valueLabel: t("costs.jpy_bn"), hatchedLabel: t("costs.hatched"),
-    columns: [{ key: "x", label: "JFY", format: String }, { key: "value", label: t("costs.jpy_bn"), num: true }, { key: "basis", label: t("col.basis") },
+    columns: [{ key: "x", label: t("col.jfy_short"), format: String }, { key: "value", label: t("costs.jpy_bn"), num: true }, { key: "basis", label: t("col.basis") },
       { key: "confidence", label: t("col.confidence") }] }));
   // The whole ledger: every line Japan spends on U.S. forces, by JFY (names in the page's language).
   const counts = {};
@@ -35,7 +39,7 @@ export async function showCosts() {
   if (lineRows.length) {
     $("#costs-chart").append(partLinesFigure({ name: "ledger-by-line", title: t("costs.ledger_title"), caption: t("costs.ledger_caption"),
       rows: lineRows, valueLabel: t("costs.jpy_bn"),
-      columns: [{ key: "x", label: "JFY", format: String }, { key: "part", label: t("chart.name") }, { key: "value", label: t("costs.jpy_bn"), num: true },
+      columns: [{ key: "x", label: t("col.jfy_short"), format: String }, { key: "part", label: t("chart.name") }, { key: "value", label: t("costs.jpy_bn"), num: true },
         { key: "basis", label: t("col.basis") }, { key: "confidence", label: t("col.confidence") }, { key: "source", label: t("map.source") }] }));
   }
   // JFY1978 onward: HNS by category, the other U.S.-forces lines MOD publishes, USD, and whether the year's totals add up.

@@ -1,4 +1,6 @@
 // Small DOM helpers: build elements with text only (no HTML strings from data).
+import { val } from "./i18n.js";
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -28,11 +30,8 @@ export function clear(el, ...children) { el.replaceChildren(...children.flat().f
 
 export const $ = (sel) => document.querySelector(sel);
 
-export function label(name) { return String(name).replaceAll("_", " "); }
+// A name from the data or the law in the page's language where the dictionary has it
+// (`value.*` in i18n.js), else with its underscores as spaces.
+export function label(name) { return val(String(name)); }
 
-export function yesNo(v) {
-  if (v === true) return "yes";
-  if (v === false) return "no";
-  if (v === null || v === undefined) return "—";
-  return label(v);
-}
+export function yesNo(v) { return val(v); }

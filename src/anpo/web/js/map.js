@@ -146,13 +146,16 @@ export class AllianceMap {
         this.drawn.get(date).catch((err) => { this.drawn.delete(date); throw err; })]);
       if (!this.periods && Array.isArray(cov.periods)) { this.periods = cov.periods; this.prefetch(); }
       if (this.pending !== date) return;
-      this.drawCoverage(cov);
+      // A month in the period already shown keeps its administration layer: only the
+      // facilities are drawn again.
+      if (cov !== this.shownCoverage) { this.drawCoverage(cov); this.shownCoverage = cov; }
       this.drawBases(bases);
       this.exact.setUrl(`v1/tiles/admin/{z}/{x}/{y}.png?date=${cov.effective_from}`);
       this.zoomChanged();
       this.lastStatus = { date, changed: cov.administration_changed, n: bases.features.length };
       this.showStatus();
       document.body.dataset.mapDate = date;
+      document.dispatchEvent(new CustomEvent("anpo:drawn", { detail: date }));
     } catch (err) {
       status.textContent = t("map.failed", { msg: err.message });
     }

@@ -13,6 +13,8 @@ const baseNameCache = new Map();
 
 const country = (c) => te(`country.${c}`, c);
 const force = (f) => te(`force.${f}`, label(f));
+// An own model's force ("JPN.aircraft"): the country and what it counts.
+const forceOf = (f) => { const [c, what] = String(f).split("."); return what ? `${country(c)} ${label(what)}` : label(f); };
 
 // Names of the airfields (for "runway closed Kadena Air Base (fighters)"), by id, on the run's date.
 async function baseNames(date) {
@@ -104,14 +106,14 @@ function objectiveLine(o) {
 
 function scenarioOf(run) { return (run.scenario && run.scenario.scenario) || run.scenario || {}; }
 
-function inputSummary(run) {
+function inputSummary(run, bases = {}) {
   const sc = scenarioOf(run);
   const spec = run.scenario || {};
   return [
     [t("run.date"), sc.date], [t("run.event"), te(`event.${sc.event}`, label(sc.event || ""))], [t("run.target"), sc.target ? country(sc.target) : "—"],
     [t("run.place"), sc.lat !== undefined ? `${sc.lat}, ${sc.lon}` : "—"], [t("run.action"), te(`action.${sc.us_action}`, label(sc.us_action || "none"))],
     [t("run.fait"), spec.fait_accompli_h ? `${spec.fait_accompli_h} h` : "—"],
-    [t("run.strikes"), spec.strikes && spec.strikes.bases ? spec.strikes.bases.join(", ") : "—"],
+    [t("run.strikes"), spec.strikes && spec.strikes.bases ? spec.strikes.bases.map((b) => bases[b] || b).join(", ") : "—"],
     [t("run.parameters"), Object.entries(spec.parameters || {}).map(([k, v]) => `${k} = ${v}`).join("; ") || "—"],
     [t("run.trials"), run.trials.toLocaleString()], [t("run.seed"), String(run.seed)],
   ];
@@ -200,11 +202,11 @@ function ownModelRows(s) {
     if (["trials", "seed", "checkpoints_h"].includes(k)) continue;
     if (isNum(v) || isStats(v)) add(label(k), v);
     else if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).length && Object.values(v).every(isStats)) {
-      for (const [at, stats] of Object.entries(v)) add(`${label(k)} ${at}`, stats);
+      for (const [at, stats] of Object.entries(v)) add(te(`measure.${k}`, null) ? t(`measure.${k}`, { at }) : `${label(k)} ${at}`, stats);
     } else if (Array.isArray(v)) {
       for (const f of v) {
         if (!f || typeof f !== "object" || !f.force || !f.on_station_by_h) continue;
-        for (const [at, stats] of Object.entries(f.on_station_by_h)) add(`${f.force} ${t("run.by_h", { h: at })}`, stats);
+        for (const [at, stats] of Object.entries(f.on_station_by_h)) add(`${forceOf(f.force)} ${t("run.by_h", { h: at })}`, stats);
       }
     }
   }
@@ -252,11 +254,11 @@ async function drawRun(run) {
   }
   const deny = objectiveLine(s.objective);
   if (deny) extra.push(h("p", { class: "headline", id: "run-objective" }, deny));
-  if (s.war_powers && s.war_powers.note) extra.push(h("p", {}, `${t("run.war_powers")}: ${s.war_powers.note}`));
-  const inputs = h("dl", { class: "facts run-inputs" }, inputSummary(run).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
+  if (s.war_powers && s.war_powers.note) extra.push(h("p", {}, `${t("run.war_powers")}: ${t("run.war_powers_note", { h: s.war_powers.report_due_h_after_introduction, days: s.war_powers.clock_days, ext: s.war_powers.extension_days })}`));
+  const inputs = h("dl", { class: "facts run-inputs" }, inputSummary(run, bases).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
   const defense = missileDefense(s.missile_defense, bases, run);
   const picker = await comparePicker(run);
-  const receipt = run.receipt ? h("p", { class: "receipt" }, `receipt: anpo ${run.receipt.anpo_version} · rules ${String(run.receipt.ruleset_sha256).slice(0, 16)}… · data ${String(run.receipt.data_sha256).slice(0, 16)}… · input ${String(run.receipt.input_sha256).slice(0, 16)}…`) : null;
+  const receipt = run.receipt ? h("p", { class: "receipt" }, t("assess.receipt_line", { version: run.receipt.anpo_version, rules: `${String(run.receipt.ruleset_sha256).slice(0, 16)}…`, data: `${String(run.receipt.data_sha256).slice(0, 16)}…`, input: `${String(run.receipt.input_sha256).slice(0, 16)}…` })) : null;
   clear($("#run-body"), h("div", { class: "run-top" }, inputs, picker), ...extra, h("div", { class: "chart-grid" }, charts),
     wholeTable(rows, `run-${run.id.slice(0, 8)}-metrics`), defense, receipt);
   document.body.dataset.runReady = run.id;
@@ -267,7 +269,7 @@ async function comparePicker(run) {
   try { others = (await get("/v1/runs", { limit: 100, status: "done" })).runs.filter((r) => r.id !== run.id); } catch { /* no list: no picker */ }
   if (!others.length) return h("p", {}, t("cmp.no_other"));
   const sel = h("select", { id: "run-compare-with" }, others.map((r) => h("option", { value: r.id },
-    `${r.id.slice(0, 8)} · ${scenarioOf(r).date || ""} · ${te(`event.${scenarioOf(r).event}`, label(scenarioOf(r).event || ""))} · ${r.trials.toLocaleString()} · seed ${r.seed}`)));
+    `${r.id.slice(0, 8)} · ${scenarioOf(r).date || ""} · ${te(`event.${scenarioOf(r).event}`, label(scenarioOf(r).event || ""))} · ${r.trials.toLocaleString()} · ${t("run.seed")} ${r.seed}`)));
   const go = h("button", { type: "button", id: "run-compare-go", onclick: () => { location.hash = `#compare-runs?a=${run.id}&b=${sel.value}`; } }, t("cmp.compare"));
   return h("div", { class: "card" }, h("label", {}, t("cmp.with"), sel), go);
 }
@@ -279,7 +281,7 @@ export async function showRunComparison(a, b) {
   let A, B;
   try { [A, B] = await Promise.all([get(`/v1/simulations/${a}`), get(`/v1/simulations/${b}`)]); } catch (err) { clear(out, h("p", { class: "error" }, err.message)); return; }
   const bases = await baseNames(scenarioOf(A).date);
-  const ia = inputSummary(A), ib = inputSummary(B);
+  const ia = inputSummary(A, bases), ib = inputSummary(B, bases);
   const inputRows = ia.map(([k, v], i) => ({ name: k, a: v, b: ib[i][1], _class: v === ib[i][1] ? null : "differs", mark: v === ib[i][1] ? "" : "≠" }));
   const oa = objectiveLine((A.summaries || {}).objective), ob = objectiveLine((B.summaries || {}).objective);
   if (oa || ob) inputRows.push({ name: t("run.objective"), a: oa || "—", b: ob || "—", _class: oa === ob ? null : "differs", mark: oa === ob ? "" : "≠" });

@@ -12,8 +12,9 @@ export function enableSimulation(available, scenarioFn) {
     $("#sim-form").hidden = true;
     return;
   }
-  listAirBases();
-  document.addEventListener("anpo:date", listAirBases);
+  // After the map of a new date is drawn, not with it: the list's request would otherwise
+  // share the server and the network with the map's and slow the date change.
+  document.addEventListener("anpo:drawn", listAirBases);
   $("#sim-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const scenario = scenarioFn();
