@@ -162,6 +162,7 @@ def _serve(conn: Connection) -> None:
     it. A request is two messages (the query, the body); the answer is one (empty: not
     answered, the ordinary way decides)."""
     _warm()
+    conn.send_bytes(_READY)
     while True:
         try:
             query = conn.recv_bytes().decode("latin-1")
@@ -179,6 +180,7 @@ def _serve(conn: Connection) -> None:
 _HEADER = struct.Struct("!i")  # multiprocessing.Connection's frame: a signed 4-byte length...
 _LONG = struct.Struct("!Q")  # ...or -1 and an 8-byte one
 _READ_LIMIT = 1 << 22  # the stream's buffer: an answer of a few MB is read without pausing
+_READY = b"ready"  # a worker's first message: warmed, it takes requests from now on
 
 
 class _Worker:
@@ -193,15 +195,24 @@ class _Worker:
         self._conn = mine
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
+    async def warmed(self) -> None:
+        """Return when the worker has warmed (OSError or IncompleteReadError if it died)."""
+        sock = socket.socket(fileno=os.dup(self._conn.fileno()))
+        self._streams = await asyncio.open_connection(sock=sock, limit=_READ_LIMIT)
+        if await self._message(self._streams[0]) != _READY:
+            raise OSError("a list worker said something else than ready")
+
     async def exchange(self, query: bytes, body: bytes) -> bytes:
         """The worker's answer (b"": not answered); OSError or IncompleteReadError if it died."""
-        if self._streams is None:
-            sock = socket.socket(fileno=os.dup(self._conn.fileno()))
-            self._streams = await asyncio.open_connection(sock=sock, limit=_READ_LIMIT)
+        assert self._streams is not None
         reader, writer = self._streams
         writer.write(_HEADER.pack(len(query)) + query + _HEADER.pack(len(body)))
         writer.write(body)  # as received: no copy into a frame, no pickling
         await writer.drain()
+        return await self._message(reader)
+
+    @staticmethod
+    async def _message(reader: asyncio.StreamReader) -> bytes:
         (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
         if size == -1:
             (size,) = _LONG.unpack(await reader.readexactly(_LONG.size))
@@ -227,6 +238,7 @@ class ListPool:
         self.workers = max(1, workers)
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
+        self._starting: set[asyncio.Task[None]] = set()  # workers warming
         self.answered = 0  # lists answered by a worker (the tests read it)
 
     @property
@@ -237,7 +249,7 @@ class ListPool:
         return [w.process.pid for w in self._all if w.process.pid is not None]
 
     def start(self) -> None:
-        """Spawn the workers (they warm themselves; nobody waits for them)."""
+        """Spawn the workers (they warm themselves; nobody waits for them). In the event loop."""
         if self._idle is not None:
             return
         self._idle = asyncio.Queue()
@@ -245,10 +257,22 @@ class ListPool:
             self._add()
 
     def _add(self) -> None:
-        assert self._idle is not None
         worker = _Worker()
         self._all.append(worker)
-        self._idle.put_nowait(worker)
+        task = asyncio.get_running_loop().create_task(self._welcome(worker))
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    async def _welcome(self, worker: _Worker) -> None:
+        """Take the worker's requests once it has warmed (until then, lists wait for a worker
+        and single scenarios are answered on the event loop)."""
+        try:
+            await worker.warmed()
+        except (OSError, asyncio.IncompleteReadError):
+            self._replace(worker)
+            return
+        if self._idle is not None and worker in self._all:
+            self._idle.put_nowait(worker)
 
     def shutdown(self) -> None:
         self._idle = None
