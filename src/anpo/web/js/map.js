@@ -151,7 +151,7 @@ export class AllianceMap {
       if (cov !== this.shownCoverage) { this.drawCoverage(cov); this.shownCoverage = cov; }
       this.drawBases(bases);
       this.exact.setUrl(`v1/tiles/admin/{z}/{x}/{y}.png?date=${cov.effective_from}`);
-      this.zoomChanged();
+      this.showExact(); // the labels do not change with the date: not drawn again
       this.lastStatus = { date, changed: cov.administration_changed, n: bases.features.length };
       this.showStatus();
       document.body.dataset.mapDate = date;
@@ -228,11 +228,15 @@ export class AllianceMap {
 
   // Outlines of administration up to zoom 6 (light to draw, one request a date); exact tiles beyond.
   zoomChanged() {
+    this.showExact();
+    this.drawLabels();
+  }
+
+  showExact() {
     const exact = this.map.getZoom() >= EXACT_FROM_ZOOM;
     if (exact && !this.map.hasLayer(this.exact) && this.exact._url) this.exact.addTo(this.map);
     if (!exact && this.map.hasLayer(this.exact)) this.exact.remove();
     this.map.getContainer().classList.toggle("exact-admin", exact);
-    this.drawLabels();
   }
 
   drawLabels() {
@@ -257,7 +261,7 @@ export class AllianceMap {
       m.bindTooltip(nameOf(p));
       m.bindPopup(() => h("div", {}, h("strong", {}, nameOf(p)), h("br"),
         `${label(p.kind)} · ${label(p.status_legal_status || "")} · ${prefName(p.prefecture || "")}`, h("br"),
-        `${t("map.services")}: ${(p.services || "").split(",").join(", ") || "—"}`, h("br"), p.principal_units || "",
+        `${t("map.services")}: ${(p.services || "").split(",").join(", ") || "—"}`, h("br"), p.principal_units ? h("span", { lang: "en" }, p.principal_units) : "",
         h("br"), h("a", { href: p.source, rel: "noreferrer" }, t("map.source"))));
       m.addTo(this.bases);
     }
