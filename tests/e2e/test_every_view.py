@@ -197,9 +197,14 @@ def _parse_download(page: Any, button: Any) -> tuple[str, bytes]:
     ("#costs", "#costs-chart svg.chart"),
     ("#compare-dates?a=1965-01-01&b=1975-01-01", "body[data-dates-ready]"),
     ("#compare-assess", "body[data-cmpa-ready]"),
+    ("#run/{a}", "body[data-run-ready='{a}']"),
+    ("#compare-runs?a={a}&b={b}", "body[data-runcmp-ready='{a}/{b}']"),
 ])
-def test_every_export_of_a_view_downloads_and_parses(page: Any, server: str, view: str, ready: str) -> None:
+def test_every_export_of_a_view_downloads_and_parses(page: Any, server: str, two_runs: tuple[str, str],
+                                                     view: str, ready: str) -> None:
     """Every CSV and SVG download of the view, and the PNG of its first chart, parsed."""
+    a, b = two_runs
+    view, ready = view.format(a=a, b=b), ready.format(a=a, b=b)
     import csv
     import io
     from xml.etree import ElementTree

@@ -311,7 +311,7 @@ export async function showRunComparison(a, b) {
       { key: "a", label: h("a", { href: `#run/${a}` }, `A ${a.slice(0, 8)}`) }, { key: "b", label: h("a", { href: `#run/${b}` }, `B ${b.slice(0, 8)}`) }])),
     h("h3", {}, t("cmp.metrics")),
     h("p", {}, t("cmp.differs_note")),
-    h("button", { type: "button", class: "dl dl-csv", id: "runcmp-csv", onclick: () => download(`${name}.csv`, new Blob([toCsv(mrows, mcols.slice(1))], { type: "text/csv" })) }, t("run.download_csv")),
+    h("button", { type: "button", class: "dl dl-csv", id: "runcmp-csv", onclick: () => download(`${name}-metrics.csv`, new Blob([toCsv(mrows, mcols.slice(1))], { type: "text/csv" })) }, t("run.download_csv")),
     h("div", { class: "scroll" }, dataTable(mrows, mcols)),
     both.length ? intervalFigure({ name, title: t("cmp.chart"), caption: t("run.band_caption"), rows: both, valueLabel: t("unit.hours_after"), columns: INTERVAL_COLUMNS() }) : null);
   document.body.dataset.runcmpReady = `${a}/${b}`;
