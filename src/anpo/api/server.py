@@ -5,9 +5,9 @@ and tasks it serves at once, answering 503 beyond; it has no deadline for a requ
 headers, so `HeaderDeadline` closes a connection whose request line and headers have not all
 arrived `HEADER_TIMEOUT_S` after it opened (or, on a kept-alive connection, after the next
 request's first byte), and answers 400 to headers over `MAX_HEADER_BYTES`. It is uvicorn's
-httptools protocol (a C parser; the pure-Python h11 one cost about 0.1 ms a small request
-and a copy of every large body). Bodies have their own read timeout
-(`anpo.api.middleware.BodyLimit`).
+httptools protocol (a C parser) rather than the pure-Python h11 one: in paired runs the server
+spent about 0.3 ms less CPU on a 1,000-scenario list (145 KB in, 700 KB out) and no less on
+one small request. Bodies have their own read timeout (`anpo.api.middleware.BodyLimit`).
 """
 
 from __future__ import annotations
