@@ -132,6 +132,9 @@ def test_the_one_event_fast_path_draws_what_the_general_path_draws(monkeypatch: 
         general = simulate_chunk(plan, seed=3, start=0, stop=20_000, keep=True)
         monkeypatch.setattr(timeline, "FORCE_GENERAL", False)
         for key, col in fast.times.items():
-            np.testing.assert_array_equal(col, general.times[key], err_msg=key)
+            # the fast path's exp is arithmetic (`fast_exp`), the general path's the C
+            # library's: within a few units in the last place; other draws would differ at once
+            np.testing.assert_array_equal(np.isinf(col), np.isinf(general.times[key]), err_msg=key)
+            np.testing.assert_allclose(col, general.times[key], rtol=2e-15, atol=0, err_msg=key)
         for key in ("japan_path", "us_path"):
             np.testing.assert_array_equal(fast.paths[key], general.paths[key])

@@ -129,14 +129,15 @@ def test_a_short_layer_engages_a_random_share_of_the_missiles() -> None:
     assert t[sk.T_KILLED + 3] == 4 * n and t[sk.T_FIRED + 3] == 8 * n and t[sk.T_KILLED] == 0
     # Which missiles are destroyed, per aim index, with `engage` called directly.
     alive = np.empty((1, 30), np.uint8)
-    stock = np.empty(1, np.int64)
+    mag = sk.magazine(salvos.units, salvos.unit_p, 30)
     tally = np.zeros((1, 1, sk.NT), np.int64)
     r = load(stream(4, 0))
     killed = np.zeros(30)
     for _ in range(n):
-        stock[0] = 8
+        mag.stock[0] = 8
+        mag.engagements[0] = -(-8 // int(salvos.units[0, sk.U_SHOTS]))
         r = sk.engage(r, 0, np.array([0, 1]), np.array([0, 30]), 1.0, salvos.units, salvos.unit_p,
-                      salvos.covers, stock, alive, tally)
+                      salvos.covers, mag, alive, tally)
         killed += 1 - alive[0]
     share = killed / n  # each missile destroyed with 4 / 30
     assert np.abs(share - 4 / 30).max() < 5 * math.sqrt(4 / 30 * 26 / 30 / n)

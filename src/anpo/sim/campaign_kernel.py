@@ -39,6 +39,7 @@ from anpo.sim.strike_kernel import (
     SIGMA,
     _craters,
     engage,
+    magazine,
     stock_up,
 )
 
@@ -289,12 +290,12 @@ def campaign_tile(
     missile_first = np.zeros(runways + 1, np.int64)
     missile_first[1:] = np.cumsum(missiles)
     alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
-    stock = np.empty(units.shape[0], np.int64)
+    mag = magazine(units, unit_p, missile_first[-1])
     r = load(st)
     for i in range(lo, hi):
-        r = stock_up(r, units, unit_p, stock)
+        r = stock_up(r, units, unit_p, mag)
         for s in range(salvos):
-            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, stock, alive,
+            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, mag, alive,
                        tally)
         for b in range(bases):
             w0, w1 = base_first[b], base_first[b + 1]

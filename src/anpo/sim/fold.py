@@ -61,27 +61,52 @@ def time_bin(t: float, last: int) -> int:
     return min((max(_float_bits(t), _LOW_BITS) >> SHIFT) - LOW_BIN, last)  # type: ignore[call-arg]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _finite(v: float) -> float:
+    return v if v < np.inf else 0.0
+
+
 @numba.njit(cache=True, nogil=True)
 def fold_block(fold: Fold, first: int, n: int, times: FloatArray, counts: IntArray, paths: IntArray) -> None:
     """Add trials first..first+n-1: columns 0..n-1 of times (measures x block), counts and
     paths (Japan's, the U.S., response before the fait accompli or -1 without one).
 
-    Measure by measure, so one histogram row at a time is in the cache; each measure's sum
-    runs in trial order (a tile's sum does not depend on the chunk it came in).
+    Measure by measure, so one histogram row at a time is in the cache: the bins of the
+    block first (a loop without stores to the histogram, which vectorizes), then the
+    increments. Each measure's sum runs in trial order (a tile's sum does not depend on
+    the chunk it came in), four measures at a time: the same additions as one measure at a
+    time, in four independent chains, so the adder's latency is paid once for four (one
+    chain at a time cost the fold a third of its time).
     """
     last = fold.time_hist.shape[1] - 1
-    for m in range(times.shape[0]):
+    measures = times.shape[0]
+    bins = np.empty(n, np.int64)
+    for m in range(measures):
         hist = fold.time_hist[m]
-        acc = 0.0
         finite = 0
         for j in range(n):
             v = times[m, j]
-            hist[time_bin(v, last)] += 1
-            ok = v < np.inf  # no branch: which trials never see a measure is random
-            acc += v if ok else 0.0
-            finite += ok
-        fold.time_sum[m] += acc
+            bins[j] = time_bin(v, last)
+            finite += v < np.inf  # no branch: which trials never see a measure is random
         fold.time_finite[m] += finite
+        for j in range(n):
+            hist[bins[j]] += 1
+    for m in range(0, measures, 4):
+        # past the last measure, the chains repeat it and their sums are not added
+        m1, m2, m3 = min(m + 1, measures - 1), min(m + 2, measures - 1), min(m + 3, measures - 1)
+        a0 = a1 = a2 = a3 = 0.0
+        for j in range(n):
+            a0 += _finite(times[m, j])
+            a1 += _finite(times[m1, j])
+            a2 += _finite(times[m2, j])
+            a3 += _finite(times[m3, j])
+        fold.time_sum[m] += a0
+        if m1 > m:
+            fold.time_sum[m1] += a1
+        if m2 > m1:
+            fold.time_sum[m2] += a2
+        if m3 > m2:
+            fold.time_sum[m3] += a3
     for m in range(counts.shape[0]):
         hist = fold.count_hist[m]
         total = 0

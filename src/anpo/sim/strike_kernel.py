@@ -16,6 +16,7 @@ stop there (the numbers a later trial gets change, not their distribution).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -72,8 +73,33 @@ def _fewest_plain(px: FloatArray, py: FloatArray, m: int, d: FloatArray, s: int)
     return best
 
 
+class Magazine(NamedTuple):
+    """A trial's interceptors and the engagement's scratch (numba takes a named tuple of
+    arrays as one argument). `engagements[u]`: engagements left, ceil(stock / shots), kept
+    up to date (every engagement but a last short one fires `shots`), so a layer's capacity
+    needs no division; `kill[u, f]`: the kill probability of an engagement of f
+    interceptors, 1 - (1 - pk)^f, computed once (the same expression, so the same bits)."""
+
+    stock: IntArray
+    engagements: IntArray
+    kill: FloatArray
+    flying: IntArray  # the missiles still flying at a base, in order
+
+
 @numba.njit(cache=True, nogil=True)
-def stock_up(r: State, units: IntArray, unit_p: FloatArray, stock: IntArray) -> State:
+def magazine(units: IntArray, unit_p: FloatArray, missiles: int) -> Magazine:
+    """An empty magazine for the unit rows and `missiles` missiles a salvo."""
+    kill = np.empty((units.shape[0], max(1, units[:, U_SHOTS].max() + 1) if units.shape[0] else 1))
+    for u in range(units.shape[0]):
+        for f in range(kill.shape[1]):
+            full = f == units[u, U_SHOTS]
+            kill[u, f] = unit_p[u, U_PK_FULL] if full else 1.0 - (1.0 - unit_p[u, U_PK]) ** f
+    n = units.shape[0]
+    return Magazine(np.empty(n, np.int64), np.empty(n, np.int64), kill, np.empty(max(1, missiles), np.int64))
+
+
+@numba.njit(cache=True, nogil=True)
+def stock_up(r: State, units: IntArray, unit_p: FloatArray, mag: Magazine) -> State:
     """A trial's interceptors at the first salvo: per unit row, its ships or fire units on
     station (each with probability U_ON) times the interceptors each carries."""
     for u in range(units.shape[0]):
@@ -83,13 +109,14 @@ def stock_up(r: State, units: IntArray, unit_p: FloatArray, stock: IntArray) -> 
             for _ in range(units[u, U_COUNT]):
                 x, r = uniform(r)
                 on += x < unit_p[u, U_ON]
-        stock[u] = on * units[u, U_PER]
+        mag.stock[u] = on * units[u, U_PER]
+        mag.engagements[u] = (mag.stock[u] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
     return r
 
 
 @numba.njit(cache=True, nogil=True)
 def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fly: float, units: IntArray,
-           unit_p: FloatArray, covers: IntArray, stock: IntArray, alive: npt.NDArray[np.uint8],
+           unit_p: FloatArray, covers: IntArray, mag: Magazine, alive: npt.NDArray[np.uint8],
            tally: IntArray) -> State:
     """Salvo s against every base, in the scenario's order (the defended-asset priority of
     the units that cover several): alive[s, j] for each missile j (runway w's missiles are
@@ -119,21 +146,24 @@ def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fl
                 n += a
         tally[s, b, T_LAUNCHED] += m1 - m0
         tally[s, b, T_ARRIVED] += n
+        stock, left_eng, flying = mag.stock, mag.engagements, mag.flying
         for layer in range(LAYERS):
             cap = 0
             for u in range(nu):
-                if units[u, U_LAYER] == layer and covers[u, b] != 0:
-                    cap += (stock[u] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
+                cap += left_eng[u] if (units[u, U_LAYER] == layer) & (covers[u, b] != 0) else 0
             if n == 0 or cap == 0:
                 continue
             need, left, short = min(cap, n), n, cap < n
-            t = 2 + 3 * layer
+            na = 0
+            for j in range(m0, m1):  # the missiles still flying, without a branch on which
+                flying[na] = j
+                na += alive[s, j]
             u = 0
-            for j in range(m0, m1):
+            engaged = killed = fired = 0
+            for v in range(na):
                 if need == 0:
                     break
-                if alive[s, j] == 0:
-                    continue
+                j = flying[v]
                 if short:
                     x, r = uniform(r)
                     pick = x * left < need
@@ -145,14 +175,18 @@ def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fl
                     u += 1
                 f = min(units[u, U_SHOTS], stock[u])
                 stock[u] -= f
-                kill = unit_p[u, U_PK_FULL] if f == units[u, U_SHOTS] else 1.0 - (1.0 - unit_p[u, U_PK]) ** f
+                left_eng[u] -= 1
                 x, r = uniform(r)
-                if x < kill:
-                    alive[s, j] = 0
-                    n -= 1
-                    tally[s, b, t + T_KILLED - T_ENGAGED] += 1
-                tally[s, b, t] += 1
-                tally[s, b, t + T_FIRED - T_ENGAGED] += f
+                hit = x < mag.kill[u, f]  # a coin toss: no branch on it
+                alive[s, j] = not hit
+                n -= hit
+                killed += hit
+                engaged += 1
+                fired += f
+            t = 2 + 3 * layer
+            tally[s, b, t] += engaged
+            tally[s, b, t + T_KILLED - T_ENGAGED] += killed
+            tally[s, b, t + T_FIRED - T_ENGAGED] += fired
     return r
 
 
@@ -232,12 +266,12 @@ def strike_tile(
     missile_first = np.zeros(missiles.shape[0] + 1, np.int64)
     missile_first[1:] = np.cumsum(missiles)
     alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
-    stock = np.empty(units.shape[0], np.int64)
+    mag = magazine(units, unit_p, missile_first[-1])
     r = load(st)
     for i in range(lo, hi):
-        r = stock_up(r, units, unit_p, stock)
+        r = stock_up(r, units, unit_p, mag)
         for s in range(salvos):
-            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, stock, alive,
+            r = engage(r, s, base_first, missile_first, sc[P_LAND], units, unit_p, covers, mag, alive,
                        tally)
         for b in range(bases):
             hours = sc[REPAIR_H]
