@@ -313,3 +313,19 @@ def test_the_coast_at_zoom_10_over_okinawa_at_each_width(browser: Any, server: s
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("query", [
+    "date=2026-01-01&lat=24.0&lon=121.0&event=armed_attack&target=TWN&us_action=combat_operations_from_japan",
+    "date=2026-01-01&lat=25.743&lon=123.473&event=gray_zone&target=JPN",
+    "date=2026-01-01&lat=35.0&lon=139.0&event=missile_inbound&target=USA",
+    "date=1965-01-01&lat=26.4&lon=127.8&event=armed_attack&target=USA",
+    "date=2026-01-01&lat=37.5&lon=127.0&event=armed_attack&target=KOR&us_action=combat_operations_from_japan",
+    "date=2026-01-01&lat=30.0&lon=135.0&event=armed_attack&target=JPN",
+])
+def test_assessments_in_japanese_have_no_english_left(page: Any, server: str, query: str) -> None:
+    """Other events, places and dates than the view walk's: their determinations, who decides
+    and what would change the answer, in Japanese."""
+    _open(page, f"{server.rstrip('/')}/#assess?{query}&lang=ja", "#verdict")
+    left = page.evaluate(UNTRANSLATED_JS)
+    assert left == [], "\n".join(left)

@@ -2,7 +2,7 @@
 // a permalink that reproduces the assessment.
 import { post } from "./api.js";
 import { h, label } from "./dom.js";
-import { decidesText, placeName, t, te } from "./i18n.js";
+import { decidesText, lawText, placeName, shownInEnglish, t, te } from "./i18n.js";
 
 export const yesNo = (v) => (v === true ? t("value.yes") : v === false ? t("value.no") : v === null || v === undefined ? "—" : label(v));
 
@@ -16,7 +16,10 @@ function cites(list) {
   return h("span", {}, " [", list.flatMap((c, i) => (i ? [", ", citeLink(c)] : [citeLink(c)])), "]");
 }
 
-function fact(dt, dd, list) { return [h("dt", {}, dt), h("dd", {}, dd, cites(list))]; }
+// `asGiven`: the law's own English sentence where the dictionary has no Japanese for it.
+function fact(dt, dd, list, asGiven = false) {
+  return [h("dt", {}, dt), h("dd", { lang: asGiven && shownInEnglish(dd) ? "en" : null }, dd, cites(list))];
+}
 
 export function permalink(s) {
   const q = new URLSearchParams();
@@ -46,8 +49,8 @@ export function renderResult(r, scenario) {
   const facts = h("dl", { class: "facts" },
     fact(t("assess.date"), r.date), fact(t("assess.place"), placeText(r.place)),
     fact(t("assess.treaty"), r.treaty || t("assess.no_treaty")),
-    a5.decides ? fact(t("assess.decides"), decidesText(a5.decides)) : null,
-    a5.blocked_by ? fact(t("assess.would_change"), a5.blocked_by.would_change || label(a5.blocked_by.condition)) : null,
+    a5.decides ? fact(t("assess.decides"), lawText(decidesText(a5.decides)), null, true) : null,
+    a5.blocked_by ? fact(t("assess.would_change"), lawText(a5.blocked_by.would_change) || label(a5.blocked_by.condition), null, true) : null,
     fact(t("assess.a5_citations"), a5.citations.length ? "" : "—", a5.citations),
     fact(t("assess.agreed_minute"), yesNo(r.agreed_minute.applies), r.agreed_minute.citations),
     fact(t("assess.prior_consultation"), r.prior_consultation.required ? t("assess.required") : t("assess.not_required"), r.prior_consultation.citations),

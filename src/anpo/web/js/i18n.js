@@ -399,6 +399,19 @@ const EN = {
   "instrument.us_statements_senkaku": "U.S. statements that Article V applies to the Senkaku Islands",
   "law.english_only": "(anpo's paraphrase, in English only)",
   "ground.years_missing": "No figure for {years} (a break in the line).",
+  "value.ballistic_missile_destruction_measures": "ballistic missile destruction measures",
+  "value.maritime_security_operations": "maritime security operations",
+  "value.us_forces_asset_protection": "us forces asset protection",
+  "value.transport_of_nationals_abroad": "transport of nationals abroad",
+  "value.close_relationship": "close relationship",
+  "placename.country_KOR": "South Korea",
+  "placename.country_PRK": "North Korea",
+  "placename.country_RUS": "Russia",
+  "placename.country_CHN": "China",
+  "placename.country_TWN": "Taiwan",
+  "placename.country_PHL": "Philippines",
+  "placename.country_GUM": "Guam",
+  "placename.country_MNP": "Northern Mariana Islands",
   "value.airfield": "airfield",
   "value.camp": "camp",
   "value.port": "port",
@@ -876,6 +889,19 @@ const JA = {
   "instrument.us_statements_senkaku": "尖閣諸島への第5条の適用に関する米国の表明",
   "law.english_only": "（anpo による要約。英語のみ）",
   "ground.years_missing": "{years} は数値なし（線の途切れ）。",
+  "value.ballistic_missile_destruction_measures": "弾道ミサイル等に対する破壊措置",
+  "value.maritime_security_operations": "海上警備行動",
+  "value.us_forces_asset_protection": "米軍等の部隊の武器等の防護",
+  "value.transport_of_nationals_abroad": "在外邦人等の輸送",
+  "value.close_relationship": "密接な関係にある他国",
+  "placename.country_KOR": "大韓民国",
+  "placename.country_PRK": "北朝鮮",
+  "placename.country_RUS": "ロシア",
+  "placename.country_CHN": "中国",
+  "placename.country_TWN": "台湾",
+  "placename.country_PHL": "フィリピン",
+  "placename.country_GUM": "グアム",
+  "placename.country_MNP": "北マリアナ諸島",
   "value.airfield": "飛行場",
   "value.camp": "駐屯地・キャンプ",
   "value.port": "港湾施設",
@@ -1020,6 +1046,40 @@ export function decidesText(text) {
 export function eventText(text) { return (current === "ja" && EVENTS_JA[text]) || text; }
 // Whether a text is shown in the page's language (for lang="en" on English-only data).
 export const shownInEnglish = (text) => current === "ja" && /[A-Za-z]{3,}/.test(String(text || "")) && !/[\u3040-\u30ff\u4e00-\u9fff]/.test(String(text || ""));
+
+// The law's explanations the API gives in English (what decides Article V, what would change
+// it): in Japanese from LAW_JA (whole sentences) or LAW_PATTERNS_JA (sentences with a date or
+// a name in them), else as the API gives them (the caller marks them lang="en").
+export function lawText(text) {
+  if (current !== "ja" || !text) return text;
+  if (LAW_JA[text]) return LAW_JA[text];
+  for (const [re, fn] of LAW_PATTERNS_JA) { const m = String(text).match(re); if (m) return fn(...m.slice(1)); }
+  return text;
+}
+const LAW_JA = {
+  "the two governments decide case by case whether this is an armed attack; state assume.armed_attack_judged to evaluate either answer":
+    "武力攻撃に当たるかは両政府が個別に判断する（assume.armed_attack_judged を指定すると、どちらの答えも評価できる）",
+  "coercion below the armed-attack threshold: police, the Japan Coast Guard and maritime security operations (SDF Act Art. 82) respond, not Article V":
+    "武力攻撃に至らない威圧: 警察、海上保安庁、海上警備行動（自衛隊法第82条）が対処し、第5条ではない",
+  "an inbound missile not judged an armed attack: destruction measures under the SDF Act (Art. 82-2 from 2005, renumbered 82-3 in 2009), not Article V":
+    "武力攻撃と判断されない飛来ミサイル: 自衛隊法による破壊措置（2005年から第82条の2、2009年に第82条の3に改番）であり、第5条ではない",
+  "an armed attack is anticipated, none has occurred: not yet Article V": "武力攻撃が予測されるが発生していない: まだ第5条ではない",
+  "an emergency abroad endangering Japanese nationals: not an armed attack": "在外邦人に危険が及ぶ国外の緊急事態: 武力攻撃ではない",
+  "no hostile event in the scenario": "シナリオに敵対的な事態はない",
+  "the 1960 treaty is switched off in this what-if": "この仮定では1960年の条約を外している",
+  "the place is outside every territory under the administration of Japan": "その地点は日本国の施政の下にあるいずれの領域の外にある",
+  "Article V concerns an armed attack against Japan or the United States; no target given": "第5条は日本国又は米国に対する武力攻撃に関するもの。攻撃対象が指定されていない",
+  "no U.S. action in the scenario (us_action)": "シナリオに米国の行動がない（us_action）",
+  "combat operations under Article V are not subject to prior consultation": "第5条に基づく戦闘作戦行動は事前協議の対象ではない",
+};
+const LAW_PATTERNS_JA = [
+  [/^would apply from (\S+), when the 1960 treaty entered into force$/, (d) => `1960年の条約が発効した${d}から適用される`],
+  [/^would apply from (\S+), when (.+) reverted to Japanese administration$/, (d, n) => `${placeName(null, n)}が日本の施政下に復帰した${d}から適用される`],
+  [/^the place is administered by (\S+), not Japan$/, (c) => `その地点の施政国は${c}であり、日本ではない`],
+  [/^Article V concerns an armed attack against Japan or the United States, not (\S+)$/, (c) => `第5条は日本国又は米国に対する武力攻撃に関するもので、${c}に対するものではない`],
+  [/^(.+) reverted to Japanese administration on (\S+): Article V applies instead$/, (n, d) => `${placeName(null, n)}は${d}に日本の施政下に復帰した: 代わりに第5条が適用される`],
+  [/^notice assumed on (\S+): the treaty ends on (\S+)$/, (a, b) => `${a}に終了の通告をしたと仮定: 条約は${b}に終了する`],
+];
 
 const EVENTS_JA = {
   "reversion to Japanese administration with Okinawa (Okinawa Reversion Agreement, Agreed Minutes define the area)":
