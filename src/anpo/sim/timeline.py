@@ -48,7 +48,7 @@ CURVE_EVERY = 8
 # with a deadline, sorties generated and aircraft lost in the air by it; with strikes,
 # aircraft lost on the ground (by the deadline, if any).
 AIR_MEASURES = ("sorties_by_deadline", "aircraft_lost_in_air_by_deadline", "aircraft_lost_on_ground")
-FORCE_GENERAL = False  # tests: draw every trial with the general `_decide`, never `_decide_one`
+FORCE_GENERAL = False  # tests: draw every trial with the general `_decide`, never the fast path (`_draw_one`)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
