@@ -33,7 +33,7 @@ const frac = (d) => Math.max(0, Math.min(1, (new Date(d).getTime() - T0) / (Date
 function timeline(inst) {
   const a = frac(inst.in_force), b = inst.ended ? frac(inst.ended) : 1;
   return svg("svg", { viewBox: "0 0 100 8", preserveAspectRatio: "none", role: "img",
-    "aria-label": `in force ${inst.in_force} to ${inst.ended || "today"}` },
+    "aria-label": `${t("law.in_force", { from: inst.in_force })}${inst.ended ? ` · ${t("law.until", { to: inst.ended })}` : ""}` },
     svg("rect", { x: 0, y: 3, width: 100, height: 2, fill: "#e5e5e5" }),
     svg("rect", { x: a * 100, y: 1, width: Math.max((b - a) * 100, 0.5), height: 6, fill: "#1d3557" }));
 }
