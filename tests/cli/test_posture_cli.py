@@ -182,3 +182,15 @@ def test_posture_share_series(capsys, monkeypatch):
     assert "1972-05-15" in out and "58.7%" in out and "70.27" in out
     code, out, _ = run(["posture", "--share", "--format", "csv"], capsys, monkeypatch)
     assert code == 0 and out.splitlines()[0].startswith("date,registry_ii_1a,")
+
+
+def test_airfield_line_before_the_sofa_says_where_its_list_starts(capsys, monkeypatch):
+    """Before 1960-06-23 the airfield line is empty because the simulation's facilities start
+    at the SOFA, not because there were no airfields: the line says so; later it does not."""
+    lines = {}
+    for date in ("1960-01-01", "1972-05-15"):
+        code, out, _ = run(["bases", "--registry", "--date", date], capsys, monkeypatch)
+        assert code == 0
+        lines[date] = next(x for x in out.splitlines() if x.startswith("Airfields in operation:"))
+    assert "1960-06-23" in lines["1960-01-01"] and "registry above" in lines["1960-01-01"]
+    assert "1960-06-23" not in lines["1972-05-15"] and "kadena" in lines["1972-05-15"]

@@ -124,7 +124,13 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         if w["closed_without_area"]:
             line += f" (no area recorded for: {', '.join(w['closed_without_area'])})"  # type: ignore[arg-type]
         lines.append(line)
-    lines.append(f"Airfields in operation: {len(fp.airfields)} ({', '.join(fp.airfields)})")
+    line = f"Airfields in operation: {len(fp.airfields)} ({', '.join(fp.airfields)})"
+    if fp.date < SOFA_IN_FORCE:
+        # The list comes from the simulation's facilities, modelled from the 1960 SOFA on:
+        # before it, "0" would read as "no airfields", which the registry above contradicts.
+        line += (f" (the simulation's facility list starts at the SOFA's entry into force,"
+                 f" {SOFA_IN_FORCE.isoformat()}; the registry above lists the facilities of the day)")
+    lines.append(line)
     return lines
 
 
