@@ -253,16 +253,10 @@ class StrictJson:
         if scope["type"] != "http" or scope.get("method") not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
-        chunks = []
-        more = True
-        while more:
-            msg = await receive()
-            if msg["type"] != "http.request":
-                await self.app(scope, receive, send)  # a disconnect: let the app see it
-                return
-            chunks.append(msg.get("body", b""))
-            more = bool(msg.get("more_body", False))
-        body = b"".join(chunks)
+        body = await _whole_body(receive)
+        if body is None:
+            await self.app(scope, receive, send)  # a disconnect: let the app see it
+            return
         if body.strip():
             problem = _json_problem(body)
             if problem is not None:
@@ -271,6 +265,19 @@ class StrictJson:
                 await _reply_json(send, 422, {"detail": detail})
                 return
         await self.app(scope, _replayed(body, receive), send)
+
+
+async def _whole_body(receive: Receive) -> bytes | None:
+    """The request's body, every chunk read; None if the connection ends first (a disconnect)."""
+    chunks = []
+    more = True
+    while more:
+        msg = await receive()
+        if msg["type"] != "http.request":
+            return None
+        chunks.append(msg.get("body", b""))
+        more = bool(msg.get("more_body", False))
+    return b"".join(chunks)
 
 
 def _replayed(body: bytes, receive: Receive) -> Receive:
@@ -359,15 +366,9 @@ class ListSlots:
     async def _in_worker(self, pool: ListPool, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the body (BodyLimit bounds it) and have a worker process answer; what it does
         not answer goes the ordinary way, with the body replayed."""
-        chunks = []
-        more = True
-        while more:
-            msg = await receive()
-            if msg["type"] != "http.request":
-                return  # the client went away
-            chunks.append(msg.get("body", b""))
-            more = bool(msg.get("more_body", False))
-        body = b"".join(chunks)
+        body = await _whole_body(receive)
+        if body is None:
+            return  # the client went away
         answer = await pool.answer(body, scope.get("query_string", b"").decode("latin-1"))
         if answer is not None:
             await send({"type": "http.response.start", "status": 200,
@@ -402,16 +403,10 @@ class OneScenario:
                 or not _small_json(scope)):
             await self.app(scope, receive, send)
             return
-        chunks = []
-        more = True
-        while more:
-            msg = await receive()
-            if msg["type"] != "http.request":
-                await self.app(scope, receive, send)  # a disconnect: let the app see it
-                return
-            chunks.append(msg.get("body", b""))
-            more = bool(msg.get("more_body", False))
-        body = b"".join(chunks)
+        body = await _whole_body(receive)
+        if body is None:
+            await self.app(scope, receive, send)  # a disconnect: let the app see it
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         answer = self._answer(body, query)
         if answer is None:
