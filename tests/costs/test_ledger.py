@@ -131,8 +131,9 @@ def test_year_view_covers_1978_to_the_sma_in_force_with_gaps():
     assert rows[2018]["basis"] == "period_average"
     assert rows[2022]["hns_total_jpy_bn"] == 205.6 and rows[2022]["basis"] == "budget"
     assert rows[2022]["training_equipment_jpy_bn"] == 1.0
-    assert rows[2026]["hns_total_jpy_bn"] == pytest.approx(1055.1 / 5, abs=0.01)
-    assert rows[2026]["basis"] == "period_average"  # no budget figure sourced: the agreed average
+    # JFY2026: MOF's budget draft (2,191億円) replaces the SMA's agreed average (1055.1 / 5)
+    assert rows[2026]["hns_total_jpy_bn"] == 219.1 and rows[2026]["basis"] == "budget"
+    assert rows[2017]["basis"] == "period_average"  # still no budget figure sourced: the agreed average
     assert rows[2022]["utilities_jpy_bn"] == 23.4 and rows[2022]["bases"] == {"sma_utilities": "agreed"}
 
 
