@@ -115,6 +115,7 @@ class Ruleset:
                 instruments.cite(pid)  # DataError on an id the instruments do not define
         self.conditions = self._ordered(conditions, by_name)
         self.by_name = {c.name: c for c in self.conditions}
+        self._needs = {c.name: frozenset(c.needs) for c in self.conditions}
 
     def _ordered(
         self, conditions: Sequence[Condition], by_name: dict[str, Condition]
@@ -151,10 +152,12 @@ class Ruleset:
             reuse_freed_memory()
         assumed: dict[str, Column | None] = {}
         for c in self.conditions:
-            cols = Columns(values, frozenset(c.needs), context)
+            cols = Columns(values, self._needs[c.name], context)
             values[c.name] = c.formula(cols)
             # A result rests on an assumption if its own formula used one or a dependency did.
             mask = c.assumed(cols) if c.assumed is not None else None
+            if mask is not None and not mask.any():
+                mask = None  # no row assumed (the usual batch): nothing to carry to dependents
             for dep in c.needs:
                 dep_mask = assumed.get(dep)
                 if dep_mask is not None:

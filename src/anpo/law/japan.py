@@ -9,6 +9,8 @@ situation, whether a country is in a close relationship with Japan) the value is
 
 from __future__ import annotations
 
+import numpy as np
+
 from anpo.core.codes import NULL, Event, Zone
 from anpo.core.dates import FOREVER
 from anpo.law.common import (
@@ -18,10 +20,9 @@ from anpo.law.common import (
     STATED_FALSE,
     STATED_TRUE,
     TRI,
-    UNKNOWN,
     YES,
     LawContext,
-    assign,
+    coded,
     codes,
     event_table,
     iso,
@@ -91,9 +92,8 @@ def _article9(c: Columns) -> Column:
     # on Japan (the 1972 view: collective self-defense is impermissible); from the 2014 Cabinet
     # decision, also limited collective self-defense under the three new conditions.
     day = c["day"]
-    out = where(_tl(c).in_force(SDF_ACT, day), 1, 0)
-    assign(out, day >= _tl(c).start(DECISION_2014), 2)
-    return out
+    out = coded(_tl(c).in_force(SDF_ACT, day), 1)
+    return np.maximum(out, coded(day >= _tl(c).start(DECISION_2014), 2), out=out)  # 2014 wins
 
 
 def _article9_cites(r: Row) -> tuple[str, ...]:
@@ -120,18 +120,19 @@ def _article9_hint(r: Row) -> str | None:
 def _attack_on_japan(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack, target, place = c["armed_attack"], c["target"], c["in_territories_under_japanese_administration"]
-    japan, usa = target == ctx.jpn, target == ctx.usa
-    out = codes(attack.shape, NO)
+    japan, yes = target == ctx.jpn, attack == YES
     # Japan's land, sea or airspace attacked (U.S. forces there included), or a judged
     # cyber/space attack on Japan with no place given: an armed attack against Japan.
-    certain = (attack == YES) & (((japan | usa) & (place == YES)) | (japan & (place == UNKNOWN)))
     # Elsewhere (a Japanese ship on the high seas, a foreign ship in Japan's waters) or
     # before the attack is judged: the government judges the case on its facts.
-    judged = ((attack == YES) & ((japan & (place == NO)) | (~(japan | usa) & (place == YES)))) | (
-        (attack == CASE_BY_CASE) & japan
-    )
-    assign(out, judged, CASE_BY_CASE)
-    assign(out, certain, YES)
+    # Target Japan: the attack's own code (yes, case by case), and case by case off its places.
+    out = attack * japan.view(np.int8)
+    out += coded(japan & yes & (place == NO), CASE_BY_CASE - YES)
+    # Another target: only an attack in Japan's places: yes for the United States, case by
+    # case for any other state.
+    in_japan = yes & (place == YES) & ~japan
+    out += coded(in_japan, CASE_BY_CASE)
+    out -= coded(in_japan & (target == ctx.usa), CASE_BY_CASE - YES)
     return out
 
 
@@ -161,9 +162,9 @@ def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack, target = c["armed_attack"], c["target"]
     foreign = (target != ctx.jpn) & (target != NULL)
-    out = codes(attack.shape, NO)
-    assign(out, foreign & (attack != NO), CASE_BY_CASE)
-    assign(out, foreign & (attack == YES) & (target == ctx.usa), YES)
+    out = coded(foreign & (attack != NO), CASE_BY_CASE)
+    # (The United States is foreign.)
+    out -= coded((attack == YES) & (target == ctx.usa), CASE_BY_CASE - YES)
     return out
 
 
@@ -184,16 +185,22 @@ def _survival(c: Columns) -> Column:
         c["armed_attack_on_close_foreign_country"] != NO
     )
     certified = c["survival_threatening_certified"]
-    out = where(candidate, 2, 0)  # case_by_case: the Cabinet certifies, the Diet approves
-    assign(out, candidate & (certified == STATED_TRUE), 1)
-    assign(out, candidate & (certified == STATED_FALSE), 3)
+    # case_by_case (2): the Cabinet certifies, the Diet approves; a stated decision:
+    # certified (1) or not_certified (3).
+    out = coded(certified == STATED_FALSE, 1)
+    out -= coded(certified == STATED_TRUE, 1)
+    out += np.int8(2)
+    out *= candidate.view(np.int8)  # no (0) where there is no candidate
     return out
 
 
 def _survival_assumed(c: Columns) -> Column:
+    stated = c["survival_threatening_certified"] != NOT_STATED
+    if not stated.any():  # the usual batch: no decision stated
+        return stated
     return (c["survival_threatening_provisions_in_force"]
             & (c["armed_attack_on_close_foreign_country"] != NO)
-            & (c["survival_threatening_certified"] != NOT_STATED))
+            & stated)
 
 
 def _survival_hint(r: Row) -> str | None:
@@ -221,9 +228,8 @@ def _collective(c: Columns) -> Column:
     # Available (exercisable) only once the Cabinet has certified a survival-threatening
     # situation; while that is undecided, case by case. The legal basis alone is not enough.
     survival, basis = c["survival_threatening_situation"], c["collective_self_defense_legal_basis"]
-    out = where(basis & (survival == 2), CASE_BY_CASE, NO)
-    assign(out, basis & (survival == 1), YES)
-    return out
+    # certified (1) -> YES (1), case_by_case (2) -> CASE_BY_CASE (2), no and not_certified -> NO.
+    return survival * (basis & (survival < 3)).view(np.int8)
 
 
 def _collective_hint(r: Row) -> str | None:
@@ -262,9 +268,15 @@ def _situation(c: Columns) -> Column:
         "survival_threatening_situation"
     ]
     anticipated = c["anticipated_armed_attack_situation"] == CASE_BY_CASE
-    out = where(aasa & ((on_japan == CASE_BY_CASE) | (survival == 2) | anticipated), 3, 0)
-    assign(out, aasa & (survival == 1), 2)
-    assign(out, aasa & (on_japan == YES), 1)
+    # By priority: an armed attack situation (1), a certified survival-threatening one (2),
+    # then an open one (3). On codes 4 - priority (3, 2, 1; 0 for none) the first is the
+    # maximum, and (4 - maximum) & 3 is its code again (4 -> 0).
+    yes = coded(on_japan == YES, 3)
+    np.maximum(yes, coded(survival == 1, 2), out=yes)
+    np.maximum(yes, ((on_japan == CASE_BY_CASE) | (survival == 2) | anticipated).view(np.int8), out=yes)
+    out = np.subtract(np.int8(4), yes, out=yes)
+    out &= np.int8(3)
+    out *= aasa.view(np.int8)
     return out
 
 
@@ -293,8 +305,9 @@ def _diet_cites(r: Row) -> tuple[str, ...]:
 
 def _rear_area(c: Columns) -> Column:
     day, hostile = c["day"], lookup(_HOSTILE, c["event"])
-    out = where(hostile & _tl(c).in_force(AREAS_SURROUNDING, day), 1, 0)
-    assign(out, hostile & _tl(c).in_force(IMPORTANT_INFLUENCE, day), 2)
+    out = coded(_tl(c).in_force(AREAS_SURROUNDING, day), 1)
+    np.maximum(out, coded(_tl(c).in_force(IMPORTANT_INFLUENCE, day), 2), out=out)  # the later act wins
+    out *= hostile.view(np.int8)
     return out
 
 

@@ -18,7 +18,6 @@ from anpo.law.common import (
     CASE_BY_CASE,
     NO,
     NOT_STATED,
-    STATED_FALSE,
     STATED_TRUE,
     TRI,
     TRI_PLACE,
@@ -26,13 +25,12 @@ from anpo.law.common import (
     YES,
     LawContext,
     anniversary,
-    assign,
+    coded,
     codes,
     day_of,
     event_table,
     iso,
     lookup,
-    where,
     zone_in_territory,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
@@ -107,25 +105,24 @@ def _t1960_hint(r: Row) -> str | None:
 
 
 def _treaty(c: Columns) -> Column:
-    out = where(c["security_treaty_1951_in_force"], 1, 0)
-    assign(out, c["mutual_cooperation_treaty_1960_in_force"], 2)
-    return out
+    out = coded(c["security_treaty_1951_in_force"], 1)
+    return np.maximum(out, coded(c["mutual_cooperation_treaty_1960_in_force"], 2), out=out)  # 1960 wins
 
 
 # --- Article V ------------------------------------------------------------------------------
 
 def _armed_attack(c: Columns) -> Column:
     event, judged = c["event"], c["armed_attack_judged"]
-    # Comparisons rather than table lookups: a lookup widens the int8 codes to intp first.
-    out = where(event == int(Event.armed_attack), YES, NO)
-    judgeable = (event == int(Event.cyber_attack)) | (event == int(Event.space_attack))
+    out = coded(event == int(Event.armed_attack), YES)
+    judgeable = lookup(_JUDGEABLE, event)
     if judgeable.any():
         # Whether a cyber or space attack is an armed attack is for the two governments, case
         # by case, at every date: the SCC statements (2019, 2023) affirmed that reading of
-        # Article V, they did not create it. A stated judgment decides.
-        assign(out, judgeable & (judged == NOT_STATED), CASE_BY_CASE)
-        assign(out, judgeable & (judged == STATED_TRUE), YES)
-        assign(out, judgeable & (judged == STATED_FALSE), NO)
+        # Article V, they did not create it. A stated judgment decides (NO is code 0).
+        verdict = coded(judged == NOT_STATED, CASE_BY_CASE)
+        verdict += coded(judged == STATED_TRUE, YES)
+        verdict *= judgeable.view(np.int8)
+        out += verdict  # disjoint from the armed attacks
     return out
 
 
@@ -206,8 +203,8 @@ def _party_hint(r: Row) -> str | None:
 def _administered(c: Columns) -> Column:
     ctx: LawContext = c.context
     zone = c["zone"]
-    out = where(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES, NO)
-    assign(out, zone == NULL, UNKNOWN)
+    out = coded(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES)
+    out += coded(zone == NULL, UNKNOWN)  # no place is no territory: disjoint codes add
     return out
 
 
@@ -290,12 +287,17 @@ def _administered_hint(r: Row) -> str | None:
 def _article5(c: Columns) -> Column:
     treaty = c["mutual_cooperation_treaty_1960_in_force"] & c["attack_on_a_party"]
     attack, place = c["armed_attack"], c["in_territories_under_japanese_administration"]
-    applies = treaty & (attack == YES) & (place == YES)
-    open_question = treaty & (attack != NO) & (place != NO) & ~applies
-    out = codes(attack.shape, Article5Status.does_not_apply)
-    assign(out, applies, Article5Status.applies)
-    assign(out, open_question, Article5Status.case_by_case)
+    # Both are tri codes (no 0, yes 1, case by case or unknown 2), so their product is 0 when
+    # either is no, 1 when both are yes and 2 or 4 when one is open: capped at 2, that is the
+    # status (does not apply 0, applies 1, case by case 2), in three passes.
+    out = attack * place
+    np.minimum(out, np.int8(Article5Status.case_by_case), out=out)
+    out *= treaty.view(np.int8)
     return out
+
+
+assert (NO, YES, CASE_BY_CASE, UNKNOWN) == (0, 1, 2, 2)
+assert [int(s) for s in Article5Status] == [0, 1, 2]  # does_not_apply, applies, case_by_case
 
 
 def _un_report(c: Columns) -> Column:
@@ -427,28 +429,38 @@ _AREA_FAR_EAST[OperationArea.none] = UNKNOWN_AREA
 
 
 def _far_east(c: Columns) -> Column:
-    ctx: LawContext = c.context
     action = c["us_action"]
     combat = action == int(UsAction.combat_operations_from_japan)
     if not combat.any():
         return codes(action.shape, NO_OPERATION)
     area = c["operation_area"]
     unstated = area == int(OperationArea.none)
-    out = codes(area.shape, UNKNOWN_AREA) if unstated.all() else lookup(_AREA_FAR_EAST, area)
-    if unstated.any():
-        # No area stated: the place of the event. Land or sea of Japan, the ROK or Taiwan (or
-        # an Article III island under U.S. administration) is inside; the high seas and other
-        # states are left open by the view; no place: unknown.
-        zone = c["zone"]
-        admin = c["administered_by"]
-        named = (admin == ctx.jpn) | (admin == ctx.korea[0]) | (admin == ctx.twn)
-        from_place = where(named, INSIDE, OPEN)
-        assign(from_place, zone == int(Zone.outside), OPEN)
-        assign(from_place, c["article3_islands_under_us_administration"], INSIDE)
-        assign(from_place, zone == NULL, UNKNOWN_AREA)
-        out = from_place if unstated.all() else np.where(unstated, from_place, out).astype(np.int8)
-    assign(out, ~combat, NO_OPERATION)
+    if unstated.all():
+        out = _far_east_from_place(c)
+    else:
+        out = lookup(_AREA_FAR_EAST, area)
+        if unstated.any():
+            out = np.where(unstated, _far_east_from_place(c), out).astype(np.int8)
+    out *= combat.view(np.int8)  # NO_OPERATION (0) without combat operations
     return out
+
+
+def _far_east_from_place(c: Columns) -> Column:
+    # No area stated: the place of the event. Land or sea of Japan, the ROK or Taiwan (or an
+    # Article III island under U.S. administration) is inside; the high seas and other states
+    # are left open by the view; no place: unknown.
+    ctx: LawContext = c.context
+    zone, admin = c["zone"], c["administered_by"]
+    named = (admin == ctx.jpn) | (admin == ctx.korea[0]) | (admin == ctx.twn)
+    # (An Article III island is land or sea, never an unknown place.)
+    inside = (named & zone_in_territory(zone)) | c["article3_islands_under_us_administration"]
+    out = coded(inside, INSIDE - OPEN)
+    out += coded(zone == NULL, UNKNOWN_AREA - OPEN)  # disjoint from inside
+    out += np.int8(OPEN)
+    return out
+
+
+assert (NO_OPERATION, INSIDE, OPEN, UNKNOWN_AREA) == (0, 1, 3, 4)
 
 
 def _far_east_cites(r: Row) -> tuple[str, ...]:
