@@ -61,3 +61,13 @@ def test_all_ministries_series_2012_13_is_the_newspapers_computation():
     assert y12.confidence == y13.confidence == "partly" and not y12.source
     # below JFY2010's peak of the same series, as the report says
     assert y13.value_jpy_bn < get[(2010, "gov_usfj_all_lines", "unspecified")].value_jpy_bn
+
+
+def test_jfy2013_defense_totals_reconcile_with_the_research_office_saco_and_realignment():
+    # 防衛白書 平成25年版: 4兆6,804 without, 4兆7,538億円 with SACO and the realignment share;
+    # the Councillors' research office's 88 + 646億円 fill the difference exactly
+    c = next(c for c in series.checks() if (c.jfy, c.total) == (2013, "defense_budget_total"))
+    assert c.ok and c.stated_jpy_bn == 4753.8 and c.sum_jpy_bn == pytest.approx(4680.4 + 8.8 + 64.6)
+    get = _get()
+    assert get[(2013, "defense_budget", "budget")].confidence == "confirmed"
+    assert get[(2013, "saco", "budget")].confidence == "partly"  # still read from a copy
