@@ -6,7 +6,7 @@ n figures may differ from a printed total by n half-units, 0.0005 km² each):
 - on every date the coverage block says the total that applies (the mainland's before
   reversion, the national after), what is itemized and how many rows lack an area, consistent
   with the registry's own rows;
-- 1960-01-01: the mainland's about 335 km², none of it itemized yet;
+- 1960-01-01: the mainland's about 335 km², of which only Yokota (a city's figure) is itemized;
 - 1972-05-15: MOD's about 278 km² for Okinawa plus the mainland's about 200 (Kyodo): the
   registry itemizes part of each and never more than either;
 - 2016-03-31 (the Cabinet's answer, read on shugiin.go.jp): on MOD's measure the registry stays
@@ -52,13 +52,21 @@ def test_coverage_block_agrees_with_the_registry_rows(day):
     assert d["total"]["published"]["km2"] == pytest.approx(cov.total.published.km2, abs=1e-3)
 
 
-def test_1960_mainland_total_and_nothing_itemized():
-    cov = posture.footprint("1960-01-01").coverage()
+def test_1960_mainland_total_and_only_yokota_itemized():
+    """1960: the mainland's about 335 km²; the one row with an area of its own time is Yokota
+    (Fussa City: about 7 million m² in 1960), a municipality's figure, so the itemized part is
+    all `local` and a small share of the total."""
+    fp = posture.footprint("1960-01-01")
+    cov = fp.coverage()
     assert cov.okinawa is None and cov.total.scope == "Mainland"
     pub = cov.total.published
     assert pub is not None and pub.km2 == 335 and pub.approximate
     assert pub.as_of == dt.date(1960, 1, 1)
-    assert cov.total.itemized_km2 == 0 and cov.total.without_area == cov.total.rows == 32
+    assert cov.total.rows == 32 and cov.total.without_area == 31
+    itemized = {e.row.id: e.area_km2 for e in fp.exclusive if e.area_km2 is not None}
+    assert itemized == {"yokota": 7.0}
+    assert cov.total.itemized_km2 == cov.total.local_km2 == 7.0
+    assert cov.total.itemized_pct is not None and cov.total.itemized_pct < 5
     # the mainland's area fell to about a quarter of the 1952 figure by 1960
     first = published_area(registry().totals, "Mainland", dt.date(1952, 12, 31))
     assert first is not None and 3.5 < first.km2 / pub.km2 < 4.5
@@ -155,7 +163,7 @@ def test_share_series_carries_the_total_that_applies():
     rows = {r["date"]: r for r in posture.share_series(list(SERIES_DATES))}
     assert rows["1960-01-01"]["published_total_scope"] == "Mainland"
     assert rows["1960-01-01"]["published_total_km2"] == 335
-    assert rows["1960-01-01"]["itemized_pct_of_total"] == 0
+    assert rows["1960-01-01"]["itemized_pct_of_total"] == pytest.approx(100 * 7.0 / 335, abs=0.05)
     r1972 = rows["1972-05-15"]
     assert r1972["published_total_scope"] == "Japan" and r1972["published_total_approximate"]
     assert r1972["itemized_pct_of_total"] == pytest.approx(100 * r1972["registry_km2"] / 478, abs=0.05)

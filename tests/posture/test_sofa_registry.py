@@ -319,13 +319,13 @@ def test_okinawa_itemized_within_a_small_margin_of_the_published_total():
 
 
 def test_itemized_coverage_of_mods_total_today():
-    """The registry's rows sum to about MOD's national total (263.176 km², 2020) while 18 rows
+    """The registry's rows sum to about MOD's national total (263.176 km², 2020) while 17 rows
     still lack an area: local governments' figures (35.3 km², Kanagawa, Tokyo, Saitama) count
     more than MOD does there. On MOD's measure alone it itemizes 85-90% of the total."""
     fp = posture.footprint("2026-01-01")
     cov = fp.coverage_pct()
     assert cov is not None and 99.0 < cov < 101.0
-    assert len(fp.without_area) == 18
+    assert len(fp.without_area) == 17
     total = fp.coverage().total
     mod_measure = total.itemized_km2 - total.local_km2
     assert 0.85 < mod_measure / 263.176 < 0.90
@@ -336,3 +336,13 @@ def test_white_beach_at_reversion_is_the_remainder_plus_the_returns():
     at_reversion = areas[dt.date(1972, 5, 15)]
     remainder = areas[dt.date(2004, 3, 31)]
     assert at_reversion == pytest.approx(remainder + (134 + 221 + 11) / 1000, abs=1e-9)
+
+
+def test_ie_shima_at_reversion_adds_only_the_returns_after_reversion():
+    """The prefecture lists Ie Shima's returns by year; those of 1965 and 1970 came before
+    reversion, so only 1977-1987 (5 + 44 + 2 thousand m²) are added to the 2004 remainder."""
+    areas = {a.as_of: a.area_km2 for a in registry().areas["ie-shima"]}
+    at_reversion = areas[dt.date(1972, 5, 15)]
+    remainder = areas[dt.date(2004, 3, 31)]
+    assert at_reversion == pytest.approx(remainder + (5 + 44 + 2) / 1000, abs=1e-9)
+    assert remainder == areas[dt.date(2020, 1, 1)]  # MOD's 2020 figure is the same
