@@ -1,0 +1,237 @@
+"""The law's column formulas equal a plain row-by-row reading of the same rules.
+
+The formulas set their codes by column arithmetic (disjoint sums, products, maxima, range
+tests: `law.common`), which is fast but not how the rules read. Here each such condition is
+written again the straightforward way, one row at a time with if/else over its inputs, and
+compared with the evaluated columns on random rows that cover every code combination, under
+the actual law and under a what-if in which the rear-area acts overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from law_places import UNITS, code
+
+from anpo.core.codes import NULL, Event, OperationArea, UsAction, Zone
+from anpo.core.dates import FOREVER
+from anpo.core.scenario import TRI_NONE, ScenarioFrame
+from anpo.geo.place import Place
+from anpo.law.common import LawContext
+from anpo.law.engine import Evaluation
+from anpo.law.rules import evaluate
+from anpo.law.whatif import WhatIf
+
+N = 20_000  # above the 4,096 rows from which the code helpers use arithmetic
+
+
+def _rows(n: int, seed: int) -> tuple[ScenarioFrame, Place]:
+    rng = np.random.default_rng(seed)
+    countries = np.array([code(c) for c in ("JPN", "USA", "TWN", "KOR", "PRK", "CHN", None)], np.int16)
+    day = rng.integers(-9000, 50000, n).astype(np.int32)
+    tri = np.array([TRI_NONE, 0, 1], np.int8)
+    # Stated operation areas on a third of the rows only: both far-east paths run.
+    area = np.where(rng.random(n) < 0.3, rng.integers(0, len(OperationArea), n), 0).astype(np.int8)
+    frame = ScenarioFrame(
+        day=day,
+        event=rng.integers(0, len(Event), n).astype(np.int8),
+        target=countries[rng.integers(0, len(countries), n)],
+        lat=rng.uniform(20, 45, n), lon=rng.uniform(120, 150, n),
+        us_action=rng.integers(0, len(UsAction), n).astype(np.int8),
+        termination_notice_day=np.where(rng.random(n) < 0.1, day - 400, FOREVER).astype(np.int32),
+        armed_attack_judged=tri[rng.integers(0, 3, n)],
+        survival_threatening_certified=tri[rng.integers(0, 3, n)],
+        ids=[],
+        operation_area=area,
+    )
+    zone = rng.integers(-1, len(Zone), n).astype(np.int8)
+    located = zone != NULL
+    place = Place(
+        zone=zone,
+        unit=np.where(located, rng.integers(-1, len(UNITS), n), NULL).astype(np.int16),
+        administered_by=np.where(located, countries[rng.integers(0, len(countries), n)], NULL)
+        .astype(np.int16),
+        claims=np.where(located, rng.integers(0, 3, n), 0).astype(np.int16),
+        coast_distance_nm=np.where(located, rng.uniform(0, 300, n), np.nan).astype(np.float32),
+        territorial_sea_nm=np.where(located, 12.0, np.nan).astype(np.float32),
+        specified_area=np.full(n, NULL, np.int8),
+    )
+    return frame, place
+
+
+def _in_force(ev: Evaluation, iid: str, day: int) -> bool:
+    tl = ev.context.timeline
+    return tl.start(iid) <= day < tl.end(iid)
+
+
+def _reference(ev: Evaluation, i: int) -> dict[str, int]:
+    """The conditions written with if/else, from row i's inputs and dependencies."""
+    v = {name: int(col[i]) for name, col in ev.values.items() if col.dtype.kind != "f"}
+    ctx: LawContext = ev.context
+    tl = ctx.timeline
+    day, event, target, zone, admin = v["day"], v["event"], v["target"], v["zone"], v["administered_by"]
+    out: dict[str, int] = {}
+
+    judgeable = event in (Event.cyber_attack, Event.space_attack)
+    judged = v["armed_attack_judged"]
+    if event == Event.armed_attack:
+        out["armed_attack"] = 1
+    elif judgeable and judged == TRI_NONE:
+        out["armed_attack"] = 2
+    elif judgeable and judged == 1:
+        out["armed_attack"] = 1
+    else:
+        out["armed_attack"] = 0
+
+    if zone == NULL:
+        out["in_territories_under_japanese_administration"] = 2
+    elif zone in (Zone.land, Zone.territorial_sea) and admin == ctx.jpn:
+        out["in_territories_under_japanese_administration"] = 1
+    else:
+        out["in_territories_under_japanese_administration"] = 0
+
+    attack, place = v["armed_attack"], v["in_territories_under_japanese_administration"]
+    if not (v["mutual_cooperation_treaty_1960_in_force"] and v["attack_on_a_party"]):
+        out["article5"] = 0
+    elif attack == 1 and place == 1:
+        out["article5"] = 1
+    elif attack != 0 and place != 0:
+        out["article5"] = 2
+    else:
+        out["article5"] = 0
+
+    if v["mutual_cooperation_treaty_1960_in_force"]:
+        out["security_treaty_in_force"] = 2
+    else:
+        out["security_treaty_in_force"] = 1 if v["security_treaty_1951_in_force"] else 0
+
+    action, area = v["us_action"], v["operation_area"]
+    if action != UsAction.combat_operations_from_japan:
+        out["operation_in_far_east"] = 0
+    elif area == OperationArea.none:
+        if zone == NULL:
+            out["operation_in_far_east"] = 4
+        elif v["article3_islands_under_us_administration"]:
+            out["operation_in_far_east"] = 1
+        elif zone == Zone.outside:
+            out["operation_in_far_east"] = 3
+        elif admin in (ctx.jpn, ctx.korea[0], ctx.twn):
+            out["operation_in_far_east"] = 1
+        else:
+            out["operation_in_far_east"] = 3
+    elif area in (OperationArea.japan, OperationArea.korea, OperationArea.taiwan):
+        out["operation_in_far_east"] = 1
+    elif area in (OperationArea.middle_east, OperationArea.indian_ocean, OperationArea.elsewhere):
+        out["operation_in_far_east"] = 2
+    else:
+        out["operation_in_far_east"] = 3
+
+    if day >= tl.start("jp-cabinet-decision-2014-07-01"):
+        out["article9_use_of_force"] = 2
+    else:
+        out["article9_use_of_force"] = 1 if _in_force(ev, "jp-sdf-act", day) else 0
+
+    japan, usa = target == ctx.jpn, target == ctx.usa
+    if attack == 1 and ((japan or usa) and place == 1 or japan and place == 2):
+        out["armed_attack_against_japan"] = 1
+    elif attack == 1 and (japan and place == 0 or not (japan or usa) and place == 1):
+        out["armed_attack_against_japan"] = 2  # attacked elsewhere, or another state in Japan's places
+    elif attack == 2 and japan:  # noqa: SIM114 - the rule's two cases, kept apart
+        out["armed_attack_against_japan"] = 2
+    else:
+        out["armed_attack_against_japan"] = 0
+
+    foreign = target not in (ctx.jpn, NULL)
+    if foreign and attack == 1 and usa:
+        out["armed_attack_on_close_foreign_country"] = 1
+    elif foreign and attack != 0:
+        out["armed_attack_on_close_foreign_country"] = 2
+    else:
+        out["armed_attack_on_close_foreign_country"] = 0
+
+    certified = v["survival_threatening_certified"]
+    if not (v["survival_threatening_provisions_in_force"] and v["armed_attack_on_close_foreign_country"]):
+        out["survival_threatening_situation"] = 0
+    elif certified == 1:
+        out["survival_threatening_situation"] = 1
+    elif certified == 0:
+        out["survival_threatening_situation"] = 3
+    else:
+        out["survival_threatening_situation"] = 2
+
+    survival, basis = v["survival_threatening_situation"], v["collective_self_defense_legal_basis"]
+    out["collective_self_defense_available"] = survival if basis and survival in (1, 2) else 0
+
+    on_japan = v["armed_attack_against_japan"]
+    if not v["armed_attack_situations_act_in_force"]:
+        out["japan_situation"] = 0
+    elif on_japan == 1:
+        out["japan_situation"] = 1
+    elif survival == 1:
+        out["japan_situation"] = 2
+    elif on_japan == 2 or survival == 2 or v["anticipated_armed_attack_situation"] == 2:
+        out["japan_situation"] = 3
+    else:
+        out["japan_situation"] = 0
+
+    hostile = Event.armed_attack <= event <= Event.armed_attack_anticipated
+    if hostile and _in_force(ev, "jp-important-influence-act", day):
+        out["rear_area_support"] = 2
+    elif hostile and _in_force(ev, "jp-areas-surrounding-japan-act-1999", day):
+        out["rear_area_support"] = 1
+    else:
+        out["rear_area_support"] = 0
+
+    out["subject_of_prior_consultation"] = int(
+        action in (UsAction.major_deployment_change, UsAction.major_equipment_change)
+        or (action == UsAction.combat_operations_from_japan and v["article5"] != 1)
+    )
+    threat = hostile and (target == ctx.twn or admin == ctx.twn)
+    threat = threat or (area == OperationArea.taiwan and action == UsAction.combat_operations_from_japan)
+    out["taiwan_relations_act_applies"] = int(threat and _in_force(ev, "us-taiwan-relations-act", day))
+    return out
+
+
+WHATIFS = {
+    "actual": WhatIf(),
+    # Both rear-area acts in force from 2005 to 2016: the later act's code must win.
+    "overlap": WhatIf(in_force=(("jp-important-influence-act", dt.date(2005, 1, 1)),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WHATIFS))
+def test_formulas_equal_a_row_by_row_reading(context: LawContext, name: str) -> None:
+    frame, place = _rows(N, seed=23)
+    ev = evaluate(frame, place, context.under(WHATIFS[name]))
+    for i in range(0, N, 7):  # a seventh of the rows: every combination occurs many times
+        for condition, want in _reference(ev, i).items():
+            assert int(ev[condition][i]) == want, (condition, i)
+
+
+def test_assumption_marks_equal_a_row_by_row_reading(context: LawContext) -> None:
+    frame, place = _rows(N, seed=29)
+    ev = evaluate(frame, place, context)
+    for i in range(0, N, 7):
+        v = {name: int(col[i]) for name, col in ev.values.items() if col.dtype.kind != "f"}
+        cyber_or_space = v["event"] in (Event.cyber_attack, Event.space_attack)
+        judged = v["armed_attack_judged"] != TRI_NONE and cyber_or_space
+        assert ev.assumed("armed_attack", i) == judged, i
+        certified = (v["survival_threatening_certified"] != TRI_NONE
+                     and bool(v["survival_threatening_provisions_in_force"])
+                     and v["armed_attack_on_close_foreign_country"] != 0)
+        assert ev.assumed("survival_threatening_situation", i) == (certified or judged), i
+        # Article V carries the marks of what it rests on (the attack, the treaty's end).
+        notice = v["termination_notice_day"] != FOREVER and bool(v["article10_termination_effective"])
+        assert ev.assumed("article5", i) == (judged or notice), i
+
+
+def test_no_assumption_leaves_no_marks(context: LawContext) -> None:
+    frame, place = _rows(5_000, seed=31)
+    frame.armed_attack_judged[:] = TRI_NONE
+    frame.survival_threatening_certified[:] = TRI_NONE
+    frame.termination_notice_day[:] = FOREVER
+    ev = evaluate(frame, place, context)
+    assert all(ev.assumed_masks[c.name] is None for c in ev.ruleset.conditions)
+    assert not any(ev.assumed(c.name, i) for c in ev.ruleset.conditions for i in range(0, 5_000, 50))
