@@ -71,3 +71,17 @@ def test_jfy2013_defense_totals_reconcile_with_the_research_office_saco_and_real
     get = _get()
     assert get[(2013, "defense_budget", "budget")].confidence == "confirmed"
     assert get[(2013, "saco", "budget")].confidence == "partly"  # still read from a copy
+
+
+def test_jfy2000_breakdown_adds_up_and_is_kept_apart_from_the_settled_figure():
+    get = _get()
+    total = get[(2000, "hns_total", "unspecified")]
+    assert total.value_jpy_bn == 260.3 and total.confidence == "partly"
+    c = next(c for c in series.checks() if (c.jfy, c.total, c.basis) == (2000, "hns_total", "unspecified"))
+    assert c.ok and c.sum_jpy_bn == pytest.approx(80.9 + 149.3 + 29.8 + 0.4)
+    # a different basis from the Board of Audit's settled 271.462: both kept, the year view shows
+    # the settled one, and the note says why the newspaper's figure is probably the contract basis
+    assert get[(2000, "hns_total", "settled")].value_jpy_bn == pytest.approx(271.462)
+    assert "contract basis" in (total.note or "")
+    rows = {r["jfy"]: r for r in costs.ledger("year")}
+    assert rows[2000]["basis"] == "settled"
