@@ -85,3 +85,11 @@ def test_jfy2000_breakdown_adds_up_and_is_kept_apart_from_the_settled_figure():
     assert "contract basis" in (total.note or "")
     rows = {r["jfy"]: r for r in costs.ledger("year")}
     assert rows[2000]["basis"] == "settled"
+
+
+def test_jfy2004_categories_add_up_to_the_total_read_elsewhere():
+    # the agency's breakdown (Japan Press Weekly) and R25's total are two copies that agree
+    c = next(c for c in series.checks() if (c.jfy, c.total, c.basis) == (2004, "hns_total", "budget"))
+    assert c.ok and c.stated_jpy_bn == 244.1 and c.sum_jpy_bn == pytest.approx(74.9 + 143.0 + 25.8 + 0.4)
+    hns_2004 = [f for f in series.figures() if f.jfy == 2004 and f.line.startswith(("hns", "sma"))]
+    assert len(hns_2004) == 5 and all(f.confidence == "partly" for f in hns_2004)
