@@ -92,7 +92,7 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
     cov = fp.coverage_pct()
     pub = fp.published_national()
     if pub is not None and pub.area_km2 is not None:
-        line += f"; MOD's total {pub.area_km2:g} km² (as of {pub.as_of}), itemized {cov:.1f}%"
+        line += f"; MOD's total {pub.area_km2:g} km² (as of {pub.as_of_label}), itemized {cov:.1f}%"
     lines.append(line)
     lines.extend(_coverage_lines(fp))
     for t in fp.published:
@@ -106,7 +106,9 @@ def _summary_lines(fp: posture.Footprint) -> list[str]:
         qualifier = (t.note or "").split(":")[0]
         if qualifier in ("lower bound", "approximate"):
             parts.append(qualifier)
-        lines.append(f"Published ({t.scope}, {t.as_of}; {t.confidence}): {', '.join(parts)}  <{t.source}>")
+        lines.append(
+            f"Published ({t.scope}, {t.as_of_label}; {t.confidence}): {', '.join(parts)}  <{t.source}>"
+        )
     pair = published_share_on(fp.date)
     if pair is not None:
         rough = "about " if pair.approximate else ""
@@ -147,7 +149,7 @@ def _coverage_lines(fp: posture.Footprint) -> list[str]:
             total = "total area: none published on or before the date"
         else:
             about = "about " if pub.approximate else ""
-            total = f"total area {about}{pub.km2:g} km² (published, as of {pub.as_of})"
+            total = f"total area {about}{pub.km2:g} km² (published, as of {pub.as_of_label})"
         pct = part.itemized_pct
         share = "" if pct is None else f" = {pct:.1f}% of it"
         local = f", {part.local_km2:.3f} of it local governments' figures" if part.local_km2 else ""
@@ -155,7 +157,7 @@ def _coverage_lines(fp: posture.Footprint) -> list[str]:
             f"{part.without_area} of {part.rows} rows without an area"
         )
         if part.counted is not None:
-            missing += f" (facilities counted: {part.counted.facilities} as of {part.counted.as_of})"
+            missing += f" (facilities counted: {part.counted.facilities} as of {part.counted.as_of_label})"
         label = {"Japan": "All Japan", "Mainland": "Mainland"}.get(part.scope, part.scope)
         out.append(
             f"{label}: {total}; itemized {part.itemized_km2:.3f} km²{share}{local}; {missing}"

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from anpo import data
 from anpo.core.errors import DataError
-from anpo.posture.schema import Confidence, Precision
+from anpo.posture.schema import Confidence, Precision, dated
 
 REGISTRY_FILE = "posture/registry.csv"
 AREAS_FILE = "posture/registry_areas.csv"
@@ -134,6 +134,8 @@ class AreaRow(SourcedRow):
 
 class TotalRow(SourcedRow):
     as_of: dt.date
+    # "year": only the year is printed (stored as its first day); `as_of_label` says so
+    precision: Precision | None = None
     scope: str = Field(min_length=1)  # "Japan" or a prefecture
     facilities: int | None = Field(default=None, gt=0)
     area_km2: float | None = Field(default=None, gt=0)
@@ -145,6 +147,10 @@ class TotalRow(SourcedRow):
         if self.facilities is None and self.area_km2 is None and self.okinawa_share_pct is None:
             raise ValueError("needs facilities, area_km2 or okinawa_share_pct")
         return self
+
+    @property
+    def as_of_label(self) -> str:
+        return dated(self.as_of, self.precision or "day")
 
 
 def csv_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:

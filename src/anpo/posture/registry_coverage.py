@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anpo.posture.areas import OKINAWA_REVERSION, TotalRow
+from anpo.posture.schema import Precision, dated
 
 OKINAWA = "Okinawa"
 KM2_PRINTED = 0.0005  # the publishers print thousand m²: half a unit of rounding
@@ -40,11 +41,22 @@ class PublishedArea:
     approximate: bool
     rows: tuple[TotalRow, ...]
 
+    @property
+    def precision(self) -> Precision:
+        """The coarsest precision of the printed figures it rests on."""
+        known = {t.precision or "day" for t in self.rows}
+        return next(p for p in ("year", "month", "day") if p in known or p == "day")
+
+    @property
+    def as_of_label(self) -> str:
+        return dated(self.as_of, self.precision)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "scope": self.scope,
             "km2": round(self.km2, 3),
             "as_of": self.as_of.isoformat(),
+            "as_of_precision": self.precision,
             "approximate": self.approximate,
             "sources": [
                 {"scope": t.scope, "km2": t.area_km2, "source": t.source, "read_from": t.read_from,

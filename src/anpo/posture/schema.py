@@ -19,6 +19,11 @@ M = TypeVar("M", bound=BaseModel)
 Confidence = Literal["confirmed", "partly", "UNVERIFIED"]
 Precision = Literal["day", "month", "year"]
 
+
+def dated(day: dt.date, precision: Precision = "day") -> str:
+    """A date printed no more exactly than it is known: 1960, 1960-06 or 1960-06-23."""
+    return {"year": f"{day.year}", "month": f"{day:%Y-%m}"}.get(precision, day.isoformat())
+
 LEGAL_STATUS_LABELS = {
     "us_exclusive": "U.S. facility (SOFA Art. II-1(a))",
     "temporary_use": "SDF facility, U.S. temporary use (SOFA Art. II-4(b))",
