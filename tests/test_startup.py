@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,10 +61,19 @@ def test_help_lists_every_registered_command() -> None:
 
 
 def test_where_takes_the_small_input_path() -> None:
-    """One point: no numba, no pyarrow, no dask (the numpy passes, the shipped arrays)."""
-    code, loaded, out = _probe("where", "25.743", "123.473", "--date", "2026-01-15")
+    """One point: no numba, no pyarrow, no dask (the numpy passes, the shipped arrays), and no
+    pycountry (country codes come from the shipped table)."""
+    code, loaded, out = _probe("where", "25.743", "123.473", "--date", "2026-01-15",
+                               heavy=(*HEAVY, "pycountry"))
     assert code == 0 and "Senkaku" in out
-    assert not {"numba", "pyarrow", "dask", "matplotlib", "fastapi"} & set(loaded)
+    assert not {"numba", "pyarrow", "dask", "matplotlib", "fastapi", "pycountry"} & set(loaded)
+
+
+def test_assess_one_scenario_loads_no_pycountry() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "okinawa-1971.yaml"
+    code, loaded, out = _probe("assess", str(example), heavy=("pycountry",))
+    assert code == 0 and out.strip()
+    assert loaded == []
 
 
 def test_registry_help_is_the_commands_own() -> None:

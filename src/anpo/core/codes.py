@@ -7,7 +7,6 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-import pycountry
 
 from anpo.core.errors import InputError
 
@@ -97,15 +96,24 @@ def enum_from_name(enum: type[IntEnum], value: object, field: str) -> IntEnum:
         raise InputError(field, f"unknown value {value!r}; accepted: {accepted}") from None
 
 
+COUNTRY_TABLE = "countries/iso3166_alpha3.txt"
+
+
 @cache
-def _iso3_codes() -> tuple[str, ...]:
-    codes = {c.alpha_3 for c in pycountry.countries}
-    return tuple(sorted(codes))
+def iso3_codes() -> tuple[str, ...]:
+    """Every ISO 3166-1 alpha-3 code, sorted: a country's integer code is its index here.
+
+    Read from the shipped table that `tools/build_country_codes.py` derives from pycountry,
+    so that no process imports pycountry and loads its database (30-55 ms of CPU a process)."""
+    from anpo import data  # reads YAML: kept off this module's import path
+
+    text = data.path(COUNTRY_TABLE).read_text(encoding="ascii")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @cache
 def _iso3_index() -> dict[str, int]:
-    return {c: i for i, c in enumerate(_iso3_codes())}
+    return {c: i for i, c in enumerate(iso3_codes())}
 
 
 def country_code(alpha3: str) -> int:
@@ -115,12 +123,12 @@ def country_code(alpha3: str) -> int:
 
 def country_name(code: int) -> str | None:
     """ISO-3 string of an integer country code; None for NULL."""
-    return None if code == NULL else _iso3_codes()[code]
+    return None if code == NULL else iso3_codes()[code]
 
 
 def country_names(codes: npt.NDArray[np.int16]) -> list[str | None]:
     """ISO-3 strings of a column of country codes."""
-    table = _iso3_codes()
+    table = iso3_codes()
     return [None if c == NULL else table[c] for c in codes.tolist()]
 
 

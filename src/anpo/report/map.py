@@ -41,7 +41,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
-from anpo.core.codes import NULL, Zone, country_code  # noqa: E402
+from anpo.core.codes import NULL, Zone, country_code, iso3_codes  # noqa: E402
 from anpo.core.dates import FIRST_DATE, LAST_DATE, parse_date, to_day  # noqa: E402
 from anpo.core.errors import InputError  # noqa: E402
 from anpo.core.files import atomic_path
@@ -160,9 +160,7 @@ def sea_category(group: str) -> int:
 @cache
 def _group_of_country() -> npt.NDArray[np.uint8]:
     """Group index of every country code (codes index a sorted ISO-3 table)."""
-    import pycountry
-
-    n = len(list(pycountry.countries))
+    n = len(iso3_codes())
     out = np.full(n + 1, GROUPS.index("other"), dtype=np.uint8)
     for g, iso in enumerate(GROUPS[:-1]):
         out[country_code(iso)] = g
