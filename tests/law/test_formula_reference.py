@@ -198,6 +198,8 @@ WHATIFS = {
     "actual": WhatIf(),
     # Both rear-area acts in force from 2005 to 2016: the later act's code must win.
     "overlap": WhatIf(in_force=(("jp-important-influence-act", dt.date(2005, 1, 1)),)),
+    # Acts switched off: dated codes whose steps fall on FOREVER.
+    "switched_off": WhatIf(without=("jp-sdf-act", "jp-areas-surrounding-japan-act-1999")),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -75,6 +75,34 @@ def assign(out: npt.NDArray[np.int8], cond: npt.NDArray[np.bool_], value: int) -
 def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
     """An int8 code column filled with `value`."""
     return np.full(shape, value, dtype=np.int8)
+
+
+def by_day(day: npt.NDArray[np.int32], changes: Iterable[int], code: Callable[[int], int]
+           ) -> npt.NDArray[np.int8]:
+    """`code(d)` for every day d of the column, as int8, for a code that changes only on the
+    days `changes` (the starts and ends of the instruments it reads).
+
+    The code is a step function of the day: its value before the first change, plus one
+    comparison of the column for each change that moves it (a change that leaves the code as
+    it was costs nothing). `code` is called on single days: the rule is written once."""
+    steps = sorted(set(changes))
+    first = before = code(steps[0] - 1) if steps else code(0)
+    out: npt.NDArray[np.int8] | None = None
+    for d in steps:
+        after = code(d)
+        if after != before:
+            # (A step of 1 is the comparison itself, read as int8.)
+            step = (day >= d).view(np.int8) if after - before == 1 else coded(day >= d, after - before)
+            if out is None:
+                out = step
+            else:
+                out += step
+            before = after
+    if out is None:
+        return np.full(day.shape, first, dtype=np.int8)
+    if first:
+        out += np.int8(first)
+    return out
 
 
 def lookup(table: npt.NDArray[Any], index: npt.NDArray[Any]) -> npt.NDArray[Any]:

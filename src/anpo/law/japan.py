@@ -22,6 +22,7 @@ from anpo.law.common import (
     TRI,
     YES,
     LawContext,
+    by_day,
     coded,
     codes,
     event_table,
@@ -91,9 +92,12 @@ def _article9(c: Columns) -> Column:
     # The reading of Article 9 on the day: from the SDF Act, force only to meet an armed attack
     # on Japan (the 1972 view: collective self-defense is impermissible); from the 2014 Cabinet
     # decision, also limited collective self-defense under the three new conditions.
-    day = c["day"]
-    out = coded(_tl(c).in_force(SDF_ACT, day), 1)
-    return np.maximum(out, coded(day >= _tl(c).start(DECISION_2014), 2), out=out)  # 2014 wins
+    tl = _tl(c)
+
+    def reading(day: int) -> int:
+        return 2 if day >= tl.start(DECISION_2014) else int(tl.applies(SDF_ACT, day))
+
+    return by_day(c["day"], (tl.start(SDF_ACT), tl.end(SDF_ACT), tl.start(DECISION_2014)), reading)
 
 
 def _article9_cites(r: Row) -> tuple[str, ...]:
@@ -304,10 +308,14 @@ def _diet_cites(r: Row) -> tuple[str, ...]:
 
 
 def _rear_area(c: Columns) -> Column:
-    day, hostile = c["day"], lookup(_HOSTILE, c["event"])
-    out = coded(_tl(c).in_force(AREAS_SURROUNDING, day), 1)
-    np.maximum(out, coded(_tl(c).in_force(IMPORTANT_INFLUENCE, day), 2), out=out)  # the later act wins
-    out *= hostile.view(np.int8)
+    tl = _tl(c)
+
+    def regime(day: int) -> int:  # the later act wins where both apply (a what-if)
+        return 2 if tl.applies(IMPORTANT_INFLUENCE, day) else int(tl.applies(AREAS_SURROUNDING, day))
+
+    acts = (AREAS_SURROUNDING, IMPORTANT_INFLUENCE)
+    out = by_day(c["day"], [d for a in acts for d in (tl.start(a), tl.end(a))], regime)
+    out *= lookup(_HOSTILE, c["event"]).view(np.int8)
     return out
 
 

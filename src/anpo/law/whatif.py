@@ -211,6 +211,11 @@ class Timeline:
             return day >= start
         return (day >= start) & (day < end)
 
+    def applies(self, instrument_id: str, day: int) -> bool:
+        """`in_force` for one day."""
+        start, end = self.start(instrument_id), self.end(instrument_id)
+        return day >= start and (end == FOREVER or day < end)
+
     def changes(self) -> list[str]:
         """The what-if in words, each against the actual law."""
         out = []
