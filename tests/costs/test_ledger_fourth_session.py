@@ -31,7 +31,7 @@ def test_jfy2026_hns_is_mofs_budget_draft_read_from_a_copy():
 def test_jfy2026_is_no_longer_a_gap_and_the_agreed_average_is_not_shown_for_it():
     hns = {r["line"]: r for r in costs.coverage()}["hns_total"]
     assert "2026" not in str(hns["gaps"]) and "2026" not in str(hns["agreed_level_shown"])
-    assert str(hns["gaps"]).endswith("2013, 2017-2018")
+    assert str(hns["gaps"]) == "1981-1988, 1990-1995, 2013, 2017-2018"
 
 
 def test_jfy2007_rests_on_mods_press_release():
@@ -93,3 +93,23 @@ def test_jfy2004_categories_add_up_to_the_total_read_elsewhere():
     assert c.ok and c.stated_jpy_bn == 244.1 and c.sum_jpy_bn == pytest.approx(74.9 + 143.0 + 25.8 + 0.4)
     hns_2004 = [f for f in series.figures() if f.jfy == 2004 and f.line.startswith(("hns", "sma"))]
     assert len(hns_2004) == 5 and all(f.confidence == "partly" for f in hns_2004)
+
+
+def test_jfy2005_closes_a_gap_and_fits_its_neighbours():
+    get = _get()
+    f = get[(2005, "hns_total", "budget")]
+    assert f.value_jpy_bn == 237.8 and f.confidence == "partly" and "japan-press" in (f.read_from or "")
+    # '6.3 billion yen less than FY2004', and the Japan Times' JFY2006 figure is 2.2% below it
+    assert get[(2004, "hns_total", "budget")].value_jpy_bn - f.value_jpy_bn == pytest.approx(6.3)
+    ratio = get[(2006, "hns_total", "budget")].value_jpy_bn / f.value_jpy_bn
+    assert ratio == pytest.approx(1 - 0.022, abs=0.0005)
+    # the editorial's SACO figure is the one the ledger derived from the white paper
+    assert get[(2005, "saco", "budget")].value_jpy_bn == 26.3
+
+
+def test_all_ministries_1995_and_2002_sit_below_the_2000_high():
+    get = _get()
+    top = get[(2000, "gov_usfj_all_lines", "unspecified")].value_jpy_bn
+    for y, v in ((1995, 625.7), (2002, 655.7)):
+        f = get[(y, "gov_usfj_all_lines", "unspecified")]
+        assert f.value_jpy_bn == v < top and f.confidence == "partly"

@@ -148,4 +148,6 @@ def test_the_year_view_shows_every_line_with_a_figure():
     assert rows[2006]["hns_sofa_subtotal_jpy_bn"] == 93.8
     assert rows[2006]["gov_stationing_budget_jpy_bn"] == 449.7 and rows[2006]["reconciled"] is True
     assert rows[2010]["gov_usfj_all_lines_jpy_bn"] == 714.6
-    assert rows[2005]["hns_total_jpy_bn"] is None and rows[2005]["saco_jpy_bn"] == 26.3  # a gap stays a gap
+    assert rows[2013]["basis"] == "annual_level"  # a gap stays a gap: the SMA's agreed level, no figure
+    # JFY2005 from Akahata's 2005 editorial
+    assert rows[2005]["hns_total_jpy_bn"] == 237.8 and rows[2005]["saco_jpy_bn"] == 26.3
