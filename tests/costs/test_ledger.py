@@ -128,12 +128,12 @@ def test_year_view_covers_1978_to_the_sma_in_force_with_gaps():
     assert rows[2015]["basis"] == "budget" and rows[2015]["hns_total_jpy_bn"] == 189.9
     assert rows[2015]["reconciled"] is True and rows[2015]["categories_add_up"] is True
     assert rows[2016]["labor_jpy_bn"] is None  # no figure: missing, not invented
-    assert rows[2018]["basis"] == "period_average"
+    assert rows[2018]["basis"] == "budget" and rows[2018]["hns_total_jpy_bn"] == 196.8  # Akahata's figure
     assert rows[2022]["hns_total_jpy_bn"] == 205.6 and rows[2022]["basis"] == "budget"
     assert rows[2022]["training_equipment_jpy_bn"] == 1.0
     # JFY2026: MOF's budget draft (2,191億円) replaces the SMA's agreed average (1055.1 / 5)
     assert rows[2026]["hns_total_jpy_bn"] == 219.1 and rows[2026]["basis"] == "budget"
-    assert rows[2017]["basis"] == "period_average"  # still no budget figure sourced: the agreed average
+    assert rows[2013]["basis"] == "annual_level"  # still no budget figure sourced: the SMA's agreed level
     assert rows[2022]["utilities_jpy_bn"] == 23.4 and rows[2022]["bases"] == {"sma_utilities": "agreed"}
 
 

@@ -31,7 +31,7 @@ def test_jfy2026_hns_is_mofs_budget_draft_read_from_a_copy():
 def test_jfy2026_is_no_longer_a_gap_and_the_agreed_average_is_not_shown_for_it():
     hns = {r["line"]: r for r in costs.coverage()}["hns_total"]
     assert "2026" not in str(hns["gaps"]) and "2026" not in str(hns["agreed_level_shown"])
-    assert str(hns["gaps"]) == "1981-1988, 1990-1995, 2013, 2017-2018"
+    assert str(hns["gaps"]) == "1981-1988, 1990-1995, 2013"
 
 
 def test_jfy2007_rests_on_mods_press_release():
@@ -113,3 +113,21 @@ def test_all_ministries_1995_and_2002_sit_below_the_2000_high():
     for y, v in ((1995, 625.7), (2002, 655.7)):
         f = get[(y, "gov_usfj_all_lines", "unspecified")]
         assert f.value_jpy_bn == v < top and f.confidence == "partly"
+
+
+def test_jfy2017_and_2018_from_akahata_agree_with_mods_own_saco_and_realignment():
+    get = _get()
+    y17, y18 = (get[(y, "hns_total", "budget")] for y in (2017, 2018))
+    assert (y17.value_jpy_bn, y18.value_jpy_bn) == (194.6, 196.8)
+    assert y17.confidence == y18.confidence == "partly" and not y17.source and not y18.source
+    # '26億円 more than JFY2016' and '22億円 more than JFY2017'
+    assert y17.value_jpy_bn - get[(2016, "hns_total", "budget")].value_jpy_bn == pytest.approx(2.6)
+    assert y18.value_jpy_bn - y17.value_jpy_bn == pytest.approx(2.2)
+    # the same editorials' realignment (2,161, +150) and SACO (51, +23) are MOD's confirmed figures
+    assert get[(2018, "realignment", "budget")].value_jpy_bn == 216.1
+    for line, rise in (("realignment", 15.0), ("saco", 2.3)):
+        later, earlier = (get[(y, line, "budget")].value_jpy_bn for y in (2018, 2017))
+        assert later - earlier == pytest.approx(rise), line
+    # the all-ministries sum of JFY2018 is the parts Akahata lists
+    assert get[(2018, "gov_usfj_all_lines", "unspecified")].value_jpy_bn == pytest.approx(
+        (2161 + 51 + 1968 + 3842) / 10)
