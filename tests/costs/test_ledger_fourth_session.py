@@ -131,3 +131,10 @@ def test_jfy2017_and_2018_from_akahata_agree_with_mods_own_saco_and_realignment(
     # the all-ministries sum of JFY2018 is the parts Akahata lists
     assert get[(2018, "gov_usfj_all_lines", "unspecified")].value_jpy_bn == pytest.approx(
         (2161 + 51 + 1968 + 3842) / 10)
+
+
+def test_all_ministries_initial_budgets_rise_to_2025_as_reported():
+    get = _get()
+    series_ = [get[(y, "gov_usfj_all_lines", "budget")].value_jpy_bn for y in (2022, 2023, 2025)]
+    assert series_ == [837.6, 852.2, 888.6] and series_ == sorted(series_)  # each 'the largest yet'
+    assert get[(2023, "hns_fip", "unspecified")].value_jpy_bn == 29.8
