@@ -134,9 +134,12 @@ def test_the_price_index_runs_to_2024():
 
 def test_the_all_ministries_total_sets_records_as_reported():
     get = {(f.jfy, f.line): f.value_jpy_bn for f in series.figures() if f.line == "gov_usfj_all_lines"}
-    # JFY2000 was the highest until JFY2010 passed 7,000億円; JFY2022's initial budget the largest yet
+    # JFY2000 was the highest until JFY2010 passed 7,000億円; each initial budget from JFY2022 on
+    # was 'the largest yet' when reported, JFY2025 the latest
     assert get[(2000, "gov_usfj_all_lines")] < 700 < get[(2010, "gov_usfj_all_lines")]
-    assert max(get.values()) == get[(2022, "gov_usfj_all_lines")]
+    recent = [get[(y, "gov_usfj_all_lines")] for y in (2022, 2023, 2025)]
+    assert recent == sorted(recent) and max(get.values()) == get[(2025, "gov_usfj_all_lines")]
+    assert all(v < recent[0] for (y, _), v in get.items() if y < 2022)
     # it holds MOD's own lines where both are known (JFY2010: HNS, SACO and realignment)
     mod = {(f.jfy, f.line): f.value_jpy_bn for f in series.figures() if f.basis == "budget"}
     mod_2010 = mod[(2010, "saco")] + mod[(2010, "realignment")] + mod[(2010, "hns_total")]
