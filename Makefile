@@ -3,19 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PRECOMPILED := $(VENV)/.precompiled
+# What `anpo.precompile` compiles from: the step itself, the *_kernel.py files, and every module
+# that uses numba with the anpo modules it imports (constants numba freezes into machine code).
+KERNEL_SOURCES := src/anpo/precompile.py $(wildcard src/anpo/*/*_kernel.py) \
+  $(shell $(PYTHON) tools/kernel_sources.py 2>/dev/null)
 VENDOR := src/anpo/web/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
 
 .PHONY: install run test lint bench clean
 
-install: $(STAMP) $(VENDOR_STAMP)
+install: $(STAMP) $(PRECOMPILED) $(VENDOR_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/python -m anpo.precompile
 	touch $(STAMP)
+
+# Compiled kernels, bytecode and maps, again whenever a kernel source changes. numba checks a
+# cached kernel against its own file only, not the modules it inlines: the cache is cleared first.
+$(PRECOMPILED): $(STAMP) $(sort $(KERNEL_SOURCES))
+	find src/anpo -path '*/__pycache__/*' \( -name '*.nbi' -o -name '*.nbc' \) -delete
+	$(BIN)/python -m anpo.precompile
+	touch $(PRECOMPILED)
 
 # The dashboard's front-end libraries, from npm (package-lock.json), copied into the package.
 $(VENDOR_STAMP): package.json package-lock.json
