@@ -34,6 +34,7 @@ from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.sim.disaster import Delay
+from anpo.sim.run_text import GateCosts, OverTime, Reach, run_text, spread
 from anpo.sim.uncertain import (
     Chance,
     FloatArray,
@@ -493,49 +494,32 @@ def _article5(sc: Scenario) -> str:
 
 def text(result: dict[str, Any], name: str) -> str:
     """The run as lines for the terminal."""
-    s = result["mean_share_of_normal_shipping"]
-    lines = [
-        f"sea-lane disruption {name} ({result['threat']}, {result['lane']}): {result['days']} days, "
-        f"{result['trials']:,} trials, seed {result['seed']}",
-        "legal ladder (as in force on the date):",
-    ]
-    for r in result["legal_path"]["ladder"]:
+    lp = result["legal_path"]
+    ladder = ["legal ladder (as in force on the date):"]
+    for r in lp["ladder"]:
         avail = "in law" if r["available"] else "NOT in law on this date"
         power = (
             "force" if r["force"] else ("police powers" if r["activity"] == "escort" else "no use of force")
         )
-        judged = (
-            f", needs the Cabinet (P = {result['legal_path']['p_cabinet_judges']:g})" if r["judged"] else ""
-        )
-        lines.append(f"  {r['name']} [{r['basis'] or '-'}]: {avail}; {r['activity']} with {power}{judged}")
-        lines.append(f"      who decides: {r['who_decides']}" + (f"; {r['note']}" if r.get("note") else ""))
-    lines.append(f"Article V: {result['legal_path']['article5']}")
-    lines.append(
-        f"shipping over {result['days']} days, share of normal: {s['p50']:.3f} median "
-        f"({s['p5']:.3f}-{s['p95']:.3f}, mean {s['mean']:.3f})"
+        judged = f", needs the Cabinet (P = {lp['p_cabinet_judges']:g})" if r["judged"] else ""
+        ladder.append(f"  {r['name']} [{r['basis'] or '-'}]: {avail}; {r['activity']} with {power}{judged}")
+        ladder.append(f"      who decides: {r['who_decides']}" + (f"; {r['note']}" if r.get("note") else ""))
+    ladder.append(f"Article V: {lp['article5']}")
+    return run_text(
+        f"sea-lane disruption {name} ({result['threat']}, {result['lane']}): {result['days']} days, "
+        f"{result['trials']:,} trials, seed {result['seed']}",
+        ladder,
+        f"shipping over {result['days']} days, share of normal: "
+        f"{spread(result['mean_share_of_normal_shipping'])}",
+        result["share_of_normal_by_day"], _OVER_TIME, result["days_to_90pct_of_normal"], _REACH,
+        result["legal_gates"], _GATE_COSTS,
+        f"all gates instant: {result['mean_share_if_all_gates_instant']:.3f}",
     )
-    lines.append("share of normal on day:  " + "".join(f"{d:>22}" for d in result["share_of_normal_by_day"]))
-    lines.append(
-        "  p50 (p5-p95)          "
-        + "".join(
-            f"{v['p50']:.2f} ({v['p5']:.2f}-{v['p95']:.2f})".rjust(22)
-            for v in result["share_of_normal_by_day"].values()
-        )
-    )
-    rec = result["days_to_90pct_of_normal"]
-    lines.append(
-        f"back to 90 % of normal on day {rec['p50']:.0f} (median of the trials that get there); "
-        f"never within the run in {rec['p_never']:.1%}"
-        if rec.get("mean") is not None
-        else f"never back to 90 % of normal within the run ({rec['p_never']:.1%} of trials)"
-    )
-    lines.append("legal gates: mean hours, and the mean share if the gate took no time:")
-    for g, v in result["legal_gates"].items():
-        mean = "-" if v["mean_h"] is None else f"{v['mean_h']:.0f} h"
-        lines.append(f"  {g:<18} {mean:>8}   {v['mean_share_if_instant']:.3f} ({v['share_lost']:+.3f})")
-    lines.append(f"all gates instant: {result['mean_share_if_all_gates_instant']:.3f}")
-    return "\n".join(lines)
 
+
+_OVER_TIME = OverTime("share of normal on day:  ", "  p50 (p5-p95)          ", 22, "", ".2f")
+_REACH = Reach("back to 90 % of normal on day {:.0f}", "p50", "never back to 90 % of normal", "run")
+_GATE_COSTS = GateCosts("the mean share", "mean_share_if_instant", 18, 8, 0)
 
 run = run_blockade  # the name the simulate command calls each small model by
 

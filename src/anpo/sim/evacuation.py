@@ -33,6 +33,7 @@ from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
 from anpo.sim.disaster import Delay
+from anpo.sim.run_text import GateCosts, OverTime, Reach, run_text, spread
 from anpo.sim.uncertain import (
     Chance,
     FloatArray,
@@ -487,11 +488,7 @@ def run_evacuation(sc: Scenario, e: Evacuation, trials: int, seed: int) -> dict[
 def text(result: dict[str, Any], name: str) -> str:
     """The run as lines for the terminal."""
     lp = result["legal_path"]
-    s = result["share_evacuated_by_deadline"]
-    lines = [
-        f"evacuation of nationals {name} ({result['crisis']}): {result['evacuees']:,} evacuees, "
-        f"{result['trials']:,} trials, seed {result['seed']}",
-    ]
+    steps = []
     for st in lp["steps"]:
         avail = "in law" if st["available"] else "NOT in law on this date"
         if "conditions" in st:
@@ -501,41 +498,24 @@ def text(result: dict[str, Any], name: str) -> str:
                 f"P(no combat, order kept) {c['p_no_combat_and_order_kept']:g})"
             )
         basis_ = f" [{st['basis']}]" if st.get("basis") else ""
-        lines.append(f"  {st['step']}{basis_}: {avail}; who decides: {st['who_decides']}")
-    for note in lp["notes"]:
-        lines.append(f"  note: {note}")
-    lines.append(
-        f"share evacuated by {result['deadline_h']:g} h: {s['p50']:.3f} median "
-        f"({s['p5']:.3f}-{s['p95']:.3f}, mean {s['mean']:.3f}); "
-        f"protection measures used in {result['p_protection_measures_used']:.1%} of trials"
-    )
-    lines.append(f"{'evacuated by':<14}" + "".join(f"{h + ' h':>24}" for h in result["evacuated_by_h"]))
-    lines.append(
-        f"{'p50 (p5-p95)':<14}"
-        + "".join(
-            f"{v['p50']:>10,} ({v['p5']:,}-{v['p95']:,})".rjust(24) for v in result["evacuated_by_h"].values()
-        )
-    )
-    h90 = result["hours_to_90pct"]
-    lines.append(
-        f"90 % evacuated at {h90['mean']:.0f} h (mean of the trials that get there); "
-        f"never within the horizon in {h90['p_never']:.1%}"
-        if h90.get("mean") is not None
-        else f"90 % never evacuated within the horizon ({h90['p_never']:.1%} of trials)"
-    )
-    lines.append("legal gates: mean hours, and the share by the deadline if the gate took no time:")
-    for g, v in result["legal_gates"].items():
-        mean = "-" if v["mean_h"] is None else f"{v['mean_h']:.1f} h"
-        lines.append(
-            f"  {g:<26} {mean:>9}   {v['share_by_deadline_if_instant']:.3f} ({v['share_lost']:+.3f})"
-        )
-    lines.append(
+        steps.append(f"  {st['step']}{basis_}: {avail}; who decides: {st['who_decides']}")
+    return run_text(
+        f"evacuation of nationals {name} ({result['crisis']}): {result['evacuees']:,} evacuees, "
+        f"{result['trials']:,} trials, seed {result['seed']}",
+        [*steps, *(f"  note: {note}" for note in lp["notes"])],
+        f"share evacuated by {result['deadline_h']:g} h: {spread(result['share_evacuated_by_deadline'])}; "
+        f"protection measures used in {result['p_protection_measures_used']:.1%} of trials",
+        result["evacuated_by_h"], _OVER_TIME, result["hours_to_90pct"], _REACH,
+        result["legal_gates"], _GATE_COSTS,
         f"share by the deadline: all gates instant {result['share_by_deadline_if_all_gates_instant']:.3f}; "
         f"without protection measures {result['share_by_deadline_without_protection_measures']:.3f}; "
-        f"without SDF lift {result['share_by_deadline_without_sdf_lift']:.3f}"
+        f"without SDF lift {result['share_by_deadline_without_sdf_lift']:.3f}",
     )
-    return "\n".join(lines)
 
+
+_OVER_TIME = OverTime("evacuated by  ", "p50 (p5-p95)  ", 24, " h", ",", p50_width=10)
+_REACH = Reach("90 % evacuated at {:.0f} h", "mean", "90 % never evacuated", "horizon")
+_GATE_COSTS = GateCosts("the share by the deadline", "share_by_deadline_if_instant", 26, 9, 1)
 
 run = run_evacuation  # the name the simulate command calls each small model by
 
