@@ -42,7 +42,7 @@ from anpo.geo.index import geo_index  # noqa: E402
 _COLD = """
 import resource, time
 t_start = time.perf_counter()
-import numpy as np, scipy.spatial, shapely, pydantic, yaml, pycountry  # libraries anpo uses
+import numpy as np, scipy.spatial, shapely, pydantic, yaml  # libraries anpo imports
 t0 = time.perf_counter()
 from anpo.geo.index import geo_index
 gi = geo_index()
