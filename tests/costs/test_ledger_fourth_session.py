@@ -138,3 +138,11 @@ def test_all_ministries_initial_budgets_rise_to_2025_as_reported():
     series_ = [get[(y, "gov_usfj_all_lines", "budget")].value_jpy_bn for y in (2022, 2023, 2025)]
     assert series_ == [837.6, 852.2, 888.6] and series_ == sorted(series_)  # each 'the largest yet'
     assert get[(2023, "hns_fip", "unspecified")].value_jpy_bn == 29.8
+
+
+def test_jfy2012_realignment_is_the_drafts_and_agrees_with_the_year_before():
+    get = _get()
+    f = get[(2012, "realignment", "budget")]
+    assert f.value_jpy_bn == 59.9 and f.confidence == "partly"
+    # '41.6 percent down from the ¥102.65 billion earmarked for the current year'
+    assert 1 - 59.92 / get[(2011, "realignment", "budget")].value_jpy_bn == pytest.approx(0.416, abs=0.001)
