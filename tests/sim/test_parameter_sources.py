@@ -3,7 +3,7 @@ its publisher (issue 18 item 8: at least half should; the rest are named assumpt
 
 The count is pinned so that it cannot fall silently: converting a sourced figure back to an
 assumption must change SOURCED here, in the same commit, with a reason. Half is reached
-(43 of 82, fourth session): `test_at_least_half_are_sourced` holds it.
+(44 of 82, fourth session): `test_at_least_half_are_sourced` holds it.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ SOURCED = frozenset({
     "strike.time_h",
     "strike.salvo_interval_h",
     "denial.required_ratio",
+    "missile_defense.pac3_shots",
 })
 # A study named by its title in quotes or italics, with its year.
 STUDY_TITLE = re.compile(r"(?:'[^']{8,}'|\*[^*]{8,}\*)[^.;]*\b(?:19|20)\d\d\b")
@@ -83,7 +84,7 @@ def test_the_sourced_count_does_not_fall() -> None:
     table = parameters.defaults()
     sourced = {name for name, p in table.items() if p.source}
     assert not SOURCED - sourced, f"no longer sourced: {sorted(SOURCED - sourced)}"
-    assert len(sourced) >= len(SOURCED) == 43
+    assert len(sourced) >= len(SOURCED) == 44
 
 
 def test_every_parameter_has_a_range_for_the_tornado() -> None:
