@@ -19,7 +19,7 @@ from anpo.core.codes import NULL, Event, OperationArea, UsAction, Zone
 from anpo.core.dates import FOREVER
 from anpo.core.scenario import TRI_NONE, ScenarioFrame
 from anpo.geo.place import Place
-from anpo.law.common import LawContext
+from anpo.law.common import LawContext, by_day, lookup
 from anpo.law.engine import Evaluation
 from anpo.law.rules import evaluate
 from anpo.law.whatif import WhatIf
@@ -237,3 +237,24 @@ def test_no_assumption_leaves_no_marks(context: LawContext) -> None:
     ev = evaluate(frame, place, context)
     assert all(ev.assumed_masks[c.name] is None for c in ev.ruleset.conditions)
     assert not any(ev.assumed(c.name, i) for c in ev.ruleset.conditions for i in range(0, 5_000, 50))
+
+
+@pytest.mark.parametrize("n", [5, 10_000])
+def test_by_day_and_lookup_equal_their_plain_forms(n: int) -> None:
+    rng = np.random.default_rng(37)
+    day = rng.integers(-9000, 50000, n).astype(np.int32)
+    for bounds in ((0,), (-100, 20000), (5000, 5000, 9000, FOREVER), (FOREVER,), ()):
+
+        def rule(d: int, bounds: tuple[int, ...] = bounds) -> int:
+            return 3 - sum(d >= b for b in bounds) * 2 + (1 if d >= 12000 else 0)
+
+        got = by_day(day, (*bounds, 12000), rule)
+        assert got.dtype == np.int8
+        assert got.tolist() == [rule(d) for d in day.tolist()], bounds
+    index = rng.integers(-1, 8, n).astype(np.int8)
+    for members in ((), (0,), (3,), (2, 3, 4), (0, 1, 2, 3, 4, 5, 6, 7), (1, 3), (0, 6)):
+        table = np.zeros(8, dtype=bool)
+        table[list(members)] = True
+        want = [bool(table[i]) if i >= 0 else False for i in index.tolist()]
+        if n >= 4096:  # (numpy's own take below: a negative code reads from the end)
+            assert lookup(table, index).tolist() == want, members
