@@ -23,7 +23,8 @@ def test_costs_by_year_json_marks_missing(capsys, monkeypatch):
     doc = json.loads(out)
     rows = {r["jfy"]: r for r in doc["rows"]}
     assert rows[2021]["hns_total_jpy_bn"] == 201.7 and rows[2021]["basis"] == "budget"
-    assert rows[2022]["basis"] == "budget" and rows[2026]["basis"] == "period_average"
+    # JFY2026 has the budget draft now (MOF, 2,191億円), no longer the SMA period's average
+    assert rows[2022]["basis"] == "budget" and rows[2026]["basis"] == "budget"
     assert rows[2022]["utilities_jpy_bn"] == 23.4
     assert rows[2016]["labor_jpy_bn"] is None  # no verified figure: missing, not invented
     assert rows[1999]["hns_total_jpy_bn"] == 275.6
