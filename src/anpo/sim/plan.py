@@ -16,10 +16,11 @@ from anpo import posture
 from anpo.core.codes import Event
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario
-from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, forces_on
+from anpo.sim.forces import AIRCRAFT, COUNTRIES, SHIPS, TYPES, Forces, UnitRow, forces_on
 from anpo.sim.gates import LegalEvent, LegalGates, TimedEvent, legal_events
-from anpo.sim.parameters import Parameters
+from anpo.sim.parameters import Parameters, defaults
 from anpo.sim.scenario import SimScenario
+from anpo.sim.sea_routes import route_factor
 from anpo.sim.sorties import AirUnits, air_units
 from anpo.sim.strikes import BaseTarget, targets
 
@@ -110,7 +111,7 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
     kind = np.array([TYPES.index(r.type) for r in rows], np.int64)
     ship = np.array([r.type in SHIPS for r in rows], bool)
     speed = np.array([params[f"speed.{r.type}_kmh"] for r in rows])
-    route = np.where(ship, params["sea_route_factor"], 1.0)
+    route = _route_factors(rows, forces.facilities, sc.lat, sc.lon, params)
     transit = forces.distance_km * route / speed if rows else np.zeros(0)
     needs_tanker = np.array(
         [
@@ -157,6 +158,26 @@ def compile_plan(sim: SimScenario, params: Parameters) -> Plan:
         air=air,
     )
 
+
+def _route_factors(
+    rows: tuple[UnitRow, ...],
+    facilities: tuple[posture.Facility, ...],
+    lat: float,
+    lon: float,
+    params: Parameters,
+) -> npt.NDArray[np.float64]:
+    """Route over water / geodesic per unit row: 1 for aircraft; for a ship the computed factor
+    of its port and this objective (data/sim/sea_routes.csv), else `sea_route_factor`. A run
+    that sets `sea_route_factor` (an override, a tornado sweep) applies it to every ship."""
+    scalar = params["sea_route_factor"]
+    own = scalar == defaults()["sea_route_factor"].default
+    return np.array(
+        [
+            1.0 if r.type not in SHIPS else route_factor(f.id, lat, lon, scalar) if own else scalar
+            for r, f in zip(rows, facilities, strict=True)
+        ],
+        np.float64,
+    )
 
 
 def _timeline(sim: SimScenario, params: Parameters) -> list[TimedEvent]:
