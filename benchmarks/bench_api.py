@@ -19,12 +19,14 @@ in this process; the server in its own process.
     .venv/bin/python benchmarks/bench_api.py --lists-paired 3
     .venv/bin/python benchmarks/bench_api.py --concurrent-only
     .venv/bin/python benchmarks/bench_api.py --single-only --rate 1000 --seconds 5
+    .venv/bin/python benchmarks/bench_api.py --single-ab /tmp/base/src --rates 300,600,1000 --seconds 5
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import re
@@ -32,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,8 +44,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from common import Row, machine  # noqa: E402
 
-SCENARIO = {"id": "bench", "date": "2026-01-15", "event": "armed_attack", "target": "JPN",
-            "lat": 25.743, "lon": 123.473, "us_action": "combat_operations_from_japan"}
 ANPO = Path(sys.executable).parent / "anpo"
 # A started server warms its geography (a background thread) and spawns and warms its list
 # workers for several seconds; measuring at once would time that warming, not the requests.
@@ -66,10 +66,22 @@ except Exception:
 def server(**env_extra: str) -> Iterator[str]:
     """`anpo serve --port 0` with a throwaway SQLite store (and more environment); yields
     its base URL."""
+    with server_process(env=env_extra) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(src: str | None = None, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+                   ) -> Iterator[tuple[str, int]]:
+    """`server()`, yielding (base URL, process id); `src` puts another source tree first on
+    PYTHONPATH (a git worktree of another commit, for A/B runs), `args` go to `anpo serve`,
+    `env` is more environment."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "XDG_DATA_HOME": tmp, **env_extra}
-        env.pop("ANPO_DATABASE_URL", None)
-        proc = subprocess.Popen([str(ANPO), "serve", "--port", "0"], env=env,
+        full = {**os.environ, "XDG_DATA_HOME": tmp, **(env or {})}
+        full.pop("ANPO_DATABASE_URL", None)
+        if src is not None:
+            full["PYTHONPATH"] = os.pathsep.join(filter(None, (src, full.get("PYTHONPATH"))))
+        proc = subprocess.Popen([str(ANPO), "serve", "--port", "0", *args], env=full,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             assert proc.stdout is not None
@@ -77,12 +89,31 @@ def server(**env_extra: str) -> Iterator[str]:
                 m = re.search(r"dashboard at (http://\S+)/", line)
                 if m:
                     time.sleep(SETTLE_S)
-                    yield m.group(1)
+                    yield m.group(1), proc.pid
                     return
             raise RuntimeError("anpo serve did not start")
         finally:
             proc.terminate()
             proc.wait(30)
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its live descendants, from /proc (nan
+    where there is no /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    try:
+        while todo:
+            p = todo.pop()
+            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+    except OSError:
+        return total if total else float("nan")
+    return total
 
 
 class _Connection:
@@ -109,46 +140,133 @@ def _post(host: str, path: str, body: bytes) -> bytes:
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def _load(url: str, seconds: float, rate: float) -> tuple[np.ndarray, int, float]:
+class _Answers(asyncio.Protocol):
+    """One keep-alive connection of the open-loop generator, one request in flight: it sends
+    the prepared request and reads answers off the socket itself (no stream reader, no task a
+    request), so that the generator takes as little of the shared CPUs as it can."""
+
+    def __init__(self, load: _OpenLoop) -> None:
+        self.load = load
+        self.buf = bytearray()
+        self.current = -1  # the request in flight, or -1
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is no asyncio.Transport
+
+    def send(self, i: int) -> None:
+        assert self.transport is not None
+        self.current = i
+        self.transport.write(self.load.raws[i % len(self.load.raws)])
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        m = _LENGTH.search(self.buf, 0, end)
+        length = int(m.group(1)) if m else 0
+        if len(self.buf) < end + 4 + length:
+            return
+        ok = self.buf.startswith(b"HTTP/1.1 200 ")
+        del self.buf[:end + 4 + length]
+        i, self.current = self.current, -1
+        self.load.answered(self, i, ok)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.current >= 0:
+            self.load.answered(self, self.current, False, lost=True)
+
+
+_LENGTH = re.compile(rb"(?i)\r\ncontent-length: *([0-9]+)")
+
+
+class _OpenLoop:
+    """Request i is due at t0 + i / rate: it goes out then on a free connection, or as soon
+    as one is free; its latency counts from when it was due (a slow server cannot hide its
+    queue, and a late generator counts against the server, never for it)."""
+
+    def __init__(self, raws: list[bytes], n: int, rate: float) -> None:
+        self.raws, self.n, self.rate = raws, n, rate
+        self.t0 = 0.0
+        self.latencies = np.full(n, np.nan)
+        self.errors = 0
+        self.free: list[_Answers] = []
+        self.backlog: collections.deque[int] = collections.deque()
+        self.left = n
+        self.done: asyncio.Future[None] | None = None
+        self.cpu0 = self.cpu = self.elapsed = 0.0
+
+    def dispatch(self, i: int) -> None:
+        if self.free:
+            self.free.pop().send(i)
+        else:
+            self.backlog.append(i)
+
+    def answered(self, conn: _Answers, i: int, ok: bool, lost: bool = False) -> None:
+        if i >= 0:  # (a warm-up request has a negative number)
+            self.latencies[i] = time.perf_counter() - (self.t0 + i / self.rate)
+            self.errors += not ok
+            self.left -= 1
+        if not lost:
+            if self.backlog:
+                conn.send(self.backlog.popleft())
+            else:
+                self.free.append(conn)
+        if self.left == 0 and self.done is not None and not self.done.done():
+            self.done.set_result(None)
+
+    async def run(self, host: str, port: int, connections: int, warm: int = 50) -> None:
+        loop = asyncio.get_running_loop()
+        conns = [(await loop.create_connection(lambda: _Answers(self), host, port))[1]
+                 for _ in range(connections)]
+        self.free = list(conns)
+        for w in range(warm):  # caches, connections: one after another, not counted
+            self.free.pop().send(-1 - w)
+            await asyncio.wait_for(self._idle(len(conns)), 30)
+        self.done = loop.create_future()
+        self.cpu0 = time.process_time()
+        self.t0 = time.perf_counter() + 0.1
+        i = 0
+        while i < self.n:
+            now = time.perf_counter()
+            while i < self.n and self.t0 + i / self.rate <= now:
+                self.dispatch(i)
+                i += 1
+            if i < self.n:
+                await asyncio.sleep(max(0.0, self.t0 + i / self.rate - time.perf_counter()))
+        if self.left:
+            await self.done
+        self.cpu = time.process_time() - self.cpu0
+        self.elapsed = time.perf_counter() - self.t0
+        for conn in conns:
+            if conn.transport is not None:
+                conn.transport.close()
+
+    async def _idle(self, connections: int) -> None:
+        while len(self.free) < connections:
+            await asyncio.sleep(0.001)
+
+
+def _load(url: str, seconds: float, rate: float, connections: int = 32
+          ) -> tuple[np.ndarray, int, float, float]:
+    """One scenario a request at `rate` requests/s for `seconds`, open loop, on uvloop when
+    there is one: (latencies in s, errors, requests/s answered, the generator's CPU seconds).
+    Every request is a different scenario (`random_list`: random dates, events, targets,
+    points), so that no server can answer from a cache keyed on the request."""
     u = httpx.URL(url)
-    raw = _post(f"{u.host}:{u.port}", "/v1/assess", json.dumps(SCENARIO).encode())
-    pool: asyncio.Queue[_Connection] = asyncio.Queue()
-    for _ in range(32):
-        pool.put_nowait(_Connection(*await asyncio.open_connection(u.host, u.port)))
     n = int(seconds * rate)
-    latencies = np.full(n, np.nan)
-    errors = 0
-
-    async def one(i: int, due: float) -> None:
-        nonlocal errors
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        conn = await pool.get()
-        try:
-            if await conn.request(raw) != 200:
-                errors += 1
-        finally:
-            pool.put_nowait(conn)
-        latencies[i] = time.perf_counter() - due
-
-    for _ in range(50):  # warm-up: caches, connections
-        conn = await pool.get()
-        await conn.request(raw)
-        pool.put_nowait(conn)
-    t0 = time.perf_counter() + 0.1
-    tasks = []
-    for i in range(n):  # start each request's task shortly before it is due
-        due = t0 + i / rate
-        wait = due - 0.05 - time.perf_counter()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        tasks.append(asyncio.create_task(one(i, due)))
-    await asyncio.gather(*tasks)
-    elapsed = time.perf_counter() - t0
-    while not pool.empty():
-        pool.get_nowait().writer.close()
-    return latencies, errors, n / elapsed
+    raws = [_post(f"{u.host}:{u.port}", "/v1/assess", json.dumps(s).encode())
+            for s in random_list(n, seed=int(rate))]
+    load = _OpenLoop(raws, n, rate)
+    try:
+        import uvloop
+        factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+    except ImportError:
+        factory = None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(load.run(str(u.host), int(u.port or 80), connections))
+    return load.latencies, load.errors, load.n / load.elapsed, load.cpu
 
 
 def random_list(n: int, seed: int = 0) -> list[dict[str, object]]:
@@ -288,22 +406,70 @@ def _where_paired(pairs: int, clients: int = 20, seconds: float = 10.0, rate: fl
     return rows
 
 
-def _window(url: str, seconds: float, rate: float, runs: int) -> list[Row]:
-    p50s, p99s, rates, errors = [], [], [], 0
+SINGLE_WHAT = ("POST /v1/assess, one scenario (with explanation; a different random scenario each "
+               "request), {rate:g} req/s for {seconds:g} s, open loop, {server} on loopback (the load "
+               "generator on the same CPUs)")
+
+
+def _window(url: str, seconds: float, rate: float, runs: int, pid: int | None = None,
+            server_label: str = "uvicorn") -> list[Row]:
+    p50s, p99s, rates, errors, server_ms, client_ms = [], [], [], 0, [], []
     for _ in range(runs):
-        lat, err, achieved = asyncio.run(_load(url, seconds, rate))
+        cpu0 = tree_cpu_s(pid) if pid else float("nan")
+        lat, err, achieved, client_cpu = _load(url, seconds, rate)
+        cpu = tree_cpu_s(pid) - cpu0 if pid else float("nan")
+        answered = int(np.count_nonzero(~np.isnan(lat)))
         p50s.append(float(np.nanpercentile(lat, 50)) * 1e3)
         p99s.append(float(np.nanpercentile(lat, 99)) * 1e3)
         rates.append(achieved)
+        server_ms.append(cpu / answered * 1e3)
+        client_ms.append(client_cpu / answered * 1e3)
         errors += err
-    what = (f"POST /v1/assess, one scenario (with explanation), {rate:g} req/s for {seconds:g} s, "
-            "open loop, uvicorn on loopback (the load generator on the same CPUs)")
+    what = SINGLE_WHAT.format(rate=rate, seconds=seconds, server=server_label)
     target = {100.0: "p99 < 25 ms", 1000.0: "p99 < 10 ms"}.get(rate, "")
-    return [
+    rows = [
         Row(f"{what}: p50 latency", f"{np.median(p50s):.1f} ms"),
         Row(f"{what}: p99 latency", f"{np.median(p99s):.1f} ms", target),
         Row(f"{what}: requests answered (errors)", f"{np.median(rates):.1f} req/s ({errors} errors)"),
     ]
+    if pid:
+        rows.append(Row(f"{what}: CPU a request, server (all its processes) / load generator",
+                        f"{np.median(server_ms):.2f} / {np.median(client_ms):.2f} ms"))
+    return rows
+
+
+def _single_ab(base_src: str, rates: tuple[float, ...], seconds: float, pairs: int,
+               processes: int = 1) -> list[Row]:
+    """One scenario, open loop, at each rate, against a server running `base_src` (a git
+    worktree of another commit) and one running this tree, alternated `pairs` times (A B A B)
+    on the same machine; p50/p99, answered a second and CPU a request, per run."""
+    servers: list[tuple[str, str | None, dict[str, str]]] = [("base", base_src, {}), ("this tree", None, {})]
+    if processes > 1:
+        servers.append((f"this tree, ANPO_SERVE_PROCESSES={processes}", None,
+                        {"ANPO_SERVE_PROCESSES": str(processes)}))
+    seen: dict[tuple[str, float], list[tuple[float, float, float, float, float]]] = {}
+    for _ in range(pairs):
+        for name, src, extra in servers:
+            with server_process(src, env=extra) as (url, pid):
+                for rate in rates:
+                    cpu0 = tree_cpu_s(pid)
+                    lat, err, achieved, client = _load(url, seconds, rate)
+                    n = max(1, int(np.count_nonzero(~np.isnan(lat))))
+                    got = (float(np.nanpercentile(lat, 50)) * 1e3, float(np.nanpercentile(lat, 99)) * 1e3,
+                           achieved, (tree_cpu_s(pid) - cpu0) / n * 1e3, client / n * 1e3)
+                    seen.setdefault((name, rate), []).append(got)
+                    print(f"  {name} {rate:g} req/s: p50 {got[0]:.1f} ms, p99 {got[1]:.1f} ms, "
+                          f"{achieved:.0f} answered/s ({err} errors), CPU a request server "
+                          f"{got[3]:.2f} ms, generator {got[4]:.2f} ms, load {os.getloadavg()[0]:.1f}",
+                          file=sys.stderr)
+    rows = []
+    for (name, rate), runs in seen.items():
+        med = np.median(np.array(runs), axis=0)
+        rows.append(Row(f"POST /v1/assess one scenario, {rate:g} req/s for {seconds:g} s, open loop, "
+                        f"{name} (median of {pairs})",
+                        f"p50 {med[0]:.1f} ms, p99 {med[1]:.1f} ms, {med[2]:.0f} answered/s; CPU a "
+                        f"request: server {med[3]:.2f} ms, generator {med[4]:.2f} ms"))
+    return rows
 
 
 def _in_process(n_list: int = 1000, repeats: int = 20) -> list[Row]:
@@ -425,9 +591,14 @@ def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
     """`runs` windows of `seconds` at `rate` requests/s and 10 s at 1,000 requests/s; lists
     of 1,000 scenarios without explanations; the rows give the median window."""
     rows: list[Row] = []
-    with server() as url:
-        rows += _window(url, seconds, rate, runs)
-        rows += _window(url, 10.0, 1000.0, runs)
+    with server_process() as (url, pid):
+        rows += _window(url, seconds, rate, runs, pid)
+        rows += _window(url, 10.0, 1000.0, runs, pid)
+    processes = os.cpu_count() or 1
+    if processes > 1:  # how a user serves many single requests: one server process a CPU
+        with server_process(env={"ANPO_SERVE_PROCESSES": str(processes)}) as (url, pid):
+            rows += _window(url, 10.0, 1000.0, runs, pid,
+                            f"uvicorn with ANPO_SERVE_PROCESSES={processes} ({processes} server processes)")
         rows += _list_rows(url)
         rows += _where_rows(url)
     workers = os.cpu_count() or 1
@@ -453,6 +624,13 @@ def main() -> None:
                     "clients, with ANPO_LIST_SLOTS = the CPU count")
     ap.add_argument("--single-only", action="store_true",
                     help="only one scenario at --rate requests/s for --seconds")
+    ap.add_argument("--single-ab", metavar="SRC", default="",
+                    help="only one scenario at each of --rates, A/B: a server on SRC (another tree's src/, "
+                    "e.g. a git worktree of HEAD) against this tree's, --pairs times")
+    ap.add_argument("--rates", default="300,600,1000", help="with --single-ab: requests/s, comma-separated")
+    ap.add_argument("--pairs", type=int, default=1, help="with --single-ab: A B rounds")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="with --single-ab: this tree's server processes (ANPO_SERVE_PROCESSES)")
     args = ap.parse_args()
     print(machine())
     if args.concurrent_only:
@@ -461,8 +639,11 @@ def main() -> None:
             rows = _concurrent_rows(url, workers)
             rows += _where_rows(url, server_note=f", ANPO_LIST_SLOTS={workers}")
     elif args.single_only:
-        with server() as url:
-            rows = _window(url, args.seconds, args.rate, args.runs)
+        with server_process() as (url, pid):
+            rows = _window(url, args.seconds, args.rate, args.runs, pid)
+    elif args.single_ab:
+        rates = tuple(float(r) for r in args.rates.split(","))
+        rows = _single_ab(args.single_ab, rates, args.seconds, args.pairs, args.processes)
     elif args.lists_paired:
         rows = _lists_paired(args.lists_paired)
     elif args.where_paired:

@@ -13,7 +13,9 @@ one small request. Bodies have their own read timeout (`anpo.api.middleware.Body
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -85,10 +87,42 @@ class HeaderDeadline(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+def _options() -> dict[str, Any]:
+    return {"log_level": "warning", "access_log": False, "http": HeaderDeadline,
+            "timeout_keep_alive": KEEP_ALIVE_S, "limit_concurrency": LIMIT_CONCURRENCY,
+            "timeout_graceful_shutdown": 10}
+
+
 def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    return uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False,
-        http=HeaderDeadline, timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=LIMIT_CONCURRENCY,
-        timeout_graceful_shutdown=10,
-    )
+    return uvicorn.Config(app, host=host, port=port, **_options())
+
+
+_BOUND_HOST = "ANPO_SERVE_BOUND_HOST"  # tells each server process the address it serves
+
+
+def process_app() -> Any:
+    """The app of one of several server processes (uvicorn calls this in each): settings
+    from the environment, the store opened by the app's lifespan."""
+    import dataclasses
+
+    from anpo.api.app import create_app
+    from anpo.api.settings import DEFAULT_HOST, Settings
+
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    host = os.environ.get(_BOUND_HOST, DEFAULT_HOST)
+    return create_app(dataclasses.replace(Settings.from_env(), host=host))
+
+
+def serve_processes(host: str, port: int, processes: int, announce: Callable[[int], None]) -> None:
+    """Serve with `processes` server processes sharing one listening socket (uvicorn's
+    supervisor: it restarts a process that dies and stops them all on Ctrl+C); `announce`
+    gets the bound port once the socket listens."""
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ[_BOUND_HOST] = host
+    config = uvicorn.Config("anpo.api.server:process_app", factory=True, host=host, port=port,
+                            workers=processes, **_options())
+    sock = config.bind_socket()
+    announce(sock.getsockname()[1])
+    Multiprocess(config, sockets=[sock]).run()

@@ -118,6 +118,10 @@ class Settings:
     rate_limit: float = 0.0
     rate_burst: int = 100
     rate_limit_loopback: bool = False
+    # Server processes `anpo serve` runs on one port (uvicorn's workers): more single requests
+    # a second on several CPUs. Each has its own list workers, run executor and limits (rate,
+    # live runs per client): the limits hold per process. The store is shared.
+    processes: int = 1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -137,6 +141,7 @@ class Settings:
             rate_limit=_env_rate("ANPO_RATE_LIMIT", DEFAULT_RATE_LIMIT),
             rate_burst=_env_int("ANPO_RATE_BURST", d.rate_burst),
             rate_limit_loopback=_env_flag("ANPO_RATE_LIMIT_LOOPBACK", False),
+            processes=_env_int("ANPO_SERVE_PROCESSES", d.processes),
         )
 
     def trusted_hosts(self) -> frozenset[str] | None:

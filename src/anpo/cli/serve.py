@@ -53,10 +53,24 @@ def serve_command(
     if not 0 <= port <= 65535:
         raise InputError("--port", f"{port} is outside 0..65535")
     store = Store.open(settings.database_url)
+    shown = f"[{host}]" if ":" in host else host
+    if settings.processes > 1:  # ANPO_SERVE_PROCESSES: each process opens the store (made here)
+        from anpo import __version__
+        from anpo.api.server import serve_processes
+
+        store.close()
+
+        def announce(bound: int) -> None:
+            typer.echo(f"anpo {__version__}: dashboard at http://{shown}:{bound}/  (API docs at /docs; "
+                       f"{settings.processes} server processes)")
+            typer.echo(f"store: {store.url}")
+            sys.stdout.flush()
+
+        serve_processes(host, port, settings.processes, announce)
+        return
     app = create_app(settings, store=store)
     config = server_config(app, host, port)
     server = uvicorn.Server(config)
-    shown = f"[{host}]" if ":" in host else host
 
     original = server.startup
 
