@@ -65,7 +65,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "grid": Command("grid", "Assess a grid of scenarios and write a raster-like Parquet table."),
     "costs": Command(
-        "costs", "Host-nation support: SMA ledger by period, category or year; what-if calculator."
+        "costs", "Japan's spending on U.S. forces by period, year, category or line; the SMA what-if."
     ),
 }
 

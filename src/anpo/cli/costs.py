@@ -108,7 +108,7 @@ def _csv(rows: list[dict[str, object]]) -> str:
 
 
 app = typer.Typer(
-    help="Host-nation support: SMA ledger by period, category or year; what-if calculator.",
+    help="Japan's spending on U.S. forces by period, year, category or line; the SMA what-if.",
     invoke_without_command=True,
     no_args_is_help=False,
 )
