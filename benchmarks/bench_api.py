@@ -3,7 +3,11 @@
 Lists of 1,000 scenarios without explanations are posted one after another (scenarios/s),
 and one scenario (with explanation) at a steady 100 requests/s for 30 s and 1,000 for 10 s (open loop:
 request i is due at t0 + i/rate, and its latency is counted from when it was due, so a slow
-server cannot hide its queue). Reports p50 and p99 latency; target p99 under 25 ms. Then
+server cannot hide its queue; every request a different random scenario, so that nothing
+keyed on the request can answer it). Reports p50 and p99 latency and the CPU a request of
+the server (all its processes, from /proc) and of the load generator; targets p99 under
+25 ms at 100 and under 10 ms at 1,000 requests/s, the latter also against a server with one
+process a CPU (ANPO_SERVE_PROCESSES). Then
 `GET /v1/where` at 50 requests/s while 20 clients post lists of 1,000 scenarios back to back
 (single requests must not starve behind lists; target p99 under 50 ms); `--where-paired N`
 alternates that measure with the lists computed in the server's process and in a worker
@@ -11,8 +15,11 @@ process (ANPO_LIST_PROCESSES=0 / 1), N pairs, for a comparison on a shared machi
 Compact lists from 2 and 4 connections at once go to a server with ANPO_LIST_SLOTS set to
 the CPU count (one list worker a CPU; the default is 1 so that lists cannot take every CPU
 from single requests), which also gets the `GET /v1/where` measure again.
-The load generator (a minimal keep-alive HTTP/1.1 client on asyncio, 32 connections) runs
-in this process; the server in its own process.
+The load generators (minimal keep-alive HTTP/1.1 clients on asyncio, 32 connections; the
+single-scenario one an asyncio protocol on uvloop, no task a request) run in this process;
+the server in its own. `--single-ab SRC` runs the single-scenario measure at several rates
+against a server on another source tree (a git worktree of an earlier commit) and this
+one, in turns.
 
     .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
     .venv/bin/python benchmarks/bench_api.py --where-paired 3
@@ -233,8 +240,9 @@ class _OpenLoop:
             while i < self.n and self.t0 + i / self.rate <= now:
                 self.dispatch(i)
                 i += 1
-            if i < self.n:
-                await asyncio.sleep(max(0.0, self.t0 + i / self.rate - time.perf_counter()))
+            if i < self.n:  # at least 1 ms: the loop's timers have millisecond steps, and a
+                # shorter sleep spins; a request leaves up to ~1 ms late (counted in its latency)
+                await asyncio.sleep(max(0.001, self.t0 + i / self.rate - time.perf_counter()))
         if self.left:
             await self.done
         self.cpu = time.process_time() - self.cpu0

@@ -161,21 +161,22 @@ class LegalParts:
 
     def __init__(self, max_keys: int = MAX_KEYS) -> None:
         self.max_keys = max_keys
-        self._parts: OrderedDict[bytes, dict[Shape, dict[tuple[Any, ...], Parts]]] = OrderedDict()
+        self._parts: OrderedDict[tuple[bytes, ...], dict[Shape, dict[tuple[Any, ...], Parts]]] = (
+            OrderedDict())
         self._context: LawContext | None = None
         self.hits = 0
         self.builds = 0
 
     @staticmethod
-    def _key(ev: Evaluation) -> bytes:
+    def _key(ev: Evaluation) -> tuple[bytes, ...]:
         """Every condition's value and assumption mark in row 0, as bytes."""
         values, masks = ev.values, ev.assumed_masks
         out = []
         for c in ev.ruleset.conditions:
             mask = masks[c.name]
             out.append(values[c.name][:1].tobytes())
-            out.append(b"\x00" if mask is None or not mask[0] else b"\x01")
-        return b"".join(out)
+            out.append(b"" if mask is None or not mask[0] else b"a")
+        return tuple(out)
 
     def parts(self, ev: Evaluation) -> Parts:
         """(the members `"article5":..,"us":..` as JSON without braces, the explanation's
@@ -206,11 +207,12 @@ class LegalParts:
             shapes = self._parts[key] = {}
             if len(self._parts) > self.max_keys:
                 self._parts.popitem(last=False)
-        shape = tuple((name, op, other) for name, op, other, _ in observed.seen)
-        table = shapes.setdefault(shape, {})
+        # A condition's value is part of the key: only what the key does not fix is kept.
+        kept = [o for o in observed.seen if o[0] not in ev.ruleset.by_name]
+        table = shapes.setdefault(tuple((name, op, other) for name, op, other, _ in kept), {})
         if len(table) >= MAX_VARIANTS:
             table.clear()
-        table[tuple(result for *_, result in observed.seen)] = found
+        table[tuple(result for *_, result in kept)] = found
         return found
 
 
