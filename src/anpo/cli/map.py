@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
         if grid is not None:
             from anpo.report.grid_map import write_grid_map
 
+            _check_grid_file(grid)
             if first is not None or last is not None or bases or bbox is not None:
                 raise InputError("--grid", "draws the grid's own box and dates: use only --date and --field")
             typer.echo(f"wrote {write_grid_map(grid, out, field=field, date=date)}")
@@ -76,3 +78,19 @@ def register(app: typer.Typer) -> None:
             path = m.check_output(out, m.SINGLE_SUFFIXES, "-o")
             m.write_map(path, day, box, bases=bases, width=width or m.DEFAULT_WIDTH)
         typer.echo(f"wrote {path}")
+
+
+def _check_grid_file(path: str) -> None:
+    """--grid names a file `anpo grid` wrote: else an error naming --grid, not pyarrow's traceback."""
+    import pyarrow as pa
+
+    from anpo.io.grid import read_grid_metadata
+
+    if not Path(path).is_file():
+        raise InputError("--grid", f"{path!r}: no such file")
+    try:
+        read_grid_metadata(path)
+    except (pa.ArrowException, OSError) as err:
+        raise InputError("--grid", f"{path!r} is not a Parquet file ({err})") from None
+    except InputError as err:
+        raise InputError("--grid", err.reason) from None
