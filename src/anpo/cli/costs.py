@@ -122,7 +122,7 @@ def costs_command(
     format_: Literal["text", "json", "csv", "table"] = typer.Option(
         "text", "--format", help="Output format (table: the same as text)."),
     plot: str | None = typer.Option(None, "-o", "--output", "--plot", metavar="FILE",
-                                    help="Also write a PNG plot to FILE.png."),
+                                    help="Also write a PNG plot to FILE (a .png name)."),
     bom: bool = typer.Option(False, "--bom", help="With --format csv: UTF-8 with a byte order mark (Excel)."),
 ) -> None:
     """The host-nation-support ledger."""
