@@ -385,6 +385,8 @@ def posture_command(
         _check_format(fmt, ("table", "json", "csv"))
         _share(fmt, "\ufeff" if bom else "")
         return
+    if fmt == "csv":
+        raise InputError("--format", "csv is for --personnel or --share; the summary takes table or json")
     _check_format(fmt, ("table", "json"))
     p = posture.at(date or dt.date.today().isoformat())
     if fmt == "json":
