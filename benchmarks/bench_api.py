@@ -223,7 +223,7 @@ class _OpenLoop:
         if self.left == 0 and self.done is not None and not self.done.done():
             self.done.set_result(None)
 
-    async def run(self, host: str, port: int, connections: int, warm: int = 50) -> None:
+    async def run(self, host: str, port: int, connections: int, warm: int = 1000) -> None:
         loop = asyncio.get_running_loop()
         conns = [(await loop.create_connection(lambda: _Answers(self), host, port))[1]
                  for _ in range(connections)]

@@ -152,8 +152,8 @@ Parts = tuple[bytes, bytes]
 
 def _results(ev: Evaluation, shape: Shape) -> tuple[Any, ...]:
     values = ev.values
-    return tuple(values[name][0].item() if op is None else op(values[name][0].item(), other)
-                 for name, op, other in shape)
+    row = {name: values[name][0].item() for name, _, _ in shape}
+    return tuple(row[name] if op is None else op(row[name], other) for name, op, other in shape)
 
 
 class LegalParts:
@@ -207,12 +207,16 @@ class LegalParts:
             shapes = self._parts[key] = {}
             if len(self._parts) > self.max_keys:
                 self._parts.popitem(last=False)
-        # A condition's value is part of the key: only what the key does not fix is kept.
-        kept = [o for o in observed.seen if o[0] not in ev.ruleset.by_name]
-        table = shapes.setdefault(tuple((name, op, other) for name, op, other, _ in kept), {})
+        # A condition's value is part of the key: only what the key does not fix is kept,
+        # each observation once (the same read or comparison always gives the same result).
+        kept: dict[tuple[str, Any, Any], Any] = {}
+        for name, op, other, result in observed.seen:
+            if name not in ev.ruleset.by_name:
+                kept.setdefault((name, op, other), result)
+        table = shapes.setdefault(tuple(kept), {})
         if len(table) >= MAX_VARIANTS:
             table.clear()
-        table[tuple(result for *_, result in kept)] = found
+        table[tuple(kept.values())] = found
         return found
 
 
