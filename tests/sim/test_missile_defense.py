@@ -129,7 +129,7 @@ def test_a_short_layer_engages_a_random_share_of_the_missiles() -> None:
     assert t[sk.T_KILLED + 3] == 4 * n and t[sk.T_FIRED + 3] == 8 * n and t[sk.T_KILLED] == 0
     # Which missiles are destroyed, per aim index, with `engage` called directly.
     alive = np.empty((1, 30), np.uint8)
-    mag = sk.magazine(salvos.units, salvos.unit_p, 30)
+    mag = sk.magazine(salvos.units, salvos.unit_p, salvos.covers, 30)
     tally = np.zeros((1, 1, sk.NT), np.int64)
     r = load(stream(4, 0))
     killed = np.zeros(30)

@@ -290,7 +290,7 @@ def campaign_tile(
     missile_first = np.zeros(runways + 1, np.int64)
     missile_first[1:] = np.cumsum(missiles)
     alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
-    mag = magazine(units, unit_p, missile_first[-1])
+    mag = magazine(units, unit_p, covers, missile_first[-1])
     r = load(st)
     for i in range(lo, hi):
         r = stock_up(r, units, unit_p, mag)

@@ -48,6 +48,7 @@ NT = 2 + 3 * LAYERS
 CLASSES = 2  # fighter, tanker MOS
 NOT_SERVED = -1  # floors[w, c] of a runway that cannot serve class c (too short, not the main one)
 _S32 = np.uint64(32)
+_S11 = np.uint64(11)
 _HALF = np.uint64(0xFFFFFFFF)
 
 
@@ -77,28 +78,62 @@ class Magazine(NamedTuple):
     """A trial's interceptors and the engagement's scratch (numba takes a named tuple of
     arrays as one argument). `engagements[u]`: engagements left, ceil(stock / shots), kept
     up to date (every engagement but a last short one fires `shots`), so a layer's capacity
-    needs no division; `kill[u, f]`: the kill probability of an engagement of f
-    interceptors, 1 - (1 - pk)^f, computed once (the same expression, so the same bits)."""
+    needs no division; `kill[u, f]`: the coin of an engagement of f interceptors, which
+    destroys the missile with 1 - (1 - pk)^f (`below`); `on[u]`: the coin of a ship on
+    station; `cover[layer, b, :cover_n[layer, b]]`: the units of the layer that cover
+    base b, in the units' order (the defended-asset priority)."""
 
     stock: IntArray
     engagements: IntArray
-    kill: FloatArray
+    kill: IntArray
+    on: IntArray
+    cover: IntArray
+    cover_n: IntArray
     flying: IntArray  # the missiles still flying at a base, in order
 
 
 @numba.njit(cache=True, nogil=True)
-def magazine(units: IntArray, unit_p: FloatArray, missiles: int) -> Magazine:
-    """An empty magazine for the unit rows and `missiles` missiles a salvo."""
-    kill = np.empty((units.shape[0], max(1, units[:, U_SHOTS].max() + 1) if units.shape[0] else 1))
-    for u in range(units.shape[0]):
-        for f in range(kill.shape[1]):
-            full = f == units[u, U_SHOTS]
-            kill[u, f] = unit_p[u, U_PK_FULL] if full else 1.0 - (1.0 - unit_p[u, U_PK]) ** f
-    n = units.shape[0]
-    return Magazine(np.empty(n, np.int64), np.empty(n, np.int64), kill, np.empty(max(1, missiles), np.int64))
+def below(p: float) -> int:
+    """The k for which uniform(r) < p is (the draw's 53 bits) < k: the uniform is those
+    bits times 2^-53, exactly, so x < p holds exactly when the bits are below p 2^53, a
+    whole number when rounded up. An integer compare in place of a conversion and a
+    multiply, with the same answer for every draw."""
+    if not p > 0.0:  # (NaN too: no draw is below it)
+        return 0
+    return int(math.ceil(min(p, 1.0) * 2.0**53))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _coin(bits: np.uint64, k: int) -> bool:
+    # uniform(r) < p for the 64-bit draw of uniform(r) and k = below(p)
+    return bool(np.int64(bits >> _S11) < k)
 
 
 @numba.njit(cache=True, nogil=True)
+def magazine(units: IntArray, unit_p: FloatArray, covers: IntArray, missiles: int) -> Magazine:
+    """An empty magazine for the unit rows, the bases they cover and `missiles` missiles a salvo."""
+    n = units.shape[0]
+    kill = np.empty((n, max(1, units[:, U_SHOTS].max() + 1) if n else 1), np.int64)
+    on = np.empty(n, np.int64)
+    for u in range(n):
+        for f in range(kill.shape[1]):
+            full = f == units[u, U_SHOTS]
+            kill[u, f] = below(unit_p[u, U_PK_FULL] if full else 1.0 - (1.0 - unit_p[u, U_PK]) ** f)
+        on[u] = below(unit_p[u, U_ON])
+    bases = covers.shape[1]  # (0, bases) without units
+    cover = np.zeros((LAYERS, bases, max(1, n)), np.int64)
+    cover_n = np.zeros((LAYERS, bases), np.int64)
+    for u in range(n):
+        for b in range(bases):
+            if covers[u, b] != 0:
+                layer = units[u, U_LAYER]
+                cover[layer, b, cover_n[layer, b]] = u
+                cover_n[layer, b] += 1
+    return Magazine(np.empty(n, np.int64), np.empty(n, np.int64), kill, on, cover, cover_n,
+                    np.empty(max(1, missiles), np.int64))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def stock_up(r: State, units: IntArray, unit_p: FloatArray, mag: Magazine) -> State:
     """A trial's interceptors at the first salvo: per unit row, its ships or fire units on
     station (each with probability U_ON) times the interceptors each carries."""
@@ -107,14 +142,14 @@ def stock_up(r: State, units: IntArray, unit_p: FloatArray, mag: Magazine) -> St
         if unit_p[u, U_ON] < 1.0:
             on = 0
             for _ in range(units[u, U_COUNT]):
-                x, r = uniform(r)
-                on += x < unit_p[u, U_ON]
+                bits, r = next_u64(r)
+                on += _coin(bits, mag.on[u])
         mag.stock[u] = on * units[u, U_PER]
         mag.engagements[u] = (mag.stock[u] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
     return r
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fly: float, units: IntArray,
            unit_p: FloatArray, covers: IntArray, mag: Magazine, alive: npt.NDArray[np.uint8],
            tally: IntArray) -> State:
@@ -129,60 +164,112 @@ def engage(r: State, s: int, base_first: IntArray, missile_first: IntArray, p_fl
     all, the missiles engaged are a uniformly random subset (selection sampling: one
     uniform per candidate, only then). An engagement of f interceptors destroys the
     missile with 1 - (1 - pk)^f. The stock is not refilled between salvos.
+
+    The draws and what each decides are those of the plain loop (candidate by candidate,
+    the unit looked up per engagement); it runs a unit at a time instead: when the layer
+    engages every missile, a unit's full engagements are one tight loop of coins, and the
+    list of missiles still flying is compacted as they fall, for the next layer.
     """
-    fly = p_fly * 2.0**32
-    nu = units.shape[0]
+    # A coin is 32 bits k, flying when float(k) < p_fly 2^32: when k < ifly, that rounded up.
+    ifly = min(int(math.ceil(p_fly * 2.0**32)), 1 << 32) if p_fly > 0.0 else 0
     for b in range(base_first.shape[0] - 1):
         m0, m1 = missile_first[base_first[b]], missile_first[base_first[b + 1]]
         n = 0
-        for j in range(m0, m1, 2):
+        for j in range(m0, m1, 2):  # flying[:n]: the missiles that fly, compacted without a branch
             bits, r = next_u64(r)
-            a = float(bits >> _S32) < fly
+            a = bool(np.int64(bits >> _S32) < ifly)
             alive[s, j] = a
+            mag.flying[n] = j
             n += a
             if j + 1 < m1:
-                a = float(bits & _HALF) < fly
+                a = bool(np.int64(bits & _HALF) < ifly)
                 alive[s, j + 1] = a
+                mag.flying[n] = j + 1
                 n += a
         tally[s, b, T_LAUNCHED] += m1 - m0
         tally[s, b, T_ARRIVED] += n
-        stock, left_eng, flying = mag.stock, mag.engagements, mag.flying
         for layer in range(LAYERS):
+            if n == 0:
+                break
+            nc = mag.cover_n[layer, b]
             cap = 0
-            for u in range(nu):
-                cap += left_eng[u] if (units[u, U_LAYER] == layer) & (covers[u, b] != 0) else 0
-            if n == 0 or cap == 0:
+            for t in range(nc):
+                cap += mag.engagements[mag.cover[layer, b, t]]
+            if cap == 0:
                 continue
-            need, left, short = min(cap, n), n, cap < n
-            na = 0
-            for j in range(m0, m1):  # the missiles still flying, without a branch on which
-                flying[na] = j
-                na += alive[s, j]
-            u = 0
             engaged = killed = fired = 0
-            for v in range(na):
-                if need == 0:
-                    break
-                j = flying[v]
-                if short:
+            kept = 0  # flying[:kept]: the missiles still flying after this layer
+            if cap >= n:  # every missile is engaged, in order, unit after unit
+                v = t = 0
+                while v < n:
+                    u = mag.cover[layer, b, t]
+                    t += 1
+                    e = mag.engagements[u]
+                    if e == 0:
+                        continue
+                    k = min(e, n - v)
+                    shots = units[u, U_SHOTS]
+                    full = k if mag.stock[u] >= k * shots else k - 1  # only a unit's last can be short
+                    coin = mag.kill[u, shots]
+                    for _ in range(full):
+                        j = mag.flying[v]
+                        v += 1
+                        bits, r = next_u64(r)
+                        hit = _coin(bits, coin)  # a coin toss: no branch on it
+                        alive[s, j] = not hit
+                        mag.flying[kept] = j
+                        kept += not hit
+                        killed += hit
+                    f = full * shots
+                    if k > full:
+                        last = mag.stock[u] - f
+                        j = mag.flying[v]
+                        v += 1
+                        bits, r = next_u64(r)
+                        hit = _coin(bits, mag.kill[u, last])
+                        alive[s, j] = not hit
+                        mag.flying[kept] = j
+                        kept += not hit
+                        killed += hit
+                        f += last
+                    mag.stock[u] -= f
+                    mag.engagements[u] -= k
+                    engaged += k
+                    fired += f
+            else:  # a random subset: cap of the n, by selection sampling
+                need, left = cap, n
+                t = v = 0
+                u = mag.cover[layer, b, 0]
+                while v < n and need > 0:
+                    j = mag.flying[v]
+                    v += 1
                     x, r = uniform(r)
                     pick = x * left < need
                     left -= 1
                     if not pick:
+                        mag.flying[kept] = j
+                        kept += 1
                         continue
-                need -= 1
-                while units[u, U_LAYER] != layer or covers[u, b] == 0 or stock[u] == 0:
-                    u += 1
-                f = min(units[u, U_SHOTS], stock[u])
-                stock[u] -= f
-                left_eng[u] -= 1
-                x, r = uniform(r)
-                hit = x < mag.kill[u, f]  # a coin toss: no branch on it
-                alive[s, j] = not hit
-                n -= hit
-                killed += hit
-                engaged += 1
-                fired += f
+                    need -= 1
+                    while mag.stock[u] == 0:
+                        t += 1
+                        u = mag.cover[layer, b, t]
+                    f = min(units[u, U_SHOTS], mag.stock[u])
+                    mag.stock[u] -= f
+                    mag.engagements[u] -= 1
+                    bits, r = next_u64(r)
+                    hit = _coin(bits, mag.kill[u, f])
+                    alive[s, j] = not hit
+                    mag.flying[kept] = j
+                    kept += not hit
+                    killed += hit
+                    engaged += 1
+                    fired += f
+                while v < n:  # not reached: still flying
+                    mag.flying[kept] = mag.flying[v]
+                    kept += 1
+                    v += 1
+            n = kept
             t = 2 + 3 * layer
             tally[s, b, t] += engaged
             tally[s, b, t + T_KILLED - T_ENGAGED] += killed
@@ -266,7 +353,7 @@ def strike_tile(
     missile_first = np.zeros(missiles.shape[0] + 1, np.int64)
     missile_first[1:] = np.cumsum(missiles)
     alive = np.empty((salvos, max(1, missile_first[-1])), np.uint8)
-    mag = magazine(units, unit_p, missile_first[-1])
+    mag = magazine(units, unit_p, covers, missile_first[-1])
     r = load(st)
     for i in range(lo, hi):
         r = stock_up(r, units, unit_p, mag)
