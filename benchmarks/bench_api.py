@@ -203,6 +203,8 @@ class _OpenLoop:
         self.left = n
         self.done: asyncio.Future[None] | None = None
         self.cpu0 = self.cpu = self.elapsed = 0.0
+        self.server_cpu: Callable[[], float] = lambda: float("nan")  # the server's CPU seconds
+        self.server0 = self.server = 0.0
 
     def dispatch(self, i: int) -> None:
         if self.free:
@@ -232,6 +234,7 @@ class _OpenLoop:
             self.free.pop().send(-1 - w)
             await asyncio.wait_for(self._idle(len(conns)), 30)
         self.done = loop.create_future()
+        self.server0 = self.server_cpu()  # after the warm-up: only the measured requests count
         self.cpu0 = time.process_time()
         self.t0 = time.perf_counter() + 0.1
         i = 0
@@ -247,6 +250,7 @@ class _OpenLoop:
             await self.done
         self.cpu = time.process_time() - self.cpu0
         self.elapsed = time.perf_counter() - self.t0
+        self.server = self.server_cpu() - self.server0
         for conn in conns:
             if conn.transport is not None:
                 conn.transport.close()
@@ -256,10 +260,11 @@ class _OpenLoop:
             await asyncio.sleep(0.001)
 
 
-def _load(url: str, seconds: float, rate: float, connections: int = 32
-          ) -> tuple[np.ndarray, int, float, float]:
+def _load(url: str, seconds: float, rate: float, connections: int = 32, pid: int | None = None
+          ) -> tuple[np.ndarray, int, float, float, float]:
     """One scenario a request at `rate` requests/s for `seconds`, open loop, on uvloop when
-    there is one: (latencies in s, errors, requests/s answered, the generator's CPU seconds).
+    there is one: (latencies in s, errors, requests/s answered, the generator's CPU seconds,
+    the CPU seconds of server process `pid` and its children, nan without a pid).
     Every request is a different scenario (`random_list`: random dates, events, targets,
     points), so that no server can answer from a cache keyed on the request."""
     u = httpx.URL(url)
@@ -267,6 +272,8 @@ def _load(url: str, seconds: float, rate: float, connections: int = 32
     raws = [_post(f"{u.host}:{u.port}", "/v1/assess", json.dumps(s).encode())
             for s in random_list(n, seed=int(rate))]
     load = _OpenLoop(raws, n, rate)
+    if pid is not None:
+        load.server_cpu = lambda: tree_cpu_s(pid)
     try:
         import uvloop
         factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
@@ -274,7 +281,7 @@ def _load(url: str, seconds: float, rate: float, connections: int = 32
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
         runner.run(load.run(str(u.host), int(u.port or 80), connections))
-    return load.latencies, load.errors, load.n / load.elapsed, load.cpu
+    return load.latencies, load.errors, load.n / load.elapsed, load.cpu, load.server
 
 
 def random_list(n: int, seed: int = 0) -> list[dict[str, object]]:
@@ -423,9 +430,7 @@ def _window(url: str, seconds: float, rate: float, runs: int, pid: int | None = 
             server_label: str = "uvicorn") -> list[Row]:
     p50s, p99s, rates, errors, server_ms, client_ms = [], [], [], 0, [], []
     for _ in range(runs):
-        cpu0 = tree_cpu_s(pid) if pid else float("nan")
-        lat, err, achieved, client_cpu = _load(url, seconds, rate)
-        cpu = tree_cpu_s(pid) - cpu0 if pid else float("nan")
+        lat, err, achieved, client_cpu, cpu = _load(url, seconds, rate, pid=pid)
         answered = int(np.count_nonzero(~np.isnan(lat)))
         p50s.append(float(np.nanpercentile(lat, 50)) * 1e3)
         p99s.append(float(np.nanpercentile(lat, 99)) * 1e3)
@@ -460,11 +465,10 @@ def _single_ab(base_src: str, rates: tuple[float, ...], seconds: float, pairs: i
         for name, src, extra in servers:
             with server_process(src, env=extra) as (url, pid):
                 for rate in rates:
-                    cpu0 = tree_cpu_s(pid)
-                    lat, err, achieved, client = _load(url, seconds, rate)
+                    lat, err, achieved, client, cpu = _load(url, seconds, rate, pid=pid)
                     n = max(1, int(np.count_nonzero(~np.isnan(lat))))
                     got = (float(np.nanpercentile(lat, 50)) * 1e3, float(np.nanpercentile(lat, 99)) * 1e3,
-                           achieved, (tree_cpu_s(pid) - cpu0) / n * 1e3, client / n * 1e3)
+                           achieved, cpu / n * 1e3, client / n * 1e3)
                     seen.setdefault((name, rate), []).append(got)
                     print(f"  {name} {rate:g} req/s: p50 {got[0]:.1f} ms, p99 {got[1]:.1f} ms, "
                           f"{achieved:.0f} answered/s ({err} errors), CPU a request server "

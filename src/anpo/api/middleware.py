@@ -387,7 +387,9 @@ class OneScenario:
     """`POST /v1/assess` with one valid scenario, answered without FastAPI's routing and
     dependency solving (about a quarter of such a request's time in process: 1.29x, paired):
     the body is checked as `StrictJson` checks it, validated with the route's own body field,
-    and answered with the route's own `answer`. Anything else (a list, a body over 4 KiB, an
+    and answered with the route's own `answer` (under the actual law with `fields=full`, by
+    `anpo.api.one_answer`, which remembers the answer's legal part: the same bytes). Anything
+    else (a list, a body over 4 KiB, an
     unusual query, a body or answer that is an error) goes the ordinary way with the body
     replayed, and gets the same answer or the same 422 as before. It runs on the event loop:
     handing it to an idle list worker cost more CPU a request (0.5 ms here and 1.5 ms there,

@@ -1,6 +1,6 @@
 """The answer to one scenario under the actual law, with its legal reading remembered.
 
-`POST /v1/assess` with one scenario spends about half its library time building the legal
+`POST /v1/assess` with one scenario spent about 40% of its library time building the legal
 part of the answer (`article5` .. `us` and the `explanation`: citations, blocking
 conditions, hints, the trace) from the evaluation's row. That part is a function of the
 row's condition values and assumption marks, plus whatever the law's `cite_row` and `hint`
