@@ -87,6 +87,7 @@ class Magazine(NamedTuple):
     engagements: IntArray
     kill: IntArray
     on: IntArray
+    engagements_of: IntArray  # [u, k]: ceil(k U_PER / U_SHOTS), the engagements of k ships or fire units
     cover: IntArray
     cover_n: IntArray
     flying: IntArray  # the missiles still flying at a base, in order
@@ -120,6 +121,11 @@ def magazine(units: IntArray, unit_p: FloatArray, covers: IntArray, missiles: in
             full = f == units[u, U_SHOTS]
             kill[u, f] = below(unit_p[u, U_PK_FULL] if full else 1.0 - (1.0 - unit_p[u, U_PK]) ** f)
         on[u] = below(unit_p[u, U_ON])
+    # (a table: no division per unit and trial in `stock_up`)
+    engagements_of = np.empty((n, max(1, units[:, U_COUNT].max() + 1) if n else 1), np.int64)
+    for u in range(n):
+        for k in range(units[u, U_COUNT] + 1):
+            engagements_of[u, k] = (k * units[u, U_PER] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
     bases = covers.shape[1]  # (0, bases) without units
     cover = np.zeros((LAYERS, bases, max(1, n)), np.int64)
     cover_n = np.zeros((LAYERS, bases), np.int64)
@@ -129,7 +135,7 @@ def magazine(units: IntArray, unit_p: FloatArray, covers: IntArray, missiles: in
                 layer = units[u, U_LAYER]
                 cover[layer, b, cover_n[layer, b]] = u
                 cover_n[layer, b] += 1
-    return Magazine(np.empty(n, np.int64), np.empty(n, np.int64), kill, on, cover, cover_n,
+    return Magazine(np.empty(n, np.int64), np.empty(n, np.int64), kill, on, engagements_of, cover, cover_n,
                     np.empty(max(1, missiles), np.int64))
 
 
@@ -145,7 +151,7 @@ def stock_up(r: State, units: IntArray, unit_p: FloatArray, mag: Magazine) -> St
                 bits, r = next_u64(r)
                 on += _coin(bits, mag.on[u])
         mag.stock[u] = on * units[u, U_PER]
-        mag.engagements[u] = (mag.stock[u] + units[u, U_SHOTS] - 1) // units[u, U_SHOTS]
+        mag.engagements[u] = mag.engagements_of[u, on]
     return r
 
 
