@@ -105,8 +105,9 @@ def _check_instrument(iid: object, field: str) -> None:
         import difflib
 
         close = difflib.get_close_matches(iid, sorted(known), n=4, cutoff=0.5)
+        # list them all when none is close: a shell user has no other command that lists them
         hint = (f"; did you mean {', '.join(close)}?" if close
-                else "; the ids are listed by GET /v1/instruments")
+                else f"; known ids: {', '.join(sorted(known))} (also GET /v1/instruments)")
         raise InputError(field, f"unknown instrument {iid!r}{hint}")
     if iid in geography_instruments():
         raise InputError(

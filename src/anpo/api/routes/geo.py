@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
+from anpo.api.errors import RequestInputError
 from anpo.api.models import DATE_PATTERN
+from anpo.core.errors import InputError
 from anpo.geo.lookup import where as where_lookup
 from anpo.report.coverage import coverage as coverage_geojson
 
 router = APIRouter(prefix="/v1", tags=["geography"])
 
 
+T = TypeVar("T")
+
+
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+def _from_query(answer: Callable[[], T]) -> T:
+    """An input error here is in the query string (a date like 2026-02-30), not in a body."""
+    try:
+        return answer()
+    except InputError as err:
+        raise RequestInputError(err, "query") from None
 
 
 @router.get("/where", summary="Who administers a point on a date", response_model=None)
@@ -25,7 +39,7 @@ def where(
     lon: float = Query(ge=-180, le=180, description="Longitude, decimal degrees (WGS-84)"),
     date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
 ) -> dict[str, Any]:
-    return where_lookup(lat, lon, date or today())
+    return _from_query(lambda: where_lookup(lat, lon, date or today()))
 
 
 @router.get(
@@ -37,7 +51,7 @@ def where(
 def coverage(
     date: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY-MM-DD; default today"),
 ) -> JSONResponse:
-    return JSONResponse(coverage_geojson(date or today()),
+    return JSONResponse(_from_query(lambda: coverage_geojson(date or today())),
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -61,7 +75,7 @@ def admin_tile(
 ) -> Response:
     from anpo.report.tiles import admin_tile as draw
 
-    return Response(draw(z, x, y, date or today()), media_type=_PNG,
+    return Response(_from_query(lambda: draw(z, x, y, date or today())), media_type=_PNG,
                     headers={"Cache-Control": "public, max-age=3600"})
 
 
