@@ -611,6 +611,7 @@ def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
         with server_process(env={"ANPO_SERVE_PROCESSES": str(processes)}) as (url, pid):
             rows += _window(url, 10.0, 1000.0, runs, pid,
                             f"uvicorn with ANPO_SERVE_PROCESSES={processes} ({processes} server processes)")
+    with server() as url:  # lists and /v1/where as before: one server, the default list slot
         rows += _list_rows(url)
         rows += _where_rows(url)
     workers = os.cpu_count() or 1
