@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from anpo.core.codes import NULL, Zone, country_code
+from anpo.core.codes import NULL, Event, OperationArea, UsAction, Zone, country_code
 from anpo.core.dates import FOREVER
 from anpo.core.scenario import TRI_NONE, ScenarioFrame
 from anpo.geo.place import AdminPeriod, Place, Unit
@@ -70,3 +70,54 @@ def make_frame(days: np.ndarray, event: int, target: str | None, us_action: int 
 LAND = int(Zone.land)
 SEA = int(Zone.territorial_sea)
 OUTSIDE = int(Zone.outside)
+
+
+def random_rows(n: int, seed: int, countries: tuple[str | None, ...], *, stated_area_share: float = 1.0,
+                territorial_sea_share: float = 1.0, specified_area_share: float = 0.0
+                ) -> tuple[ScenarioFrame, Place]:
+    """Random rows over every event, action, operation area, zone and place code (days 1945-2106).
+
+    `stated_area_share`: the share of rows that state an operation area (the rest state none);
+    `territorial_sea_share`: the share of located rows with a 12 nm sea; `specified_area_share`:
+    the share in the specified area."""
+    rng = np.random.default_rng(seed)
+    codes = np.array([code(c) for c in countries], np.int16)
+    day = rng.integers(-9000, 50000, n).astype(np.int32)
+    tri = np.array([TRI_NONE, 0, 1], np.int8)
+    frame = ScenarioFrame(
+        day=day,
+        event=rng.integers(0, len(Event), n).astype(np.int8),
+        target=codes[rng.integers(0, len(codes), n)],
+        lat=rng.uniform(20, 45, n), lon=rng.uniform(120, 150, n),
+        us_action=rng.integers(0, len(UsAction), n).astype(np.int8),
+        termination_notice_day=np.where(rng.random(n) < 0.1, day - 400, FOREVER).astype(np.int32),
+        armed_attack_judged=tri[rng.integers(0, 3, n)],
+        survival_threatening_certified=tri[rng.integers(0, 3, n)],
+        ids=[],
+        operation_area=_share(rng, n, stated_area_share, rng.integers(0, len(OperationArea), n), 0)
+        .astype(np.int8),
+    )
+    zone = rng.integers(-1, len(Zone), n).astype(np.int8)
+    located = zone != NULL
+    admin = codes[rng.integers(0, len(codes), n)]
+    unit = np.where(located, rng.integers(-1, len(UNITS), n), NULL).astype(np.int16)
+    place = Place(
+        zone=zone,
+        unit=unit,
+        administered_by=np.where(located, admin, NULL).astype(np.int16),
+        claims=np.where(located, rng.integers(0, 3, n), 0).astype(np.int16),
+        coast_distance_nm=np.where(located, rng.uniform(0, 300, n), np.nan).astype(np.float32),
+        territorial_sea_nm=np.where(located & _share(rng, n, territorial_sea_share, True, False),
+                                    12.0, np.nan).astype(np.float32),
+        specified_area=_share(rng, n, specified_area_share, 0, NULL).astype(np.int8),
+    )
+    return frame, place
+
+
+def _share(rng: np.random.Generator, n: int, share: float, yes: object, no: object) -> np.ndarray:
+    """`yes` on a random `share` of n rows, else `no`; no draw when the share is 0 or 1."""
+    if share >= 1.0:
+        return np.broadcast_to(np.asarray(yes), (n,)).copy()
+    if share <= 0.0:
+        return np.full(n, no)
+    return np.where(rng.random(n) < share, yes, no)

@@ -13,7 +13,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from law_places import UNITS, code
+from law_places import random_rows
 
 from anpo.core.codes import NULL, Event, OperationArea, UsAction, Zone
 from anpo.core.dates import FOREVER
@@ -28,37 +28,8 @@ N = 20_000  # above the 4,096 rows from which the code helpers use arithmetic
 
 
 def _rows(n: int, seed: int) -> tuple[ScenarioFrame, Place]:
-    rng = np.random.default_rng(seed)
-    countries = np.array([code(c) for c in ("JPN", "USA", "TWN", "KOR", "PRK", "CHN", None)], np.int16)
-    day = rng.integers(-9000, 50000, n).astype(np.int32)
-    tri = np.array([TRI_NONE, 0, 1], np.int8)
     # Stated operation areas on a third of the rows only: both far-east paths run.
-    area = np.where(rng.random(n) < 0.3, rng.integers(0, len(OperationArea), n), 0).astype(np.int8)
-    frame = ScenarioFrame(
-        day=day,
-        event=rng.integers(0, len(Event), n).astype(np.int8),
-        target=countries[rng.integers(0, len(countries), n)],
-        lat=rng.uniform(20, 45, n), lon=rng.uniform(120, 150, n),
-        us_action=rng.integers(0, len(UsAction), n).astype(np.int8),
-        termination_notice_day=np.where(rng.random(n) < 0.1, day - 400, FOREVER).astype(np.int32),
-        armed_attack_judged=tri[rng.integers(0, 3, n)],
-        survival_threatening_certified=tri[rng.integers(0, 3, n)],
-        ids=[],
-        operation_area=area,
-    )
-    zone = rng.integers(-1, len(Zone), n).astype(np.int8)
-    located = zone != NULL
-    place = Place(
-        zone=zone,
-        unit=np.where(located, rng.integers(-1, len(UNITS), n), NULL).astype(np.int16),
-        administered_by=np.where(located, countries[rng.integers(0, len(countries), n)], NULL)
-        .astype(np.int16),
-        claims=np.where(located, rng.integers(0, 3, n), 0).astype(np.int16),
-        coast_distance_nm=np.where(located, rng.uniform(0, 300, n), np.nan).astype(np.float32),
-        territorial_sea_nm=np.where(located, 12.0, np.nan).astype(np.float32),
-        specified_area=np.full(n, NULL, np.int8),
-    )
-    return frame, place
+    return random_rows(n, seed, ("JPN", "USA", "TWN", "KOR", "PRK", "CHN", None), stated_area_share=0.3)
 
 
 def _in_force(ev: Evaluation, iid: str, day: int) -> bool:

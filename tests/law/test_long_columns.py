@@ -10,11 +10,9 @@ evaluated together, must equal the same rows evaluated in small pieces.
 from __future__ import annotations
 
 import numpy as np
-from law_places import UNITS, code
+from law_places import random_rows
 
-from anpo.core.codes import NULL, Event, OperationArea, UsAction, Zone
-from anpo.core.dates import FOREVER
-from anpo.core.scenario import TRI_NONE, ScenarioFrame
+from anpo.core.scenario import ScenarioFrame
 from anpo.geo.place import Place
 from anpo.law.common import LawContext
 from anpo.law.engine import LONG_COLUMN_ROWS
@@ -24,35 +22,8 @@ PIECE = 1000  # rows a small evaluation (below the long-column thresholds)
 
 
 def _random(n: int, seed: int) -> tuple[ScenarioFrame, Place]:
-    rng = np.random.default_rng(seed)
-    countries = np.array([code(c) for c in ("JPN", "USA", "TWN", "KOR", "CHN", "RUS", None)], np.int16)
-    day = rng.integers(-9000, 50000, n).astype(np.int32)  # 1945 to 2106
-    tri = np.array([TRI_NONE, 0, 1], np.int8)
-    frame = ScenarioFrame(
-        day=day,
-        event=rng.integers(0, len(Event), n).astype(np.int8),
-        target=countries[rng.integers(0, len(countries), n)],
-        lat=rng.uniform(20, 45, n), lon=rng.uniform(120, 150, n),
-        us_action=rng.integers(0, len(UsAction), n).astype(np.int8),
-        termination_notice_day=np.where(rng.random(n) < 0.1, day - 400, FOREVER).astype(np.int32),
-        armed_attack_judged=tri[rng.integers(0, 3, n)],
-        survival_threatening_certified=tri[rng.integers(0, 3, n)],
-        ids=[],
-        operation_area=rng.integers(0, len(OperationArea), n).astype(np.int8),
-    )
-    zone = rng.integers(-1, len(Zone), n).astype(np.int8)
-    located = zone != NULL
-    admin = countries[rng.integers(0, len(countries), n)]
-    place = Place(
-        zone=zone,
-        unit=np.where(located, rng.integers(-1, len(UNITS), n), NULL).astype(np.int16),
-        administered_by=np.where(located, admin, NULL).astype(np.int16),
-        claims=np.where(located, rng.integers(0, 3, n), 0).astype(np.int16),
-        coast_distance_nm=np.where(located, rng.uniform(0, 300, n), np.nan).astype(np.float32),
-        territorial_sea_nm=np.where(located & (rng.random(n) < 0.5), 12.0, np.nan).astype(np.float32),
-        specified_area=np.where(rng.random(n) < 0.05, 0, NULL).astype(np.int8),
-    )
-    return frame, place
+    return random_rows(n, seed, ("JPN", "USA", "TWN", "KOR", "CHN", "RUS", None),
+                       territorial_sea_share=0.5, specified_area_share=0.05)
 
 
 def _piece(frame: ScenarioFrame, place: Place, lo: int, hi: int) -> tuple[ScenarioFrame, Place]:
