@@ -12,15 +12,10 @@ README shows with `$`.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
 import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md")
@@ -76,22 +71,14 @@ def runnable(command: str, workdir: Path) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("doc-commands")
-    shutil.copytree(ROOT / "examples", work / "examples")
-    return work
-
-
 def test_docs_show_commands() -> None:
     commands = [c for _, c in doc_commands()]
     assert len(commands) >= 40
     assert ".venv/bin/anpo assess examples/law-edges.yaml examples/judgments.yaml" in commands
 
 
-def test_doc_commands_run_as_written(workdir: Path) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "COLUMNS": "200", "NO_COLOR": "1", "ANPO_DATA_DIR": str(workdir / "state")}
+def test_doc_commands_run_as_written(workdir: Path, doc_env: dict[str, str]) -> None:
+    env = doc_env
     ran, failures = 0, []
     for where, command in doc_commands():
         if not runnable(command, workdir):

@@ -10,15 +10,10 @@ lines are not run (they serve or install).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -63,20 +58,12 @@ def _shown_lines(example: Example) -> list[str]:
     return keep
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("readme")
-    shutil.copytree(ROOT / "examples", work / "examples")
-    return work
-
-
 def test_readme_has_runnable_examples() -> None:
     assert len([e for e in examples() if not NOT_RUN.match(e.command)]) >= 10
 
 
-def test_readme_examples_run_as_written(workdir: Path) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "COLUMNS": "200", "NO_COLOR": "1", "ANPO_DATA_DIR": str(workdir / "state")}
+def test_readme_examples_run_as_written(workdir: Path, doc_env: dict[str, str]) -> None:
+    env = doc_env
     failures = []
     for example in examples():
         if NOT_RUN.match(example.command):
