@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml
 
 # Compiled kernels, bytecode and maps, again whenever a kernel source changes. numba checks a
 # cached kernel against its own file only, not the modules it inlines: the cache is cleared first.
+# The batch's kernels also become one C extension (numba.pycc, a C compiler; src/anpo/core/
+# _batch_kernels.*), stamped with its sources' hashes: without it batches use numba's JIT.
 $(PRECOMPILED): $(STAMP) $(sort $(KERNEL_SOURCES))
 	find src/anpo -path '*/__pycache__/*' \( -name '*.nbi' -o -name '*.nbc' \) -delete
 	$(BIN)/python -m anpo.precompile

@@ -12,48 +12,19 @@ for bit (`tests/geo/test_few_exact.py`).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
-from anpo.geo import region as R
+from anpo.geo.kernel_records import BUCKET_DEG, CoastBuckets
 
 Floats = npt.NDArray[np.float64]
 
-BUCKET_DEG = 0.1
 # Lower bounds of the chord per degree: 100 km a degree of latitude (the meridian degree is
 # at least 110.5 km, a chord of a few degrees within 0.5% of the arc), and that times the
 # cosine of the highest latitude a ring reaches for a degree of longitude.
 _KM_PER_DEG = 100.0
-
-
-class CoastBuckets(NamedTuple):
-    """Coast samples sorted by bucket (row-major over `rows` x `cols` buckets of BUCKET_DEG
-    from (south, west)); bucket b holds samples start[b]:start[b + 1]."""
-
-    south: float
-    west: float
-    rows: int
-    cols: int
-    start: npt.NDArray[np.int64]
-    xyz: Floats  # (n, 3), in bucket order
-    order: npt.NDArray[np.int64]  # index into the index's coast arrays
-
-    @classmethod
-    def of(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32]) -> CoastBuckets:
-        south = math.floor(float(lat.min()) / BUCKET_DEG) * BUCKET_DEG
-        west = math.floor(float(lon.min()) / BUCKET_DEG) * BUCKET_DEG
-        r = ((lat.astype(np.float64) - south) / BUCKET_DEG).astype(np.int64)
-        c = ((lon.astype(np.float64) - west) / BUCKET_DEG).astype(np.int64)
-        rows, cols = int(r.max()) + 1, int(c.max()) + 1
-        key = r * cols + c
-        order = np.argsort(key, kind="stable")
-        start = np.zeros(rows * cols + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key, minlength=rows * cols), out=start[1:])
-        xyz = R.ecef_km(lat[order].astype(np.float64), lon[order].astype(np.float64))
-        return cls(south, west, rows, cols, start, np.ascontiguousarray(xyz), order.astype(np.int64))
 
 
 @numba.njit(cache=True, nogil=True)

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     import shapely
     from scipy.spatial import cKDTree
 
-    from anpo.geo.coast_buckets import CoastBuckets
-    from anpo.geo.land_edges import LandEdges
+    from anpo.geo.kernel_records import CoastBuckets, LandEdges
 
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
@@ -123,8 +122,8 @@ class GeoIndex:
     @cached_property
     def coast_buckets(self) -> CoastBuckets:
         """The coast samples in 0.1-degree buckets: nearest coast of many points, compiled,
-        no tree (`geo.coast_buckets`; imports numba)."""
-        from anpo.geo.coast_buckets import CoastBuckets
+        no tree (`geo.coast_buckets`)."""
+        from anpo.geo.kernel_records import CoastBuckets
 
         return CoastBuckets.of(self.coast_lat, self.coast_lon)
 
@@ -141,8 +140,8 @@ class GeoIndex:
 
     @cached_property
     def land_edges(self) -> LandEdges:
-        """Each boundary cell's land edges (`geo.land_edges`; imports numba)."""
-        from anpo.geo.land_edges import LandEdges
+        """Each boundary cell's land edges (`geo.land_edges`)."""
+        from anpo.geo.kernel_records import LandEdges
 
         with np.load(data.path("geo/fine.npz")) as f:
             return LandEdges(f["edge_offsets"], f["edges"], f["unit"], f["reference_on_land"],

@@ -16,29 +16,16 @@ points on an edge itself are a measure-zero case where the two may differ.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numba
 import numpy as np
 import numpy.typing as npt
 
 from anpo.geo import region as R
+from anpo.geo.kernel_records import LandEdges
 
 _SOUTH, _WEST = R.SOUTH, R.WEST
 _STEP = 1.0 / R.CELLS_PER_DEG
 _REF_LAT, _REF_LON = R.REFERENCE_FRACTION
-
-
-class LandEdges(NamedTuple):
-    """Per boundary cell (numbered as `region.FineGrid` numbers them): edges
-    `edges[edge_offsets[c]:edge_offsets[c + 1]]` (edge k joins vertex k and k + 1 of `xy`),
-    the cell's one unit (-2: two units, ask shapely) and whether its reference point is land."""
-
-    edge_offsets: npt.NDArray[np.int32]
-    edges: npt.NDArray[np.int32]
-    unit: npt.NDArray[np.int16]
-    reference_on_land: npt.NDArray[np.bool_]
-    xy: npt.NDArray[np.float64]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from functools import wraps
 from types import ModuleType
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +42,7 @@ from anpo.geo.units_table import internal_waters, specified_areas
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
-    from anpo.geo.coast_buckets import CoastBuckets
+    from anpo.geo.kernel_records import CoastBuckets
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
@@ -132,7 +132,7 @@ def _exact_sea(
     if _few(idx, "coast_tree"):
         d, i = gi.coast_samples.query(pts, bound)
     elif compiled and bounded:
-        from anpo.geo.coast_buckets import nearest
+        nearest = _compiled("anpo.geo.coast_buckets").nearest
 
         d, i = nearest(_coast_buckets(), lat[idx], lon[idx], pts, bound)
     else:
@@ -185,8 +185,7 @@ def _few(idx: npt.NDArray[np.intp], built: str) -> bool:
 
 
 def _compiled_ring_contains() -> Callable[..., npt.NDArray[np.bool_]]:
-    from anpo.geo.ring_kernel import ring_contains as compiled  # imports numba
-
+    compiled: Callable[..., npt.NDArray[np.bool_]] = _compiled("anpo.geo.ring_kernel").ring_contains
     return compiled
 
 
@@ -201,8 +200,7 @@ def _land_by_edges(
 ) -> npt.NDArray[np.int16]:
     """`_exact_land` for a large input: the cells' edge lists (`land_edges`, compiled, no
     lock) decide the points, shapely those of cells that hold two units' land."""
-    from anpo.geo.land_edges import land_unit
-
+    land_unit = _compiled("anpo.geo.land_edges").land_unit
     gi = geo_index()
     y, x = lat[idx], lon[idx]
     cell, _, row, col = gi.fine.locate(gi.grid, y, x)
@@ -327,9 +325,16 @@ def _set_land(
 
 
 def _compiled_passes() -> ModuleType:
-    from anpo.geo import grid_kernel  # imports numba: only when a large input needs it
+    passes: ModuleType = _compiled("anpo.geo.grid_kernel")
+    return passes
 
-    return grid_kernel
+
+def _compiled(module: str) -> Any:
+    """A kernel module's compiled functions: the install-time extension's, else numba's JIT
+    (imported then: only when a large input needs it; `anpo.core.ahead_of_time`)."""
+    from anpo.core.ahead_of_time import compiled_module
+
+    return compiled_module(module)
 
 
 @_exclusive

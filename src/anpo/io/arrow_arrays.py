@@ -124,6 +124,6 @@ def compact_codes(codes: npt.NDArray[Any], missing: Mask, size: int
 
 
 def _compiled_compact() -> Any:
-    from anpo.io import compact_kernel  # imports numba: only when a large chunk needs it
+    from anpo.core.ahead_of_time import compiled_module  # numba only without the extension
 
-    return compact_kernel.compact_codes
+    return compiled_module("anpo.io.compact_kernel").compact_codes

@@ -78,8 +78,13 @@ def _run() -> None:
 
 
 def start() -> None:
-    """Begin numba's start in a background thread (once a process; no-op after)."""
+    """Begin numba's start in a background thread (once a process; no-op after, and when
+    the install-time extension serves the kernels: `core.ahead_of_time`)."""
     global _thread
+    from anpo.core.ahead_of_time import available
+
+    if available():
+        return
     with _lock:
         if _thread is not None:
             return

@@ -45,13 +45,15 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from anpo import __version__
-from anpo.io import parquet_kernel as kernel
+from anpo.core.ahead_of_time import compiled_module
 from anpo.io.arrow_arrays import bool_array
 from anpo.io.parquet_thrift import BINARY, BOOL, BYTE, I16, I32, I64, LIST, STRUCT, struct, struct_list
 
 MAGIC = b"PAR1"
 PAGE_BYTES = 1 << 20  # data pages of at most about this many bytes before compression
 ARROW_SCHEMA = b"ARROW:schema"
+# The kernels: the install-time extension's (`core.ahead_of_time`), else numba's JIT.
+kernel = compiled_module("anpo.io.parquet_kernel")
 CREATED_BY = f"anpo version {__version__} (numba Parquet writer)"
 
 Bytes = npt.NDArray[np.uint8]

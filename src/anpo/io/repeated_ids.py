@@ -33,7 +33,10 @@ class RepeatedIds:
     def add(self, ids: pa.Array, first_row: int) -> list[tuple[str, int]]:
         """Add one chunk's ids (a string array; row 0 is `first_row` of the table); the
         chunk's repeats (id, row), at most SHOWN of them, are returned."""
-        from anpo.io.id_kernel import PARTS, insert, partition, regrow  # numba: only for tables with ids
+        from anpo.core.ahead_of_time import compiled_module  # numba only without the extension
+
+        kernels = compiled_module("anpo.io.id_kernel")
+        insert, partition, regrow = kernels.insert, kernels.partition, kernels.regrow
 
         n = len(ids)
         if n == 0 or ids.null_count == n:
@@ -51,7 +54,7 @@ class RepeatedIds:
         while most > MAX_LOAD * size:
             size *= 2
         if self._tables is None:
-            self._tables = np.zeros((PARTS, size), dtype=np.uint64)
+            self._tables = np.zeros((kernels.PARTS, size), dtype=np.uint64)
         elif size != self._tables.shape[1]:
             self._tables = regrow(self._tables, size)
         repeats, added = insert(self._tables, hashes, starts, order)
