@@ -83,9 +83,21 @@ def test_bodies_the_strict_check_or_the_model_refuse_are_declined(body: bytes) -
     {"assume": None}, {"extra": 1}, {"lat": [1]},
 ])
 def test_rows_the_model_or_the_parser_might_refuse_are_declined(change: dict[str, Any]) -> None:
-    body = [GOOD, {**GOOD, **change}]
-    assert list_columns(json.dumps(body, ensure_ascii=False).encode()) is None
+    # in one row of several, and in every row (rows stating the same fields are read together)
+    for body in ([GOOD, {**GOOD, **change}], [{**GOOD, **change}] * 3):
+        assert list_columns(json.dumps(body, ensure_ascii=False).encode()) is None
     assert list_columns(json.dumps([GOOD, GOOD]).encode()) is not None
+
+
+def test_rows_in_any_field_order_give_the_ordinary_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    reordered = dict(reversed(list(GOOD.items())))
+    okinawa = {**GOOD, "date": "1971-05-01", "lat": 26.35, "lon": 127.77, "target": "USA",
+               "us_action": "combat_operations_from_japan", "operation_area": None}
+    for body in ([GOOD, reordered, okinawa], [reordered, reordered], [okinawa, okinawa]):
+        raw = json.dumps(body).encode()
+        fast = list_pool._compact_columns(raw, list_pool._query("fields=compact"))  # type: ignore[arg-type]
+        assert fast is not None
+        assert fast == _ordinary(raw, "fields=compact", monkeypatch)
 
 
 def test_a_located_event_without_a_place_is_declined() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import orjson
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,9 @@ from hypothesis import strategies as st
 from anpo.core.codes import Event, OperationArea, UsAction
 from anpo.core.dates import FIRST_DATE, LAST_DATE
 from anpo.core.errors import InputError
-from anpo.io.compact_results import FIELDS, compact_rows
+from anpo.core.scenario import ScenarioFrame
+from anpo.io import compact_results
+from anpo.io.compact_results import FIELDS, compact_rows, frame_json, frame_rows
 from anpo.law.assess import assess_raw, parse
 from anpo.law.whatif import WhatIf
 
@@ -108,6 +112,31 @@ def test_compact_rows_equal_the_single_scenario_path(rows: list[dict[str, Any]])
     for i, row in enumerate(rows):
         single, _ = assess_raw(dict(row))  # one scenario: exact geography, with explanation
         assert compact[i] == as_compact(single[0]), i
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(scenarios(), min_size=1, max_size=40), st.data())
+def test_frame_json_is_the_rows_json(monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, Any]],
+                                     data: st.DataObject) -> None:
+    """The list worker's JSON written from codes is orjson's text of the compact rows, byte for
+    byte: any id text (quotes, escapes, non-ASCII, null), under a what-if too, and with the
+    remembered texts of code combinations emptied as they fill (a tiny bound here)."""
+    parsed, _ = parse(rows)
+    frame = ScenarioFrame.from_scenarios(parsed)
+    ids = data.draw(st.lists(st.one_of(st.none(), st.text(max_size=12)), min_size=len(rows),
+                             max_size=len(rows)))
+    dates = [s.date.isoformat() for s in parsed]
+    monkeypatch.setattr(compact_results, "_SEEN_MAX", data.draw(st.sampled_from([0, 3, 1 << 12])))
+    for whatif in (None, WhatIf.parse(["jp-peace-security-legislation-2015"], ())):
+        expected = orjson.dumps(frame_rows(frame, ids, dates, whatif=whatif))
+        assert frame_json(frame, ids, dates, whatif=whatif) == expected
+        assert frame_json(frame, ids, dates, whatif=whatif) == expected  # texts remembered
+
+
+def test_frame_json_of_no_rows() -> None:
+    frame = ScenarioFrame.from_scenarios([])
+    assert frame_json(frame, [], []) == orjson.dumps(frame_rows(frame, [], [])) == b"[]"
 
 
 def test_compact_under_a_what_if_equals_the_single_path() -> None:

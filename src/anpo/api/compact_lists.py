@@ -18,6 +18,7 @@ row, word for word as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -35,7 +36,8 @@ from anpo.core.scenario import TRI_NONE, ScenarioFrame
 _FIELDS = frozenset({"id", "date", "event", "target", "lat", "lon", "us_action", "operation_area"})
 _DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _ID_MAX = 200  # ScenarioIn.id's max_length
-_LOCATED = frozenset(e.name for e in LOCATED_EVENTS)
+_LOCATED = np.array(sorted(int(e) for e in LOCATED_EVENTS), dtype=np.int8)
+_NUMBERS = frozenset({float, int, type(None)})  # a coordinate's types (not bool: a subclass)
 _FIRST, _LAST = to_day(FIRST_DATE), to_day(LAST_DATE)
 assert EPOCH.isoformat() == "1970-01-01"  # numpy's day 0, which _days relies on
 
@@ -45,16 +47,20 @@ class _Decline(Exception):
 
 
 @cache
-def _codes() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Event, U.S. action and operation area codes by name (the names the model accepts)."""
-    return ({n: int(Event[n]) for n in EVENTS}, {n: int(UsAction[n]) for n in US_ACTIONS},
-            {n: int(OperationArea[n]) for n in OPERATION_AREAS})
+def _codes() -> tuple[dict[Any, int], dict[Any, int], dict[Any, int]]:
+    """Event, U.S. action and operation area codes by name (the names the model accepts; an
+    operation area that is null is none)."""
+    actions: dict[Any, int] = {n: int(UsAction[n]) for n in US_ACTIONS}
+    areas: dict[Any, int] = {n: int(OperationArea[n]) for n in OPERATION_AREAS}
+    return {n: int(Event[n]) for n in EVENTS}, actions, areas | {None: int(OperationArea.none)}
 
 
 def _days(dates: list[Any]) -> np.ndarray:
     """Day numbers of a date column: strings YYYY-MM-DD (ASCII digits), real calendar days,
     within anpo's dates; checked for the whole column at once."""
-    if not all(type(d) is str and len(d) == 10 for d in dates) or _DATES.fullmatch("\n".join(dates)) is None:
+    if set(map(type, dates)) != {str} or set(map(len, dates)) != {10}:
+        raise _Decline
+    if _DATES.fullmatch("\n".join(dates)) is None:
         raise _Decline
     try:
         days = np.array(dates, dtype="datetime64[D]").astype(np.int64)  # day 0: 1970-01-01
@@ -65,30 +71,29 @@ def _days(dates: list[Any]) -> np.ndarray:
     return days.astype(np.int32)
 
 
-def _target(text: Any, cache_: dict[str, int]) -> int:
-    code = cache_.get(text)
-    if code is None:
+def _codes_of(names: Sequence[Any], codes: dict[Any, int], dtype: type) -> np.ndarray:
+    """A column of names as codes (KeyError: a name not in `codes`; TypeError: unhashable)."""
+    return np.fromiter(map(codes.__getitem__, names), dtype, len(names))
+
+
+def _target_codes(targets: Sequence[Any]) -> np.ndarray:
+    """Country codes of a target column (NULL where not stated), each distinct value once."""
+    codes: dict[Any, int] = {None: NULL}
+    for text in set(targets) - {None}:
         if type(text) is not str or len(text) != 3:
             raise _Decline
         try:
-            code = country_code(text)  # ISO-3 codes: also the model's ^[A-Z]{3}$
+            codes[text] = country_code(text)  # ISO-3 codes: also the model's ^[A-Z]{3}$
         except KeyError:
             raise _Decline from None
-        cache_[text] = code
-    return code
+    return _codes_of(targets, codes, np.int16)
 
 
-def _coordinates(values: list[Any], low: float, high: float) -> np.ndarray:
+def _coordinates(values: Sequence[Any], low: float, high: float) -> np.ndarray:
     """A lat or lon column (NaN where not stated); numbers only, booleans refused, in range."""
-    out = np.empty(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        kind = type(v)
-        if kind is float or kind is int:
-            out[i] = v
-        elif v is None:
-            out[i] = np.nan
-        else:
-            raise _Decline
+    if not _NUMBERS.issuperset(map(type, values)):
+        raise _Decline
+    out = np.array(values, dtype=np.float64)  # None: NaN
     stated = ~np.isnan(out)
     if not bool(np.all((out[stated] >= low) & (out[stated] <= high))):
         raise _Decline  # also an integer too large for a double, and infinities
@@ -106,41 +111,51 @@ def list_columns(body: bytes) -> tuple[ScenarioFrame, list[str | None], list[str
         return None
 
 
+def _fields(doc: list[Any]) -> Callable[[str, Any], Sequence[Any]]:
+    """The body's fields as columns: `column(name, default)`, the default where a row does
+    not state the field. Rows that state the same fields in the same order (the usual list)
+    are read in one pass."""
+    if set(map(type, doc)) != {dict}:
+        raise _Decline  # a row is a JSON object
+    shapes = set(map(tuple, doc))  # each row's field names, in order
+    if not all(map(_FIELDS.issuperset, shapes)):
+        raise _Decline  # `assume`, an unknown field
+    if len(shapes) == 1:
+        (names,) = shapes
+        stated = dict(zip(names, zip(*map(dict.values, doc), strict=True), strict=True))
+        return lambda name, default: stated.get(name) or (default,) * len(doc)
+    return lambda name, default: [row.get(name, default) for row in doc]
+
+
 def _columns(doc: Any) -> tuple[ScenarioFrame, list[str | None], list[str]]:
     if type(doc) is not list or not 1 <= len(doc) <= MAX_BATCH:
         raise _Decline
-    for row in doc:
-        if type(row) is not dict or not _FIELDS.issuperset(row):
-            raise _Decline  # nesting beyond a flat row, `assume`, an unknown field
+    column = _fields(doc)
     n = len(doc)
     events, actions, areas = _codes()
-    no_area = int(OperationArea.none)
-    ids = [row.get("id") for row in doc]
-    for sid in ids:
-        if sid is not None and (type(sid) is not str or len(sid) > _ID_MAX):
-            raise _Decline
-    dates = [row.get("date") for row in doc]
+    ids = list(column("id", None))
+    kinds = set(map(type, ids))
+    if not kinds <= {str, type(None)}:
+        raise _Decline
+    if str in kinds and max(len(sid) for sid in ids if sid is not None) > _ID_MAX:
+        raise _Decline
+    dates = list(column("date", None))
     day = _days(dates)
-    event_names = [row.get("event") for row in doc]
+    event_names = column("event", None)
     try:
-        event = np.fromiter((events[e] for e in event_names), np.int8, n)
-        action = np.fromiter((actions[row.get("us_action", "none")] for row in doc), np.int8, n)
-        area_names = [row.get("operation_area") for row in doc]
-        area = np.fromiter((no_area if a is None else areas[a] for a in area_names), np.int8, n)
+        event = _codes_of(event_names, events, np.int8)
+        action = _codes_of(column("us_action", "none"), actions, np.int8)
+        area = _codes_of(column("operation_area", None), areas, np.int8)
+        target = _target_codes(column("target", None))
     except (KeyError, TypeError):  # an unknown name, or not a string (unhashable too)
         raise _Decline from None
-    target_cache: dict[str, int] = {}
-    targets = [row.get("target") for row in doc]
-    target = np.fromiter((NULL if t is None else _target(t, target_cache) for t in targets), np.int16, n)
-    lat = _coordinates([row.get("lat") for row in doc], -90.0, 90.0)
-    lon = _coordinates([row.get("lon") for row in doc], -180.0, 180.0)
+    lat = _coordinates(column("lat", None), -90.0, 90.0)
+    lon = _coordinates(column("lon", None), -180.0, 180.0)
     if not np.array_equal(np.isnan(lat), np.isnan(lon)):
         raise _Decline  # lat and lon go together
-    none_event = events["none"]
-    if bool(np.any((target == NULL) & (event != none_event))):
+    if bool(np.any((target == NULL) & (event != int(Event.none)))):
         raise _Decline  # a target is required for every event but none
-    located = np.fromiter((e in _LOCATED for e in event_names), bool, n)
-    if bool(np.any(located & np.isnan(lat))):
+    if bool(np.any(np.isin(event, _LOCATED) & np.isnan(lat))):
         raise _Decline  # a located event needs lat and lon
     frame = ScenarioFrame(
         day=day, event=event, target=target, lat=lat, lon=lon, us_action=action,

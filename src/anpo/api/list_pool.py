@@ -95,10 +95,8 @@ def answer_list(body: bytes, query: str) -> bytes | None:
 def _compact_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
     """A compact list read straight into columns (`anpo.api.compact_lists`): the same bytes
     as the route's answer, or None for a body that path does not take."""
-    import orjson
-
     from anpo.api.compact_lists import list_columns
-    from anpo.io.compact_results import frame_rows
+    from anpo.io.compact_results import frame_json
     from anpo.law.whatif import WhatIf
 
     columns = list_columns(body)
@@ -108,7 +106,7 @@ def _compact_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
     try:
         whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
         frame, ids, dates = columns
-        return orjson.dumps(frame_rows(frame, ids, dates, whatif=whatif))
+        return frame_json(frame, ids, dates, whatif=whatif)
     except Exception:  # a bad what-if, or a bug: the ordinary way gives its answer (or 500)
         return None
 
