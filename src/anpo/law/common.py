@@ -18,6 +18,7 @@ from anpo.core.codes import JPN, NULL, USA, Event, Zone, country_code
 from anpo.core.dates import FOREVER, from_day, to_day
 from anpo.geo.place import AdminPeriod, Unit
 from anpo.law import instruments
+from anpo.law.engine import Columns
 from anpo.law.whatif import ACTUAL, Timeline, WhatIf
 
 # Input columns of the law: the scenario frame's and the place's.
@@ -77,14 +78,27 @@ def codes(shape: tuple[int, ...], value: int) -> npt.NDArray[np.int8]:
     return np.full(shape, value, dtype=np.int8)
 
 
-def by_day(day: npt.NDArray[np.int32], changes: Iterable[int], code: Callable[[int], int]
+def by_day(day: npt.NDArray[np.int32] | Columns, changes: Iterable[int], code: Callable[[int], int]
            ) -> npt.NDArray[np.int8]:
     """`code(d)` for every day d of the column, as int8, for a code that changes only on the
-    days `changes` (the starts and ends of the instruments it reads).
+    days `changes` (the starts and ends of the instruments it reads). `day` is the column, or
+    a formula's columns, whose day comparisons are then shared (`since`).
 
     The code is a step function of the day: its value before the first change, plus one
     comparison of the column for each change that moves it (a change that leaves the code as
     it was costs nothing). `code` is called on single days: the rule is written once."""
+    if isinstance(day, Columns):
+        c = day
+        shape = c["day"].shape
+
+        def at_least(d: int) -> npt.NDArray[np.bool_]:
+            return since(c, d)
+    else:
+        column = day
+        shape = column.shape
+
+        def at_least(d: int) -> npt.NDArray[np.bool_]:
+            return column >= d
     steps = sorted(set(changes))
     first = before = code(steps[0] - 1) if steps else code(0)
     out: npt.NDArray[np.int8] | None = None
@@ -92,17 +106,47 @@ def by_day(day: npt.NDArray[np.int32], changes: Iterable[int], code: Callable[[i
         after = code(d)
         if after != before:
             # (A step of 1 is the comparison itself, read as int8.)
-            step = (day >= d).view(np.int8) if after - before == 1 else coded(day >= d, after - before)
-            if out is None:
-                out = step
-            else:
-                out += step
+            step = at_least(d).view(np.int8) if after - before == 1 else coded(at_least(d), after - before)
+            out = step if out is None else np.add(out, step, out=out if out.flags.writeable else None)
             before = after
     if out is None:
-        return np.full(day.shape, first, dtype=np.int8)
+        return np.full(shape, first, dtype=np.int8)
+    if not out.flags.writeable:  # a shared comparison itself: the code is a new column
+        out = out.copy()
     if first:
         out += np.int8(first)
     return out
+
+
+# Dated conditions compare the day column with the days the law changes: about twenty
+# comparisons an evaluation, on only a dozen distinct days. `since` makes each once per
+# evaluation and shares it (`Columns.shared`).
+def since(c: Columns, day: int) -> npt.NDArray[np.bool_]:
+    """`c["day"] >= day`, made once per evaluation and shared (read-only)."""
+    days = c["day"]
+    return c.shared(("since", day), lambda: days >= day)
+
+
+def between(c: Columns, start: int, end: int) -> npt.NDArray[np.bool_]:
+    """`start <= c["day"] < end` (read-only where it is `since(c, start)` itself)."""
+    if end == FOREVER:
+        return since(c, start)
+    # On booleans a > b is a and not b: one pass.
+    return np.greater(since(c, start), since(c, end))
+
+
+def instrument_in_force(c: Columns, instrument_id: str) -> npt.NDArray[np.bool_]:
+    """Whether the instrument applies on each row's day, under the context's timeline."""
+    tl: Timeline = c.context.timeline
+    return between(c, tl.start(instrument_id), tl.end(instrument_id))
+
+
+def equal(c: Columns, name: str, code: int) -> npt.NDArray[np.bool_]:
+    """`c[name] == code`, made once per evaluation and shared (read-only): several formulas
+    ask whether the target is Japan or the United States, whether the event is a gray-zone
+    incident..."""
+    column = c[name]
+    return c.shared((name, code), lambda: column == code)
 
 
 def lookup(table: npt.NDArray[Any], index: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -129,6 +173,19 @@ def event_table(*events: Event) -> npt.NDArray[np.bool_]:
     for e in events:
         table[int(e)] = True
     return table
+
+
+def in_territory(c: Columns) -> npt.NDArray[np.bool_]:
+    """`zone_in_territory(c["zone"])`, made once per evaluation and shared (read-only)."""
+    zone = c["zone"]
+    return c.shared("zone_in_territory", lambda: zone_in_territory(zone))
+
+
+def event_in(c: Columns, table: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """`lookup(table, c["event"])` (an `event_table`), made once per evaluation for each set
+    of events and shared (read-only)."""
+    event = c["event"]
+    return c.shared(("event_in", table.tobytes()), lambda: lookup(table, event))
 
 
 def zone_in_territory(zone: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import numpy as np
 import numpy.typing as npt
 
 from anpo import __version__, data
@@ -29,6 +30,7 @@ from anpo.law import instruments
 Column = npt.NDArray[Any]
 Formula = Callable[["Columns"], Column]
 RowFunction = Callable[["Row"], Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,36 @@ class Condition:
 
 
 class Columns(Mapping[str, Column]):
-    """What a formula sees: only the columns it declared, plus the static context."""
+    """What a formula sees: only the columns it declared, plus the static context.
 
-    def __init__(self, values: Mapping[str, Column], allowed: frozenset[str], context: Any) -> None:
+    `shared` holds columns derived from the inputs that several formulas read (`day >= d`
+    for the same date, `target == Japan`): the first formula that asks makes one, the others
+    of the same evaluation get that one (`Columns.shared`)."""
+
+    def __init__(self, values: Mapping[str, Column], allowed: frozenset[str], context: Any,
+                 shared: dict[Hashable, Any] | None = None) -> None:
         self._values = values
         self._allowed = allowed
         self.context = context
+        self._shared: dict[Hashable, Any] = {} if shared is None else shared
 
     def __getitem__(self, name: str) -> Column:
         if name not in self._allowed:
             raise DataError(f"formula reads {name!r}, which it does not declare in `needs`")
         return self._values[name]
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, made once per evaluation for `key`. The key must name what the value is
+        made of, and the caller reads those columns through this mapping first (so `needs`
+        is still checked). An array made here is read-only: formulas share it, so one that
+        changes it in place would change it for all (numpy raises instead)."""
+        try:
+            return cast(T, self._shared[key])
+        except KeyError:
+            value = self._shared[key] = make()
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._allowed)
@@ -151,9 +172,12 @@ class Ruleset:
         if self.inputs and len(values[self.inputs[0]]) >= LONG_COLUMN_ROWS:
             reuse_freed_memory()
         assumed: dict[str, Column | None] = {}
+        shared: dict[Hashable, Any] = {}
         for c in self.conditions:
-            cols = Columns(values, self._needs[c.name], context)
-            values[c.name] = c.formula(cols)
+            cols = Columns(values, self._needs[c.name], context, shared)
+            value = c.formula(cols)
+            # A shared column returned as it is: the evaluation keeps its own, writable copy.
+            values[c.name] = value if value.flags.writeable else value.copy()
             # A result rests on an assumption if its own formula used one or a dependency did.
             mask = c.assumed(cols) if c.assumed is not None else None
             if mask is not None and not mask.any():

@@ -25,9 +25,12 @@ from anpo.law.common import (
     by_day,
     coded,
     codes,
+    equal,
+    event_in,
     event_table,
+    instrument_in_force,
     iso,
-    lookup,
+    since,
     where,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
@@ -79,7 +82,7 @@ def _since(r: Row, pid: str, what: str) -> str:
 
 
 def _sdf_act(c: Columns) -> Column:
-    return _tl(c).in_force(SDF_ACT, c["day"])
+    return instrument_in_force(c, SDF_ACT)
 
 
 def _sdf_hint(r: Row) -> str | None:
@@ -97,7 +100,7 @@ def _article9(c: Columns) -> Column:
     def reading(day: int) -> int:
         return 2 if day >= tl.start(DECISION_2014) else int(tl.applies(SDF_ACT, day))
 
-    return by_day(c["day"], (tl.start(SDF_ACT), tl.end(SDF_ACT), tl.start(DECISION_2014)), reading)
+    return by_day(c, (tl.start(SDF_ACT), tl.end(SDF_ACT), tl.start(DECISION_2014)), reading)
 
 
 def _article9_cites(r: Row) -> tuple[str, ...]:
@@ -123,20 +126,20 @@ def _article9_hint(r: Row) -> str | None:
 
 def _attack_on_japan(c: Columns) -> Column:
     ctx: LawContext = c.context
-    attack, target, place = c["armed_attack"], c["target"], c["in_territories_under_japanese_administration"]
-    japan, yes = target == ctx.jpn, attack == YES
+    attack, place = c["armed_attack"], "in_territories_under_japanese_administration"
+    japan, yes = equal(c, "target", ctx.jpn), equal(c, "armed_attack", YES)
     # Japan's land, sea or airspace attacked (U.S. forces there included), or a judged
     # cyber/space attack on Japan with no place given: an armed attack against Japan.
     # Elsewhere (a Japanese ship on the high seas, a foreign ship in Japan's waters) or
     # before the attack is judged: the government judges the case on its facts.
     # Target Japan: the attack's own code (yes, case by case), and case by case off its places.
     out = attack * japan.view(np.int8)
-    out += coded(japan & yes & (place == NO), CASE_BY_CASE - YES)
+    out += (japan & yes & equal(c, place, NO)).view(np.int8)  # CASE_BY_CASE - YES (1)
     # Another target: only an attack in Japan's places: yes for the United States, case by
     # case for any other state.
-    in_japan = yes & (place == YES) & ~japan
+    in_japan = np.greater(yes & equal(c, place, YES), japan)  # (and not Japan)
     out += coded(in_japan, CASE_BY_CASE)
-    out -= coded(in_japan & (target == ctx.usa), CASE_BY_CASE - YES)
+    out -= (in_japan & equal(c, "target", ctx.usa)).view(np.int8)  # CASE_BY_CASE - YES (1)
     return out
 
 
@@ -151,24 +154,28 @@ def _defense_operation(c: Columns) -> Column:
 
 
 def _aasa(c: Columns) -> Column:
-    return _tl(c).in_force(AASA, c["day"])
+    return instrument_in_force(c, AASA)
 
 
 def _survival_provisions(c: Columns) -> Column:
-    return c["day"] >= _tl(c).provision_day(SURVIVAL)
+    return since(c, _tl(c).provision_day(SURVIVAL))
 
 
 def _survival_provisions_hint(r: Row) -> str | None:
     return _since(r, SURVIVAL, "the Legislation for Peace and Security (survival-threatening situations)")
 
 
+def _foreign(c: Columns) -> Column:
+    """The target is a state other than Japan (shared, read-only)."""
+    japan, none = equal(c, "target", c.context.jpn), equal(c, "target", NULL)
+    return c.shared("foreign_target", lambda: ~(japan | none))
+
+
 def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
-    attack, target = c["armed_attack"], c["target"]
-    foreign = (target != ctx.jpn) & (target != NULL)
-    out = coded(foreign & (attack != NO), CASE_BY_CASE)
+    out = coded(_foreign(c) & (c["armed_attack"] != NO), CASE_BY_CASE)
     # (The United States is foreign.)
-    out -= coded((attack == YES) & (target == ctx.usa), CASE_BY_CASE - YES)
+    out -= (equal(c, "armed_attack", YES) & equal(c, "target", ctx.usa)).view(np.int8)  # CASE_BY_CASE - YES
     return out
 
 
@@ -191,8 +198,8 @@ def _survival(c: Columns) -> Column:
     certified = c["survival_threatening_certified"]
     # case_by_case (2): the Cabinet certifies, the Diet approves; a stated decision:
     # certified (1) or not_certified (3).
-    out = coded(certified == STATED_FALSE, 1)
-    out -= coded(certified == STATED_TRUE, 1)
+    out = (certified == STATED_FALSE).view(np.int8)
+    out -= (certified == STATED_TRUE).view(np.int8)
     out += np.int8(2)
     out *= candidate.view(np.int8)  # no (0) where there is no candidate
     return out
@@ -252,7 +259,7 @@ def _anticipated(c: Columns) -> Column:
     candidate = c["event"] == int(Event.armed_attack_anticipated)
     if not candidate.any():  # the usual batch: no such event, one pass
         return codes(candidate.shape, NO)
-    candidate &= c["target"] == ctx.jpn
+    candidate &= equal(c, "target", ctx.jpn)
     return where(candidate & c["armed_attack_situations_act_in_force"], CASE_BY_CASE, NO)
 
 
@@ -314,8 +321,8 @@ def _rear_area(c: Columns) -> Column:
         return 2 if tl.applies(IMPORTANT_INFLUENCE, day) else int(tl.applies(AREAS_SURROUNDING, day))
 
     acts = (AREAS_SURROUNDING, IMPORTANT_INFLUENCE)
-    out = by_day(c["day"], [d for a in acts for d in (tl.start(a), tl.end(a))], regime)
-    out *= lookup(_HOSTILE, c["event"]).view(np.int8)
+    out = by_day(c, [d for a in acts for d in (tl.start(a), tl.end(a))], regime)
+    out *= event_in(c, _HOSTILE).view(np.int8)
     return out
 
 
@@ -336,9 +343,15 @@ def _rear_area_hint(r: Row) -> str | None:
 
 
 def _maritime_security(c: Columns) -> Column:
+    # Territorial sea or outside (codes 1 and 2): one unsigned range test (land 0 and NULL
+    # -1 wrap to 255 and 254).
     zone = c["zone"]
-    at_sea = (zone == int(Zone.territorial_sea)) | (zone == int(Zone.outside))
-    return c["sdf_act_in_force"] & (c["event"] == int(Event.gray_zone)) & at_sea
+    if zone.dtype == np.int8:
+        at_sea = zone.view(np.uint8) - np.uint8(Zone.territorial_sea) < np.uint8(2)
+    else:
+        at_sea = (zone == int(Zone.territorial_sea)) | (zone == int(Zone.outside))
+    at_sea &= c["sdf_act_in_force"]
+    return np.logical_and(at_sea, equal(c, "event", int(Event.gray_zone)), out=at_sea)
 
 
 def _maritime_hint(r: Row) -> str | None:
@@ -348,7 +361,7 @@ def _maritime_hint(r: Row) -> str | None:
 
 
 def _missile_destruction(c: Columns) -> Column:
-    return (c["event"] == int(Event.missile_inbound)) & (c["day"] >= _tl(c).provision_day(BMD_NUMBERS[0]))
+    return (c["event"] == int(Event.missile_inbound)) & since(c, _tl(c).provision_day(BMD_NUMBERS[0]))
 
 
 def _missile_cites(r: Row) -> tuple[str, ...]:
@@ -368,10 +381,12 @@ def _asset_protection(c: Columns) -> Column:
     # engaged in activities contributing to Japan's defense, at their request, never where
     # combat is under way: a gray-zone incident against U.S. forces, not an armed attack.
     ctx: LawContext = c.context
-    out = c["event"] == int(Event.gray_zone)
-    if out.any():
-        out &= (c["target"] == ctx.usa) & c["sdf_act_in_force"]
-        out &= c["day"] >= _tl(c).provision_day(ASSET_PROTECTION)
+    gray = equal(c, "event", int(Event.gray_zone))
+    if not gray.any():
+        return gray
+    out = gray & equal(c, "target", ctx.usa)
+    out &= c["sdf_act_in_force"]
+    out &= since(c, _tl(c).provision_day(ASSET_PROTECTION))
     return out
 
 
@@ -384,18 +399,23 @@ def _asset_protection_hint(r: Row) -> str | None:
 
 
 def _abroad(c: Columns) -> Column:
-    ctx: LawContext = c.context
-    out = c["event"] == int(Event.emergency_abroad)
-    if out.any():  # the usual batch has none: one pass
-        target = c["target"]
-        out &= (target != ctx.jpn) & (target != NULL) & c["sdf_act_in_force"]
-    return out
+    """An emergency abroad, in a foreign state, with the SDF Act in force (shared, read-only:
+    transport and protection both ask)."""
+    emergency = equal(c, "event", int(Event.emergency_abroad))
+    sdf = c["sdf_act_in_force"]
+
+    def make() -> Column:
+        if not emergency.any():  # the usual batch has none: one pass
+            return emergency
+        return emergency & _foreign(c) & sdf
+
+    return c.shared("abroad", make)
 
 
 def _transport(c: Columns) -> Column:
     out = _abroad(c)
     if out.any():
-        out &= c["day"] >= _tl(c).provision_day(TRANSPORT_NUMBERS[0])
+        out = out & since(c, _tl(c).provision_day(TRANSPORT_NUMBERS[0]))
     return out
 
 
@@ -418,7 +438,7 @@ def _protection(c: Columns) -> Column:
     abroad = _abroad(c)
     if not abroad.any():
         return codes(abroad.shape, NO)
-    return where(abroad & (c["day"] >= _tl(c).provision_day(PROTECTION)), CASE_BY_CASE, NO)
+    return where(abroad & since(c, _tl(c).provision_day(PROTECTION)), CASE_BY_CASE, NO)
 
 
 def _protection_hint(r: Row) -> str | None:

@@ -28,7 +28,10 @@ from anpo.law.common import (
     coded,
     codes,
     day_of,
+    equal,
     event_table,
+    in_territory,
+    instrument_in_force,
     iso,
     lookup,
     zone_in_territory,
@@ -58,7 +61,7 @@ _JUDGEABLE = event_table(Event.cyber_attack, Event.space_attack)
 
 def _t1951(c: Columns) -> Column:
     # The 1951 treaty ended when the 1960 treaty took effect (its Art. IX): `ended_with`.
-    return c.context.timeline.in_force("us-japan-1951", c["day"])
+    return instrument_in_force(c, "us-japan-1951")
 
 
 def termination_day(notice_day: Column) -> Column:
@@ -73,8 +76,9 @@ def termination_day(notice_day: Column) -> Column:
 
 def _terminated(c: Columns) -> Column:
     notice = c["termination_notice_day"]
-    if not (notice != FOREVER).any():  # no notice assumed (the usual batch): nothing ends
-        return np.zeros(notice.shape, dtype=bool)
+    # (Asked twice an evaluation: for the value and for the assumption mark.)
+    if not c.shared("notice_given", lambda: bool((notice != FOREVER).any())):
+        return np.zeros(notice.shape, dtype=bool)  # no notice assumed (the usual batch): nothing ends
     return c["day"] >= termination_day(notice)
 
 
@@ -86,7 +90,8 @@ def _terminated_hint(r: Row) -> str | None:
 
 
 def _t1960(c: Columns) -> Column:
-    return c.context.timeline.in_force(T1960, c["day"]) & ~c["article10_termination_effective"]
+    # In force and not terminated: on booleans a > b is a and not b (one pass).
+    return np.greater(instrument_in_force(c, T1960), c["article10_termination_effective"])
 
 
 def _t1960_hint(r: Row) -> str | None:
@@ -113,14 +118,14 @@ def _treaty(c: Columns) -> Column:
 
 def _armed_attack(c: Columns) -> Column:
     event, judged = c["event"], c["armed_attack_judged"]
-    out = coded(event == int(Event.armed_attack), YES)
+    out = (event == int(Event.armed_attack)).view(np.int8)  # YES (1): the comparison itself
     judgeable = lookup(_JUDGEABLE, event)
     if judgeable.any():
         # Whether a cyber or space attack is an armed attack is for the two governments, case
         # by case, at every date: the SCC statements (2019, 2023) affirmed that reading of
         # Article V, they did not create it. A stated judgment decides (NO is code 0).
         verdict = coded(judged == NOT_STATED, CASE_BY_CASE)
-        verdict += coded(judged == STATED_TRUE, YES)
+        verdict += (judged == STATED_TRUE).view(np.int8)  # YES
         verdict *= judgeable.view(np.int8)
         out += verdict  # disjoint from the armed attacks
     return out
@@ -189,8 +194,7 @@ def _armed_attack_hint(r: Row) -> str | None:
 
 def _party(c: Columns) -> Column:
     ctx: LawContext = c.context
-    target = c["target"]
-    return (target == ctx.jpn) | (target == ctx.usa)
+    return equal(c, "target", ctx.jpn) | equal(c, "target", ctx.usa)
 
 
 def _party_hint(r: Row) -> str | None:
@@ -202,9 +206,8 @@ def _party_hint(r: Row) -> str | None:
 
 def _administered(c: Columns) -> Column:
     ctx: LawContext = c.context
-    zone = c["zone"]
-    out = coded(zone_in_territory(zone) & (c["administered_by"] == ctx.jpn), YES)
-    out += coded(zone == NULL, UNKNOWN)  # no place is no territory: disjoint codes add
+    out = (in_territory(c) & equal(c, "administered_by", ctx.jpn)).view(np.int8)  # YES (1)
+    out += coded(equal(c, "zone", NULL), UNKNOWN)  # no place is no territory: disjoint codes add
     return out
 
 
@@ -302,7 +305,7 @@ assert [int(s) for s in Article5Status] == [0, 1, 2]  # does_not_apply, applies,
 
 
 def _un_report(c: Columns) -> Column:
-    return c["article5"] == int(Article5Status.applies)
+    return equal(c, "article5", int(Article5Status.applies))
 
 
 def _may_be_utilized(c: Columns) -> Column:
@@ -352,7 +355,7 @@ def _article3_hint(r: Row) -> str | None:
 def _agreed_minute(c: Columns) -> Column:
     return (
         c["mutual_cooperation_treaty_1960_in_force"]
-        & (c["armed_attack"] == YES)
+        & equal(c, "armed_attack", YES)
         & c["article3_islands_under_us_administration"]
     )
 
@@ -364,10 +367,9 @@ _CONSULTED_ACTIONS[[UsAction.major_deployment_change, UsAction.major_equipment_c
 
 
 def _subject(c: Columns) -> Column:
-    action = c["us_action"]
-    combat = ((action == int(UsAction.combat_operations_from_japan))
-              & (c["article5"] != int(Article5Status.applies)))
-    return lookup(_CONSULTED_ACTIONS, action) | combat
+    combat = np.greater(equal(c, "us_action", int(UsAction.combat_operations_from_japan)),
+                        equal(c, "article5", int(Article5Status.applies)))  # and not Article V
+    return lookup(_CONSULTED_ACTIONS, c["us_action"]) | combat
 
 
 def _subject_cites(r: Row) -> tuple[str, ...]:
@@ -396,9 +398,8 @@ def _prior_consultation(c: Columns) -> Column:
 
 def _korea_minute(c: Columns) -> Column:
     ctx: LawContext = c.context
-    admin = c["administered_by"]
-    out = (admin == ctx.korea[0]) | (admin == ctx.korea[1])
-    out &= c["us_action"] == int(UsAction.combat_operations_from_japan)
+    out = equal(c, "administered_by", ctx.korea[0]) | equal(c, "administered_by", ctx.korea[1])
+    out &= equal(c, "us_action", int(UsAction.combat_operations_from_japan))
     rows = np.flatnonzero(out)  # few: combat operations for a place Korea administers
     if len(rows):
         claims = c["claims"][rows]
@@ -430,10 +431,9 @@ _AREA_FAR_EAST[OperationArea.none] = UNKNOWN_AREA
 
 
 def _far_east(c: Columns) -> Column:
-    action = c["us_action"]
-    combat = action == int(UsAction.combat_operations_from_japan)
+    combat = equal(c, "us_action", int(UsAction.combat_operations_from_japan))
     if not combat.any():
-        return codes(action.shape, NO_OPERATION)
+        return codes(combat.shape, NO_OPERATION)
     area = c["operation_area"]
     unstated = area == int(OperationArea.none)
     if unstated.all():
@@ -451,12 +451,13 @@ def _far_east_from_place(c: Columns) -> Column:
     # Article III island under U.S. administration) is inside; the high seas and other states
     # are left open by the view; no place: unknown.
     ctx: LawContext = c.context
-    zone, admin = c["zone"], c["administered_by"]
-    named = (admin == ctx.jpn) | (admin == ctx.korea[0]) | (admin == ctx.twn)
+    named = equal(c, "administered_by", ctx.jpn) | equal(c, "administered_by", ctx.korea[0])
+    named |= equal(c, "administered_by", ctx.twn)
     # (An Article III island is land or sea, never an unknown place.)
-    inside = (named & zone_in_territory(zone)) | c["article3_islands_under_us_administration"]
+    named &= in_territory(c)
+    inside = np.logical_or(named, c["article3_islands_under_us_administration"], out=named)
     out = coded(inside, INSIDE - OPEN)
-    out += coded(zone == NULL, UNKNOWN_AREA - OPEN)  # disjoint from inside
+    out += equal(c, "zone", NULL).view(np.int8)  # UNKNOWN_AREA - OPEN (1), disjoint from inside
     out += np.int8(OPEN)
     return out
 

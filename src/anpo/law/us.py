@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from anpo.core.codes import Article5Status, Event, OperationArea, UsAction
 from anpo.core.dates import FOREVER
-from anpo.law.common import YES, LawContext, event_table, iso, lookup
+from anpo.law.common import YES, LawContext, equal, event_in, event_table, instrument_in_force, iso
 from anpo.law.engine import Column, Columns, Condition, Row
 
 WPR = "us-war-powers-resolution"
@@ -19,7 +19,7 @@ EXTENSION_DAYS = 30
 
 
 def _wpr(c: Columns) -> Column:
-    return c.context.timeline.in_force(WPR, c["day"])
+    return instrument_in_force(c, WPR)
 
 
 def _wpr_hint(r: Row) -> str | None:
@@ -35,11 +35,13 @@ def _taiwan(c: Columns) -> Column:
     # inform Congress; it does not oblige the United States to defend Taiwan.
     ctx: LawContext = c.context
     # (Taiwan administers only its land and territorial sea: `administered_by` says so.)
-    threat = lookup(_THREATS, c["event"]) & ((c["target"] == ctx.twn) | (c["administered_by"] == ctx.twn))
+    threat = equal(c, "target", ctx.twn) | equal(c, "administered_by", ctx.twn)
+    threat &= event_in(c, _THREATS)
     operations = c["operation_area"] == int(OperationArea.taiwan)
     if operations.any():
-        threat |= operations & (c["us_action"] == int(UsAction.combat_operations_from_japan))
-    return threat & c.context.timeline.in_force(TRA, c["day"])
+        threat |= operations & equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+    threat &= instrument_in_force(c, TRA)
+    return threat
 
 
 def _taiwan_hint(r: Row) -> str | None:
@@ -51,12 +53,10 @@ def _taiwan_hint(r: Row) -> str | None:
 
 def _hostilities(c: Columns) -> Column:
     ctx: LawContext = c.context
-    attacked = (c["armed_attack"] == YES) & (c["target"] == ctx.usa)
-    return (
-        attacked
-        | (c["article5"] == int(Article5Status.applies))
-        | (c["us_action"] == int(UsAction.combat_operations_from_japan))
-    )
+    attacked = equal(c, "armed_attack", YES) & equal(c, "target", ctx.usa)
+    attacked |= equal(c, "article5", int(Article5Status.applies))
+    attacked |= equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+    return attacked
 
 
 def _hostilities_hint(r: Row) -> str | None:
