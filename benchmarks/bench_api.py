@@ -41,9 +41,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import numpy as np
@@ -55,9 +56,6 @@ ANPO = Path(sys.executable).parent / "anpo"
 # A started server warms its geography (a background thread) and spawns and warms its list
 # workers for several seconds; measuring at once would time that warming, not the requests.
 SETTLE_S = 15.0
-# A list client's read buffer: a 700 KB answer is read without pausing the transport at every
-# 128 KB (asyncio's default limit is 64 KiB).
-LIST_READ_LIMIT = 1 << 22
 # Put on PYTHONPATH, switches a server's compact-list columns path off (the ordinary way: the
 # request model, the library's parser, Scenario objects), for the paired list measure.
 _ORDINARY_SITE = """
@@ -300,11 +298,78 @@ def random_list(n: int, seed: int = 0) -> list[dict[str, object]]:
     return out
 
 
+class _ListClient(asyncio.Protocol):
+    """One keep-alive connection that posts a prepared list and reads the answer off the
+    socket itself, counting its bytes rather than keeping them: a stream reader's buffering
+    and copies of a 700 KB answer took about 1.6 ms of the shared CPUs a list, which the
+    server then lacked (the list rows' load generator, on uvloop when there is one)."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.left = -1  # answer bytes still to come; -1: the head is not read yet
+        self.status = 0
+        self.done: asyncio.Future[int] | None = None
+        self.transport: asyncio.Transport | None = None
+
+    @classmethod
+    async def open(cls, url: str) -> _ListClient:
+        u = httpx.URL(url)
+        _, client = await asyncio.get_running_loop().create_connection(cls, u.host, u.port)
+        return client
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is no asyncio.Transport
+
+    async def request(self, raw: bytes) -> int:
+        assert self.transport is not None
+        self.done = asyncio.get_running_loop().create_future()
+        self.head.clear()
+        self.left = -1
+        self.transport.write(raw)
+        return await self.done
+
+    def data_received(self, data: bytes) -> None:
+        if self.left >= 0:
+            self.left -= len(data)
+        else:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            m = _LENGTH.search(self.head, 0, end)
+            self.status = int(self.head[9:12])
+            self.left = (int(m.group(1)) if m else 0) - (len(self.head) - end - 4)
+        if self.left <= 0 and self.done is not None and not self.done.done():
+            self.done.set_result(self.status if self.left == 0 else 0)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.done is not None and not self.done.done():
+            self.done.set_exception(ConnectionError("the server closed the connection"))
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+_R = TypeVar("_R")
+
+
+def _run_light(coro: Coroutine[Any, Any, _R]) -> _R:
+    """`asyncio.run(coro)` on uvloop when there is one (the lighter loop for a load generator)."""
+    try:
+        import uvloop
+        factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+    except ImportError:
+        factory = None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(coro)
+
+
 async def _lists(url: str, n_list: int, requests: int, query: str = "") -> tuple[float, int, int]:
     """(seconds, errors, response bytes) of `requests` lists of n_list, one after another."""
     u = httpx.URL(url)
     raw = _post(f"{u.host}:{u.port}", f"/v1/assess{query}", json.dumps(random_list(n_list)).encode())
-    conn = _Connection(*await asyncio.open_connection(u.host, u.port, limit=LIST_READ_LIMIT))
+    conn = await _ListClient.open(url)
     await conn.request(raw)  # warm-up
     errors = 0
     t0 = time.perf_counter()
@@ -312,7 +377,7 @@ async def _lists(url: str, n_list: int, requests: int, query: str = "") -> tuple
         if await conn.request(raw) != 200:
             errors += 1
     elapsed = time.perf_counter() - t0
-    conn.writer.close()
+    conn.close()
     return elapsed, errors, len(raw)
 
 
@@ -521,7 +586,7 @@ def _in_process(n_list: int = 1000, repeats: int = 20) -> list[Row]:
 def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
     rows = []
     for query, form in (("", "full results"), ("?fields=compact", "fields=compact")):
-        elapsed, errors, _ = asyncio.run(_lists(url, n_list, requests, query))
+        elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query))
         rows.append(Row(
             f"POST /v1/assess{query}, lists of {n_list:,} random scenarios without explanations "
             f"({form}), {requests} requests one after another on one connection",
@@ -538,13 +603,12 @@ async def _lists_at_once(url: str, connections: int, n_list: int, requests: int,
     one after another, all at once."""
     u = httpx.URL(url)
     raw = _post(f"{u.host}:{u.port}", f"/v1/assess{query}", json.dumps(random_list(n_list)).encode())
-    conns = [_Connection(*await asyncio.open_connection(u.host, u.port, limit=LIST_READ_LIMIT))
-             for _ in range(connections)]
+    conns = [await _ListClient.open(url) for _ in range(connections)]
     for conn in conns:
         await conn.request(raw)  # warm-up
     errors = 0
 
-    async def post(conn: _Connection) -> None:
+    async def post(conn: _ListClient) -> None:
         nonlocal errors
         for _ in range(requests):
             if await conn.request(raw) != 200:
@@ -554,7 +618,7 @@ async def _lists_at_once(url: str, connections: int, n_list: int, requests: int,
     await asyncio.gather(*(post(conn) for conn in conns))
     elapsed = time.perf_counter() - t0
     for conn in conns:
-        conn.writer.close()
+        conn.close()
     return elapsed, errors
 
 
@@ -564,7 +628,7 @@ def _concurrent_rows(url: str, workers: int, connections: tuple[int, ...] = (2, 
     (ANPO_LIST_SLOTS): the throughput a user who wants it gets."""
     rows = []
     for c in connections:
-        elapsed, errors = asyncio.run(_lists_at_once(url, c, n_list, requests))
+        elapsed, errors = _run_light(_lists_at_once(url, c, n_list, requests))
         rows.append(Row(
             f"POST /v1/assess?fields=compact, lists of {n_list:,} random scenarios, {c} connections at "
             f"once ({requests} lists each, one after another), ANPO_LIST_SLOTS={workers} "
@@ -585,7 +649,7 @@ def _lists_paired(pairs: int, n_list: int = 1000, requests: int = 10) -> list[Ro
         for _ in range(pairs):
             for mode, env in (("ordinary", {"PYTHONPATH": site}), ("columns", {})):
                 with server(**env) as url:
-                    elapsed, errors, _ = asyncio.run(_lists(url, n_list, requests, "?fields=compact"))
+                    elapsed, errors, _ = _run_light(_lists(url, n_list, requests, "?fields=compact"))
                 rate[mode].append(n_list * requests / elapsed)
                 print(f"  {mode}: {rate[mode][-1]:,.0f} scenarios/s ({errors} errors), "
                       f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
