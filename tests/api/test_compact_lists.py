@@ -93,7 +93,8 @@ def test_rows_in_any_field_order_give_the_ordinary_answer(monkeypatch: pytest.Mo
     reordered = dict(reversed(list(GOOD.items())))
     okinawa = {**GOOD, "date": "1971-05-01", "lat": 26.35, "lon": 127.77, "target": "USA",
                "us_action": "combat_operations_from_japan", "operation_area": None}
-    for body in ([GOOD, reordered, okinawa], [reordered, reordered], [okinawa, okinawa]):
+    empty_ids = [{**GOOD, "id": None}, {**GOOD, "id": ""}]  # ids null or empty, none longer
+    for body in ([GOOD, reordered, okinawa], [reordered, reordered], [okinawa, okinawa], empty_ids):
         raw = json.dumps(body).encode()
         fast = list_pool._compact_columns(raw, list_pool._query("fields=compact"))  # type: ignore[arg-type]
         assert fast is not None

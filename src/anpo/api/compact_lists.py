@@ -137,7 +137,7 @@ def _columns(doc: Any) -> tuple[ScenarioFrame, list[str | None], list[str]]:
     kinds = set(map(type, ids))
     if not kinds <= {str, type(None)}:
         raise _Decline
-    if str in kinds and max(map(len, ids if len(kinds) == 1 else filter(None, ids))) > _ID_MAX:
+    if str in kinds and max(map(len, ids if len(kinds) == 1 else filter(None, ids)), default=0) > _ID_MAX:
         raise _Decline
     dates = list(column("date", None))
     day = _days(dates)
