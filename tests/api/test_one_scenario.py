@@ -34,7 +34,10 @@ def clients(store: Store) -> Iterator[tuple[TestClient, TestClient]]:
     with make_client(store) as lean, make_client(store) as ordinary:
         lean.get("/v1/meta")
         ordinary.get("/v1/meta")  # builds the middleware stack
-        _lean(ordinary)._answer = lambda body, query: None  # type: ignore[method-assign]
+        async def nothing(body: bytes, query: str) -> None:
+            return None
+
+        _lean(ordinary)._answer = nothing  # type: ignore[method-assign]
         yield lean, ordinary
 
 

@@ -400,9 +400,12 @@ class OneScenario:
     PATH = "/v1/assess"
 
     def __init__(self, app: ASGIApp) -> None:
+        from anpo.api.turn_batch import TurnBatch
+
         self.app = app
         self._field: Any = None
         self.answered = 0  # requests answered here (the tests read it)
+        self.batch = TurnBatch()  # the scenarios ready in one turn: one frame
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") != self.PATH
@@ -414,7 +417,7 @@ class OneScenario:
             await self.app(scope, receive, send)  # a disconnect: let the app see it
             return
         query = scope.get("query_string", b"").decode("latin-1")
-        answer = self._answer(body, query)
+        answer = await self._answer(body, query)
         if answer is None:
             await self.app(scope, _replayed(body, receive), send)
             return
@@ -424,7 +427,7 @@ class OneScenario:
                                 (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": answer})
 
-    def _answer(self, body: bytes, query: str) -> bytes | None:
+    async def _answer(self, body: bytes, query: str) -> bytes | None:
         from anpo.api.list_pool import _body_field, _query
         from anpo.api.routes import assess as route
 
@@ -443,11 +446,10 @@ class OneScenario:
             return None
         try:
             if params["fields"] == "full" and not (params["without"] or params["in_force"]):
-                # The actual law: the legal part of the answer is remembered (same bytes).
-                from anpo.api.one_answer import answer_one
-
+                # The actual law: the legal part of the answer is remembered (same bytes), and
+                # the scenarios of requests ready in the same turn are assessed as one frame.
                 explain = params["explain"]
-                answer = answer_one(value.raw(), True if explain is None else explain)
+                answer = await self.batch.answer(value.raw(), True if explain is None else explain)
                 if answer is not None:
                     return answer
             response = route.answer(value, params["explain"], params["without"], params["in_force"],

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -150,10 +150,44 @@ Shape = tuple[tuple[str, Callable[[Any, Any], bool] | None, Any], ...]
 Parts = tuple[bytes, bytes]
 
 
-def _results(ev: Evaluation, shape: Shape) -> tuple[Any, ...]:
-    values = ev.values
-    row = {name: values[name][0].item() for name, _, _ in shape}
-    return tuple(row[name] if op is None else op(row[name], other) for name, op, other in shape)
+Key = tuple[int, bytes, bytes]
+
+
+class _Rows:
+    """The rows of one evaluation as the remembered parts are looked up: every condition's
+    value and assumption mark of each row as bytes (the key), and columns read as Python
+    values once for all rows (what `Row` reads with `.item()`, the same values)."""
+
+    def __init__(self, ev: Evaluation, layouts: dict[tuple[str, ...], int]) -> None:
+        self.ev = ev
+        self._columns: dict[str, list[Any]] = {}
+        conditions = ev.ruleset.conditions
+        n = len(ev)
+        values = [np.ascontiguousarray(ev.values[c.name]) for c in conditions]
+        # The columns' types are part of the key, so that bytes never stand for another type.
+        layout = tuple(v.dtype.str for v in values)
+        self._layout = layouts.setdefault(layout, len(layouts))
+        self._values = np.hstack([v.view(np.uint8).reshape(n, v.itemsize) for v in values])
+        marks = np.zeros((n, len(conditions)), dtype=np.bool_)
+        for j, c in enumerate(conditions):
+            mask = ev.assumed_masks[c.name]
+            if mask is not None:
+                marks[:, j] = mask
+        self._marks = marks
+
+    def key(self, i: int) -> Key:
+        return self._layout, self._values[i].tobytes(), self._marks[i].tobytes()
+
+    def results(self, shape: Shape, i: int) -> tuple[Any, ...]:
+        """What the row functions observed, for row i: the values read, the comparisons'
+        outcomes."""
+        out = []
+        for name, op, other in shape:
+            column = self._columns.get(name)
+            if column is None:
+                column = self._columns[name] = self.ev.values[name].tolist()
+            out.append(column[i] if op is None else op(column[i], other))
+        return tuple(out)
 
 
 class LegalParts:
@@ -161,47 +195,41 @@ class LegalParts:
 
     def __init__(self, max_keys: int = MAX_KEYS) -> None:
         self.max_keys = max_keys
-        self._parts: OrderedDict[tuple[bytes, ...], dict[Shape, dict[tuple[Any, ...], Parts]]] = (
-            OrderedDict())
+        self._parts: OrderedDict[Key, dict[Shape, dict[tuple[Any, ...], Parts]]] = OrderedDict()
+        self._layouts: dict[tuple[str, ...], int] = {}
         self._context: LawContext | None = None
         self.hits = 0
         self.builds = 0
 
-    @staticmethod
-    def _key(ev: Evaluation) -> tuple[bytes, ...]:
-        """Every condition's value and assumption mark in row 0, as bytes."""
-        values, masks = ev.values, ev.assumed_masks
-        out = []
-        for c in ev.ruleset.conditions:
-            mask = masks[c.name]
-            out.append(values[c.name][:1].tobytes())
-            out.append(b"" if mask is None or not mask[0] else b"a")
-        return tuple(out)
-
-    def parts(self, ev: Evaluation) -> Parts:
+    def parts(self, ev: Evaluation) -> list[Parts]:
         """(the members `"article5":..,"us":..` as JSON without braces, the explanation's
-        JSON) of row 0 of `ev`."""
+        JSON) of each row of `ev`."""
         if ev.context is not self._context:  # another context: nothing remembered holds
             self._parts.clear()
             self._context = ev.context
-        key = self._key(ev)
+        rows = _Rows(ev, self._layouts)
+        return [self._part(rows, i) for i in range(len(ev))]
+
+    def _part(self, rows: _Rows, i: int) -> Parts:
+        ev = rows.ev
+        key = rows.key(i)
         shapes = self._parts.get(key)
         if shapes is not None:
             self._parts.move_to_end(key)
             for shape, table in shapes.items():
-                found = table.get(_results(ev, shape))
+                found = table.get(rows.results(shape, i))
                 if found is not None:
                     self.hits += 1
                     return found
         observed = _Observed(ev)
         members = orjson.dumps({
-            "article5": law._article5(observed, 0),
-            "agreed_minute": law._agreed_minute(observed, 0),
-            "prior_consultation": law._prior_consultation(observed, 0),
-            "japan": law._japan(observed, 0),
-            "us": law._us(observed, 0),
+            "article5": law._article5(observed, i),
+            "agreed_minute": law._agreed_minute(observed, i),
+            "prior_consultation": law._prior_consultation(observed, i),
+            "japan": law._japan(observed, i),
+            "us": law._us(observed, i),
         })[1:-1]
-        found = members, orjson.dumps([step.to_dict() for step in observed.trace(0)])
+        found = members, orjson.dumps([step.to_dict() for step in observed.trace(i)])
         self.builds += 1
         if shapes is None:
             shapes = self._parts[key] = {}
@@ -227,31 +255,46 @@ def answer_one(raw: dict[str, Any], explain: bool, parts: LegalParts = PARTS) ->
     """The JSON answer to one scenario (`raw`, as `ScenarioIn.raw()` gives it) under the
     actual law: the same bytes as the route's. None under a process-wide what-if (the
     ordinary way answers); InputError for a scenario the library refuses."""
+    answers = answer_many([raw], explain, parts)
+    return None if answers is None else answers[0]
+
+
+def answer_many(raws: Sequence[dict[str, Any]], explain: bool, parts: LegalParts = PARTS
+                ) -> list[bytes] | None:
+    """`answer_one` of each scenario in `raws`, assessed together as one frame (the
+    geography and the law cost about the same for a few rows as for one; every row is
+    computed on its own, as for a list): the same bytes, in order. None under a
+    process-wide what-if; InputError if any scenario is refused (answer them one by one to
+    learn which)."""
     context = active_context()
     if context.timeline.whatif:
         return None
-    scenarios, _ = law.parse(raw)
-    scenario = scenarios[0]
+    scenarios = [law.parse(raw)[0][0] for raw in raws]  # each parsed as one scenario, as alone
     frame = ScenarioFrame.from_scenarios(scenarios)
     place = law.resolve(frame, exact=explain)
     ev = evaluate(frame, place, context)
-    members, explanation = parts.parts(ev)
-    treaty = ev.value("security_treaty_in_force", 0)
-    where = place.row(0, list(context.units), list(context.claim_sets))
-    if scenario.lat is not None:
-        where["detail"] = place.detail(0, list(context.specified_areas), internal_water_names())
-    head = orjson.dumps({
-        "id": scenario.id,
-        "date": scenario.date.isoformat(),
-        "event": scenario.event.name,
-        "target": None if scenario.event is Event.none else scenario.target,
-        "us_action": scenario.us_action.name,
-        "treaty": None if treaty == "none" else treaty,
-        "place": where,
-    })
-    tail = orjson.dumps({"receipt": receipt(ruleset_hash(), scenario.to_input_dict())})
-    middle = b"," + members + (b',"explanation":' + explanation if explain else b"") + b","
-    return head[:-1] + middle + tail[1:]
+    units, claims = list(context.units), list(context.claim_sets)
+    areas, waters = list(context.specified_areas), internal_water_names()
+    rules = ruleset_hash()
+    out = []
+    for i, (scenario, (members, explanation)) in enumerate(zip(scenarios, parts.parts(ev), strict=True)):
+        treaty = ev.value("security_treaty_in_force", i)
+        where = place.row(i, units, claims)
+        if scenario.lat is not None:
+            where["detail"] = place.detail(i, areas, waters)
+        head = orjson.dumps({
+            "id": scenario.id,
+            "date": scenario.date.isoformat(),
+            "event": scenario.event.name,
+            "target": None if scenario.event is Event.none else scenario.target,
+            "us_action": scenario.us_action.name,
+            "treaty": None if treaty == "none" else treaty,
+            "place": where,
+        })
+        tail = orjson.dumps({"receipt": receipt(rules, scenario.to_input_dict())})
+        middle = b"," + members + (b',"explanation":' + explanation if explain else b"") + b","
+        out.append(head[:-1] + middle + tail[1:])
+    return out
 
 
-__all__ = ["PARTS", "LegalParts", "answer_one"]
+__all__ = ["PARTS", "LegalParts", "answer_many", "answer_one"]
