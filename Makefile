@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 # The batch's kernels also become one C extension (numba.pycc, a C compiler; src/anpo/core/
 # _batch_kernels.*), stamped with its sources' hashes: without it batches use numba's JIT.
 $(PRECOMPILED): $(STAMP) $(sort $(KERNEL_SOURCES))
-	find src/anpo -path '*/__pycache__/*' \( -name '*.nbi' -o -name '*.nbc' \) -delete
+	find src/anpo -path '*/__pycache__/*' \( -name '*.nbi' -o -name '*.nbc' -o -name 'coast_buckets.*.npy' \) -delete
 	$(BIN)/python -m anpo.precompile
 	touch $(PRECOMPILED)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -129,6 +130,8 @@ print(s.rows / sorted(t)[1])
 
 # The fixed cost of a batch process, step by step, in the order a run pays it (one fresh
 # process per measurement). The pyarrow round trip pays the first two steps and its I/O.
+# With the install's extension (`core.ahead_of_time`) the kernels come from it; with
+# ANPO_NO_AOT=1 (an install without a C compiler) numba starts and loads its cache instead.
 _BREAKDOWN = """
 import json, sys, time
 T = time.perf_counter
@@ -136,39 +139,64 @@ out = {}
 t = T(); import numpy, pyarrow.parquet; out["numpy_pyarrow"] = T() - t
 t = T(); import anpo.io.batch as batch; out["anpo_modules"] = T() - t
 t = T(); from anpo.geo.index import geo_index; geo_index(); batch.warm_up(); out["geography_law"] = T() - t
+from anpo.core import ahead_of_time
 from anpo.io import compiled_start
-compiled_start.start_numba(out)
+t = T(); out["extension"] = float(ahead_of_time.available()); out["extension_load"] = T() - t
+if not out["extension"]:
+    compiled_start.start_numba(out)
 t = T(); batch.warm_up(compiled=True); out["kernels"] = T() - t
 t = T(); batch.assess_table(sys.argv[1], sys.argv[2]); first = T() - t
 t = T(); batch.assess_table(sys.argv[1], sys.argv[2]); out["writer_kernels"] = first - (T() - t)
+out["numba_loaded"] = float("numba" in sys.modules)
 t = T(); import scipy.linalg; out["scipy_linalg"] = T() - t
 print(json.dumps(out))
 """
 _STEPS = (("numpy_pyarrow", "numpy + pyarrow"), ("anpo_modules", "anpo's batch modules"),
-          ("geography_law", "geography index + law"), ("numba_import", "numba import"),
-          ("numba_target", "numba CPU target setup"),
-          ("kernels", "geography kernels from the cache (+ 20,000 rows)"),
-          ("writer_kernels", "Parquet writer kernels from the cache"))
+          ("geography_law", "geography index + law"),
+          ("extension_load", "the compiled extension's check and load"),
+          ("kernels", "geography kernels' first calls (+ 20,000 rows)"),
+          ("writer_kernels", "a first batch's other one-time costs (coast buckets, land edges, writer)"))
+_JIT_STEPS = (("numba_import", "numba import"), ("numba_target", "numba CPU target setup"),
+              ("kernels", "geography kernels from numba's cache (+ 20,000 rows)"),
+              ("writer_kernels", "a first batch's other one-time costs, writer kernels from the cache"))
+
+
+def _breakdown(src: Path, out: Path, runs: int, jit: bool) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "ANPO_NO_AOT"}
+    if jit:
+        env["ANPO_NO_AOT"] = "1"
+    samples = [json.loads(subprocess.run([PY, "-c", _BREAKDOWN, str(src), str(out)], capture_output=True,
+                                         text=True, check=True, env=env).stdout) for _ in range(runs)]
+    return {k: statistics.median(s.get(k, 0.0) for s in samples) for k in samples[0]}
 
 
 def fixed_cost(d: Path, runs: int) -> Row:
-    """The steps of a batch process's fixed cost, medians of `runs` fresh processes."""
+    """The steps of a batch process's fixed cost, medians of `runs` fresh processes: with the
+    install's compiled extension, and with numba's JIT in its place."""
     from bench_scale import write_input
 
     src, out = d / "small.parquet", d / "small.out.parquet"
     write_input(src, 20_000, seed=3)
-    samples = [json.loads(subprocess.run([PY, "-c", _BREAKDOWN, str(src), str(out)], capture_output=True,
-                                         text=True, check=True).stdout) for _ in range(runs)]
-    med = {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+    med = _breakdown(src, out, runs, jit=False)
+    jit = _breakdown(src, out, runs, jit=True)
     interpreter = statistics.median(wall([PY, "-c", "pass"]) for _ in range(runs))
-    steps = "; ".join(f"{label} {med[k]:.2f} s" for k, label in _STEPS)
-    total = interpreter + sum(med[k] for k, _ in _STEPS)
+    if med["extension"]:
+        steps = "; ".join(f"{label} {med[k]:.2f} s" for k, label in _STEPS)
+        total = interpreter + sum(med[k] for k, _ in _STEPS)
+        head = (f"with the kernels compiled at install (`core.ahead_of_time`; numba imported: "
+                f"{'yes' if med['numba_loaded'] else 'no'}): interpreter {interpreter:.2f} s; {steps}; "
+                f"sum {total:.2f} s")
+    else:
+        head = "no compiled extension in this install (`make install` builds it): numba's JIT below"
+    jit_steps = "; ".join(f"{label} {jit[k]:.2f} s" for k, label in _JIT_STEPS)
+    jit_total = interpreter + sum(jit[k] for k in ("numpy_pyarrow", "anpo_modules", "geography_law")) + sum(
+        jit[k] for k, _ in _JIT_STEPS)
     return Row(
         f"fixed cost of an `anpo assess --batch` process, step by step in one fresh process "
         f"(median of {runs}; run one after another here, overlapped in a batch)",
-        f"interpreter {interpreter:.2f} s; {steps}; sum {total:.2f} s. Numba's target setup "
-        f"would also import scipy.linalg ({med['scipy_linalg']:.2f} s): the batch hides scipy "
-        "from it (`io/compiled_start.py`)",
+        f"{head}. With numba's JIT instead (ANPO_NO_AOT=1, as an install without a C compiler): "
+        f"{jit_steps}; sum {jit_total:.2f} s. Numba's target setup would also import scipy.linalg "
+        f"({jit['scipy_linalg']:.2f} s): the batch hides scipy from it (`io/compiled_start.py`)",
         "",
     )
 

@@ -105,3 +105,19 @@ def test_kernel_sources_follow_the_imports() -> None:
     sources = aot.kernel_sources()
     assert {"geo/grid_kernel.py", "geo/region.py", "io/parquet_kernel.py", "core/codes.py"} <= set(sources)
     assert "io/batch.py" not in sources
+
+
+def test_cached_coast_buckets_are_the_built_ones() -> None:
+    """The file-backed buckets are what the extension's `nearest` was built for: plain,
+    writable, C-ordered arrays, equal to a fresh build."""
+    from anpo.geo.index import geo_index
+    from anpo.geo.kernel_records import CoastBuckets
+
+    gi = geo_index()
+    built = CoastBuckets.of(gi.coast_lat, gi.coast_lon)
+    for _ in range(2):  # the first call may write the file, the second reads it
+        got = CoastBuckets.cached(gi.coast_lat, gi.coast_lon)
+        assert got[:4] == built[:4]
+        for a, b in zip(got[4:], built[4:], strict=True):
+            assert type(a) is np.ndarray and a.flags.writeable and a.flags.c_contiguous
+            assert a.dtype == b.dtype and np.array_equal(a, b)

@@ -125,7 +125,7 @@ class GeoIndex:
         no tree (`geo.coast_buckets`)."""
         from anpo.geo.kernel_records import CoastBuckets
 
-        return CoastBuckets.of(self.coast_lat, self.coast_lon)
+        return CoastBuckets.cached(self.coast_lat, self.coast_lon)
 
     @cached_property
     def coast_samples(self) -> CoastSamples:

@@ -5,7 +5,12 @@ numba, and `anpo.core.ahead_of_time`'s extension reads them as they are.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import os
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -29,6 +34,42 @@ class CoastBuckets(NamedTuple):
     start: npt.NDArray[np.int64]
     xyz: Floats  # (n, 3), in bucket order
     order: npt.NDArray[np.int64]  # index into the index's coast arrays
+
+    @classmethod
+    def cached(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32]) -> CoastBuckets:
+        """`of(lat, lon)`, from a file that the first build wrote (`make install` does it):
+        building takes 0.06-0.12 s (the Earth-centred coordinates of 440,000 samples), which
+        the first chunk of every batch process waited for. The file is named by the SHA-256
+        of the samples and of the code that builds from them (this module, `region`), so a
+        change to either builds afresh; its arrays are mapped, copy on write, and read in as
+        the buckets are visited. Where it cannot be written, the buckets are simply built."""
+        digest = hashlib.sha256(lat.tobytes() + lon.tobytes())
+        for module in (__file__, R.__file__):
+            digest.update(Path(module).read_bytes())
+        folder = Path(__file__).parent / "__pycache__"
+        names = ("start", "xyz", "order")
+        paths = [folder / f"coast_buckets.{digest.hexdigest()[:24]}.{name}.npy" for name in names]
+        meta = folder / f"coast_buckets.{digest.hexdigest()[:24]}.json"
+        if meta.is_file() and all(p.is_file() for p in paths):
+            with contextlib.suppress(OSError, ValueError):
+                south, west, rows, cols = json.loads(meta.read_text(encoding="utf-8"))
+                start, xyz, order = (np.asarray(np.load(p, mmap_mode="c")) for p in paths)
+                return cls(south, west, rows, cols, start, xyz, order)
+        built = cls.of(lat, lon)
+        with contextlib.suppress(OSError):
+            folder.mkdir(exist_ok=True)
+            for old in folder.glob("coast_buckets.*.*"):
+                if old.suffix in (".npy", ".json", ".tmp") and old.name.count(".") >= 2:
+                    old.unlink(missing_ok=True)  # from other samples or code
+            for p, name in zip(paths, names, strict=True):
+                tmp = p.with_suffix(f".{os.getpid()}.tmp")
+                with open(tmp, "wb") as f:
+                    np.save(f, getattr(built, name))
+                os.replace(tmp, p)
+            tmp = meta.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([built.south, built.west, built.rows, built.cols]), encoding="utf-8")
+            os.replace(tmp, meta)  # last: the arrays are complete when it appears
+        return built
 
     @classmethod
     def of(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32]) -> CoastBuckets:
