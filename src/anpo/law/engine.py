@@ -79,18 +79,27 @@ class Columns(Mapping[str, Column]):
             raise DataError(f"formula reads {name!r}, which it does not declare in `needs`")
         return self._values[name]
 
-    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+    def shared(self, key: Hashable, make: Callable[[], T], uses: int = 0) -> T:
         """`make()`, made once per evaluation for `key`. The key must name what the value is
         made of, and the caller reads those columns through this mapping first (so `needs`
         is still checked). An array made here is read-only: formulas share it, so one that
-        changes it in place would change it for all (numpy raises instead)."""
-        try:
-            return cast(T, self._shared[key])
-        except KeyError:
-            value = self._shared[key] = make()
+        changes it in place would change it for all (numpy raises instead).
+
+        `uses`: how many formulas ask for it; the evaluation lets go of it after the last
+        (made again if asked once more). A column kept to the end of an evaluation costs
+        more in the CPU's caches than a comparison or two saves: share whole columns only
+        between formulas evaluated close together, with `uses` (0: kept to the end)."""
+        entry = self._shared.get(key)
+        if entry is None:
+            value = make()
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
-            return value
+            entry = self._shared[key] = [value, uses]
+        if entry[1]:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._shared[key]
+        return cast(T, entry[0])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._allowed)

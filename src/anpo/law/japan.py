@@ -25,11 +25,11 @@ from anpo.law.common import (
     by_day,
     coded,
     codes,
-    equal,
-    event_in,
     event_table,
     instrument_in_force,
+    is_code,
     iso,
+    lookup,
     since,
     where,
 )
@@ -127,19 +127,19 @@ def _article9_hint(r: Row) -> str | None:
 def _attack_on_japan(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack, place = c["armed_attack"], "in_territories_under_japanese_administration"
-    japan, yes = equal(c, "target", ctx.jpn), equal(c, "armed_attack", YES)
+    japan, yes = is_code(c, "target", ctx.jpn), attack == YES
     # Japan's land, sea or airspace attacked (U.S. forces there included), or a judged
     # cyber/space attack on Japan with no place given: an armed attack against Japan.
     # Elsewhere (a Japanese ship on the high seas, a foreign ship in Japan's waters) or
     # before the attack is judged: the government judges the case on its facts.
     # Target Japan: the attack's own code (yes, case by case), and case by case off its places.
     out = attack * japan.view(np.int8)
-    out += (japan & yes & equal(c, place, NO)).view(np.int8)  # CASE_BY_CASE - YES (1)
+    out += (japan & yes & (c[place] == NO)).view(np.int8)  # CASE_BY_CASE - YES (1)
     # Another target: only an attack in Japan's places: yes for the United States, case by
     # case for any other state.
-    in_japan = np.greater(yes & equal(c, place, YES), japan)  # (and not Japan)
+    in_japan = np.greater(yes & (c[place] == YES), japan)  # (and not Japan)
     out += coded(in_japan, CASE_BY_CASE)
-    out -= (in_japan & equal(c, "target", ctx.usa)).view(np.int8)  # CASE_BY_CASE - YES (1)
+    out -= (in_japan & (is_code(c, "target", ctx.usa))).view(np.int8)  # CASE_BY_CASE - YES (1)
     return out
 
 
@@ -166,16 +166,17 @@ def _survival_provisions_hint(r: Row) -> str | None:
 
 
 def _foreign(c: Columns) -> Column:
-    """The target is a state other than Japan (shared, read-only)."""
-    japan, none = equal(c, "target", c.context.jpn), equal(c, "target", NULL)
-    return c.shared("foreign_target", lambda: ~(japan | none))
+    """The target is a state other than Japan."""
+    out = is_code(c, "target", c.context.jpn)
+    out |= is_code(c, "target", NULL)
+    return np.logical_not(out, out=out)
 
 
 def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
     out = coded(_foreign(c) & (c["armed_attack"] != NO), CASE_BY_CASE)
     # (The United States is foreign.)
-    out -= (equal(c, "armed_attack", YES) & equal(c, "target", ctx.usa)).view(np.int8)  # CASE_BY_CASE - YES
+    out -= ((c["armed_attack"] == YES) & (is_code(c, "target", ctx.usa))).view(np.int8)  # CASE_BY_CASE - YES
     return out
 
 
@@ -259,7 +260,7 @@ def _anticipated(c: Columns) -> Column:
     candidate = c["event"] == int(Event.armed_attack_anticipated)
     if not candidate.any():  # the usual batch: no such event, one pass
         return codes(candidate.shape, NO)
-    candidate &= equal(c, "target", ctx.jpn)
+    candidate &= is_code(c, "target", ctx.jpn)
     return where(candidate & c["armed_attack_situations_act_in_force"], CASE_BY_CASE, NO)
 
 
@@ -322,7 +323,7 @@ def _rear_area(c: Columns) -> Column:
 
     acts = (AREAS_SURROUNDING, IMPORTANT_INFLUENCE)
     out = by_day(c, [d for a in acts for d in (tl.start(a), tl.end(a))], regime)
-    out *= event_in(c, _HOSTILE).view(np.int8)
+    out *= lookup(_HOSTILE, c["event"]).view(np.int8)
     return out
 
 
@@ -351,7 +352,8 @@ def _maritime_security(c: Columns) -> Column:
     else:
         at_sea = (zone == int(Zone.territorial_sea)) | (zone == int(Zone.outside))
     at_sea &= c["sdf_act_in_force"]
-    return np.logical_and(at_sea, equal(c, "event", int(Event.gray_zone)), out=at_sea)
+    at_sea &= c["event"] == int(Event.gray_zone)
+    return at_sea
 
 
 def _maritime_hint(r: Row) -> str | None:
@@ -381,10 +383,10 @@ def _asset_protection(c: Columns) -> Column:
     # engaged in activities contributing to Japan's defense, at their request, never where
     # combat is under way: a gray-zone incident against U.S. forces, not an armed attack.
     ctx: LawContext = c.context
-    gray = equal(c, "event", int(Event.gray_zone))
-    if not gray.any():
-        return gray
-    out = gray & equal(c, "target", ctx.usa)
+    out = c["event"] == int(Event.gray_zone)
+    if not out.any():
+        return out
+    out &= is_code(c, "target", ctx.usa)
     out &= c["sdf_act_in_force"]
     out &= since(c, _tl(c).provision_day(ASSET_PROTECTION))
     return out
@@ -399,17 +401,18 @@ def _asset_protection_hint(r: Row) -> str | None:
 
 
 def _abroad(c: Columns) -> Column:
-    """An emergency abroad, in a foreign state, with the SDF Act in force (shared, read-only:
-    transport and protection both ask)."""
-    emergency = equal(c, "event", int(Event.emergency_abroad))
-    sdf = c["sdf_act_in_force"]
+    """An emergency in a foreign state, the SDF Act in force (read-only: transport and
+    protection, evaluated one after the other, share it)."""
+    event, sdf = c["event"], c["sdf_act_in_force"]
 
     def make() -> Column:
-        if not emergency.any():  # the usual batch has none: one pass
-            return emergency
-        return emergency & _foreign(c) & sdf
+        out = event == int(Event.emergency_abroad)
+        if out.any():  # the usual batch has none: one pass
+            out &= _foreign(c)
+            out &= sdf
+        return out
 
-    return c.shared("abroad", make)
+    return c.shared("abroad", make, uses=2)
 
 
 def _transport(c: Columns) -> Column:

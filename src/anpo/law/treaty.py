@@ -28,10 +28,9 @@ from anpo.law.common import (
     coded,
     codes,
     day_of,
-    equal,
     event_table,
-    in_territory,
     instrument_in_force,
+    is_code,
     iso,
     lookup,
     zone_in_territory,
@@ -194,7 +193,7 @@ def _armed_attack_hint(r: Row) -> str | None:
 
 def _party(c: Columns) -> Column:
     ctx: LawContext = c.context
-    return equal(c, "target", ctx.jpn) | equal(c, "target", ctx.usa)
+    return (is_code(c, "target", ctx.jpn)) | (is_code(c, "target", ctx.usa))
 
 
 def _party_hint(r: Row) -> str | None:
@@ -206,8 +205,8 @@ def _party_hint(r: Row) -> str | None:
 
 def _administered(c: Columns) -> Column:
     ctx: LawContext = c.context
-    out = (in_territory(c) & equal(c, "administered_by", ctx.jpn)).view(np.int8)  # YES (1)
-    out += coded(equal(c, "zone", NULL), UNKNOWN)  # no place is no territory: disjoint codes add
+    out = (zone_in_territory(c["zone"]) & (is_code(c, "administered_by", ctx.jpn))).view(np.int8)  # YES (1)
+    out += coded(c["zone"] == NULL, UNKNOWN)  # no place is no territory: disjoint codes add
     return out
 
 
@@ -305,7 +304,7 @@ assert [int(s) for s in Article5Status] == [0, 1, 2]  # does_not_apply, applies,
 
 
 def _un_report(c: Columns) -> Column:
-    return equal(c, "article5", int(Article5Status.applies))
+    return c["article5"] == int(Article5Status.applies)
 
 
 def _may_be_utilized(c: Columns) -> Column:
@@ -323,7 +322,7 @@ def _article3_islands(c: Columns) -> Column:
     # into force: U.S. rule before it was occupation, and islands returned earlier (Tokara)
     # were never Article III islands.
     day = c["day"]
-    out = c["administered_by"] == ctx.usa
+    out = is_code(c, "administered_by", ctx.usa)
     rows = np.flatnonzero(out)  # few: U.S.-administered land and sea
     if len(rows):
         u, d = unit[rows], day[rows]
@@ -355,7 +354,7 @@ def _article3_hint(r: Row) -> str | None:
 def _agreed_minute(c: Columns) -> Column:
     return (
         c["mutual_cooperation_treaty_1960_in_force"]
-        & equal(c, "armed_attack", YES)
+        & (c["armed_attack"] == YES)
         & c["article3_islands_under_us_administration"]
     )
 
@@ -367,8 +366,8 @@ _CONSULTED_ACTIONS[[UsAction.major_deployment_change, UsAction.major_equipment_c
 
 
 def _subject(c: Columns) -> Column:
-    combat = np.greater(equal(c, "us_action", int(UsAction.combat_operations_from_japan)),
-                        equal(c, "article5", int(Article5Status.applies)))  # and not Article V
+    combat = np.greater(c["us_action"] == int(UsAction.combat_operations_from_japan),
+                        c["article5"] == int(Article5Status.applies))  # and not Article V
     return lookup(_CONSULTED_ACTIONS, c["us_action"]) | combat
 
 
@@ -398,8 +397,8 @@ def _prior_consultation(c: Columns) -> Column:
 
 def _korea_minute(c: Columns) -> Column:
     ctx: LawContext = c.context
-    out = equal(c, "administered_by", ctx.korea[0]) | equal(c, "administered_by", ctx.korea[1])
-    out &= equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+    out = (is_code(c, "administered_by", ctx.korea[0])) | (is_code(c, "administered_by", ctx.korea[1]))
+    out &= c["us_action"] == int(UsAction.combat_operations_from_japan)
     rows = np.flatnonzero(out)  # few: combat operations for a place Korea administers
     if len(rows):
         claims = c["claims"][rows]
@@ -431,7 +430,7 @@ _AREA_FAR_EAST[OperationArea.none] = UNKNOWN_AREA
 
 
 def _far_east(c: Columns) -> Column:
-    combat = equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+    combat = c["us_action"] == int(UsAction.combat_operations_from_japan)
     if not combat.any():
         return codes(combat.shape, NO_OPERATION)
     area = c["operation_area"]
@@ -451,13 +450,13 @@ def _far_east_from_place(c: Columns) -> Column:
     # Article III island under U.S. administration) is inside; the high seas and other states
     # are left open by the view; no place: unknown.
     ctx: LawContext = c.context
-    named = equal(c, "administered_by", ctx.jpn) | equal(c, "administered_by", ctx.korea[0])
-    named |= equal(c, "administered_by", ctx.twn)
+    named = (is_code(c, "administered_by", ctx.jpn)) | (is_code(c, "administered_by", ctx.korea[0]))
+    named |= is_code(c, "administered_by", ctx.twn)
     # (An Article III island is land or sea, never an unknown place.)
-    named &= in_territory(c)
+    named &= zone_in_territory(c["zone"])
     inside = np.logical_or(named, c["article3_islands_under_us_administration"], out=named)
     out = coded(inside, INSIDE - OPEN)
-    out += equal(c, "zone", NULL).view(np.int8)  # UNKNOWN_AREA - OPEN (1), disjoint from inside
+    out += (c["zone"] == NULL).view(np.int8)  # UNKNOWN_AREA - OPEN (1), disjoint from inside
     out += np.int8(OPEN)
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from anpo.core.codes import Article5Status, Event, OperationArea, UsAction
 from anpo.core.dates import FOREVER
-from anpo.law.common import YES, LawContext, equal, event_in, event_table, instrument_in_force, iso
+from anpo.law.common import YES, LawContext, event_table, instrument_in_force, is_code, iso, lookup
 from anpo.law.engine import Column, Columns, Condition, Row
 
 WPR = "us-war-powers-resolution"
@@ -35,11 +35,11 @@ def _taiwan(c: Columns) -> Column:
     # inform Congress; it does not oblige the United States to defend Taiwan.
     ctx: LawContext = c.context
     # (Taiwan administers only its land and territorial sea: `administered_by` says so.)
-    threat = equal(c, "target", ctx.twn) | equal(c, "administered_by", ctx.twn)
-    threat &= event_in(c, _THREATS)
+    threat = (is_code(c, "target", ctx.twn)) | (is_code(c, "administered_by", ctx.twn))
+    threat &= lookup(_THREATS, c["event"])
     operations = c["operation_area"] == int(OperationArea.taiwan)
     if operations.any():
-        threat |= operations & equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+        threat |= operations & (c["us_action"] == int(UsAction.combat_operations_from_japan))
     threat &= instrument_in_force(c, TRA)
     return threat
 
@@ -53,9 +53,9 @@ def _taiwan_hint(r: Row) -> str | None:
 
 def _hostilities(c: Columns) -> Column:
     ctx: LawContext = c.context
-    attacked = equal(c, "armed_attack", YES) & equal(c, "target", ctx.usa)
-    attacked |= equal(c, "article5", int(Article5Status.applies))
-    attacked |= equal(c, "us_action", int(UsAction.combat_operations_from_japan))
+    attacked = (c["armed_attack"] == YES) & (is_code(c, "target", ctx.usa))
+    attacked |= c["article5"] == int(Article5Status.applies)
+    attacked |= c["us_action"] == int(UsAction.combat_operations_from_japan)
     return attacked
 
 
