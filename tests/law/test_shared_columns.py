@@ -117,3 +117,9 @@ def test_evaluation_columns_are_writable_and_not_shared(context: LawContext, eme
     shared = {(a.name, b.name) for a in ev.ruleset.conditions for b in ev.ruleset.conditions
               if a.name < b.name and np.shares_memory(ev[a.name], ev[b.name])}
     assert shared == {("security_treaty_1951_in_force", "us_forces_may_be_utilized_for_japan")}
+
+
+def test_an_empty_batch_evaluates(context: LawContext) -> None:
+    frame, place = random_rows(0, 47, ("JPN", None))
+    ev = evaluate(frame, place, context)
+    assert len(ev) == 0 and all(len(ev[c.name]) == 0 for c in ev.ruleset.conditions)

@@ -126,20 +126,25 @@ def _article9_hint(r: Row) -> str | None:
 
 def _attack_on_japan(c: Columns) -> Column:
     ctx: LawContext = c.context
-    attack, place = c["armed_attack"], "in_territories_under_japanese_administration"
-    japan, yes = is_code(c, "target", ctx.jpn), attack == YES
+    attack = c["armed_attack"]
+    japan = is_code(c, "target", ctx.jpn).view(np.int8)
     # Japan's land, sea or airspace attacked (U.S. forces there included), or a judged
     # cyber/space attack on Japan with no place given: an armed attack against Japan.
     # Elsewhere (a Japanese ship on the high seas, a foreign ship in Japan's waters) or
     # before the attack is judged: the government judges the case on its facts.
-    # Target Japan: the attack's own code (yes, case by case), and case by case off its places.
-    out = attack * japan.view(np.int8)
-    out += (japan & yes & (c[place] == NO)).view(np.int8)  # CASE_BY_CASE - YES (1)
-    # Another target: only an attack in Japan's places: yes for the United States, case by
-    # case for any other state.
-    in_japan = np.greater(yes & (c[place] == YES), japan)  # (and not Japan)
-    out += coded(in_japan, CASE_BY_CASE)
-    out -= (in_japan & (is_code(c, "target", ctx.usa))).view(np.int8)  # CASE_BY_CASE - YES (1)
+    # Target Japan: the attack's own code (yes, case by case), and case by case (one more)
+    # for an attack off its places. Another target: only an attack in Japan's places: yes
+    # for the United States, case by case for any other state.
+    out = attack * japan
+    # The attack (yes) at the place that moves the code: none of Japan's (no, 0) for Japan,
+    # one of them (yes, 1) for another state: place + japan == 1 on the tri place codes.
+    moves = np.equal(c["in_territories_under_japanese_administration"] + japan, 1)
+    moves &= attack == YES
+    # By how much: 1 for Japan (yes -> case by case), 2 for another state, 1 for the U.S.
+    step = np.subtract(np.int8(CASE_BY_CASE), japan)
+    step -= is_code(c, "target", ctx.usa).view(np.int8)
+    step *= moves.view(np.int8)
+    out += step
     return out
 
 
@@ -174,9 +179,12 @@ def _foreign(c: Columns) -> Column:
 
 def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
-    out = coded(_foreign(c) & (c["armed_attack"] != NO), CASE_BY_CASE)
+    attack = c["armed_attack"]
+    japan_or_none = is_code(c, "target", c.context.jpn)
+    japan_or_none |= is_code(c, "target", NULL)
+    out = coded(np.greater(attack != NO, japan_or_none), CASE_BY_CASE)  # a foreign target
     # (The United States is foreign.)
-    out -= ((c["armed_attack"] == YES) & (is_code(c, "target", ctx.usa))).view(np.int8)  # CASE_BY_CASE - YES
+    out -= ((attack == YES) & is_code(c, "target", ctx.usa)).view(np.int8)  # CASE_BY_CASE - YES
     return out
 
 

@@ -75,8 +75,11 @@ def termination_day(notice_day: Column) -> Column:
 
 def _terminated(c: Columns) -> Column:
     notice = c["termination_notice_day"]
-    # (Asked twice an evaluation: for the value and for the assumption mark.)
-    if not c.shared("notice_given", lambda: bool((notice != FOREVER).any())):
+    # (Asked twice an evaluation: for the value and for the assumption mark. Two reductions,
+    # no column: every row is FOREVER when the least and the greatest are.)
+    given = c.shared("notice_given", lambda: bool(notice.size) and (
+        int(notice.min()) != FOREVER or int(notice.max()) != FOREVER))
+    if not given:
         return np.zeros(notice.shape, dtype=bool)  # no notice assumed (the usual batch): nothing ends
     return c["day"] >= termination_day(notice)
 
