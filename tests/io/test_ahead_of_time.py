@@ -82,14 +82,17 @@ def test_arguments_of_another_type_go_to_the_jit() -> None:
 
 
 def test_a_changed_source_turns_the_extension_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stamp = {"numpy": np.__version__, "sources": {"geo/grid_kernel.py": "0" * 64}, "constants": {},
-             "exports": []}
+    stamp = {"numpy": np.__version__, "machine": aot.machine(), "sources": {"geo/grid_kernel.py": "0" * 64},
+             "constants": {}, "exports": []}
     (tmp_path / "stamp.json").write_text(json.dumps(stamp))
     monkeypatch.setattr(aot, "STAMP", tmp_path / "stamp.json")
     assert aot._read() is None
     stamp["sources"] = aot.source_hashes(["geo/grid_kernel.py"])
     (tmp_path / "stamp.json").write_text(json.dumps(stamp))
     assert aot._read() == {}
+    (tmp_path / "stamp.json").write_text(json.dumps({**stamp, "machine": "another processor"}))
+    assert aot._read() is None  # code for the host's instruction set: not on another machine
+    (tmp_path / "stamp.json").write_text(json.dumps(stamp))
     monkeypatch.setenv("ANPO_NO_AOT", "1")
     assert aot._read() is None
 

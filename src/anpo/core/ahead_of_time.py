@@ -16,8 +16,9 @@ call is checked against the signature it was built for (dtype, dimensions, C ord
 where the kernel writes, record fields) and anything else goes to numba's JIT form of the same
 function, as does every name the extension lacks. The extension is used only when its stamp
 matches: the SHA-256 of each source file the kernels were compiled from (their modules and
-the anpo modules those import, whose constants numba freezes into the code) and numpy's
-version. Otherwise, or with ANPO_NO_AOT=1 in the environment, the JIT forms run as before.
+the anpo modules those import, whose constants numba freezes into the code), numpy's
+version and the processor (the code uses the host's instruction set, as numba's JIT does).
+Otherwise, or with ANPO_NO_AOT=1 in the environment, the JIT forms run as before.
 Same functions, same answers (`tests/io/test_ahead_of_time.py`).
 """
 
@@ -28,6 +29,7 @@ import hashlib
 import importlib
 import json
 import os
+import platform
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -139,7 +141,9 @@ def _read() -> dict[str, dict[str, Any]] | None:
         stamp = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if stamp.get("numpy") != np.__version__ or stamp.get("sources") != source_hashes(stamp["sources"]):
+    if stamp.get("numpy") != np.__version__ or stamp.get("machine") != machine():
+        return None  # another numpy, or code for another CPU (a copied environment)
+    if stamp.get("sources") != source_hashes(stamp["sources"]):
         return None  # built from other sources: the JIT forms (and `make install` rebuilds)
     try:
         ext = importlib.import_module(f"anpo.core.{NAME}")
@@ -151,6 +155,20 @@ def _read() -> dict[str, dict[str, Any]] | None:
         k = by_name.setdefault(e["name"], _Kernel(e["module"], e["name"], []))
         k.exports.append((getattr(ext, e["symbol"]), e["args"]))
     return out
+
+
+def machine() -> str:
+    """The processor the code is compiled for (it uses the host's instruction set, as numba's
+    JIT does): its model and feature flags as Linux reports them, else the platform's names."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            lines = [ln for ln in f.read().split("\n\n", 1)[0].splitlines()
+                     if ln.startswith(("vendor_id", "model name", "flags"))]
+    except OSError:
+        lines = []
+    if not lines:
+        lines = [platform.machine(), platform.processor()]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def source_hashes(paths: Sequence[str]) -> dict[str, str]:
@@ -233,6 +251,7 @@ def build() -> int:
     cc = CC(NAME)
     cc.output_dir = str(HERE)
     cc.verbose = False
+    cc.target_cpu = "host"  # as numba's JIT does (pycc's default, a generic x86-64, ran 2-3x slower)
     exports = []
     constants: dict[str, dict[str, int]] = {}
     for module in KERNEL_MODULES:
@@ -258,8 +277,8 @@ def build() -> int:
         cc.compile()
     finally:
         pycc_compiler.Flags = original
-    stamp = {"numpy": np.__version__, "sources": source_hashes(sources), "constants": constants,
-             "exports": exports}
+    stamp = {"numpy": np.__version__, "machine": machine(), "sources": source_hashes(sources),
+             "constants": constants, "exports": exports}
     STAMP.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
     return len(exports)
 
