@@ -178,6 +178,14 @@ def is_code(c: Columns, name: str, code: int) -> npt.NDArray[np.bool_]:
     return narrow == np.uint8(code % 256)
 
 
+def none_stated(c: Columns, name: str) -> bool:
+    """No row states the judgment or decision in column `name` (every value NOT_STATED: the
+    usual batch), found by two reductions and no column, once per evaluation."""
+    column = c[name]
+    return c.shared(("none_stated", name), lambda: not column.size or (
+        int(column.min()) == NOT_STATED and int(column.max()) == NOT_STATED))
+
+
 def between(c: Columns, start: int, end: int) -> npt.NDArray[np.bool_]:
     """`start <= c["day"] < end` (a new column)."""
     if end == FOREVER:

@@ -30,6 +30,7 @@ from anpo.law.common import (
     is_code,
     iso,
     lookup,
+    none_stated,
     since,
     where,
 )
@@ -207,6 +208,8 @@ def _survival(c: Columns) -> Column:
     certified = c["survival_threatening_certified"]
     # case_by_case (2): the Cabinet certifies, the Diet approves; a stated decision:
     # certified (1) or not_certified (3).
+    if none_stated(c, "survival_threatening_certified"):
+        return coded(candidate, 2)
     out = (certified == STATED_FALSE).view(np.int8)
     out -= (certified == STATED_TRUE).view(np.int8)
     out += np.int8(2)
@@ -215,9 +218,9 @@ def _survival(c: Columns) -> Column:
 
 
 def _survival_assumed(c: Columns) -> Column:
+    if none_stated(c, "survival_threatening_certified"):  # the usual batch
+        return np.zeros(c["survival_threatening_certified"].shape, dtype=bool)
     stated = c["survival_threatening_certified"] != NOT_STATED
-    if not stated.any():  # the usual batch: no decision stated
-        return stated
     return (c["survival_threatening_provisions_in_force"]
             & (c["armed_attack_on_close_foreign_country"] != NO)
             & stated)

@@ -33,6 +33,7 @@ from anpo.law.common import (
     is_code,
     iso,
     lookup,
+    none_stated,
     zone_in_territory,
 )
 from anpo.law.engine import Column, Columns, Condition, Row
@@ -126,6 +127,9 @@ def _armed_attack(c: Columns) -> Column:
         # Whether a cyber or space attack is an armed attack is for the two governments, case
         # by case, at every date: the SCC statements (2019, 2023) affirmed that reading of
         # Article V, they did not create it. A stated judgment decides (NO is code 0).
+        if none_stated(c, "armed_attack_judged"):
+            out += coded(judgeable, CASE_BY_CASE)
+            return out
         verdict = coded(judged == NOT_STATED, CASE_BY_CASE)
         verdict += (judged == STATED_TRUE).view(np.int8)  # YES
         verdict *= judgeable.view(np.int8)
@@ -134,6 +138,8 @@ def _armed_attack(c: Columns) -> Column:
 
 
 def _armed_attack_assumed(c: Columns) -> Column:
+    if none_stated(c, "armed_attack_judged"):
+        return np.zeros(c["armed_attack_judged"].shape, dtype=bool)
     stated = c["armed_attack_judged"] != NOT_STATED
     if stated.any():
         stated &= lookup(_JUDGEABLE, c["event"])
