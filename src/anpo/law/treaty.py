@@ -443,10 +443,10 @@ def _far_east(c: Columns) -> Column:
     if not combat.any():
         return codes(combat.shape, NO_OPERATION)
     area = c["operation_area"]
-    unstated = area == int(OperationArea.none)
-    if unstated.all():
+    if not area.any():  # no area stated (none is code 0): a reduction, no column
         out = _far_east_from_place(c)
     else:
+        unstated = area == int(OperationArea.none)
         out = lookup(_AREA_FAR_EAST, area)
         if unstated.any():
             out = np.where(unstated, _far_east_from_place(c), out).astype(np.int8)
@@ -471,6 +471,7 @@ def _far_east_from_place(c: Columns) -> Column:
 
 
 assert (NO_OPERATION, INSIDE, OPEN, UNKNOWN_AREA) == (0, 1, 3, 4)
+assert int(OperationArea.none) == 0  # `area.any()`: some area is stated
 
 
 def _far_east_cites(r: Row) -> tuple[str, ...]:

@@ -37,8 +37,9 @@ def _taiwan(c: Columns) -> Column:
     # (Taiwan administers only its land and territorial sea: `administered_by` says so.)
     threat = (is_code(c, "target", ctx.twn)) | (is_code(c, "administered_by", ctx.twn))
     threat &= lookup(_THREATS, c["event"])
-    operations = c["operation_area"] == int(OperationArea.taiwan)
-    if operations.any():
+    area = c["operation_area"]
+    operations = area == int(OperationArea.taiwan) if area.any() else None  # (none is code 0)
+    if operations is not None and operations.any():
         threat |= operations & (c["us_action"] == int(UsAction.combat_operations_from_japan))
     threat &= instrument_in_force(c, TRA)
     return threat
