@@ -195,6 +195,10 @@ class _OpenLoop:
         self.raws, self.n, self.rate = raws, n, rate
         self.t0 = 0.0
         self.latencies = np.full(n, np.nan)
+        # How late the generator itself sent request i to a free connection (its own
+        # scheduling lag: the sleep's overshoot, the CPUs it shares with the server); a
+        # request that waited for a connection (all busy: the server's doing) is not counted.
+        self.lag = np.full(n, np.nan)
         self.errors = 0
         self.free: list[_Answers] = []
         self.backlog: collections.deque[int] = collections.deque()
@@ -206,6 +210,7 @@ class _OpenLoop:
 
     def dispatch(self, i: int) -> None:
         if self.free:
+            self.lag[i] = time.perf_counter() - (self.t0 + i / self.rate)
             self.free.pop().send(i)
         else:
             self.backlog.append(i)
@@ -259,10 +264,11 @@ class _OpenLoop:
 
 
 def _load(url: str, seconds: float, rate: float, connections: int = 32, pid: int | None = None
-          ) -> tuple[np.ndarray, int, float, float, float]:
+          ) -> tuple[np.ndarray, int, float, float, float, float]:
     """One scenario a request at `rate` requests/s for `seconds`, open loop, on uvloop when
     there is one: (latencies in s, errors, requests/s answered, the generator's CPU seconds,
-    the CPU seconds of server process `pid` and its children, nan without a pid).
+    the CPU seconds of server process `pid` and its children, nan without a pid, the 99th
+    percentile of how late the generator sent a request to a free connection, in s).
     Every request is a different scenario (`random_list`: random dates, events, targets,
     points), so that no server can answer from a cache keyed on the request."""
     u = httpx.URL(url)
@@ -279,7 +285,8 @@ def _load(url: str, seconds: float, rate: float, connections: int = 32, pid: int
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
         runner.run(load.run(str(u.host), int(u.port or 80), connections))
-    return load.latencies, load.errors, load.n / load.elapsed, load.cpu, load.server
+    lag = float(np.nanpercentile(load.lag, 99)) if np.isfinite(load.lag).any() else float("nan")
+    return load.latencies, load.errors, load.n / load.elapsed, load.cpu, load.server, lag
 
 
 def random_list(n: int, seed: int = 0) -> list[dict[str, object]]:
@@ -493,9 +500,10 @@ SINGLE_WHAT = ("POST /v1/assess, one scenario (with explanation; a different ran
 
 def _window(url: str, seconds: float, rate: float, runs: int, pid: int | None = None,
             server_label: str = "uvicorn") -> list[Row]:
-    p50s, p99s, rates, errors, server_ms, client_ms = [], [], [], 0, [], []
+    p50s, p99s, rates, errors, server_ms, client_ms, lags = [], [], [], 0, [], [], []
     for _ in range(runs):
-        lat, err, achieved, client_cpu, cpu = _load(url, seconds, rate, pid=pid)
+        lat, err, achieved, client_cpu, cpu, lag = _load(url, seconds, rate, pid=pid)
+        lags.append(lag * 1e3)
         answered = int(np.count_nonzero(~np.isnan(lat)))
         p50s.append(float(np.nanpercentile(lat, 50)) * 1e3)
         p99s.append(float(np.nanpercentile(lat, 99)) * 1e3)
@@ -509,6 +517,8 @@ def _window(url: str, seconds: float, rate: float, runs: int, pid: int | None = 
         Row(f"{what}: p50 latency", f"{np.median(p50s):.1f} ms"),
         Row(f"{what}: p99 latency", f"{np.median(p99s):.1f} ms", target),
         Row(f"{what}: requests answered (errors)", f"{np.median(rates):.1f} req/s ({errors} errors)"),
+        Row(f"{what}: the load generator's own lateness (a request sent to a free connection "
+            "after it was due), p99", f"{np.median(lags):.1f} ms"),
     ]
     if pid:
         rows.append(Row(f"{what}: CPU a request, server (all its processes) / load generator",
@@ -530,14 +540,15 @@ def _single_ab(base_src: str, rates: tuple[float, ...], seconds: float, pairs: i
         for name, src, extra in servers:
             with server_process(src, env=extra) as (url, pid):
                 for rate in rates:
-                    lat, err, achieved, client, cpu = _load(url, seconds, rate, pid=pid)
+                    lat, err, achieved, client, cpu, lag = _load(url, seconds, rate, pid=pid)
                     n = max(1, int(np.count_nonzero(~np.isnan(lat))))
                     got = (float(np.nanpercentile(lat, 50)) * 1e3, float(np.nanpercentile(lat, 99)) * 1e3,
                            achieved, cpu / n * 1e3, client / n * 1e3)
                     seen.setdefault((name, rate), []).append(got)
                     print(f"  {name} {rate:g} req/s: p50 {got[0]:.1f} ms, p99 {got[1]:.1f} ms, "
                           f"{achieved:.0f} answered/s ({err} errors), CPU a request server "
-                          f"{got[3]:.2f} ms, generator {got[4]:.2f} ms, load {os.getloadavg()[0]:.1f}",
+                          f"{got[3]:.2f} ms, generator {got[4]:.2f} ms (sent late p99 {lag * 1e3:.1f} ms), "
+                          f"load {os.getloadavg()[0]:.1f}",
                           file=sys.stderr)
     rows = []
     for (name, rate), runs in seen.items():

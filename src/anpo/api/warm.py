@@ -27,18 +27,37 @@ def warm_mode() -> str:
     return mode
 
 
-# One scenario with coast distances and one without: what a first `POST /v1/assess` would load.
-WARM_SCENARIO = {"id": "warm", "date": "2026-01-15", "event": "armed_attack", "target": "JPN",
-                 "lat": 25.743, "lon": 123.473, "us_action": "combat_operations_from_japan"}
+def _warm_scenarios() -> list[dict[str, object]]:
+    """Points over the region and the world, on its coasts and around its internal waters:
+    in each group more than the geography decides without its built structures
+    (`anpo.geo.resolver.FEW_EXACT`)."""
+    from anpo.geo.index import geo_index
+
+    gi = geo_index()
+    points: list[tuple[float, float]] = [
+        (lat, lon) for lat in range(20, 48, 3) for lon in range(120, 156, 4)]
+    points += [(lat, lon) for lat in range(-60, 80, 20) for lon in range(-180, 180, 40)]
+    step = max(1, len(gi.coast_lat) // 48)
+    points += [(float(lat), float(lon)) for lat, lon in zip(gi.coast_lat[::step], gi.coast_lon[::step],
+                                                           strict=True)]
+    west, south, east, north = (float(v) for v in gi.internal_waters_bounds)
+    if west < east:
+        points += [(south + (north - south) * i / 7, west + (east - west) * j / 7)
+                   for i in range(8) for j in range(8)]
+    return [{"id": f"warm{i}", "date": "2026-01-15", "event": "armed_attack", "target": "JPN",
+             "lat": lat, "lon": lon, "us_action": "combat_operations_from_japan"}
+            for i, (lat, lon) in enumerate(dict.fromkeys(points))]
 
 
 def _warm_assessment() -> None:
-    """Load what one scenario's answer needs (the geography index and its coast tree, the
-    law) before the first request, which would otherwise wait for it."""
+    """Build what single scenarios' answers need (the geography index, its coast tree and
+    prepared polygons, the world's countries, the law) before the first request: a server
+    would otherwise build each (up to a second) while a request waits, once its few exact
+    points decided without them (`anpo.geo.resolver.NUMPY_BUDGET`) are spent."""
     from anpo.api.one_answer import LegalParts, answer_many
 
     for explain in (True, False):
-        answer_many([WARM_SCENARIO], explain, LegalParts())  # its own parts: another thread
+        answer_many(_warm_scenarios(), explain, LegalParts())  # its own parts: another thread
 
 
 def _freeze_heap() -> None:
@@ -54,10 +73,18 @@ def _warm(mode: str, stop: threading.Event) -> None:
 
     try:
         _warm_assessment()
+    except Exception:  # the first request that needs it builds it, or fails with its error
+        log.exception("warming the assessment path stopped")
+    try:
         coverage(dt.date.today().isoformat())
+    except Exception:  # a map that fails here fails again, with its error, when it is asked for
+        log.exception("warming the administration maps stopped")
+        return
+    finally:
         _freeze_heap()
-        if mode != "all":
-            return
+    if mode != "all":
+        return
+    try:
         for period in periods():
             if stop.is_set():
                 return
