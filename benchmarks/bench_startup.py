@@ -201,6 +201,50 @@ def fixed_cost(d: Path, runs: int) -> Row:
     )
 
 
+# What a batch pays beside the pyarrow round trip, one step after another on one thread of
+# one fresh process (so the steps add up to CPU seconds): `--floor ROWS` (docs/scale.md,
+# "The floor"). Not a row of performance.md.
+_FLOOR = """
+import json, sys, time
+T = time.perf_counter
+out = {}
+t = T(); import numpy, pyarrow.parquet as pq; out["import numpy + pyarrow (both)"] = T() - t
+t = T(); import pyarrow.compute; out["import pyarrow.compute"] = T() - t
+t = T(); import anpo.io.batch as batch; from anpo.io import tables
+out["import anpo's batch modules"] = T() - t
+t = T(); from anpo.geo.index import geo_index; batch.warm_up(); out["geography index + law"] = T() - t
+t = T(); gi = geo_index(); gi.coast_buckets; gi.land_edges; gi.fine
+out["coast buckets, land edges, fine grid"] = T() - t
+t = T(); chunks = list(tables.open_table(sys.argv[1]).batches()); out["read the input (both)"] = T() - t
+options = batch.BatchOptions(geometry=True)
+t = T(); results, start = [], 0
+for c in chunks:
+    results.append(batch.assess_chunk(c, start, options)); start += c.num_rows
+out["assess: validate, geography, law, 26 output columns"] = T() - t
+t = T()
+with tables.atomic_table(sys.argv[2], batch.output_schema(options), batch.geo_metadata()) as w:
+    for r in results: w.write(r.batch)
+out["write the output (anpo's writer)"] = T() - t
+t = T(); f = pq.ParquetFile(sys.argv[1]); w = None
+for k in range(f.num_row_groups):
+    g = f.read_row_group(k); w = w or pq.ParquetWriter(sys.argv[3], g.schema); w.write_table(g)
+w.close(); out["the round trip's read + write of the input"] = T() - t
+print(json.dumps(out))
+"""
+
+
+def floor(rows: int) -> dict[str, float]:
+    """The steps above for a `rows`-row input (bench_scale's), seconds."""
+    from bench_scale import write_input
+
+    with tempfile.TemporaryDirectory(prefix="anpo-floor-") as tmp:
+        d = Path(tmp)
+        write_input(d / "in.parquet", rows, seed=rows % 991)
+        res = subprocess.run([PY, "-c", _FLOOR, str(d / "in.parquet"), str(d / "out.parquet"),
+                              str(d / "copy.parquet")], capture_output=True, text=True, check=True)
+    return {k: round(v, 3) for k, v in json.loads(res.stdout).items()}
+
+
 def _warm_rate(src: Path, out: Path) -> float:
     res = subprocess.run([PY, "-c", _WARM, str(src), str(out)], capture_output=True, text=True, check=True)
     return float(res.stdout.split()[-1])
@@ -210,7 +254,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--floor", type=int, metavar="ROWS", help="only the floor's steps at ROWS rows")
     args = ap.parse_args()
+    if args.floor:
+        for step, seconds in floor(args.floor).items():
+            print(f"{seconds:7.3f} s  {step}")
+        return
     print(f"machine: {machine()}")
     for row in run(args.runs, args.quick):
         print(json.dumps(row.__dict__))
