@@ -8,6 +8,7 @@ batches never leave the pure grid cells and a few points are decided in numpy
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from anpo.core.dates import FIRST_DATE, to_day
 from anpo.core.errors import DataError
 from anpo.geo import region as R
 from anpo.geo.nearest_coast import CoastSamples
+from anpo.geo.npz_cache import npz_arrays
 from anpo.geo.place import AdminPeriod, Unit
 from anpo.geo.point_in_polygon import RaggedPolygons
 from anpo.geo.units_table import (
@@ -101,11 +103,11 @@ class GeoIndex:
     def fine(self) -> R.FineGrid:
         """Sub-cells of the boundary cells (the shipped part memory-mapped; its block index
         derived here, on first use: a single point off the coasts never pays for it)."""
-        with np.load(data.path("geo/fine.npz")) as f:
-            _check_fingerprint("fine.npz", f)
-            if int(f["split"]) != R.FINE_SPLIT:
-                raise DataError("geo/fine_cells.npy was cut at another split: "
-                                "re-run tools/build_fine_grid.py")
+        f = npz_arrays("geo/fine.npz")
+        _check_fingerprint("fine.npz", f)
+        if int(f["split"]) != R.FINE_SPLIT:
+            raise DataError("geo/fine_cells.npy was cut at another split: "
+                            "re-run tools/build_fine_grid.py")
         return R.FineGrid.of(self.grid, np.load(data.path("geo/fine_cells.npy"), mmap_mode="r"))
 
     @cached_property
@@ -143,9 +145,9 @@ class GeoIndex:
         """Each boundary cell's land edges (`geo.land_edges`)."""
         from anpo.geo.kernel_records import LandEdges
 
-        with np.load(data.path("geo/fine.npz")) as f:
-            return LandEdges(f["edge_offsets"], f["edges"], f["unit"], f["reference_on_land"],
-                             np.ascontiguousarray(self.land_ragged.coords))
+        f = npz_arrays("geo/fine.npz")
+        return LandEdges(f["edge_offsets"], f["edges"], f["unit"], f["reference_on_land"],
+                         np.ascontiguousarray(self.land_ragged.coords))
 
     @cached_property
     def land_polygons(self) -> npt.NDArray[np.object_]:
@@ -222,7 +224,7 @@ class WorldIndex:
     bounds: npt.NDArray[np.float64]
 
 
-def _check_fingerprint(name: str, npz: np.lib.npyio.NpzFile) -> None:
+def _check_fingerprint(name: str, npz: Mapping[str, npt.NDArray[np.generic]] | np.lib.npyio.NpzFile) -> None:
     if str(npz["inputs_sha256"]) != geometry_fingerprint():
         raise DataError(
             f"geo/{name} was derived from other unit selections, specified areas or grid "
@@ -260,13 +262,14 @@ def all_units() -> list[Unit]:
 
 @cache
 def geo_index() -> GeoIndex:
-    with np.load(data.path("geo/grid.npz")) as g:
-        _check_fingerprint("grid.npz", g)
-        grid = R.BlockGrid.of(g["block_value"], g["mixed_block"], g["mixed_cells"])
-    with np.load(data.path("geo/coast.npz")) as c:
-        clat, clon, cunit = c["lat"], c["lon"], c["unit"]
-    with np.load(data.path("geo/land.npz")) as land:
-        land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
+    # the archives' arrays, mapped from their uncompressed copies (`geo.npz_cache`)
+    g = npz_arrays("geo/grid.npz")
+    _check_fingerprint("grid.npz", g)
+    grid = R.BlockGrid.of(g["block_value"], g["mixed_block"], g["mixed_cells"])
+    c = npz_arrays("geo/coast.npz")
+    clat, clon, cunit = c["lat"], c["lon"], c["unit"]
+    land = npz_arrays("geo/land.npz")
+    land_npz = {k: land[k] for k in ("coords", "ring_offsets", "poly_offsets", "unit")}
     units = all_units()
     return GeoIndex(
         grid=grid, land_unit=land_npz["unit"].astype(np.int16),
