@@ -102,7 +102,7 @@ class _CompiledModule:
 
 _lock = threading.Lock()
 _loaded: dict[str, dict[str, Any]] | None = None
-_jit_only = False  # `disable()`: even kernels bound before it go to the JIT
+_jit_only = False  # `use_jit()`: even kernels bound before it go to the JIT
 
 
 def compiled_module(module: str) -> Any:
