@@ -134,6 +134,18 @@ def test_frame_json_is_the_rows_json(monkeypatch: pytest.MonkeyPatch, rows: list
         assert frame_json(frame, ids, dates, whatif=whatif) == expected  # texts remembered
 
 
+@pytest.mark.parametrize("ids", [
+    ["a\\", ",", "b,c", "\x00", "\n", "é東京", "\\u0022", "", "x" * 200, "\u2028"],  # cut from one text
+    ["a", 'say "no"', '","', None, "b", "\\", "c", "d", "e", "f"],  # a quote, a null: value by value
+])
+def test_frame_json_ids_cut_from_one_text(ids: list[str | None]) -> None:
+    parsed, _ = parse([{**SENKAKU, "date": f"20{10 + i}-01-01"} for i in range(len(ids))])
+    frame = ScenarioFrame.from_scenarios(parsed)
+    dates = [s.date.isoformat() for s in parsed]
+    assert frame_json(frame, ids, dates) == orjson.dumps(frame_rows(frame, ids, dates))
+    assert [row["id"] for row in orjson.loads(frame_json(frame, ids, dates))] == ids
+
+
 def test_frame_json_of_no_rows() -> None:
     frame = ScenarioFrame.from_scenarios([])
     assert frame_json(frame, [], []) == orjson.dumps(frame_rows(frame, [], [])) == b"[]"
