@@ -171,13 +171,6 @@ def _survival_provisions_hint(r: Row) -> str | None:
     return _since(r, SURVIVAL, "the Legislation for Peace and Security (survival-threatening situations)")
 
 
-def _foreign(c: Columns) -> Column:
-    """The target is a state other than Japan."""
-    out = is_code(c, "target", c.context.jpn)
-    out |= is_code(c, "target", NULL)
-    return np.logical_not(out, out=out)
-
-
 def _close_country(c: Columns) -> Column:
     ctx: LawContext = c.context
     attack = c["armed_attack"]
@@ -290,13 +283,18 @@ def _situation(c: Columns) -> Column:
     aasa, on_japan, survival = c["armed_attack_situations_act_in_force"], c["armed_attack_against_japan"], c[
         "survival_threatening_situation"
     ]
-    anticipated = c["anticipated_armed_attack_situation"] == CASE_BY_CASE
+    anticipated = c["anticipated_armed_attack_situation"]
     # By priority: an armed attack situation (1), a certified survival-threatening one (2),
     # then an open one (3). On codes 4 - priority (3, 2, 1; 0 for none) the first is the
     # maximum, and (4 - maximum) & 3 is its code again (4 -> 0).
     yes = coded(on_japan == YES, 3)
     np.maximum(yes, coded(survival == 1, 2), out=yes)
-    np.maximum(yes, ((on_japan == CASE_BY_CASE) | (survival == 2) | anticipated).view(np.int8), out=yes)
+    # Open: the attack on Japan or the anticipated attack is case by case (2), or the
+    # survival-threatening situation is (2). On tri codes (0, 1, 2) "either is 2" is bit 1
+    # of their bitwise or.
+    open_ = np.bitwise_or(on_japan, anticipated).view(np.uint8) >> np.uint8(1)
+    open_ |= (survival == 2).view(np.uint8)
+    np.maximum(yes, open_.view(np.int8), out=yes)
     out = np.subtract(np.int8(4), yes, out=yes)
     out &= np.int8(3)
     out *= aasa.view(np.int8)
@@ -419,7 +417,9 @@ def _abroad(c: Columns) -> Column:
     def make() -> Column:
         out = event == int(Event.emergency_abroad)
         if out.any():  # the usual batch has none: one pass
-            out &= _foreign(c)
+            japan_or_none = is_code(c, "target", c.context.jpn)
+            japan_or_none |= is_code(c, "target", NULL)
+            np.greater(out, japan_or_none, out=out)  # and a foreign target
             out &= sdf
         return out
 
