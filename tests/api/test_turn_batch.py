@@ -81,3 +81,21 @@ def test_a_batch_is_at_most_max_rows() -> None:
     got = asyncio.run(_gather(batch, [_raw(s) for s in scenarios], False))
     assert got == [_route(s, False) for s in scenarios]
     assert (batch.batches, batch.rows) == (3, 10)
+
+
+def test_two_event_loops_sharing_a_batch_each_get_their_own_answers() -> None:
+    import threading
+
+    scenarios = [s for s in _scenarios(40, seed=10) if _route(s, True) is not None][:8]
+    batch = TurnBatch()
+    got: dict[int, list[Any]] = {}
+
+    def serve(k: int) -> None:
+        got[k] = asyncio.run(_gather(batch, [_raw(s) for s in scenarios[k::2]], True))
+
+    threads = [threading.Thread(target=serve, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert got == {k: [_route(s, True) for s in scenarios[k::2]] for k in (0, 1)}

@@ -30,24 +30,25 @@ class TurnBatch:
     def __init__(self, answer_many: AnswerMany | None = None, max_rows: int = MAX_ROWS) -> None:
         self._answer_many = answer_many
         self.max_rows = max_rows
-        self._waiting: dict[bool, list[Pending]] = {}
-        self._scheduled = False
+        # By event loop (an app served by more than one, as test clients do) and explanation.
+        self._waiting: dict[tuple[asyncio.AbstractEventLoop, bool], list[Pending]] = {}
+        self._scheduled: set[asyncio.AbstractEventLoop] = set()
         self.batches = 0  # frames assessed, and the rows in them (the tests read these)
         self.rows = 0
 
     async def answer(self, raw: dict[str, Any], explain: bool) -> bytes | None:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[bytes | None] = loop.create_future()
-        self._waiting.setdefault(explain, []).append((raw, future))
-        if not self._scheduled:  # after every callback already ready: those requests join
-            self._scheduled = True
-            loop.call_soon(self._flush)
+        self._waiting.setdefault((loop, explain), []).append((raw, future))
+        if loop not in self._scheduled:  # after every callback already ready: those requests join
+            self._scheduled.add(loop)
+            loop.call_soon(self._flush, loop)
         return await future
 
-    def _flush(self) -> None:
-        self._scheduled = False
-        waiting, self._waiting = self._waiting, {}
-        for explain, pending in waiting.items():
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._scheduled.discard(loop)
+        for key in [key for key in self._waiting if key[0] is loop]:
+            pending, explain = self._waiting.pop(key), key[1]
             for start in range(0, len(pending), self.max_rows):
                 self._assess(pending[start:start + self.max_rows], explain)
 
