@@ -16,7 +16,7 @@ from anpo.core.dates import FIRST_DATE, LAST_DATE
 from anpo.core.errors import InputError
 from anpo.core.scenario import ScenarioFrame
 from anpo.io import compact_results
-from anpo.io.compact_results import FIELDS, compact_rows, frame_json, frame_rows
+from anpo.io.compact_results import FIELDS, compact_json, compact_rows, frame_json, frame_rows
 from anpo.law.assess import assess_raw, parse
 from anpo.law.whatif import WhatIf
 
@@ -132,6 +132,7 @@ def test_frame_json_is_the_rows_json(monkeypatch: pytest.MonkeyPatch, rows: list
         expected = orjson.dumps(frame_rows(frame, ids, dates, whatif=whatif))
         assert frame_json(frame, ids, dates, whatif=whatif) == expected
         assert frame_json(frame, ids, dates, whatif=whatif) == expected  # texts remembered
+        assert compact_json(parsed, whatif=whatif) == orjson.dumps(compact_rows(parsed, whatif=whatif))
 
 
 @pytest.mark.parametrize("ids", [

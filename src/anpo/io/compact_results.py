@@ -2,6 +2,7 @@
 
     rows = compact_rows(scenarios)                 # already parsed (anpo.law.assess.parse)
     rows = compact_rows(scenarios, whatif=w)       # under the law as a what-if changes it
+    text = compact_json(scenarios)                 # orjson.dumps(compact_rows(scenarios))
 
 The list is assessed as one frame (the fast geography, no explanation) and each row holds
 what a row of `anpo assess --batch` holds, under the same names and with the same values:
@@ -43,6 +44,12 @@ FIELDS = ("id", "date", *PLACE_COLUMNS, *DETERMINATIONS)
 def compact_rows(scenarios: Sequence[Scenario], *, whatif: WhatIf | None = None) -> list[dict[str, Any]]:
     """One compact row per scenario, in order (`whatif`: else the process's applied law)."""
     return frame_rows(ScenarioFrame.from_scenarios(scenarios), [s.id for s in scenarios],
+                      [s.date.isoformat() for s in scenarios], whatif=whatif)
+
+
+def compact_json(scenarios: Sequence[Scenario], *, whatif: WhatIf | None = None) -> bytes:
+    """`orjson.dumps(compact_rows(scenarios, whatif=whatif))`, written by `frame_json`."""
+    return frame_json(ScenarioFrame.from_scenarios(scenarios), [s.id for s in scenarios],
                       [s.date.isoformat() for s in scenarios], whatif=whatif)
 
 
