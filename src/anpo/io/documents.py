@@ -15,6 +15,7 @@ valid Unicode (lone surrogates from `\\ud800` escapes), each a DocumentError nam
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -24,8 +25,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from anpo.core.errors import InputError
 
@@ -51,24 +50,6 @@ def in_file(err: InputError, source: str) -> DocumentError:
     return DocumentError(source, err.field, err.reason, err.row)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    pass
-
-
-# Keep the safe loader's implicit types except timestamps, and booleans other than true/false.
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 class _DuplicateKey(Exception):
     """A key given twice in one object; the error names it as the field."""
 
@@ -82,17 +63,39 @@ class _DuplicateKey(Exception):
         return DocumentError(source, self.key, f"duplicate key in the {fmt} document{where}")
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise _DuplicateKey(key, key_node.start_mark.line + 1)
-        out[key] = loader.construct_object(value_node, deep=True)
-    return out
+@functools.cache
+def _strict_loader() -> Any:
+    """The YAML loader of input documents, made at the first YAML document: yaml's import
+    (20-30 ms) is paid by a run that reads one, not by every batch that imports this module."""
+    import yaml
 
+    class _StrictLoader(yaml.SafeLoader):
+        pass
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    # Keep the safe loader's implicit types except timestamps, and booleans other than true/false.
+    _StrictLoader.yaml_implicit_resolvers = {
+        first: [
+            (tag, regexp)
+            for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+    def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in out:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            out[key] = loader.construct_object(value_node, deep=True)
+        return out
+
+    _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    return _StrictLoader
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -193,8 +196,10 @@ def parse_json(text: str, source: str) -> Any:
 
 
 def parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise DocumentError(source, "document", f"nested deeper than {MAX_DEPTH} levels") from None
     except _DuplicateKey as err:
