@@ -181,6 +181,8 @@ class _Answers(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.current >= 0:
             self.load.answered(self, self.current, False, lost=True)
+        elif self in self.load.free:  # closed while idle: never send on it again
+            self.load.free.remove(self)
 
 
 _LENGTH = re.compile(rb"(?i)\r\ncontent-length: *([0-9]+)")
@@ -200,7 +202,10 @@ class _OpenLoop:
         # request that waited for a connection (all busy: the server's doing) is not counted.
         self.lag = np.full(n, np.nan)
         self.errors = 0
-        self.free: list[_Answers] = []
+        # Free connections, taken in turn (first in, first out): none idles past the server's
+        # keep-alive timeout (5 s) and is closed under the generator, at low rates or while a
+        # slow warm-up uses one connection at a time.
+        self.free: collections.deque[_Answers] = collections.deque()
         self.backlog: collections.deque[int] = collections.deque()
         self.left = n
         self.done: asyncio.Future[None] | None = None
@@ -211,7 +216,7 @@ class _OpenLoop:
     def dispatch(self, i: int) -> None:
         if self.free:
             self.lag[i] = time.perf_counter() - (self.t0 + i / self.rate)
-            self.free.pop().send(i)
+            self.free.popleft().send(i)
         else:
             self.backlog.append(i)
 
@@ -232,10 +237,10 @@ class _OpenLoop:
         loop = asyncio.get_running_loop()
         conns = [(await loop.create_connection(lambda: _Answers(self), host, port))[1]
                  for _ in range(connections)]
-        self.free = list(conns)
+        self.free = collections.deque(conns)
         for w in range(warm):  # caches, connections: one after another, not counted
-            self.free.pop().send(-1 - w)
-            await asyncio.wait_for(self._idle(len(conns)), 30)
+            self.free.popleft().send(-1 - w)
+            await asyncio.wait_for(self._idle(conns), 30)
         self.done = loop.create_future()
         self.server0 = self.server_cpu()  # after the warm-up: only the measured requests count
         self.cpu0 = time.process_time()
@@ -258,8 +263,8 @@ class _OpenLoop:
             if conn.transport is not None:
                 conn.transport.close()
 
-    async def _idle(self, connections: int) -> None:
-        while len(self.free) < connections:
+    async def _idle(self, conns: list[_Answers]) -> None:
+        while len(self.free) < sum(c.transport is not None and not c.transport.is_closing() for c in conns):
             await asyncio.sleep(0.001)
 
 
