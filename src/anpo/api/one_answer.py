@@ -39,6 +39,7 @@ from anpo.law.engine import Evaluation, Row, receipt
 from anpo.law.rules import evaluate, ruleset_hash
 
 MAX_KEYS = 4096  # rows of distinct condition values remembered (least recently used dropped)
+SMALL_ROWS = 16  # up to this many rows, a row's key is joined from the columns (`_Rows`)
 MAX_VARIANTS = 256  # parts for one key and shape (below) that differ in what was observed
 
 # An observation: (column, comparison or None, the other operand, the result or value).
@@ -163,10 +164,18 @@ class _Rows:
         self._columns: dict[str, list[Any]] = {}
         conditions = ev.ruleset.conditions
         n = len(ev)
-        values = [np.ascontiguousarray(ev.values[c.name]) for c in conditions]
+        columns = [ev.values[c.name] for c in conditions]
         # The columns' types are part of the key, so that bytes never stand for another type.
-        layout = tuple(v.dtype.str for v in values)
+        layout = tuple(v.dtype.str for v in columns)
         self._layout = layouts.setdefault(layout, len(layouts))
+        self._small: tuple[list[np.ndarray], list[np.ndarray | None]] | None = None
+        if n <= SMALL_ROWS:
+            # A few rows (the server's batches): each row's key joined from the columns
+            # themselves, the same bytes as the table below (whose forty-odd views and
+            # reshapes cost more than the rows' own work here).
+            self._small = columns, [ev.assumed_masks[c.name] for c in conditions]
+            return
+        values = [np.ascontiguousarray(v) for v in columns]
         self._values = np.hstack([v.view(np.uint8).reshape(n, v.itemsize) for v in values])
         marks = np.zeros((n, len(conditions)), dtype=np.bool_)
         for j, c in enumerate(conditions):
@@ -176,6 +185,10 @@ class _Rows:
         self._marks = marks
 
     def key(self, i: int) -> Key:
+        if self._small is not None:
+            columns, masks = self._small
+            return (self._layout, b"".join([v[i:i + 1].tobytes() for v in columns]),
+                    bytes([0 if m is None else bool(m[i]) for m in masks]))
         return self._layout, self._values[i].tobytes(), self._marks[i].tobytes()
 
     def results(self, shape: Shape, i: int) -> tuple[Any, ...]:

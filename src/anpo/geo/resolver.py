@@ -166,9 +166,31 @@ def _mark_specified_areas(
         return
     import shapely
 
-    for k, poly in enumerate(geo_index().specified_area_polygons):
+    polygons = geo_index().specified_area_polygons
+    if len(idx) <= FEW_EXACT:
+        # A few points (one request): only the areas whose bounds hold a point are tested
+        # (a polygon lies within its bounds, so the others hold none of them).
+        xs, ys = lon[idx].tolist(), lat[idx].tolist()
+        for k, (w, s, e, n) in enumerate(_bounds(polygons)):
+            near = [j for j in range(len(xs)) if w <= xs[j] <= e and s <= ys[j] <= n]
+            if near:
+                rows = idx[near]
+                sa[rows[shapely.contains_xy(polygons[k], lon[rows], lat[rows])]] = k
+        return
+    for k, poly in enumerate(polygons):
         hit = shapely.contains_xy(poly, lon[idx], lat[idx])
         sa[idx[hit]] = k
+
+
+_BOUNDS: dict[int, tuple[Any, list[tuple[float, float, float, float]]]] = {}
+
+
+def _bounds(polygons: list[Any]) -> list[tuple[float, float, float, float]]:
+    """(west, south, east, north) of each polygon of `polygons` (a list the index keeps)."""
+    kept = _BOUNDS.get(id(polygons))
+    if kept is None or kept[0] is not polygons:
+        kept = _BOUNDS[id(polygons)] = polygons, [tuple(p.bounds) for p in polygons]
+    return kept[1]
 
 
 def _few(idx: npt.NDArray[np.intp], built: str) -> bool:

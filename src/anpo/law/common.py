@@ -143,6 +143,8 @@ def _day_offsets(day: npt.NDArray[np.int32]) -> tuple[npt.NDArray[Any], int]:
 def since(c: Columns, day: int) -> npt.NDArray[np.bool_]:
     """`c["day"] >= day` (a new column)."""
     days = c["day"]
+    if days.size < _SMALL:  # what the shared offsets would be: the column itself
+        return days >= day
     offsets, first = c.shared("day_offsets", lambda: _day_offsets(days))
     if offsets is days:
         return days >= day
@@ -170,6 +172,8 @@ def _narrowed(column: npt.NDArray[Any]) -> npt.NDArray[Any]:
 def is_code(c: Columns, name: str, code: int) -> npt.NDArray[np.bool_]:
     """`c[name] == code` for an int16 code column (a new column)."""
     column = c[name]
+    if column.size < _SMALL:  # what the shared narrowed column would be: the column itself
+        return column == code
     narrow = c.shared(("uint8", name), lambda: _narrowed(column))
     if narrow is column:
         return column == code

@@ -129,7 +129,10 @@ class Step:
 class Ruleset:
     """Conditions in dependency order over a fixed set of input columns."""
 
-    def __init__(self, inputs: Iterable[str], conditions: Sequence[Condition]) -> None:
+    def __init__(self, inputs: Iterable[str], conditions: Sequence[Condition],
+                 unremembered: Iterable[str] = ()) -> None:
+        """`unremembered`: inputs that take too many values for a condition that reads one
+        to be worth remembering on a few rows (`_FewRows`), such as the day."""
         self.inputs = tuple(inputs)
         by_name: dict[str, Condition] = {}
         for c in conditions:
@@ -146,6 +149,9 @@ class Ruleset:
         self.conditions = self._ordered(conditions, by_name)
         self.by_name = {c.name: c for c in self.conditions}
         self._needs = {c.name: frozenset(c.needs) for c in self.conditions}
+        skip = frozenset(unremembered)
+        self._remembered = frozenset(c.name for c in self.conditions if not skip & self._needs[c.name])
+        self._few = _FewRows(None)
 
     def _ordered(
         self, conditions: Sequence[Condition], by_name: dict[str, Condition]
@@ -182,14 +188,24 @@ class Ruleset:
             reuse_freed_memory()
         assumed: dict[str, Column | None] = {}
         shared: dict[Hashable, Any] = {}
+        few = self._few_rows(values, context)
+        read: dict[str, tuple[Any, ...] | None] = {}  # each column's type, shape, bytes, once
         for c in self.conditions:
             cols = Columns(values, self._needs[c.name], context, shared)
-            value = c.formula(cols)
+            key = few.key(c, values, read) if few is not None and c.name in self._remembered else None
+            got = few.results.get(key) if few is not None and key is not None else None
+            if got is not None:  # the same columns in, the same context: the same columns out
+                value, mask = got[0].copy(), (None if got[1] is None else got[1].copy())
+            else:
+                value = c.formula(cols)
+                mask = c.assumed(cols) if c.assumed is not None else None
+                if few is not None and key is not None:
+                    few.keep(key, value, mask)
             # A shared column returned as it is: the evaluation keeps its own, writable copy.
             values[c.name] = value if value.flags.writeable else value.copy()
             # A result rests on an assumption if its own formula used one or a dependency did.
-            mask = c.assumed(cols) if c.assumed is not None else None
-            if mask is not None and not mask.any():
+            # (On a few rows count_nonzero: a C call, where `any` goes through Python.)
+            if mask is not None and not (np.count_nonzero(mask) if mask.size < _FEW_ROWS else mask.any()):
                 mask = None  # no row assumed (the usual batch): nothing to carry to dependents
             for dep in c.needs:
                 dep_mask = assumed.get(dep)
@@ -198,10 +214,64 @@ class Ruleset:
             assumed[c.name] = mask
         return Evaluation(self, values, assumed, context)
 
+    def _few_rows(self, values: Mapping[str, Column], context: Any) -> _FewRows | None:
+        """The remembered results for this context, on a batch of a few rows; else None."""
+        if not self.inputs or not self._remembered or not 0 < len(values[self.inputs[0]]) <= FEW_ROWS:
+            return None
+        few = self._few
+        if few.context is not context:  # (a thread still on the old one keeps its own table)
+            few = self._few = _FewRows(context)
+        return few
+
+
+# On a batch of up to this many rows (the server's single requests) a condition's result is
+# remembered by the bytes of the columns it reads: each formula is a function of its declared
+# columns and the context alone (`Columns` allows no other), and on a row or two the numpy
+# calls' overhead, not the rows, is its cost, so a row whose inputs were seen before (the same
+# event, target, zone, or the same values of the conditions before it) is not computed again.
+# Conditions that read an input with too many values (the day) are always computed.
+FEW_ROWS = 8
+FEW_ROWS_KEPT = 1 << 15  # results kept for one context (all forgotten when full)
+
+
+class _FewRows:
+    """Results of conditions on a few rows, by (condition, the bytes and types of the columns
+    it reads), for one context."""
+
+    __slots__ = ("context", "results")
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.results: dict[Hashable, tuple[Column, Column | None]] = {}
+
+    @staticmethod
+    def key(c: Condition, values: Mapping[str, Column], read: dict[str, tuple[Any, ...] | None]
+            ) -> Hashable | None:
+        """(the condition, the type and bytes of each column it reads), or None."""
+        parts = []
+        for name in c.needs:
+            part = read.get(name)
+            if part is None:
+                if name in read:
+                    return None
+                v = values[name]
+                # (an object column's bytes are pointers, not values: never remembered)
+                part = read[name] = None if v.dtype.hasobject else (v.dtype.str, v.shape, v.tobytes())
+                if part is None:
+                    return None
+            parts.append(part)
+        return c.name, tuple(parts)
+
+    def keep(self, key: Hashable, value: Column, mask: Column | None) -> None:
+        if len(self.results) >= FEW_ROWS_KEPT:
+            self.results.clear()
+        self.results[key] = value.copy(), (None if mask is None else np.array(mask, copy=True))
+
 
 # From this many rows a column's temporaries are large enough (a MB and more) that the C
 # allocator hands them back to the system when freed (`reuse_freed_memory`).
 LONG_COLUMN_ROWS = 1 << 16
+_FEW_ROWS = 64
 _MMAP_THRESHOLD, _TRIM_THRESHOLD = -3, -1  # glibc's mallopt parameters (malloc.h)
 
 

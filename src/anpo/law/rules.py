@@ -17,7 +17,9 @@ LAW_DIR = Path(__file__).parent
 @cache
 def ruleset() -> Ruleset:
     """The conditions in dependency order (checked against the instruments once)."""
-    return Ruleset(INPUTS, [*treaty.CONDITIONS, *japan.CONDITIONS, *us.CONDITIONS])
+    # (the day and the coast distance take too many values to remember results by them)
+    return Ruleset(INPUTS, [*treaty.CONDITIONS, *japan.CONDITIONS, *us.CONDITIONS],
+                   unremembered=("day", "coast_distance_nm"))
 
 
 @cache
