@@ -166,7 +166,7 @@ class _Rows:
         n = len(ev)
         columns = [ev.values[c.name] for c in conditions]
         # The columns' types are part of the key, so that bytes never stand for another type.
-        layout = tuple(v.dtype.str for v in columns)
+        layout = tuple([v.dtype.str for v in columns])
         self._layout = layouts.setdefault(layout, len(layouts))
         self._small: tuple[list[np.ndarray], list[np.ndarray | None]] | None = None
         if n <= SMALL_ROWS:

@@ -191,18 +191,19 @@ class Ruleset:
         few = self._few_rows(values, context)
         read: dict[str, tuple[Any, ...] | None] = {}  # each column's type, shape, bytes, once
         for c in self.conditions:
-            cols = Columns(values, self._needs[c.name], context, shared)
             key = few.key(c, values, read) if few is not None and c.name in self._remembered else None
             got = few.results.get(key) if few is not None and key is not None else None
             if got is not None:  # the same columns in, the same context: the same columns out
                 value, mask = got[0].copy(), (None if got[1] is None else got[1].copy())
+                values[c.name] = value
             else:
+                cols = Columns(values, self._needs[c.name], context, shared)
                 value = c.formula(cols)
                 mask = c.assumed(cols) if c.assumed is not None else None
                 if few is not None and key is not None:
                     few.keep(key, value, mask)
-            # A shared column returned as it is: the evaluation keeps its own, writable copy.
-            values[c.name] = value if value.flags.writeable else value.copy()
+                # A shared column returned as it is: the evaluation keeps its own, writable copy.
+                values[c.name] = value if value.flags.writeable else value.copy()
             # A result rests on an assumption if its own formula used one or a dependency did.
             # (On a few rows count_nonzero: a C call, where `any` goes through Python.)
             if mask is not None and not (np.count_nonzero(mask) if mask.size < _FEW_ROWS else mask.any()):
