@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 from functools import cache
 from importlib.resources import files
@@ -50,9 +49,10 @@ def read_yaml(relative: str) -> Any:
         cached.parent.mkdir(exist_ok=True)
         for old in cached.parent.glob(f"{relative.replace('/', '.')}.*-*.pickle"):
             old.unlink(missing_ok=True)  # an earlier version of the file
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, cached)
+        from anpo.core.files import atomic_path  # tempfile's import: only on a first parse
+
+        with atomic_path(cached) as tmp:
+            tmp.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
     return doc
 
 

@@ -5,17 +5,15 @@ numba, and `anpo.core.ahead_of_time`'s extension reads them as they are.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import math
-import os
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from anpo.core import array_cache
 from anpo.geo import region as R
 
 Floats = npt.NDArray[np.float64]
@@ -47,28 +45,15 @@ class CoastBuckets(NamedTuple):
         for module in (__file__, R.__file__):
             digest.update(Path(module).read_bytes())
         folder = Path(__file__).parent / "__pycache__"
-        names = ("start", "xyz", "order")
-        paths = [folder / f"coast_buckets.{digest.hexdigest()[:24]}.{name}.npy" for name in names]
-        meta = folder / f"coast_buckets.{digest.hexdigest()[:24]}.json"
-        if meta.is_file() and all(p.is_file() for p in paths):
-            with contextlib.suppress(OSError, ValueError):
-                south, west, rows, cols = json.loads(meta.read_text(encoding="utf-8"))
-                start, xyz, order = (np.asarray(np.load(p, mmap_mode="c")) for p in paths)
-                return cls(south, west, rows, cols, start, xyz, order)
+        stem = f"coast_buckets-cache.{digest.hexdigest()[:24]}"
+        found = array_cache.load(folder, stem)
+        if found is not None:
+            (south, west, rows, cols), arrays = found
+            return cls(south, west, rows, cols, arrays["start"], arrays["xyz"], arrays["order"])
         built = cls.of(lat, lon)
-        with contextlib.suppress(OSError):
-            folder.mkdir(exist_ok=True)
-            for old in folder.glob("coast_buckets.*.*"):
-                if old.suffix in (".npy", ".json", ".tmp") and old.name.count(".") >= 2:
-                    old.unlink(missing_ok=True)  # from other samples or code
-            for p, name in zip(paths, names, strict=True):
-                tmp = p.with_suffix(f".{os.getpid()}.tmp")
-                with open(tmp, "wb") as f:
-                    np.save(f, getattr(built, name))
-                os.replace(tmp, p)
-            tmp = meta.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([built.south, built.west, built.rows, built.cols]), encoding="utf-8")
-            os.replace(tmp, meta)  # last: the arrays are complete when it appears
+        array_cache.save(folder, stem, {"start": built.start, "xyz": built.xyz, "order": built.order},
+                         meta=[built.south, built.west, built.rows, built.cols],
+                         stale="coast_buckets-cache.*")  # from other samples or code
         return built
 
     @classmethod

@@ -14,15 +14,12 @@ written, the archive is read as before.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from anpo import data
+from anpo.core import array_cache
 
 Arrays = dict[str, Any]  # as np.load(...)[name]: arrays of whatever dtype the archive holds
 
@@ -33,29 +30,10 @@ def npz_arrays(relative: str) -> Arrays:
     st = archive.stat()
     folder = archive.parent / "__pycache__"
     stem = f"{archive.stem}.{st.st_size}-{st.st_mtime_ns}"
-    listing = folder / f"{stem}.json"
-    if listing.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            names = json.loads(listing.read_text(encoding="utf-8"))
-            return {n: np.asarray(np.load(folder / f"{stem}.{n}.npy", mmap_mode="c")) for n in names}
+    found = array_cache.load(folder, stem)
+    if found is not None:
+        return found[1]
     with np.load(archive) as z:
         arrays = {n: z[n] for n in z.files}
-    with contextlib.suppress(OSError):
-        _write(folder, archive.stem, stem, arrays)
+    array_cache.save(folder, stem, arrays, stale=f"{archive.stem}.*-*.*")  # another version's copy
     return arrays
-
-
-def _write(folder: Path, name: str, stem: str, arrays: Arrays) -> None:
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob(f"{name}.*-*.*"):
-        old.unlink(missing_ok=True)  # another version of the archive
-    for n, a in arrays.items():
-        if a.dtype.hasobject:
-            return  # not mappable: this archive is always read from the zip
-        tmp = folder / f"{stem}.{n}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            np.save(f, a)
-        os.replace(tmp, folder / f"{stem}.{n}.npy")
-    tmp = folder / f"{stem}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(list(arrays)), encoding="utf-8")
-    os.replace(tmp, folder / f"{stem}.json")  # last: the arrays are complete when it appears
