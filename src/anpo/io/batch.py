@@ -27,6 +27,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,7 @@ class ChunkResult:
     batch: pa.RecordBatch
     bad: int
     first_bad: tuple[int, str] | None  # (row in the input, "field: reason")
+    prepared: Any = None  # what the output's writer made of `batch` beforehand (local threads)
 
 
 def output_schema(options: BatchOptions) -> pa.Schema:
@@ -152,6 +154,15 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
         first_bad = (first_row + i, cols.messages[int(cols.error[i])])
     batch = pa.RecordBatch.from_arrays(arrays, schema=output_schema(options))
     return ChunkResult(batch, bad, first_bad)
+
+
+def _assess_and_prepare(prepare: Callable[[pa.RecordBatch], Any], chunk: Chunk, first_row: int,
+                        options: BatchOptions) -> ChunkResult:
+    """`assess_chunk`, then the writer's share of the work that can run beside other chunks
+    (a Parquet output: the row group's pages, encoded and compressed)."""
+    result = assess_chunk(chunk, first_row, options)
+    result.prepared = prepare(result.batch)
+    return result
 
 
 # fn(*args) for each args, results in order: a local thread pool, or a Dask cluster.
@@ -299,7 +310,10 @@ def assess_table(
     if geometry:
         metadata.update(geo_metadata())
     with atomic_table(out, output_schema(options), metadata, bom=bom) as writer:
-        for result in run(assess_chunk, tasks()):
+        # Local threads also encode their chunk's row group (`prepare`), so that the
+        # calling thread only appends bytes to the file; a Dask worker sends the columns.
+        fn = assess_chunk if mapper is not None else partial(_assess_and_prepare, writer.prepare)
+        for result in run(fn, tasks()):
             if result.bad and summary.first_bad is None:
                 summary.first_bad = result.first_bad
             if strict and result.first_bad is not None:
@@ -311,7 +325,7 @@ def assess_table(
                 if strict and found:
                     (first_id, row), = found[:1]
                     raise InputError("id", f"{first_id!r} given again (an earlier row has it)", row)
-            writer.write(result.batch)
+            writer.write(result.batch, result.prepared)
             summary.rows += result.batch.num_rows
             summary.bad += result.bad
             if progress is not None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import struct as pystruct
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -291,7 +292,8 @@ class _Source:
 
 @dataclass
 class _Chunk:
-    """What the footer needs of one written column chunk (ColumnMetaData)."""
+    """What the footer needs of one encoded column chunk (ColumnMetaData); offsets are
+    counted from the first byte of its row group until the file writer places it."""
 
     column: _Column
     rows: int
@@ -300,9 +302,11 @@ class _Chunk:
     uncompressed: int
     compressed: int
     data_pages: int
+    codec: int
     statistics: bytes | None = None
 
-    def metadata(self, codec: int) -> bytes:
+    def metadata(self, base: int) -> bytes:
+        """The ColumnChunk, its row group starting at byte `base` of the file."""
         c = self.column
         encodings = [_Encoding.RLE, c.value_encoding]  # RLE: the definition levels
         stats = [struct((1, I32, _Page.DATA), (2, I32, c.value_encoding), (3, I32, self.data_pages))]
@@ -313,101 +317,115 @@ class _Chunk:
             (1, I32, c.physical),
             (2, LIST, (I32, encodings)),
             (3, LIST, (BINARY, [c.name])),
-            (4, I32, codec),
+            (4, I32, self.codec),
             (5, I64, self.rows),
             (6, I64, self.uncompressed),
             (7, I64, self.compressed),
-            (9, I64, self.data_offset),
-            (11, I64, self.dictionary_offset),
+            (9, I64, base + self.data_offset),
+            (11, I64, None if self.dictionary_offset is None else base + self.dictionary_offset),
             (12, STRUCT, self.statistics),
             (13, LIST, struct_list(stats)),
         )
         return struct((2, I64, 0), (3, STRUCT, meta))  # ColumnChunk; file_offset 0 (deprecated)
 
 
-class ParquetFileWriter:
-    """Writes record batches of one schema to a Parquet file, a row group each."""
+@dataclass
+class RowGroupBytes:
+    """One batch encoded as a row group: its bytes in file order (`parts`, `size` bytes in
+    all) and its column chunks, whose offsets the file writer fixes where it puts them."""
 
-    def __init__(self, path: str | Path, schema: pa.Schema, *, compression: str | None = "snappy") -> None:
-        columns = [_column(f) for f in schema]
-        missing = [f"{f.name}: {f.type}" for f, c in zip(schema, columns, strict=True) if c is None]
-        if missing:
-            raise TypeError(f"columns of unsupported types: {', '.join(missing)}")
-        self._columns: list[_Column] = [c for c in columns if c is not None]
-        meta = {k: v for k, v in (schema.metadata or {}).items() if k != ARROW_SCHEMA}
-        self._schema = schema.with_metadata(meta) if meta else schema.remove_metadata()
-        self._codec = pa.Codec(compression) if compression else None
-        self._codec_id = _SNAPPY if compression == "snappy" else _UNCOMPRESSED
-        if compression not in (None, "snappy"):
-            raise ValueError(f"compression {compression!r}: only 'snappy' or None")
-        self._scratch = np.empty(1 << 16, dtype=np.uint8)
-        self._tmp: dict[np.dtype[Any], npt.NDArray[Any]] = {}
-        self._row_groups: list[bytes] = []
-        self._rows = 0
-        self._fh: BinaryIO | None = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
-        self._fh.write(MAGIC)
-        self._pos = len(MAGIC)
+    rows: int
+    parts: list[Any]
+    size: int
+    chunks: list[_Chunk]
+    encoder: RowGroupEncoder
 
-    # -- output ---------------------------------------------------------------------------
 
-    def _write(self, *parts: Any) -> None:
-        assert self._fh is not None, "writer is closed"
-        for part in parts:
-            self._fh.write(part)
-            self._pos += len(part) if isinstance(part, bytes) else memoryview(part).nbytes
+class _Pages:
+    """The pages of one row group as they are encoded: their bytes, and where each starts."""
 
-    def _buffer(self, size: int) -> Bytes:
-        """Scratch space for one page body (reused: a page is written before the next)."""
-        if len(self._scratch) < size:
-            self._scratch = np.empty(max(size, 2 * len(self._scratch)), dtype=np.uint8)
-        return self._scratch
+    def __init__(self, codec: pa.Codec | None, scratch: _Scratch) -> None:
+        self.codec = codec
+        self.scratch = scratch
+        self.parts: list[Any] = []
+        self.pos = 0
 
-    def _temporary(self, dtype: np.dtype[Any], size: int) -> npt.NDArray[Any]:
-        tmp = self._tmp.get(dtype)
-        if tmp is None or len(tmp) < size:
-            tmp = self._tmp[dtype] = np.empty(max(size, 1024), dtype=dtype)
-        return tmp
+    def buffer(self, size: int) -> Bytes:
+        """Space for one page body: reused when pages are compressed (the compressed copy is
+        what is kept), else fresh (the body itself is kept until the row group is written)."""
+        return self.scratch.buffer(size) if self.codec is not None else np.empty(size, dtype=np.uint8)
 
-    def _page(self, page_type: int, sub_header: bytes, body: list[Any]) -> tuple[int, int]:
-        """Write a page (PageHeader, then the body, compressed as a whole); its (uncompressed,
+    def temporary(self, dtype: np.dtype[Any], size: int) -> npt.NDArray[Any]:
+        return self.scratch.temporary(dtype, size) if self.codec is not None else np.empty(size, dtype)
+
+    def page(self, page_type: int, sub_header: bytes, body: list[Any]) -> tuple[int, int]:
+        """A page (PageHeader, then the body, compressed as a whole); its (uncompressed,
         compressed) sizes including the header. `sub_header`: the DataPageHeader or the
         DictionaryPageHeader."""
         raw = sum(memoryview(b).nbytes for b in body)
-        if self._codec is not None:
+        if self.codec is not None:
             data = body[0] if len(body) == 1 else np.concatenate([np.frombuffer(b, np.uint8) for b in body])
-            packed = self._codec.compress(data, asbytes=False)
+            packed = self.codec.compress(data, asbytes=False)
             body, size = [packed], packed.size
         else:
             size = raw
         field = 7 if page_type == _Page.DICTIONARY else 5
         head = struct((1, I32, page_type), (2, I32, raw), (3, I32, size), (field, STRUCT, sub_header))
-        self._write(head, *body)
+        self.parts.append(head)
+        self.parts += body
+        self.pos += len(head) + size
         return len(head) + raw, len(head) + size
 
-    # -- batches --------------------------------------------------------------------------
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        """One row group holding the batch (nothing for an empty batch)."""
-        if not batch.schema.equals(self._schema, check_metadata=False):
-            raise ValueError(f"batch schema differs from the file's:\n{batch.schema}\n---\n{self._schema}")
-        n = batch.num_rows
-        if n == 0:
-            return
-        start = self._pos
-        chunks = [self._column_chunk(c, batch.column(i)) for i, c in enumerate(self._columns)]
-        uncompressed = sum(c.uncompressed for c in chunks)
-        ordinal = len(self._row_groups)
-        self._row_groups.append(struct(
-            (1, LIST, struct_list([c.metadata(self._codec_id) for c in chunks])),
-            (2, I64, uncompressed),
-            (3, I64, n),
-            (5, I64, start),
-            (6, I64, self._pos - start),
-            (7, I16, ordinal if ordinal < 1 << 15 else None),
-        ))
-        self._rows += n
+class _Scratch(threading.local):
+    """Scratch space of one thread, reused from page to page and batch to batch."""
 
-    def _column_chunk(self, column: _Column, array: pa.Array) -> _Chunk:
+    def __init__(self) -> None:
+        self.bytes = np.empty(1 << 16, dtype=np.uint8)
+        self.tmp: dict[np.dtype[Any], npt.NDArray[Any]] = {}
+
+    def buffer(self, size: int) -> Bytes:
+        if len(self.bytes) < size:
+            self.bytes = np.empty(max(size, 2 * len(self.bytes)), dtype=np.uint8)
+        return self.bytes
+
+    def temporary(self, dtype: np.dtype[Any], size: int) -> npt.NDArray[Any]:
+        tmp = self.tmp.get(dtype)
+        if tmp is None or len(tmp) < size:
+            tmp = self.tmp[dtype] = np.empty(max(size, 1024), dtype=dtype)
+        return tmp
+
+
+class RowGroupEncoder:
+    """Encodes batches of one schema into row groups' bytes (`RowGroupBytes`), any number
+    of threads at once: the batch assessment's threads encode each chunk right after
+    assessing it, and the one thread that writes the file only appends the bytes."""
+
+    def __init__(self, schema: pa.Schema, *, compression: str | None = "snappy") -> None:
+        columns = [_column(f) for f in schema]
+        missing = [f"{f.name}: {f.type}" for f, c in zip(schema, columns, strict=True) if c is None]
+        if missing:
+            raise TypeError(f"columns of unsupported types: {', '.join(missing)}")
+        if compression not in (None, "snappy"):
+            raise ValueError(f"compression {compression!r}: only 'snappy' or None")
+        self.columns: list[_Column] = [c for c in columns if c is not None]
+        meta = {k: v for k, v in (schema.metadata or {}).items() if k != ARROW_SCHEMA}
+        self.schema = schema.with_metadata(meta) if meta else schema.remove_metadata()
+        self._compression = compression
+        self._codec_id = _SNAPPY if compression == "snappy" else _UNCOMPRESSED
+        self._scratch = _Scratch()
+
+    def encode(self, batch: pa.RecordBatch) -> RowGroupBytes:
+        """The row group holding the batch (no parts for an empty batch)."""
+        if not batch.schema.equals(self.schema, check_metadata=False):
+            raise ValueError(f"batch schema differs from the file's:\n{batch.schema}\n---\n{self.schema}")
+        pages = _Pages(pa.Codec(self._compression) if self._compression else None, self._scratch)
+        if batch.num_rows == 0:
+            return RowGroupBytes(0, [], 0, [], self)
+        chunks = [self._column_chunk(pages, c, batch.column(i)) for i, c in enumerate(self.columns)]
+        return RowGroupBytes(batch.num_rows, pages.parts, pages.pos, chunks, self)
+
+    def _column_chunk(self, pages: _Pages, column: _Column, array: pa.Array) -> _Chunk:
         """A column chunk: the dictionary page (DICT), then the data pages."""
         if column.required and array.null_count:
             raise ValueError(f"column {column.name!r} is not nullable but has {array.null_count} nulls")
@@ -415,97 +433,139 @@ class ParquetFileWriter:
         sizes = [0, 0]  # uncompressed, compressed, with the page headers
         dictionary_offset = None
         if column.kind is _Kind.DICT:
-            dictionary_offset = self._pos
-            self._add(sizes, self._dictionary_page(array.dictionary))
-        data_offset = self._pos
-        bounds = self._page_bounds(column, source)
+            dictionary_offset = pages.pos
+            _add(sizes, self._dictionary_page(pages, array.dictionary))
+        data_offset = pages.pos
+        bounds = _page_bounds(column, source)
         for s, e in bounds:
-            body = self._data_page_body(column, source, s, e)
+            body = _data_page_body(pages, column, source, s, e)
             header = struct((1, I32, e - s), (2, I32, column.value_encoding),
                             (3, I32, _Encoding.RLE), (4, I32, _Encoding.RLE))
-            self._add(sizes, self._page(_Page.DATA, header, body))
+            _add(sizes, pages.page(_Page.DATA, header, body))
         return _Chunk(column, source.n, dictionary_offset, data_offset, sizes[0], sizes[1], len(bounds),
-                      _statistics(column, array, source))
+                      self._codec_id, _statistics(column, array, source))
 
     @staticmethod
-    def _add(sizes: list[int], page: tuple[int, int]) -> None:
-        sizes[0] += page[0]
-        sizes[1] += page[1]
-
-    def _dictionary_page(self, dictionary: pa.Array) -> tuple[int, int]:
+    def _dictionary_page(pages: _Pages, dictionary: pa.Array) -> tuple[int, int]:
         """The dictionary page: the batch's dictionary, PLAIN (null entries written empty)."""
         offsets, data = _strings(dictionary)
         size = len(dictionary)
-        out = self._buffer(4 * size + int(offsets[-1] - offsets[0]) + 16)
+        out = pages.buffer(4 * size + int(offsets[-1] - offsets[0]) + 16)
         end = kernel.plain_byte_arrays(offsets, data, _EMPTY, size, out, 0)
         header = struct((1, I32, size), (2, I32, _Encoding.PLAIN))
-        return self._page(_Page.DICTIONARY, header, [out[:end]])
+        return pages.page(_Page.DICTIONARY, header, [out[:end]])
 
-    @staticmethod
-    def _page_bounds(column: _Column, source: _Source) -> list[tuple[int, int]]:
-        """Rows [s, e) of each data page: PAGE_BYTES at most before compression in the worst
-        case of the encoding, each start a multiple of 8 rows (bitmaps then start on a byte)."""
-        n = source.n
-        if column.kind is _Kind.BYTES:
-            offsets = source.values[0]
-            # bytes rows [0, i) take at most: 4 a row (the length) and the rows' bytes
-            cum = offsets.astype(np.int64) - int(offsets[0]) + 4 * np.arange(n + 1, dtype=np.int64)
-            bounds = []
-            s = 0
-            while s < n:
-                e = int(np.searchsorted(cum, cum[s] + PAGE_BYTES, side="right")) - 1
-                e = min(n, max(s + 8, e - e % 8))
-                bounds.append((s, e))
-                s = e
-            return bounds
-        bits = {_Kind.BOOL: 1, _Kind.DICT: source.width}.get(column.kind, column.bits) + 1  # + level
-        rows = max(8, PAGE_BYTES * 8 // bits // 8 * 8)
-        return [(s, min(n, s + rows)) for s in range(0, n, rows)]
 
-    def _data_page_body(self, column: _Column, source: _Source, s: int, e: int) -> list[Any]:
-        """The body of a v1 data page of rows [s, e): definition levels (OPTIONAL columns),
-        then the present values; a list of buffers, written one after the other."""
-        r = e - s
-        kind = column.kind
-        valid = source.valid[s >> 3:(e + 7) >> 3] if len(source.valid) else _EMPTY
-        groups = (r + 7) >> 3
-        if kind is _Kind.DICT:  # a group: `width` bytes, or an RLE run of <= 5 + 4 bytes
-            need = 1 + groups * (source.width + 10) + 16
-        elif kind is _Kind.BOOL:
-            need = groups
-        elif kind is _Kind.DELTA:  # a block: <= 10 bytes min delta, 4 widths, 128 values
-            need = 32 + (r // kernel.DELTA_BLOCK + 1) * (kernel.DELTA_BLOCK * column.bits // 8 + 14)
-        elif kind is _Kind.BYTES:
-            offsets = source.values[0]
-            need = 4 * r + int(offsets[e] - offsets[s])
-        else:
-            need = 0  # PLAIN values are written from the array itself
-        # levels: a bitmap byte costs at most itself and a run header byte
-        out = self._buffer((0 if column.required else 4 + 2 * groups + 16) + need)
-        pos = 0 if column.required else kernel.levels(valid, r, out, 0)
-        if kind is _Kind.BOOL:
-            bits = source.values[s >> 3:(e + 7) >> 3]
-            pos = (kernel.select_bits(bits, valid, r, out, pos) if len(valid)
-                   else kernel.copy_bits(bits, r, out, pos))
-            return [out[:pos]]
-        if kind is _Kind.BYTES:
-            offsets, data = source.values
-            pos = kernel.plain_byte_arrays(offsets[s:e + 1], data, valid, r, out, pos)
-            return [out[:pos]]
-        present = source.values[s:e]
-        if len(valid):
-            tmp = self._temporary(present.dtype, r)
-            present = _frozen(tmp[:kernel.gather(present, valid, r, tmp)])
-        if kind is _Kind.PLAIN:
-            return [out[:pos], present]
-        if kind is _Kind.DELTA:
-            pos = kernel.delta_binary_packed(present, len(present), column.bits, out, pos)
-            return [out[:pos]]
-        min_groups = -(-4 // source.width)  # an RLE run (2-3 bytes) beats 4 bytes of bit-packing
-        end = kernel.dictionary_indices(present, len(present), source.width, min_groups, out, pos)
-        if end < 0:
-            raise ValueError(f"column {column.name!r}: a dictionary index is out of range")
-        return [out[:end]]
+def _add(sizes: list[int], page: tuple[int, int]) -> None:
+    sizes[0] += page[0]
+    sizes[1] += page[1]
+
+
+def _page_bounds(column: _Column, source: _Source) -> list[tuple[int, int]]:
+    """Rows [s, e) of each data page: PAGE_BYTES at most before compression in the worst
+    case of the encoding, each start a multiple of 8 rows (bitmaps then start on a byte)."""
+    n = source.n
+    if column.kind is _Kind.BYTES:
+        offsets = source.values[0]
+        # bytes rows [0, i) take at most: 4 a row (the length) and the rows' bytes
+        cum = offsets.astype(np.int64) - int(offsets[0]) + 4 * np.arange(n + 1, dtype=np.int64)
+        bounds = []
+        s = 0
+        while s < n:
+            e = int(np.searchsorted(cum, cum[s] + PAGE_BYTES, side="right")) - 1
+            e = min(n, max(s + 8, e - e % 8))
+            bounds.append((s, e))
+            s = e
+        return bounds
+    bits = {_Kind.BOOL: 1, _Kind.DICT: source.width}.get(column.kind, column.bits) + 1  # + level
+    rows = max(8, PAGE_BYTES * 8 // bits // 8 * 8)
+    return [(s, min(n, s + rows)) for s in range(0, n, rows)]
+
+
+def _data_page_body(pages: _Pages, column: _Column, source: _Source, s: int, e: int) -> list[Any]:
+    """The body of a v1 data page of rows [s, e): definition levels (OPTIONAL columns),
+    then the present values; a list of buffers, written one after the other."""
+    r = e - s
+    kind = column.kind
+    valid = source.valid[s >> 3:(e + 7) >> 3] if len(source.valid) else _EMPTY
+    groups = (r + 7) >> 3
+    if kind is _Kind.DICT:  # a group: `width` bytes, or an RLE run of <= 5 + 4 bytes
+        need = 1 + groups * (source.width + 10) + 16
+    elif kind is _Kind.BOOL:
+        need = groups
+    elif kind is _Kind.DELTA:  # a block: <= 10 bytes min delta, 4 widths, 128 values
+        need = 32 + (r // kernel.DELTA_BLOCK + 1) * (kernel.DELTA_BLOCK * column.bits // 8 + 14)
+    elif kind is _Kind.BYTES:
+        offsets = source.values[0]
+        need = 4 * r + int(offsets[e] - offsets[s])
+    else:
+        need = 0  # PLAIN values are written from the array itself
+    # levels: a bitmap byte costs at most itself and a run header byte
+    out = pages.buffer((0 if column.required else 4 + 2 * groups + 16) + need)
+    pos = 0 if column.required else kernel.levels(valid, r, out, 0)
+    if kind is _Kind.BOOL:
+        bits = source.values[s >> 3:(e + 7) >> 3]
+        pos = (kernel.select_bits(bits, valid, r, out, pos) if len(valid)
+               else kernel.copy_bits(bits, r, out, pos))
+        return [out[:pos]]
+    if kind is _Kind.BYTES:
+        offsets, data = source.values
+        pos = kernel.plain_byte_arrays(offsets[s:e + 1], data, valid, r, out, pos)
+        return [out[:pos]]
+    present = source.values[s:e]
+    if len(valid):
+        tmp = pages.temporary(present.dtype, r)
+        present = _frozen(tmp[:kernel.gather(present, valid, r, tmp)])
+    if kind is _Kind.PLAIN:
+        return [out[:pos], present]
+    if kind is _Kind.DELTA:
+        pos = kernel.delta_binary_packed(present, len(present), column.bits, out, pos)
+        return [out[:pos]]
+    min_groups = -(-4 // source.width)  # an RLE run (2-3 bytes) beats 4 bytes of bit-packing
+    end = kernel.dictionary_indices(present, len(present), source.width, min_groups, out, pos)
+    if end < 0:
+        raise ValueError(f"column {column.name!r}: a dictionary index is out of range")
+    return [out[:end]]
+
+
+class ParquetFileWriter:
+    """Writes record batches of one schema to a Parquet file, a row group each: `write`
+    encodes a batch and appends it; `append` appends one that `encoder` encoded elsewhere."""
+
+    def __init__(self, path: str | Path, schema: pa.Schema, *, compression: str | None = "snappy",
+                 encoder: RowGroupEncoder | None = None) -> None:
+        self.encoder = encoder or RowGroupEncoder(schema, compression=compression)
+        self._row_groups: list[bytes] = []
+        self._rows = 0
+        self._fh: BinaryIO | None = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
+        self._fh.write(MAGIC)
+        self._pos = len(MAGIC)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """One row group holding the batch (nothing for an empty batch)."""
+        self.append(self.encoder.encode(batch))
+
+    def append(self, group: RowGroupBytes) -> None:
+        """Put an encoded row group next in the file (nothing for an empty one)."""
+        assert self._fh is not None, "writer is closed"
+        if group.encoder is not self.encoder:
+            raise ValueError("the row group was encoded for another file")
+        if group.rows == 0:
+            return
+        start = self._pos
+        for part in group.parts:
+            self._fh.write(part)
+        self._pos += group.size
+        ordinal = len(self._row_groups)
+        self._row_groups.append(struct(
+            (1, LIST, struct_list([c.metadata(start) for c in group.chunks])),
+            (2, I64, sum(c.uncompressed for c in group.chunks)),
+            (3, I64, group.rows),
+            (5, I64, start),
+            (6, I64, group.size),
+            (7, I16, ordinal if ordinal < 1 << 15 else None),
+        ))
+        self._rows += group.rows
 
     # -- footer ---------------------------------------------------------------------------
 
@@ -514,17 +574,20 @@ class ParquetFileWriter:
         if self._fh is None:
             return
         try:
-            self._write(self._footer())
+            footer = self._footer()
+            self._fh.write(footer)
+            self._pos += len(footer)
         finally:
             fh, self._fh = self._fh, None
             fh.close()
 
     def _footer(self) -> bytes:
-        meta = self._schema.metadata or {}
-        pairs = [*meta.items(), (ARROW_SCHEMA, base64.b64encode(self._schema.serialize().to_pybytes()))]
+        schema, columns = self.encoder.schema, self.encoder.columns
+        meta = schema.metadata or {}
+        pairs = [*meta.items(), (ARROW_SCHEMA, base64.b64encode(schema.serialize().to_pybytes()))]
         key_values = [struct((1, BINARY, k), (2, BINARY, v)) for k, v in pairs]
-        elements = [struct((3, I32, _REQUIRED), (4, BINARY, "schema"), (5, I32, len(self._columns)))]
-        for field, column in zip(self._schema, self._columns, strict=True):
+        elements = [struct((3, I32, _REQUIRED), (4, BINARY, "schema"), (5, I32, len(columns)))]
+        for field, column in zip(schema, columns, strict=True):
             fid = (field.metadata or {}).get(b"PARQUET:field_id")
             elements.append(column.schema_element(int(fid) if fid is not None else None))
         footer = struct(
@@ -536,10 +599,9 @@ class ParquetFileWriter:
             (6, BINARY, CREATED_BY),
             # Every column's min and max follow its type's own order (TypeDefinedOrder); readers
             # trust min_value/max_value only when the file says so.
-            (7, LIST, struct_list([_TYPE_ORDER] * len(self._columns))),
+            (7, LIST, struct_list([_TYPE_ORDER] * len(columns))),
         )
         return footer + len(footer).to_bytes(4, "little") + MAGIC
-
 
 
 def warm_up() -> None:

@@ -19,6 +19,7 @@ import math
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -210,12 +211,23 @@ def _jsonl_batches(path: Path, chunk_rows: int) -> Iterator[JsonRows]:
 
 
 class TableWriter(Protocol):
-    def write(self, batch: pa.RecordBatch) -> None: ...
+    def prepare(self, batch: pa.RecordBatch) -> Any:
+        """The part of writing `batch` that can run on another thread beside other batches
+        (any number at once), handed to `write` as `prepared`; None: `write` does it all."""
+
+    def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None: ...
 
     def close(self) -> None: ...
 
 
-class _ArrowParquetWriter:
+class _Unprepared:
+    """A writer that does all its work in `write`."""
+
+    def prepare(self, batch: pa.RecordBatch) -> Any:
+        return None
+
+
+class _ArrowParquetWriter(_Unprepared):
     """pyarrow's Parquet writer, a row group a batch."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
@@ -227,7 +239,7 @@ class _ArrowParquetWriter:
             column_encoding=dict.fromkeys(delta, "DELTA_BINARY_PACKED") or None,
         )
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
         self._writer.write_batch(batch, row_group_size=batch.num_rows)
 
     def close(self) -> None:
@@ -240,27 +252,53 @@ class _ParquetWriter:
     column has a type it writes and the first batch is large, else by pyarrow's. The choice
     waits for the first batch because the compiled kernels cost about 0.5 s to load in a
     process that has not loaded any yet (`anpo.core.compiled`): a small output, and an empty
-    one, is written by pyarrow without them. Both give files that read back the same."""
+    one, is written by pyarrow without them. Both give files that read back the same.
+
+    `prepare(batch)` encodes a batch's row group on the thread that calls it (several may
+    at once: batch assessment's threads, each after its chunk); `write(batch, prepared)`
+    then only appends those bytes to the file."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._path = path
         self._schema = schema
         self._writer: TableWriter | None = None
+        self._lock = threading.Lock()
+        self._encoder: Any = None  # parquet_writer.RowGroupEncoder, once a large batch came
+        self._ours: Any = None  # the writer, when it is anpo's
+
+    def _encoder_for(self, rows: int) -> Any:
+        """The encoder of anpo's writer, made at the first large batch; None for small
+        batches before that, or when the schema has a type it does not write."""
+        with self._lock:
+            if self._encoder is None and use_compiled(rows):
+                from anpo.io.parquet_writer import RowGroupEncoder, supported  # imports numba
+
+                self._encoder = RowGroupEncoder(self._schema) if supported(self._schema) else False
+            return self._encoder or None
 
     def _open(self, rows: int) -> TableWriter:
-        if use_compiled(rows):
-            from anpo.io.parquet_writer import ParquetFileWriter, supported  # imports numba
+        encoder = self._encoder_for(rows) if use_compiled(rows) else None
+        if encoder is not None:
+            from anpo.io.parquet_writer import ParquetFileWriter
 
-            if supported(self._schema):
-                return ParquetFileWriter(self._path, self._schema)
+            self._ours = ParquetFileWriter(self._path, self._schema, encoder=encoder)
+            return self._ours
         return _ArrowParquetWriter(self._path, self._schema)
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def prepare(self, batch: pa.RecordBatch) -> Any:
+        """The batch's row group, encoded now by anpo's writer; None when `write` is to do it."""
+        encoder = self._encoder_for(batch.num_rows) if batch.num_rows else None
+        return encoder.encode(batch) if encoder is not None else None
+
+    def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
         if batch.num_rows == 0:  # no row group (pyarrow's writer refuses one of 0 rows)
             return
         if self._writer is None:
             self._writer = self._open(batch.num_rows)
-        self._writer.write(batch)
+        if prepared is not None and self._ours is not None:
+            self._ours.append(prepared)
+        else:
+            self._writer.write(batch)
 
     def close(self) -> None:
         if self._writer is None:
@@ -276,7 +314,7 @@ def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
-class _CsvWriter:
+class _CsvWriter(_Unprepared):
     """CSV by Arrow; with `bom`, a UTF-8 byte order mark first (Excel then reads UTF-8)."""
 
     def __init__(self, path: Path, schema: pa.Schema, bom: bool = False) -> None:
@@ -285,7 +323,7 @@ class _CsvWriter:
         self._writer: pacsv.CSVWriter | None = None
         self._sink: pa.NativeFile | None = None
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
         plain = _plain(batch)
         if self._writer is None:
             self._sink = pa.OSFile(str(self._path), "wb")
@@ -305,14 +343,14 @@ class _CsvWriter:
             self._path.write_bytes(b"\xef\xbb\xbf" if self._bom else b"")
 
 
-class _JsonlWriter:
+class _JsonlWriter(_Unprepared):
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self._json_columns = {
             f.name for f in schema if (f.metadata or {}).get(b"anpo.json") == b"1"
         }
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
         for row in _plain(batch).to_pylist():
             for name in self._json_columns:
                 if row.get(name) is not None:
