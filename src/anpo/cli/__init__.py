@@ -20,10 +20,11 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from anpo import __version__
-from anpo.cli import conventions
+from anpo.cli import conventions, values
 from anpo.core.errors import AnpoError, DataError
 
 conventions.apply()
+values.apply()  # option values converted without importing pydantic
 
 
 class Command(NamedTuple):
