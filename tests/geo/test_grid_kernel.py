@@ -66,6 +66,22 @@ def test_administration_pass_finds_the_period_searchsorted_finds() -> None:
     assert len(np.unique(got_admin[owned])) > 3  # the sample spans several administrations
 
 
+def test_administration_pass_outside_the_unit_runs_matches_searchsorted() -> None:
+    """Units without periods, the last and first units, and keys' edges: the kernel's scan of
+    a unit's run finds what a search over all keys finds."""
+    table = geo_index().admin
+    keys, admin, claims, span, shift = table.columns()
+    rng = np.random.default_rng(5)
+    n = 50_000
+    top = int(keys[-1] // span)
+    unit = rng.integers(0, top + 1, n).astype(np.int16)
+    day = (keys[rng.integers(0, len(keys), n)] % span - shift + rng.integers(-1, 2, n)).astype(np.int32)
+    zone = np.full(n, Zone.land, np.int8)
+    got_admin, got_claims = administration_pass(zone, unit, day, keys, admin, claims, span, shift)
+    i = np.searchsorted(keys, unit.astype(np.int64) * span + day + shift, side="right") - 1
+    assert np.array_equal(got_admin, admin[i]) and np.array_equal(got_claims, claims[i])
+
+
 def near_coasts(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points around coasts, straits and median lines (many boundary and band cells), dates
     on both sides of 1977 and of the reversions, and some without a location or outside."""

@@ -150,22 +150,43 @@ def administration_pass(
 ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
     """(administered_by, claims) of the land and territorial-sea rows: the period of the
     row's unit in force on its day (the last key <= unit * key_span + day + day_shift);
-    NULL and 0 elsewhere."""
+    NULL and 0 elsewhere.
+
+    A unit's keys are a run of the sorted keys (a unit has at most a few periods), so a
+    row scans its unit's run instead of searching all keys: the same key is found (every
+    key before the run is smaller, every key after it larger, while day + day_shift lies
+    in [0, key_span)); other rows take the binary search over all keys."""
     n = len(zone)
+    n_keys = len(keys)
     out_admin = np.full(n, _NULL16, dtype=np.int16)
     out_claims = np.zeros(n, dtype=np.int16)
+    n_units = keys[n_keys - 1] // key_span + 1 if n_keys and keys[0] >= 0 else 0
+    first = np.empty(n_units + 1, dtype=np.int64)  # index of the first key of each unit
+    j = 0
+    for code in range(n_units + 1):
+        while j < n_keys and keys[j] < code * key_span:
+            j += 1
+        first[code] = j
     for i in range(n):
         z = zone[i]
         if z != _LAND and z != _SEA:
             continue
-        key = np.int64(unit[i]) * key_span + np.int64(day[i]) + day_shift
-        lo, hi = 0, len(keys)
-        while lo < hi:  # first key > key (searchsorted, side="right")
-            mid = (lo + hi) >> 1
-            if keys[mid] <= key:
-                lo = mid + 1
-            else:
-                hi = mid
+        u = np.int64(unit[i])
+        d = np.int64(day[i]) + day_shift
+        key = u * key_span + d
+        if u >= 0 and u < n_units and d >= 0 and d < key_span:
+            lo = first[u]
+            end = first[u + 1]
+            while lo < end and keys[lo] <= key:
+                lo += 1
+        else:
+            lo, hi = 0, n_keys
+            while lo < hi:  # first key > key (searchsorted, side="right")
+                mid = (lo + hi) >> 1
+                if keys[mid] <= key:
+                    lo = mid + 1
+                else:
+                    hi = mid
         out_admin[i] = admin[lo - 1]
         out_claims[i] = claims[lo - 1]
     return out_admin, out_claims

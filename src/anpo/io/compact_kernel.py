@@ -16,13 +16,16 @@ Mask = npt.NDArray[np.bool_]
 def compact_codes(codes: npt.NDArray[Any], missing: Mask, size: int
                   ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int32]]:
     """(index of each row's code among the used codes, the used codes in ascending order);
-    missing rows get index 0."""
+    missing rows get index 0.
+
+    Without branches on `missing` (a chunk's missing rows are scattered, so a branch on
+    them is mispredicted often): a missing row reads and writes the extra slot `size` of
+    the tables, whose entry is never used."""
     n = len(codes)
-    seen = np.zeros(size, dtype=np.bool_)
+    seen = np.zeros(size + 1, dtype=np.bool_)
     for i in range(n):
-        if not missing[i]:
-            seen[codes[i]] = True
-    remap = np.zeros(size, dtype=np.int16)
+        seen[_slot(codes[i], missing[i], size)] = True
+    remap = np.zeros(size + 1, dtype=np.int16)
     used = np.empty(size, dtype=np.int32)
     k = 0
     for c in range(size):
@@ -30,8 +33,15 @@ def compact_codes(codes: npt.NDArray[Any], missing: Mask, size: int
             remap[c] = k
             used[k] = c
             k += 1
-    out = np.zeros(n, dtype=np.int16)
+    out = np.empty(n, dtype=np.int16)
     for i in range(n):
-        if not missing[i]:
-            out[i] = remap[codes[i]]
+        out[i] = remap[_slot(codes[i], missing[i], size)]
     return out, used[:k]
+
+
+@numba.njit(inline="always")
+def _slot(code: Any, missing: bool, size: int) -> Any:
+    """`size` if `missing` else `code`, by arithmetic (LLVM turns a conditional here back
+    into a branch)."""
+    c = np.intp(code)
+    return c + (size - c) * np.intp(missing)
