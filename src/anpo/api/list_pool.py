@@ -71,8 +71,8 @@ def answer_list(body: bytes, query: str) -> bytes | None:
     params = _query(query)
     if params is None:
         return None
-    if params["fields"] == "compact" and not params["explain"]:
-        fast = _compact_columns(body, params)
+    if not params["explain"]:  # a list's default: no explanation
+        fast = (_compact_columns if params["fields"] == "compact" else _full_columns)(body, params)
         if fast is not None:
             return fast
     doc, problem = strict_json(body)
@@ -107,6 +107,26 @@ def _compact_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
         whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
         frame, ids, dates = columns
         return frame_json(frame, ids, dates, whatif=whatif)
+    except Exception:  # a bad what-if, or a bug: the ordinary way gives its answer (or 500)
+        return None
+
+
+def _full_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
+    """A list's full results without explanation, its body read straight into columns and
+    its results written by distinct legal readings (`anpo.api.full_results`): the same bytes
+    as the route's answer, or None for a body or list that way does not take."""
+    from anpo.api.compact_lists import list_columns
+    from anpo.api.full_results import full_json
+    from anpo.law.whatif import WhatIf
+
+    columns = list_columns(body)
+    if columns is None:
+        return None
+    without, in_force = params["without"], params["in_force"]
+    try:
+        whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
+        frame, ids, dates = columns
+        return full_json(frame, ids, dates, whatif=whatif)
     except Exception:  # a bad what-if, or a bug: the ordinary way gives its answer (or 500)
         return None
 

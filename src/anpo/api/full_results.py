@@ -1,0 +1,386 @@
+"""Full results of a list, written from the frame by distinct legal readings: the fast way for
+`POST /v1/assess` with a list and no explanation.
+
+    text = full_json(frame, ids, dates)              # orjson.dumps(assess(scenarios, explain=False))
+    text = full_json(frame, ids, dates, whatif=w)    # ... under a what-if; None: take the ordinary way
+
+A full result (`anpo.law.assess.result`) is about 3.5 KB of JSON, most of it citations,
+decisions and notes that many rows share. Building it row by row took about 160 ms for a
+list of 1,000. Here the list is assessed as one frame, as before, and the rows are grouped
+by what their result is a function of:
+
+- the static key: every column of the row the law and the result read, except the day
+  (each input, place and condition column of the evaluation, and of the actual law's
+  evaluation under a what-if; the internal waters, whether a place was given);
+- the day, through what the law's row functions (`cite_row`, `hint`) did with it when a
+  group's result was built: every comparison with a whole number (`day >= provision_day`)
+  is noted (`anpo.api.one_answer._Day`), and any other use notes the exact day. Days that
+  fall between the same two of all the numbers compared so far (or on the same one) give
+  every comparison the same outcome; a group whose result used the day otherwise is keyed
+  by the exact day.
+
+The functions are pure, so a row that agrees on all of these takes the same path through
+them and gets the same text. Each group's text is built once, by the ordinary builder
+(`result`) on one of its rows, with markers where the row's own id, date and input hash go
+(the scenario it sees is a stand-in that has nothing else to give), and kept for the
+process's later lists. A row's answer is then its group's text with its id, date and
+receipt hash spliced in: the bytes `orjson.dumps` writes for the ordinary results
+(`tests/api/test_full_results.py`). Anything unexpected (the builder reading something the
+stand-in lacks, a marker not where it belongs) gives None, and the ordinary way answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from anpo.api.one_answer import _Observed
+from anpo.core.codes import NULL, Event, OperationArea, UsAction, country_name, iso3_codes
+from anpo.core.dates import FOREVER
+from anpo.core.scenario import TRI_NONE, Scenario, ScenarioFrame
+from anpo.geo.place import Place
+from anpo.io.compact_results import _json_texts
+from anpo.law import assess as law
+from anpo.law.common import LawContext, active_context, default_context
+from anpo.law.engine import Evaluation, input_sha256
+from anpo.law.rules import evaluate
+from anpo.law.whatif import WhatIf
+
+# Where a row's own values go in its group's text: strings no result holds (a NUL is written
+# `\u0000`, never as the byte).
+ID_MARK, DATE_MARK, HASH_MARK = "\0anpo:id", "\0anpo:date", "\0anpo:input_sha256"
+_MARKS = tuple(orjson.dumps(m) for m in (ID_MARK, DATE_MARK, HASH_MARK))
+
+_LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
+_EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
+MAX_TEXTS = 1 << 13  # group texts kept (about 3.5 KB each); all are dropped beyond
+MAX_BOUNDS = 1 << 14  # numbers the day was compared with; all is dropped beyond
+MAX_ROUNDS = 32  # of building and grouping again in one list (a few in practice)
+
+Text = tuple[bytes, bytes, bytes, bytes]  # before the id, before the date, before the hash, after
+DayPart = tuple[int, ...]  # (lower bound, upper bound, on the lower bound) or (the exact day,)
+
+
+class _Decline(Exception):
+    """Not a list this way answers: the ordinary way does."""
+
+
+class _MarkedDate:
+    """The stand-in's date: only its ISO text, the marker, may be read."""
+
+    __slots__ = ()
+
+    def isoformat(self) -> str:
+        return DATE_MARK
+
+
+class _Located:
+    """The stand-in's lat where the row has a place: only whether there is one may be asked."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any) -> Any:
+        raise _Decline
+
+    __bool__ = __float__ = __int__ = __index__ = __str__ = __repr__ = __format__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Echo:
+    """The scenario a group's builder sees: the row's event, target, action and whether it has
+    a place (all in the static key), markers for the id and date, and no input to hash (the
+    row's own hash is spliced in). Reading anything else is an AttributeError: declined."""
+
+    __slots__ = ("event", "target", "us_action", "lat")
+    id = ID_MARK
+    date = _MarkedDate()
+
+    def __init__(self, event: Event, target: str | None, us_action: UsAction, located: bool) -> None:
+        self.event, self.target, self.us_action = event, target, us_action
+        self.lat = _Located() if located else None
+
+    def to_input_dict(self) -> dict[str, Any]:
+        return {}
+
+
+class _Readings:
+    """What one law context's lists have taught: the numbers the day was compared with (the
+    bounds), the static keys whose results used the day exactly, and each group's text by
+    (static key, day part). A day part is the day's interval among the bounds at the time
+    the text was built (the bounds on either side and whether the day is the lower one), or
+    the exact day: a row classified among other bounds (more of them, or fewer in another
+    thread) finds a text only where its interval is that very interval."""
+
+    def __init__(self) -> None:
+        self.bounds = np.array([_LOWEST, _HIGHEST], dtype=np.int64)  # sorted
+        self.exact: set[bytes] = set()
+        self.texts: dict[tuple[bytes, DayPart], Text] = {}
+
+
+def _day_codes(bounds: npt.NDArray[np.int64], day: npt.NDArray[np.int64], exact: npt.NDArray[np.bool_]
+               ) -> npt.NDArray[np.int64]:
+    """Each day's part as one number: its interval's index among `bounds` (twice, plus one on
+    the lower bound itself), or the day above `_EXACT` where `exact`."""
+    index = np.searchsorted(bounds, day, "right") - 1
+    return np.where(exact, day + _EXACT, index * 2 + (bounds[index] == day))
+
+
+def _day_part(bounds: npt.NDArray[np.int64], code: int) -> DayPart:
+    if code >= _EXACT >> 1:
+        return (code - _EXACT,)
+    index, on_bound = divmod(code, 2)
+    return int(bounds[index]), int(bounds[index + 1]), on_bound
+
+
+class _Memory:
+    """The readings of each law context seen (the actual law, and each what-if asked)."""
+
+    def __init__(self) -> None:
+        self.base: LawContext | None = None
+        self.by_whatif: dict[tuple[tuple[str, ...], WhatIf | None], _Readings] = {}
+
+    def readings(self, context: LawContext, layout: tuple[str, ...]) -> _Readings:
+        base = default_context()
+        if self.base is not base:  # another geography: nothing learnt holds
+            self.by_whatif.clear()
+            self.base = base
+        if len(self.by_whatif) > 64:
+            self.by_whatif.clear()
+        key = (layout, context.timeline.whatif or None)
+        readings = self.by_whatif.get(key)
+        if readings is None or len(readings.texts) > MAX_TEXTS or len(readings.bounds) > MAX_BOUNDS:
+            readings = self.by_whatif[key] = _Readings()
+        return readings
+
+
+MEMORY = _Memory()
+
+
+def full_json(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequence[str], *,
+              whatif: WhatIf | None = None, scenarios: Sequence[Scenario] | None = None,
+              memory: _Memory = MEMORY) -> bytes | None:
+    """`orjson.dumps(assess(scenarios, explain=False, whatif=whatif))` for the frame's rows,
+    whose ids and ISO dates are given as columns; None where this way does not answer (the
+    ordinary way then does). `scenarios`: the parsed rows, needed only for rows with
+    assumptions (their input hash is taken from them)."""
+    n = len(ids)
+    if n == 0:
+        return b"[]"
+    try:
+        hashes = _input_hashes(frame, ids, dates, scenarios)
+    except UnicodeEncodeError:  # a lone surrogate in an id: the ordinary way says what it says
+        return None
+    if hashes is None:
+        return None
+    place = law.resolve(frame)
+    context = active_context() if whatif is None else default_context().under(whatif)
+    ev = evaluate(frame, place, context)
+    actual = evaluate(frame, place, default_context()) if context.timeline.whatif else None
+    static, layout = _static_keys(ev, place, frame, actual)
+    try:
+        texts, group_of = _texts(ev, place, frame, actual, static, memory.readings(context, layout))
+    except _Decline:
+        return None
+    return _joined(texts, group_of, _json_texts(ids), _json_texts(dates), hashes)
+
+
+def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None
+                 ) -> tuple[npt.NDArray[Any], tuple[str, ...]]:
+    """Each row's static key (one bytes value a row, as a void array) and the layout of the
+    columns it is made of (names and types: the same bytes never stand for another column)."""
+    n = len(frame)
+    columns: list[tuple[str, npt.NDArray[Any]]] = [(f"v:{k}", v) for k, v in ev.values.items() if k != "day"]
+    columns += [(f"m:{k}", m) for k, m in ev.assumed_masks.items() if m is not None]
+    if actual is not None:
+        columns += [(f"a:{c.name}", actual.values[c.name]) for c in actual.ruleset.conditions]
+        columns += [(f"am:{k}", m) for k, m in actual.assumed_masks.items() if m is not None]
+    waters = place.internal_waters
+    columns.append(("internal_waters", np.full(n, NULL, np.int8) if waters is None else waters))
+    columns.append(("located", ~np.isnan(frame.lat)))
+    arrays = [np.ascontiguousarray(np.broadcast_to(v, (n,))) for _, v in columns]
+    matrix = np.hstack([a.view(np.uint8).reshape(n, a.itemsize) for a in arrays])
+    layout = tuple(f"{name}:{a.dtype.str}" for (name, _), a in zip(columns, arrays, strict=True))
+    return np.ascontiguousarray(matrix).view(f"V{matrix.shape[1]}").ravel(), layout
+
+
+def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
+           static: npt.NDArray[Any], readings: _Readings) -> tuple[list[Text], npt.NDArray[np.intp]]:
+    """The distinct groups' texts and each row's group, building the texts not yet known."""
+    distinct, static_of = np.unique(static, return_inverse=True)
+    static_of = static_of.ravel()
+    keys = [k.tobytes() for k in distinct]
+    day = frame.day.astype(np.int64)
+    for _ in range(MAX_ROUNDS):
+        bounds = readings.bounds  # this round's (builds may add to them)
+        exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
+        codes, code_of = np.unique(_day_codes(bounds, day, exact[static_of]), return_inverse=True)
+        width = len(codes)
+        combined, first, group_of = np.unique(static_of * width + code_of.ravel(), return_index=True,
+                                              return_inverse=True)
+        texts: list[Text] = []
+        missing: list[tuple[int, bytes]] = []
+        for code, row in zip(combined.tolist(), first.tolist(), strict=True):
+            key = keys[code // width]
+            text = readings.texts.get((key, _day_part(bounds, int(codes[code % width]))))
+            if text is None:
+                missing.append((row, key))
+            else:
+                texts.append(text)
+        if not missing:
+            return texts, group_of.ravel()
+        for row, key in missing:
+            _build(ev, place, frame, actual, row, key, readings)
+    raise _Decline
+
+
+def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None, i: int,
+           key: bytes, readings: _Readings) -> None:
+    """Build row i's group text with the ordinary builder and keep it under the row's key,
+    with what the row functions did with the day learnt."""
+    target = int(frame.target[i])
+    echo = _Echo(Event(int(frame.event[i])), None if target == NULL else country_name(target),
+                 UsAction(int(frame.us_action[i])), not np.isnan(frame.lat[i]))
+    observed = _Observed(ev)
+    try:
+        out = law.result(observed, place, i, echo, explain=False, actual=actual)  # type: ignore[arg-type]
+        out["receipt"]["input_sha256"] = HASH_MARK
+        text = orjson.dumps(out)
+    except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
+        raise _Decline from None
+    pieces: list[bytes] = []
+    rest = text
+    for mark in _MARKS:  # each marker once, in this order
+        if rest.count(mark) != 1:
+            raise _Decline
+        before, rest = rest.split(mark)
+        pieces.append(before)
+    compared = set()
+    for name, op, other, _result in observed.seen:
+        if name == "day":  # every other column read is in the static key
+            if op is None or not _LOWEST < other < _HIGHEST:
+                readings.exact.add(key)
+            else:
+                compared.add(other)
+    bounds = readings.bounds
+    new = compared.difference(bounds.tolist())
+    if new:
+        bounds = readings.bounds = np.union1d(bounds, np.array(sorted(new), dtype=np.int64))
+    code = _day_codes(bounds, frame.day[i:i + 1].astype(np.int64), np.array([key in readings.exact]))
+    readings.texts[(key, _day_part(bounds, int(code[0])))] = (pieces[0], pieces[1], pieces[2], rest)
+
+
+def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: list[bytes], dates: list[bytes],
+            hashes: list[bytes]) -> bytes:
+    """The list's JSON: each row its group's text around its own id, date and hash."""
+    n = len(ids)
+    columns = [_objects([t[k] for t in texts])[group_of].tolist() for k in range(4)]
+    out: list[bytes] = [b""] * (7 * n)
+    out[0::7] = _objects([b"," + t[0] for t in texts])[group_of].tolist()
+    out[1::7] = ids
+    out[2::7] = columns[1]
+    out[3::7] = dates
+    out[4::7] = columns[2]
+    out[5::7] = hashes
+    out[6::7] = columns[3]
+    out[0] = b"[" + columns[0][0]
+    out.append(b"]")
+    return b"".join(out)
+
+
+def _objects(values: list[bytes]) -> npt.NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+# --- the receipt's input hash ---------------------------------------------------------------
+
+# A character JSON writes escaped (json.dumps with ensure_ascii=False: the quote, the backslash
+# and the control characters): an id holding one is written by json itself.
+_ESCAPED = re.compile('[\x00-\x1f"\\\\]')
+
+
+def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequence[str],
+                  scenarios: Sequence[Scenario] | None) -> list[bytes] | None:
+    """Each row's `"input_sha256"` value as JSON text: the SHA-256 of the canonical JSON of
+    the scenario as the user would write it (`engine.input_sha256` of
+    `Scenario.to_input_dict()`: keys sorted, no spaces, non-ASCII as is), written from the
+    columns. Rows with assumptions take their scenario's own (None without the scenarios)."""
+    n = len(ids)
+    assumed = ((frame.termination_notice_day != FOREVER) | (frame.armed_attack_judged != TRI_NONE)
+               | (frame.survival_threatening_certified != TRI_NONE))
+    if assumed.any():
+        if scenarios is None:
+            return None
+        return [b'"' + input_sha256(s.to_input_dict()).encode() + b'"' for s in scenarios]
+    # Each row's text is written as pieces into one list, rows ended by a NUL (which no piece
+    # holds: a NUL in an id is written escaped), joined once and cut at the NULs.
+    width = 14
+    out: list[str] = [""] * (width * n)
+    out[0::width] = ['{"date":"'] * n
+    out[1::width] = dates
+    out[2::width] = ['","event":"'] * n
+    out[3::width] = _labels(Event)[frame.event].tolist()
+    out[4::width] = ['"'] * n
+    if any(i is not None for i in ids):
+        plain = _ESCAPED.search("".join(filter(None, ids))) is None
+        text: Callable[[str], str] = (lambda i: '"' + i + '"') if plain else _json_text
+        out[5::width] = ["" if i is None else ',"id":' + text(i) for i in ids]
+    located = ~np.isnan(frame.lat)
+    if located.all():
+        out[6::width] = [',"lat":'] * n
+        out[7::width] = list(map(float.__repr__, frame.lat.tolist()))
+        out[8::width] = [',"lon":'] * n
+        out[9::width] = list(map(float.__repr__, frame.lon.tolist()))
+    elif located.any():
+        rows = np.flatnonzero(located).tolist()
+        lat, lon = frame.lat.tolist(), frame.lon.tolist()
+        for r in rows:
+            out[width * r + 6: width * r + 10] = ',"lat":', repr(lat[r]), ',"lon":', repr(lon[r])
+    out[10::width] = _area_texts()[frame.operation_areas()].tolist()
+    out[11::width] = _target_texts()[frame.target.astype(np.intp)].tolist()  # NULL (-1): the last, ""
+    out[12::width] = _action_texts()[frame.us_action].tolist()
+    out[13::width] = ["\0"] * n
+    texts = "".join(out).encode().split(b"\0")[:-1]
+    sha = hashlib.sha256
+    hashes = '"' + '"\0"'.join([sha(t).hexdigest() for t in texts]) + '"'
+    return hashes.encode().split(b"\0")
+
+
+def _json_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@cache
+def _labels(enum: Any) -> npt.NDArray[np.object_]:
+    """Names of an enum's members by code."""
+    out = np.full(max(int(m) for m in enum) + 1, "", dtype=object)
+    for m in enum:
+        out[int(m)] = m.name
+    return out
+
+
+@cache
+def _area_texts() -> npt.NDArray[np.object_]:
+    names = _labels(OperationArea)
+    return np.array(["" if a == "none" else f',"operation_area":"{a}"' for a in names], dtype=object)
+
+
+@cache
+def _action_texts() -> npt.NDArray[np.object_]:
+    return np.array([f',"us_action":"{a}"}}' for a in _labels(UsAction)], dtype=object)
+
+
+@cache
+def _target_texts() -> npt.NDArray[np.object_]:
+    """`,"target":"ISO"` by country code, and "" last (NULL, -1, indexes it)."""
+    table = iso3_codes()
+    return np.array([f',"target":"{c}"' for c in table] + [""], dtype=object)

@@ -1,0 +1,222 @@
+"""A list's full results written by distinct legal readings (anpo.api.full_results, issue 19):
+byte for byte `orjson.dumps` of the ordinary results (`assess_raw(..., explain=False)`) for
+random lists across events, targets, dates since 1952 (law-change days and their
+neighbours among them), places on land, at sea and on coasts, U.S. actions, ids and
+what-ifs; texts learnt from earlier lists give later lists the same bytes; and what this
+way does not take is declined, so that the ordinary way answers (explanations, bodies the
+columns path declines)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anpo.api import list_pool
+from anpo.api.compact_lists import list_columns
+from anpo.api.full_results import _Memory, full_json
+from anpo.api.list_pool import _query, answer_list
+from anpo.api.models import EVENTS, OPERATION_AREAS, US_ACTIONS
+from anpo.api.routes.assess import _full_list
+from anpo.core.codes import LOCATED_EVENTS
+from anpo.core.dates import FIRST_DATE, LAST_DATE, from_day
+from anpo.law.assess import assess_raw
+from anpo.law.whatif import WhatIf
+
+LOCATED = {e.name for e in LOCATED_EVENTS}
+# Land, territorial seas, straits, open sea; islands whose administration changed (Okinawa,
+# Amami, the Bonins, the Senkakus), places Japan claims but does not administer (Takeshima,
+# the Northern Territories), Guam, Taiwan, the Korean peninsula, off the region.
+PLACES = [(35.68, 139.77), (26.35, 127.77), (24.45, 122.99), (25.743, 123.473), (37.24, 131.87),
+          (43.8, 146.0), (43.67, 145.5), (28.3, 129.5), (27.09, 142.19), (24.78, 141.32), (13.44, 144.79),
+          (25.0, 121.5), (37.56, 126.98), (39.0, 125.75), (34.0, 129.5), (41.5, 140.5), (35.5, 139.85),
+          (30.0, 135.0), (33.9, 130.9), (26.2, 127.6), (0.0, 0.0), (-33.9, 151.2), (90.0, -180.0)]
+WHATIFS = ["", "without=jp-peace-security-legislation-2015", "in_force=us-japan-1960=1958-01-01",
+           "without=us-japan-1960&without=jp-peace-security-legislation-2015"]
+# Days the law turns on (entries into force, reversions, statements), from which rows are
+# drawn with their neighbours: the comparisons the texts are keyed by.
+TURNS = ["1952-04-28", "1953-12-25", "1954-07-01", "1960-06-23", "1968-06-26", "1972-05-15",
+         "1973-11-07", "1977-07-01", "1979-04-10", "1999-08-25", "2003-06-13", "2014-07-01",
+         "2016-03-29", "2019-04-19", "2023-01-11", "2014-05-30"]
+
+
+def _date(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return str(draw(st.dates(FIRST_DATE, LAST_DATE)))
+    turn = np.datetime64(draw(st.sampled_from(TURNS)))
+    return str(turn + np.timedelta64(draw(st.integers(-1, 1)), "D"))
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> dict[str, Any]:
+    event = draw(st.sampled_from(EVENTS))
+    row: dict[str, Any] = {"date": _date(draw), "event": event}
+    if draw(st.booleans()):
+        odd = st.sampled_from(['a"b', "a\\b", "\n", "é", "\x00"])
+        row["id"] = draw(st.one_of(st.none(), st.text(max_size=12), odd))
+    if event != "none" or draw(st.booleans()):
+        row["target"] = draw(st.sampled_from(["JPN", "USA", "TWN", "KOR", "CHN", "PHL", "RUS"]))
+    if event in LOCATED or draw(st.booleans()):
+        lat, lon = draw(st.sampled_from(PLACES))
+        if draw(st.booleans()):  # near the place: coasts and the territorial sea's edge
+            lat = min(90.0, max(-90.0, lat + draw(st.floats(-0.3, 0.3))))
+            lon = min(180.0, max(-180.0, lon + draw(st.floats(-0.3, 0.3))))
+        row["lat"], row["lon"] = lat, lon
+    if draw(st.booleans()):
+        row["us_action"] = draw(st.sampled_from(US_ACTIONS))
+    if draw(st.booleans()):
+        row["operation_area"] = draw(st.one_of(st.none(), st.sampled_from(OPERATION_AREAS)))
+    return row
+
+
+def _whatif(query: str) -> WhatIf | None:
+    params = _query(query)
+    assert params is not None
+    without, in_force = params["without"], params["in_force"]
+    return WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
+
+
+def _expected(body: list[dict[str, Any]], query: str) -> bytes:
+    return orjson.dumps(assess_raw(body, explain=False, whatif=_whatif(query))[0])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(rows(), min_size=1, max_size=40), st.sampled_from(WHATIFS))
+def test_the_written_list_is_orjson_of_the_ordinary_results(body: list[dict[str, Any]], query: str) -> None:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    expected = _expected(body, query)
+    fast = list_pool._full_columns(raw, _query(query))  # type: ignore[arg-type]
+    assert fast is not None
+    assert fast == expected
+    assert answer_list(raw, query) == expected  # a list worker's answer
+    assert _full_list(body, _whatif(query)) == expected  # the route's, from parsed scenarios
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(rows(), min_size=1, max_size=20))
+def test_rows_with_assumptions_take_their_own_input_hash(body: list[dict[str, Any]]) -> None:
+    for i, row in enumerate(body):
+        if i % 2 == 0:
+            row["assume"] = {"armed_attack_judged": i % 4 == 0, "survival_threatening_certified": True}
+            if i % 3 == 0:
+                row["assume"]["termination_notice"] = "2030-01-01"
+    assert _full_list(body, None) == _expected(body, "")
+
+
+def _random(n: int, seed: int) -> list[dict[str, Any]]:
+    rng = np.random.default_rng(seed)
+    events = [e for e in EVENTS if e != "none"]
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        lat, lon = PLACES[int(rng.integers(len(PLACES)))]
+        out.append({"id": f"s{i}", "date": str(from_day(int(rng.integers(-6400, 47000)))),
+                    "event": events[int(rng.integers(len(events)))],
+                    "target": ["JPN", "USA", "TWN", "KOR"][int(rng.integers(4))],
+                    "lat": float(np.clip(lat + rng.normal(0, 0.2), -90, 90)),
+                    "lon": float(np.clip(lon + rng.normal(0, 0.2), -180, 180)),
+                    "us_action": US_ACTIONS[int(rng.integers(len(US_ACTIONS)))]})
+    return out
+
+
+def _written(body: list[dict[str, Any]], memory: _Memory, query: str = "") -> bytes | None:
+    columns = list_columns(json.dumps(body).encode())
+    assert columns is not None
+    return full_json(*columns, whatif=_whatif(query), memory=memory)
+
+
+def test_days_around_every_bound_the_law_compared_with_are_written_as_the_ordinary_way() -> None:
+    """A memory taught by a random list, then rows on each day the law compared the day
+    with, and the days either side of it, at each place: every text found or built is right."""
+    memory = _Memory()
+    taught = _random(400, seed=1)
+    assert _written(taught, memory) == _expected(taught, "")
+    (readings,) = memory.by_whatif.values()
+    bounds = [int(b) for b in readings.bounds[1:-1] if -6500 < b < 47000]
+    assert len(bounds) >= 5  # the law compares the day with its entries into force
+    body = [{"id": f"{b}{d}", "date": str(from_day(b + d)), "event": event, "target": target,
+             "lat": lat, "lon": lon, "us_action": action}
+            for b in bounds for d in (-1, 0, 1) for (lat, lon) in PLACES[::3]
+            for event, target, action in (("armed_attack", "JPN", "none"),
+                                          ("cyber_attack", "USA", "combat_operations_from_japan"))]
+    for at in range(0, len(body), 1000):
+        part = body[at:at + 1000]
+        assert _written(part, memory) == _expected(part, "")
+        assert _written(part, _Memory()) == _expected(part, "")  # built afresh
+
+
+def test_rows_sharing_a_reading_are_built_once_and_keep_their_own_id_date_and_receipt() -> None:
+    memory = _Memory()
+    body = [{"id": i, "date": date, "event": "armed_attack", "target": "JPN", "lat": 35.68, "lon": 139.77}
+            for i, date in (("a", "2020-01-01"), (None, "2020-06-30"), ('q"uote', "2021-02-03"))]
+    assert _written(body, memory) == _expected(body, "")
+    (readings,) = memory.by_whatif.values()
+    assert len(readings.texts) == 1  # one legal reading, three rows
+    results = json.loads(_written(body, memory) or b"")
+    assert [r["id"] for r in results] == ["a", None, 'q"uote']
+    assert len({r["receipt"]["input_sha256"] for r in results}) == 3
+
+
+def test_a_day_used_otherwise_than_in_comparisons_keys_the_text_by_the_day() -> None:
+    """Okinawa under U.S. administration: the note says when it reverted, read from the day's
+    administration period (not a comparison), so its texts are kept by exact day."""
+    memory = _Memory()
+    body = [{"date": date, "event": "armed_attack", "target": "JPN", "lat": 26.35, "lon": 127.77}
+            for date in ("1965-01-01", "1965-01-02", "1971-12-31", "1980-01-01")]
+    assert _written(body, memory) == _expected(body, "")
+    (readings,) = memory.by_whatif.values()
+    assert readings.exact  # the static key of Okinawa's land under U.S. administration
+    assert _written(body, memory) == _expected(body, "")
+
+
+def test_each_what_if_has_its_own_readings_and_the_actual_law_keeps_its_own() -> None:
+    memory = _Memory()
+    body = _random(200, seed=2)
+    for query in WHATIFS + [""]:
+        assert _written(body, memory, query) == _expected(body, query)
+    assert len(memory.by_whatif) == len(WHATIFS)
+
+
+def test_a_builder_reading_what_the_stand_in_lacks_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the per-row builder came to read something of the scenario this way does not give
+    it (here its longitude), the list is declined rather than written wrong."""
+    from anpo.law import assess as law
+
+    ordinary = law.result
+
+    def reads_more(ev: Any, place: Any, i: int, scenario: Any, **kw: Any) -> dict[str, Any]:
+        out = ordinary(ev, place, i, scenario, **kw)
+        out["lon"] = scenario.lon
+        return out
+
+    monkeypatch.setattr(law, "result", reads_more)
+    assert _written(_random(5, seed=3), _Memory()) is None
+
+
+@pytest.mark.parametrize("query", ["explain=true", "explain=1&without=jp-peace-security-legislation-2015"])
+def test_lists_with_explanations_take_the_ordinary_way(query: str) -> None:
+    body = _random(3, seed=4)
+    raw = json.dumps(body).encode()
+    answer = answer_list(raw, query)
+    assert answer is not None
+    assert all("explanation" in r for r in json.loads(answer))
+    assert answer == orjson.dumps(assess_raw(body, explain=True, whatif=_whatif(query))[0])
+
+
+@pytest.mark.parametrize("body", [
+    b'{"date": "2026-01-01", "event": "none"}',  # one scenario: its default is an explanation
+    b'[{"date": "2026-01-01", "event": "none", "assume": {"armed_attack_judged": true}}]',
+    b'[{"date": "2026-02-30", "event": "none"}]', b"[]",
+])
+def test_bodies_the_columns_path_declines_are_not_written(body: bytes) -> None:
+    assert list_pool._full_columns(body, _query("")) is None  # type: ignore[arg-type]
+
+
+def test_a_bad_what_if_is_declined_for_the_ordinary_422() -> None:
+    raw = json.dumps(_random(2, seed=5)).encode()
+    assert list_pool._full_columns(raw, _query("without=no-such-instrument")) is None  # type: ignore[arg-type]
+    assert answer_list(raw, "without=no-such-instrument") is None
