@@ -148,7 +148,7 @@ def _text_codes(
     if not pa.types.is_dictionary(arr.type):
         arr = pc.dictionary_encode(arr)
     values = arr.dictionary.to_pylist()
-    table = np.empty(len(values) + 1, dtype=dtype)
+    table: npt.NDArray[Any] = np.empty(len(values) + 1, dtype=dtype)
     msg = np.full(len(values) + 1, -1, dtype=np.int32)
     for k, value in enumerate(values):
         code, err = _parse_text(field, value, parse)
