@@ -12,6 +12,7 @@ Before measuring it writes anpo's bytecode (`anpo.precompile.compile_bytecode`),
 installed package has it: the peers' libraries have theirs from their install.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs R] [--quick]
+    .venv/bin/python benchmarks/bench_startup.py --framework [--runs R] [--against DIR]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import Row, machine  # noqa: E402
@@ -245,6 +247,95 @@ def floor(rows: int) -> dict[str, float]:
     return {k: round(v, 3) for k, v in json.loads(res.stdout).items()}
 
 
+# The command line framework's share of a process (`--framework`; docs/scale.md, "The
+# floor"). `python -X importtime` prints each module after the ones it imported, indented by
+# depth; a framework import counts with everything it pulled in (its cumulative time) when
+# no framework module imported it, so stdlib modules loaded first by typer count as typer's.
+# Not a row of performance.md.
+FRAMEWORK = ("typer", "click", "rich", "pydantic", "pydantic_core", "annotated_types", "annotated_doc",
+             "markdown_it", "mdurl", "pygments", "attr", "shellingham", "typing_inspection")
+_ENTRY = "import sys; sys.argv[0] = 'anpo'; from anpo.cli import main; main()"
+
+
+def framework_share(importtime: str) -> tuple[float, float, dict[str, float]]:
+    """(seconds of outermost framework imports, seconds of all imports, the first by module)
+    from the stderr of `python -X importtime`."""
+    entries = []
+    for line in importtime.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|", 2)
+        if not cumulative.strip().isdigit():
+            continue  # the header line
+        depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
+        entries.append((depth, name.strip(), int(cumulative) / 1e6))
+    share: dict[str, float] = {}
+    total = 0.0
+    stack: list[str] = []
+    for depth, name, seconds in reversed(entries):  # parents before their children
+        del stack[depth:]
+        if depth == 0:
+            total += seconds
+        ours = name.split(".")[0] in FRAMEWORK
+        if ours and not any(a.split(".")[0] in FRAMEWORK for a in stack):
+            share[name] = share.get(name, 0.0) + seconds
+        stack.append(name)
+    return sum(share.values()), total, share
+
+
+def framework(runs: int, against: str | None) -> None:
+    """For `anpo --help`, `--version`, `where`, `assess FILE` and `assess --batch` (1e5
+    rows): the framework's import seconds (median of `runs` fresh processes) and the whole
+    process's wall seconds; with `against` (a directory holding another `anpo` package),
+    that tree's figures beside, run A B A B (the other tree first in each pair)."""
+    from bench_scale import write_input
+
+    from anpo.precompile import compile_bytecode
+
+    compile_bytecode()
+    trees = {"this tree": None} if against is None else {"against": against, "this tree": None}
+    with tempfile.TemporaryDirectory(prefix="anpo-framework-") as tmp:
+        d = Path(tmp)
+        one = d / "one.json"
+        one.write_text(json.dumps(SCENARIO))
+        write_input(d / "in.parquet", 100_000, seed=5)
+        commands = {
+            "anpo --help": ["--help"],
+            "anpo --version": ["--version"],
+            "anpo where": ["where", "25.743", "123.473", "--date", "2026-01-15"],
+            "anpo assess FILE (one)": ["assess", str(one)],
+            "anpo assess --batch 1e5": ["assess", "--batch", str(d / "in.parquet"),
+                                        "--out", str(d / "o.parquet")],
+        }
+        for label, argv in commands.items():
+            got: dict[str, dict[str, list[Any]]] = {t: {"fw": [], "imports": [], "wall": [], "top": []}
+                                                   for t in trees}
+            for k in range(runs + 1):  # the first round warms the caches, not counted
+                for tree, path in trees.items():
+                    env = dict(os.environ)
+                    if path is not None:
+                        env["PYTHONPATH"] = path
+                    t0 = time.perf_counter()
+                    subprocess.run([PY, "-c", _ENTRY, *argv], check=True, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=env)
+                    wall_s = time.perf_counter() - t0
+                    res = subprocess.run([PY, "-X", "importtime", "-c", _ENTRY, *argv], check=True, env=env,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                    if k:
+                        fw, imports, share = framework_share(res.stderr)
+                        got[tree]["fw"].append(fw)
+                        got[tree]["imports"].append(imports)
+                        got[tree]["wall"].append(wall_s)
+                        got[tree]["top"].append(share)
+            for tree, g in got.items():
+                top = sorted(g["top"], key=lambda s: sum(s.values()))[len(g["top"]) // 2]  # the median run's
+                largest = [(n, v) for n, v in sorted(top.items(), key=lambda x: -x[1])[:4] if v >= 1e-3]
+                names = ", ".join(f"{n} {v * 1e3:.0f}" for n, v in largest)
+                print(f"{label:24s} {tree:9s}: framework imports {statistics.median(g['fw']) * 1e3:5.0f} ms "
+                      f"of {statistics.median(g['imports']) * 1e3:4.0f} ms imports; whole process "
+                      f"{statistics.median(g['wall']):.3f} s  ({names} ms)")
+
+
 def _warm_rate(src: Path, out: Path) -> float:
     res = subprocess.run([PY, "-c", _WARM, str(src), str(out)], capture_output=True, text=True, check=True)
     return float(res.stdout.split()[-1])
@@ -255,7 +346,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--floor", type=int, metavar="ROWS", help="only the floor's steps at ROWS rows")
+    ap.add_argument("--framework", action="store_true",
+                    help="only the command line framework's import share of five commands")
+    ap.add_argument("--against", metavar="DIR", help="with --framework: a directory holding another "
+                    "`anpo` package (PYTHONPATH) measured alternately beside this tree")
     args = ap.parse_args()
+    if args.framework:
+        framework(args.runs, args.against)
+        return
     if args.floor:
         for step, seconds in floor(args.floor).items():
             print(f"{seconds:7.3f} s  {step}")

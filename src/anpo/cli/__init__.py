@@ -20,11 +20,12 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from anpo import __version__
-from anpo.cli import conventions, values
+from anpo.cli import conventions, help_imports, values
 from anpo.core.errors import AnpoError, DataError
 
 conventions.apply()
 values.apply()  # option values converted without importing pydantic
+help_imports.apply()  # the help's renderer without rich's Markdown and Traceback
 
 
 class Command(NamedTuple):
@@ -103,7 +104,9 @@ class LazyGroup(TyperGroup):
             # typer suggests from the loaded commands only; suggest from the registry too
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if matches and "Did you mean" not in err.message:
-                err.message = f"{err.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+                # (not map(): importing the command module anpo.cli.map rebinds that name here)
+                names = ", ".join(repr(m) for m in matches)
+                err.message = f"{err.message.rstrip('.')}. Did you mean {names}?"
             raise
 
 
