@@ -89,3 +89,24 @@ def test_numpy_pass_reads_the_same_sub_cells_as_the_compiled_pass() -> None:
     for a, b in zip(grid_pass(lat, lon, gi.grid, gi.fine), numpy_grid_pass(lat, lon, gi.grid, gi.fine),
                     strict=True):
         assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+
+
+def test_land_unit_finds_the_cells_that_locate_finds() -> None:
+    """`land_edges.land_unit` finds each point's boundary cell itself (issue 19): the same cell,
+    row and column as `FineGrid.locate`, so the same answer, also on cell and sub-cell edges."""
+    from anpo.geo.land_edges import _crossings, land_unit
+
+    gi = geo_index()
+    lat, lon, _ = near_coasts(200_000, seed=8)
+    step = 1.0 / (R.CELLS_PER_DEG * R.FINE_SPLIT)
+    lat[:3000] = R.SOUTH + np.round((lat[:3000] - R.SOUTH) / step) * step
+    lon[3000:6000] = R.WEST + np.round((lon[3000:6000] - R.WEST) / step) * step
+    idx = np.flatnonzero(in_boundary_cells(lat, lon))
+    assert len(idx) > 5000
+    got = land_unit(lat, lon, idx, gi.grid, gi.fine, gi.land_edges)
+    cell, _, row, col = gi.fine.locate(gi.grid, lat[idx], lon[idx])
+    crossings = _crossings.py_func
+    want = np.array([crossings(float(lat[i]), float(lon[i]), int(row[j]), int(col[j]), int(cell[j]),
+                               gi.land_edges) for j, i in enumerate(idx.tolist())], np.int16)
+    assert np.array_equal(got, want)
+    assert (got >= 0).any() and (got == -1).any()

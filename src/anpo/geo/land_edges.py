@@ -26,38 +26,71 @@ from anpo.geo.kernel_records import LandEdges
 _SOUTH, _WEST = R.SOUTH, R.WEST
 _STEP = 1.0 / R.CELLS_PER_DEG
 _REF_LAT, _REF_LON = R.REFERENCE_FRACTION
+_FINE_PER_DEG, _SPLIT = R.CELLS_PER_DEG * R.FINE_SPLIT, R.FINE_SPLIT
+_NROWS, _NCOLS, _BLOCK, _BLOCK_COLS = R.NROWS, R.NCOLS, R.BLOCK, R.NCOLS // R.BLOCK
 
 
 @numba.njit(cache=True, nogil=True)
-def land_unit(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], cell: npt.NDArray[np.intp],
-              row: npt.NDArray[np.intp], col: npt.NDArray[np.intp], le: LandEdges) -> npt.NDArray[np.int16]:
-    """The unit whose land holds each point (-1 at sea; -2 where shapely must decide)."""
-    n = len(lat)
-    out = np.empty(n, dtype=np.int16)
-    for i in range(n):
-        c = cell[i]
-        u = le.unit[c]
-        if u == -2:
-            out[i] = -2
-            continue
+def land_unit(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], idx: npt.NDArray[np.intp],
+              grid: R.BlockGrid, fine: R.FineGrid, le: LandEdges) -> npt.NDArray[np.int16]:
+    """The unit whose land holds each point `idx` of (lat, lon), all in boundary cells of the
+    region (-1 at sea; -2 where shapely must decide).
+
+    Each point's boundary cell, row and column are found here, by `region.FineGrid.locate`'s
+    arithmetic operand for operand (numpy's fancy indexing over the points had cost as much
+    again as the crossings, its reads of the grid waiting on memory in a loaded batch)."""
+    n = len(idx)
+    y = np.empty(n, dtype=np.float64)
+    x = np.empty(n, dtype=np.float64)
+    rows = np.empty(n, dtype=np.int64)
+    cols = np.empty(n, dtype=np.int64)
+    block = np.empty(n, dtype=np.int64)
+    m = np.empty(n, dtype=np.int32)
+    # Separate loops, as in `grid_kernel.grid_pass`: each loop's reads of the grid are
+    # independent of one another, so the CPU overlaps them.
+    for j in range(n):
+        i = idx[j]
         py, px = lat[i], lon[i]
-        # the reference point as region.land_edge_reference computes it
-        ry = _SOUTH + (row[i] + _REF_LAT) * _STEP
-        rx = _WEST + (col[i] + _REF_LON) * _STEP
-        inside = le.reference_on_land[c]
-        for j in range(le.edge_offsets[c], le.edge_offsets[c + 1]):
-            k = le.edges[j]
-            ax, ay = le.xy[k, 0], le.xy[k, 1]
-            bx, by = le.xy[k + 1, 0], le.xy[k + 1, 1]
-            # a and b on either side of the segment's line (half-open: on the line counts as left)
-            sa = (rx - px) * (ay - py) - (ry - py) * (ax - px)
-            sb = (rx - px) * (by - py) - (ry - py) * (bx - px)
-            if (sa >= 0.0) == (sb >= 0.0):
-                continue
-            # p and r strictly on either side of the edge's line
-            dp = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
-            dr = (bx - ax) * (ry - ay) - (by - ay) * (rx - ax)
-            if (dp > 0.0 and dr < 0.0) or (dp < 0.0 and dr > 0.0):
-                inside = not inside
-        out[i] = u if inside else np.int16(-1)
+        y[j], x[j] = py, px
+        row = min(int((py - _SOUTH) * _FINE_PER_DEG) // _SPLIT, _NROWS - 1)
+        col = min(int((px - _WEST) * _FINE_PER_DEG) // _SPLIT, _NCOLS - 1)
+        rows[j], cols[j] = row, col
+        block[j] = (row // _BLOCK) * _BLOCK_COLS + col // _BLOCK
+        m[j] = grid.mixed_index[block[j]]
+    cell = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        offset = (rows[j] % _BLOCK) * _BLOCK + cols[j] % _BLOCK
+        b = np.int64(fine.base[block[j]])
+        cell[j] = b + (np.int64(fine.rank[m[j], offset]) if m[j] >= 0 else offset)
+    out = np.empty(n, dtype=np.int16)
+    for j in range(n):
+        out[j] = _crossings(y[j], x[j], rows[j], cols[j], cell[j], le)
     return out
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _crossings(py: float, px: float, row: int, col: int, c: int, le: LandEdges) -> np.int16:
+    """The unit of boundary cell `c` (row, col) if point (py, px) is on its land, else -1;
+    -2 when the cell's edges belong to two units."""
+    u = le.unit[c]
+    if u == -2:
+        return np.int16(-2)
+    # the reference point as region.land_edge_reference computes it
+    ry = _SOUTH + (row + _REF_LAT) * _STEP
+    rx = _WEST + (col + _REF_LON) * _STEP
+    inside = le.reference_on_land[c]
+    for j in range(le.edge_offsets[c], le.edge_offsets[c + 1]):
+        k = le.edges[j]
+        ax, ay = le.xy[k, 0], le.xy[k, 1]
+        bx, by = le.xy[k + 1, 0], le.xy[k + 1, 1]
+        # a and b on either side of the segment's line (half-open: on the line counts as left)
+        sa = (rx - px) * (ay - py) - (ry - py) * (ax - px)
+        sb = (rx - px) * (by - py) - (ry - py) * (bx - px)
+        if (sa >= 0.0) == (sb >= 0.0):
+            continue
+        # p and r strictly on either side of the edge's line
+        dp = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+        dr = (bx - ax) * (ry - ay) - (by - ay) * (rx - ax)
+        if (dp > 0.0 and dr < 0.0) or (dp < 0.0 and dr > 0.0):
+            inside = not inside
+    return u if inside else np.int16(-1)

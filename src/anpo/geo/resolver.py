@@ -224,9 +224,7 @@ def _land_by_edges(
     lock) decide the points, shapely those of cells that hold two units' land."""
     land_unit = _compiled("anpo.geo.land_edges").land_unit
     gi = geo_index()
-    y, x = lat[idx], lon[idx]
-    cell, _, row, col = gi.fine.locate(gi.grid, y, x)
-    out = land_unit(y, x, cell, row, col, gi.land_edges)
+    out = land_unit(lat, lon, idx, gi.grid, gi.fine, gi.land_edges)
     undecided = np.flatnonzero(out == -2)
     if len(undecided):
         out[undecided] = _exact_land(idx[undecided], lat, lon, candidate[undecided])
