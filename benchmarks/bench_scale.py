@@ -367,18 +367,24 @@ def run(runs: int, rows: int = 10_000_000, quick: bool = False) -> list[Row]:
         assess_table(warm, d / "warm-out.parquet")
         e2e_runs = max(1, min(runs, 3))
         workers = default_workers()
-        t_e2e, cpu_e2e = wall_and_cpu(lambda: assess_table(src, out), e2e_runs)
+        summaries: list[Any] = []
+        t_e2e, cpu_e2e = wall_and_cpu(lambda: summaries.append(assess_table(src, out)), e2e_runs)
+        step = summaries[-1].cpu  # thread CPU by step of the last run
         t_one, _ = wall_and_cpu(lambda: assess_table(src, out, mapper=local_mapper(1)), 1)
         in_mb, out_mb = src.stat().st_size / 1e6, out.stat().st_size / 1e6
         load = os.getloadavg()[0]
         out_rows.append(Row(
             f"`anpo assess --batch` Parquet -> Parquet, {rows:,} random scenarios (read, validate, "
             f"geography, law, write; {in_mb:.0f} MB in, {out_mb:.0f} MB out): a thread reads, "
-            f"{workers} threads assess (the default: one per CPU, at most 4), the caller writes; "
+            f"{workers} threads assess and encode the output's pages (the default: one per CPU, at most 4), "
+            "the caller writes the file; "
             f"kernels loaded by a run on a small file first (load average {load:.1f} when "
             "measured: the CPUs were shared)",
             f"{t_e2e:.2f} s = **{rows / t_e2e / 1e6:.2f} million scenarios/s**; process CPU time "
-            f"{cpu_e2e:.2f} s ({cpu_e2e / rows * 1e9:.0f} ns/row); one assessing thread: "
+            f"{cpu_e2e:.2f} s ({cpu_e2e / rows * 1e9:.0f} ns/row), of which (thread CPU, last run) "
+            f"assessing {step['assess']:.2f} s and encoding the output's pages {step['encode']:.2f} s "
+            f"on the assessing threads, the calling thread's writing {step['write']:.2f} s; "
+            "one assessing thread: "
             f"{rows / t_one / 1e6:.2f} million/s (1 run)",
             ">= 5 million/s",
         ))

@@ -261,6 +261,45 @@ def test_floats_keep_their_bits(tmp_path: Path) -> None:
             == values.astype(np.float32).view(np.uint32).tolist())
 
 
+def test_float_statistics_as_arrow_gives_them(tmp_path: Path) -> None:
+    """Min and max skip NaN and nulls; a zero bound is -0.0 as a min and +0.0 as a max."""
+    cases = [[0.0, 1.0], [-1.0, 0.0], [-0.0, 2.0], [np.nan, 1.0, 2.0], [np.nan], [np.nan, None, 3.0],
+             [None, None], [-np.inf, 5.0, np.inf], [None, 7.5, np.nan]]
+    for k, values in enumerate(cases):
+        for t in (pa.float64(), pa.float32()):
+            schema = pa.schema([pa.field("x", t)])
+            batch = pa.record_batch([pa.array(values, t)], schema=schema)
+            ours = write(tmp_path / f"f{k}{t}.parquet", schema, [batch])
+            theirs = tmp_path / f"ref{k}{t}.parquet"
+            pq.write_table(pa.Table.from_batches([batch]), theirs)
+            mine = pq.ParquetFile(ours).metadata.row_group(0).column(0).statistics
+            ref = pq.ParquetFile(theirs).metadata.row_group(0).column(0).statistics
+            assert (mine.null_count, mine.has_min_max) == (ref.null_count, ref.has_min_max), values
+            if ref.has_min_max:
+                assert [np.copysign(1, v) * abs(v) for v in (mine.min, mine.max)] == [ref.min, ref.max]
+                assert np.signbit([mine.min, mine.max]).tolist() == np.signbit([ref.min, ref.max]).tolist()
+
+
+def test_nulls_that_hold_bytes(tmp_path: Path) -> None:
+    """Arrow lets a null string or binary slot hold bytes: they are not written, and the
+    present values around them read back whole (pages small, so runs cross page ends)."""
+    values = [b"ab", b"junk", b"", b"cdef", b"zz", b"q" * 20] * 50
+    valid = np.array([True, False, True, True, False, True] * 50)
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in values])]).astype(np.int32)
+    data = pa.py_buffer(b"".join(values))
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+    for t in (pa.binary(), pa.string()):
+        array = pa.Array.from_buffers(t, len(values), [bitmap, pa.py_buffer(offsets.tobytes()), data])
+        schema = pa.schema([pa.field("g", t)])
+        batch = pa.record_batch([array], schema=schema)
+        for compression in ("snappy", None):
+            path = write(tmp_path / f"holes{t}{compression}.parquet", schema, [batch, batch.slice(3, 200)],
+                         compression=compression)
+            got = pq.read_table(path).column("g").to_pylist()
+            want = [v if ok else None for v, ok in zip(values, valid, strict=True)]
+            assert got == [w if t == pa.binary() or w is None else w.decode() for w in want + want[3:203]]
+
+
 def test_long_strings_split_into_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parquet_writer, "PAGE_BYTES", 1000)
     texts = [("é" * int(k)) if k % 7 else None for k in range(300)]  # up to 600 bytes a value
@@ -438,6 +477,60 @@ def test_bad_batches_are_refused(tmp_path: Path) -> None:
         writer.write(pa.record_batch([pa.array([1])], names=["x"]))
     writer.close()
     writer.close()  # twice: nothing
+
+
+
+def test_row_groups_encoded_on_other_threads_are_the_same_file(tmp_path: Path) -> None:
+    """Batch assessment encodes row groups on its assessing threads, several at once, and
+    appends them in order: byte for byte the file that writing them one by one gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from anpo.io.parquet_writer import RowGroupEncoder
+
+    rng = np.random.default_rng(23)
+    schema = random_schema(rng)
+    batches = [random_batch(schema, int(rng.integers(1, 3000)), rng) for _ in range(12)]
+    batches.insert(5, batches[0].slice(0, 0))  # an empty batch: no row group
+    for compression in ("snappy", None):
+        serial = write(tmp_path / f"serial-{compression}.parquet", schema, batches, compression=compression)
+        encoder = RowGroupEncoder(schema, compression=compression)
+        writer = ParquetFileWriter(tmp_path / f"threads-{compression}.parquet", schema, encoder=encoder)
+        with ThreadPoolExecutor(4) as pool:
+            for group in pool.map(encoder.encode, batches):
+                writer.append(group)
+        writer.close()
+        assert (tmp_path / f"threads-{compression}.parquet").read_bytes() == serial.read_bytes()
+        assert_reads_back(serial, schema, [b for b in batches if b.num_rows])
+    other = ParquetFileWriter(tmp_path / "other.parquet", schema)
+    with pytest.raises(ValueError, match="another file"):
+        other.append(encoder.encode(batches[0]))
+    other.close()
+
+
+def test_the_table_writer_prepares_large_batches_only(tmp_path: Path) -> None:
+    """`tables`' Parquet writer encodes a batch ahead (`prepare`) only when anpo's writer
+    will write it; small outputs go to pyarrow's writer, which prepares nothing."""
+    from anpo.core.compiled import COMPILED_FROM_ROWS
+
+    schema = pa.schema([pa.field("n", pa.int64()), pa.field("d", TEXT16)])
+    def batch(n: int) -> pa.RecordBatch:
+        return pa.record_batch([pa.array(np.arange(n)), pa.array(np.array(["a", "b"])[np.arange(n) % 2]
+                                                                  ).dictionary_encode().cast(TEXT16)],
+                               schema=schema)
+    with tables.atomic_table(tmp_path / "small.parquet", schema) as small:
+        assert small.prepare(batch(10)) is None
+        small.write(batch(10))
+    with tables.atomic_table(tmp_path / "large.parquet", schema) as large:
+        big = batch(COMPILED_FROM_ROWS)
+        prepared = large.prepare(big)
+        assert prepared is not None and prepared.rows == COMPILED_FROM_ROWS
+        large.write(big, prepared)
+        large.write(batch(10), large.prepare(batch(10)))  # the last, small chunk: still anpo's writer
+    got = pq.read_table(tmp_path / "large.parquet")
+    assert got.num_rows == COMPILED_FROM_ROWS + 10
+    assert got.to_batches()[0].slice(0, COMPILED_FROM_ROWS).equals(big)
+    assert pq.ParquetFile(tmp_path / "large.parquet").metadata.created_by == CREATED_BY
+    assert pq.ParquetFile(tmp_path / "small.parquet").metadata.created_by != CREATED_BY
 
 
 # -- the outputs of batch assessment and grids ----------------------------------------------------------

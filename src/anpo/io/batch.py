@@ -96,6 +96,7 @@ class ChunkResult:
     bad: int
     first_bad: tuple[int, str] | None  # (row in the input, "field: reason")
     prepared: Any = None  # what the output's writer made of `batch` beforehand (local threads)
+    cpu: tuple[float, float] = (0.0, 0.0)  # thread CPU seconds: assessing, then `prepared`
 
 
 def output_schema(options: BatchOptions) -> pa.Schema:
@@ -160,8 +161,11 @@ def _assess_and_prepare(prepare: Callable[[pa.RecordBatch], Any], chunk: Chunk, 
                         options: BatchOptions) -> ChunkResult:
     """`assess_chunk`, then the writer's share of the work that can run beside other chunks
     (a Parquet output: the row group's pages, encoded and compressed)."""
+    t0 = time.thread_time()
     result = assess_chunk(chunk, first_row, options)
+    t1 = time.thread_time()
     result.prepared = prepare(result.batch)
+    result.cpu = (t1 - t0, time.thread_time() - t1)
     return result
 
 
@@ -219,6 +223,10 @@ class BatchSummary:
     out: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     repeated_ids: str | None = None  # a warning: ids given to more than one row
+    # CPU seconds by step, summed over threads: "assess" and "encode" (the output writer's
+    # share, done by the assessing threads after each chunk), "write" (the calling thread's
+    # writer: appending the bytes, or all of the writing when nothing was prepared)
+    cpu: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("assess", "encode", "write"), 0.0))
 
     @property
     def good(self) -> int:
@@ -325,7 +333,11 @@ def assess_table(
                 if strict and found:
                     (first_id, row), = found[:1]
                     raise InputError("id", f"{first_id!r} given again (an earlier row has it)", row)
+            t0 = time.thread_time()
             writer.write(result.batch, result.prepared)
+            summary.cpu["write"] += time.thread_time() - t0
+            summary.cpu["assess"] += result.cpu[0]
+            summary.cpu["encode"] += result.cpu[1]
             summary.rows += result.batch.num_rows
             summary.bad += result.bad
             if progress is not None:

@@ -436,3 +436,28 @@ def used_entries(indices: Any, valid: Bytes, n: int, size: int) -> npt.NDArray[n
             if (valid[i >> 3] >> (i & 7)) & 1:
                 used[indices[i]] = True
     return used
+
+
+@numba.njit(cache=True, nogil=True)
+def float_bounds(values: npt.NDArray[Any], valid: Bytes, n: int) -> tuple[float, float, int]:
+    """(min, max, count) of the present values among the first `n` that are not NaN (a
+    column chunk's statistics; NaN orders nowhere). An empty `valid` means no nulls."""
+    lo = np.inf
+    hi = -np.inf
+    count = 0
+    if len(valid) == 0:
+        for i in range(n):
+            v = values[i]
+            if v == v:
+                lo = min(lo, v)
+                hi = max(hi, v)
+                count += 1
+    else:
+        for i in range(n):
+            v = values[i]
+            if (valid[i >> 3] >> (i & 7)) & 1 and v == v:
+                lo = min(lo, v)
+                hi = max(hi, v)
+                count += 1
+    return float(lo), float(hi), count
+
