@@ -58,6 +58,7 @@ from anpo.law.whatif import WhatIf
 # `\u0000`, never as the byte).
 ID_MARK, DATE_MARK, HASH_MARK = "\0anpo:id", "\0anpo:date", "\0anpo:input_sha256"
 _MARKS = tuple(orjson.dumps(m) for m in (ID_MARK, DATE_MARK, HASH_MARK))
+_HEAD, _DATE = b'{"id":', b',"date":'  # a result's text before its id, and between id and date
 
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
@@ -189,7 +190,7 @@ def full_json(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequence[s
         texts, group_of = _texts(ev, place, frame, actual, static, memory.readings(context, layout))
     except _Decline:
         return None
-    return _joined(texts, group_of, _json_texts(ids), _json_texts(dates), hashes)
+    return _joined(texts, group_of, ids, dates, hashes)
 
 
 def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None
@@ -205,10 +206,18 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
     waters = place.internal_waters
     columns.append(("internal_waters", np.full(n, NULL, np.int8) if waters is None else waters))
     columns.append(("located", ~np.isnan(frame.lat)))
-    arrays = [np.ascontiguousarray(np.broadcast_to(v, (n,))) for _, v in columns]
-    matrix = np.hstack([a.view(np.uint8).reshape(n, a.itemsize) for a in arrays])
+    arrays = [v if v.shape == (n,) else np.broadcast_to(v, (n,)) for _, v in columns]
     layout = tuple(f"{name}:{a.dtype.str}" for (name, _), a in zip(columns, arrays, strict=True))
-    return np.ascontiguousarray(matrix).view(f"V{matrix.shape[1]}").ravel(), layout
+    # The columns side by side as bytes, grouped by size (one copy each), a row's key a row.
+    matrix = np.empty((n, sum(a.itemsize for a in arrays)), dtype=np.uint8)
+    at = 0
+    for size in sorted({a.itemsize for a in arrays}):
+        same = [a for a in arrays if a.itemsize == size]
+        block = np.stack(same, axis=1, dtype=same[0].dtype) if len({a.dtype for a in same}) == 1 \
+            else np.stack([a.view(f"V{size}") for a in same], axis=1)
+        matrix[:, at:at + size * len(same)] = np.ascontiguousarray(block).view(np.uint8).reshape(n, -1)
+        at += size * len(same)
+    return matrix.view(f"V{matrix.shape[1]}").ravel(), layout
 
 
 def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
@@ -225,13 +234,15 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         width = len(codes)
         combined, first, group_of = np.unique(static_of * width + code_of.ravel(), return_index=True,
                                               return_inverse=True)
+        parts = [_day_part(bounds, c) for c in codes.tolist()]
+        known = readings.texts
         texts: list[Text] = []
         missing: list[tuple[int, bytes]] = []
         for code, row in zip(combined.tolist(), first.tolist(), strict=True):
-            key = keys[code // width]
-            text = readings.texts.get((key, _day_part(bounds, int(codes[code % width]))))
+            s, p = divmod(code, width)
+            text = known.get((keys[s], parts[p]))
             if text is None:
-                missing.append((row, key))
+                missing.append((row, keys[s]))
             else:
                 texts.append(text)
         if not missing:
@@ -277,16 +288,30 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     readings.texts[(key, _day_part(bounds, int(code[0])))] = (pieces[0], pieces[1], pieces[2], rest)
 
 
-def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: list[bytes], dates: list[bytes],
-            hashes: list[bytes]) -> bytes:
+def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: Sequence[str | None],
+            dates: Sequence[str], hashes: list[bytes]) -> bytes:
     """The list's JSON: each row its group's text around its own id, date and hash."""
     n = len(ids)
+    heads = {t[:2] for t in texts}
+    if len(heads) == 1 and heads == {(_HEAD, _DATE)}:  # as `result` writes them: fewer pieces
+        # A row is its id, its date (with the name before it), its group's text to the hash,
+        # the hash, and its group's text after the hash with the next row's head.
+        out: list[bytes] = [b""] * (5 * n)
+        out[0::5] = _json_texts(ids)
+        out[1::5] = ('"\0,"date":"'.join(dates) + '"').encode().split(b"\0")
+        out[2::5] = _objects([t[2] for t in texts])[group_of].tolist()
+        out[3::5] = hashes
+        out[4::5] = _objects([t[3] + b"," + _HEAD for t in texts])[group_of].tolist()
+        out[0] = b"[" + _HEAD + out[0]
+        out[1] = b',"date":"' + out[1]
+        out[-1] = out[-1][:-len(_HEAD) - 1] + b"]"
+        return b"".join(out)
     columns = [_objects([t[k] for t in texts])[group_of].tolist() for k in range(4)]
-    out: list[bytes] = [b""] * (7 * n)
+    out = [b""] * (7 * n)
     out[0::7] = _objects([b"," + t[0] for t in texts])[group_of].tolist()
-    out[1::7] = ids
+    out[1::7] = _json_texts(ids)
     out[2::7] = columns[1]
-    out[3::7] = dates
+    out[3::7] = _json_texts(dates)
     out[4::7] = columns[2]
     out[5::7] = hashes
     out[6::7] = columns[3]
@@ -323,36 +348,49 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
         return [b'"' + input_sha256(s.to_input_dict()).encode() + b'"' for s in scenarios]
     # Each row's text is written as pieces into one list, rows ended by a NUL (which no piece
     # holds: a NUL in an id is written escaped), joined once and cut at the NULs.
-    width = 14
+    width = 8
     out: list[str] = [""] * (width * n)
-    out[0::width] = ['{"date":"'] * n
-    out[1::width] = dates
-    out[2::width] = ['","event":"'] * n
-    out[3::width] = _labels(Event)[frame.event].tolist()
-    out[4::width] = ['"'] * n
+    out[0::width] = dates
+    out[1::width] = _event_texts()[frame.event].tolist()
     if any(i is not None for i in ids):
         plain = _ESCAPED.search("".join(filter(None, ids))) is None
         text: Callable[[str], str] = (lambda i: '"' + i + '"') if plain else _json_text
-        out[5::width] = ["" if i is None else ',"id":' + text(i) for i in ids]
+        out[2::width] = ["" if i is None else ',"id":' + text(i) for i in ids]
     located = ~np.isnan(frame.lat)
     if located.all():
-        out[6::width] = [',"lat":'] * n
-        out[7::width] = list(map(float.__repr__, frame.lat.tolist()))
-        out[8::width] = [',"lon":'] * n
-        out[9::width] = list(map(float.__repr__, frame.lon.tolist()))
+        out[3::width] = [',"lat":'] * n
+        out[4::width] = _float_texts(frame.lat)
+        out[5::width] = [',"lon":'] * n
+        out[6::width] = _float_texts(frame.lon)
     elif located.any():
-        rows = np.flatnonzero(located).tolist()
-        lat, lon = frame.lat.tolist(), frame.lon.tolist()
-        for r in rows:
-            out[width * r + 6: width * r + 10] = ',"lat":', repr(lat[r]), ',"lon":', repr(lon[r])
-    out[10::width] = _area_texts()[frame.operation_areas()].tolist()
-    out[11::width] = _target_texts()[frame.target.astype(np.intp)].tolist()  # NULL (-1): the last, ""
-    out[12::width] = _action_texts()[frame.us_action].tolist()
-    out[13::width] = ["\0"] * n
-    texts = "".join(out).encode().split(b"\0")[:-1]
+        lat, lon = _float_texts(frame.lat), _float_texts(frame.lon)
+        for r in np.flatnonzero(located).tolist():
+            out[width * r + 3: width * r + 7] = ',"lat":', lat[r], ',"lon":', lon[r]
+    # The operation area, target and action as one code: the text after the place, once each.
+    areas, targets, actions = _area_texts(), _target_texts(), _action_texts()
+    tail = (frame.operation_areas().astype(np.int64) * len(targets)
+            + frame.target.astype(np.int64) % len(targets)) * len(actions) + frame.us_action
+    distinct, tail_of = np.unique(tail, return_inverse=True)
+    texts = np.empty(len(distinct), dtype=object)
+    for j, code in enumerate(distinct.tolist()):
+        rest, action = divmod(code, len(actions))
+        area, target = divmod(rest, len(targets))
+        texts[j] = areas[area] + targets[target] + actions[action]
+    out[7::width] = texts[tail_of.ravel()].tolist()
+    rows = ('{"date":"' + "".join(out)).encode().split(b"\0")[:-1]  # the last: the next row's start
     sha = hashlib.sha256
-    hashes = '"' + '"\0"'.join([sha(t).hexdigest() for t in texts]) + '"'
+    hashes = '"' + '"\0"'.join([sha(t).hexdigest() for t in rows]) + '"'
     return hashes.encode().split(b"\0")
+
+
+def _float_texts(column: npt.NDArray[np.float64]) -> list[str]:
+    """`repr` of each number (as json writes a float): orjson's text, the same for every
+    number from 1e-4 in size (it writes smaller ones without an exponent), and `repr`
+    itself for zeros and the smaller ones."""
+    texts = orjson.dumps(column.tolist())[1:-1].decode().split(",")
+    for r in np.flatnonzero(np.abs(column) < 1e-4).tolist():
+        texts[r] = repr(float(column[r]))
+    return texts
 
 
 def _json_text(value: str) -> str:
@@ -369,18 +407,22 @@ def _labels(enum: Any) -> npt.NDArray[np.object_]:
 
 
 @cache
-def _area_texts() -> npt.NDArray[np.object_]:
-    names = _labels(OperationArea)
-    return np.array(["" if a == "none" else f',"operation_area":"{a}"' for a in names], dtype=object)
+def _area_texts() -> list[str]:
+    return ["" if a == "none" else f',"operation_area":"{a}"' for a in _labels(OperationArea)]
 
 
 @cache
-def _action_texts() -> npt.NDArray[np.object_]:
-    return np.array([f',"us_action":"{a}"}}' for a in _labels(UsAction)], dtype=object)
+def _event_texts() -> npt.NDArray[np.object_]:
+    return np.array([f'","event":"{e}"' for e in _labels(Event)], dtype=object)
 
 
 @cache
-def _target_texts() -> npt.NDArray[np.object_]:
+def _action_texts() -> list[str]:
+    """`,"us_action":"name"}` and the NUL that ends the row, then the next row's start."""
+    return [f',"us_action":"{a}"}}\0{{"date":"' for a in _labels(UsAction)]
+
+
+@cache
+def _target_texts() -> list[str]:
     """`,"target":"ISO"` by country code, and "" last (NULL, -1, indexes it)."""
-    table = iso3_codes()
-    return np.array([f',"target":"{c}"' for c in table] + [""], dtype=object)
+    return [f',"target":"{c}"' for c in iso3_codes()] + [""]
