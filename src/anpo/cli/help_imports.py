@@ -43,6 +43,9 @@ class _Loader:  # an import loader (no importlib.abc: 3 ms to import)
     def __init__(self, loader: Any) -> None:
         self.loader = loader
 
+    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... as the real loader's
+        return getattr(self.loader, name)
+
     def create_module(self, spec: Any) -> Any:
         return self.loader.create_module(spec)
 
