@@ -379,8 +379,9 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
     out[7::width] = texts[tail_of.ravel()].tolist()
     rows = ('{"date":"' + "".join(out)).encode().split(b"\0")[:-1]  # the last: the next row's start
     sha = hashlib.sha256
-    hashes = '"' + '"\0"'.join([sha(t).hexdigest() for t in rows]) + '"'
-    return hashes.encode().split(b"\0")
+    # All digests in hex at once, a NUL between two (32 bytes each), then quoted and cut.
+    digests = b"".join([sha(t).digest() for t in rows]).hex("\0", 32)
+    return ('"' + digests.replace("\0", '"\0"') + '"').encode().split(b"\0")
 
 
 def _float_texts(column: npt.NDArray[np.float64]) -> list[str]:
