@@ -31,6 +31,21 @@ def _random_strings(n: int, seed: int) -> list[str]:
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(n)]
 
 
+def _long_decimals(n: int, seed: int) -> list[str]:
+    """Up to 40 digits either side of the point and exponents to +-330: rounding and range."""
+    rng = random.Random(seed)
+    digits = "0123456789"
+    out = []
+    for _ in range(n):
+        text = rng.choice(["", "-", "+"]) + "".join(rng.choice(digits) for _ in range(rng.randint(1, 40)))
+        if rng.random() < 0.7:
+            text += "." + "".join(rng.choice(digits) for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.5:
+            text += rng.choice("eE") + rng.choice(["", "-", "+"]) + str(rng.randint(0, 330))
+        out.append(text)
+    return out
+
+
 def _typer(annotation: Any, value: Any, info: Any = None) -> tuple[str, Any]:
     adapter = try_build_adapter(annotation, info or OptionInfo())
     assert adapter is not None
@@ -54,7 +69,8 @@ def test_numbers_and_text_convert_as_typer_does(annotation: type) -> None:
     convert = values.converter(annotation, OptionInfo())
     assert convert is not None
     answered = 0
-    for value in [*EDGES, *_random_strings(3000, seed=19), 0, 3, -7, 2**60, 2.5, -0.0, True, False, None]:
+    samples = [*EDGES, *_random_strings(3000, seed=19), *_long_decimals(2000, seed=7)]
+    for value in [*samples, 0, 3, -7, 2**60, 2.5, -0.0, True, False, None]:
         ours = convert(value, None)
         if ours is values.UNSURE:
             continue  # typer's own conversion takes it, whatever it says
