@@ -110,3 +110,29 @@ def test_land_unit_finds_the_cells_that_locate_finds() -> None:
                                gi.land_edges) for j, i in enumerate(idx.tolist())], np.int16)
     assert np.array_equal(got, want)
     assert (got >= 0).any() and (got == -1).any()
+
+
+def test_points_of_two_units_cells_in_numpy_are_shapelys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch decides the points of cells holding two units' land by the numpy ring tests
+    within `RAGGED_BUDGET` (issue 19: shapely's prepared land is not built for a few tens a
+    chunk), and by shapely past it: the same units either way."""
+    from anpo.geo import resolver
+    from anpo.geo.land_edges import land_unit
+
+    gi = geo_index()
+    lat, lon, _ = near_coasts(400_000, seed=12, spread=0.03)
+    idx = np.flatnonzero(in_boundary_cells(lat, lon))
+    two = idx[land_unit(lat, lon, idx, gi.grid, gi.fine, gi.land_edges) == -2]
+    assert len(two) > 20
+    from anpo.geo.grid_kernel import grid_pass
+
+    candidate = grid_pass(lat, lon, gi.grid, gi.fine)[2][two]  # the cells' units, as resolve gives
+    monkeypatch.setattr(resolver, "_ragged_points", 0)
+    monkeypatch.setattr(resolver, "RAGGED_BUDGET", 10 * len(two))
+    in_numpy = resolver._land_by_edges(two, lat, lon, candidate)
+    assert resolver._ragged_points == len(two) or "unit_land" in gi.__dict__
+    monkeypatch.setattr(resolver, "RAGGED_BUDGET", 0)
+    by_shapely = resolver._land_by_edges(two, lat, lon, candidate)
+    assert "all_land" in gi.__dict__
+    assert np.array_equal(in_numpy, by_shapely)
+    assert (in_numpy >= 0).any() and (in_numpy == -1).any()

@@ -56,6 +56,11 @@ _LAND, _TERRITORIAL_SEA, _OUTSIDE = int(Zone.land), int(Zone.territorial_sea), i
 # a long-lived process (a server) builds them after NUMPY_BUDGET points taken this way,
 # where the numpy path's ~1 ms a point would add up.
 FEW_EXACT = 8
+# Points of a batch's chunks in cells of two units' land are decided in numpy
+# (`_land_by_edges`) while shapely's land is not built, up to this many in a process (a
+# few tens a chunk of coastal points: about 0.25 ms each, against 0.1-0.3 s to build).
+RAGGED_BUDGET = 1024
+_ragged_points = 0
 NUMPY_BUDGET = 256
 _numpy_points = 0
 
@@ -221,26 +226,35 @@ def _land_by_edges(
     candidate: npt.NDArray[np.int16],
 ) -> npt.NDArray[np.int16]:
     """`_exact_land` for a large input: the cells' edge lists (`land_edges`, compiled, no
-    lock) decide the points, shapely those of cells that hold two units' land."""
+    lock) decide the points; `_exact_land` those of cells that hold two units' land."""
     land_unit = _compiled("anpo.geo.land_edges").land_unit
     gi = geo_index()
     out = land_unit(lat, lon, idx, gi.grid, gi.fine, gi.land_edges)
     undecided = np.flatnonzero(out == -2)
     if len(undecided):
-        out[undecided] = _exact_land(idx[undecided], lat, lon, candidate[undecided])
+        # A chunk has a few tens of these (its points in the 42 cells that hold two units'
+        # land): decided by the numpy ring tests (about 0.25 ms a point) within the budget,
+        # where building shapely's prepared land (every unit's, and all of it) takes 0.1-0.3
+        # s of a batch process the first time. Same answers.
+        global _ragged_points
+        ragged = _ragged_points + len(undecided) <= RAGGED_BUDGET and "unit_land" not in gi.__dict__
+        if ragged:
+            _ragged_points += len(undecided)
+        out[undecided] = _exact_land(idx[undecided], lat, lon, candidate[undecided], ragged=ragged)
     return out
 
 
 @_exclusive
 def _exact_land(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-    candidate: npt.NDArray[np.int16],
+    candidate: npt.NDArray[np.int16], *, ragged: bool = False,
 ) -> npt.NDArray[np.int16]:
-    """Unit whose land holds each point (NULL for sea). `candidate` is tried first."""
+    """Unit whose land holds each point (NULL for sea). `candidate` is tried first. With
+    `ragged`, or for a few points before shapely's land is built, by the numpy ring tests."""
     gi = geo_index()
     out = np.full(len(idx), NULL, dtype=np.int16)
     x, y = lon[idx], lat[idx]
-    if _few(idx, "unit_land"):
+    if ragged or _few(idx, "unit_land"):
         rp = gi.land_ragged
         for k in range(len(idx)):
             # the candidate unit's land first, then any land
