@@ -6,7 +6,7 @@ not set) and rich's Traceback (rich.pretty, attrs: for pretty exceptions, which 
 off): about 80 ms of a 0.25 s `anpo --help` import. While `typer.rich_utils` itself loads,
 those two names resolve to stand-ins that import the real class at their first use; the
 stand-ins leave `sys.modules` right after, so any other importer gets rich's own modules.
-Nothing happens until typer asks for its renderer (`anpo where`, `anpo assess` never do).
+Nothing happens until typer asks for its renderer (a run without help or usage error never does).
 Applied once by `anpo.cli`; tests/cli/test_help_imports.py holds the help the same.
 """
 
