@@ -240,3 +240,21 @@ def test_input_hashes_are_the_receipts(body: list[dict[str, Any]]) -> None:
     assert columns is not None
     hashes = full_results._input_hashes(*columns, None)
     assert hashes == [orjson.dumps(input_sha256(s.to_input_dict())) for s in parse(body)[0]]
+
+
+def test_coast_distances_are_spliced_and_a_hint_writing_one_keys_by_what_it_writes() -> None:
+    """Off Choshi in 2020, just outside the 12 nm territorial sea: Article V's note names
+    the distance to one place (12.05 and 12.11 nm both read "12.1 nm"), `place.detail` to two;
+    inside it the rows share one text whatever their distance."""
+    memory = _Memory()
+    outside = [141.1218, 141.1229, 141.1241]  # 12.05, 12.11, 12.16 nm
+    inside = [141.1195, 141.1207]  # 11.94, 12.00 nm
+    body = [{"date": "2020-01-01", "event": "armed_attack", "target": "JPN", "lat": 35.7, "lon": lon}
+            for lon in outside + inside]
+    assert _written(body, memory) == _expected(body, "")
+    (readings,) = memory.by_whatif.values()
+    assert set(readings.formats.values()) == {(".1f",)}
+    assert len(readings.texts) == 3  # "12.1 nm", "12.2 nm", inside
+    results = json.loads(_written(body, memory) or b"")
+    notes = [r["article5"].get("blocked_by", {}).get("would_change", "")[:20] for r in results]
+    assert notes == ["the point is 12.1 nm"] * 2 + ["the point is 12.2 nm", "", ""]

@@ -35,6 +35,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -42,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from anpo.api.one_answer import _Observed
+from anpo.api.one_answer import _Observed, _ObservedRow
 from anpo.core.codes import NULL, Event, OperationArea, UsAction, country_name, iso3_codes
 from anpo.core.dates import FOREVER
 from anpo.core.scenario import TRI_NONE, Scenario, ScenarioFrame
@@ -50,7 +51,7 @@ from anpo.geo.place import Place
 from anpo.io.compact_results import _json_texts
 from anpo.law import assess as law
 from anpo.law.common import LawContext, active_context, default_context
-from anpo.law.engine import Evaluation, input_sha256
+from anpo.law.engine import Evaluation, Row, input_sha256
 from anpo.law.rules import evaluate
 from anpo.law.whatif import WhatIf
 
@@ -59,6 +60,11 @@ from anpo.law.whatif import WhatIf
 ID_MARK, DATE_MARK, HASH_MARK = "\0anpo:id", "\0anpo:date", "\0anpo:input_sha256"
 _MARKS = tuple(orjson.dumps(m) for m in (ID_MARK, DATE_MARK, HASH_MARK))
 _HEAD, _DATE = b'{"id":', b',"date":'  # a result's text before its id, and between id and date
+# The coast distance: `place.detail` writes it rounded (spliced in a row), a hint may write it
+# in its own words (the format noted). The builder's place has this value in the row's stead.
+_COAST = "coast_distance_nm"
+_COAST_MARK = 98765.4375  # a float32 exactly; `round(_, 2)` is written 98765.44
+_COAST_TEXT = b'"coast_distance_nm":' + orjson.dumps(round(_COAST_MARK, 2))
 
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
@@ -66,8 +72,11 @@ MAX_TEXTS = 1 << 13  # group texts kept (about 3.5 KB each); all are dropped bey
 MAX_BOUNDS = 1 << 14  # numbers the day was compared with; all is dropped beyond
 MAX_ROUNDS = 32  # of building and grouping again in one list (a few in practice)
 
-Text = tuple[bytes, bytes, bytes, bytes]  # before the id, before the date, before the hash, after
+# Before the id, before the date, before the coast distance (to the hash where the place has
+# none), before the hash (empty where none), after; whether the row's distance goes in.
+Text = tuple[bytes, bytes, bytes, bytes, bytes, bool]
 DayPart = tuple[int, ...]  # (lower bound, upper bound, on the lower bound) or (the exact day,)
+CoastPart = tuple[Any, ...]  # (format specs, the distance so written), ("=", the distance) or ()
 
 
 class _Decline(Exception):
@@ -112,6 +121,108 @@ class _Echo:
         return {}
 
 
+class _Distance:
+    """The row's coast distance as the row functions see it while a text is built: writing
+    it with a format spec is noted with the text written, comparing it with itself (the NaN
+    test) needs no note (whether there is one is in the static key), any other use notes the
+    exact distance."""
+
+    __slots__ = ("_value", "_seen")
+    __array_ufunc__ = None
+
+    def __init__(self, value: float, seen: list[Any]) -> None:
+        self._value = value
+        self._seen = seen
+
+    def _exact(self) -> float:
+        self._seen.append((_COAST, None, None, self._value))
+        return self._value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self._value, spec)
+        self._seen.append((_COAST, "format", spec, text))
+        return text
+
+    def __eq__(self, other: object) -> bool:
+        return self._value == self._value if other is self else self._exact() == other
+
+    def __ne__(self, other: object) -> bool:
+        return self._value != self._value if other is self else self._exact() != other
+
+    def __hash__(self) -> int:
+        return hash(self._exact())
+
+    def __getattr__(self, name: str) -> Any:  # arithmetic, comparisons and the rest: exact
+        return getattr(self._exact(), name)
+
+    def __float__(self) -> float:
+        return self._exact()
+
+    def __str__(self) -> str:
+        return str(self._exact())
+
+    def __repr__(self) -> str:
+        return repr(self._exact())
+
+    def __bool__(self) -> bool:
+        return bool(self._exact())
+
+    def __round__(self, digits: int | None = None) -> Any:
+        return round(self._exact(), digits)
+
+    def __lt__(self, other: Any) -> bool:
+        return self._exact() < other
+
+    def __le__(self, other: Any) -> bool:
+        return self._exact() <= other
+
+    def __gt__(self, other: Any) -> bool:
+        return self._exact() > other
+
+    def __ge__(self, other: Any) -> bool:
+        return self._exact() >= other
+
+    def __add__(self, other: Any) -> Any:
+        return self._exact() + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._exact()
+
+    def __sub__(self, other: Any) -> Any:
+        return self._exact() - other
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self._exact()
+
+    def __mul__(self, other: Any) -> Any:
+        return self._exact() * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self._exact()
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._exact() / other
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return other / self._exact()
+
+
+class _CoastRow(_ObservedRow):
+    def __getitem__(self, name: str) -> Any:
+        if name != _COAST:
+            return super().__getitem__(name)
+        seen: list[Any] = self.evaluation.seen  # type: ignore[attr-defined]
+        return _Distance(self.evaluation.values[name][self.index].item(), seen)
+
+
+class _CoastObserved(_Observed):
+    """The evaluation a text's builder sees: the row functions' reads of the day and of the
+    coast distance noted (`anpo.api.one_answer._Observed`, and `_Distance`)."""
+
+    def row(self, i: int) -> Row:
+        return _CoastRow(self, i)
+
+
 class _Readings:
     """What one law context's lists have taught: the numbers the day was compared with (the
     bounds), the static keys whose results used the day exactly, and each group's text by
@@ -123,7 +234,25 @@ class _Readings:
     def __init__(self) -> None:
         self.bounds = np.array([_LOWEST, _HIGHEST], dtype=np.int64)  # sorted
         self.exact: set[bytes] = set()
-        self.texts: dict[tuple[bytes, DayPart], Text] = {}
+        # By static key: the format specs its results wrote the coast distance with, and
+        # the keys whose results used it otherwise.
+        self.formats: dict[bytes, tuple[str, ...]] = {}
+        self.coast_exact: set[bytes] = set()
+        self.texts: dict[tuple[bytes, DayPart, CoastPart], Text] = {}
+
+    def coast_parts(self, distance: npt.NDArray[np.float32], keys: list[bytes]) -> list[CoastPart]:
+        """Each row's coast part (`keys`: each row's static key): the distance as each spec
+        its key's results used writes it (with the specs), the distance itself where they used
+        it otherwise, nothing where there is none or they never wrote it."""
+        out: list[CoastPart] = [()] * len(distance)
+        for r in np.flatnonzero(~np.isnan(distance)).tolist():
+            key = keys[r]
+            if key in self.coast_exact:
+                out[r] = ("=", float(distance[r]))
+            elif key in self.formats:
+                specs = self.formats[key]
+                out[r] = (specs, tuple(format(float(distance[r]), spec) for spec in specs))
+        return out
 
 
 def _day_codes(bounds: npt.NDArray[np.int64], day: npt.NDArray[np.int64], exact: npt.NDArray[np.bool_]
@@ -190,7 +319,7 @@ def full_json(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequence[s
         texts, group_of = _texts(ev, place, frame, actual, static, memory.readings(context, layout))
     except _Decline:
         return None
-    return _joined(texts, group_of, ids, dates, hashes)
+    return _joined(texts, group_of, ids, dates, hashes, place.coast_distance_nm)
 
 
 def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None
@@ -198,7 +327,9 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
     """Each row's static key (one bytes value a row, as a void array) and the layout of the
     columns it is made of (names and types: the same bytes never stand for another column)."""
     n = len(frame)
-    columns: list[tuple[str, npt.NDArray[Any]]] = [(f"v:{k}", v) for k, v in ev.values.items() if k != "day"]
+    columns: list[tuple[str, npt.NDArray[Any]]] = [
+        (f"v:{k}", v) for k, v in ev.values.items() if k not in ("day", _COAST)]
+    columns.append(("coast_stated", ~np.isnan(place.coast_distance_nm)))
     columns += [(f"m:{k}", m) for k, m in ev.assumed_masks.items() if m is not None]
     if actual is not None:
         columns += [(f"a:{c.name}", actual.values[c.name]) for c in actual.ruleset.conditions]
@@ -227,20 +358,27 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     static_of = static_of.ravel()
     keys = [k.tobytes() for k in distinct]
     day = frame.day.astype(np.int64)
+    distance = place.coast_distance_nm
     for _ in range(MAX_ROUNDS):
         bounds = readings.bounds  # this round's (builds may add to them)
         exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
         codes, code_of = np.unique(_day_codes(bounds, day, exact[static_of]), return_inverse=True)
-        width = len(codes)
-        combined, first, group_of = np.unique(static_of * width + code_of.ravel(), return_index=True,
-                                              return_inverse=True)
+        coast_parts = readings.coast_parts(distance, _objects(keys)[static_of].tolist())
+        coast_index: dict[CoastPart, int] = {}
+        coast_of = np.fromiter((coast_index.setdefault(c, len(coast_index)) for c in coast_parts),
+                               np.int64, len(coast_parts))
+        coasts = list(coast_index)
+        width, depth = len(codes), len(coasts)
+        combined, first, group_of = np.unique((static_of * width + code_of.ravel()) * depth + coast_of,
+                                              return_index=True, return_inverse=True)
         parts = [_day_part(bounds, c) for c in codes.tolist()]
         known = readings.texts
         texts: list[Text] = []
         missing: list[tuple[int, bytes]] = []
         for code, row in zip(combined.tolist(), first.tolist(), strict=True):
-            s, p = divmod(code, width)
-            text = known.get((keys[s], parts[p]))
+            rest, c = divmod(code, depth)
+            s, p = divmod(rest, width)
+            text = known.get((keys[s], parts[p], coasts[c]))
             if text is None:
                 missing.append((row, keys[s]))
             else:
@@ -259,7 +397,12 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     target = int(frame.target[i])
     echo = _Echo(Event(int(frame.event[i])), None if target == NULL else country_name(target),
                  UsAction(int(frame.us_action[i])), not np.isnan(frame.lat[i]))
-    observed = _Observed(ev)
+    observed = _CoastObserved(ev)
+    coast = not np.isnan(place.coast_distance_nm[i])
+    if coast:  # the builder's place: the marker as the row's distance
+        distances = place.coast_distance_nm.copy()
+        distances[i] = _COAST_MARK
+        place = replace(place, coast_distance_nm=distances)
     try:
         out = law.result(observed, place, i, echo, explain=False, actual=actual)  # type: ignore[arg-type]
         out["receipt"]["input_sha256"] = HASH_MARK
@@ -268,59 +411,92 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         raise _Decline from None
     pieces: list[bytes] = []
     rest = text
-    for mark in _MARKS:  # each marker once, in this order
+    for mark in (*_MARKS[:2], _COAST_TEXT, _MARKS[2]) if coast else _MARKS:  # each once, in order
         if rest.count(mark) != 1:
             raise _Decline
         before, rest = rest.split(mark)
         pieces.append(before)
+    if coast:
+        pieces[2] += _COAST_TEXT[:-len(b"98765.44")]  # the name stays; the number is the row's
+    else:
+        pieces.insert(3, b"")
     compared = set()
     for name, op, other, _result in observed.seen:
-        if name == "day":  # every other column read is in the static key
+        # (every other column read is in the static key)
+        if name == "day":
             if op is None or not _LOWEST < other < _HIGHEST:
                 readings.exact.add(key)
             else:
                 compared.add(other)
+        elif name == _COAST:
+            if op is None:
+                readings.coast_exact.add(key)
+            elif other not in readings.formats.get(key, ()):
+                readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
     bounds = readings.bounds
     new = compared.difference(bounds.tolist())
     if new:
         bounds = readings.bounds = np.union1d(bounds, np.array(sorted(new), dtype=np.int64))
     code = _day_codes(bounds, frame.day[i:i + 1].astype(np.int64), np.array([key in readings.exact]))
-    readings.texts[(key, _day_part(bounds, int(code[0])))] = (pieces[0], pieces[1], pieces[2], rest)
+    (coast_part,) = readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
+    readings.texts[(key, _day_part(bounds, int(code[0])), coast_part)] = (
+        pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
 
 
 def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: Sequence[str | None],
-            dates: Sequence[str], hashes: list[bytes]) -> bytes:
-    """The list's JSON: each row its group's text around its own id, date and hash."""
+            dates: Sequence[str], hashes: list[bytes], distance: npt.NDArray[np.float32]) -> bytes:
+    """The list's JSON: each row its group's text around its own id, date, coast distance
+    and hash."""
     n = len(ids)
+    coasts = _coast_texts(distance, _objects([t[5] for t in texts])[group_of])
     heads = {t[:2] for t in texts}
     if len(heads) == 1 and heads == {(_HEAD, _DATE)}:  # as `result` writes them: fewer pieces
-        # A row is its id, its date (with the name before it), its group's text to the hash,
-        # the hash, and its group's text after the hash with the next row's head.
-        out: list[bytes] = [b""] * (5 * n)
-        out[0::5] = _json_texts(ids)
-        out[1::5] = ('"\0,"date":"'.join(dates) + '"').encode().split(b"\0")
-        out[2::5] = _objects([t[2] for t in texts])[group_of].tolist()
-        out[3::5] = hashes
-        out[4::5] = _objects([t[3] + b"," + _HEAD for t in texts])[group_of].tolist()
+        # A row is its id, its date (with the name before it), its group's text to the coast
+        # distance, the distance, the text to the hash, the hash, and its group's text after
+        # the hash with the next row's head.
+        out: list[bytes] = [b""] * (7 * n)
+        out[0::7] = _json_texts(ids)
+        out[1::7] = ('"\0,"date":"'.join(dates) + '"').encode().split(b"\0")
+        out[2::7] = _objects([t[2] for t in texts])[group_of].tolist()
+        out[3::7] = coasts
+        out[4::7] = _objects([t[3] for t in texts])[group_of].tolist()
+        out[5::7] = hashes
+        out[6::7] = _objects([t[4] + b"," + _HEAD for t in texts])[group_of].tolist()
         out[0] = b"[" + _HEAD + out[0]
         out[1] = b',"date":"' + out[1]
         out[-1] = out[-1][:-len(_HEAD) - 1] + b"]"
         return b"".join(out)
-    columns = [_objects([t[k] for t in texts])[group_of].tolist() for k in range(4)]
-    out = [b""] * (7 * n)
-    out[0::7] = _objects([b"," + t[0] for t in texts])[group_of].tolist()
-    out[1::7] = _json_texts(ids)
-    out[2::7] = columns[1]
-    out[3::7] = _json_texts(dates)
-    out[4::7] = columns[2]
-    out[5::7] = hashes
-    out[6::7] = columns[3]
+    columns = [_objects([t[k] for t in texts])[group_of].tolist() for k in range(5)]
+    out = [b""] * (9 * n)
+    out[0::9] = _objects([b"," + t[0] for t in texts])[group_of].tolist()
+    out[1::9] = _json_texts(ids)
+    out[2::9] = columns[1]
+    out[3::9] = _json_texts(dates)
+    out[4::9] = columns[2]
+    out[5::9] = coasts
+    out[6::9] = columns[3]
+    out[7::9] = hashes
+    out[8::9] = columns[4]
     out[0] = b"[" + columns[0][0]
     out.append(b"]")
     return b"".join(out)
 
 
-def _objects(values: list[bytes]) -> npt.NDArray[np.object_]:
+def _coast_texts(distance: npt.NDArray[np.float32], spliced: npt.NDArray[np.object_]) -> list[bytes]:
+    """Each row's coast distance as `place.detail` writes it (rounded to 2 places), where its
+    group's text takes one; else nothing."""
+    out = [b""] * len(distance)
+    written: dict[float, bytes] = {}
+    for r in np.flatnonzero(spliced.astype(bool)).tolist():
+        d = float(distance[r])
+        text = written.get(d)
+        if text is None:
+            text = written[d] = orjson.dumps(round(d, 2))
+        out[r] = text
+    return out
+
+
+def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
