@@ -280,6 +280,25 @@ def test_float_statistics_as_arrow_gives_them(tmp_path: Path) -> None:
                 assert np.signbit([mine.min, mine.max]).tolist() == np.signbit([ref.min, ref.max]).tolist()
 
 
+
+def test_geometry_columns_have_a_null_count_and_no_bounds(tmp_path: Path) -> None:
+    """The columns GeoParquet's `geo` key names get no min and max (WKB bytes have no order
+    a reader could use); other binary columns keep theirs."""
+    from anpo.io.geoparquet import geo_metadata, wkb_points
+
+    lon, lat = np.array([127.7, np.nan, 124.2]), np.array([26.2, 1.0, 24.3])
+    schema = pa.schema([pa.field("geometry", pa.binary()), pa.field("blob", pa.binary())],
+                       metadata=geo_metadata())
+    batch = pa.record_batch([wkb_points(lon, lat), pa.array([b"b", None, b"a"])], schema=schema)
+    path = write(tmp_path / "geo.parquet", schema, [batch])
+    group = pq.ParquetFile(path).metadata.row_group(0)
+    geometry, blob = group.column(0).statistics, group.column(1).statistics
+    assert geometry.null_count == 1 and not geometry.has_min_max
+    assert blob.null_count == 1 and (blob.min, blob.max) == (b"a", b"b")
+    assert pq.read_table(path).equals(pa.Table.from_batches([batch]))
+    assert parquet_writer.geometry_columns(pa.schema([], metadata={"geo": "not json"})) == set()
+
+
 def test_nulls_that_hold_bytes(tmp_path: Path) -> None:
     """Arrow lets a null string or binary slot hold bytes: they are not written, and the
     present values around them read back whole (pages small, so runs cross page ends)."""

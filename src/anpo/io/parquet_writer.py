@@ -24,7 +24,8 @@ What it writes (parquet-format's parquet.thrift and Encodings.md):
 - Logical and converted types as Arrow writes them, the `ARROW:schema` key (base64 of the
   serialized Arrow schema, as Arrow does) so that Arrow readers get back the exact types
   (dictionaries and their index types, large strings), field and schema metadata.
-- No statistics, no page index, no bloom filters (readers then read every row group).
+- Statistics of each column chunk: null count, min and max (not for GeoParquet's geometry
+  columns: `geometry_columns`). No page index, no bloom filters.
 - Snappy compression of each page (optional).
 
 `supported(schema)` says whether every column has such a type; `anpo.io.tables` uses
@@ -34,9 +35,10 @@ pyarrow's writer otherwise.
 from __future__ import annotations
 
 import base64
+import json
 import struct as pystruct
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -98,6 +100,7 @@ class _Column:
     bits: int  # DELTA: 32 or 64 (INT32/INT64); PLAIN: bits a value
     logical: bytes | None = None  # an encoded LogicalType union
     converted: int | None = None
+    bounds: bool = True  # min and max in the statistics (not for GeoParquet's WKB)
 
     def schema_element(self, field_id: int | None) -> bytes:
         return struct(
@@ -188,6 +191,8 @@ def _statistics(column: _Column, array: pa.Array, source: _Source) -> bytes:
 
     nulls = array.null_count if column.kind is not _Kind.DICT or not len(source.valid) else (
         source.n - int(np.unpackbits(source.valid, bitorder="little", count=source.n).sum()))
+    if not column.bounds:
+        return struct((3, I64, nulls))
     present = source.n - nulls
     values: pa.Array = array
     if column.kind is _Kind.DICT:
@@ -208,6 +213,18 @@ def _statistics(column: _Column, array: pa.Array, source: _Source) -> bytes:
     exact = True if lo is not None and hi is not None else None
     return struct((3, I64, nulls), (5, BINARY, hi if lo is not None else None),
                   (6, BINARY, lo if hi is not None else None), (7, BOOL, exact), (8, BOOL, exact))
+
+
+def geometry_columns(schema: pa.Schema) -> set[str]:
+    """The GeoParquet geometry columns the schema's `geo` key names. Their statistics have
+    a null count but no min and max: the order of WKB bytes says nothing about where the
+    geometries are (parquet-format's GEOMETRY type asks writers for no min/max either),
+    and Arrow's min/max of the WKB column was a tenth of the writer's time."""
+    raw = (schema.metadata or {}).get(b"geo")
+    try:
+        return set(json.loads(raw)["columns"]) if raw is not None else set()
+    except (ValueError, KeyError, TypeError):
+        return set()
 
 
 def supported(schema: pa.Schema) -> bool:
@@ -412,7 +429,9 @@ class RowGroupEncoder:
             raise TypeError(f"columns of unsupported types: {', '.join(missing)}")
         if compression not in (None, "snappy"):
             raise ValueError(f"compression {compression!r}: only 'snappy' or None")
-        self.columns: list[_Column] = [c for c in columns if c is not None]
+        geometry = geometry_columns(schema)
+        self.columns: list[_Column] = [replace(c, bounds=c.name not in geometry) for c in columns
+                                       if c is not None]
         meta = {k: v for k, v in (schema.metadata or {}).items() if k != ARROW_SCHEMA}
         self.schema = schema.with_metadata(meta) if meta else schema.remove_metadata()
         self._compression = compression
