@@ -258,3 +258,16 @@ def test_coast_distances_are_spliced_and_a_hint_writing_one_keys_by_what_it_writ
     results = json.loads(_written(body, memory) or b"")
     notes = [r["article5"].get("blocked_by", {}).get("would_change", "")[:20] for r in results]
     assert notes == ["the point is 12.1 nm"] * 2 + ["the point is 12.2 nm", "", ""]
+
+
+def test_a_full_memory_keeps_the_texts_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = _Memory()
+    monkeypatch.setattr(full_results, "MAX_TEXTS", 5)
+    lists = [_random(30, seed=6), _random(60, seed=7), _random(30, seed=6), _random(20, seed=8)]
+    for body in lists + lists:  # trimmed before most of them: the answers stay right
+        assert _written(body, memory) == _expected(body, "")
+    (readings,) = memory.by_whatif.values()
+    texts = dict(readings.texts)
+    readings.used = set(list(texts)[:3])
+    readings.trim()
+    assert readings.texts == {k: texts[k] for k in list(texts)[:3]} and not readings.used

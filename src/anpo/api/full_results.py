@@ -68,7 +68,7 @@ _COAST_TEXT = b'"coast_distance_nm":' + orjson.dumps(round(_COAST_MARK, 2))
 
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
-MAX_TEXTS = 1 << 13  # group texts kept (about 3.5 KB each); all are dropped beyond
+MAX_TEXTS = 1 << 13  # group texts kept (about 3.5 KB each); beyond, those idle since the last trim go
 MAX_BOUNDS = 1 << 14  # numbers the day was compared with; all is dropped beyond
 MAX_ROUNDS = 32  # of building and grouping again in one list (a few in practice)
 
@@ -239,6 +239,13 @@ class _Readings:
         self.formats: dict[bytes, tuple[str, ...]] = {}
         self.coast_exact: set[bytes] = set()
         self.texts: dict[tuple[bytes, DayPart, CoastPart], Text] = {}
+        self.used: set[tuple[bytes, DayPart, CoastPart]] = set()  # built or found since the last trim
+
+    def trim(self) -> None:
+        """Keep the texts built or found since the last trim (the lists' usual readings, the
+        newest), drop the rest (one-off readings: a rare place, an exact day)."""
+        self.texts = {k: v for k, v in self.texts.items() if k in self.used}
+        self.used = set()
 
     def coast_parts(self, distance: npt.NDArray[np.float32], keys: list[bytes]) -> list[CoastPart]:
         """Each row's coast part (`keys`: each row's static key): the distance as each spec
@@ -286,8 +293,10 @@ class _Memory:
             self.by_whatif.clear()
         key = (layout, context.timeline.whatif or None)
         readings = self.by_whatif.get(key)
-        if readings is None or len(readings.texts) > MAX_TEXTS or len(readings.bounds) > MAX_BOUNDS:
+        if readings is None or len(readings.bounds) > MAX_BOUNDS:
             readings = self.by_whatif[key] = _Readings()
+        elif len(readings.texts) > MAX_TEXTS:
+            readings.trim()
         return readings
 
 
@@ -359,7 +368,8 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     keys = [k.tobytes() for k in distinct]
     day = frame.day.astype(np.int64)
     distance = place.coast_distance_nm
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
+        first_round = round_ == 0
         bounds = readings.bounds  # this round's (builds may add to them)
         exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
         codes, code_of = np.unique(_day_codes(bounds, day, exact[static_of]), return_inverse=True)
@@ -372,17 +382,20 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         combined, first, group_of = np.unique((static_of * width + code_of.ravel()) * depth + coast_of,
                                               return_index=True, return_inverse=True)
         parts = [_day_part(bounds, c) for c in codes.tolist()]
-        known = readings.texts
+        known, used = readings.texts, readings.used
         texts: list[Text] = []
         missing: list[tuple[int, bytes]] = []
         for code, row in zip(combined.tolist(), first.tolist(), strict=True):
             rest, c = divmod(code, depth)
             s, p = divmod(rest, width)
-            text = known.get((keys[s], parts[p], coasts[c]))
+            found = (keys[s], parts[p], coasts[c])
+            text = known.get(found)
             if text is None:
                 missing.append((row, keys[s]))
             else:
                 texts.append(text)
+                if first_round:  # (those built in this list are noted as built)
+                    used.add(found)
         if not missing:
             return texts, group_of.ravel()
         for row, key in missing:
@@ -439,8 +452,9 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         bounds = readings.bounds = np.union1d(bounds, np.array(sorted(new), dtype=np.int64))
     code = _day_codes(bounds, frame.day[i:i + 1].astype(np.int64), np.array([key in readings.exact]))
     (coast_part,) = readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
-    readings.texts[(key, _day_part(bounds, int(code[0])), coast_part)] = (
-        pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
+    built = (key, _day_part(bounds, int(code[0])), coast_part)
+    readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
+    readings.used.add(built)
 
 
 def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: Sequence[str | None],
