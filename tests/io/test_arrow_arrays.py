@@ -102,3 +102,31 @@ def test_buffer_built_arrays_and_numpy_views_match_pyarrows() -> None:
     s = string_array(words)
     s.validate(full=True)
     assert s.to_pylist() == words
+
+
+def test_valid_mask_is_arrows_is_valid() -> None:
+    """`valid_mask` reads the validity bitmap of the types that have one first (sliced ones
+    too) and asks Arrow for the others: the same as `is_valid` (issue 19)."""
+    from anpo.io.arrow_arrays import to_numpy, valid_mask
+
+    rng = np.random.default_rng(4)
+    values = rng.integers(0, 5, 1_000)
+    nulls = rng.random(1_000) < 0.3
+    arrays = [
+        pa.array(values, pa.int8(), mask=nulls), pa.array(values * 0.5, mask=nulls),
+        pa.array(values.astype(np.int32), pa.int32(), mask=nulls).cast(pa.date32()),
+        pa.array(values > 2, mask=nulls), pa.array([str(v) for v in values], mask=nulls),
+        pa.array([str(v) for v in values], pa.large_string(), mask=nulls),
+        pa.array([str(v) for v in values], mask=nulls).dictionary_encode(),
+        pa.array([None] * 10, pa.null()), pa.array(values, pa.int16()),
+    ]
+    for arr in arrays:
+        for part in (arr, arr.slice(3), arr.slice(5, 17)):
+            want = part.is_valid().to_numpy(zero_copy_only=False)
+            got = valid_mask(part)
+            assert got.dtype == np.bool_ and np.array_equal(got, want), part.type
+    for arr in arrays[:2]:
+        part = arr.slice(7, 300)
+        filled = to_numpy(part, fill=-2)
+        want = np.asarray(part.fill_null(-2).to_numpy(zero_copy_only=False))
+        assert filled.dtype == want.dtype and np.array_equal(filled, want)

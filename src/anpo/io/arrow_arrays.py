@@ -76,9 +76,30 @@ def to_numpy(arr: pa.Array, fill: float | None = None) -> npt.NDArray[Any]:
         return values
     if fill is None and dtype.kind != "f":
         return arr.to_numpy(zero_copy_only=False)
-    out = values.copy()
-    out[~to_numpy(arr.is_valid())] = np.nan if fill is None else fill
-    return out
+    # One select over the validity bitmap's bits (half the time of Arrow's is_valid and a
+    # masked store, on a chunk's dictionary indices with nulls)
+    return np.where(valid_mask(arr), values, np.array(np.nan if fill is None else fill, dtype=dtype))
+
+
+def valid_mask(arr: pa.Array) -> Mask:
+    """Whether each value of `arr` is not null: read from the validity bitmap of a numeric,
+    date, boolean, text or dictionary array; from Arrow's `is_valid` for other types."""
+    n, off = len(arr), arr.offset
+    if not arr.null_count:
+        return np.ones(n, dtype=bool)
+    t = arr.type
+    bitmap = arr.buffers()[0] if _bitmap_first(t) else None
+    if bitmap is None:
+        return to_numpy(arr.is_valid())
+    bits = np.frombuffer(bitmap, dtype=np.uint8)
+    return np.unpackbits(bits, count=off + n, bitorder="little")[off:].view(np.bool_)
+
+
+def _bitmap_first(t: pa.DataType) -> bool:
+    """Types whose first buffer is the validity bitmap (a dictionary array's: its indices')."""
+    return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_date(t)
+                or pa.types.is_boolean(t) or pa.types.is_string(t) or pa.types.is_large_string(t)
+                or pa.types.is_dictionary(t))
 
 
 def bool_array(values: npt.NDArray[Any], missing: Mask | None = None) -> pa.Array:

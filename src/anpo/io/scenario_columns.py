@@ -40,7 +40,7 @@ from anpo.core.codes import (
 from anpo.core.dates import FIRST_DATE, FOREVER, LAST_DATE, parse_date, to_day
 from anpo.core.errors import InputError
 from anpo.core.scenario import ASSUME_FIELDS, TRI_NONE, Scenario, ScenarioFrame, parse_scenario
-from anpo.io.arrow_arrays import to_numpy
+from anpo.io.arrow_arrays import to_numpy, valid_mask
 from anpo.io.tables import Chunk, JsonRows
 from anpo.law.treaty import check_termination_notice
 
@@ -230,9 +230,7 @@ def _days(arr: pa.Array, field: str, errors: _Errors, *, bounded: bool) -> npt.N
 
 
 def _valid(arr: pa.Array) -> npt.NDArray[np.bool_]:
-    if not arr.null_count:
-        return np.ones(len(arr), dtype=bool)
-    return to_numpy(arr.is_valid())
+    return valid_mask(arr)
 
 
 def _number_or_text(value: str) -> float:
