@@ -24,6 +24,7 @@ one, in turns.
     .venv/bin/python benchmarks/bench_api.py [--seconds 30] [--rate 100]
     .venv/bin/python benchmarks/bench_api.py --where-paired 3
     .venv/bin/python benchmarks/bench_api.py --lists-paired 3
+    .venv/bin/python benchmarks/bench_api.py --full-paired 3
     .venv/bin/python benchmarks/bench_api.py --concurrent-only
     .venv/bin/python benchmarks/bench_api.py --single-only --rate 1000 --seconds 5
     .venv/bin/python benchmarks/bench_api.py --single-ab /tmp/base/src --rates 300,600,1000 --seconds 5
@@ -56,12 +57,16 @@ ANPO = Path(sys.executable).parent / "anpo"
 # A started server warms its geography (a background thread) and spawns and warms its list
 # workers for several seconds; measuring at once would time that warming, not the requests.
 SETTLE_S = 15.0
-# Put on PYTHONPATH, switches a server's compact-list columns path off (the ordinary way: the
-# request model, the library's parser, Scenario objects), for the paired list measure.
+# Put on PYTHONPATH, switches a server's list fast paths off (the ordinary way: the request
+# model, the library's parser, Scenario objects, and for full results the per-row builder),
+# for the paired list measures.
 _ORDINARY_SITE = """
 try:
     import anpo.api.list_pool as _lp
+    import anpo.api.routes.assess as _route
     _lp._compact_columns = lambda body, params: None
+    _lp._full_columns = lambda body, params: None
+    _route._full_list = lambda raw, whatif: None
 except Exception:
     pass
 """
@@ -574,7 +579,8 @@ def _in_process(n_list: int = 1000, repeats: int = 20, worker_repeats: int = 100
 
     scenarios, _ = parse(random_list(n_list))
     out: list[Row] = []
-    for form, fn in (("full results", lambda: orjson.dumps(assess(scenarios, explain=False))),
+    for form, fn in (("full results built row by row (anpo.law.assess.assess, the library's way)",
+                      lambda: orjson.dumps(assess(scenarios, explain=False))),
                      ("fields=compact", lambda: compact_json(scenarios))):  # the route's text
         fn()  # warm
         t0 = time.perf_counter()
@@ -600,7 +606,37 @@ def _in_process(n_list: int = 1000, repeats: int = 20, worker_repeats: int = 100
     out.append(Row(f"a list worker's answer to a compact list of {n_list:,} (the body's bytes read as "
                    f"columns, assessed, encoded; median of {worker_repeats})",
                    f"{n_list / elapsed:,.0f} scenarios/s ({elapsed * 1e3:.1f} ms a list)"))
-    return out
+    return out + _full_in_worker(n_list, worker_repeats)
+
+
+def _full_in_worker(n_list: int, repeats: int, fresh: int = 20, learnt: int = 50) -> list[Row]:
+    """A list worker's whole work for a list of full results (`anpo.api.full_results`): the
+    same list again (every legal reading's text known, as for the HTTP rows), and a new random
+    list each time after `learnt` others (the texts a new list still lacks are built)."""
+    from anpo.api.list_pool import answer_list
+
+    body = json.dumps(random_list(n_list)).encode()
+    answer_list(body, "")  # warm: the list's texts built
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        answer_list(body, "")
+        times.append(time.perf_counter() - t0)
+    same = float(np.median(times))
+    for seed in range(1000, 1000 + learnt):
+        answer_list(json.dumps(random_list(n_list, seed=seed)).encode(), "")
+    times = []
+    for seed in range(2000, 2000 + fresh):
+        new = json.dumps(random_list(n_list, seed=seed)).encode()
+        t0 = time.perf_counter()
+        answer_list(new, "")
+        times.append(time.perf_counter() - t0)
+    new_list = float(np.median(times))
+    what = f"a list worker's answer to a list of {n_list:,} full results without explanation"
+    return [Row(f"{what}, the same list again (median of {repeats})",
+                f"{n_list / same:,.0f} scenarios/s ({same * 1e3:.1f} ms a list)"),
+            Row(f"{what}, a new random list each time after {learnt} others (median of {fresh})",
+                f"{n_list / new_list:,.0f} scenarios/s ({new_list * 1e3:.1f} ms a list)")]
 
 
 def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
@@ -609,7 +645,8 @@ def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
         elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query))
         rows.append(Row(
             f"POST /v1/assess{query}, lists of {n_list:,} random scenarios without explanations "
-            f"({form}), {requests} requests one after another on one connection",
+            f"({form}), {requests} requests one after another on one connection (the same list: "
+            "texts and combinations met before are reused)",
             f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
             f"list; {errors} errors)",
             ">= 100,000 scenarios/s",
@@ -660,21 +697,23 @@ def _concurrent_rows(url: str, workers: int, connections: tuple[int, ...] = (2, 
     return rows
 
 
-def _lists_paired(pairs: int, n_list: int = 1000, requests: int = 10) -> list[Row]:
-    """Compact lists over HTTP with the worker's columns path (`anpo.api.compact_lists`) and
-    with it switched off (the ordinary way), alternated `pairs` times (A B A B)."""
+def _lists_paired(pairs: int, n_list: int = 1000, requests: int = 10, query: str = "?fields=compact"
+                  ) -> list[Row]:
+    """Lists over HTTP with the worker's columns path (`anpo.api.compact_lists`, and for full
+    results `anpo.api.full_results`) and with it switched off (the ordinary way), alternated
+    `pairs` times (A B A B)."""
     rate: dict[str, list[float]] = {"ordinary": [], "columns": []}
     with tempfile.TemporaryDirectory() as site:
         (Path(site) / "sitecustomize.py").write_text(_ORDINARY_SITE)
         for _ in range(pairs):
             for mode, env in (("ordinary", {"PYTHONPATH": site}), ("columns", {})):
                 with server(**env) as url:
-                    elapsed, errors, _ = _run_light(_lists(url, n_list, requests, "?fields=compact"))
+                    elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query))
                 rate[mode].append(n_list * requests / elapsed)
                 print(f"  {mode}: {rate[mode][-1]:,.0f} scenarios/s ({errors} errors), "
                       f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     ratios = [a / b for a, b in zip(rate["columns"], rate["ordinary"], strict=True)]
-    what = f"POST /v1/assess?fields=compact, lists of {n_list:,}, {requests} one after another"
+    what = f"POST /v1/assess{query or ' (full results)'}, lists of {n_list:,}, {requests} one after another"
     return [Row(f"{what}, {mode} (median of {pairs})", f"{np.median(rate[mode]):,.0f} scenarios/s "
                 f"(each: {', '.join(f'{v:,.0f}' for v in rate[mode])})",
                 ">= 100,000 scenarios/s" if mode == "columns" else "")
@@ -716,6 +755,9 @@ def main() -> None:
                     help="only the /v1/where measure, N pairs of runs: lists in process, then in a worker")
     ap.add_argument("--lists-paired", type=int, default=0, metavar="N",
                     help="only compact lists over HTTP, N pairs: the ordinary way, then the columns path")
+    ap.add_argument("--full-paired", type=int, default=0, metavar="N",
+                    help="only full-result lists over HTTP, N pairs: the ordinary way (a result built "
+                    "row by row), then the columns path writing them by distinct legal readings")
     ap.add_argument("--concurrent-only", action="store_true",
                     help="only compact lists from 2 and 4 connections at once, and /v1/where under 20 list "
                     "clients, with ANPO_LIST_SLOTS = the CPU count")
@@ -743,6 +785,8 @@ def main() -> None:
         rows = _single_ab(args.single_ab, rates, args.seconds, args.pairs, args.processes)
     elif args.lists_paired:
         rows = _lists_paired(args.lists_paired)
+    elif args.full_paired:
+        rows = _lists_paired(args.full_paired, query="")
     elif args.where_paired:
         rows = _where_paired(args.where_paired)
     elif args.where_only:
