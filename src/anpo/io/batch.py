@@ -5,15 +5,18 @@
 The input is read in chunks; each chunk is validated as columns, assessed (geography and
 law, `anpo.law.assess.assess_frame`) and turned into output columns by `assess_chunk`, a
 pure function of the chunk that the local thread pool and the Dask backend
-(`anpo.cluster`) both call. Output rows come in input order: `row` (0-based index in the
-input), `id` when the input has ids, the input's `date`, `lat` and `lon` echoed (missing on
-bad rows and where the scenario has no place), `error` (field and reason; missing on good
-rows), the place and determination columns, `explanation` (JSON) with `explain`, and in a
-Parquet output `geometry`: the point as WKB with GeoParquet's `geo` metadata, so GeoPandas
-and QGIS open it as a layer (`anpo.io.geoparquet`).
+(`anpo.cluster`) both call; local threads then encode the chunk's Parquet row group too
+(the output writer's `prepare`), leaving the calling thread to append the bytes.
+Output rows come in input order: `row` (0-based index in the input), `id` when the input
+has ids, the input's `date`, `lat` and `lon` echoed (missing on bad rows and where the
+scenario has no place), `error` (field and reason; missing on good rows), the place and
+determination columns, `explanation` (JSON) with `explain`, and in a Parquet output
+`geometry`: the point as WKB with GeoParquet's `geo` metadata, so GeoPandas and QGIS open
+it as a layer (`anpo.io.geoparquet`).
 
 Memory is bounded by the chunks in flight (workers + 2 chunks of `chunk_rows` rows: one
-read ahead, one being assessed by each thread, one being written), not by the file (but for
+read ahead, one being assessed by each thread, one being written, with their encoded
+Parquet row groups), not by the file (but for
 the set of id hashes, 8 to 16 bytes a distinct id, when the table has ids). With
 `strict`, the first bad row stops the run with an InputError naming the field and the row,
 and nothing is written. Ids given to more than one row are counted across chunks
@@ -181,8 +184,8 @@ def default_workers() -> int:
     geography's grid passes and Arrow run without the GIL and the exact steps are few, so
     on the 2-CPU machine two assessing threads (with the reader and the writer beside them)
     beat one (benchmarks/bench_scale.py reports both). The cap: each thread holds a chunk
-    in memory, and past a few threads the single reader and writer threads (about a tenth
-    of an assessing thread's work each, with `io/parquet_writer.py`) set the pace."""
+    in memory, and past a few threads the single reader thread and the calling thread's
+    file writes (the Parquet pages are encoded by the assessing threads) set the pace."""
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
