@@ -244,8 +244,8 @@ class _Readings:
     def trim(self) -> None:
         """Keep the texts built or found since the last trim (the lists' usual readings, the
         newest), drop the rest (one-off readings: a rare place, an exact day)."""
-        self.texts = {k: v for k, v in self.texts.items() if k in self.used}
-        self.used = set()
+        used, self.used = self.used, set()
+        self.texts = {k: v for k, v in list(self.texts.items()) if k in used}  # (a snapshot: threads)
 
     def coast_parts(self, distance: npt.NDArray[np.float32], keys: list[bytes]) -> list[CoastPart]:
         """Each row's coast part (`keys`: each row's static key): the distance as each spec

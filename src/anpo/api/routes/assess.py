@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 import orjson
@@ -17,6 +18,7 @@ from anpo.law.assess import assess_raw, parse
 from anpo.law.whatif import WhatIf
 
 router = APIRouter(prefix="/v1", tags=["assess"])
+log = logging.getLogger(__name__)
 
 CONTRACT = (
     "The same contract as `anpo assess --format json`: one result object for one scenario, "
@@ -87,8 +89,12 @@ def _full_list(raw: object, whatif: WhatIf | None) -> bytes | None:
     from anpo.core.scenario import ScenarioFrame
 
     scenarios, _ = parse(raw)  # the same checks, and 422s
-    return full_json(ScenarioFrame.from_scenarios(scenarios), [s.id for s in scenarios],
-                     [s.date.isoformat() for s in scenarios], whatif=whatif, scenarios=scenarios)
+    try:
+        return full_json(ScenarioFrame.from_scenarios(scenarios), [s.id for s in scenarios],
+                         [s.date.isoformat() for s in scenarios], whatif=whatif, scenarios=scenarios)
+    except Exception:  # a bug: logged, and the ordinary way answers
+        log.exception("writing a list's full results failed; built row by row instead")
+        return None
 
 
 def _compact(body: ScenarioIn | list[ScenarioIn], whatif: WhatIf | None) -> Response:
