@@ -271,3 +271,11 @@ def test_a_full_memory_keeps_the_texts_in_use(monkeypatch: pytest.MonkeyPatch) -
     readings.used = set(list(texts)[:3])
     readings.trim()
     assert readings.texts == {k: texts[k] for k in list(texts)[:3]} and not readings.used
+
+
+@pytest.mark.parametrize("query", ["explain=false", "explain=0&in_force=us-japan-1960=1958-01-01"])
+def test_lists_asking_for_no_explanation_are_written_too(query: str) -> None:
+    body = _random(40, seed=9)
+    raw = json.dumps(body).encode()
+    assert list_pool._full_columns(raw, _query(query)) == _expected(body, query)  # type: ignore[arg-type]
+    assert answer_list(raw, query) == _expected(body, query)
