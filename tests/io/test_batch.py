@@ -193,3 +193,16 @@ def test_a_batch_process_imports_neither_pandas_nor_scipy_spatial_nor_shapely(tm
         run = subprocess.run([sys.executable, "-c", code, str(src), str(tmp_path / out)],
                              capture_output=True, text=True, check=True)
         assert run.stdout.splitlines()[-1] == "[]", out
+
+
+def test_the_summary_counts_the_run_s_wall_time_and_its_cpu_by_step(tmp_path: Path) -> None:
+    import time
+
+    src = write_parquet(tmp_path / "in.parquet", ROWS * 30)
+    started = time.perf_counter()
+    summary = assess_table(src, tmp_path / "out.parquet", chunk_rows=50, mapper=local_mapper(2))
+    wall = time.perf_counter() - started
+    # the run's own wall clock, not a stray clock reading (a summary once said 55,241 s)
+    assert 0 < summary.seconds <= wall
+    assert summary.rows == len(ROWS) * 30
+    assert all(0 <= cpu <= 3 * wall for cpu in summary.cpu.values())  # 2 threads and the caller

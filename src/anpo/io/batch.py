@@ -336,9 +336,9 @@ def assess_table(
                 if strict and found:
                     (first_id, row), = found[:1]
                     raise InputError("id", f"{first_id!r} given again (an earlier row has it)", row)
-            t0 = time.thread_time()
+            before = time.thread_time()
             writer.write(result.batch, result.prepared)
-            summary.cpu["write"] += time.thread_time() - t0
+            summary.cpu["write"] += time.thread_time() - before
             summary.cpu["assess"] += result.cpu[0]
             summary.cpu["encode"] += result.cpu[1]
             summary.rows += result.batch.num_rows
