@@ -9,24 +9,28 @@ decisions and notes that many rows share. Building it row by row took about 160 
 list of 1,000. Here the list is assessed as one frame, as before, and the rows are grouped
 by what their result is a function of:
 
-- the static key: every column of the row the law and the result read, except the day
-  (each input, place and condition column of the evaluation, and of the actual law's
-  evaluation under a what-if; the internal waters, whether a place was given);
+- the static key: every column of the row the law and the result read, except the day and
+  the coast distance (each input, place and condition column of the evaluation, and the
+  conditions of the actual law's evaluation under a what-if; the internal waters, whether a
+  place and a distance were given);
 - the day, through what the law's row functions (`cite_row`, `hint`) did with it when a
   group's result was built: every comparison with a whole number (`day >= provision_day`)
   is noted (`anpo.api.one_answer._Day`), and any other use notes the exact day. Days that
   fall between the same two of all the numbers compared so far (or on the same one) give
   every comparison the same outcome; a group whose result used the day otherwise is keyed
-  by the exact day.
+  by the exact day;
+- the coast distance, likewise (`_Distance`): a hint writing it with a format spec is keyed by
+  what it writes, any other use by the exact distance; `place.detail` writes it rounded, and
+  that number is spliced in like the id.
 
 The functions are pure, so a row that agrees on all of these takes the same path through
 them and gets the same text. Each group's text is built once, by the ordinary builder
-(`result`) on one of its rows, with markers where the row's own id, date and input hash go
-(the scenario it sees is a stand-in that has nothing else to give), and kept for the
-process's later lists. A row's answer is then its group's text with its id, date and
-receipt hash spliced in: the bytes `orjson.dumps` writes for the ordinary results
-(`tests/api/test_full_results.py`). Anything unexpected (the builder reading something the
-stand-in lacks, a marker not where it belongs) gives None, and the ordinary way answers.
+(`result`) on one of its rows, with markers where the row's own id, date, distance and input
+hash go (the scenario it sees is a stand-in that has nothing else to give), and kept for the
+process's later lists. A row's answer is then its group's text with its own values spliced
+in: the bytes `orjson.dumps` writes for the ordinary results (`tests/api/test_full_results.py`).
+Anything unexpected (the builder reading something the stand-in lacks, a marker not where it
+belongs) gives None, and the ordinary way answers.
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ _HEAD, _DATE = b'{"id":', b',"date":'  # a result's text before its id, and betw
 # in its own words (the format noted). The builder's place has this value in the row's stead.
 _COAST = "coast_distance_nm"
 _COAST_MARK = 98765.4375  # a float32 exactly; `round(_, 2)` is written 98765.44
-_COAST_TEXT = b'"coast_distance_nm":' + orjson.dumps(round(_COAST_MARK, 2))
+_COAST_NAME = b'"coast_distance_nm":'
+_COAST_TEXT = _COAST_NAME + orjson.dumps(round(_COAST_MARK, 2))
 
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
@@ -430,7 +435,7 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         before, rest = rest.split(mark)
         pieces.append(before)
     if coast:
-        pieces[2] += _COAST_TEXT[:-len(b"98765.44")]  # the name stays; the number is the row's
+        pieces[2] += _COAST_NAME  # the name stays; the number is the row's
     else:
         pieces.insert(3, b"")
     compared = set()
