@@ -383,19 +383,22 @@ def _run_light(coro: Coroutine[Any, Any, _R]) -> _R:
 
 
 async def _lists(url: str, n_list: int, requests: int, query: str = "") -> tuple[float, int, int]:
-    """(seconds, errors, response bytes) of `requests` lists of n_list, one after another."""
+    """(seconds, errors, request bytes) of `requests` lists of n_list, one after another: a
+    different random list each time (after one warm-up list), as users send them, so that what
+    the server keeps from earlier lists helps only as much as it would for them."""
     u = httpx.URL(url)
-    raw = _post(f"{u.host}:{u.port}", f"/v1/assess{query}", json.dumps(random_list(n_list)).encode())
+    raws = [_post(f"{u.host}:{u.port}", f"/v1/assess{query}",
+                  json.dumps(random_list(n_list, seed=seed)).encode()) for seed in range(requests + 1)]
     conn = await _ListClient.open(url)
-    await conn.request(raw)  # warm-up
+    await conn.request(raws[0])  # warm-up
     errors = 0
     t0 = time.perf_counter()
-    for _ in range(requests):
+    for raw in raws[1:]:
         if await conn.request(raw) != 200:
             errors += 1
     elapsed = time.perf_counter() - t0
     conn.close()
-    return elapsed, errors, len(raw)
+    return elapsed, errors, len(raws[1])
 
 
 def _get(host: str, path: str) -> bytes:
@@ -611,7 +614,7 @@ def _in_process(n_list: int = 1000, repeats: int = 20, worker_repeats: int = 100
 
 def _full_in_worker(n_list: int, repeats: int, fresh: int = 20, learnt: int = 50) -> list[Row]:
     """A list worker's whole work for a list of full results (`anpo.api.full_results`): the
-    same list again (every legal reading's text known, as for the HTTP rows), and a new random
+    same list again (every legal reading's text known), and a new random
     list each time after `learnt` others (the texts a new list still lacks are built)."""
     from anpo.api.list_pool import answer_list
 
@@ -645,8 +648,8 @@ def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
         elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query))
         rows.append(Row(
             f"POST /v1/assess{query}, lists of {n_list:,} random scenarios without explanations "
-            f"({form}), {requests} requests one after another on one connection (the same list: "
-            "texts and combinations met before are reused)",
+            f"({form}), {requests} requests one after another on one connection (a new random "
+            "list each request)",
             f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
             f"list; {errors} errors)",
             ">= 100,000 scenarios/s",
