@@ -26,3 +26,13 @@ def test_every_numba_module_and_what_it_inlines_is_listed() -> None:
     assert {"src/anpo/sim/summary.py", "src/anpo/sim/rng.py", "src/anpo/geo/region.py"} <= listed
     # and not the whole package: a change to the law does not recompile kernels
     assert not any(p.startswith(("src/anpo/law/", "src/anpo/api/", "src/anpo/cli/")) for p in listed)
+
+
+def test_every_file_the_extension_s_stamp_hashes_is_listed() -> None:
+    # else `make install` would say "Nothing to be done" after an edit that turns the batch's
+    # compiled extension off (its stamp no longer matches), and batches would quietly use the JIT
+    from anpo.core import ahead_of_time
+
+    stamped = {f"src/anpo/{p}" for p in ahead_of_time.kernel_sources()}
+    assert "src/anpo/geo/resolver.py" in stamped
+    assert stamped <= _listed()

@@ -41,9 +41,10 @@ def _imports(path: Path) -> tuple[bool, set[str]]:
             found |= {a.name for a in n.names if a.name.split(".")[0] == "anpo"}
         elif isinstance(n, ast.ImportFrom) and n.level == 0 and (n.module or "").split(".")[0] == "anpo":
             module = n.module or ""
-            # `from anpo.geo import region`: a name may be a module itself
-            for a in n.names:
-                found.add(f"{module}.{a.name}" if _module_file(f"{module}.{a.name}") else module)
+            # `from anpo.geo import region`: the package runs first, and a name may be a module
+            # (as anpo.core.ahead_of_time's stamp follows them: this list holds every file it hashes)
+            found.add(module)
+            found |= {f"{module}.{a.name}" for a in n.names if _module_file(f"{module}.{a.name}")}
     return numba, found
 
 
