@@ -4,6 +4,7 @@ heavy libraries, and a command imports only its own module (issue 19)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,26 @@ def test_unknown_command_suggests_from_the_registry() -> None:
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2
     assert "Did you mean 'assess'" in res.stderr
+
+
+_BLAS_PROBE = """
+import os, sys
+from anpo.cli import main
+assert "numpy" not in sys.modules  # else OpenBLAS has already started its threads
+sys.argv = ["anpo", "where", "26.2", "127.7", "--date", "2026-01-01"]
+try:
+    main()
+except SystemExit:
+    pass
+import numpy  # loaded by the command
+print(len(os.listdir("/proc/self/task")), file=sys.stderr)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc")
+def test_a_command_starts_no_idle_blas_threads() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    res = subprocess.run([sys.executable, "-c", _BLAS_PROBE], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert res.returncode == 0, res.stderr
+    assert int(res.stderr.strip().splitlines()[-1]) == 1  # the main thread alone

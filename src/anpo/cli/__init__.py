@@ -11,6 +11,7 @@ An AnpoError from the library becomes a message on stderr and exit code 2 (Input
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from difflib import get_close_matches
 from typing import Any, NamedTuple
@@ -141,6 +142,10 @@ def _root(
 
 def main() -> None:
     """Entry point of the `anpo` script."""
+    # anpo's commands run their own threads and processes and use no large matrix products:
+    # OpenBLAS's idle helper threads only spin at its load (a few % of a batch process's
+    # CPU). Set before numpy loads (nothing above imports it); a user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         # Without standalone mode click returns, rather than raises, a command's exit code.
         code = app(standalone_mode=False)
