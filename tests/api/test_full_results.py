@@ -161,16 +161,91 @@ def test_rows_sharing_a_reading_are_built_once_and_keep_their_own_id_date_and_re
     assert len({r["receipt"]["input_sha256"] for r in results}) == 3
 
 
-def test_a_day_used_otherwise_than_in_comparisons_keys_the_text_by_the_day() -> None:
-    """Okinawa under U.S. administration: the note says when it reverted, read from the day's
-    administration period (not a comparison), so its texts are kept by exact day."""
+def test_a_day_used_otherwise_than_in_comparisons_keys_the_text_by_the_day(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result that wrote the day itself (here a field added to every result) is kept by
+    exact day: each day its own text, every one right."""
+    from anpo.law import assess as law
+
+    ordinary = law.result
+
+    def writes_the_day(ev: Any, place: Any, i: int, scenario: Any, **kw: Any) -> dict[str, Any]:
+        out = ordinary(ev, place, i, scenario, **kw)
+        out["day_number"] = str(ev.row(i)["day"])
+        return out
+
+    monkeypatch.setattr(law, "result", writes_the_day)
     memory = _Memory()
-    body = [{"date": date, "event": "armed_attack", "target": "JPN", "lat": 26.35, "lon": 127.77}
-            for date in ("1965-01-01", "1965-01-02", "1971-12-31", "1980-01-01")]
+    body = [{"date": date, "event": "armed_attack", "target": "JPN", "lat": 35.68, "lon": 139.77}
+            for date in ("1965-01-01", "1965-01-02", "1971-12-31", "1980-01-01", "1980-01-01")]
     assert _written(body, memory) == _expected(body, "")
     (readings,) = memory.by_whatif.values()
-    assert readings.exact  # the static key of Okinawa's land under U.S. administration
+    assert readings.exact
+    assert len(readings.texts) == 4  # one a day
     assert _written(body, memory) == _expected(body, "")
+
+
+def test_okinawa_before_reversion_shares_texts_across_days() -> None:
+    """Okinawa under U.S. administration: the note says when it reverted, found by comparing
+    the day with the administration periods' starts, so days between the same bounds share
+    a text, and days on and around the reversion are right."""
+    memory = _Memory()
+    body = [{"date": date, "event": "armed_attack", "target": "JPN", "lat": 26.35, "lon": 127.77}
+            for date in ("1965-01-01", "1965-01-02", "1971-12-31", "1972-05-14", "1972-05-15",
+                         "1972-05-16", "1980-01-01")]
+    assert _written(body, memory) == _expected(body, "")
+    (readings,) = memory.by_whatif.values()
+    assert not readings.exact
+    assert _written(body, memory) == _expected(body, "")
+    assert _written(body, _Memory()) == _expected(body, "")
+
+
+def test_places_claimed_but_not_administered_share_texts_across_days() -> None:
+    """Takeshima and the Northern Territories: the statement named for the day's
+    administration period is found by comparing the day with the periods' starts, so their
+    texts are kept by interval between bounds, not by exact day, and stay right on and
+    around every period's start."""
+    from anpo.core.dates import to_day
+    from anpo.law.common import default_context
+
+    memory = _Memory()
+    ctx = default_context()
+    starts = sorted({to_day(p.start) for u in ctx.units if u is not None for p in u.history})
+    days = [d + k for d in starts for k in (-1, 0, 1) if -6400 < d < 47000] + [20000, 20001, 30000]
+    body = [{"id": f"{lat}-{d}", "date": str(from_day(d)), "event": event, "target": "JPN",
+             "lat": lat, "lon": lon}
+            for d in days for lat, lon in ((37.24, 131.87), (43.8, 146.0), (43.67, 145.5))
+            for event in ("armed_attack", "gray_zone")]
+    for at in range(0, len(body), 1000):
+        part = body[at:at + 1000]
+        assert _written(part, memory) == _expected(part, "")
+    (readings,) = memory.by_whatif.values()
+    assert not readings.exact
+    # Forty days in a row at the same places: a text for each place and event (two where the
+    # days straddle a bound), not for each day.
+    before = len(readings.texts)
+    later = [dict(r, date=str(from_day(20000 + k))) for k in range(40) for r in body[:6]]
+    assert _written(later, memory) == _expected(later, "")
+    assert len(readings.texts) - before <= 2 * 6
+
+
+def test_the_administration_period_by_day_number_is_the_one_of_the_day() -> None:
+    """`LawContext.period_instrument` compares day numbers with the periods' starts: the
+    same instrument as `Unit.period_on` of the day's date, on and around every start."""
+    from anpo.core.dates import to_day
+    from anpo.law.common import default_context
+
+    ctx = default_context()
+    checked = 0
+    for code, unit in enumerate(ctx.units):
+        if unit is None:
+            continue
+        for p in unit.history:
+            for d in (to_day(p.start) - 1, to_day(p.start), to_day(p.start) + 1):
+                period = unit.period_on(from_day(d))
+                assert ctx.period_instrument(code, d) == (None if period is None else period.instrument)
+                checked += 1
+    assert checked > 10
 
 
 def test_each_what_if_has_its_own_readings_and_the_actual_law_keeps_its_own() -> None:

@@ -378,34 +378,53 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
         bounds = readings.bounds  # this round's (builds may add to them)
         exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
         codes, code_of = np.unique(_day_codes(bounds, day, exact[static_of]), return_inverse=True)
-        coast_parts = readings.coast_parts(distance, _objects(keys)[static_of].tolist())
-        coast_index: dict[CoastPart, int] = {}
-        coast_of = np.fromiter((coast_index.setdefault(c, len(coast_index)) for c in coast_parts),
-                               np.int64, len(coast_parts))
-        coasts = list(coast_index)
+        if readings.formats or readings.coast_exact:
+            coast_parts = readings.coast_parts(distance, _objects(keys)[static_of].tolist())
+            coast_index: dict[CoastPart, int] = {}
+            coast_of = np.fromiter((coast_index.setdefault(c, len(coast_index)) for c in coast_parts),
+                                   np.int64, len(coast_parts))
+            coasts = list(coast_index)
+        else:  # no result has used the distance yet: every row's coast part is empty
+            coast_of, coasts = np.zeros(len(distance), np.int64), [()]
         width, depth = len(codes), len(coasts)
         combined, first, group_of = np.unique((static_of * width + code_of.ravel()) * depth + coast_of,
                                               return_index=True, return_inverse=True)
         parts = [_day_part(bounds, c) for c in codes.tolist()]
         known, used = readings.texts, readings.used
-        texts: list[Text] = []
-        missing: list[tuple[int, bytes]] = []
+        texts: list[Text | None] = []
+        missing: list[tuple[int, int, bytes, tuple[bytes, DayPart, CoastPart]]] = []
         for code, row in zip(combined.tolist(), first.tolist(), strict=True):
             rest, c = divmod(code, depth)
             s, p = divmod(rest, width)
             found = (keys[s], parts[p], coasts[c])
             text = known.get(found)
             if text is None:
-                missing.append((row, keys[s]))
-            else:
-                texts.append(text)
-                if first_round:  # (those built in this list are noted as built)
-                    used.add(found)
+                missing.append((len(texts), row, keys[s], found))
+            elif first_round:  # (those built in this list are noted as built)
+                used.add(found)
+            texts.append(text)
         if not missing:
-            return texts, group_of.ravel()
-        for row, key in missing:
+            return texts, group_of.ravel()  # type: ignore[return-value]  # (none is None)
+        bounds, learnt = readings.bounds, _learnt(readings)
+        for _, row, key, _ in missing:
             _build(ev, place, frame, actual, row, key, readings)
+        if readings.bounds is bounds and _learnt(readings) == learnt:
+            # The builds taught nothing that classifies rows otherwise (no new bound, no key
+            # newly keyed by the exact day or distance): another round would find each group
+            # where it looked, so each missing group's text is taken from there now.
+            for g, _, _, found in missing:
+                texts[g] = readings.texts.get(found)
+            if all(t is not None for t in texts):
+                return texts, group_of.ravel()  # type: ignore[return-value]
     raise _Decline
+
+
+def _learnt(readings: _Readings) -> tuple[int, int, int]:
+    """Besides the bounds (a new array when they change), what classifies a list's rows
+    into groups, as it stands (each only grows): the keys keyed by the exact day or
+    distance, and the distance's formats by key."""
+    return (len(readings.exact), len(readings.coast_exact),
+            sum(len(f) for f in readings.formats.values()))
 
 
 def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None, i: int,

@@ -342,8 +342,14 @@ class LawContext:
 
     def period_instrument(self, code: int, day: int) -> str | None:
         """The provision units.yaml names for the unit's administration on `day`, if any."""
+        # `Unit.period_on` with the day compared as a day number, not made a date: a row
+        # function's day is then only compared, which lets a list's full results share one
+        # text across days (anpo.api.full_results).
         unit = self.unit(code)
-        period = None if unit is None else unit.period_on(from_day(day))
+        period = None
+        for p in () if unit is None else unit.history:
+            if day >= to_day(p.start):
+                period = p
         return None if period is None else period.instrument
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 
 from anpo.core.codes import NULL, Article5Status, Event, OperationArea, UsAction, Zone, country_name
-from anpo.core.dates import FOREVER, from_day
+from anpo.core.dates import FOREVER, to_day
 from anpo.core.errors import InputError
 from anpo.law import instruments
 from anpo.law.common import (
@@ -268,7 +268,10 @@ def _administered_hint(r: Row) -> str | None:
         return None
     unit = ctx.unit(r["unit"])
     if zone in (Zone.land, Zone.territorial_sea) and unit is not None:
-        later = unit.first_japanese_administration_after(from_day(day))
+        # (`Unit.first_japanese_administration_after`, the day compared as a day number:
+        # see `LawContext.period_instrument`)
+        later = next((p for p in unit.history
+                      if day < to_day(p.start) and p.administered_by == "JPN"), None)
         if later is not None:
             return (
                 f"would apply from {later.start.isoformat()}, when {unit.name} reverted to "
