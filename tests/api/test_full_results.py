@@ -149,6 +149,27 @@ def test_days_around_every_bound_the_law_compared_with_are_written_as_the_ordina
         assert _written(part, _Memory()) == _expected(part, "")  # built afresh
 
 
+def test_each_static_key_is_split_only_at_the_days_its_own_results_compared() -> None:
+    """A text's day part is an interval among its own static key's bounds (not every number
+    any key's results compared the day with), and days anywhere in it get the same bytes."""
+    memory = _Memory()
+    taught = _random(400, seed=4)
+    assert _written(taught, memory) == _expected(taught, "")
+    (readings,) = memory.by_whatif.values()
+    everything = set(readings.bounds.tolist())
+    assert any(len(b) < len(everything) for b in readings.key_bounds.values())
+    for key, part, _ in readings.texts:
+        if len(part) == 3:
+            own = readings.key_bounds.get(key, (int(readings.bounds[0]), int(readings.bounds[-1])))
+            assert part[0] in own and part[1] in own
+            assert [b for b in own if part[0] < b < part[1]] == []
+    # The taught rows on other days (other intervals, other keys, some new): the same bytes.
+    again = [dict(r, date=str(from_day(d))) for r in taught[:100] for d in (-6000, 0, 15000, 19000, 46000)]
+    for at in range(0, len(again), 1000):
+        part = again[at:at + 1000]
+        assert _written(part, memory) == _expected(part, "")
+
+
 def test_rows_sharing_a_reading_are_built_once_and_keep_their_own_id_date_and_receipt() -> None:
     memory = _Memory()
     body = [{"id": i, "date": date, "event": "armed_attack", "target": "JPN", "lat": 35.68, "lon": 139.77}

@@ -16,9 +16,9 @@ by what their result is a function of:
 - the day, through what the law's row functions (`cite_row`, `hint`) did with it when a
   group's result was built: every comparison with a whole number (`day >= provision_day`)
   is noted (`anpo.api.one_answer._Day`), and any other use notes the exact day. Days that
-  fall between the same two of all the numbers compared so far (or on the same one) give
-  every comparison the same outcome; a group whose result used the day otherwise is keyed
-  by the exact day;
+  fall between the same two of the numbers the static key's results compared it with so far
+  (or on the same one) give each of those comparisons the same outcome, and so take the same
+  path; a group whose result used the day otherwise is keyed by the exact day;
 - the coast distance, likewise (`_Distance`): a hint writing it with a format spec is keyed by
   what it writes, any other use by the exact distance; `place.detail` writes it rounded, and
   that number is spliced in like the id.
@@ -74,7 +74,10 @@ _COAST_TEXT = _COAST_NAME + orjson.dumps(round(_COAST_MARK, 2))
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
 MAX_TEXTS = 1 << 13  # group texts kept (about 3.5 KB each); beyond, those idle since the last trim go
-MAX_BOUNDS = 1 << 14  # numbers the day was compared with; all is dropped beyond
+MAX_KEY_BOUNDS = 1 << 8  # numbers one static key's results compared the day with; beyond, by exact day
+_BAND = 1 << 42  # each static key's bounds searched in a band of its own (days and bounds: within 2^40)
+# The bounds of a static key whose results compared the day with nothing (yet).
+_NONE: tuple[int, ...] = (_LOWEST, _HIGHEST)
 MAX_ROUNDS = 32  # of building and grouping again in one list (a few in practice)
 
 # Before the id, before the date, before the coast distance (to the hash where the place has
@@ -229,15 +232,18 @@ class _CoastObserved(_Observed):
 
 
 class _Readings:
-    """What one law context's lists have taught: the numbers the day was compared with (the
-    bounds), the static keys whose results used the day exactly, and each group's text by
-    (static key, day part). A day part is the day's interval among the bounds at the time
-    the text was built (the bounds on either side and whether the day is the lower one), or
-    the exact day: a row classified among other bounds (more of them, or fewer in another
-    thread) finds a text only where its interval is that very interval."""
+    """What one law context's lists have taught: by static key, the numbers its results
+    compared the day with (its bounds: a key's rows are split only where its own results
+    looked, not where another key's did), the static keys whose results used the day
+    exactly, and each group's text by (static key, day part). A day part is the day's
+    interval among its key's bounds at the time the text was built (the bounds on either
+    side and whether the day is the lower one), or the exact day: a row classified among
+    other bounds (more of them, or fewer in another thread) finds a text only where its
+    interval is that very interval."""
 
     def __init__(self) -> None:
-        self.bounds = np.array([_LOWEST, _HIGHEST], dtype=np.int64)  # sorted
+        self.key_bounds: dict[bytes, tuple[int, ...]] = {}  # sorted, from _LOWEST to _HIGHEST
+        self.bounds_learnt = 0  # bounds added to keys so far (only grows: builds that taught one)
         self.exact: set[bytes] = set()
         # By static key: the format specs its results wrote the coast distance with, and
         # the keys whose results used it otherwise.
@@ -251,6 +257,15 @@ class _Readings:
         newest), drop the rest (one-off readings: a rare place, an exact day)."""
         used, self.used = self.used, set()
         self.texts = {k: v for k, v in list(self.texts.items()) if k in used}  # (a snapshot: threads)
+        kept = {k for k, _, _ in self.texts}
+        self.key_bounds = {k: b for k, b in list(self.key_bounds.items()) if k in kept}
+
+    @property
+    def bounds(self) -> npt.NDArray[np.int64]:
+        """Every number any static key's results compared the day with, with the first and
+        last bounds (sorted)."""
+        return np.unique(np.array([*_NONE, *(b for bs in list(self.key_bounds.values()) for b in bs)],
+                                  dtype=np.int64))
 
     def coast_parts(self, distance: npt.NDArray[np.float32], keys: list[bytes]) -> list[CoastPart]:
         """Each row's coast part (`keys`: each row's static key): the distance as each spec
@@ -267,18 +282,22 @@ class _Readings:
         return out
 
 
-def _day_codes(bounds: npt.NDArray[np.int64], day: npt.NDArray[np.int64], exact: npt.NDArray[np.bool_]
-               ) -> npt.NDArray[np.int64]:
-    """Each day's part as one number: its interval's index among `bounds` (twice, plus one on
-    the lower bound itself), or the day above `_EXACT` where `exact`."""
-    index = np.searchsorted(bounds, day, "right") - 1
-    return np.where(exact, day + _EXACT, index * 2 + (bounds[index] == day))
+def _day_codes(sets: Sequence[tuple[int, ...]], set_of: npt.NDArray[np.int64], day: npt.NDArray[np.int64],
+               exact: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each day's part as one number, among the bounds `sets[set_of]` of its row's key: its
+    interval's index among all the sets' bounds side by side (twice, plus one on the lower
+    bound itself), or the day above `_EXACT` where `exact`; and those bounds side by side.
+    Each set is searched in its own band (one search for all)."""
+    flat = np.fromiter((b for bounds in sets for b in bounds), np.int64)
+    bands = np.repeat(np.arange(len(sets), dtype=np.int64) * _BAND, [len(b) for b in sets])
+    index = np.searchsorted(flat + bands, set_of * _BAND + day, "right") - 1
+    return np.where(exact, day + _EXACT, index * 2 + (flat[index] == day)), flat
 
 
 def _day_part(bounds: npt.NDArray[np.int64], code: int) -> DayPart:
     if code >= _EXACT >> 1:
         return (code - _EXACT,)
-    index, on_bound = divmod(code, 2)
+    index, on_bound = divmod(code, 2)  # (a day lies below its set's last bound: index + 1 is in it)
     return int(bounds[index]), int(bounds[index + 1]), on_bound
 
 
@@ -298,7 +317,7 @@ class _Memory:
             self.by_whatif.clear()
         key = (layout, context.timeline.whatif or None)
         readings = self.by_whatif.get(key)
-        if readings is None or len(readings.bounds) > MAX_BOUNDS:
+        if readings is None:
             readings = self.by_whatif[key] = _Readings()
         elif len(readings.texts) > MAX_TEXTS:
             readings.trim()
@@ -375,9 +394,13 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     distance = place.coast_distance_nm
     for round_ in range(MAX_ROUNDS):
         first_round = round_ == 0
-        bounds = readings.bounds  # this round's (builds may add to them)
+        # This round's bounds (builds may add to them), each distinct set once.
+        key_bounds, set_index = readings.key_bounds, {_NONE: 0}
+        set_of = np.fromiter((set_index.setdefault(key_bounds.get(k, _NONE), len(set_index)) for k in keys),
+                             np.int64, len(keys))
         exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
-        codes, code_of = np.unique(_day_codes(bounds, day, exact[static_of]), return_inverse=True)
+        row_codes, bounds = _day_codes(list(set_index), set_of[static_of], day, exact[static_of])
+        codes, code_of = np.unique(row_codes, return_inverse=True)
         if readings.formats or readings.coast_exact:
             coast_parts = readings.coast_parts(distance, _objects(keys)[static_of].tolist())
             coast_index: dict[CoastPart, int] = {}
@@ -405,10 +428,10 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
             texts.append(text)
         if not missing:
             return texts, group_of.ravel()  # type: ignore[return-value]  # (none is None)
-        bounds, learnt = readings.bounds, _learnt(readings)
+        learnt = _learnt(readings)
         for _, row, key, _ in missing:
             _build(ev, place, frame, actual, row, key, readings)
-        if readings.bounds is bounds and _learnt(readings) == learnt:
+        if _learnt(readings) == learnt:
             # The builds taught nothing that classifies rows otherwise (no new bound, no key
             # newly keyed by the exact day or distance): another round would find each group
             # where it looked, so each missing group's text is taken from there now.
@@ -419,11 +442,10 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     raise _Decline
 
 
-def _learnt(readings: _Readings) -> tuple[int, int, int]:
-    """Besides the bounds (a new array when they change), what classifies a list's rows
-    into groups, as it stands (each only grows): the keys keyed by the exact day or
-    distance, and the distance's formats by key."""
-    return (len(readings.exact), len(readings.coast_exact),
+def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
+    """What classifies a list's rows into groups, as it stands (each only grows): the bounds
+    learnt, the keys keyed by the exact day or distance, and the distance's formats by key."""
+    return (readings.bounds_learnt, len(readings.exact), len(readings.coast_exact),
             sum(len(f) for f in readings.formats.values()))
 
 
@@ -470,13 +492,17 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
                 readings.coast_exact.add(key)
             elif other not in readings.formats.get(key, ()):
                 readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
-    bounds = readings.bounds
-    new = compared.difference(bounds.tolist())
-    if new:
-        bounds = readings.bounds = np.union1d(bounds, np.array(sorted(new), dtype=np.int64))
-    code = _day_codes(bounds, frame.day[i:i + 1].astype(np.int64), np.array([key in readings.exact]))
+    bounds = readings.key_bounds.get(key, _NONE)
+    new = compared.difference(bounds)
+    if new and len(bounds) + len(new) > MAX_KEY_BOUNDS:
+        readings.exact.add(key)  # (a law comparing the day with so many numbers: by exact day)
+    elif new:
+        bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
+        readings.bounds_learnt += len(new)
+    code, flat = _day_codes([bounds], np.zeros(1, np.int64), frame.day[i:i + 1].astype(np.int64),
+                            np.array([key in readings.exact]))
     (coast_part,) = readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
-    built = (key, _day_part(bounds, int(code[0])), coast_part)
+    built = (key, _day_part(flat, int(code[0])), coast_part)
     readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
     readings.used.add(built)
 
