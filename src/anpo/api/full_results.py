@@ -35,6 +35,7 @@ belongs) gives None, and the ordinary way answers.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -499,10 +500,14 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     elif new:
         bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
         readings.bounds_learnt += len(new)
-    code, flat = _day_codes([bounds], np.zeros(1, np.int64), frame.day[i:i + 1].astype(np.int64),
-                            np.array([key in readings.exact]))
+    day = int(frame.day[i])
+    if key in readings.exact:
+        part: DayPart = (day,)
+    else:  # (as `_day_codes` and `_day_part` place it, for one day)
+        at = bisect.bisect_right(bounds, day) - 1
+        part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
     (coast_part,) = readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
-    built = (key, _day_part(flat, int(code[0])), coast_part)
+    built = (key, part, coast_part)
     readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
     readings.used.add(built)
 
