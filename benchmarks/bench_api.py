@@ -614,8 +614,9 @@ def _in_process(n_list: int = 1000, repeats: int = 20, worker_repeats: int = 100
 
 def _full_in_worker(n_list: int, repeats: int, fresh: int = 20, learnt: int = 50) -> list[Row]:
     """A list worker's whole work for a list of full results (`anpo.api.full_results`): the
-    same list again (every legal reading's text known), and a new random
-    list each time after `learnt` others (the texts a new list still lacks are built)."""
+    same list again (every legal reading's text known), a new random list each time after
+    `learnt` others (the texts a new list still lacks are built), and the HTTP row's lists as
+    a fresh server meets them (texts still being learnt)."""
     from anpo.api.list_pool import answer_list
 
     body = json.dumps(random_list(n_list)).encode()
@@ -635,11 +636,25 @@ def _full_in_worker(n_list: int, repeats: int, fresh: int = 20, learnt: int = 50
         answer_list(new, "")
         times.append(time.perf_counter() - t0)
     new_list = float(np.median(times))
+    # As the HTTP row's fresh server meets them: the texts learnt so far forgotten, then the
+    # same lists (one warm-up list, then `fresh` new ones, in turn), timed together.
+    from anpo.api.full_results import MEMORY
+
+    MEMORY.by_whatif.clear()
+    bodies = [json.dumps(random_list(n_list, seed=seed)).encode() for seed in range(fresh + 1)]
+    answer_list(bodies[0], "")
+    t0 = time.perf_counter()
+    for new in bodies[1:]:
+        answer_list(new, "")
+    first = (time.perf_counter() - t0) / fresh
     what = f"a list worker's answer to a list of {n_list:,} full results without explanation"
     return [Row(f"{what}, the same list again (median of {repeats})",
                 f"{n_list / same:,.0f} scenarios/s ({same * 1e3:.1f} ms a list)"),
             Row(f"{what}, a new random list each time after {learnt} others (median of {fresh})",
-                f"{n_list / new_list:,.0f} scenarios/s ({new_list * 1e3:.1f} ms a list)")]
+                f"{n_list / new_list:,.0f} scenarios/s ({new_list * 1e3:.1f} ms a list)"),
+            Row(f"{what}, a fresh worker's first {fresh} new random lists after one warm-up list (the "
+                "HTTP row's lists; mean)",
+                f"{n_list / first:,.0f} scenarios/s ({first * 1e3:.1f} ms a list)")]
 
 
 def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
