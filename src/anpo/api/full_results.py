@@ -48,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from anpo.api.one_answer import _Observed, _ObservedRow
+from anpo.api.one_answer import _Observed, _ObservedRow, _Watched
 from anpo.core.codes import NULL, Event, OperationArea, UsAction, country_name, iso3_codes
 from anpo.core.dates import FOREVER
 from anpo.core.scenario import TRI_NONE, Scenario, ScenarioFrame
@@ -130,14 +130,13 @@ class _Echo:
         return {}
 
 
-class _Distance:
+class _Distance(_Watched):
     """The row's coast distance as the row functions see it while a text is built: writing
     it with a format spec is noted with the text written, comparing it with itself (the NaN
     test) needs no note (whether there is one is in the static key), any other use notes the
     exact distance."""
 
     __slots__ = ("_value", "_seen")
-    __array_ufunc__ = None
 
     def __init__(self, value: float, seen: list[Any]) -> None:
         self._value = value
@@ -158,62 +157,13 @@ class _Distance:
     def __ne__(self, other: object) -> bool:
         return self._value != self._value if other is self else self._exact() != other
 
-    def __hash__(self) -> int:
-        return hash(self._exact())
-
-    def __getattr__(self, name: str) -> Any:  # arithmetic, comparisons and the rest: exact
-        return getattr(self._exact(), name)
+    __hash__ = _Watched.__hash__  # (a class that defines __eq__ loses the inherited one)
 
     def __float__(self) -> float:
         return self._exact()
 
-    def __str__(self) -> str:
-        return str(self._exact())
-
-    def __repr__(self) -> str:
-        return repr(self._exact())
-
-    def __bool__(self) -> bool:
-        return bool(self._exact())
-
     def __round__(self, digits: int | None = None) -> Any:
         return round(self._exact(), digits)
-
-    def __lt__(self, other: Any) -> bool:
-        return self._exact() < other
-
-    def __le__(self, other: Any) -> bool:
-        return self._exact() <= other
-
-    def __gt__(self, other: Any) -> bool:
-        return self._exact() > other
-
-    def __ge__(self, other: Any) -> bool:
-        return self._exact() >= other
-
-    def __add__(self, other: Any) -> Any:
-        return self._exact() + other
-
-    def __radd__(self, other: Any) -> Any:
-        return other + self._exact()
-
-    def __sub__(self, other: Any) -> Any:
-        return self._exact() - other
-
-    def __rsub__(self, other: Any) -> Any:
-        return other - self._exact()
-
-    def __mul__(self, other: Any) -> Any:
-        return self._exact() * other
-
-    def __rmul__(self, other: Any) -> Any:
-        return other * self._exact()
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._exact() / other
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return other / self._exact()
 
 
 class _CoastRow(_ObservedRow):

@@ -27,6 +27,7 @@ import socket
 import struct
 import tempfile
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import parse_qsl
@@ -99,28 +100,24 @@ def answer_list(body: bytes, query: str) -> bytes | None:
 def _compact_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
     """A compact list read straight into columns (`anpo.api.compact_lists`): the same bytes
     as the route's answer, or None for a body that path does not take."""
-    from anpo.api.compact_lists import list_columns
     from anpo.io.compact_results import frame_json
-    from anpo.law.whatif import WhatIf
 
-    columns = list_columns(body)
-    if columns is None:
-        return None
-    without, in_force = params["without"], params["in_force"]
-    try:
-        whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
-        frame, ids, dates = columns
-        return frame_json(frame, ids, dates, whatif=whatif)
-    except Exception:  # a bad what-if, or a bug: the ordinary way gives its answer (or 500)
-        return None
+    return _from_columns(body, params, frame_json)
 
 
 def _full_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
     """A list's full results without explanation, its body read straight into columns and
     its results written by distinct legal readings (`anpo.api.full_results`): the same bytes
     as the route's answer, or None for a body or list that way does not take."""
-    from anpo.api.compact_lists import list_columns
     from anpo.api.full_results import full_json
+
+    return _from_columns(body, params, full_json)
+
+
+def _from_columns(body: bytes, params: dict[str, Any], write: Callable[..., bytes | None]) -> bytes | None:
+    """`write(frame, ids, dates, whatif=...)` on the body read as columns, or None where the
+    columns reader declines the body or anything goes wrong (the ordinary way then answers)."""
+    from anpo.api.compact_lists import list_columns
     from anpo.law.whatif import WhatIf
 
     columns = list_columns(body)
@@ -130,7 +127,7 @@ def _full_columns(body: bytes, params: dict[str, Any]) -> bytes | None:
     try:
         whatif = WhatIf.parse(without or (), in_force or ()) if (without or in_force) else None
         frame, ids, dates = columns
-        return full_json(frame, ids, dates, whatif=whatif)
+        return write(frame, ids, dates, whatif=whatif)
     except Exception:  # a bad what-if, or a bug: the ordinary way gives its answer (or 500)
         return None
 

@@ -46,12 +46,83 @@ MAX_VARIANTS = 256  # parts for one key and shape (below) that differ in what wa
 Observation = tuple[str, Callable[[Any, Any], bool] | None, Any, Any]
 
 
-class _Day:
+class _Watched:
+    """A row's value as the row functions see it while a text is built. Any use that a
+    subclass does not note more finely notes the exact value (`_exact`) and gives the plain
+    value's answer, so the functions' results are what they would have been."""
+
+    __slots__ = ()
+    __array_ufunc__ = None  # numpy scalars defer to the reflected operations below
+
+    def _exact(self) -> Any:
+        raise NotImplementedError
+
+    def __hash__(self) -> int:
+        return hash(self._exact())
+
+    def __bool__(self) -> bool:
+        return bool(self._exact())
+
+    def __str__(self) -> str:
+        return str(self._exact())
+
+    def __repr__(self) -> str:
+        return repr(self._exact())
+
+    def __format__(self, spec: str) -> str:
+        return format(self._exact(), spec)
+
+    def __getattr__(self, name: str) -> Any:  # anything not below: the exact value's
+        return getattr(self._exact(), name)
+
+    def __eq__(self, other: object) -> Any:
+        return self._exact() == other
+
+    def __ne__(self, other: object) -> Any:
+        return self._exact() != other
+
+    def __lt__(self, other: Any) -> Any:
+        return self._exact() < other
+
+    def __le__(self, other: Any) -> Any:
+        return self._exact() <= other
+
+    def __gt__(self, other: Any) -> Any:
+        return self._exact() > other
+
+    def __ge__(self, other: Any) -> Any:
+        return self._exact() >= other
+
+    def __add__(self, other: Any) -> Any:
+        return self._exact() + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._exact()
+
+    def __sub__(self, other: Any) -> Any:
+        return self._exact() - other
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self._exact()
+
+    def __mul__(self, other: Any) -> Any:
+        return self._exact() * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self._exact()
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._exact() / other
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return other / self._exact()
+
+
+class _Day(_Watched):
     """The row's day as `cite_row` and `hint` see it while a part is built: a comparison
     with a whole number is noted as such; any other use notes the exact day."""
 
     __slots__ = ("_day", "_seen")
-    __array_ufunc__ = None  # numpy scalars defer to the reflected comparison below
 
     def __init__(self, day: int, seen: list[Observation]) -> None:
         self._day = day
@@ -86,41 +157,13 @@ class _Day:
     def __ne__(self, other: object) -> Any:
         return self._compare(operator.ne, other)
 
-    def __hash__(self) -> int:
-        return hash(self._exact())
+    __hash__ = _Watched.__hash__  # (a class that defines __eq__ loses the inherited one)
 
     def __int__(self) -> int:
         return self._exact()
 
     def __index__(self) -> int:
         return self._exact()
-
-    def __bool__(self) -> bool:
-        return bool(self._exact())
-
-    def __str__(self) -> str:
-        return str(self._exact())
-
-    def __repr__(self) -> str:
-        return repr(self._exact())
-
-    def __format__(self, spec: str) -> str:
-        return format(self._exact(), spec)
-
-    def __getattr__(self, name: str) -> Any:  # arithmetic and anything else: the exact day
-        return getattr(self._exact(), name)
-
-    def __add__(self, other: Any) -> Any:
-        return self._exact() + other
-
-    def __radd__(self, other: Any) -> Any:
-        return other + self._exact()
-
-    def __sub__(self, other: Any) -> Any:
-        return self._exact() - other
-
-    def __rsub__(self, other: Any) -> Any:
-        return other - self._exact()
 
 
 class _ObservedRow(Row):
