@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from anpo.store import Store
 
 
@@ -30,3 +32,16 @@ def leave_running(url: str) -> str:
     store.start_run(run["id"])
     store.close()
     return run["id"]
+
+
+def open_at_once(url: str, barrier: Any) -> str | None:
+    """Open the store the moment every other process is ready; the error text if it failed."""
+    barrier.wait()
+    try:
+        store = Store.open(url)
+        store.register_server()
+        store.unregister_server()
+        store.close()
+    except Exception as exc:  # the test reports which process failed and how
+        return repr(exc)
+    return None

@@ -7,6 +7,8 @@ PostgreSQL serializes concurrent migrations with an advisory lock.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,34 @@ _MIGRATION_LOCK = 0x616E706F  # "anpo": the PostgreSQL advisory lock key of migr
 BUSY_TIMEOUT_MS = 30_000
 
 
+def _wal(cur: Any) -> None:
+    """Switch the file to WAL (a setting the file keeps), waiting out other processes.
+
+    SQLite answers "database is locked" at once, without its busy handler, when two
+    connections race to switch a new file to WAL or to build its shared-memory index; so
+    this retries, with growing sleeps, for up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                # the pragma answers the mode in force: the old one if it could not switch
+                mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() == "wal":
+                return
+            failure: Exception = sqlite3.OperationalError(f"journal mode stayed {mode!r}")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            failure = exc
+        if time.monotonic() + pause > deadline:
+            raise failure
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def _sqlite_events(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -27,7 +57,7 @@ def _sqlite_events(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode = WAL")
+            _wal(cur)
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
