@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from anpo.api import rate_limit
 from anpo.api.app import create_app
 from anpo.api.rate_limit import TokenBuckets
 from anpo.api.settings import DEFAULT_RATE_LIMIT, Settings
@@ -38,12 +39,23 @@ def test_a_bucket_holds_a_burst_and_refills_at_the_rate() -> None:
     assert [buckets.take("a") for _ in range(4)][-1] > 0
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The servers' buckets on a clock that moves only when a test moves it: the tests count
+    tokens, and on the real clock a stall of a second (a loaded machine, a collection in a
+    thread beside the requests) gave a token back between them."""
+    c = Clock()
+    real = rate_limit.TokenBuckets
+    monkeypatch.setattr(rate_limit, "TokenBuckets", lambda rate, burst: real(rate, burst, clock=c))
+    return c
+
+
 def _client(store: Store, address: str, **limits: object) -> TestClient:
     return TestClient(create_app(Settings(**limits), store=store),  # type: ignore[arg-type]
                       base_url="http://127.0.0.1", client=(address, 40000))
 
 
-def test_a_remote_client_over_its_rate_gets_429_with_retry_after(store: Store) -> None:
+def test_a_remote_client_over_its_rate_gets_429_with_retry_after(store: Store, clock: Clock) -> None:
     with _client(store, "192.0.2.7", rate_limit=0.5, rate_burst=3) as c:
         assert [c.get("/v1/meta").status_code for _ in range(3)] == [200, 200, 200]
         refused = c.get("/v1/meta")
@@ -52,9 +64,13 @@ def test_a_remote_client_over_its_rate_gets_429_with_retry_after(store: Store) -
         assert "too many requests" in refused.json()["detail"]
         assert refused.headers["x-content-type-options"] == "nosniff"  # still behind the door
         assert c.get("/").status_code == 200  # the dashboard's own files are not counted
+        clock.now += 1.5
+        assert c.get("/v1/meta").status_code == 429  # three quarters of a token
+        clock.now += 0.5
+        assert [c.get("/v1/meta").status_code for _ in range(2)] == [200, 429]  # one, as Retry-After said
 
 
-def test_loopback_is_exempt_unless_configured(store: Store) -> None:
+def test_loopback_is_exempt_unless_configured(store: Store, clock: Clock) -> None:
     with _client(store, "127.0.0.1", rate_limit=0.5, rate_burst=1) as c:
         assert {c.get("/v1/meta").status_code for _ in range(5)} == {200}
     with _client(store, "127.0.0.1", rate_limit=0.5, rate_burst=1, rate_limit_loopback=True) as c:
