@@ -48,6 +48,7 @@ KERNEL_MODULES = (
     "anpo.geo.coast_buckets",
     "anpo.geo.land_edges",
     "anpo.geo.ring_kernel",
+    "anpo.geo.world_kernel",
     "anpo.io.compact_kernel",
     "anpo.io.parquet_kernel",
     "anpo.io.id_kernel",

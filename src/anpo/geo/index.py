@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import shapely
     from scipy.spatial import cKDTree
 
-    from anpo.geo.kernel_records import CoastBuckets, LandEdges
+    from anpo.geo.kernel_records import CoastBuckets, LandEdges, WorldEdges
 
 _DAY_SHIFT = 20_000  # makes every accepted day number positive in the (unit, day) key
 _KEY = 100_000  # day span per unit in the (unit, day) key
@@ -296,6 +296,25 @@ def world_index() -> WorldIndex:
         geoms.append(g)
     unit_of = np.array([by_country.get(iso, len(specs) + k) for k, iso in enumerate(iso3)], np.int16)
     return WorldIndex(unit_of, geoms, np.array([g.bounds for g in geoms]))
+
+
+@cache
+def world_unit_of_country() -> npt.NDArray[np.int16]:
+    """The anpo unit code of each Natural Earth country (row of world.npz)."""
+    by_country = {s.country: s.unit.code for s in unit_specs() if s.country}
+    first = len(unit_specs())
+    return np.array([by_country.get(iso, first + k) for k, (iso, _) in enumerate(world_names())], np.int16)
+
+
+@cache
+def world_edges() -> WorldEdges | None:
+    """The countries' edges in world cells (`geo.world_cells`): the country of many points
+    outside the region, compiled (`geo.world_kernel`), without shapely. None where they
+    cannot be kept on disk (`world_cells.cached`)."""
+    from anpo.geo import world_cells
+
+    st = data.path("geo/world.npz").stat()
+    return world_cells.cached(f"{st.st_size}-{st.st_mtime_ns}", lambda: npz_arrays("geo/world.npz"))
 
 
 @dataclass

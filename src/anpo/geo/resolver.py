@@ -34,7 +34,14 @@ from anpo.core.dates import FIRST_DATE, LAST_DATE, to_day
 from anpo.core.errors import InputError
 from anpo.geo import grid_passes
 from anpo.geo import region as R
-from anpo.geo.index import all_units, geo_index, world_index, world_polygons
+from anpo.geo.index import (
+    all_units,
+    geo_index,
+    world_edges,
+    world_index,
+    world_polygons,
+    world_unit_of_country,
+)
 from anpo.geo.place import Place, Unit
 from anpo.geo.point_in_polygon import ring_contains
 from anpo.geo.units_table import internal_waters, specified_areas
@@ -42,7 +49,7 @@ from anpo.geo.units_table import internal_waters, specified_areas
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
-    from anpo.geo.kernel_records import CoastBuckets
+    from anpo.geo.kernel_records import CoastBuckets, WorldEdges
 
 WIDE_FROM_DAY = to_day(__import__("datetime").date(1977, 7, 1))  # Territorial Sea Law in force
 _FAR_KM = R.TS_WIDE_NM * R.NM_KM + 1.0
@@ -340,7 +347,7 @@ def resolve(
         _mark_internal_waters(near_waters, lat, lon, zone, unit, internal, compiled)
     world = np.flatnonzero(cls == R.OUTSIDE_REGION)
     if len(world):
-        _resolve_world(world, lat, lon, zone, unit, dist_nm)
+        _resolve_world(world, lat, lon, zone, unit, dist_nm, compiled)
     admin, claims = passes.administration_pass(zone, unit, day, *gi.admin.columns())
     return Place(zone, unit, admin, claims, dist_nm, breadth, sa, internal)
 
@@ -402,8 +409,34 @@ def _mark_internal_waters(
         internal[hit] = k
 
 
-@_exclusive
 def _resolve_world(
+    idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+    zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32],
+    compiled: bool = False,
+) -> None:
+    """Rows `idx` (located, outside the region): land of the Natural Earth country holding
+    them, the last one where several do; else outside. `compiled` (a large input): by the
+    world cells' edges (`world_kernel`, no lock), else by shapely or, for a few, in numpy."""
+    cells = _world_edges() if compiled else None
+    if cells is None:
+        _resolve_world_exclusive(idx, lat, lon, zone, unit, dist_nm)
+        return
+    owner = _compiled("anpo.geo.world_kernel").country_of(lat, lon, idx, cells)
+    held = owner >= 0
+    rows = idx[held]
+    zone[idx] = _OUTSIDE
+    zone[rows] = _LAND
+    unit[rows] = world_unit_of_country()[owner[held]]
+    dist_nm[rows] = 0.0
+
+
+@_exclusive
+def _world_edges() -> WorldEdges | None:
+    return world_edges()
+
+
+@_exclusive
+def _resolve_world_exclusive(
     idx: npt.NDArray[np.intp], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
     zone: npt.NDArray[np.int8], unit: npt.NDArray[np.int16], dist_nm: npt.NDArray[np.float32],
 ) -> None:
