@@ -184,18 +184,18 @@ def test_rows_sharing_a_reading_are_built_once_and_keep_their_own_id_date_and_re
 
 def test_a_day_used_otherwise_than_in_comparisons_keys_the_text_by_the_day(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A result that wrote the day itself (here a field added to every result) is kept by
-    exact day: each day its own text, every one right."""
+    """A result that wrote the day itself (here a field added to every result's U.S. part)
+    is kept by exact day: each day its own text, every one right."""
     from anpo.law import assess as law
 
-    ordinary = law.result
+    ordinary = law._us
 
-    def writes_the_day(ev: Any, place: Any, i: int, scenario: Any, **kw: Any) -> dict[str, Any]:
-        out = ordinary(ev, place, i, scenario, **kw)
+    def writes_the_day(ev: Any, i: int) -> dict[str, Any]:
+        out = ordinary(ev, i)
         out["day_number"] = str(ev.row(i)["day"])
         return out
 
-    monkeypatch.setattr(law, "result", writes_the_day)
+    monkeypatch.setattr(law, "_us", writes_the_day)
     memory = _Memory()
     body = [{"date": date, "event": "armed_attack", "target": "JPN", "lat": 35.68, "lon": 139.77}
             for date in ("1965-01-01", "1965-01-02", "1971-12-31", "1980-01-01", "1980-01-01")]
@@ -291,6 +291,47 @@ def test_a_builder_reading_what_the_stand_in_lacks_declines(monkeypatch: pytest.
 
     monkeypatch.setattr(law, "result", reads_more)
     assert _written(_random(5, seed=3), _Memory()) is None
+
+
+def test_a_result_written_otherwise_than_its_sections_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The legal sections are found or built one by one and the result put together here:
+    if `law.assess.result` came to write something more, the first text of a memory, checked
+    against it, declines the list."""
+    from anpo.law import assess as law
+
+    ordinary = law.result
+
+    def writes_more(ev: Any, place: Any, i: int, scenario: Any, **kw: Any) -> dict[str, Any]:
+        return {**ordinary(ev, place, i, scenario, **kw), "more": 1}
+
+    monkeypatch.setattr(law, "result", writes_more)
+    assert _written(_random(5, seed=3), _Memory()) is None
+
+
+def test_legal_sections_are_built_once_a_path_and_found_across_readings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section is kept by the path its builder took (what it read of the row, how the day
+    compared): texts of new readings find most of their sections (Japan's here) instead of
+    building them, and every text stays right, on lists with what-ifs too."""
+    from anpo.law import assess as law
+
+    ordinary, builds = law._japan, [0]
+
+    def counted(ev: Any, i: int) -> dict[str, Any]:
+        builds[0] += 1
+        return ordinary(ev, i)
+
+    monkeypatch.setattr(law, "_japan", counted)
+    for query in ("", "without=jp-peace-security-legislation-2015"):
+        memory, texts, built = _Memory(), 0, 0
+        for seed in (10, 11, 12):
+            body = _random(150, seed=seed)
+            expected = _expected(body, query)
+            builds[0] = 0
+            assert _written(body, memory, query) == expected
+            (readings,) = memory.by_whatif.values()
+            texts, built = len(readings.texts), built + builds[0] - (not texts)  # (the first: checked)
+        assert 0 < built < texts / 3
 
 
 @pytest.mark.parametrize("query", ["explain=true", "explain=1&without=jp-peace-security-legislation-2015"])
