@@ -25,6 +25,7 @@ and nothing is written. Ids given to more than one row are counted across chunks
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -55,6 +56,7 @@ from anpo.io.determinations import (
 )
 from anpo.io.geoparquet import GEOMETRY, geo_metadata, wkb_points
 from anpo.io.ordered_map import threaded_map
+from anpo.io.process_memory import reused_memory
 from anpo.io.repeated_ids import RepeatedIds
 from anpo.io.scenario_columns import ScenarioColumns, check_columns, scenario_columns
 from anpo.io.tables import (
@@ -69,7 +71,6 @@ from anpo.io.tables import (
 )
 from anpo.law.assess import resolve
 from anpo.law.common import active_context, default_context
-from anpo.law.engine import reuse_freed_memory
 from anpo.law.rules import evaluate, ruleset_hash
 from anpo.law.whatif import WhatIf
 
@@ -286,9 +287,21 @@ def assess_table(
     if out.resolve() == source.path.resolve():
         raise InputError("--out", "the output would overwrite the input")
     started = mapper is None and _compiled_chunks(source)
+    memory = contextlib.ExitStack()
     if started:  # numba starts while the first chunks are read (`io/compiled_start.py`)
         compiled_start.start()
-        reuse_freed_memory()  # chunk-long temporaries: reused, not fresh pages each time
+        # chunk-long temporaries and Arrow's buffers: reused, not fresh pages each chunk
+        memory.enter_context(reused_memory())
+    with memory:
+        return _run(source, out, started, strict=strict, explain=explain, mapper=mapper,
+                    progress=progress, on_start=on_start, whatif=whatif, bom=bom, geometry=geometry)
+
+
+def _run(source: TableSource, out: Path, started: bool, *, strict: bool, explain: bool,
+         mapper: OrderedMap | None, progress: Progress | None,
+         on_start: Callable[[int | None], None] | None, whatif: WhatIf | None, bom: bool,
+         geometry: bool) -> BatchSummary:
+    """The body of `assess_table` once the source is open and the output named."""
     chunks = source.batches()
     first = next(chunks, None)
     if first is None:

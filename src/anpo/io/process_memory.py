@@ -1,0 +1,73 @@
+"""Memory a large batch run reuses, instead of taking fresh pages from the system each chunk.
+
+    with reused_memory():   # a run of many large chunks (`io.batch.assess_table`)
+        ...                 # read, assess, encode and write the chunks
+
+On the 2-CPU machine (a virtual machine) a fresh page costs far more than the write that
+first touches it: the kernel zeroes it, 2 MB at once where the memory is marked for
+transparent huge pages (Arrow's mimalloc arenas and numpy's arrays of 4 MB or more), and
+the host may have to back it first. A 1e7-row batch spent 1.1-1.8 s of system time this
+way against 2.1 s of user time (`perf record -e cpu-clock`: `clear_page_erms` under
+`do_huge_pmd_anonymous_page` was a fifth of the process's CPU). The pages came from two
+places that give memory back between chunks:
+
+- glibc gives each thread its own arena of 64 MB heaps and unmaps a heap as soon as it is
+  empty, whatever the trim threshold (`law.engine.reuse_freed_memory`) says: the assessing
+  threads' chunk-long temporaries went to fresh heaps chunk after chunk (29 heaps of a
+  1e7-row run). With one arena (`M_ARENA_MAX` 1, for threads that start after) every thread
+  allocates from the main heap, which keeps up to the trim threshold of freed memory.
+- Arrow's default allocator (mimalloc) purges freed pages (`MADV_DONTNEED`, 430 MB over a
+  1e7-row run), which the next chunk's reads and compressed pages fault in again. During
+  the run Arrow allocates from the system allocator instead (`pa.system_memory_pool()`,
+  glibc, the same kept heap); the previous default is restored at the end (buffers remember
+  the pool they came from).
+
+Same bytes either way; what changes is how often the kernel hands out a page. The figures
+are in docs/scale.md ("Memory the run reuses").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+from collections.abc import Iterator
+from functools import cache
+
+import pyarrow as pa
+
+_M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+
+
+@cache
+def one_arena() -> bool:
+    """glibc's malloc: threads that start from now on share the main arena (once a
+    process). False where there is no glibc."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1))
+    except (OSError, AttributeError):
+        return False
+
+
+@contextlib.contextmanager
+def system_arrow_pool() -> Iterator[pa.MemoryPool]:
+    """Arrow allocates from the C library's allocator inside the block (its default pool
+    again after)."""
+    previous = pa.default_memory_pool()
+    pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield pool
+    finally:
+        pa.set_memory_pool(previous)
+
+
+@contextlib.contextmanager
+def reused_memory() -> Iterator[None]:
+    """Both settings for the block: one glibc arena for the threads it starts, and Arrow's
+    allocations from that same heap."""
+    from anpo.law.engine import reuse_freed_memory
+
+    reuse_freed_memory()  # freed blocks up to 32 MB stay in the heap (256 MB kept at most)
+    one_arena()
+    with system_arrow_pool():
+        yield
