@@ -105,3 +105,19 @@ def test_a_located_event_without_a_place_is_declined() -> None:
     row = {k: v for k, v in GOOD.items() if k not in ("lat", "lon")}
     assert list_columns(json.dumps([row]).encode()) is None
     assert list_columns(json.dumps([{**row, "event": "cyber_attack"}]).encode()) is not None
+
+
+def test_dates_are_read_as_numpy_reads_them_and_non_days_are_declined() -> None:
+    """The date column's day numbers for every day anpo takes, and a month or day that is not
+    in the calendar (February 29 outside leap years, April 31, month 13, day 0) declined."""
+    import numpy as np
+
+    from anpo.api.compact_lists import _days, _Decline
+
+    every = np.arange(np.datetime64(FIRST_DATE), np.datetime64(LAST_DATE) + 1)
+    assert np.array_equal(_days(every.astype(str).tolist()), every.astype(np.int64))
+    for text in ("2026-02-29", "1900-02-29", "2100-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+                 "2026-01-00", "2026-01-32"):
+        with pytest.raises(_Decline):
+            _days(["2026-01-01", text])
+    assert _days(["2024-02-29", "2000-02-29"]).tolist() == [19782, 11016]

@@ -17,6 +17,7 @@ row, word for word as before.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -117,6 +118,17 @@ def _fields(doc: list[Any]) -> Callable[[str, Any], Sequence[Any]]:
     are read in one pass."""
     if set(map(type, doc)) != {dict}:
         raise _Decline  # a row is a JSON object
+    names = tuple(doc[0])
+    if len(names) > 1 and _FIELDS.issuperset(names) and set(map(len, doc)) == {len(names)}:
+        # The usual list: every row states the first row's fields (as many, each found), in
+        # any order; read by C calls alone.
+        try:
+            values = list(map(operator.itemgetter(*names), doc))
+        except KeyError:
+            pass
+        else:
+            columns = dict(zip(names, zip(*values, strict=True), strict=True))
+            return lambda name, default: columns.get(name) or (default,) * len(doc)
     shapes = set(map(tuple, doc))  # each row's field names, in order
     if not all(map(_FIELDS.issuperset, shapes)):
         raise _Decline  # `assume`, an unknown field

@@ -754,10 +754,14 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
     out: list[str] = [""] * (width * n)
     out[0::width] = dates
     out[1::width] = _event_texts()[frame.event].tolist()
-    if any(i is not None for i in ids):
-        plain = _ESCAPED.search("".join(filter(None, ids))) is None
-        text: Callable[[str], str] = (lambda i: '"' + i + '"') if plain else _json_text
-        out[2::width] = ["" if i is None else ',"id":' + text(i) for i in ids]
+    stated = [i for i in ids if i is not None]
+    if stated:
+        plain = _ESCAPED.search("".join(stated)) is None  # (a NUL too: then none is in an id)
+        if plain and len(stated) == n:  # the usual list: joined and cut, no call a row
+            out[2::width] = (',"id":"' + '"\0,"id":"'.join(stated) + '"').split("\0")
+        else:
+            text: Callable[[str], str] = (lambda i: '"' + i + '"') if plain else _json_text
+            out[2::width] = ["" if i is None else ',"id":' + text(i) for i in ids]
     located = ~np.isnan(frame.lat)
     if located.all():
         out[3::width] = [',"lat":'] * n
