@@ -4,7 +4,8 @@ A batch needs the nearest coast only for the few sea points the grid and its sub
 leave (0.3% of uniform points, under 1% near coasts). A k-d tree costs its process 0.2-0.4 s
 to import scipy and 0.1-0.3 s to build; here the ~440,000 samples are sorted into buckets
 of 0.1 degree (a stable sort at first use) and each point scans the buckets around it, ring
-by ring, until no farther ring can hold a nearer sample. The distance is the chord in WGS-84
+by ring, until no farther ring can hold a nearer sample; a bucket that cannot hold one (its
+samples' box farther than the nearest sample so far) is not scanned. The distance is the chord in WGS-84
 Earth-centred coordinates summed x, y, z in the tree's order, so it is the tree's value bit
 for bit (`tests/geo/test_few_exact.py`).
 """
@@ -25,6 +26,21 @@ Floats = npt.NDArray[np.float64]
 # at least 110.5 km, a chord of a few degrees within 0.5% of the arc), and that times the
 # cosine of the highest latitude a ring reaches for a degree of longitude.
 _KM_PER_DEG = 100.0
+# Buckets are skipped beyond the bound times a hair more than 1: a sample at the bound's
+# distance, rounded, is never among the skipped.
+_SLACK = 1.0 + 1e-9
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _box_d2(box: Floats, b: int, px: float, py: float, pz: float) -> float:
+    """The squared distance from (px, py, pz) to bucket b's box, in a sample's order of sums."""
+    gx = max(box[b, 0] - px, px - box[b, 3], 0.0)
+    d2 = gx * gx
+    gy = max(box[b, 1] - py, py - box[b, 4], 0.0)
+    d2 += gy * gy
+    gz = max(box[b, 2] - pz, pz - box[b, 5], 0.0)
+    d2 += gz * gz
+    return d2
 
 
 @numba.njit(cache=True, nogil=True)
@@ -45,6 +61,7 @@ def nearest(cb: CoastBuckets, lat: Floats, lon: Floats, pts: Floats, bound: floa
         c0 = int(math.floor((lon[k] - cb.west) / BUCKET_DEG))
         best2 = np.inf
         best = nsamples
+        limit2 = _SLACK * bound * bound  # about the square of min(bound, the nearest so far)
         ring = 0
         while True:
             # the nearest any sample of this ring (or beyond) can be
@@ -59,8 +76,12 @@ def nearest(cb: CoastBuckets, lat: Floats, lon: Floats, pts: Floats, bound: floa
                 step = 1 if edge_row else 2 * ring
                 c = c0 - ring
                 while c <= c0 + ring:
-                    if 0 <= c < cb.cols:
-                        b = r * cb.cols + c
+                    b = r * cb.cols + c
+                    # a bucket whose samples' box lies farther than the nearest sample so far
+                    # (or the bound) is skipped: each of its samples is strictly farther (the
+                    # box's gaps, squared and summed as a sample's, are no larger), so the
+                    # same sample is found
+                    if 0 <= c < cb.cols and _box_d2(cb.box, b, px, py, pz) <= limit2:
                         for j in range(cb.start[b], cb.start[b + 1]):
                             dx = cb.xyz[j, 0] - px
                             d2 = dx * dx
@@ -71,6 +92,7 @@ def nearest(cb: CoastBuckets, lat: Floats, lon: Floats, pts: Floats, bound: floa
                             if d2 < best2:
                                 best2 = d2
                                 best = j
+                                limit2 = min(limit2, best2)
                     c += step
             # every bucket is scanned once all rings covering the grid are done
             if r0 - ring <= 0 and r0 + ring >= cb.rows - 1 and c0 - ring <= 0 and c0 + ring >= cb.cols - 1:

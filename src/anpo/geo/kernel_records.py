@@ -32,6 +32,8 @@ class CoastBuckets(NamedTuple):
     start: npt.NDArray[np.int64]
     xyz: Floats  # (n, 3), in bucket order
     order: npt.NDArray[np.int64]  # index into the index's coast arrays
+    # (rows * cols, 6) per bucket: its samples' least x, y, z, then greatest (inf, -inf: none)
+    box: Floats
 
     @classmethod
     def cached(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32]) -> CoastBuckets:
@@ -49,9 +51,10 @@ class CoastBuckets(NamedTuple):
         found = array_cache.load(folder, stem)
         if found is not None:
             (south, west, rows, cols), arrays = found
-            return cls(south, west, rows, cols, arrays["start"], arrays["xyz"], arrays["order"])
+            return cls(south, west, rows, cols, *(arrays[n] for n in ("start", "xyz", "order", "box")))
         built = cls.of(lat, lon)
-        array_cache.save(folder, stem, {"start": built.start, "xyz": built.xyz, "order": built.order},
+        array_cache.save(folder, stem, {"start": built.start, "xyz": built.xyz, "order": built.order,
+                                        "box": built.box},
                          meta=[built.south, built.west, built.rows, built.cols],
                          stale="coast_buckets-cache.*")  # from other samples or code
         return built
@@ -67,8 +70,13 @@ class CoastBuckets(NamedTuple):
         order = np.argsort(key, kind="stable")
         start = np.zeros(rows * cols + 1, dtype=np.int64)
         np.cumsum(np.bincount(key, minlength=rows * cols), out=start[1:])
-        xyz = R.ecef_km(lat[order].astype(np.float64), lon[order].astype(np.float64))
-        return cls(south, west, rows, cols, start, np.ascontiguousarray(xyz), order.astype(np.int64))
+        xyz = np.ascontiguousarray(R.ecef_km(lat[order].astype(np.float64), lon[order].astype(np.float64)))
+        box = np.empty((rows * cols, 6))
+        box[:, :3], box[:, 3:] = np.inf, -np.inf
+        full = np.flatnonzero(start[1:] > start[:-1])
+        box[full, :3] = np.minimum.reduceat(xyz, start[full], axis=0)
+        box[full, 3:] = np.maximum.reduceat(xyz, start[full], axis=0)
+        return cls(south, west, rows, cols, start, xyz, order.astype(np.int64), box)
 
 
 class LandEdges(NamedTuple):
