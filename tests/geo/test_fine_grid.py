@@ -136,3 +136,19 @@ def test_points_of_two_units_cells_in_numpy_are_shapelys(monkeypatch: pytest.Mon
     assert "all_land" in gi.__dict__
     assert np.array_equal(in_numpy, by_shapely)
     assert (in_numpy >= 0).any() and (in_numpy == -1).any()
+
+
+def test_cached_block_index_is_the_derived_one() -> None:
+    """The sub-cells' block index mapped from its cache file (`index._fine_grid`) is what
+    `FineGrid.of` derives: same arrays and types, writable and C-ordered as the compiled
+    passes take them; a stale or missing file is derived again."""
+    from anpo.geo import index
+
+    gi = geo_index()
+    derived = R.FineGrid.of(gi.grid, gi.fine.cells)
+    for _ in range(2):  # the first call may write the file, the second reads it
+        got = index._fine_grid(gi.grid, gi.fine.cells)
+        assert got.cells is gi.fine.cells
+        for a, b in ((got.base, derived.base), (got.rank, derived.rank)):
+            assert type(a) is np.ndarray and a.flags.c_contiguous and a.flags.writeable
+            assert a.dtype == b.dtype and np.array_equal(a, b)
