@@ -52,3 +52,19 @@ def test_a_large_run_with_the_settings_writes_what_a_run_without_them_writes(tmp
     a, b = pq.read_table(with_settings), pq.read_table(without)
     assert a.num_rows == n
     assert a.equals(b)
+
+
+def test_large_chunks_freed_after_encoding_still_count_repeated_ids(tmp_path: Path) -> None:
+    # two chunks of 25,000 rows (each encoded on its thread, its columns dropped after but
+    # the ids), the second repeating ids of the first
+    n = 25_000
+    ids = [f"s{k}" for k in range(n)] + [f"s{k}" if k % 1000 == 0 else f"t{k}" for k in range(n)]
+    table = pa.table({"id": ids, "date": ["2026-01-15"] * (2 * n), "event": ["none"] * (2 * n)})
+    src = tmp_path / "in.parquet"
+    pq.write_table(table, src)
+    summary = assess_table(src, tmp_path / "a.parquet", chunk_rows=n)
+    reference = assess_table(src, tmp_path / "b.parquet", chunk_rows=n, mapper=local_mapper(2))
+    assert summary.rows == 2 * n
+    assert summary.repeated_ids == reference.repeated_ids
+    assert summary.repeated_ids is not None and "25 rows repeat an earlier row" in summary.repeated_ids
+    assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
