@@ -626,7 +626,8 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     else:  # (as `_day_codes` and `_day_part` place it, for one day)
         at = bisect.bisect_right(bounds, day) - 1
         part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
-    (coast_part,) = readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
+    (coast_part,) = (readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
+                     if readings.formats or readings.coast_exact else ((),))  # (as `_texts` has it)
     built = (key, part, coast_part)
     readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
     readings.used.add(built)
