@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,15 @@ from anpo.api.settings import Settings
 from anpo.store import Store
 
 from .conftest import make_client
+
+
+@pytest.fixture(autouse=True)
+def _switch_interval() -> Iterator[None]:
+    """`server_config` sets the interpreter's GIL switch interval for `anpo serve`'s process;
+    in the test process it is put back, or every later test would run with it."""
+    before = sys.getswitchinterval()
+    yield
+    sys.setswitchinterval(before)
 
 
 def test_foreign_host_names_are_refused(store: Store) -> None:
