@@ -25,3 +25,16 @@ def test_bucket_search_is_the_trees_within_the_bound() -> None:
     assert np.all(k[~found] == len(gi.coast_lat)) and np.all(k_tree[~found] == len(gi.coast_lat))
     # the same sample, or a duplicate of it at the same place (the unit is what matters)
     assert np.array_equal(gi.coast_unit[k[found]], gi.coast_unit[k_tree[found]])
+
+
+def test_the_index_s_cached_buckets_are_the_built_ones() -> None:
+    """The index names its cached buckets by the coast archive (not by hashing the samples):
+    what it maps is what `CoastBuckets.of` builds from its samples."""
+    from anpo.geo.kernel_records import CoastBuckets
+
+    gi = geo_index()
+    built = CoastBuckets.of(gi.coast_lat, gi.coast_lon)
+    got = gi.coast_buckets
+    assert got[:4] == built[:4]
+    for a, b in zip(got[4:], built[4:], strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)

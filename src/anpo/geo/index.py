@@ -148,7 +148,9 @@ class GeoIndex:
         no tree (`geo.coast_buckets`)."""
         from anpo.geo.kernel_records import CoastBuckets
 
-        return CoastBuckets.cached(self.coast_lat, self.coast_lon)
+        st = data.path("geo/coast.npz").stat()
+        key = f"coast.npz {st.st_size}-{st.st_mtime_ns}"
+        return CoastBuckets.cached(self.coast_lat, self.coast_lon, key=key)
 
     @cached_property
     def coast_samples(self) -> CoastSamples:

@@ -36,14 +36,17 @@ class CoastBuckets(NamedTuple):
     box: Floats
 
     @classmethod
-    def cached(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32]) -> CoastBuckets:
+    def cached(cls, lat: npt.NDArray[np.float32], lon: npt.NDArray[np.float32],
+               key: str | None = None) -> CoastBuckets:
         """`of(lat, lon)`, from a file that the first build wrote (`make install` does it):
         building takes 0.06-0.12 s (the Earth-centred coordinates of 440,000 samples), which
         the first chunk of every batch process waited for. The file is named by the SHA-256
         of the samples and of the code that builds from them (this module, `region`), so a
         change to either builds afresh; its arrays are mapped, copy on write, and read in as
-        the buckets are visited. Where it cannot be written, the buckets are simply built."""
-        digest = hashlib.sha256(lat.tobytes() + lon.tobytes())
+        the buckets are visited. Where it cannot be written, the buckets are simply built.
+        `key` names the samples instead (the index gives its archive's size and time, as
+        `geo.npz_cache` names its copies): hashing them cost every batch process 5 ms."""
+        digest = hashlib.sha256(key.encode() if key is not None else lat.tobytes() + lon.tobytes())
         for module in (__file__, R.__file__):
             digest.update(Path(module).read_bytes())
         folder = Path(__file__).parent / "__pycache__"
