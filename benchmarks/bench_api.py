@@ -383,11 +383,13 @@ def _run_light(coro: Coroutine[Any, Any, _R]) -> _R:
 
 
 async def _lists(url: str, n_list: int, requests: int, query: str = "", warm: int = 1,
-                 first_seed: int = 0) -> tuple[float, int, int]:
+                 first_seed: int = 0, cpu: dict[str, float] | None = None, pid: int | None = None
+                 ) -> tuple[float, int, int]:
     """(seconds, errors, request bytes) of `requests` lists of n_list, one after another: a
     different random list each time (after `warm` warm-up lists, each new too), as users send
     them, so that what the server keeps from earlier lists helps only as much as it would for
-    them."""
+    them. `cpu` gets the CPU seconds of the timed lists: `server` (process `pid` and its list
+    workers, from /proc) and `client` (this process)."""
     u = httpx.URL(url)
     raws = [_post(f"{u.host}:{u.port}", f"/v1/assess{query}",
                   json.dumps(random_list(n_list, seed=seed)).encode())
@@ -396,11 +398,15 @@ async def _lists(url: str, n_list: int, requests: int, query: str = "", warm: in
     for raw in raws[:warm]:
         await conn.request(raw)
     errors = 0
+    server0, client0 = (tree_cpu_s(pid) if pid else float("nan")), time.process_time()
     t0 = time.perf_counter()
     for raw in raws[warm:]:
         if await conn.request(raw) != 200:
             errors += 1
     elapsed = time.perf_counter() - t0
+    if cpu is not None:
+        cpu["server"] = (tree_cpu_s(pid) if pid else float("nan")) - server0
+        cpu["client"] = time.process_time() - client0
     conn.close()
     return elapsed, errors, len(raws[-1])
 
@@ -661,28 +667,39 @@ def _full_in_worker(n_list: int, repeats: int, fresh: int = 20, learnt: int = 50
                 f"{n_list / first:,.0f} scenarios/s ({first * 1e3:.1f} ms a list)")]
 
 
-def _list_rows(url: str, n_list: int = 1000, requests: int = 20) -> list[Row]:
+def _timed_lists(url: str, pid: int | None, n_list: int, requests: int, query: str = "", warm: int = 1,
+                 first_seed: int = 0) -> str:
+    """`_lists`, written as a row's result: scenarios/s, ms a list, and the CPU a list of the
+    server (its process and its list workers, from /proc, with `pid`) and of this client:
+    the steady figure when the machine is shared (wall time is what the two CPUs had left)."""
+    cpu: dict[str, float] = {}
+    elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query, warm=warm, first_seed=first_seed,
+                                           cpu=cpu, pid=pid))
+    out = f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a list"
+    if pid:  # (/proc counts in clock ticks, 10 ms: over 20 lists, to 0.5 ms a list)
+        out += (f"; CPU a list: server and its list worker {cpu['server'] / requests * 1e3:.1f} ms, "
+                f"client {cpu['client'] / requests * 1e3:.1f} ms")
+    return f"{out}; {errors} errors; load {os.getloadavg()[0]:.1f})"
+
+
+def _list_rows(url: str, n_list: int = 1000, requests: int = 20, pid: int | None = None) -> list[Row]:
     rows = []
     for query, form in (("", "full results"), ("?fields=compact", "fields=compact")):
-        elapsed, errors, _ = _run_light(_lists(url, n_list, requests, query))
         rows.append(Row(
             f"POST /v1/assess{query}, lists of {n_list:,} random scenarios without explanations "
             f"({form}), {requests} requests one after another on one connection (a new random "
             "list each request)",
-            f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
-            f"list; {errors} errors)",
+            _timed_lists(url, pid, n_list, requests, query),
             ">= 100,000 scenarios/s",
         ))
     # Full results are written from texts the server builds as it meets new legal readings
     # (anpo.api.full_results): the row above is a new server's first lists; this one is the
     # same server once it has answered 50 other new lists (its texts kept, as a running server's).
-    elapsed, errors, _ = _run_light(_lists(url, n_list, requests, "", warm=50, first_seed=1000))
     rows.insert(1, Row(
         f"POST /v1/assess, lists of {n_list:,} random scenarios without explanations (full results), "
         f"{requests} requests one after another on one connection (a new random list each request), "
         "the same server after 50 other new lists",
-        f"**{n_list * requests / elapsed:,.0f} scenarios/s** ({elapsed / requests * 1e3:.0f} ms a "
-        f"list; {errors} errors)",
+        _timed_lists(url, pid, n_list, requests, "", warm=50, first_seed=1000),
         ">= 100,000 scenarios/s",
     ))
     return rows
@@ -768,8 +785,8 @@ def run(runs: int = 1, seconds: float = 30.0, rate: float = 100.0) -> list[Row]:
         with server_process(env={"ANPO_SERVE_PROCESSES": str(processes)}) as (url, pid):
             rows += _window(url, 10.0, 1000.0, runs, pid,
                             f"uvicorn with ANPO_SERVE_PROCESSES={processes} ({processes} server processes)")
-    with server() as url:  # lists and /v1/where as before: one server, the default list slot
-        rows += _list_rows(url)
+    with server_process() as (url, pid):  # lists and /v1/where as before: one server, the default list slot
+        rows += _list_rows(url, pid=pid)
         rows += _where_rows(url)
     workers = os.cpu_count() or 1
     with server(ANPO_LIST_SLOTS=str(workers)) as url:
@@ -827,8 +844,8 @@ def main() -> None:
         with server() as url:
             rows = _where_rows(url)
     elif args.lists_only:
-        with server() as url:
-            rows = _list_rows(url)
+        with server_process() as (url, pid):
+            rows = _list_rows(url, pid=pid)
         rows += _in_process()
     else:
         rows = run(args.runs, args.seconds, args.rate)
