@@ -117,12 +117,19 @@ def output_schema(options: BatchOptions) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _echo(cols: ScenarioColumns, bad: npt.NDArray[np.bool_]) -> tuple[pa.Array, pa.Array, pa.Array]:
-    """The input's date, lat and lon as parsed (null on bad rows; lat/lon null without a place)."""
+def _placed(cols: ScenarioColumns, bad: npt.NDArray[np.bool_] | None
+            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(lat, lon) as parsed, NaN on bad rows (`bad` None: no bad row, the frame's own)."""
     frame = cols.frame
-    day = numeric_array(frame.day.astype(np.int32, copy=False), bad, pa.date32())
-    lat = np.where(bad, np.nan, frame.lat)
-    lon = np.where(bad, np.nan, frame.lon)
+    if bad is None:
+        return frame.lat, frame.lon
+    return np.where(bad, np.nan, frame.lat), np.where(bad, np.nan, frame.lon)
+
+
+def _echo(cols: ScenarioColumns, bad: npt.NDArray[np.bool_], lat: npt.NDArray[np.float64],
+          lon: npt.NDArray[np.float64]) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The input's date, lat and lon as parsed (null on bad rows; lat/lon null without a place)."""
+    day = numeric_array(cols.frame.day.astype(np.int32, copy=False), bad, pa.date32())
     return day, numeric_array(lat, np.isnan(lat)), numeric_array(lon, np.isnan(lon))
 
 
@@ -140,8 +147,8 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
     arrays: list[pa.Array] = [numeric_array(np.arange(first_row, first_row + n, dtype=np.int64))]
     if options.with_ids:
         arrays.append(cols.ids)
-    day, lat, lon = _echo(cols, bad_mask)
-    arrays += [day, lat, lon]
+    lat_values, lon_values = _placed(cols, bad_mask if bad else None)
+    arrays += _echo(cols, bad_mask, lat_values, lon_values)
     error_index = (numeric_array(cols.error.astype(np.int32, copy=False), ~bad_mask) if bad
                    else pa.nulls(n, pa.int32()))
     arrays.append(pa.DictionaryArray.from_arrays(error_index, string_array(list(cols.messages))))
@@ -151,8 +158,7 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
         actual = None if options.whatif is None else evaluate(cols.frame, place, default_context())
         arrays.append(explanations(evaluation, np.flatnonzero(wanted).tolist(), n, actual))
     if options.geometry:
-        arrays.append(wkb_points(np.where(bad_mask, np.nan, cols.frame.lon),
-                                 np.where(bad_mask, np.nan, cols.frame.lat)))
+        arrays.append(wkb_points(lon_values, lat_values))
     first_bad = None
     if bad:
         i = int(np.argmax(bad_mask))
