@@ -16,6 +16,18 @@ from anpo.store import Store
 from .fakes import FakeRunner
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _no_warm_up_thread() -> Iterator[None]:
+    """The apps these tests start run without the server's warm-up thread (`anpo.api.warm`,
+    tested in tests/web/test_warm_maps.py and test_warm_assessment.py). Each app's lifespan
+    began one in this process (196 over tests/api, up to 7 alive at once), assessing some 600
+    points twice and collecting the whole heap beside the test's own requests: 114 s for
+    tests/api against 81 s without, and stalls of the GIL under the tests' requests."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANPO_WARM_MAPS", "none")
+        yield
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(f"sqlite:///{tmp_path / 'api.db'}")
