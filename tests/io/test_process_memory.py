@@ -68,3 +68,14 @@ def test_large_chunks_freed_after_encoding_still_count_repeated_ids(tmp_path: Pa
     assert summary.repeated_ids == reference.repeated_ids
     assert summary.repeated_ids is not None and "25 rows repeat an earlier row" in summary.repeated_ids
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
+
+
+def test_overlapping_runs_give_the_default_back_when_the_last_ends() -> None:
+    before = pa.default_memory_pool().backend_name
+    first, second = process_memory.system_arrow_pool(), process_memory.system_arrow_pool()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first run ends while the second goes on
+    assert pa.default_memory_pool().backend_name == "system"
+    second.__exit__(None, None, None)
+    assert pa.default_memory_pool().backend_name == before

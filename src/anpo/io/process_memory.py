@@ -22,14 +22,17 @@ places that give memory back between chunks:
   glibc, the same kept heap); the previous default is restored at the end (buffers remember
   the pool they came from).
 
-Same bytes either way; what changes is how often the kernel hands out a page. The figures
-are in docs/scale.md ("Memory the run reuses").
+Same bytes either way; what changes is how often the kernel hands out a page. The arena
+setting stays for the rest of the process (threads it starts later share the main heap,
+which costs them nothing measurable: their large blocks are few); Arrow's pool is switched
+back when the last run ends. The figures are in docs/scale.md ("Memory the run reuses").
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import threading
 from collections.abc import Iterator
 from functools import cache
 
@@ -48,17 +51,29 @@ def one_arena() -> bool:
         return False
 
 
+_lock = threading.Lock()
+_inside = 0  # blocks running now (runs on several threads of one process overlap)
+_previous: list[pa.MemoryPool] = []
+
+
 @contextlib.contextmanager
 def system_arrow_pool() -> Iterator[pa.MemoryPool]:
-    """Arrow allocates from the C library's allocator inside the block (its default pool
-    again after)."""
-    previous = pa.default_memory_pool()
+    """Arrow allocates from the C library's allocator inside the block; its default pool
+    is back once the last block running in the process ends."""
+    global _inside
     pool = pa.system_memory_pool()
-    pa.set_memory_pool(pool)
+    with _lock:
+        if _inside == 0:
+            _previous[:] = [pa.default_memory_pool()]
+            pa.set_memory_pool(pool)
+        _inside += 1
     try:
         yield pool
     finally:
-        pa.set_memory_pool(previous)
+        with _lock:
+            _inside -= 1
+            if _inside == 0:
+                pa.set_memory_pool(_previous.pop())
 
 
 @contextlib.contextmanager
