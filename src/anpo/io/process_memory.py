@@ -23,9 +23,10 @@ places that give memory back between chunks:
   the pool they came from).
 
 Same bytes either way; what changes is how often the kernel hands out a page. The arena
-setting stays for the rest of the process (threads it starts later share the main heap,
-which costs them nothing measurable: their large blocks are few); Arrow's pool is switched
-back when the last run ends. The figures are in docs/scale.md ("Memory the run reuses").
+setting stays for the rest of the process (threads it starts later share the main heap
+and its lock; not measured beyond the batch, whose threads allocate a few hundred large
+blocks a chunk); Arrow's pool is switched back when the last run ends. The figures are
+in docs/scale.md ("Memory the run reuses").
 """
 
 from __future__ import annotations
