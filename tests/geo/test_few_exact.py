@@ -77,3 +77,30 @@ def test_a_long_lived_process_switches_to_the_tree(monkeypatch: pytest.MonkeyPat
     assert not resolver._few(idx, "coast_tree")
     monkeypatch.setattr(resolver, "_numpy_points", 0)
     assert not resolver._few(np.arange(resolver.FEW_EXACT + 1), "coast_tree")
+
+
+@pytest.mark.parametrize("which", ["land", "world"])
+def test_candidates_from_bins_are_every_box_holding_the_point(which: str) -> None:
+    """After its first BRUTE_CALLS calls, `RaggedPolygons.candidates` searches 1-degree bins:
+    the same polygons, in the same order, as comparing every bounding box, including points
+    on boxes' edges and corners and on whole degrees (the bins' own edges)."""
+    from anpo.geo import point_in_polygon
+    from anpo.geo.index import world_polygons
+
+    rp = geo_index().land_ragged if which == "land" else world_polygons().polygons
+    b = rp.bounds
+    rng = np.random.default_rng(11)
+    k = rng.integers(0, len(b), 2_000)
+    xs = np.r_[rng.uniform(-180, 180, 2_000), rng.uniform(110, 165, 2_000), b[k, 0], b[k, 2],
+               rng.uniform(b[k, 0], b[k, 2]), np.floor(rng.uniform(110, 165, 2_000))]
+    ys = np.r_[rng.uniform(-90, 90, 2_000), rng.uniform(5, 60, 2_000), rng.uniform(b[k, 1], b[k, 3]),
+               b[k, 3], b[k, 1], np.floor(rng.uniform(5, 60, 2_000))]
+    for _ in range(point_in_polygon.BRUTE_CALLS + 1):
+        rp.candidates(0.0, 0.0)  # past the first calls: the bins answer from here on
+    held = 0
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        want = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
+        got = rp.candidates(x, y)
+        assert np.array_equal(got, want)
+        held += len(want) > 0
+    assert held > 6_000
