@@ -47,7 +47,10 @@ class TurnBatch:
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         self._scheduled.discard(loop)
-        for key in [key for key in self._waiting if key[0] is loop]:
+        # The keys copied in one step (list() of a dict holds the GIL throughout): another
+        # loop's thread may add its key meanwhile, and a Python-level walk of the dict then
+        # raised "dictionary changed size", leaving this turn's requests unanswered for ever.
+        for key in [key for key in list(self._waiting) if key[0] is loop]:
             pending, explain = self._waiting.pop(key), key[1]
             for start in range(0, len(pending), self.max_rows):
                 self._assess(pending[start:start + self.max_rows], explain)
