@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,16 @@ def test_save_png_writes_the_figure_and_releases_it(tmp_path: Path) -> None:
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
     assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077, 0o002])
+def test_process_umask_reads_the_mask_without_changing_it(mask: int) -> None:
+    # In a fresh process (the answer is kept once read): the mask set before is the one read,
+    # and it is still the process's mask afterwards.
+    code = (
+        f"import os; os.umask({mask})\n"
+        "from anpo.core.files import process_umask\n"
+        "first = process_umask(); now = os.umask(0); print(first, now)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == [str(mask), str(mask)]

@@ -6,8 +6,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,19 @@ def save_png(fig: Any, out: Path, dpi: int) -> Path:
     return out
 
 
+_UMASK_LOCK = threading.Lock()
+
+
 @cache
 def process_umask() -> int:
-    """The process's umask (read once: os.umask can only be read by setting it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
+    """The process's umask, read once: from /proc/self/status where Linux shows it, else by
+    setting it and putting it back (under a lock: two threads doing so at once could leave
+    the process with the mask one of them set)."""
+    with suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
     return mask
