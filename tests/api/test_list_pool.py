@@ -139,4 +139,5 @@ def test_a_dead_worker_is_replaced_and_its_request_answered(plain: TestClient, t
         while lists.answered < 2 and time.monotonic() < deadline:  # a new worker answers again
             got = _post(c, "", LIST)
             assert got.status_code == 200 and _same_data(got.content) == want
+        assert lists.answered >= 2, "no new list worker answered within 60 s"
     store.close()
