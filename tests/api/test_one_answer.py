@@ -130,3 +130,36 @@ def test_under_a_process_wide_what_if_the_ordinary_way_answers() -> None:
     with applied(WhatIf.parse(["jp-peace-security-legislation-2015"], ())):
         assert answer_one(raw, True, LegalParts()) is None
     assert answer_one(raw, True, LegalParts()) == _route(raw, True)
+
+
+def test_one_store_of_parts_shared_by_threads_gives_each_the_same_answers() -> None:
+    # Two threads answer from one small store (evictions all the time, new shapes beside
+    # walks of the old), as an app served by several event loops does: no error, and each
+    # answer equals the one a store of its own gives.
+    import sys
+    import threading
+
+    scenarios = _scenarios(300, seed=23)
+    want = [_one(s, False, LegalParts()) for s in scenarios]
+    shared = LegalParts(max_keys=8)
+    errors: list[BaseException] = []
+    got: dict[int, list[bytes | None]] = {}
+
+    def work(k: int) -> None:
+        try:
+            got[k] = [_one(s, False, shared) for s in scenarios]
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads hand over as often as they can
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert got[0] == want and got[1] == want

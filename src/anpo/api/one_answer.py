@@ -23,6 +23,7 @@ back, the place (zone, unit, distances), the receipt (the input's hash). The byt
 from __future__ import annotations
 
 import operator
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -247,24 +248,30 @@ class _Rows:
 
 
 class LegalParts:
-    """The legal part of one-scenario answers, remembered (a bounded LRU; one event loop)."""
+    """The legal part of one-scenario answers, remembered (a bounded LRU; thread-safe)."""
 
     def __init__(self, max_keys: int = MAX_KEYS) -> None:
         self.max_keys = max_keys
         self._parts: OrderedDict[Key, dict[Shape, dict[tuple[Any, ...], Parts]]] = OrderedDict()
         self._layouts: dict[tuple[str, ...], int] = {}
         self._context: LawContext | None = None
+        self._lock = threading.Lock()
         self.hits = 0
         self.builds = 0
 
     def parts(self, ev: Evaluation) -> list[Parts]:
         """(the members `"article5":..,"us":..` as JSON without braces, the explanation's
         JSON) of each row of `ev`."""
-        if ev.context is not self._context:  # another context: nothing remembered holds
-            self._parts.clear()
-            self._context = ev.context
-        rows = _Rows(ev, self._layouts)
-        return [self._part(rows, i) for i in range(len(ev))]
+        # One event loop uses it in `anpo serve`; an app served by several (test clients, an
+        # embedding program) shares it between threads, whose evictions and new shapes would
+        # otherwise change the dicts another thread is walking. Uncontended, the lock is a
+        # fraction of a microsecond a call.
+        with self._lock:
+            if ev.context is not self._context:  # another context: nothing remembered holds
+                self._parts.clear()
+                self._context = ev.context
+            rows = _Rows(ev, self._layouts)
+            return [self._part(rows, i) for i in range(len(ev))]
 
     def _part(self, rows: _Rows, i: int) -> Parts:
         ev = rows.ev
