@@ -247,6 +247,12 @@ class _SectionObserved(Evaluation):
     def row(self, i: int) -> Row:
         return _SectionRow(self, i)
 
+    def release(self) -> None:
+        """Break the cycle with the columns' readers (each notes reads here): freed as soon
+        as the build ends, not at the collector's next pass (a build's observations, some
+        60 tuples, otherwise waited for it, and made it run every few lists)."""
+        self.values._owner = self.assumed_masks._owner = None  # type: ignore[attr-defined]
+
     def value_at(self, name: str) -> Any:
         """Row i's value of a column (read once a build)."""
         at = self.at
@@ -332,8 +338,14 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
             return node.out
     start = len(observed.seen)
     out = build(observed, observed.index)
-    node = root
+    node, made = root, set()
     for name, op, other, result in observed.seen[start:]:
+        # An observation made already on this path has the outcome it had then (the same
+        # row): kept once, so a walk asks each question once (a section's builder reads
+        # the same column up to 5 times; the Japan section's 43 steps are 18 questions).
+        if (name, op, other) in made:
+            continue
+        made.add((name, op, other))
         kind = _MASKED if name.startswith(_MASK) else _KINDS.get(name, _PLAIN)
         if node.out is not None or node.observation not in (None, (name, op, other, kind)):
             return out  # a path that disagrees with one kept (an impure builder): not kept
@@ -589,6 +601,8 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
             readings.checked = True
     except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
         raise _Decline from None
+    finally:
+        observed.release()
     pieces: list[bytes] = []
     rest = text
     for mark in (*_MARKS[:2], _COAST_TEXT, _MARKS[2]) if coast else _MARKS:  # each once, in order
