@@ -34,6 +34,7 @@ from anpo.core.compiled import use_compiled
 from anpo.core.errors import InputError
 from anpo.core.files import remove_stale
 from anpo.io.documents import special_file
+from anpo.io.early_writeback import early_writeback
 
 DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 700 MB peak for the whole process (2 CPUs)
 
@@ -388,14 +389,17 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
     tmp = temporary_path(target)
     writer: TableWriter | None = None
     try:
-        if fmt is TableFormat.parquet:
-            writer = _ParquetWriter(tmp, schema)
-        elif fmt is TableFormat.csv:
-            writer = _CsvWriter(tmp, schema, bom)
-        else:
-            writer = _JsonlWriter(tmp, schema)
-        yield writer
-        writer.close()
+        # Renamed over an existing name, the file's pages are flushed inside the rename:
+        # their writes start during the run instead (`io/early_writeback.py`).
+        with early_writeback(tmp, replaces=os.path.lexists(target)):
+            if fmt is TableFormat.parquet:
+                writer = _ParquetWriter(tmp, schema)
+            elif fmt is TableFormat.csv:
+                writer = _CsvWriter(tmp, schema, bom)
+            else:
+                writer = _JsonlWriter(tmp, schema)
+            yield writer
+            writer.close()
         os.replace(tmp, target)
     except BaseException:
         if writer is not None:
