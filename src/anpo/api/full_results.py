@@ -239,8 +239,7 @@ class _SectionObserved(Evaluation):
     def __init__(self, ev: Evaluation, i: int, rows: _RowValues) -> None:
         self.seen: list[Any] = []
         self.plain, self.masks, self.index = ev.values, ev.assumed_masks, i
-        self.rows = rows
-        self.at: dict[str, Any] = {}  # row i's values read so far
+        self.rows, self.position = rows, rows.position(i)
         super().__init__(ev.ruleset, _Reads(ev.values, self), _Reads(ev.assumed_masks, self, True),
                          ev.context)
 
@@ -254,12 +253,11 @@ class _SectionObserved(Evaluation):
         self.values._owner = self.assumed_masks._owner = None  # type: ignore[attr-defined]
 
     def value_at(self, name: str) -> Any:
-        """Row i's value of a column (read once a build)."""
-        at = self.at
-        if name in at:
-            return at[name]
-        value = at[name] = self.rows.value(name, self.index)
-        return value
+        """Row i's value of a column."""
+        column = self.rows.read.get(name)
+        if column is None:
+            column = self.rows.column(name)
+        return column[self.position]
 
     def outcome(self, name: str, op: Any, other: Any, kind: int) -> Any:
         """What row i gives an observation (as the builder's wrappers noted it)."""
@@ -282,18 +280,23 @@ class _RowValues:
     """The values of the rows whose texts a round builds, as Python values: each column read
     taken for all of them at once (`tolist`), not one numpy scalar at a time."""
 
-    __slots__ = ("_columns", "_rows", "_at", "_read")
+    __slots__ = ("_columns", "_rows", "_at", "read")
 
     def __init__(self, columns: dict[str, Any], rows: list[int]) -> None:
         self._columns, self._rows = columns, np.array(rows, dtype=np.intp)
         self._at = {row: k for k, row in enumerate(rows)}
-        self._read: dict[str, list[Any]] = {}
+        self.read: dict[str, list[Any]] = {}  # the columns read so far, by name
 
-    def value(self, name: str, row: int) -> Any:
-        read = self._read.get(name)
+    def position(self, row: int) -> int:
+        """Where a row's values are in each column read."""
+        return self._at[row]
+
+    def column(self, name: str) -> list[Any]:
+        """A column's values for the rows, read now if not yet."""
+        read = self.read.get(name)
         if read is None:
-            read = self._read[name] = self._columns[name][self._rows].tolist()
-        return read[self._at[row]]
+            read = self.read[name] = self._columns[name][self._rows].tolist()
+        return read
 
 
 class _Step:
@@ -315,26 +318,27 @@ def _key(value: Any) -> Any:
 def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _SectionObserved) -> Any:
     """A section of the row's text: found by following the path the row takes through what
     earlier builds of it observed (the same outcome at every step: the same path through
-    pure functions, so the same section), else built (and its path kept). Either way the
-    observations are noted in `observed.seen`, as if it had been built."""
-    node, path = root, []
-    at, rows, index = observed.at, observed.rows, observed.index
+    pure functions, so the same section), else built (and its path kept). Either way what
+    the text's build learns from (the day's and the coast distance's observations) is noted
+    in `observed.seen`, as if it had been built; a found section's plain column reads are
+    not (each is in the static key)."""
+    node, notes = root, []
+    read, position = observed.rows.read, observed.position
     while node.out is None and node.observation is not None:
         name, op, other, kind = node.observation
         if kind == _PLAIN:  # (the usual step, inline: `observed.value_at`)
-            result = at.get(name, at)
-            if result is at:
-                result = at[name] = rows.value(name, index)
+            column = read.get(name)
+            result = (observed.rows.column(name) if column is None else column)[position]
         else:
             result = observed.outcome(name, op, other, kind)
-        path.append((name, op, other, result))
+            notes.append((name, op, other, result))
         found = node.next.get(result if result == result else _NAN)
         if found is None:
             break
         node = found
     else:
         if node.out is not None:
-            observed.seen.extend(path)
+            observed.seen.extend(notes)
             return node.out
     start = len(observed.seen)
     out = build(observed, observed.index)
@@ -517,7 +521,8 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     """The distinct groups' texts and each row's group, building the texts not yet known."""
     distinct, static_of = np.unique(static, return_inverse=True)
     static_of = static_of.ravel()
-    keys = [k.tobytes() for k in distinct]
+    flat, size = distinct.tobytes(), distinct.itemsize  # (each key's bytes, cut from one copy)
+    keys = [flat[at:at + size] for at in range(0, len(flat), size)]
     day = frame.day.astype(np.int64)
     distance = place.coast_distance_nm
     for round_ in range(MAX_ROUNDS):
@@ -606,9 +611,10 @@ def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
     pieces: list[bytes] = []
     rest = text
     for mark in (*_MARKS[:2], _COAST_TEXT, _MARKS[2]) if coast else _MARKS:  # each once, in order
-        if rest.count(mark) != 1:
+        split = rest.split(mark)
+        if len(split) != 2:
             raise _Decline
-        before, rest = rest.split(mark)
+        before, rest = split
         pieces.append(before)
     if coast:
         pieces[2] += _COAST_NAME  # the name stays; the number is the row's
@@ -689,7 +695,7 @@ def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: Sequence[str
     """The list's JSON: each row its group's text around its own id, date, coast distance
     and hash."""
     n = len(ids)
-    coasts = _coast_texts(distance, _objects([t[5] for t in texts])[group_of])
+    coasts = _coast_texts(distance, np.array([t[5] for t in texts], dtype=bool)[group_of])
     heads = {t[:2] for t in texts}
     if len(heads) == 1 and heads == {(_HEAD, _DATE)}:  # as `result` writes them: fewer pieces
         # A row is its id, its date (with the name before it), its group's text to the coast
@@ -723,13 +729,13 @@ def _joined(texts: list[Text], group_of: npt.NDArray[np.intp], ids: Sequence[str
     return b"".join(out)
 
 
-def _coast_texts(distance: npt.NDArray[np.float32], spliced: npt.NDArray[np.object_]) -> list[bytes]:
+def _coast_texts(distance: npt.NDArray[np.float32], spliced: npt.NDArray[np.bool_]) -> list[bytes]:
     """Each row's coast distance as `place.detail` writes it (rounded to 2 places), where its
     group's text takes one; else nothing."""
     out = [b""] * len(distance)
     written: dict[float, bytes] = {}
-    for r in np.flatnonzero(spliced.astype(bool)).tolist():
-        d = float(distance[r])
+    rows = np.flatnonzero(spliced)
+    for r, d in zip(rows.tolist(), distance[rows].tolist(), strict=True):  # (float32 as float: exact)
         text = written.get(d)
         if text is None:
             text = written[d] = orjson.dumps(round(d, 2))
