@@ -141,3 +141,32 @@ def test_a_dead_worker_is_replaced_and_its_request_answered(plain: TestClient, t
             assert got.status_code == 200 and _same_data(got.content) == want
         assert lists.answered >= 2, "no new list worker answered within 60 s"
     store.close()
+
+
+def test_a_worker_answers_large_lists_through_its_file_and_leaves_no_name_behind() -> None:
+    # The answer file's name is gone as soon as the worker is made (Linux: the worker opens
+    # the file through /proc), so a server killed while its worker warms leaves nothing in
+    # /dev/shm; a large answer still comes through the file, equal to the in-process one.
+    import asyncio
+    import os
+
+    from anpo.api.list_pool import _SHARED_FROM, _Worker, answer_list
+
+    if not os.path.isdir(f"/proc/{os.getpid()}/fd"):
+        pytest.skip("needs /proc (Linux)")
+    body = json.dumps(scenarios(400, seed=5)).encode()
+    want = answer_list(body, "")
+    assert want is not None and len(want) >= _SHARED_FROM
+
+    async def exchange() -> bytes:
+        worker = _Worker()
+        try:
+            assert not os.path.exists(worker._path)
+            await worker.warmed()
+            got = await worker.exchange(b"", body)
+            assert worker._map is not None  # read from the shared file, not the socket
+            return got
+        finally:
+            worker.close()
+
+    assert _same_data(asyncio.run(exchange())) == _same_data(want)

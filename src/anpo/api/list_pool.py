@@ -257,12 +257,20 @@ class _Worker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")  # a clean interpreter: safe with numba and threads
         mine, theirs = ctx.Pipe(duplex=True)  # a Unix socket pair
-        # The answer file: made here, opened by the worker, removed once it has (both keep it
-        # open), so nothing is left behind whichever process ends first.
+        # The answer file: made here and opened by the worker; both keep it open, so nothing
+        # is left behind whichever process ends first. Where Linux shows this process's open
+        # files (/proc), the name is removed at once and the worker opens the file through
+        # its descriptor's entry there: a server killed before its worker has warmed leaves
+        # no file in /dev/shm. Elsewhere the name is removed once the worker is ready.
         fd, self._path = tempfile.mkstemp(prefix="anpo-list-answers-", dir=_shared_dir())
         self._file = os.fdopen(fd, "rb")
+        opened_as = self._path
+        through_proc = f"/proc/{os.getpid()}/fd/{fd}"
+        if os.path.exists(through_proc):
+            self._remove_file()
+            opened_as = through_proc
         self._map: mmap.mmap | None = None
-        self.process = ctx.Process(target=_serve, args=(theirs, self._path), daemon=True,
+        self.process = ctx.Process(target=_serve, args=(theirs, opened_as), daemon=True,
                                    name="anpo-list-worker")
         self.process.start()
         theirs.close()  # only the worker holds its end: its death is an end of file here
