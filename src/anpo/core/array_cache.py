@@ -14,11 +14,31 @@ unreadable is None: the caller builds as it would without a cache.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+
+def file_stamp(path: Path) -> str:
+    """A shipped file's size and modification time, "SIZE-MTIME_NS": what names the copies
+    derived from it (as Python's bytecode and numba's cache are named), instead of hashing
+    its bytes in every process."""
+    st = path.stat()
+    return f"{st.st_size}-{st.st_mtime_ns}"
+
+
+def derived_stem(prefix: str, key: str | bytes, code: Iterable[str | Path]) -> str:
+    """The name of arrays derived from data named by `key` by the modules `code`:
+    "PREFIX-cache." and the SHA-256 of both, so new data or a code change builds afresh.
+    Earlier versions match the glob "PREFIX-cache.*" (`save`'s `stale`)."""
+    digest = hashlib.sha256(key.encode() if isinstance(key, str) else key)
+    for module in code:
+        digest.update(Path(module).read_bytes())
+    return f"{prefix}-cache.{digest.hexdigest()[:24]}"
 
 
 def load(folder: Path, stem: str) -> tuple[Any, dict[str, Any]] | None:

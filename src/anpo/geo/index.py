@@ -8,11 +8,9 @@ batches never leave the pure grid cells and a few points are decided in numpy
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,11 +93,9 @@ def _fine_grid(grid: R.BlockGrid, cells: npt.NDArray[np.uint16]) -> R.FineGrid:
     a cache file that the first process wrote (`make install` does it), where deriving it cost
     every batch process 25-45 ms. The file is named by the shipped grid's and sub-cells' sizes
     and times (as `geo.npz_cache` names its copies) and by `region`'s code, which derives it."""
-    stamp = [f"{p.stat().st_size}-{p.stat().st_mtime_ns}"
-             for p in (data.path("geo/grid.npz"), data.path("geo/fine_cells.npy"))]
-    digest = hashlib.sha256(" ".join(stamp).encode() + Path(R.__file__).read_bytes())
+    stamp = " ".join(array_cache.file_stamp(data.path(p)) for p in ("geo/grid.npz", "geo/fine_cells.npy"))
+    stem = array_cache.derived_stem("fine_grid", stamp, (R.__file__,))
     folder = data.path("geo/fine_cells.npy").parent / "__pycache__"
-    stem = f"fine_grid-cache.{digest.hexdigest()[:24]}"
     found = array_cache.load(folder, stem)
     if found is not None and len(found[1]["base"]) == len(grid.block_value):
         return R.FineGrid(found[1]["base"], found[1]["rank"], cells)
@@ -148,8 +144,7 @@ class GeoIndex:
         no tree (`geo.coast_buckets`)."""
         from anpo.geo.kernel_records import CoastBuckets
 
-        st = data.path("geo/coast.npz").stat()
-        key = f"coast.npz {st.st_size}-{st.st_mtime_ns}"
+        key = f"coast.npz {array_cache.file_stamp(data.path('geo/coast.npz'))}"
         return CoastBuckets.cached(self.coast_lat, self.coast_lon, key=key)
 
     @cached_property
@@ -336,8 +331,8 @@ def world_edges() -> WorldEdges | None:
     cannot be kept on disk (`world_cells.cached`)."""
     from anpo.geo import world_cells
 
-    st = data.path("geo/world.npz").stat()
-    return world_cells.cached(f"{st.st_size}-{st.st_mtime_ns}", lambda: npz_arrays("geo/world.npz"))
+    key = array_cache.file_stamp(data.path("geo/world.npz"))
+    return world_cells.cached(key, lambda: npz_arrays("geo/world.npz"))
 
 
 @dataclass

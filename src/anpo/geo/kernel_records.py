@@ -5,7 +5,6 @@ numba, and `anpo.core.ahead_of_time`'s extension reads them as they are.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import NamedTuple
@@ -46,11 +45,9 @@ class CoastBuckets(NamedTuple):
         the buckets are visited. Where it cannot be written, the buckets are simply built.
         `key` names the samples instead (the index gives its archive's size and time, as
         `geo.npz_cache` names its copies): hashing them cost every batch process 5 ms."""
-        digest = hashlib.sha256(key.encode() if key is not None else lat.tobytes() + lon.tobytes())
-        for module in (__file__, R.__file__):
-            digest.update(Path(module).read_bytes())
+        samples = key if key is not None else lat.tobytes() + lon.tobytes()
+        stem = array_cache.derived_stem("coast_buckets", samples, (__file__, R.__file__))
         folder = Path(__file__).parent / "__pycache__"
-        stem = f"coast_buckets-cache.{digest.hexdigest()[:24]}"
         found = array_cache.load(folder, stem)
         if found is not None:
             (south, west, rows, cols), arrays = found

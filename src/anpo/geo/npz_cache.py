@@ -27,9 +27,8 @@ Arrays = dict[str, Any]  # as np.load(...)[name]: arrays of whatever dtype the a
 def npz_arrays(relative: str) -> Arrays:
     """Every array of the shipped archive `relative` (a path under anpo/data)."""
     archive = data.path(relative)
-    st = archive.stat()
     folder = archive.parent / "__pycache__"
-    stem = f"{archive.stem}.{st.st_size}-{st.st_mtime_ns}"
+    stem = f"{archive.stem}.{array_cache.file_stamp(archive)}"
     found = array_cache.load(folder, stem)
     if found is not None:
         return found[1]

@@ -22,7 +22,6 @@ fills, and mapped by later processes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,11 +47,8 @@ def cached(key: str, world: Callable[[], Mapping[str, npt.NDArray[np.generic]]])
     the cache folder cannot be written (the caller decides by shapely instead). The file is
     named by `key` (the archive's size and time, as `geo.npz_cache` names its copies) and by
     this code, so a new archive or a change here builds afresh."""
-    digest = hashlib.sha256(key.encode())
-    for module in (__file__, K.__file__, R.__file__):
-        digest.update(Path(module).read_bytes())
+    stem = array_cache.derived_stem("world_cells", key, (__file__, K.__file__, R.__file__))
     folder = Path(__file__).parent / "__pycache__"
-    stem = f"world_cells-cache.{digest.hexdigest()[:24]}"
     found = array_cache.load(folder, stem)
     if found is not None:
         arrays = found[1]
