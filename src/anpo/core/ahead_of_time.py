@@ -52,6 +52,7 @@ KERNEL_MODULES = (
     "anpo.io.compact_kernel",
     "anpo.io.parquet_kernel",
     "anpo.io.id_kernel",
+    "anpo.io.wkb_kernel",
 )
 
 Spec = Any  # ("a", dtype.str, ndim, writable) | ("i",) | ("f",) | ("b",) | ("t", [Spec, ...])

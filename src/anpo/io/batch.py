@@ -30,7 +30,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ from anpo.io.determinations import (
     explanation_field,
     explanations,
 )
-from anpo.io.geoparquet import GEOMETRY, geo_metadata, wkb_points
+from anpo.io.geoparquet import GEOMETRY, GEOMETRY_COLUMN, geo_metadata, wkb_points
 from anpo.io.ordered_map import threaded_map
 from anpo.io.process_memory import reused_memory
 from anpo.io.repeated_ids import RepeatedIds
@@ -75,6 +75,9 @@ from anpo.law.rules import evaluate, ruleset_hash
 from anpo.law.whatif import WhatIf
 
 ERROR = "error"
+# The point column of a Parquet output, as its writer makes it (from the echoed coordinates,
+# null where they are): WKB points straight into the pages, no WKB array (`wkb_kernel`).
+POINTS = {GEOMETRY_COLUMN: ("lon", "lat")}
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,10 @@ def assess_chunk(chunk: Chunk, first_row: int, options: BatchOptions) -> ChunkRe
 def _assess_and_prepare(prepare: Callable[[pa.RecordBatch], Any], chunk: Chunk, first_row: int,
                         options: BatchOptions) -> ChunkResult:
     """`assess_chunk`, then the writer's share of the work that can run beside other chunks
-    (a Parquet output: the row group's pages, encoded and compressed)."""
+    (a Parquet output: the row group's pages, encoded and compressed). The chunk leaves the
+    point column out: the writer makes it from `lat` and `lon` (`POINTS`)."""
     t0 = time.thread_time()
-    result = assess_chunk(chunk, first_row, options)
+    result = assess_chunk(chunk, first_row, replace(options, geometry=False))
     t1 = time.thread_time()
     result.prepared = prepare(result.batch)
     if result.prepared is not None:
@@ -344,7 +348,8 @@ def _run(source: TableSource, out: Path, started: bool, *, strict: bool, explain
     metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
     if geometry:
         metadata.update(geo_metadata())
-    with atomic_table(out, output_schema(options), metadata, bom=bom) as writer:
+    points = POINTS if geometry else None
+    with atomic_table(out, output_schema(options), metadata, bom=bom, points=points) as writer:
         # Local threads also encode their chunk's row group (`prepare`), so that the
         # calling thread only appends bytes to the file; a Dask worker sends the columns.
         fn = assess_chunk if mapper is not None else partial(_assess_and_prepare, writer.prepare)

@@ -15,7 +15,7 @@ explicitly with the CRS's identifier so that a reader never has to guess.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,23 @@ def wkb_points(lon: npt.ArrayLike, lat: npt.ArrayLike) -> pa.Array:
     return pa.Array.from_buffers(pa.binary(), n, [validity, pa.py_buffer(offsets),
                                                   pa.py_buffer(points.view(np.uint8))],
                                  null_count=int(missing.sum()))
+
+
+def with_points(batch: pa.RecordBatch, schema: pa.Schema,
+                points: Mapping[str, tuple[str, str]]) -> pa.RecordBatch:
+    """The batch with the point columns of `schema` it leaves out, made from its x and y
+    columns (name -> (x column, y column), e.g. {"geometry": ("lon", "lat")}) by
+    `wkb_points`: for writers that do not make them themselves (anpo's Parquet writer
+    does, from the same columns: `parquet_writer.RowGroupEncoder`'s `points`)."""
+    missing = [name for name in points if name not in batch.schema.names]
+    if not missing:
+        return batch
+    from anpo.io.arrow_arrays import to_numpy
+
+    made = {name: wkb_points(to_numpy(batch.column(points[name][0])), to_numpy(batch.column(points[name][1])))
+            for name in missing}
+    arrays = [made[f.name] if f.name in made else batch.column(f.name) for f in schema]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def geo_metadata(bbox: Sequence[float] | None = None) -> dict[str, str]:

@@ -27,6 +27,9 @@ What it writes (parquet-format's parquet.thrift and Encodings.md):
 - Statistics of each column chunk: null count, min and max (not for GeoParquet's geometry
   columns: `geometry_columns`). No page index, no bloom filters.
 - Snappy compression of each page (optional).
+- Point columns made by the writer (`points`): a GeoParquet WKB point column that a batch
+  may leave out, written from its longitude and latitude columns by `wkb_kernel` (pages,
+  and their snappy streams, straight from the float64 values: no WKB array is built).
 
 `supported(schema)` says whether every column has such a type; `anpo.io.tables` uses
 pyarrow's writer otherwise.
@@ -38,6 +41,7 @@ import base64
 import json
 import struct as pystruct
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -56,6 +60,7 @@ PAGE_BYTES = 1 << 20  # data pages of at most about this many bytes before compr
 ARROW_SCHEMA = b"ARROW:schema"
 # The kernels: the install-time extension's (`core.ahead_of_time`), else numba's JIT.
 kernel = compiled_module("anpo.io.parquet_kernel")
+wkb = compiled_module("anpo.io.wkb_kernel")
 CREATED_BY = f"anpo version {__version__} (numba Parquet writer)"
 
 Bytes = npt.NDArray[np.uint8]
@@ -415,6 +420,15 @@ class _Pages:
         return len(head) + raw, len(head) + size
 
 
+    def final_page(self, sub_header: bytes, raw: int, body: Bytes) -> tuple[int, int]:
+        """A data page whose body is written as it goes into the file (compressed already when
+        the pages are); `raw`: its size uncompressed. Sizes as `page` gives them."""
+        head = struct((1, I32, _Page.DATA), (2, I32, raw), (3, I32, body.size), (5, STRUCT, sub_header))
+        self.parts += [head, body]
+        self.pos += len(head) + body.size
+        return len(head) + raw, len(head) + body.size
+
+
 class _Scratch(threading.local):
     """Scratch space of one thread, reused from page to page and batch to batch."""
 
@@ -439,7 +453,13 @@ class RowGroupEncoder:
     of threads at once: the batch assessment's threads encode each chunk right after
     assessing it, and the one thread that writes the file only appends the bytes."""
 
-    def __init__(self, schema: pa.Schema, *, compression: str | None = "snappy") -> None:
+    def __init__(self, schema: pa.Schema, *, compression: str | None = "snappy",
+                 points: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """`points`: GeoParquet point columns the encoder makes itself, name -> (x column,
+        y column) (e.g. {"geometry": ("lon", "lat")}): a batch may leave them out (the schema
+        without them), and they are written from its float64 x and y columns as WKB points,
+        null where x or y is null or NaN (`geoparquet.wkb_points`, without its array). A
+        batch that has them is written as it is."""
         columns = [_column(f) for f in schema]
         missing = [f"{f.name}: {f.type}" for f, c in zip(schema, columns, strict=True) if c is None]
         if missing:
@@ -454,16 +474,74 @@ class RowGroupEncoder:
         self._compression = compression
         self._codec_id = _SNAPPY if compression == "snappy" else _UNCOMPRESSED
         self._scratch = _Scratch()
+        self.points = dict(points or {})
+        for name, xy in self.points.items():
+            field = schema.field(name) if schema.get_field_index(name) >= 0 else None
+            if field is None or not _is_binary(field.type):
+                raise ValueError(f"point column {name!r}: not one binary column of the schema")
+            for c in xy:
+                if schema.get_field_index(c) < 0 or not pa.types.is_float64(schema.field(c).type):
+                    raise ValueError(f"point column {name!r}: {c!r} is not one float64 column of the schema")
+            self.columns = [replace(c, bounds=False) if c.name == name else c for c in self.columns]
+        self._without_points = pa.schema([f for f in self.schema if f.name not in self.points])
 
     def encode(self, batch: pa.RecordBatch) -> RowGroupBytes:
         """The row group holding the batch (no parts for an empty batch)."""
+        made: set[str] = set()  # the point columns the batch leaves out
         if not batch.schema.equals(self.schema, check_metadata=False):
-            raise ValueError(f"batch schema differs from the file's:\n{batch.schema}\n---\n{self.schema}")
+            if not self.points or not batch.schema.equals(self._without_points, check_metadata=False):
+                raise ValueError(f"batch schema differs from the file's:\n{batch.schema}\n---\n{self.schema}")
+            made = set(self.points)
         pages = _Pages(pa.Codec(self._compression) if self._compression else None, self._scratch)
         if batch.num_rows == 0:
             return RowGroupBytes(0, [], 0, [], self)
-        chunks = [self._column_chunk(pages, c, batch.column(i)) for i, c in enumerate(self.columns)]
+        chunks = []
+        given = iter(batch.columns)
+        for c in self.columns:
+            chunks.append(self._points_chunk(pages, c, batch) if c.name in made
+                          else self._column_chunk(pages, c, next(given)))
         return RowGroupBytes(batch.num_rows, pages.parts, pages.pos, chunks, self)
+
+    def _points_chunk(self, pages: _Pages, column: _Column, batch: pa.RecordBatch) -> _Chunk:
+        """The column chunk of a point column the batch left out, from its x and y columns:
+        data pages of the same rows as for the WKB array (`_page_bounds`), each written by
+        one `wkb_kernel` call (as a snappy stream when the pages are compressed)."""
+        xs, ys = (batch.column(c) for c in self.points[column.name])
+        n = batch.num_rows
+        x, y = _fixed(xs, np.uint64), _fixed(ys, np.uint64)  # float64 bits
+        bits = np.empty((n + 7) >> 3, dtype=np.uint8)
+        vx, vy = (_bitmap(a.buffers()[0], a.offset, n) if a.null_count else _EMPTY for a in (xs, ys))
+        nulls = wkb.point_validity(x, y, vx, vy, n, bits)
+        if column.required and nulls:
+            raise ValueError(f"column {column.name!r} is not nullable but has {nulls} null points")
+        valid = _frozen(bits) if nulls else _EMPTY
+        rows = max(8, PAGE_BYTES // wkb.ROW_BYTES // 8 * 8)  # as the WKB array's 25 bytes a row
+        bounds = [(s, min(n, s + rows)) for s in range(0, n, rows)]
+        level_room = 0 if column.required else 4 + 2 * ((rows + 7) >> 3) + 16
+        # `wkb_kernel.snappy_bound` (a name of the module itself would import numba)
+        out = np.empty(len(bounds) * (16 + 2 * level_room + wkb.HEAD + wkb.ROW_BYTES * rows), dtype=np.uint8)
+        levels = pages.temporary(np.dtype(np.uint8), level_room)
+        sizes = [0, 0]
+        data_offset = pages.pos
+        pos = 0
+        for s, e in bounds:
+            r = e - s
+            page_valid = valid[s >> 3:(e + 7) >> 3] if nulls else _EMPTY
+            header = struct((1, I32, r), (2, I32, _Encoding.PLAIN), (3, I32, _Encoding.RLE),
+                            (4, I32, _Encoding.RLE))
+            if pages.codec is None:
+                end = 0 if column.required else kernel.levels(page_valid, r, out[pos:], 0)
+                end = wkb.plain_points(x[s:e], y[s:e], page_valid, r, out[pos:], end)
+                raw = end
+            else:
+                level_end = 0 if column.required else kernel.levels(page_valid, r, levels, 0)
+                end = wkb.snappy_points(x[s:e], y[s:e], page_valid, r, _frozen(levels[:level_end]),
+                                        out[pos:], 0)
+                raw = level_end + wkb.ROW_BYTES * wkb.present_count(page_valid, r)
+            _add(sizes, pages.final_page(header, raw, out[pos:pos + end]))
+            pos += end
+        return _Chunk(column, n, None, data_offset, sizes[0], sizes[1], len(bounds), self._codec_id,
+                      struct((3, I64, nulls)))
 
     def _column_chunk(self, pages: _Pages, column: _Column, array: pa.Array) -> _Chunk:
         """A column chunk: the dictionary page (DICT), then the data pages."""
@@ -579,8 +657,9 @@ class ParquetFileWriter:
     encodes a batch and appends it; `append` appends one that `encoder` encoded elsewhere."""
 
     def __init__(self, path: str | Path, schema: pa.Schema, *, compression: str | None = "snappy",
-                 encoder: RowGroupEncoder | None = None) -> None:
-        self.encoder = encoder or RowGroupEncoder(schema, compression=compression)
+                 encoder: RowGroupEncoder | None = None,
+                 points: Mapping[str, tuple[str, str]] | None = None) -> None:
+        self.encoder = encoder or RowGroupEncoder(schema, compression=compression, points=points)
         self._row_groups: list[bytes] = []
         self._rows = 0
         self._fh: BinaryIO | None = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
@@ -670,7 +749,18 @@ def warm_up() -> None:
                                                  c.dictionary) if isinstance(c, pa.DictionaryArray)
                   else pa.array(c.to_pylist(), c.type, mask=nulls) for c in columns]
     batch = pa.RecordBatch.from_arrays(columns + with_nulls, names=[str(i) for i in range(2 * len(columns))])
+    lon = np.where(nulls, np.nan, numbers.astype(np.float64))
+    placed = pa.RecordBatch.from_arrays([pa.array(lon, mask=nulls), pa.array(-lon)], names=["x", "y"])
     with tempfile.TemporaryDirectory() as tmp:
         writer = ParquetFileWriter(Path(tmp) / "warm.parquet", batch.schema)
         writer.write(batch)
         writer.close()
+        # point columns made by the writer, compressed or not, with and without nulls
+        schema = placed.schema.append(pa.field("geometry", pa.binary()))
+        for compression in ("snappy", None):
+            writer = ParquetFileWriter(Path(tmp) / "points.parquet", schema, compression=compression,
+                                       points={"geometry": ("x", "y")})
+            writer.write(placed)
+            whole = numbers.astype(np.float64)
+            writer.write(pa.RecordBatch.from_arrays([pa.array(whole), pa.array(whole)], names=["x", "y"]))
+            writer.close()

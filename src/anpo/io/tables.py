@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -36,6 +36,8 @@ from anpo.core.files import remove_stale
 from anpo.io.documents import special_file
 from anpo.io.early_writeback import early_writeback
 
+# GeoParquet point columns a writer makes itself: name -> (x column, y column)
+Points: TypeAlias = Mapping[str, tuple[str, str]]
 DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 700 MB peak for the whole process (2 CPUs)
 
 
@@ -229,9 +231,12 @@ class _Unprepared:
 
 
 class _ArrowParquetWriter(_Unprepared):
-    """pyarrow's Parquet writer, a row group a batch."""
+    """pyarrow's Parquet writer, a row group a batch (with the point columns a batch leaves
+    out made first: `geoparquet.with_points`)."""
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
+    def __init__(self, path: Path, schema: pa.Schema, points: Points | None = None) -> None:
+        self._schema = schema
+        self._points = points
         # Row numbers (and grid rows/cols) are runs: delta-encoded; the rest dictionary/RLE.
         delta = [n for n in ("row", "col") if n in schema.names and pa.types.is_integer(schema.field(n).type)]
         self._writer = pq.ParquetWriter(
@@ -241,6 +246,10 @@ class _ArrowParquetWriter(_Unprepared):
         )
 
     def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
+        if self._points:
+            from anpo.io.geoparquet import with_points
+
+            batch = with_points(batch, self._schema, self._points)
         self._writer.write_batch(batch, row_group_size=batch.num_rows)
 
     def close(self) -> None:
@@ -257,11 +266,12 @@ class _ParquetWriter:
 
     `prepare(batch)` encodes a batch's row group on the thread that calls it (several may
     at once: batch assessment's threads, each after its chunk); `write(batch, prepared)`
-    then only appends those bytes to the file."""
+    then only appends those bytes to the file. `points`: as `atomic_table`'s."""
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
+    def __init__(self, path: Path, schema: pa.Schema, points: Points | None = None) -> None:
         self._path = path
         self._schema = schema
+        self._points = points
         self._writer: TableWriter | None = None
         self._lock = threading.Lock()
         self._encoder: Any = None  # parquet_writer.RowGroupEncoder, once a large batch came
@@ -274,7 +284,8 @@ class _ParquetWriter:
             if self._encoder is None and use_compiled(rows):
                 from anpo.io.parquet_writer import RowGroupEncoder, supported  # imports numba
 
-                self._encoder = RowGroupEncoder(self._schema) if supported(self._schema) else False
+                self._encoder = (RowGroupEncoder(self._schema, points=self._points) if supported(self._schema)
+                                 else False)
             return self._encoder or None
 
     def _open(self, rows: int) -> TableWriter:
@@ -284,7 +295,7 @@ class _ParquetWriter:
 
             self._ours = ParquetFileWriter(self._path, self._schema, encoder=encoder)
             return self._ours
-        return _ArrowParquetWriter(self._path, self._schema)
+        return _ArrowParquetWriter(self._path, self._schema, self._points)
 
     def prepare(self, batch: pa.RecordBatch) -> Any:
         """The batch's row group, encoded now by anpo's writer; None when `write` is to do it."""
@@ -375,9 +386,11 @@ def temporary_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] | None = None,
-                 *, bom: bool = False) -> Iterator[TableWriter]:
+                 *, bom: bool = False, points: Points | None = None) -> Iterator[TableWriter]:
     """A writer for `path` by extension; the file appears only when the block succeeds.
-    `bom`: a CSV starts with a UTF-8 byte order mark."""
+    `bom`: a CSV starts with a UTF-8 byte order mark. `points` (Parquet): GeoParquet point
+    columns that batches may leave out, name -> (x column, y column): the writer makes them
+    (anpo's writer straight from the coordinates, `parquet_writer.RowGroupEncoder`)."""
     target = Path(path)
     fmt = table_format(target, "--out")
     if not target.parent.is_dir():
@@ -393,7 +406,7 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
         # their writes start during the run instead (`io/early_writeback.py`).
         with early_writeback(tmp, replaces=os.path.lexists(target)):
             if fmt is TableFormat.parquet:
-                writer = _ParquetWriter(tmp, schema)
+                writer = _ParquetWriter(tmp, schema, points)
             elif fmt is TableFormat.csv:
                 writer = _CsvWriter(tmp, schema, bom)
             else:
