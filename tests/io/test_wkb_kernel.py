@@ -165,3 +165,19 @@ def test_the_table_writer_makes_the_column_for_either_writer(tmp_path: Path, our
         writer.write(batch, writer.prepare(batch))
     assert pq.ParquetFile(path).metadata.created_by.startswith("anpo") is ours
     assert pq.read_table(path).equals(pa.Table.from_batches([with_points(batch, SCHEMA, POINTS)]))
+
+
+def test_sliced_coordinates_with_nulls_anywhere(tmp_path: Path) -> None:
+    """Arrow arrays that start inside a byte of their bitmap (a sliced batch)."""
+    lon, lat = coordinates(3_000, 5)
+    batch = batch_of(lon, lat, null_lat=True)
+    path = tmp_path / "s.parquet"
+    writer = ParquetFileWriter(path, SCHEMA, points=POINTS)
+    parts = [(3, 1_000), (1_000, 1_001), (1_005, 3_000)]
+    for s, e in parts:
+        writer.write(batch.slice(s, e - s))
+    writer.close()
+    got = pq.read_table(path).column("geometry").combine_chunks()
+    lon_, lat_ = (batch.column(c).to_numpy(zero_copy_only=False) for c in ("lon", "lat"))
+    want = pa.concat_arrays([wkb_points(lon_[s:e], lat_[s:e]) for s, e in parts])
+    assert got.equals(want) and got.null_count > 0

@@ -518,7 +518,7 @@ class RowGroupEncoder:
         rows = max(8, PAGE_BYTES // wkb.ROW_BYTES // 8 * 8)  # as the WKB array's 25 bytes a row
         bounds = [(s, min(n, s + rows)) for s in range(0, n, rows)]
         level_room = 0 if column.required else 4 + 2 * ((rows + 7) >> 3) + 16
-        # `wkb_kernel.snappy_bound` (a name of the module itself would import numba)
+        # `wkb_kernel.snappy_bound`, inlined: a function of the module itself would load numba
         out = np.empty(len(bounds) * (16 + 2 * level_room + wkb.HEAD + wkb.ROW_BYTES * rows), dtype=np.uint8)
         levels = pages.temporary(np.dtype(np.uint8), level_room)
         sizes = [0, 0]
