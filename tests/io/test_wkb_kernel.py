@@ -181,3 +181,18 @@ def test_sliced_coordinates_with_nulls_anywhere(tmp_path: Path) -> None:
     lon_, lat_ = (batch.column(c).to_numpy(zero_copy_only=False) for c in ("lon", "lat"))
     want = pa.concat_arrays([wkb_points(lon_[s:e], lat_[s:e]) for s, e in parts])
     assert got.equals(want) and got.null_count > 0
+
+
+def test_other_readers_decode_the_streams(tmp_path: Path) -> None:
+    """DuckDB and Polars decode snappy with their own code, not Arrow's."""
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    lon, lat = coordinates(100_000, 11)  # 3 pages a row group
+    path = tmp_path / "p.parquet"
+    writer = ParquetFileWriter(path, SCHEMA, points=POINTS)
+    writer.write(batch_of(lon, lat, null_lat=True))
+    writer.close()
+    want = wkb_points(lon, lat).to_pylist()
+    assert pl.read_parquet(path)["geometry"].to_list() == want
+    got = duckdb.sql(f"select geometry::blob from read_parquet('{path}')").fetchall()
+    assert [g for g, in got] == want
