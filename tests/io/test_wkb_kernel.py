@@ -51,8 +51,10 @@ def snappy_page(x: np.ndarray, y: np.ndarray, valid: np.ndarray, levels: np.ndar
 def test_snappy_streams_decode_to_the_plain_page(n: int) -> None:
     rng = np.random.default_rng(n)
     lon, lat = rng.uniform(115, 160, n), rng.uniform(10, 55, n)
+    cols = 1 + n // 7  # a grid: longitudes again each row of `cols` cells, a latitude a row
+    grid_x, grid_y = 122 + np.arange(n) % cols * 0.0054, 32 - np.arange(n) // cols * 0.0054
     for x, y in [(lon, lat), (lon, np.full(n, 26.5)), (np.full(n, 127.25), np.full(n, 26.5)),
-                 (rng.choice(EDGES, n), rng.choice(EDGES, n))]:
+                 (rng.choice(EDGES, n), rng.choice(EDGES, n)), (grid_x, grid_y)]:
         for valid in (EMPTY, np.packbits(rng.random(n) < 0.5, bitorder="little"),
                       np.zeros((n + 7) >> 3, dtype=np.uint8)):  # all null
             for levels in (EMPTY, rng.integers(0, 256, 100).astype(np.uint8),
@@ -69,6 +71,9 @@ def test_a_stream_is_as_small_as_snappys_own() -> None:
     assert len(snappy_page(lon, lat, EMPTY, EMPTY)) / n < 17.3
     assert len(snappy_page(lon, np.full(n, 26.5), EMPTY, EMPTY)) / n < 15.5
     assert len(snappy_page(lon, -lat, EMPTY, EMPTY)) / n <= 19.01  # no repeat: still a copy a row
+    cols = 1851  # a grid: 6 bytes a row but for its first row and column (Arrow: 7.3)
+    grid_x, grid_y = 122 + np.arange(n) % cols * 0.0054, 32 - np.arange(n) // cols * 0.0054
+    assert len(snappy_page(grid_x, grid_y, EMPTY, EMPTY)) / n < 7.0
 
 
 def test_point_validity_nulls_where_a_coordinate_is_null_or_nan() -> None:
