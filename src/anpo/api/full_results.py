@@ -518,49 +518,75 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
 
 def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
            static: npt.NDArray[Any], readings: _Readings) -> tuple[list[Text], npt.NDArray[np.intp]]:
-    """The distinct groups' texts and each row's group, building the texts not yet known."""
+    """The distinct groups' texts and each row's group, building the texts not yet known.
+
+    A round groups rows and builds the texts it did not find; a build changes only how its
+    own static key's rows are grouped (its bounds, whether it is keyed by the exact day or
+    distance: `_build`), so the next round groups again only the rows of the keys just built
+    (the others keep the groups and texts found, which stay right: a text found is the one
+    built for that very interval)."""
     distinct, static_of = np.unique(static, return_inverse=True)
     static_of = static_of.ravel()
     flat, size = distinct.tobytes(), distinct.itemsize  # (each key's bytes, cut from one copy)
     keys = [flat[at:at + size] for at in range(0, len(flat), size)]
     day = frame.day.astype(np.int64)
     distance = place.coast_distance_nm
+    texts: list[Text | None] = []  # by group (groups left behind by a later round: None, unused)
+    group_of = np.empty(len(static_of), np.intp)
+    active: npt.NDArray[np.intp] | None = None  # the rows grouped this round (None: all)
+    built_keys: set[int] = set()  # the static indexes of the keys built in the last round
     for round_ in range(MAX_ROUNDS):
         first_round = round_ == 0
+        # The round's keys (their static indexes, ascending) and each row's among them.
+        if active is None:
+            statics, present, at = static_of, keys, static_of
+        else:
+            statics = static_of[active]
+            present = [keys[k] for k in sorted(built_keys)]
+            at = np.searchsorted(np.array(sorted(built_keys), dtype=np.intp), statics)
         # This round's bounds (builds may add to them), each distinct set once.
         key_bounds, set_index = readings.key_bounds, {_NONE: 0}
-        set_of = np.fromiter((set_index.setdefault(key_bounds.get(k, _NONE), len(set_index)) for k in keys),
-                             np.int64, len(keys))
-        exact = np.fromiter((k in readings.exact for k in keys), bool, len(keys))
-        row_codes, bounds = _day_codes(list(set_index), set_of[static_of], day, exact[static_of])
+        set_of = np.fromiter((set_index.setdefault(key_bounds.get(k, _NONE), len(set_index))
+                              for k in present), np.int64, len(present))
+        exact = np.fromiter((k in readings.exact for k in present), bool, len(present))
+        row_codes, bounds = _day_codes(list(set_index), set_of[at],
+                                       day if active is None else day[active], exact[at])
         codes, code_of = np.unique(row_codes, return_inverse=True)
         if readings.formats or readings.coast_exact:
-            coast_parts = readings.coast_parts(distance, _objects(keys)[static_of].tolist())
+            coast_parts = readings.coast_parts(distance if active is None else distance[active],
+                                               _objects(keys)[statics].tolist())
             coast_index: dict[CoastPart, int] = {}
             coast_of = np.fromiter((coast_index.setdefault(c, len(coast_index)) for c in coast_parts),
                                    np.int64, len(coast_parts))
             coasts = list(coast_index)
         else:  # no result has used the distance yet: every row's coast part is empty
-            coast_of, coasts = np.zeros(len(distance), np.int64), [()]
+            coast_of, coasts = np.zeros(len(statics), np.int64), [()]
         width, depth = len(codes), len(coasts)
-        combined, first, group_of = np.unique((static_of * width + code_of.ravel()) * depth + coast_of,
-                                              return_index=True, return_inverse=True)
+        combined, first, local = np.unique((statics * width + code_of.ravel()) * depth + coast_of,
+                                           return_index=True, return_inverse=True)
         parts = [_day_part(bounds, c) for c in codes.tolist()]
         known, used = readings.texts, readings.used
-        texts: list[Text | None] = []
+        base = len(texts)
         missing: list[tuple[int, int, bytes, tuple[bytes, DayPart, CoastPart]]] = []
-        for code, row in zip(combined.tolist(), first.tolist(), strict=True):
+        built_keys = set()
+        for code, row in zip(combined.tolist(), (first if active is None else active[first]).tolist(),
+                             strict=True):
             rest, c = divmod(code, depth)
             s, p = divmod(rest, width)
             found = (keys[s], parts[p], coasts[c])
             text = known.get(found)
             if text is None:
                 missing.append((len(texts), row, keys[s], found))
+                built_keys.add(s)
             elif first_round:  # (those built in this list are noted as built)
                 used.add(found)
             texts.append(text)
+        if active is None:
+            group_of[:] = local.ravel()
+        else:
+            group_of[active] = local.ravel() + base
         if not missing:
-            return texts, group_of.ravel()  # type: ignore[return-value]  # (none is None)
+            return _in_use(texts, group_of, first_round)
         learnt = _learnt(readings)
         rows = _RowValues(ev.values, [row for _, row, _, _ in missing])
         for _, row, key, _ in missing:
@@ -571,9 +597,24 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
             # where it looked, so each missing group's text is taken from there now.
             for g, _, _, found in missing:
                 texts[g] = readings.texts.get(found)
-            if all(t is not None for t in texts):
-                return texts, group_of.ravel()  # type: ignore[return-value]
+            if all(texts[g] is not None for g, _, _, _ in missing):
+                return _in_use(texts, group_of, first_round)
+        # (a row's key among those built: its static index among theirs, all at once)
+        active = np.flatnonzero(np.isin(static_of, np.fromiter(built_keys, np.intp, len(built_keys))))
     raise _Decline
+
+
+def _in_use(texts: list[Text | None], group_of: npt.NDArray[np.intp], first_round: bool
+            ) -> tuple[list[Text], npt.NDArray[np.intp]]:
+    """The texts of the groups some row is in, and each row's group among them (after one
+    round, every group: as they are)."""
+    if first_round:
+        return texts, group_of  # type: ignore[return-value]  # (none is None)
+    groups, group_of = np.unique(group_of, return_inverse=True)
+    out = [texts[g] for g in groups.tolist()]
+    if any(t is None for t in out):
+        raise _Decline
+    return out, group_of.ravel()  # type: ignore[return-value]
 
 
 def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
