@@ -170,3 +170,31 @@ def test_a_worker_answers_large_lists_through_its_file_and_leaves_no_name_behind
             worker.close()
 
     assert _same_data(asyncio.run(exchange())) == _same_data(want)
+
+
+def test_a_warming_worker_locates_a_point_twice_in_each_prepared_polygon(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GEOS builds a prepared polygon's point index at its second query: a warming worker
+    queries each polygon the geography tests points against twice, at a point within its
+    bounds (outside them GEOS answers from the bounds alone and builds nothing)."""
+    import shapely
+
+    from anpo.api import list_pool
+    from anpo.geo.index import geo_index
+
+    index = geo_index()
+    polygons = [*index.unit_land.values(), index.all_land, *index.specified_area_polygons,
+                *(p for p, _, _ in index.internal_water_polygons)]
+    asked: dict[int, int] = {}
+    real = shapely.contains_xy
+
+    def counted(polygon: Any, x: Any, y: Any) -> Any:
+        west, south, east, north = polygon.bounds
+        assert west <= float(x[0]) <= east and south <= float(y[0]) <= north
+        asked[id(polygon)] = asked.get(id(polygon), 0) + 1
+        return real(polygon, x, y)
+
+    monkeypatch.setattr(shapely, "contains_xy", counted)
+    list_pool._point_indexes(index)
+    assert {id(p): 2 for p in polygons} == asked
+    assert all(hasattr(type(index), name) for name in list_pool._GEO_BUILT)

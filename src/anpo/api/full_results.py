@@ -614,7 +614,7 @@ def _in_use(texts: list[Text | None], group_of: npt.NDArray[np.intp], first_roun
     out = [texts[g] for g in groups.tolist()]
     if any(t is None for t in out):
         raise _Decline
-    return out, group_of.ravel()  # type: ignore[return-value]
+    return out, group_of.ravel()
 
 
 def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
