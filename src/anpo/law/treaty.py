@@ -226,33 +226,40 @@ def _administered_cites(r: Row) -> tuple[str, ...]:
     tl = ctx.timeline
     if day >= tl.provision_day("jp-cabinet-answer-2014-05-30/administration"):
         out.append("jp-cabinet-answer-2014-05-30/administration")
-    code, claims = r["unit"], r["claims"]
-    unit = ctx.unit(code)
-    if code != NULL and value == YES:
-        # The instrument that returned the unit, as the geography records it.
-        returned_by = ctx.reversion_instrument[code]
-        if returned_by is not None and int(ctx.reversion_day[code]) <= day:
-            out.append(returned_by)
-            out.extend(TREATIES_EXTENDED_BY.get(instruments.instrument_of(returned_by).id, ()))
-        if claims != NULL and ctx.claim_sets[claims]:
-            # A disputed island Japan administers: administration decides (U.S. statements).
-            out.extend(p for p in SENKAKU_STATEMENTS if tl.provision_day(p) <= day)
-    if value == NO and claims != NULL and bool(ctx.japan_claims[claims]):
-        # A place Japan claims but does not administer: the statement the geography names for
-        # the period (Takeshima, the Northern Territories), once it was made, then the 2019
-        # answer that covers both.
-        stated = ctx.period_instrument(code, day)
-        if stated is not None and tl.provision_day(stated) <= day:
-            out.append(stated)
-        if day >= tl.provision_day(NOT_ADMINISTERED):
-            out.append(NOT_ADMINISTERED)
+    # The unit and its claims are read only where a citation depends on them: a list's texts
+    # are kept by what their build read (`api.full_results`), so rows at places whose
+    # citations do not name the place share one text.
+    if value == YES:
+        code = r["unit"]
+        if code != NULL:
+            # The instrument that returned the unit, as the geography records it.
+            returned_by = ctx.reversion_instrument[code]
+            if returned_by is not None and int(ctx.reversion_day[code]) <= day:
+                out.append(returned_by)
+                out.extend(TREATIES_EXTENDED_BY.get(instruments.instrument_of(returned_by).id, ()))
+            claims = r["claims"]
+            if claims != NULL and ctx.claim_sets[claims]:
+                # A disputed island Japan administers: administration decides (U.S. statements).
+                out.extend(p for p in SENKAKU_STATEMENTS if tl.provision_day(p) <= day)
+    elif value == NO:
+        claims = r["claims"]
+        if claims != NULL and bool(ctx.japan_claims[claims]):
+            # A place Japan claims but does not administer: the statement the geography names
+            # for the period (Takeshima, the Northern Territories), once it was made, then the
+            # 2019 answer that covers both.
+            stated = ctx.period_instrument(r["unit"], day)
+            if stated is not None and tl.provision_day(stated) <= day:
+                out.append(stated)
+            if day >= tl.provision_day(NOT_ADMINISTERED):
+                out.append(NOT_ADMINISTERED)
     at_sea = r["zone"] == Zone.territorial_sea or r["specified_area"] != NULL
-    # Japan's law draws only Japan's territorial sea (not Korea's side of the Tsushima Strait).
-    japanese_sea = unit is not None and unit.regime == "japan"
-    if at_sea and japanese_sea and day >= day_of("jp-territorial-sea-law-1977"):
-        out.append("jp-territorial-sea-law-1977/art-1")
-        if r["specified_area"] != NULL:
-            out.append("jp-territorial-sea-law-1977/supplementary/para-2")
+    if at_sea:
+        # Japan's law draws only Japan's territorial sea (not Korea's side of the Tsushima Strait).
+        unit = ctx.unit(r["unit"])
+        if unit is not None and unit.regime == "japan" and day >= day_of("jp-territorial-sea-law-1977"):
+            out.append("jp-territorial-sea-law-1977/art-1")
+            if r["specified_area"] != NULL:
+                out.append("jp-territorial-sea-law-1977/supplementary/para-2")
     return tuple(dict.fromkeys(out))
 
 
