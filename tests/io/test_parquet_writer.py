@@ -643,3 +643,25 @@ def test_batch_output_opens_in_pandas_duckdb_and_polars_with_statistics(tmp_path
     by_column = {name: (lo, hi, nulls) for name, lo, hi, nulls in stats}
     assert by_column["row"][:2] == ("0", "999")
     assert by_column["article5"][0] is not None and by_column["error"][2] == 1000
+
+
+@pytest.mark.parametrize("size", [1, 3, 63, 64, 65, 300])
+def test_used_entries_of_small_and_large_dictionaries(size: int) -> None:
+    """The used entries (a word of bits up to 64 entries, a store a row past that), with
+    and without a validity bitmap, over every row or the first few."""
+    from anpo.io import parquet_kernel
+
+    rng = np.random.default_rng(size)
+    n = 5000
+    for dtype in (np.int16, np.int32):
+        codes = rng.integers(0, size, n).astype(dtype)
+        codes[codes == size // 2] = 0  # an entry no row uses
+        present = rng.random(n) < 0.6
+        for valid, rows in ((np.zeros(0, np.uint8), np.ones(n, bool)),
+                            (np.packbits(present, bitorder="little"), present)):
+            for m in (n, n - 3, 9, 0):
+                want = np.zeros(size, bool)
+                want[codes[:m][rows[:m]]] = True
+                got = parquet_kernel.used_entries(codes, valid, m, size)
+                assert np.array_equal(got, want), (dtype, m, len(valid))
+

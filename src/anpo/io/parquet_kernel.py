@@ -426,9 +426,25 @@ def plain_byte_arrays(offsets: Ints, data: Bytes, valid: Bytes, n: int, out: Byt
 def used_entries(indices: Any, valid: Bytes, n: int, size: int) -> npt.NDArray[np.bool_]:
     """Which of a dictionary's `size` entries the first `n` indices use (rows whose validity
     bit is 0 are skipped; an empty `valid` means every row is present): the column chunk's
-    min and max are taken over these entries only."""
+    min and max are taken over these entries only.
+
+    A dictionary of at most 64 entries (every determination's, most places') collects the
+    used entries as bits of one word, `word |= valid << index`: no stores in the loop, so
+    it vectorizes (a store a row to a few bytes of `used` ran at about 1 ns a row). An
+    index is taken mod 64 there; a present row's index is below `size`."""
     used = np.zeros(size, np.bool_)
-    if valid.size == 0:
+    if size <= 64:
+        word = np.uint64(0)
+        if valid.size == 0:
+            for i in range(n):
+                word |= np.uint64(1) << np.uint64(indices[i] & 63)
+        else:
+            for i in range(n):
+                bit = np.uint64((valid[i >> 3] >> (i & 7)) & 1)
+                word |= bit << np.uint64(indices[i] & 63)
+        for k in range(size):
+            used[k] = (word >> np.uint64(k)) & np.uint64(1) != np.uint64(0)
+    elif valid.size == 0:
         for i in range(n):
             used[indices[i]] = True
     else:

@@ -191,7 +191,9 @@ def _plain_value(column: _Column, value: Any) -> bytes | None:
 def _statistics(column: _Column, array: pa.Array, source: _Source) -> bytes:
     """The chunk's Statistics: null count, and min and max of its present values, so that
     DuckDB, Polars, Spark and pyarrow can skip row groups by value."""
-    nulls = array.null_count if column.kind is not _Kind.DICT or not len(source.valid) else (
+    # A dictionary with null entries makes the rows that point at them null too (`_Source.of`
+    # made their bitmap): counted from it. Otherwise the array's own count holds.
+    nulls = array.null_count if column.kind is not _Kind.DICT or not array.dictionary.null_count else (
         source.n - int(np.unpackbits(source.valid, bitorder="little", count=source.n).sum()))
     if not column.bounds:
         return struct((3, I64, nulls))
