@@ -72,6 +72,18 @@ def test_compiled_compaction_ignores_any_code_under_the_mask() -> None:
             assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
+
+def test_compiled_compaction_keeps_an_out_of_range_code_in_its_tables() -> None:
+    """A present row's code out of the table (never given: the contract is a valid code)
+    takes the missing rows' slot, index 0 and not among the used codes, rather than
+    reading or writing past the kernel's tables."""
+    from anpo.io import compact_kernel
+
+    codes = np.array([3, -1, 7, 8, 32_000, -300, 3], dtype=np.int16)
+    indices, used = compact_kernel.compact_codes(codes, np.zeros(len(codes), dtype=bool), 8)
+    assert used.tolist() == [3, 7]
+    assert indices.tolist() == [0, 0, 1, 0, 0, 0, 0]
+
 def test_buffer_built_arrays_and_numpy_views_match_pyarrows() -> None:
     """numeric_array, string_array and to_numpy (which spare the batch process pandas)
     give what pa.array and Array.to_numpy give, on sliced arrays and with nulls."""

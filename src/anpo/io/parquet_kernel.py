@@ -162,10 +162,20 @@ def copy_bits(values: Bytes, n: int, out: Bytes, pos: int) -> int:
     return pos + nbytes
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _u(i: int) -> Any:
+    """An index as unsigned, for indices known to be in range: numba then skips its fix-up
+    of negative indices (a compare and a select an access, which also keeps a loop from
+    vectorizing)."""
+    return np.uintp(i)
+
+
 @numba.njit(cache=True, nogil=True)
 def gather(values: Ints, valid: Bytes, n: int, tmp: Ints) -> int:
     """The values of the present rows among the first `n`, packed into `tmp`; their count.
-    Bytes of the bitmap that are all set or all clear (most of them) move 8 rows at once."""
+    Bytes of the bitmap that are all set or all clear (most of them) move 8 rows at once.
+    Indices as unsigned (`_u`): numba then adds no fix-up of negative indices to each
+    access (a third of the time it took)."""
     c = 0
     full = n >> 3
     for b in range(full):
@@ -173,11 +183,11 @@ def gather(values: Ints, valid: Bytes, n: int, tmp: Ints) -> int:
         base = b << 3
         if m == 0xFF:
             for k in range(8):
-                tmp[c + k] = values[base + k]
+                tmp[_u(c + k)] = values[_u(base + k)]
             c += 8
         elif m != 0:
             for k in range(8):
-                tmp[c] = values[base + k]
+                tmp[_u(c)] = values[_u(base + k)]
                 c += (m >> k) & 1
     for r in range(full << 3, n):
         if (valid[r >> 3] >> (r & 7)) & 1:
@@ -308,13 +318,47 @@ def dictionary_indices(vals: Ints, n: int, width: int, min_groups: int, out: Byt
     return hybrid(vals, n, width, min_groups, out, pos + 1)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _bit_length(x: Any) -> int:
+    """Bits needed for a uint64 (0 for 0): a binary search, not a shift a bit."""
     w = 0
-    while x != np.uint64(0):
+    if x >> np.uint64(32):
+        x >>= np.uint64(32)
+        w += 32
+    if x >> np.uint64(16):
+        x >>= np.uint64(16)
+        w += 16
+    if x >> np.uint64(8):
+        x >>= np.uint64(8)
+        w += 8
+    if x >> np.uint64(4):
+        x >>= np.uint64(4)
+        w += 4
+    if x >> np.uint64(2):
+        x >>= np.uint64(2)
+        w += 2
+    if x >> np.uint64(1):
         x >>= np.uint64(1)
         w += 1
-    return w
+    return w + int(x)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _miniblock_deltas(seg: Ints, deltas: npt.NDArray[np.int64], wrap32: bool) -> tuple[Any, Any]:
+    """deltas[k] = seg[k + 1] - seg[k] for each k of `deltas` (wrapped at 32 bits with
+    `wrap32`); (their min, their max). Inlined with a constant `wrap32`. Every index counts
+    from 0 over views: numba then needs no negative-index fix-up per access, and the loop
+    vectorizes (about 6x faster than indexing the whole column at i + k - 1)."""
+    least = np.int64(0x7FFFFFFFFFFFFFFF)
+    top = np.int64(-0x7FFFFFFFFFFFFFFF - 1)
+    for k in range(len(deltas)):
+        d = np.int64(seg[k + 1]) - np.int64(seg[k])  # int64 wraps
+        if wrap32:
+            d = np.int64(np.int32(d))  # INT32: wrap at 32 bits
+        deltas[k] = d
+        least = min(least, d)
+        top = max(top, d)
+    return least, top
 
 
 @numba.njit(cache=True, nogil=True)
@@ -336,17 +380,18 @@ def delta_binary_packed(vals: Ints, n: int, bits: int, out: Bytes, pos: int) -> 
     i = 1
     while i < n:
         m = min(DELTA_BLOCK, n - i)
-        for k in range(m):
-            deltas[k] = np.int64(vals[i + k]) - np.int64(vals[i + k - 1])  # int64 wraps
-        if bits == 32:
-            for k in range(m):
-                deltas[k] = np.int64(np.int32(deltas[k]))  # INT32: wrap at 32 bits
         least = np.int64(0x7FFFFFFFFFFFFFFF)
         for mb in range(DELTA_MINIBLOCKS):
-            top = np.int64(-0x7FFFFFFFFFFFFFFF - 1)
-            for k in range(mb * per_mini, min((mb + 1) * per_mini, m)):
-                least = min(least, deltas[k])
-                top = max(top, deltas[k])
+            lo = mb * per_mini
+            if lo >= m:
+                break
+            hi = min(lo + per_mini, m)
+            seg = vals[i + lo - 1:i + hi]  # the miniblock's values and the one before
+            if bits == 32:
+                low, top = _miniblock_deltas(seg, deltas[lo:hi], True)
+            else:
+                low, top = _miniblock_deltas(seg, deltas[lo:hi], False)
+            least = min(least, low)
             highest[mb] = top
         pos = _zigzag(out, pos, least)
         widths = pos
@@ -360,7 +405,11 @@ def delta_binary_packed(vals: Ints, n: int, bits: int, out: Bytes, pos: int) -> 
             width = _bit_length(np.uint64(highest[mb]) - base)
             out[widths + mb] = width
             if width > 0:
-                pos = _pack_miniblock(deltas, lo, min(lo + per_mini, m), per_mini, base, width, out, pos)
+                hi = min(lo + per_mini, m)
+                if hi - lo == per_mini and width <= 32:
+                    pos = _pack_narrow(deltas[lo:hi], base, width, out, pos)
+                else:
+                    pos = _pack_miniblock(deltas, lo, hi, per_mini, base, width, out, pos)
         i += m
     return pos
 
@@ -372,6 +421,23 @@ def _put32(acc: Any, out: Bytes, pos: int) -> None:
     out[pos + 1] = np.uint8((acc >> np.uint64(8)) & np.uint64(0xFF))
     out[pos + 2] = np.uint8((acc >> np.uint64(16)) & np.uint64(0xFF))
     out[pos + 3] = np.uint8((acc >> np.uint64(24)) & np.uint64(0xFF))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pack_narrow(deltas: npt.NDArray[np.int64], base: Any, width: int, out: Bytes, pos: int) -> int:
+    """`_pack_miniblock` of a whole miniblock at 32 bits or fewer (the usual one): no
+    padding and no split values, indices from 0 over a view."""
+    acc = np.uint64(0)
+    nb = 0
+    for k in range(len(deltas)):
+        acc |= (np.uint64(deltas[k]) - base) << np.uint64(nb)
+        nb += width
+        if nb >= 32:
+            _put32(acc, out, pos)
+            acc >>= np.uint64(32)
+            nb -= 32
+            pos += 4
+    return pos
 
 
 @numba.njit(cache=True, nogil=True)
