@@ -114,6 +114,25 @@ def test_every_format_gives_the_same_determinations(tmp_path: Path, suffix: str)
         assert (a["error"] is None) == (b["error"] is None)
 
 
+
+def test_category_columns_read_as_int32_dictionaries_give_the_same_output(tmp_path: Path) -> None:
+    """Text columns a file stores as dictionaries with int8 indices (pandas categories)
+    come from the reader with its own int32 indices, not cast back, and assess as text."""
+    from anpo.io.tables import open_table
+
+    plain = write_parquet(tmp_path / "plain.parquet", ROWS)
+    table = pq.read_table(plain)
+    small = pa.dictionary(pa.int8(), pa.string())
+    for name in ("event", "target", "us_action"):
+        column = table.column(name).dictionary_encode().cast(small)
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    pq.write_table(table, tmp_path / "categories.parquet")
+    first = next(open_table(tmp_path / "categories.parquet").batches())
+    assert first.schema.field("event").type == pa.dictionary(pa.int32(), pa.string())
+    assess_table(plain, tmp_path / "a.parquet")
+    assess_table(tmp_path / "categories.parquet", tmp_path / "b.parquet")
+    assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
+
 def test_chunk_size_and_workers_do_not_change_the_output(tmp_path: Path) -> None:
     src = write_parquet(tmp_path / "in.parquet", ROWS * 30)
     one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
