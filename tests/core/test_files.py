@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from anpo.core.files import atomic_path
+from anpo.core import files
+from anpo.core.files import atomic_path, replace_soon_freed
 
 
 def test_the_file_appears_only_when_the_block_succeeds(tmp_path: Path) -> None:
@@ -56,3 +59,49 @@ def test_process_umask_reads_the_mask_without_changing_it(mask: int) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == [str(mask), str(mask)]
+
+
+def _open_fds() -> set[int]:
+    return {int(n) for n in os.listdir("/proc/self/fd")}
+
+
+@pytest.mark.skipif(not hasattr(os, "O_PATH"), reason="O_PATH is Linux's")
+def test_replace_soon_freed_frees_the_old_file_on_a_thread(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target, tmp = tmp_path / "out.parquet", tmp_path / ".out.tmp"
+    target.write_bytes(b"old" * 1000)
+    tmp.write_bytes(b"new")
+    old_inode = target.stat().st_ino
+    closed: list[tuple[int, str]] = []
+    done = threading.Event()
+    real = files._close_quietly
+
+    def close(fd: int) -> None:
+        closed.append((os.fstat(fd).st_ino, threading.current_thread().name))
+        real(fd)
+        done.set()
+
+    monkeypatch.setattr(files, "_close_quietly", close)
+    replace_soon_freed(tmp, target)
+    assert target.read_bytes() == b"new"
+    assert not tmp.exists()
+    assert done.wait(10)
+    assert closed == [(old_inode, "anpo-free-replaced")]  # the old file, closed by the thread
+
+
+@pytest.mark.skipif(not hasattr(os, "O_PATH"), reason="O_PATH is Linux's")
+def test_replace_soon_freed_holds_nothing_for_a_new_name_a_link_or_a_failure(tmp_path: Path) -> None:
+    before = _open_fds()
+    tmp = tmp_path / "a.tmp"
+    tmp.write_bytes(b"new")
+    replace_soon_freed(tmp, tmp_path / "new.parquet")  # nothing replaced
+    assert (tmp_path / "new.parquet").read_bytes() == b"new"
+    (tmp_path / "real").write_bytes(b"kept")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    tmp.write_bytes(b"new")
+    replace_soon_freed(tmp, tmp_path / "link")  # the link is replaced, what it named is kept
+    assert not (tmp_path / "link").is_symlink() and (tmp_path / "real").read_bytes() == b"kept"
+    with pytest.raises(FileNotFoundError):  # the temporary is gone: the held descriptor is closed
+        replace_soon_freed(tmp_path / "missing.tmp", tmp_path / "real")
+    assert (tmp_path / "real").read_bytes() == b"kept"
+    assert _open_fds() == before  # no descriptor held, none left open

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,53 @@ def atomic_path(out: Path) -> Iterator[Path]:
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def replace_soon_freed(tmp: Path, target: Path) -> None:
+    """`os.replace(tmp, target)`, with the blocks of the file it replaces freed on a thread.
+
+    Renamed over a file whose only name it was, the old file's blocks are freed inside the
+    rename (a 1e6-row batch output of 38 MB: 8-12 ms, 1e7 rows: about 0.1 s), after all the
+    work. Here a descriptor (O_PATH: no read permission needed, a FIFO does not block)
+    holds the old file across the rename, so it loses its name at once, and a daemon
+    thread closes the descriptor: the freeing runs beside what the process does next (its
+    exit for `anpo assess --batch`). The old file has no name from the rename on; nothing
+    else changes. Without O_PATH (not Linux), or when the target is not such a file, a
+    plain `os.replace`."""
+    held = _hold_replaced(target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if held is not None:
+            os.close(held)
+        raise
+    if held is not None:
+        threading.Thread(target=_close_quietly, args=(held,), name="anpo-free-replaced", daemon=True).start()
+
+
+def _hold_replaced(target: Path) -> int | None:
+    """A descriptor on `target` when freeing it is worth a thread (a regular file of one
+    link), else None."""
+    o_path = getattr(os, "O_PATH", None)
+    if o_path is None:
+        return None
+    try:
+        fd = os.open(target, o_path | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _close_quietly(fd: int) -> None:
+    with suppress(OSError):
+        os.close(fd)
 
 
 def pid_alive(pid: int) -> bool:

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from anpo.core.compiled import use_compiled
 from anpo.core.errors import InputError
-from anpo.core.files import remove_stale
+from anpo.core.files import remove_stale, replace_soon_freed
 from anpo.io.documents import special_file
 from anpo.io.early_writeback import early_writeback
 
@@ -422,7 +422,7 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
                 writer = _JsonlWriter(tmp, schema)
             yield writer
             writer.close()
-        os.replace(tmp, target)
+        replace_soon_freed(tmp, target)  # the replaced file freed beside the exit
     except BaseException:
         if writer is not None:
             with contextlib.suppress(Exception):
