@@ -10,6 +10,9 @@ An AnpoError from the library becomes a message on stderr and exit code 2 (Input
 
 from __future__ import annotations
 
+# First: its exit handler must be registered before any library's (it runs after them all).
+from anpo.cli import process_end  # isort: split
+
 import importlib
 import os
 import sys
@@ -151,6 +154,7 @@ def main() -> None:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
+        process_end.arm(main)  # a command that asked ends without the interpreter's teardown
     except AnpoError as err:
         kind = "data error" if isinstance(err, DataError) else "error"
         print(f"anpo: {kind}: {err}", file=sys.stderr)

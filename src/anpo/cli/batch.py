@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from anpo.cli import process_end
 from anpo.core.signals import stop_on_signals
 
 if TYPE_CHECKING:  # imported when a batch runs: `anpo assess FILE` loads no pyarrow or dask
@@ -84,6 +85,7 @@ def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask
                                geometry=geometry)
     report(summary, source)
     skip_final_collection()
+    process_end.skip_teardown()  # the output is renamed: nothing left for the teardown to do
 
 
 @functools.cache
