@@ -36,11 +36,16 @@ def skip_teardown() -> None:
     _asked = True
 
 
+def is_program(entry: Callable[[], None]) -> bool:
+    """Whether `entry` (main) is the program's: the `__main__` module's `main`."""
+    return getattr(sys.modules.get("__main__"), "main", None) is entry
+
+
 def arm(entry: Callable[[], None]) -> bool:
     """main(), after the command succeeded: end without teardown at exit if the command
-    asked and `entry` (main itself) is the program's (`__main__.main`). Whether it armed."""
+    asked and `entry` (main itself) is the program's. Whether it armed."""
     global _armed
-    _armed = _asked and getattr(sys.modules.get("__main__"), "main", None) is entry
+    _armed = _asked and is_program(entry)
     return _armed
 
 
