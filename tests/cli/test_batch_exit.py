@@ -99,3 +99,22 @@ def test_a_batch_run_in_process_freezes_nothing(tmp_path: Path, monkeypatch: pyt
     from anpo.cli import process_end
 
     assert not process_end._armed  # pytest's process keeps its exit status and teardown
+
+
+LOADING = """
+import gc, sys
+from anpo.cli import process_end
+process_end._program = sys.argv[1] == "program"
+with process_end.loading():
+    paused = not gc.isenabled()
+    kept = [[1]]
+print(paused, gc.isenabled(), all(o is not kept for o in gc.get_objects()))
+"""
+
+
+@pytest.mark.parametrize(("who", "expected"), [("program", "True True True"), ("caller", "False True False")])
+def test_late_imports_load_with_the_collector_paused_in_the_program(who: str, expected: str) -> None:
+    # paused inside, on after, and what was made inside frozen (in no generation): the program only
+    run = subprocess.run([sys.executable, "-c", LOADING, who], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == expected.split()

@@ -13,7 +13,6 @@ from __future__ import annotations
 # First: its exit handler must be registered before any library's (it runs after them all).
 from anpo.cli import process_end  # isort: split
 
-import gc
 import importlib
 import os
 import sys
@@ -138,36 +137,11 @@ def _root(
     quiet: bool = typer.Option(False, "-q", "--quiet",
                                help="No progress bars or informational lines on standard error."),
 ) -> None:
-    _resume_collector()  # the command's module is loaded: its run collects as usual
+    process_end.resume_collector()  # the command's module is loaded: its run collects as usual
     if quiet or "anpo.io.progress" in sys.modules:  # (a run in process resets an earlier --quiet)
         from anpo.io.progress import set_quiet
 
         set_quiet(quiet)
-
-
-# The anpo program's start creates objects that live as long as the process (the command's
-# modules, numpy's, typer's command from its signature): while they load, the collector
-# walked them again and again (65 young collections, 10 ms of a batch process's start).
-# main() pauses it; once the command's module is loaded (the root callback, before the
-# command parses its options) the objects made so far are frozen out of its walks (as
-# `gc.freeze` intends for a process's long-lived objects) and it runs again. Only in the
-# program itself (`process_end.is_program`): an in-process caller's collector is left alone.
-_collector_paused = False
-
-
-def _pause_collector() -> None:
-    global _collector_paused
-    if process_end.is_program(main) and gc.isenabled():
-        gc.disable()
-        _collector_paused = True
-
-
-def _resume_collector() -> None:
-    global _collector_paused
-    if _collector_paused:
-        _collector_paused = False
-        gc.freeze()
-        gc.enable()
 
 
 def main() -> None:
@@ -176,7 +150,7 @@ def main() -> None:
     # OpenBLAS's idle helper threads only spin at its load (a few % of a batch process's
     # CPU). Set before numpy loads (nothing above imports it); a user's own setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    _pause_collector()
+    process_end.start(main)  # in the program: the collector paused while the command loads
     try:
         # Without standalone mode click returns, rather than raises, a command's exit code.
         code = app(standalone_mode=False)
@@ -198,4 +172,4 @@ def main() -> None:
             sys.exit(code)
         raise
     finally:
-        _resume_collector()  # (when no command ran: --help, a usage error)
+        process_end.resume_collector()  # (when no command ran: --help, a usage error)

@@ -75,8 +75,9 @@ def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatI
 def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None,
               whatif: WhatIf | None = None, bom: bool = False, geometry: bool = True) -> None:
     """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`."""
-    from anpo.io.batch import assess_table
-    from anpo.io.progress import row_progress
+    with process_end.loading():  # pyarrow's and the batch's modules
+        from anpo.io.batch import assess_table
+        from anpo.io.progress import row_progress
 
     label = f"assess {Path(source).name}"
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
