@@ -61,9 +61,14 @@ def is_program(entry: Callable[[], None]) -> bool:
 
 
 def start(entry: Callable[[], None]) -> None:
-    """main(), first: whether it runs as the program; if so the collector is paused."""
+    """main(), first: whether it runs as the program; if so the collector is paused and
+    dataclasses' generated methods come from their kept code (`cli/method_code.py`)."""
     global _program
     _program = is_program(entry)
+    if _program:
+        from anpo.cli import method_code
+
+        method_code.use()  # dataclasses' methods compiled once, not at every start
     pause_collector()
 
 
