@@ -18,7 +18,6 @@ row, word for word as before.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -35,7 +34,7 @@ from anpo.core.scenario import TRI_NONE, ScenarioFrame
 
 # The fields a row may carry here (`assume` takes the ordinary way).
 _FIELDS = frozenset({"id", "date", "event", "target", "lat", "lon", "us_action", "operation_area"})
-_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_DASHES, _DIGITS = [4, 7], [0, 1, 2, 3, 5, 6, 8, 9]  # where YYYY-MM-DD has dashes, and digits
 _ID_MAX = 200  # ScenarioIn.id's max_length
 _LOCATED = np.array(sorted(int(e) for e in LOCATED_EVENTS), dtype=np.int8)
 _NUMBERS = frozenset({float, int, type(None)})  # a coordinate's types (not bool: a subclass)
@@ -61,9 +60,19 @@ def _days(dates: list[Any]) -> np.ndarray:
     within anpo's dates; checked for the whole column at once."""
     if set(map(type, dates)) != {str} or set(map(len, dates)) != {10}:
         raise _Decline
-    if _DATES.fullmatch("\n".join(dates)) is None:
+    # The column's characters as one byte table, a row a date: ASCII digits and two dashes
+    # where YYYY-MM-DD has them, checked for all rows at once (a regular expression over the
+    # joined text before: this function 137 -> 103 us a list of 1,000).
+    try:
+        text = "".join(dates).encode("ascii")
+    except UnicodeEncodeError:
+        raise _Decline from None
+    chars = np.frombuffer(text, np.uint8).reshape(len(dates), 10)
+    if not (bool(np.all(chars[:, _DASHES] == ord("-")))
+            and bool(np.all(chars[:, _DIGITS] - np.uint8(ord("0")) < 10))):  # (below "0": wraps)
         raise _Decline
     try:
+        # (from the strings: numpy 2.4's cast from bytes "S10" crashes on a bad day in a long column)
         days = np.array(dates, dtype="datetime64[D]").astype(np.int64)  # day 0: 1970-01-01
     except ValueError:  # not a calendar day (2026-02-30)
         raise _Decline from None
@@ -112,10 +121,11 @@ def list_columns(body: bytes) -> tuple[ScenarioFrame, list[str | None], list[str
         return None
 
 
-def _fields(doc: list[Any]) -> Callable[[str, Any], Sequence[Any]]:
+def _fields(doc: list[Any]) -> tuple[Callable[[str, Any], Sequence[Any]], frozenset[str] | None]:
     """The body's fields as columns: `column(name, default)`, the default where a row does
-    not state the field. Rows that state the same fields in the same order (the usual list)
-    are read in one pass."""
+    not state the field; and the fields every row states when all rows state the same ones
+    (else None). Rows that state the same fields in the same order (the usual list) are read
+    in one pass."""
     if set(map(type, doc)) != {dict}:
         raise _Decline  # a row is a JSON object
     names = tuple(doc[0])
@@ -128,22 +138,24 @@ def _fields(doc: list[Any]) -> Callable[[str, Any], Sequence[Any]]:
             pass
         else:
             columns = dict(zip(names, zip(*values, strict=True), strict=True))
-            return lambda name, default: columns.get(name) or (default,) * len(doc)
+            return (lambda name, default: columns.get(name) or (default,) * len(doc)), frozenset(names)
     shapes = set(map(tuple, doc))  # each row's field names, in order
     if not all(map(_FIELDS.issuperset, shapes)):
         raise _Decline  # `assume`, an unknown field
     if len(shapes) == 1:
         (names,) = shapes
         stated = dict(zip(names, zip(*map(dict.values, doc), strict=True), strict=True))
-        return lambda name, default: stated.get(name) or (default,) * len(doc)
-    return lambda name, default: [row.get(name, default) for row in doc]
+        return (lambda name, default: stated.get(name) or (default,) * len(doc)), frozenset(names)
+    return (lambda name, default: [row.get(name, default) for row in doc]), None
 
 
 def _columns(doc: Any) -> tuple[ScenarioFrame, list[str | None], list[str]]:
     if type(doc) is not list or not 1 <= len(doc) <= MAX_BATCH:
         raise _Decline
-    column = _fields(doc)
+    column, every = _fields(doc)
     n = len(doc)
+    # A field no row states: its default's code for every row, without a lookup a row.
+    unstated = set() if every is None else {"us_action", "operation_area"} - every
     events, actions, areas = _codes()
     ids = list(column("id", None))
     kinds = set(map(type, ids))
@@ -156,8 +168,10 @@ def _columns(doc: Any) -> tuple[ScenarioFrame, list[str | None], list[str]]:
     event_names = column("event", None)
     try:
         event = _codes_of(event_names, events, np.int8)
-        action = _codes_of(column("us_action", "none"), actions, np.int8)
-        area = _codes_of(column("operation_area", None), areas, np.int8)
+        action = (np.full(n, actions["none"], np.int8) if "us_action" in unstated
+                  else _codes_of(column("us_action", "none"), actions, np.int8))
+        area = (np.full(n, areas[None], np.int8) if "operation_area" in unstated
+                else _codes_of(column("operation_area", None), areas, np.int8))
         target = _target_codes(column("target", None))
     except (KeyError, TypeError):  # an unknown name, or not a string (unhashable too)
         raise _Decline from None

@@ -847,9 +847,12 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
     out[7::width] = texts[tail_of.ravel()].tolist()
     rows = ('{"date":"' + "".join(out)).encode().split(b"\0")[:-1]  # the last: the next row's start
     sha = hashlib.sha256
-    # All digests in hex at once, a NUL between two (32 bytes each), then quoted and cut.
-    digests = b"".join([sha(t).digest() for t in rows]).hex("\0", 32)
-    return ('"' + digests.replace("\0", '"\0"') + '"').encode().split(b"\0")
+    # All digests in hex at once, placed a row each between quotes in one byte table and cut
+    # into a row's text each (50 us a list of 1,000 against 90 for separators replaced and split).
+    digests = b"".join([sha(t).digest() for t in rows]).hex().encode()
+    table = np.full((len(rows), 66), ord('"'), np.uint8)
+    table[:, 1:65] = np.frombuffer(digests, np.uint8).reshape(len(rows), 64)
+    return table.view("S66").ravel().tolist()  # (S66: no NUL to strip)
 
 
 def _float_texts(column: npt.NDArray[np.float64]) -> list[str]:
