@@ -158,7 +158,7 @@ def test_a_worker_answers_large_lists_through_its_file_and_leaves_no_name_behind
     want = answer_list(body, "")
     assert want is not None and len(want) >= _SHARED_FROM
 
-    async def exchange() -> bytes:
+    async def exchange() -> bytes | memoryview:
         worker = _Worker()
         try:
             assert not os.path.exists(worker._path)
@@ -169,7 +169,42 @@ def test_a_worker_answers_large_lists_through_its_file_and_leaves_no_name_behind
         finally:
             worker.close()
 
-    assert _same_data(asyncio.run(exchange())) == _same_data(want)
+    assert _same_data(bytes(asyncio.run(exchange()))) == _same_data(want)
+
+
+def test_a_lent_answer_is_not_overwritten_while_a_response_may_still_send_it() -> None:
+    # The server lends a large answer as a view of the shared file (no copy); while a view
+    # of it lives (a transport still sending it), the worker writes its next answers after
+    # it, and once the views are gone the file's start is used again.
+    import asyncio
+    import os
+
+    from anpo.api.list_pool import _Worker, answer_list
+
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("needs /dev/shm")
+    bodies = [json.dumps(scenarios(300, seed=seed)).encode() for seed in (7, 8, 9)]
+    wants = [answer_list(body, "") for body in bodies]
+
+    async def exchanges() -> None:
+        worker = _Worker()
+        try:
+            await worker.warmed()
+            first = await worker.exchange(b"", bodies[0])
+            held = memoryview(first).cast("b")[10:]  # as a transport keeps a partly sent answer
+            del first
+            second = await worker.exchange(b"", bodies[1])
+            assert isinstance(second, memoryview) and len(worker._lent) == 2
+            assert _same_data(bytes(second)) == _same_data(wants[1])
+            assert _same_data(bytes(held)) == _same_data(wants[0])[10:]
+            del second, held
+            assert not worker._lent and worker._free_offset() == 0
+            third = await worker.exchange(b"", bodies[2])
+            assert _same_data(bytes(third)) == _same_data(wants[2])
+        finally:
+            worker.close()
+
+    asyncio.run(exchanges())
 
 
 def test_a_warming_worker_locates_a_point_twice_in_each_prepared_polygon(

@@ -27,6 +27,7 @@ import socket
 import struct
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -199,7 +200,8 @@ def _point_indexes(index: Any) -> None:
 
 class _SharedAnswers:
     """A worker's end of its shared answer file: a large answer is written into the file's
-    mapping and the socket carries only its length (`_SHARED` and 8 bytes). A list of 1,000
+    mapping, where the server says, and the socket carries only its place (`_SHARED`, the
+    offset and the length: 17 bytes). A list of 1,000
     full results is 3.5 MB: through the socket it cost two kernel copies, the stream's
     buffer and its copy out, and the worker waited while the event loop drained it (about
     3.5 ms a list, against 1.8 ms through a mapping, in a paired micro-benchmark)."""
@@ -208,25 +210,29 @@ class _SharedAnswers:
         self._file = open(path, "r+b")  # noqa: SIM115  # open for the worker's life
         self._map: mmap.mmap | None = None
 
-    def message(self, answer: bytes) -> bytes:
-        """The message that hands `answer` over (the answer itself if it is small)."""
+    def message(self, answer: bytes, offset: int = 0) -> bytes:
+        """The message that hands `answer` over (the answer itself if it is small), written
+        at `offset` in the file (where the server has no earlier answer still being sent)."""
         if len(answer) < _SHARED_FROM:
             return answer
-        if self._map is None or len(self._map) < len(answer):
-            size = max(len(answer), 2 * len(self._map or b""), 1 << 22)
+        end = offset + len(answer)
+        if self._map is None or len(self._map) < end:
+            size = max(end, 2 * len(self._map or b""), 1 << 22)
             self._file.truncate(size)  # grows only: the server's older, shorter maps stay valid
             if self._map is not None:
                 self._map.close()
             self._map = mmap.mmap(self._file.fileno(), size)
-        self._map[:len(answer)] = answer
-        return _SHARED + _LONG.pack(len(answer))
+        self._map[offset:end] = answer
+        return _SHARED + _PLACE.pack(offset, len(answer))
 
 
 def _serve(conn: Connection, shared_path: str | None = None) -> None:
     """A worker's life: warm, then answer requests from its socket until the server closes
-    it. A request is two messages (the query, the body); the answer is one (empty: not
-    answered, the ordinary way decides; `_SHARED` and a length: the answer is in the shared
-    file, which the server reads before it sends the worker anything else)."""
+    it. A request is two messages (an 8-byte offset and the query, the body); the answer is
+    one (empty: not answered, the ordinary way decides; `_SHARED`, an offset and a length:
+    the answer is in the shared file there). The server gives an offset past every answer it
+    may still be sending (`_NOWHERE`: through the socket), so no answer is overwritten while
+    it is sent."""
     shared = None
     if shared_path is not None:
         try:
@@ -246,20 +252,24 @@ def _serve(conn: Connection, shared_path: str | None = None) -> None:
     conn.send_bytes(_READY)
     while True:
         try:
-            query = conn.recv_bytes().decode("latin-1")
+            head = conn.recv_bytes()  # where to write a shared answer, and the query
             body = conn.recv_bytes()
         except (EOFError, OSError):  # the server closed its end, or is gone
             return
+        (offset,) = _LONG.unpack_from(head)
         try:
-            answer = answer_list(body, query) or b""
+            answer = answer_list(body, head[_LONG.size:].decode("latin-1")) or b""
         except Exception:  # a bug: the ordinary way gives its answer (or 500)
             log.exception("a list worker failed")
             answer = b""
-        conn.send_bytes(answer if shared is None else shared.message(answer))
+        conn.send_bytes(answer if shared is None or offset == _NOWHERE else shared.message(answer, offset))
 
 
 _HEADER = struct.Struct("!i")  # multiprocessing.Connection's frame: a signed 4-byte length...
 _LONG = struct.Struct("!Q")  # ...or -1 and an 8-byte one
+_PLACE = struct.Struct("!QQ")  # a shared answer's offset in the file and its length
+_NOWHERE = (1 << 64) - 1  # the offset that asks for the answer through the socket
+_LEND_LIMIT = 1 << 26  # lent answers beyond this offset: the next answer through the socket
 _READ_LIMIT = 1 << 22  # the stream's buffer: an answer of a few MB is read without pausing
 _READY = b"ready"  # a worker's first message: warmed, it takes requests from now on
 _SHARED = b"\0"  # an answer message's first byte when the answer is in the shared file (JSON never)
@@ -291,6 +301,10 @@ class _Worker:
             self._remove_file()
             opened_as = through_proc
         self._map: mmap.mmap | None = None
+        # Parts of the file lent to responses (a key: the part's end and a weak reference
+        # to its exporter, whose callback removes the key).
+        self._lent: dict[int, tuple[int, weakref.ref[Any]]] = {}
+        self._lends = 0
         self.process = ctx.Process(target=_serve, args=(theirs, opened_as), daemon=True,
                                    name="anpo-list-worker")
         self.process.start()
@@ -306,28 +320,46 @@ class _Worker:
             raise OSError("a list worker said something else than ready")
         self._remove_file()
 
-    async def exchange(self, query: bytes, body: bytes) -> bytes:
+    async def exchange(self, query: bytes, body: bytes) -> bytes | memoryview:
         """The worker's answer (b"": not answered); OSError or IncompleteReadError if it died."""
         assert self._streams is not None
         reader, writer = self._streams
-        writer.write(_HEADER.pack(len(query)) + query + _HEADER.pack(len(body)))
+        head = _LONG.pack(self._free_offset()) + query
+        writer.write(_HEADER.pack(len(head)) + head + _HEADER.pack(len(body)))
         writer.write(body)  # as received: no copy into a frame, no pickling
         await writer.drain()
         answer = await self._message(reader)
         return self._shared(answer) if answer[:1] == _SHARED else answer
 
-    def _shared(self, message: bytes) -> bytes:
-        """The answer the worker wrote into the shared file (copied out before the worker
-        gets another request, which would overwrite it)."""
-        (size,) = _LONG.unpack(message[1:])
-        if self._map is None or len(self._map) < size:
-            if self._map is not None:
-                self._map.close()
+    def _free_offset(self) -> int:
+        """Where in the shared file the worker may write its next answer: after every answer
+        lent to a response that may still be sending it (the start when there is none)."""
+        if not self._lent:
+            return 0
+        end = max(end for end, _ in self._lent.values())
+        # (many slow readers: the file grows no further, the answer comes through the socket)
+        return -(-end // mmap.PAGESIZE) * mmap.PAGESIZE if end < _LEND_LIMIT else _NOWHERE
+
+    def _shared(self, message: bytes) -> memoryview:
+        """The answer the worker wrote into the shared file, lent without a copy: a view of
+        the server's map of the file that the response's transport writes from. The part
+        stays lent (the worker writes its later answers after it) until the last view of it
+        is gone, when the transport has written it or dropped it."""
+        import numpy as np
+
+        offset, size = _PLACE.unpack(message[1:])
+        end = offset + size
+        if self._map is None or len(self._map) < end:
+            # The grown file mapped again; an older map lives on while a view of it is lent.
             self._map = mmap.mmap(self._file.fileno(), os.fstat(self._file.fileno()).st_size,
                                   access=mmap.ACCESS_READ)
-            if len(self._map) < size:
+            if len(self._map) < end:
                 raise OSError("a list worker's answer file is shorter than its answer")
-        return self._map[:size]
+        part = np.frombuffer(self._map, np.uint8, size, offset)  # exports the map, has weak references
+        key = self._lends = self._lends + 1
+        lent = self._lent
+        lent[key] = (end, weakref.ref(part, lambda _ref: lent.pop(key, None)))
+        return part.data
 
     def _remove_file(self) -> None:
         with contextlib.suppress(OSError):  # removed already
@@ -346,7 +378,8 @@ class _Worker:
         self._conn.close()
         self._remove_file()
         if self._map is not None:
-            self._map.close()
+            with contextlib.suppress(BufferError):  # a view is lent: the map goes with it
+                self._map.close()
         self._file.close()
         if self.process.is_alive():
             self.process.terminate()
@@ -414,7 +447,7 @@ class ListPool:
                 log.warning("a list worker died; starting another")
                 self._add()
 
-    async def answer(self, body: bytes, query: str) -> bytes | None:
+    async def answer(self, body: bytes, query: str) -> bytes | memoryview | None:
         idle = self._idle
         if idle is None:
             return None
@@ -424,7 +457,7 @@ class ListPool:
         return await asyncio.shield(self._exchange(idle, worker, query.encode("latin-1"), body))
 
     async def _exchange(self, idle: asyncio.Queue[_Worker], worker: _Worker, query: bytes,
-                        body: bytes) -> bytes | None:
+                        body: bytes) -> bytes | memoryview | None:
         try:
             answer = await worker.exchange(query, body)
         except (OSError, asyncio.IncompleteReadError):  # the worker died (or the pool closed)
