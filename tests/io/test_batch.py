@@ -133,6 +133,29 @@ def test_category_columns_read_as_int32_dictionaries_give_the_same_output(tmp_pa
     assess_table(tmp_path / "categories.parquet", tmp_path / "b.parquet")
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
 
+@pytest.mark.parametrize(("group", "chunk"), [(40, 20), (40, 40), (30, 20), (25, 10), (40, 7)])
+def test_parquet_chunks_are_those_of_pyarrow_s_batch_iterator(tmp_path: Path, group: int,
+                                                                chunk: int) -> None:
+    """Files whose row groups hold whole chunks are read a row group at a time (but for the
+    dictionary columns): the chunks are pyarrow's iter_batches ones all the same, schema
+    metadata, dictionaries and slices included; other files are read by iter_batches."""
+    from anpo.io.tables import DICTIONARY_COLUMNS, _chunk_aligned, open_table
+
+    table = pq.read_table(write_parquet(tmp_path / "plain.parquet", ROWS * 6))
+    table = table.set_column(0, "id", pa.array([f"i{k}" for k in range(table.num_rows)]))
+    table = table.replace_schema_metadata({"pandas": "{}"})
+    path = tmp_path / "in.parquet"
+    pq.write_table(table, path, row_group_size=group, dictionary_pagesize_limit=64)
+    names = table.schema.names
+    wanted = [c for c in DICTIONARY_COLUMNS if c in names and pa.types.is_string(table.schema.field(c).type)]
+    want = list(pq.ParquetFile(path, read_dictionary=wanted).iter_batches(batch_size=chunk))
+    got = list(open_table(path, chunk).batches())
+    assert _chunk_aligned(pq.ParquetFile(path), chunk) == (group % chunk == 0)
+    assert [b.num_rows for b in got] == [b.num_rows for b in want]
+    for a, b in zip(want, got, strict=True):
+        assert b.equals(a) and b.schema.equals(a.schema, check_metadata=True)
+
+
 def test_chunk_size_and_workers_do_not_change_the_output(tmp_path: Path) -> None:
     src = write_parquet(tmp_path / "in.parquet", ROWS * 30)
     one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
