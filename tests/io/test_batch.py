@@ -133,7 +133,7 @@ def test_category_columns_read_as_int32_dictionaries_give_the_same_output(tmp_pa
     assess_table(tmp_path / "categories.parquet", tmp_path / "b.parquet")
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
 
-@pytest.mark.parametrize(("group", "chunk"), [(40, 20), (40, 40), (30, 20), (25, 10), (40, 7)])
+@pytest.mark.parametrize(("group", "chunk"), [(40, 20), (40, 40), (30, 20), (25, 10), (40, 7), (50, 10)])
 def test_parquet_chunks_are_those_of_pyarrow_s_batch_iterator(tmp_path: Path, group: int,
                                                                 chunk: int) -> None:
     """Files whose row groups hold whole chunks are read a row group at a time (but for the
@@ -150,10 +150,22 @@ def test_parquet_chunks_are_those_of_pyarrow_s_batch_iterator(tmp_path: Path, gr
     wanted = [c for c in DICTIONARY_COLUMNS if c in names and pa.types.is_string(table.schema.field(c).type)]
     want = list(pq.ParquetFile(path, read_dictionary=wanted).iter_batches(batch_size=chunk))
     got = list(open_table(path, chunk).batches())
-    assert _chunk_aligned(pq.ParquetFile(path), chunk) == (group % chunk == 0)
+    assert _chunk_aligned(pq.ParquetFile(path), chunk) == (group % chunk == 0 and group <= 4 * chunk)
     assert [b.num_rows for b in got] == [b.num_rows for b in want]
     for a, b in zip(want, got, strict=True):
         assert b.equals(a) and b.schema.equals(a.schema, check_metadata=True)
+
+
+def test_a_file_of_one_large_row_group_is_not_read_whole(tmp_path: Path) -> None:
+    """A row group of more than ROW_GROUP_CHUNKS chunks (a file written as one large group)
+    keeps pyarrow's batch iterator, which holds a chunk at a time, not the row group."""
+    from anpo.io.tables import ROW_GROUP_CHUNKS, _chunk_aligned
+
+    path = write_parquet(tmp_path / "in.parquet", ROWS * 6)
+    rows = pq.ParquetFile(path).metadata.num_rows
+    pq.write_table(pq.read_table(path), path, row_group_size=rows)
+    assert not _chunk_aligned(pq.ParquetFile(path), rows // (ROW_GROUP_CHUNKS + 1))
+    assert _chunk_aligned(pq.ParquetFile(path), -(-rows // ROW_GROUP_CHUNKS))  # the last group: any size
 
 
 def test_chunk_size_and_workers_do_not_change_the_output(tmp_path: Path) -> None:

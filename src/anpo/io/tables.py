@@ -39,6 +39,7 @@ from anpo.io.early_writeback import early_writeback
 # GeoParquet point columns a writer makes itself: name -> (x column, y column)
 Points: TypeAlias = Mapping[str, tuple[str, str]]
 DEFAULT_CHUNK_ROWS = 1 << 19  # 524,288 rows a chunk: about 700 MB peak for the whole process (2 CPUs)
+ROW_GROUP_CHUNKS = 4  # a Parquet row group of at most this many chunks may be read whole
 
 
 class TableFormat(StrEnum):
@@ -150,15 +151,19 @@ def _parquet_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
 
 def _chunk_aligned(pf: pq.ParquetFile, chunk_rows: int) -> bool:
     """Whether every row group but the last holds a whole number of chunks (pyarrow's
-    default row group of 1,048,576 rows and the default chunk): no chunk spans two; and
-    each column is one flat column that its name alone selects."""
+    default row group of 1,048,576 rows and the default chunk): no chunk spans two; no row
+    group holds more than ROW_GROUP_CHUNKS chunks; and each column is one flat column that
+    its name alone selects."""
     metadata = pf.metadata
     names = pf.schema_arrow.names
     if metadata.num_columns != len(names) or any(
             b.startswith(f"{a}.") for a in names for b in names):
         return False
     sizes = [metadata.row_group(k).num_rows for k in range(metadata.num_row_groups)]
-    return all(n % chunk_rows == 0 for n in sizes[:-1])
+    # A row group is read whole: past a few chunks (a file written as one large row group)
+    # that would break the memory bound, so such files keep the batch iterator.
+    return (all(n % chunk_rows == 0 for n in sizes[:-1])
+            and max(sizes, default=0) <= ROW_GROUP_CHUNKS * chunk_rows)
 
 
 def _row_group_batches(pf: pq.ParquetFile, wanted: list[str], chunk_rows: int
