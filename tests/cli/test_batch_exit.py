@@ -1,7 +1,7 @@
 """How an `anpo` batch process starts and ends. In the `anpo` program: the collector paused
 while the command's modules load, their objects frozen when it starts (`anpo.cli`); objects
 frozen at exit, not walked by the interpreter's last garbage collections
-(`anpo.cli.batch.skip_final_collection`); after a successful run, no teardown after the
+(`anpo.cli.process_end.skip_teardown`); after a successful run, no teardown after the
 exit handlers (`anpo.cli.process_end`)."""
 
 from __future__ import annotations

@@ -7,10 +7,7 @@ row into an InputError (exit code 2) and leaves no output file.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
-import gc
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,16 +82,6 @@ def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask
                                progress=advance, on_start=set_total, whatif=whatif, bom=bom,
                                geometry=geometry)
     report(summary, source)
-    skip_final_collection()
     process_end.skip_teardown()  # the output is renamed: nothing left for the teardown to do
 
 
-@functools.cache
-def skip_final_collection() -> None:
-    """At the interpreter's exit, freeze the objects instead of letting its last garbage
-    collections walk them all (numpy's, pyarrow's and anpo's modules and the run's leftovers):
-    a batch process ended 25-50 ms sooner (1e6 rows; docs/scale.md). Registered with atexit,
-    so it runs only when the process exits (a batch run in process changes nothing before);
-    the output is closed and renamed by then, and objects freed by reference counts are
-    still freed."""
-    atexit.register(gc.freeze)
