@@ -1,11 +1,14 @@
 """The `anpo` command line: thin over the library.
 
-Each command group lives in its own module with a `register(app)` function. The modules
-are imported lazily: `anpo --help` lists the commands from the registry below without
-importing any of them, and `anpo CMD ...` imports only CMD's module (so `anpo where` never
-loads numba, pyarrow or dask). To add a command, add one line to COMMANDS.
+    main()   # the `anpo` program
 
-An AnpoError from the library becomes a message on stderr and exit code 2 (InputError).
+The commands are typer's (`anpo.cli.root`: the root group, the registry of commands, each
+command group in its own module). `anpo assess --batch IN` in its plain forms is run
+without loading typer (`cli/quick_batch.py`): the same call of the same function that
+typer's parse makes, about 25 ms sooner; any other command line goes to typer.
+
+An AnpoError from the library becomes a message on stderr and exit code 2 (InputError),
+1 (DataError).
 """
 
 from __future__ import annotations
@@ -13,135 +16,22 @@ from __future__ import annotations
 # First: its exit handler must be registered before any library's (it runs after them all).
 from anpo.cli import process_end  # isort: split
 
-import importlib
 import os
 import sys
-from difflib import get_close_matches
-from typing import Any, NamedTuple
+from typing import Any
 
-import typer
-from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
-
-from anpo import __version__
-from anpo.cli import conventions, help_imports, values
 from anpo.core.errors import AnpoError, DataError
 
-conventions.apply()
-values.apply()  # option values converted without importing pydantic
-help_imports.apply()  # the help's renderer without rich's Markdown and Traceback
+# Names of the typer application, loaded when first asked for (`from anpo.cli import app`).
+_ROOT_NAMES = frozenset({"app", "COMMANDS", "Command", "LazyGroup", "load_commands"})
 
 
-class Command(NamedTuple):
-    """A command of `anpo`: its module under anpo.cli (which has `register(app)`) and the
-    one-line help `anpo --help` shows (tests hold it equal to the command's own)."""
+def __getattr__(name: str) -> Any:
+    if name in _ROOT_NAMES:
+        from anpo.cli import root
 
-    module: str
-    help: str
-
-
-# In the order they appear in `anpo --help`. One entry per command; a module that registers
-# several commands (posture: bases and posture) is named on each of their lines.
-COMMANDS: dict[str, Command] = {
-    "assess": Command(
-        "assess", "Assess scenarios: treaty, Article V, prior consultation, Japanese and U.S. law."
-    ),
-    "where": Command(
-        "where", "Who administers the point LAT LON on a date: land, territorial sea or outside."
-    ),
-    "incident": Command(
-        "incident", "Who may try an offense by U.S. forces personnel in Japan, and who holds the accused."
-    ),
-    "bases": Command("posture", "Facilities on a date, optionally near a point and of one kind."),
-    "posture": Command(
-        "posture", "Summary on a date: facilities by status and prefecture, arrangements in force."
-    ),
-    "okinawa": Command(
-        "okinawa", "Okinawa's burden: yearly and period series with their publisher, checks and gaps."
-    ),
-    "realignment": Command(
-        "realignment",
-        "Realignment plans against outcomes, with slippage computed and Henoko's cost estimates.",
-    ),
-    "governance": Command("governance", "Alliance governance and interoperability as dated records."),
-    "serve": Command("serve", "Serve the dashboard and the HTTP API (OpenAPI docs at /docs)."),
-    "map": Command("map", "Map of who administers land and territorial sea, the Article V area outlined."),
-    "simulate": Command(
-        "simulate", "Monte Carlo of the alliance's response: legal gates, strikes on air bases, force flow."
-    ),
-    "grid": Command("grid", "Assess a grid of scenarios and write a raster-like Parquet table."),
-    "costs": Command(
-        "costs", "Japan's spending on U.S. forces by period, year, category or line; the SMA what-if."
-    ),
-}
-
-
-def load_commands(module: str) -> dict[str, Any]:
-    """The click commands that anpo.cli.MODULE registers, by name (imports the module)."""
-    sub = typer.Typer()
-    importlib.import_module(f"anpo.cli.{module}").register(sub)
-    return dict(typer.main.get_group(sub).commands)
-
-
-class LazyGroup(TyperGroup):
-    """The root group: lists COMMANDS from their registry lines, imports a command's module
-    only when that command runs (or its own --help is asked for)."""
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return [*COMMANDS, *(n for n in self.commands if n not in COMMANDS)]
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        entry = COMMANDS.get(cmd_name)
-        if entry is None:
-            return None
-        # A stand-in that carries the help line, for listings; resolve_command loads the real one.
-        return typer.core.TyperCommand(cmd_name, help=entry.help)
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] in COMMANDS and args[0] not in self.commands:
-            self.commands.update(load_commands(COMMANDS[args[0]].module))
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as err:
-            # typer suggests from the loaded commands only; suggest from the registry too
-            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if matches and "Did you mean" not in err.message:
-                # (not map(): importing the command module anpo.cli.map rebinds that name here)
-                names = ", ".join(repr(m) for m in matches)
-                err.message = f"{err.message.rstrip('.')}. Did you mean {names}?"
-            raise
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"anpo {__version__}")
-        raise typer.Exit()
-
-
-app = typer.Typer(
-    name="anpo",
-    cls=LazyGroup,
-    help="The U.S.-Japan security alliance as executable, cited, fast software.",
-    no_args_is_help=True,
-    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
-                                 help="Print the version and exit."),
-    quiet: bool = typer.Option(False, "-q", "--quiet",
-                               help="No progress bars or informational lines on standard error."),
-) -> None:
-    process_end.resume_collector()  # the command's module is loaded: its run collects as usual
-    if quiet or "anpo.io.progress" in sys.modules:  # (a run in process resets an earlier --quiet)
-        from anpo.io.progress import set_quiet
-
-        set_quiet(quiet)
+        return getattr(root, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -152,24 +42,19 @@ def main() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     process_end.start(main)  # in the program: the collector paused while the command loads
     try:
-        # Without standalone mode click returns, rather than raises, a command's exit code.
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        from anpo.cli import quick_batch
+
+        call = quick_batch.parse(sys.argv[1:], os.environ)
+        if call is not None:
+            quick_batch.run(call)
+        else:
+            from anpo.cli.root import run_app
+
+            run_app()
         process_end.arm(main)  # a command that asked ends without the interpreter's teardown
     except AnpoError as err:
         kind = "data error" if isinstance(err, DataError) else "error"
         print(f"anpo: {kind}: {err}", file=sys.stderr)
         sys.exit(1 if isinstance(err, DataError) else 2)
-    except typer.Exit as ex:
-        sys.exit(ex.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as err:  # click usage errors carry their own exit code
-        code = getattr(err, "exit_code", None)
-        if code is not None and hasattr(err, "show"):
-            err.show()
-            sys.exit(code)
-        raise
     finally:
         process_end.resume_collector()  # (when no command ran: --help, a usage error)
