@@ -189,6 +189,7 @@ class _CoastObserved(_Observed):
 # functions that build them there), each a function of its row's values alone (the context is
 # the readings'): built once for each path through it.
 _SECTIONS = ("article5", "agreed_minute", "prior_consultation", "japan", "us")
+_SECTION_LABELS = tuple((name, b',"' + name.encode() + b'":') for name in _SECTIONS)  # (as JSON writes them)
 _STATED = "coast_stated"  # whether the row has a coast distance (the NaN test reads it unnoted)
 _MASK = "m:"  # an assumption mask's column, as a section would read it
 _NAN = ("nan",)  # a NaN read, as a key (NaN equals nothing, itself included)
@@ -236,12 +237,18 @@ class _SectionObserved(Evaluation):
     (`_Reads`) or by the row functions (the day's comparisons, `_Day`; the coast distance's
     uses, `_Distance`; other values read)."""
 
-    def __init__(self, ev: Evaluation, i: int, rows: _RowValues) -> None:
+    def __init__(self, ev: Evaluation) -> None:
         self.seen: list[Any] = []
-        self.plain, self.masks, self.index = ev.values, ev.assumed_masks, i
-        self.rows, self.position = rows, rows.position(i)
+        self.plain, self.masks, self.index = ev.values, ev.assumed_masks, -1
+        self.rows, self.position = _RowValues({}, []), -1
         super().__init__(ev.ruleset, _Reads(ev.values, self), _Reads(ev.assumed_masks, self, True),
                          ev.context)
+
+    def start(self, i: int, rows: _RowValues) -> None:
+        """Observe the build of row i's text (its values at their place in `rows`): a list's
+        builds share one observer (its column readers made once), each with its own notes."""
+        self.seen = []
+        self.index, self.rows, self.position = i, rows, rows.position(i)
 
     def row(self, i: int) -> Row:
         return _SectionRow(self, i)
@@ -303,20 +310,21 @@ class _Step:
     """A node of a section's paths: the observation made here (column, comparison or None,
     operand, kind) and the next node by its outcome; or, at a path's end, the section built."""
 
-    __slots__ = ("observation", "next", "out")
+    __slots__ = ("observation", "next", "out", "text")
 
     def __init__(self) -> None:
         self.observation: tuple[Any, ...] | None = None
         self.next: dict[Any, _Step] = {}
         self.out: Any = None
+        self.text = b""  # the section built, as JSON (at a path's end)
 
 
 def _key(value: Any) -> Any:
     return _NAN if value != value else value
 
 
-def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _SectionObserved) -> Any:
-    """A section of the row's text: found by following the path the row takes through what
+def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _SectionObserved) -> bytes:
+    """A section of the row's text, as JSON: found by following the path the row takes through what
     earlier builds of it observed (the same outcome at every step: the same path through
     pure functions, so the same section), else built (and its path kept). Either way what
     the text's build learns from (the day's and the coast distance's observations) is noted
@@ -339,9 +347,10 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
     else:
         if node.out is not None:
             observed.seen.extend(notes)
-            return node.out
+            return node.text
     start = len(observed.seen)
     out = build(observed, observed.index)
+    text = orjson.dumps(out)
     node, made = root, set()
     for name, op, other, result in observed.seen[start:]:
         # An observation made already on this path has the outcome it had then (the same
@@ -352,12 +361,12 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
         made.add((name, op, other))
         kind = _MASKED if name.startswith(_MASK) else _KINDS.get(name, _PLAIN)
         if node.out is not None or node.observation not in (None, (name, op, other, kind)):
-            return out  # a path that disagrees with one kept (an impure builder): not kept
+            return text  # a path that disagrees with one kept (an impure builder): not kept
         node.observation = (name, op, other, kind)
         node = node.next.setdefault(_key(result), _Step())
     if node.observation is None and not node.next:
-        node.out = out
-    return out
+        node.out, node.text = out, text
+    return text
 
 
 class _Readings:
@@ -518,6 +527,19 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
 
 def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
            static: npt.NDArray[Any], readings: _Readings) -> tuple[list[Text], npt.NDArray[np.intp]]:
+    """The distinct groups' texts and each row's group (`_grouped`), the list's builds
+    sharing one builder, made at the first build and released at the end."""
+    builder: list[_Builder] = []
+    try:
+        return _grouped(ev, place, frame, actual, static, readings, builder)
+    finally:
+        for made in builder:
+            made.release()
+
+
+def _grouped(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
+             static: npt.NDArray[Any], readings: _Readings, builder: list[_Builder]
+             ) -> tuple[list[Text], npt.NDArray[np.intp]]:
     """The distinct groups' texts and each row's group, building the texts not yet known.
 
     A round groups rows and builds the texts it did not find; a build changes only how its
@@ -589,8 +611,10 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
             return _in_use(texts, group_of, first_round)
         learnt = _learnt(readings)
         rows = _RowValues(ev.values, [row for _, row, _, _ in missing])
+        if not builder:
+            builder.append(_Builder(ev, place, frame, actual, readings))
         for _, row, key, _ in missing:
-            _build(ev, place, frame, actual, row, key, readings, rows)
+            builder[0].build(row, key, rows)
         if _learnt(readings) == learnt:
             # The builds taught nothing that classifies rows otherwise (no new bound, no key
             # newly keyed by the exact day or distance): another round would find each group
@@ -624,104 +648,113 @@ def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
             sum(len(f) for f in readings.formats.values()))
 
 
-def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None, i: int,
-           key: bytes, readings: _Readings, rows: _RowValues | None = None) -> None:
-    """Build row i's group text with the ordinary builder and keep it under the row's key,
-    with what the row functions did with the day learnt."""
-    target = int(frame.target[i])
-    echo = _Echo(Event(int(frame.event[i])), None if target == NULL else country_name(target),
-                 UsAction(int(frame.us_action[i])), not np.isnan(frame.lat[i]))
-    observed = _SectionObserved(ev, i, rows or _RowValues(ev.values, [i]))
-    coast = not np.isnan(place.coast_distance_nm[i])
-    if coast:  # the builder's place: the marker as the row's distance
-        distances = place.coast_distance_nm.copy()
-        distances[i] = _COAST_MARK
-        place = replace(place, coast_distance_nm=distances)
-    try:
-        text = orjson.dumps(_result(ev, observed, place, i, echo, actual, readings))
-        if not readings.checked:  # the first text of these readings: as the ordinary builder's
-            out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=actual)  # type: ignore[arg-type]
-            out["receipt"]["input_sha256"] = HASH_MARK
-            if orjson.dumps(out) != text:
+class _Builder:
+    """What the text builds of one list share: the evaluations and places (with a copy of the
+    places whose every coast distance is the marker, made at the first build that writes
+    one), the observer and its column readers, the context's names, the receipt's text."""
+
+    def __init__(self, ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
+                 readings: _Readings) -> None:
+        self.ev, self.place, self.frame, self.actual, self.readings = ev, place, frame, actual, readings
+        self.marked: Place | None = None
+        self.observed = _SectionObserved(ev)
+        ctx = ev.context
+        self.units, self.claim_sets = list(ctx.units), list(ctx.claim_sets)
+        self.areas, self.waters = list(ctx.specified_areas), internal_water_names()
+        receipt = {**_receipt(), "input_sha256": HASH_MARK}
+        if ctx.timeline.whatif:
+            receipt["what_if"] = ctx.timeline.whatif.to_dict()
+        before, after = orjson.dumps(receipt).split(_MARKS[2])  # (the mark once: a string no value holds)
+        self.receipt, self.end = b',"receipt":' + before, after + b"}"
+
+    def release(self) -> None:
+        self.observed.release()
+
+    def build(self, i: int, key: bytes, rows: _RowValues) -> None:
+        """Build row i's group text (its legal sections found or built, `_section`) and keep
+        it under the row's key, with what the row functions did with the day learnt."""
+        ev, frame, readings, observed = self.ev, self.frame, self.readings, self.observed
+        observed.start(i, rows)
+        coast = not np.isnan(self.place.coast_distance_nm[i])
+        place = self.place
+        if coast:  # the builder's place: the marker as the row's distance
+            if self.marked is None:
+                marks = np.full_like(place.coast_distance_nm, _COAST_MARK)
+                self.marked = replace(place, coast_distance_nm=marks)
+            place = self.marked
+        target = int(frame.target[i])
+        event = Event(int(frame.event[i]))
+        located = not np.isnan(frame.lat[i])
+        try:
+            treaty = observed.value("security_treaty_in_force", i)
+            where = place.row(i, self.units, self.claim_sets)
+            if located:
+                where["detail"] = place.detail(i, self.areas, self.waters)
+            # `law.assess.result`'s members before the legal sections (the id and the date: marks)
+            named = None if target == NULL or event is Event.none else country_name(target)
+            head = orjson.dumps({
+                "event": event.name, "target": named, "us_action": UsAction(int(frame.us_action[i])).name,
+                "treaty": None if treaty == "none" else treaty, "place": where})
+            sections = readings.sections
+            parts = [b",", head[1:-1]]
+            for name, label in _SECTION_LABELS:
+                root = sections.get(name)
+                if root is None:
+                    root = sections[name] = _Step()
+                parts += (label, _section(root, getattr(law, "_" + name), observed))
+            if self.actual is not None:
+                parts += (b',"what_if":', orjson.dumps(law._what_if(observed, self.actual, i)))
+            parts.append(self.receipt)
+            text = b"".join(parts)
+            if not readings.checked:  # the first text of these readings: as the ordinary builder's
+                echo = _Echo(event, None if target == NULL else country_name(target),
+                             UsAction(int(frame.us_action[i])), located)
+                out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=self.actual)  # type: ignore[arg-type]
+                out["receipt"]["input_sha256"] = HASH_MARK
+                whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], text, _MARKS[2], self.end))
+                if orjson.dumps(out) != whole:
+                    raise _Decline
+                readings.checked = True
+        except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
+            raise _Decline from None
+        if coast:  # the text to the coast distance (its name kept), and on to the hash
+            split = text.split(_COAST_TEXT)
+            if len(split) != 2:
                 raise _Decline
-            readings.checked = True
-    except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
-        raise _Decline from None
-    finally:
-        observed.release()
-    pieces: list[bytes] = []
-    rest = text
-    for mark in (*_MARKS[:2], _COAST_TEXT, _MARKS[2]) if coast else _MARKS:  # each once, in order
-        split = rest.split(mark)
-        if len(split) != 2:
-            raise _Decline
-        before, rest = split
-        pieces.append(before)
-    if coast:
-        pieces[2] += _COAST_NAME  # the name stays; the number is the row's
-    else:
-        pieces.insert(3, b"")
-    compared = set()
-    for name, op, other, _ in observed.seen:
-        # (every other column read is in the static key)
-        if name == "day":
-            if op is None or not _LOWEST < other < _HIGHEST:
-                readings.exact.add(key)
-            else:
-                compared.add(other)
-        elif name == _COAST:
-            if op is None:
-                readings.coast_exact.add(key)
-            elif other not in readings.formats.get(key, ()):
-                readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
-    bounds = readings.key_bounds.get(key, _NONE)
-    new = compared.difference(bounds)
-    if new and len(bounds) + len(new) > MAX_KEY_BOUNDS:
-        readings.exact.add(key)  # (a law comparing the day with so many numbers: by exact day)
-    elif new:
-        bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
-        readings.bounds_learnt += len(new)
-    day = int(frame.day[i])
-    if key in readings.exact:
-        part: DayPart = (day,)
-    else:  # (as `_day_codes` and `_day_part` place it, for one day)
-        at = bisect.bisect_right(bounds, day) - 1
-        part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
-    (coast_part,) = (readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
-                     if readings.formats or readings.coast_exact else ((),))  # (as `_texts` has it)
-    built = (key, part, coast_part)
-    readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
-    readings.used.add(built)
-
-
-def _result(ev: Evaluation, observed: _SectionObserved, place: Place, i: int, echo: _Echo,
-            actual: Evaluation | None, readings: _Readings) -> dict[str, Any]:
-    """`law.assess.result(observed, place, i, echo, explain=False, actual=actual)` with the
-    input hash's marker, its legal sections found or built by `_section` (a text's first
-    build in each readings is checked against `law.assess.result` itself)."""
-    ctx = ev.context
-    treaty = observed.value("security_treaty_in_force", i)
-    out: dict[str, Any] = {
-        "id": echo.id, "date": echo.date.isoformat(), "event": echo.event.name, "target": echo.target,
-        "us_action": echo.us_action.name, "treaty": None if treaty == "none" else treaty,
-        "place": place.row(i, list(ctx.units), list(ctx.claim_sets)),
-    }
-    sections = readings.sections
-    for name in _SECTIONS:
-        root = sections.get(name)
-        if root is None:
-            root = sections[name] = _Step()
-        out[name] = _section(root, getattr(law, "_" + name), observed)
-    if echo.lat is not None:
-        out["place"]["detail"] = place.detail(i, list(ctx.specified_areas), internal_water_names())
-    if echo.event is Event.none:
-        out["target"] = None
-    if actual is not None:
-        out["what_if"] = law._what_if(observed, actual, i)
-    out["receipt"] = {**_receipt(), "input_sha256": HASH_MARK}
-    if ctx.timeline.whatif:
-        out["receipt"]["what_if"] = ctx.timeline.whatif.to_dict()
-    return out
+            pieces = (split[0] + _COAST_NAME, split[1])
+        else:
+            pieces = (text, b"")
+        compared = set()
+        for name, op, other, _ in observed.seen:
+            # (every other column read is in the static key)
+            if name == "day":
+                if op is None or not _LOWEST < other < _HIGHEST:
+                    readings.exact.add(key)
+                else:
+                    compared.add(other)
+            elif name == _COAST:
+                if op is None:
+                    readings.coast_exact.add(key)
+                elif other not in readings.formats.get(key, ()):
+                    readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
+        bounds = readings.key_bounds.get(key, _NONE)
+        new = compared.difference(bounds)
+        if new and len(bounds) + len(new) > MAX_KEY_BOUNDS:
+            readings.exact.add(key)  # (a law comparing the day with so many numbers: by exact day)
+        elif new:
+            bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
+            readings.bounds_learnt += len(new)
+        day = int(frame.day[i])
+        if key in readings.exact:
+            part: DayPart = (day,)
+        else:  # (as `_day_codes` and `_day_part` place it, for one day)
+            at = bisect.bisect_right(bounds, day) - 1
+            part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
+        (coast_part,) = (readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
+                         if readings.formats or readings.coast_exact else ((),))  # (as `_texts` has it)
+        built = (key, part, coast_part)
+        readings.texts[built] = (_HEAD, _DATE, pieces[0], pieces[1], self.end, coast)
+        readings.used.add(built)
 
 
 @cache
