@@ -623,22 +623,29 @@ def _grouped(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluat
                 texts[g] = readings.texts.get(found)
             if all(texts[g] is not None for g, _, _, _ in missing):
                 return _in_use(texts, group_of, first_round)
-        # (a row's key among those built: its static index among theirs, all at once)
-        active = np.flatnonzero(np.isin(static_of, np.fromiter(built_keys, np.intp, len(built_keys))))
+        # (a row's key among those built: its static index marked, looked up for all rows at once)
+        chosen = np.zeros(len(keys), bool)
+        chosen[np.fromiter(built_keys, np.intp, len(built_keys))] = True
+        active = np.flatnonzero(chosen[static_of])
     raise _Decline
 
 
 def _in_use(texts: list[Text | None], group_of: npt.NDArray[np.intp], first_round: bool
             ) -> tuple[list[Text], npt.NDArray[np.intp]]:
-    """The texts of the groups some row is in, and each row's group among them (after one
-    round, every group: as they are)."""
+    """The groups' texts and each row's group, every group some row is in having its text
+    (after one round, every group has). Groups a later round left behind (None) are no row's:
+    they take another's text, which nothing writes."""
     if first_round:
         return texts, group_of  # type: ignore[return-value]  # (none is None)
-    groups, group_of = np.unique(group_of, return_inverse=True)
-    out = [texts[g] for g in groups.tolist()]
-    if any(t is None for t in out):
-        raise _Decline
-    return out, group_of.ravel()
+    unused = [g for g, t in enumerate(texts) if t is None]
+    if unused:
+        in_use = np.zeros(len(texts), bool)
+        in_use[group_of] = True
+        if in_use[unused].any():
+            raise _Decline
+        some = next(t for t in texts if t is not None)
+        texts = [some if t is None else t for t in texts]
+    return texts, group_of  # type: ignore[return-value]  # (none is None now)
 
 
 def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
