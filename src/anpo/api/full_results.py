@@ -310,10 +310,11 @@ class _Step:
     """A node of a section's paths: the observation made here (column, comparison or None,
     operand, kind) and the next node by its outcome; or, at a path's end, the section built."""
 
-    __slots__ = ("observation", "next", "out", "text")
+    __slots__ = ("observation", "plain", "next", "out", "text")
 
     def __init__(self) -> None:
         self.observation: tuple[Any, ...] | None = None
+        self.plain: str | None = None  # the column, where the observation is a plain read of it
         self.next: dict[Any, _Step] = {}
         self.out: Any = None
         self.text = b""  # the section built, as JSON (at a path's end)
@@ -330,28 +331,30 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
     the text's build learns from (the day's and the coast distance's observations) is noted
     in `observed.seen`, as if it had been built; a found section's plain column reads are
     not (each is in the static key)."""
-    node, notes = root, []
-    read, position = observed.rows.read, observed.position
-    while node.out is None and node.observation is not None:
-        name, op, other, kind = node.observation
-        if kind == _PLAIN:  # (the usual step, inline: `observed.value_at`)
+    node: _Step | None = root
+    notes: list[tuple[Any, ...]] = []
+    rows = observed.rows
+    read, position = rows.read, observed.position
+    while node is not None:  # (a node asks a question, or ends a path, or is still to be built)
+        observation = node.observation
+        if observation is None:
+            if node.out is not None:
+                observed.seen.extend(notes)
+                return node.text
+            break
+        name = node.plain
+        if name is not None:  # (the usual step, inline: `observed.value_at`)
             column = read.get(name)
-            result = (observed.rows.column(name) if column is None else column)[position]
+            result = (rows.column(name) if column is None else column)[position]
         else:
+            name, op, other, kind = observation
             result = observed.outcome(name, op, other, kind)
             notes.append((name, op, other, result))
-        found = node.next.get(result if result == result else _NAN)
-        if found is None:
-            break
-        node = found
-    else:
-        if node.out is not None:
-            observed.seen.extend(notes)
-            return node.text
+        node = node.next.get(result if result == result else _NAN)
     start = len(observed.seen)
     out = build(observed, observed.index)
     text = orjson.dumps(out)
-    node, made = root, set()
+    step, made = root, set()
     for name, op, other, result in observed.seen[start:]:
         # An observation made already on this path has the outcome it had then (the same
         # row): kept once, so a walk asks each question once (a section's builder reads
@@ -360,12 +363,13 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
             continue
         made.add((name, op, other))
         kind = _MASKED if name.startswith(_MASK) else _KINDS.get(name, _PLAIN)
-        if node.out is not None or node.observation not in (None, (name, op, other, kind)):
+        if step.out is not None or step.observation not in (None, (name, op, other, kind)):
             return text  # a path that disagrees with one kept (an impure builder): not kept
-        node.observation = (name, op, other, kind)
-        node = node.next.setdefault(_key(result), _Step())
-    if node.observation is None and not node.next:
-        node.out, node.text = out, text
+        step.observation = (name, op, other, kind)
+        step.plain = name if kind == _PLAIN else None
+        step = step.next.setdefault(_key(result), _Step())
+    if step.observation is None and not step.next:
+        step.out, step.text = out, text
     return text
 
 
