@@ -721,8 +721,7 @@ class _Builder:
                 marks = np.full_like(place.coast_distance_nm, _COAST_MARK)
                 self.marked = replace(place, coast_distance_nm=marks)
             place = self.marked
-        target = int(frame.target[i])
-        event = Event(int(frame.event[i]))
+        target, event, action = int(frame.target[i]), int(frame.event[i]), int(frame.us_action[i])
         located = not np.isnan(frame.lat[i])
         try:
             treaty = observed.value("security_treaty_in_force", i)
@@ -730,12 +729,12 @@ class _Builder:
             if located:
                 where["detail"] = place.detail(i, self.areas, self.waters)
             # `law.assess.result`'s members before the legal sections (the id and the date: marks)
-            named = None if target == NULL or event is Event.none else country_name(target)
+            named = None if target == NULL or event == Event.none else country_name(target)
             head = orjson.dumps({
-                "event": event.name, "target": named, "us_action": UsAction(int(frame.us_action[i])).name,
+                "event": _names(Event)[event], "target": named, "us_action": _names(UsAction)[action],
                 "treaty": None if treaty == "none" else treaty, "place": where})
             sections = readings.sections
-            parts = [b",", head[1:-1]]
+            parts: list[bytes] = []
             for name, label in _SECTION_LABELS:
                 root = sections.get(name)
                 if root is None:
@@ -744,25 +743,25 @@ class _Builder:
             if self.actual is not None:
                 parts += (b',"what_if":', orjson.dumps(law._what_if(observed, self.actual, i)))
             parts.append(self.receipt)
-            text = b"".join(parts)
+            head, rest = b"," + head[1:-1], b"".join(parts)
             if not readings.checked:  # the first text of these readings: as the ordinary builder's
-                echo = _Echo(event, None if target == NULL else country_name(target),
-                             UsAction(int(frame.us_action[i])), located)
+                echo = _Echo(Event(event), None if target == NULL else country_name(target), UsAction(action),
+                             located)
                 out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=self.actual)  # type: ignore[arg-type]
                 out["receipt"]["input_sha256"] = HASH_MARK
-                whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], text, _MARKS[2], self.end))
+                whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], head, rest, _MARKS[2], self.end))
                 if orjson.dumps(out) != whole:
                     raise _Decline
                 readings.checked = True
-        except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
+        except (AttributeError, TypeError, KeyError, IndexError, orjson.JSONEncodeError):
             raise _Decline from None
-        if coast:  # the text to the coast distance (its name kept), and on to the hash
-            split = text.split(_COAST_TEXT)
+        if coast:  # the text to the coast distance (its name kept; in the place's detail), and on to the hash
+            split = head.split(_COAST_TEXT)
             if len(split) != 2:
                 raise _Decline
-            pieces = (split[0] + _COAST_NAME, split[1])
+            pieces = (split[0] + _COAST_NAME, split[1] + rest)
         else:
-            pieces = (text, b"")
+            pieces = (head + rest, b"")
         compared = set()
         for name, op, other, _ in observed.seen:
             # (every other column read is in the static key)
@@ -947,6 +946,13 @@ def _labels(enum: Any) -> npt.NDArray[np.object_]:
     out = np.full(max(int(m) for m in enum) + 1, "", dtype=object)
     for m in enum:
         out[int(m)] = m.name
+    return out
+
+
+@cache
+def _names(enum: Any) -> list[str]:
+    """Names of an enum's members by code, as a list (read a row at a time)."""
+    out: list[str] = _labels(enum).tolist()
     return out
 
 
