@@ -367,7 +367,11 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
             return text  # a path that disagrees with one kept (an impure builder): not kept
         step.observation = (name, op, other, kind)
         step.plain = name if kind == _PLAIN else None
-        step = step.next.setdefault(_key(result), _Step())
+        outcome = _key(result)
+        after = step.next.get(outcome)
+        if after is None:  # (a node made only where there is none yet)
+            after = step.next[outcome] = _Step()
+        step = after
     if step.observation is None and not step.next:
         step.out, step.text = out, text
     return text
