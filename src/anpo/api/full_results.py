@@ -618,8 +618,7 @@ def _grouped(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluat
         rows = _RowValues(ev.values, [row for _, row, _, _ in missing])
         if not builder:
             builder.append(_Builder(ev, place, frame, actual, readings))
-        for _, row, key, _ in missing:
-            builder[0].build(row, key, rows)
+        made = [builder[0].build(row, key, rows) for _, row, key, _ in missing]
         if _learnt(readings) == learnt:
             # The builds taught nothing that classifies rows otherwise (no new bound, no key
             # newly keyed by the exact day or distance): another round would find each group
@@ -628,11 +627,48 @@ def _grouped(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluat
                 texts[g] = readings.texts.get(found)
             if all(texts[g] is not None for g, _, _, _ in missing):
                 return _in_use(texts, group_of, first_round)
+        else:
+            # A group whose rows all fall where its build placed its text (its only row, the
+            # usual new key's; or rows in one interval of the key's bounds as they are now)
+            # takes that text; a key whose built groups all did so is not grouped again (its
+            # other groups keep the texts found: each is the one built for its very interval).
+            sizes = np.bincount(local.ravel())
+            unsettled: set[int] = set()
+            for (g, row, key, _), built in zip(missing, made, strict=True):
+                if sizes[g - base] == 1 or _settled(readings, key, built, np.flatnonzero(group_of == g), day,
+                                                    distance):
+                    texts[g] = readings.texts.get(built)
+                if texts[g] is None:
+                    unsettled.add(int(static_of[row]))
+            if not unsettled:
+                return _in_use(texts, group_of, first_round)
+            built_keys = unsettled
         # (a row's key among those built: its static index marked, looked up for all rows at once)
         chosen = np.zeros(len(keys), bool)
         chosen[np.fromiter(built_keys, np.intp, len(built_keys))] = True
         active = np.flatnonzero(chosen[static_of])
     raise _Decline
+
+
+def _settled(readings: _Readings, key: bytes, built: tuple[bytes, DayPart, CoastPart],
+             rows: npt.NDArray[np.intp], day: npt.NDArray[np.int64], distance: npt.NDArray[np.float32]
+             ) -> bool:
+    """Whether every one of the rows (of `key`) has the day part and coast part of `built`
+    among the key's bounds, exact days and distance formats as they are now (as a later
+    round would place them: `_day_codes`, `_day_part`, `_Readings.coast_parts`)."""
+    part, coast = built[1:]
+    days = day[rows].tolist()
+    if key in readings.exact:
+        same = all((d,) == part for d in days)
+    else:
+        bounds = readings.key_bounds.get(key, _NONE)
+        same = all(bounds[at] == part[0] and bounds[at + 1] == part[1] and int(bounds[at] == d) == part[2]
+                   for d in days for at in (bisect.bisect_right(bounds, d) - 1,))
+    if not same:
+        return False
+    if readings.formats or readings.coast_exact:
+        return all(c == coast for c in readings.coast_parts(distance[rows], [key] * len(rows)))
+    return coast == ()
 
 
 def _distinct(static: npt.NDArray[Any]) -> tuple[list[bytes], npt.NDArray[np.intp]]:
@@ -713,7 +749,7 @@ class _Builder:
     def release(self) -> None:
         self.observed.release()
 
-    def build(self, i: int, key: bytes, rows: _RowValues) -> None:
+    def build(self, i: int, key: bytes, rows: _RowValues) -> tuple[bytes, DayPart, CoastPart]:
         """Build row i's group text (its legal sections found or built, `_section`) and keep
         it under the row's key, with what the row functions did with the day learnt."""
         ev, frame, readings, observed = self.ev, self.frame, self.readings, self.observed
@@ -797,6 +833,7 @@ class _Builder:
         built = (key, part, coast_part)
         readings.texts[built] = (_HEAD, _DATE, pieces[0], pieces[1], self.end, coast)
         readings.used.add(built)
+        return built
 
 
 @cache
