@@ -970,8 +970,10 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
 def _float_texts(column: npt.NDArray[np.float64]) -> list[str]:
     """`repr` of each number (as json writes a float): orjson's text, the same for every
     number from 1e-4 in size (it writes smaller ones without an exponent), and `repr`
-    itself for zeros and the smaller ones."""
-    texts = orjson.dumps(column.tolist())[1:-1].decode().split(",")
+    itself for zeros and the smaller ones. (orjson writes the array itself: no Python float
+    a number, the same text.)"""
+    column = np.ascontiguousarray(column, dtype=np.float64)
+    texts = orjson.dumps(column, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode().split(",")
     for r in np.flatnonzero(np.abs(column) < 1e-4).tolist():
         texts[r] = repr(float(column[r]))
     return texts
