@@ -458,3 +458,47 @@ def test_lists_asking_for_no_explanation_are_written_too(query: str) -> None:
     raw = json.dumps(body).encode()
     assert list_pool._full_columns(raw, _query(query)) == _expected(body, query)  # type: ignore[arg-type]
     assert answer_list(raw, query) == _expected(body, query)
+
+
+@pytest.mark.parametrize("width", [1, 8, 65, 130])
+def test_static_keys_are_told_apart_by_their_bytes_even_when_hashes_collide(
+        width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are grouped by a hash of their static key's bytes, every row checked against its
+    group's first: the groups are those of the bytes themselves, also when every hash is the
+    same (the sort of the bytes then groups them)."""
+    rng = np.random.default_rng(width)
+    rows = rng.integers(0, 3, (300, width)).astype(np.uint8)
+    rows[rng.integers(0, 300, 150)] = rows[0]
+    static = rows.view(f"V{width}").ravel()
+    expected = [static[r].tobytes() for r in range(300)]
+    distinct = len(np.unique(static))
+    keys, key_of = full_results._distinct(static)
+    assert [keys[k] for k in key_of] == expected and len(keys) == distinct
+    monkeypatch.setattr(full_results, "_hashed", lambda words: np.zeros(len(words), np.uint64))
+    keys, key_of = full_results._distinct(static)
+    assert [keys[k] for k in key_of] == expected and len(keys) == distinct
+
+
+def test_built_groups_whose_rows_fall_where_their_text_was_placed_need_no_other_round(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new key's only row (the usual new reading), or rows all in the interval its build
+    placed its text in, take the text built: the list is grouped again only for keys whose
+    rows fall elsewhere, and every text is still the ordinary one."""
+    rounds = [0]
+    grouped = full_results._day_codes
+
+    def counted(*args: Any) -> Any:
+        rounds[0] += 1
+        return grouped(*args)
+
+    monkeypatch.setattr(full_results, "_day_codes", counted)
+    memory, lists = _Memory(), 0
+    for seed in (30, 31, 32, 33):
+        body = _random(60, seed=seed)
+        assert _written(body, memory) == _expected(body, "")
+        lists += 1
+    assert rounds[0] < 2 * lists
+    # The same places again on days around the law's turns: groups of several rows of a key,
+    # split by bounds their builds learnt, still written as the ordinary way.
+    again = [dict(r, date=turn) for r in _random(40, seed=34) for turn in TURNS[::3]]
+    assert _written(again, memory) == _expected(again, "")

@@ -189,6 +189,7 @@ class _CoastObserved(_Observed):
 # functions that build them there), each a function of its row's values alone (the context is
 # the readings'): built once for each path through it.
 _SECTIONS = ("article5", "agreed_minute", "prior_consultation", "japan", "us")
+_SECTION_LABELS = tuple((name, b',"' + name.encode() + b'":') for name in _SECTIONS)  # (as JSON writes them)
 _STATED = "coast_stated"  # whether the row has a coast distance (the NaN test reads it unnoted)
 _MASK = "m:"  # an assumption mask's column, as a section would read it
 _NAN = ("nan",)  # a NaN read, as a key (NaN equals nothing, itself included)
@@ -236,12 +237,18 @@ class _SectionObserved(Evaluation):
     (`_Reads`) or by the row functions (the day's comparisons, `_Day`; the coast distance's
     uses, `_Distance`; other values read)."""
 
-    def __init__(self, ev: Evaluation, i: int, rows: _RowValues) -> None:
+    def __init__(self, ev: Evaluation) -> None:
         self.seen: list[Any] = []
-        self.plain, self.masks, self.index = ev.values, ev.assumed_masks, i
-        self.rows, self.position = rows, rows.position(i)
+        self.plain, self.masks, self.index = ev.values, ev.assumed_masks, -1
+        self.rows, self.position = _RowValues({}, []), -1
         super().__init__(ev.ruleset, _Reads(ev.values, self), _Reads(ev.assumed_masks, self, True),
                          ev.context)
+
+    def start(self, i: int, rows: _RowValues) -> None:
+        """Observe the build of row i's text (its values at their place in `rows`): a list's
+        builds share one observer (its column readers made once), each with its own notes."""
+        self.seen = []
+        self.index, self.rows, self.position = i, rows, rows.position(i)
 
     def row(self, i: int) -> Row:
         return _SectionRow(self, i)
@@ -303,46 +310,51 @@ class _Step:
     """A node of a section's paths: the observation made here (column, comparison or None,
     operand, kind) and the next node by its outcome; or, at a path's end, the section built."""
 
-    __slots__ = ("observation", "next", "out")
+    __slots__ = ("observation", "plain", "next", "out", "text")
 
     def __init__(self) -> None:
         self.observation: tuple[Any, ...] | None = None
+        self.plain: str | None = None  # the column, where the observation is a plain read of it
         self.next: dict[Any, _Step] = {}
         self.out: Any = None
+        self.text = b""  # the section built, as JSON (at a path's end)
 
 
 def _key(value: Any) -> Any:
     return _NAN if value != value else value
 
 
-def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _SectionObserved) -> Any:
-    """A section of the row's text: found by following the path the row takes through what
+def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _SectionObserved) -> bytes:
+    """A section of the row's text, as JSON: found by following the path the row takes through what
     earlier builds of it observed (the same outcome at every step: the same path through
     pure functions, so the same section), else built (and its path kept). Either way what
     the text's build learns from (the day's and the coast distance's observations) is noted
     in `observed.seen`, as if it had been built; a found section's plain column reads are
     not (each is in the static key)."""
-    node, notes = root, []
-    read, position = observed.rows.read, observed.position
-    while node.out is None and node.observation is not None:
-        name, op, other, kind = node.observation
-        if kind == _PLAIN:  # (the usual step, inline: `observed.value_at`)
+    node: _Step | None = root
+    notes: list[tuple[Any, ...]] = []
+    rows = observed.rows
+    read, position = rows.read, observed.position
+    while node is not None:  # (a node asks a question, or ends a path, or is still to be built)
+        observation = node.observation
+        if observation is None:
+            if node.out is not None:
+                observed.seen.extend(notes)
+                return node.text
+            break
+        name = node.plain
+        if name is not None:  # (the usual step, inline: `observed.value_at`)
             column = read.get(name)
-            result = (observed.rows.column(name) if column is None else column)[position]
+            result = (rows.column(name) if column is None else column)[position]
         else:
+            name, op, other, kind = observation
             result = observed.outcome(name, op, other, kind)
             notes.append((name, op, other, result))
-        found = node.next.get(result if result == result else _NAN)
-        if found is None:
-            break
-        node = found
-    else:
-        if node.out is not None:
-            observed.seen.extend(notes)
-            return node.out
+        node = node.next.get(result if result == result else _NAN)
     start = len(observed.seen)
     out = build(observed, observed.index)
-    node, made = root, set()
+    text = orjson.dumps(out)
+    step, made = root, set()
     for name, op, other, result in observed.seen[start:]:
         # An observation made already on this path has the outcome it had then (the same
         # row): kept once, so a walk asks each question once (a section's builder reads
@@ -351,13 +363,18 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
             continue
         made.add((name, op, other))
         kind = _MASKED if name.startswith(_MASK) else _KINDS.get(name, _PLAIN)
-        if node.out is not None or node.observation not in (None, (name, op, other, kind)):
-            return out  # a path that disagrees with one kept (an impure builder): not kept
-        node.observation = (name, op, other, kind)
-        node = node.next.setdefault(_key(result), _Step())
-    if node.observation is None and not node.next:
-        node.out = out
-    return out
+        if step.out is not None or step.observation not in (None, (name, op, other, kind)):
+            return text  # a path that disagrees with one kept (an impure builder): not kept
+        step.observation = (name, op, other, kind)
+        step.plain = name if kind == _PLAIN else None
+        outcome = _key(result)
+        after = step.next.get(outcome)
+        if after is None:  # (a node made only where there is none yet)
+            after = step.next[outcome] = _Step()
+        step = after
+    if step.observation is None and not step.next:
+        step.out, step.text = out, text
+    return text
 
 
 class _Readings:
@@ -518,17 +535,28 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
 
 def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
            static: npt.NDArray[Any], readings: _Readings) -> tuple[list[Text], npt.NDArray[np.intp]]:
+    """The distinct groups' texts and each row's group (`_grouped`), the list's builds
+    sharing one builder, made at the first build and released at the end."""
+    builder: list[_Builder] = []
+    try:
+        return _grouped(ev, place, frame, actual, static, readings, builder)
+    finally:
+        for made in builder:
+            made.release()
+
+
+def _grouped(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
+             static: npt.NDArray[Any], readings: _Readings, builder: list[_Builder]
+             ) -> tuple[list[Text], npt.NDArray[np.intp]]:
     """The distinct groups' texts and each row's group, building the texts not yet known.
 
     A round groups rows and builds the texts it did not find; a build changes only how its
     own static key's rows are grouped (its bounds, whether it is keyed by the exact day or
-    distance: `_build`), so the next round groups again only the rows of the keys just built
-    (the others keep the groups and texts found, which stay right: a text found is the one
-    built for that very interval)."""
-    distinct, static_of = np.unique(static, return_inverse=True)
-    static_of = static_of.ravel()
-    flat, size = distinct.tobytes(), distinct.itemsize  # (each key's bytes, cut from one copy)
-    keys = [flat[at:at + size] for at in range(0, len(flat), size)]
+    distance: `_Builder.build`). A built group whose rows all fall where the build placed its
+    text takes it at once (`_settled`); the next round groups again only the rows of the keys
+    with a built group that did not (the others keep the groups and texts found, which stay
+    right: a text found is the one built for that very interval)."""
+    keys, static_of = _distinct(static)
     day = frame.day.astype(np.int64)
     distance = place.coast_distance_nm
     texts: list[Text | None] = []  # by group (groups left behind by a later round: None, unused)
@@ -589,8 +617,9 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
             return _in_use(texts, group_of, first_round)
         learnt = _learnt(readings)
         rows = _RowValues(ev.values, [row for _, row, _, _ in missing])
-        for _, row, key, _ in missing:
-            _build(ev, place, frame, actual, row, key, readings, rows)
+        if not builder:
+            builder.append(_Builder(ev, place, frame, actual, readings))
+        made = [builder[0].build(row, key, rows) for _, row, key, _ in missing]
         if _learnt(readings) == learnt:
             # The builds taught nothing that classifies rows otherwise (no new bound, no key
             # newly keyed by the exact day or distance): another round would find each group
@@ -599,22 +628,97 @@ def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluatio
                 texts[g] = readings.texts.get(found)
             if all(texts[g] is not None for g, _, _, _ in missing):
                 return _in_use(texts, group_of, first_round)
-        # (a row's key among those built: its static index among theirs, all at once)
-        active = np.flatnonzero(np.isin(static_of, np.fromiter(built_keys, np.intp, len(built_keys))))
+        else:
+            # A group whose rows all fall where its build placed its text (its only row, the
+            # usual new key's; or rows in one interval of the key's bounds as they are now)
+            # takes that text; a key whose built groups all did so is not grouped again (its
+            # other groups keep the texts found: each is the one built for its very interval).
+            sizes = np.bincount(local.ravel())
+            unsettled: set[int] = set()
+            for (g, row, key, _), built in zip(missing, made, strict=True):
+                if sizes[g - base] == 1 or _settled(readings, key, built, np.flatnonzero(group_of == g), day,
+                                                    distance):
+                    texts[g] = readings.texts.get(built)
+                if texts[g] is None:
+                    unsettled.add(int(static_of[row]))
+            if not unsettled:
+                return _in_use(texts, group_of, first_round)
+            built_keys = unsettled
+        # (a row's key among those built: its static index marked, looked up for all rows at once)
+        chosen = np.zeros(len(keys), bool)
+        chosen[np.fromiter(built_keys, np.intp, len(built_keys))] = True
+        active = np.flatnonzero(chosen[static_of])
     raise _Decline
+
+
+def _settled(readings: _Readings, key: bytes, built: tuple[bytes, DayPart, CoastPart],
+             rows: npt.NDArray[np.intp], day: npt.NDArray[np.int64], distance: npt.NDArray[np.float32]
+             ) -> bool:
+    """Whether every one of the rows (of `key`) has the day part and coast part of `built`
+    among the key's bounds, exact days and distance formats as they are now (as a later
+    round would place them: `_day_codes`, `_day_part`, `_Readings.coast_parts`)."""
+    part, coast = built[1:]
+    days = day[rows].tolist()
+    if key in readings.exact:
+        same = all((d,) == part for d in days)
+    else:
+        bounds = readings.key_bounds.get(key, _NONE)
+        same = all(bounds[at] == part[0] and bounds[at + 1] == part[1] and int(bounds[at] == d) == part[2]
+                   for d in days for at in (bisect.bisect_right(bounds, d) - 1,))
+    if not same:
+        return False
+    if readings.formats or readings.coast_exact:
+        return all(c == coast for c in readings.coast_parts(distance[rows], [key] * len(rows)))
+    return coast == ()
+
+
+def _distinct(static: npt.NDArray[Any]) -> tuple[list[bytes], npt.NDArray[np.intp]]:
+    """The distinct static keys (their bytes) and each row's among them. The rows are told
+    apart by a 64-bit hash of their bytes (numpy's sort of one number a row, not of a void
+    of some 65 bytes: 145 -> 76 us a list of 1,000), and every row is then compared with its
+    group's first: a collision (two keys, one hash) takes the sort of the bytes instead."""
+    n, size = len(static), static.itemsize
+    matrix = np.zeros((n, -(-size // 8) * 8), np.uint8)
+    matrix[:, :size] = static.view(np.uint8).reshape(n, size)
+    words = matrix.view(np.uint64)
+    _, first, static_of = np.unique(_hashed(words), return_index=True, return_inverse=True)
+    static_of = static_of.ravel()
+    if not np.array_equal(words[first][static_of], words):
+        _, static_of = np.unique(static, return_inverse=True)
+        static_of, first = static_of.ravel(), np.unique(static_of.ravel(), return_index=True)[1]
+    flat = static[first].tobytes()  # (each key's bytes, cut from one copy)
+    return [flat[at:at + size] for at in range(0, len(flat), size)], static_of
+
+
+def _hashed(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each row of words: their sum, each times an odd constant of its
+    column (one integer matrix product; it wraps, mod 2^64)."""
+    out: npt.NDArray[np.uint64] = words @ _mix(words.shape[1])
+    return out
+
+
+@cache
+def _mix(width: int) -> npt.NDArray[np.uint64]:
+    odd: npt.NDArray[np.uint64] = np.random.default_rng(width).integers(0, 1 << 62, width, dtype=np.uint64)
+    return odd * np.uint64(2) + np.uint64(1)
 
 
 def _in_use(texts: list[Text | None], group_of: npt.NDArray[np.intp], first_round: bool
             ) -> tuple[list[Text], npt.NDArray[np.intp]]:
-    """The texts of the groups some row is in, and each row's group among them (after one
-    round, every group: as they are)."""
+    """The groups' texts and each row's group, every group some row is in having its text
+    (after one round, every group has). Groups a later round left behind (None) are no row's:
+    they take another's text, which nothing writes."""
     if first_round:
         return texts, group_of  # type: ignore[return-value]  # (none is None)
-    groups, group_of = np.unique(group_of, return_inverse=True)
-    out = [texts[g] for g in groups.tolist()]
-    if any(t is None for t in out):
-        raise _Decline
-    return out, group_of.ravel()
+    unused = [g for g, t in enumerate(texts) if t is None]
+    if unused:
+        in_use = np.zeros(len(texts), bool)
+        in_use[group_of] = True
+        if in_use[unused].any():
+            raise _Decline
+        some = next(t for t in texts if t is not None)
+        texts = [some if t is None else t for t in texts]
+    return texts, group_of  # type: ignore[return-value]  # (none is None now)
 
 
 def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
@@ -624,104 +728,113 @@ def _learnt(readings: _Readings) -> tuple[int, int, int, int]:
             sum(len(f) for f in readings.formats.values()))
 
 
-def _build(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None, i: int,
-           key: bytes, readings: _Readings, rows: _RowValues | None = None) -> None:
-    """Build row i's group text with the ordinary builder and keep it under the row's key,
-    with what the row functions did with the day learnt."""
-    target = int(frame.target[i])
-    echo = _Echo(Event(int(frame.event[i])), None if target == NULL else country_name(target),
-                 UsAction(int(frame.us_action[i])), not np.isnan(frame.lat[i]))
-    observed = _SectionObserved(ev, i, rows or _RowValues(ev.values, [i]))
-    coast = not np.isnan(place.coast_distance_nm[i])
-    if coast:  # the builder's place: the marker as the row's distance
-        distances = place.coast_distance_nm.copy()
-        distances[i] = _COAST_MARK
-        place = replace(place, coast_distance_nm=distances)
-    try:
-        text = orjson.dumps(_result(ev, observed, place, i, echo, actual, readings))
-        if not readings.checked:  # the first text of these readings: as the ordinary builder's
-            out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=actual)  # type: ignore[arg-type]
-            out["receipt"]["input_sha256"] = HASH_MARK
-            if orjson.dumps(out) != text:
+class _Builder:
+    """What the text builds of one list share: the evaluations and places (with a copy of the
+    places whose every coast distance is the marker, made at the first build that writes
+    one), the observer and its column readers, the context's names, the receipt's text."""
+
+    def __init__(self, ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
+                 readings: _Readings) -> None:
+        self.ev, self.place, self.frame, self.actual, self.readings = ev, place, frame, actual, readings
+        self.marked: Place | None = None
+        self.observed = _SectionObserved(ev)
+        ctx = ev.context
+        self.units, self.claim_sets = list(ctx.units), list(ctx.claim_sets)
+        self.areas, self.waters = list(ctx.specified_areas), internal_water_names()
+        receipt = {**_receipt(), "input_sha256": HASH_MARK}
+        if ctx.timeline.whatif:
+            receipt["what_if"] = ctx.timeline.whatif.to_dict()
+        before, after = orjson.dumps(receipt).split(_MARKS[2])  # (the mark once: a string no value holds)
+        self.receipt, self.end = b',"receipt":' + before, after + b"}"
+
+    def release(self) -> None:
+        self.observed.release()
+
+    def build(self, i: int, key: bytes, rows: _RowValues) -> tuple[bytes, DayPart, CoastPart]:
+        """Build row i's group text (its legal sections found or built, `_section`) and keep
+        it under the row's key, with what the row functions did with the day learnt."""
+        ev, frame, readings, observed = self.ev, self.frame, self.readings, self.observed
+        observed.start(i, rows)
+        coast = not np.isnan(self.place.coast_distance_nm[i])
+        place = self.place
+        if coast:  # the builder's place: the marker as the row's distance
+            if self.marked is None:
+                marks = np.full_like(place.coast_distance_nm, _COAST_MARK)
+                self.marked = replace(place, coast_distance_nm=marks)
+            place = self.marked
+        target, event, action = int(frame.target[i]), int(frame.event[i]), int(frame.us_action[i])
+        located = not np.isnan(frame.lat[i])
+        try:
+            treaty = observed.value("security_treaty_in_force", i)
+            where = place.row(i, self.units, self.claim_sets)
+            if located:
+                where["detail"] = place.detail(i, self.areas, self.waters)
+            # `law.assess.result`'s members before the legal sections (the id and the date: marks)
+            named = None if target == NULL or event == Event.none else country_name(target)
+            head = orjson.dumps({
+                "event": _names(Event)[event], "target": named, "us_action": _names(UsAction)[action],
+                "treaty": None if treaty == "none" else treaty, "place": where})
+            sections = readings.sections
+            parts: list[bytes] = []
+            for name, label in _SECTION_LABELS:
+                root = sections.get(name)
+                if root is None:
+                    root = sections[name] = _Step()
+                parts += (label, _section(root, getattr(law, "_" + name), observed))
+            if self.actual is not None:
+                parts += (b',"what_if":', orjson.dumps(law._what_if(observed, self.actual, i)))
+            parts.append(self.receipt)
+            head, rest = b"," + head[1:-1], b"".join(parts)
+            if not readings.checked:  # the first text of these readings: as the ordinary builder's
+                echo = _Echo(Event(event), None if target == NULL else country_name(target), UsAction(action),
+                             located)
+                out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=self.actual)  # type: ignore[arg-type]
+                out["receipt"]["input_sha256"] = HASH_MARK
+                whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], head, rest, _MARKS[2], self.end))
+                if orjson.dumps(out) != whole:
+                    raise _Decline
+                readings.checked = True
+        except (AttributeError, TypeError, KeyError, IndexError, orjson.JSONEncodeError):
+            raise _Decline from None
+        if coast:  # the text to the coast distance (its name kept; in the place's detail), and on to the hash
+            split = head.split(_COAST_TEXT)
+            if len(split) != 2:
                 raise _Decline
-            readings.checked = True
-    except (AttributeError, TypeError, KeyError, orjson.JSONEncodeError):
-        raise _Decline from None
-    finally:
-        observed.release()
-    pieces: list[bytes] = []
-    rest = text
-    for mark in (*_MARKS[:2], _COAST_TEXT, _MARKS[2]) if coast else _MARKS:  # each once, in order
-        split = rest.split(mark)
-        if len(split) != 2:
-            raise _Decline
-        before, rest = split
-        pieces.append(before)
-    if coast:
-        pieces[2] += _COAST_NAME  # the name stays; the number is the row's
-    else:
-        pieces.insert(3, b"")
-    compared = set()
-    for name, op, other, _ in observed.seen:
-        # (every other column read is in the static key)
-        if name == "day":
-            if op is None or not _LOWEST < other < _HIGHEST:
-                readings.exact.add(key)
-            else:
-                compared.add(other)
-        elif name == _COAST:
-            if op is None:
-                readings.coast_exact.add(key)
-            elif other not in readings.formats.get(key, ()):
-                readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
-    bounds = readings.key_bounds.get(key, _NONE)
-    new = compared.difference(bounds)
-    if new and len(bounds) + len(new) > MAX_KEY_BOUNDS:
-        readings.exact.add(key)  # (a law comparing the day with so many numbers: by exact day)
-    elif new:
-        bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
-        readings.bounds_learnt += len(new)
-    day = int(frame.day[i])
-    if key in readings.exact:
-        part: DayPart = (day,)
-    else:  # (as `_day_codes` and `_day_part` place it, for one day)
-        at = bisect.bisect_right(bounds, day) - 1
-        part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
-    (coast_part,) = (readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
-                     if readings.formats or readings.coast_exact else ((),))  # (as `_texts` has it)
-    built = (key, part, coast_part)
-    readings.texts[built] = (pieces[0], pieces[1], pieces[2], pieces[3], rest, coast)
-    readings.used.add(built)
-
-
-def _result(ev: Evaluation, observed: _SectionObserved, place: Place, i: int, echo: _Echo,
-            actual: Evaluation | None, readings: _Readings) -> dict[str, Any]:
-    """`law.assess.result(observed, place, i, echo, explain=False, actual=actual)` with the
-    input hash's marker, its legal sections found or built by `_section` (a text's first
-    build in each readings is checked against `law.assess.result` itself)."""
-    ctx = ev.context
-    treaty = observed.value("security_treaty_in_force", i)
-    out: dict[str, Any] = {
-        "id": echo.id, "date": echo.date.isoformat(), "event": echo.event.name, "target": echo.target,
-        "us_action": echo.us_action.name, "treaty": None if treaty == "none" else treaty,
-        "place": place.row(i, list(ctx.units), list(ctx.claim_sets)),
-    }
-    sections = readings.sections
-    for name in _SECTIONS:
-        root = sections.get(name)
-        if root is None:
-            root = sections[name] = _Step()
-        out[name] = _section(root, getattr(law, "_" + name), observed)
-    if echo.lat is not None:
-        out["place"]["detail"] = place.detail(i, list(ctx.specified_areas), internal_water_names())
-    if echo.event is Event.none:
-        out["target"] = None
-    if actual is not None:
-        out["what_if"] = law._what_if(observed, actual, i)
-    out["receipt"] = {**_receipt(), "input_sha256": HASH_MARK}
-    if ctx.timeline.whatif:
-        out["receipt"]["what_if"] = ctx.timeline.whatif.to_dict()
-    return out
+            pieces = (split[0] + _COAST_NAME, split[1] + rest)
+        else:
+            pieces = (head + rest, b"")
+        compared = set()
+        for name, op, other, _ in observed.seen:
+            # (every other column read is in the static key)
+            if name == "day":
+                if op is None or not _LOWEST < other < _HIGHEST:
+                    readings.exact.add(key)
+                else:
+                    compared.add(other)
+            elif name == _COAST:
+                if op is None:
+                    readings.coast_exact.add(key)
+                elif other not in readings.formats.get(key, ()):
+                    readings.formats[key] = tuple(sorted({*readings.formats.get(key, ()), other}))
+        bounds = readings.key_bounds.get(key, _NONE)
+        new = compared.difference(bounds)
+        if new and len(bounds) + len(new) > MAX_KEY_BOUNDS:
+            readings.exact.add(key)  # (a law comparing the day with so many numbers: by exact day)
+        elif new:
+            bounds = readings.key_bounds[key] = tuple(sorted({*bounds, *new}))
+            readings.bounds_learnt += len(new)
+        day = int(frame.day[i])
+        if key in readings.exact:
+            part: DayPart = (day,)
+        else:  # (as `_day_codes` and `_day_part` place it, for one day)
+            at = bisect.bisect_right(bounds, day) - 1
+            part = (bounds[at], bounds[at + 1], int(bounds[at] == day))
+        (coast_part,) = (readings.coast_parts(ev.values[_COAST][i:i + 1], [key])
+                         if readings.formats or readings.coast_exact else ((),))  # (as `_texts` has it)
+        built = (key, part, coast_part)
+        readings.texts[built] = (_HEAD, _DATE, pieces[0], pieces[1], self.end, coast)
+        readings.used.add(built)
+        return built
 
 
 @cache
@@ -858,8 +971,10 @@ def _input_hashes(frame: ScenarioFrame, ids: Sequence[str | None], dates: Sequen
 def _float_texts(column: npt.NDArray[np.float64]) -> list[str]:
     """`repr` of each number (as json writes a float): orjson's text, the same for every
     number from 1e-4 in size (it writes smaller ones without an exponent), and `repr`
-    itself for zeros and the smaller ones."""
-    texts = orjson.dumps(column.tolist())[1:-1].decode().split(",")
+    itself for zeros and the smaller ones. (orjson writes the array itself: no Python float
+    a number, the same text.)"""
+    column = np.ascontiguousarray(column, dtype=np.float64)
+    texts = orjson.dumps(column, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode().split(",")
     for r in np.flatnonzero(np.abs(column) < 1e-4).tolist():
         texts[r] = repr(float(column[r]))
     return texts
@@ -875,6 +990,13 @@ def _labels(enum: Any) -> npt.NDArray[np.object_]:
     out = np.full(max(int(m) for m in enum) + 1, "", dtype=object)
     for m in enum:
         out[int(m)] = m.name
+    return out
+
+
+@cache
+def _names(enum: Any) -> list[str]:
+    """Names of an enum's members by code, as a list (read a row at a time)."""
+    out: list[str] = _labels(enum).tolist()
     return out
 
 
