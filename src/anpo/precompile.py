@@ -29,11 +29,13 @@ def precompile() -> float:
     from anpo.io import parquet_writer
     from anpo.io.batch import warm_up
     from anpo.io.repeated_ids import RepeatedIds
+    from anpo.io.scenario_columns import warm_up_codes
     from anpo.sim.plan import compile_plan
     from anpo.sim.run import run_plan
 
     ahead_of_time.use_jit()  # numba's JIT forms: they are what this caches, and what the extension copies
     warm_up(compiled=True)  # geography passes and output columns of large chunks
+    warm_up_codes()  # text columns' dictionary indices of large chunks
     parquet_writer.warm_up()  # the Parquet writer of large outputs
     ids = RepeatedIds()
     ids.add(pa.array(["a", "b", "a", None]), 0)  # ids given twice

@@ -47,3 +47,34 @@ def _slot(code: Any, missing: bool, size: int) -> Any:
     given) reads and writes the missing rows' slot rather than past the tables."""
     c = np.intp(code)
     return min(np.uintp(c + (size - c) * np.intp(missing)), np.uintp(size))
+
+
+@numba.njit(cache=True, nogil=True)
+def text_codes(indices: npt.NDArray[np.int32], valid: npt.NDArray[np.uint8], offset: int,
+               table: npt.NDArray[Any], msg: npt.NDArray[np.int32], codes: npt.NDArray[Any],
+               flags: npt.NDArray[np.int32]) -> None:
+    """A text column's codes from its dictionary indices, in one pass (`scenario_columns.
+    _text_codes`): codes[i] = table[indices[i]], and flags[i] = msg[indices[i]] when `flags`
+    is not empty; a null row (bit offset + i of the validity bitmap `valid` clear; an empty
+    `valid`: no nulls) takes the last entry of `table` and `msg` (the missing code, no
+    message). numpy's `take` first widened the int32 indices to intp, and the nulls took a
+    select of their own. By arithmetic on the bit, not a branch (nulls are scattered); an
+    index out of range (never given: Arrow checks dictionary indices) also takes the last
+    entry, where `take` raised."""
+    n = len(indices)
+    last = np.uintp(len(table) - 1)
+    with_flags = len(flags) != 0
+    if len(valid) == 0:
+        for i in range(n):
+            k = min(np.uintp(np.intp(indices[i])), last)
+            codes[i] = table[k]
+            if with_flags:
+                flags[i] = msg[k]
+        return
+    for i in range(n):
+        j = np.uintp(offset + i)
+        bit = np.intp((valid[j >> np.uintp(3)] >> (j & np.uintp(7))) & 1)
+        k = min(np.uintp(np.intp(last) + (np.intp(indices[i]) - np.intp(last)) * bit), last)
+        codes[i] = table[k]
+        if with_flags:
+            flags[i] = msg[k]

@@ -36,6 +36,7 @@ from anpo.core.codes import (
     enum_from_name,
     parse_country,
 )
+from anpo.core.compiled import use_compiled
 from anpo.core.dates import FIRST_DATE, FOREVER, LAST_DATE, parse_date, to_day
 from anpo.core.errors import InputError
 from anpo.core.scenario import ASSUME_FIELDS, TRI_NONE, Scenario, ScenarioFrame, parse_scenario
@@ -158,10 +159,61 @@ def _text_codes(
             msg[k] = errors.message_id(*err)
     table[-1] = _MISSING
     indices = arr.indices
+    flagged = bool((msg >= 0).any())
+    if use_compiled(len(indices)) and indices.type == pa.int32():
+        return _compiled_codes(indices, table, msg, flagged, errors)
     idx = to_numpy(indices, fill=len(values))
-    if (msg >= 0).any():
+    if flagged:
         errors.flag_ids(np.take(msg, idx))
     return np.take(table, idx)
+
+
+_EMPTY_BITS = np.empty(0, dtype=np.uint8)
+_EMPTY_BITS.setflags(write=False)
+_NO_FLAGS = np.empty(0, dtype=np.int32)
+
+
+def _compiled_codes(indices: pa.Array, table: npt.NDArray[Any], msg: npt.NDArray[np.int32], flagged: bool,
+                    errors: _Errors) -> npt.NDArray[Any]:
+    """`_text_codes`'s look-up of a large chunk's int32 dictionary indices, in one compiled
+    pass (`compact_kernel.text_codes`): the same codes and flags."""
+    from anpo.core.ahead_of_time import compiled_module
+
+    n, offset = len(indices), indices.offset
+    buffers = indices.buffers()
+    idx = np.frombuffer(buffers[1], dtype=np.int32, count=n, offset=offset * 4)
+    valid = _EMPTY_BITS
+    if indices.null_count:
+        valid = np.frombuffer(buffers[0], dtype=np.uint8, count=(offset + n + 7) >> 3)
+    codes = np.empty(n, dtype=table.dtype)
+    flags = np.empty(n, dtype=np.int32) if flagged else _NO_FLAGS
+    for given in (idx, valid, table, msg):  # read-only, as the extension's signatures say
+        given.setflags(write=False)
+    compiled_module("anpo.io.compact_kernel").text_codes(idx, valid, offset, table, msg, codes, flags)
+    if flagged:
+        errors.flag_ids(flags)
+    return codes
+
+
+def warm_up_codes() -> None:
+    """Call `compact_kernel.text_codes` with every type `_compiled_codes` gives it (codes of
+    int8, int16 and int32; with and without nulls; a value that fails to parse, so with
+    flags): `python -m anpo.precompile`."""
+    from anpo.core.compiled import COMPILED_FROM_ROWS
+
+    def parse(v: str) -> int:
+        if v == "bad":
+            raise InputError("warm_up", "a bad value")
+        return 1
+
+    n = COMPILED_FROM_ROWS
+    words = pa.array(["a", "b", "bad"])
+    for nulls in (False, True):
+        mask = np.arange(n) % 7 == 0 if nulls else None
+        arr = pa.DictionaryArray.from_arrays(pa.array(np.arange(n, dtype=np.int32) % 3, mask=mask), words)
+        for dtype in (np.int8, np.int16, np.int32):
+            _text_codes(arr, "warm_up", parse, _Errors(n), dtype)
+    _caches.pop("warm_up", None)
 
 
 def _is_text(t: pa.DataType) -> bool:
