@@ -15,7 +15,9 @@ places that give memory back between chunks:
   empty, whatever the trim threshold (`law.engine.reuse_freed_memory`) says: the assessing
   threads' chunk-long temporaries went to fresh heaps chunk after chunk (29 heaps of a
   1e7-row run). With one arena (`M_ARENA_MAX` 1, for threads that start after) every thread
-  allocates from the main heap, which keeps up to the trim threshold of freed memory.
+  allocates from the main heap, which keeps up to the trim threshold of freed memory. Set
+  here, it comes after pyarrow's import has started threads with arenas of their own, which
+  the batch's threads then share; the `anpo` program sets it before that (`core/heap.py`).
 - Arrow's default allocator (mimalloc) purges freed pages (`MADV_DONTNEED`, 430 MB over a
   1e7-row run), which the next chunk's reads and compressed pages fault in again. During
   the run Arrow allocates from the system allocator instead (`pa.system_memory_pool()`,
@@ -32,24 +34,14 @@ in docs/scale.md ("Memory the run reuses").
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import threading
 from collections.abc import Iterator
-from functools import cache
 
 import pyarrow as pa
 
-_M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+from anpo.core.heap import one_arena
 
-
-@cache
-def one_arena() -> bool:
-    """glibc's malloc: threads that start from now on share the main arena (once a
-    process). False where there is no glibc."""
-    try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1))
-    except (OSError, AttributeError):
-        return False
+__all__ = ["one_arena", "reused_memory", "system_arrow_pool"]
 
 
 _lock = threading.Lock()
