@@ -40,8 +40,9 @@ HEAP_COMMANDS = ("assess", "grid")
 
 
 def _command(args: list[str]) -> str | None:
-    """The command `anpo ARGS` runs (the first argument that names one), if any."""
-    return next((a for a in args if a in COMMANDS), None)
+    """The command `anpo ARGS` names: its first argument that is not an option (the root's
+    options take no values), if any. Read without loading the commands' registry (typer)."""
+    return next((a for a in args if not a.startswith("-")), None)
 
 
 def main() -> None:
