@@ -105,3 +105,18 @@ def test_the_program_runs_a_plain_batch_without_typer(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2
     assert bad.stderr.startswith("anpo: error: IN: ") and "no such file" in bad.stderr
+
+
+@pytest.mark.parametrize(("words", "command"), [
+    (["-q", "assess", "--batch", "in.parquet"], "assess"),
+    (["grid", "--bbox", "1,2,3,4"], "grid"),
+    (["--quiet", "where", "25", "123"], "where"),
+    (["--version"], None),
+    ([], None),
+])
+def test_the_start_names_the_command_without_typer(words: list[str], command: str | None) -> None:
+    # (a batch command sets glibc's one arena before its modules load: `anpo.cli.main`)
+    from anpo.cli import HEAP_COMMANDS, _command
+
+    assert _command(words) == command
+    assert set(HEAP_COMMANDS) == {"assess", "grid"}
