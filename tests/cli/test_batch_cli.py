@@ -89,10 +89,13 @@ def test_named_pipes_and_directories_are_refused_as_tables(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fifo.name, folder.name])  # no output
 
 
+ROWS = 1_500_000  # three chunks: the temporary output exists from the first one on
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.Signals) -> None:
     """A real process interrupted mid-run: no OUT, no temporary file."""
-    src = jsonl(tmp_path / "in.jsonl", [GOOD] * 200_000)
+    src = jsonl(tmp_path / "in.jsonl", [GOOD] * ROWS)  # (200,000 rows ended before the signal)
     out = tmp_path / "out.parquet"
     proc = subprocess.Popen(
         [sys.executable, "-c", "from anpo.cli import main; main()", "assess", "--batch", src,
@@ -114,7 +117,7 @@ def test_an_interrupted_process_leaves_no_half_file(tmp_path: Path, sig: signal.
     if names == ["in.jsonl", "out.parquet"]:
         # The signal landed after the temporary file was renamed: the run had finished, and
         # OUT must then be whole (seen on a fast machine: the rename races the signal).
-        assert pq.read_metadata(out).num_rows == 200_000
+        assert pq.read_metadata(out).num_rows == ROWS
     else:
         assert names == ["in.jsonl"]
 

@@ -25,7 +25,11 @@ SIM_FILE = ROOT / "examples" / "sim" / "stimson-like-2026.yaml"
 SMALL_SIM = ROOT / "examples" / "sim" / "senkaku-2026.yaml"
 SENTINEL = b"an output from before, which must survive"
 rng = random.Random(20)  # the random points, reproducible
-GRID = ("122,24,132,34", "1.2", "2026-01-01,1970-01-01")
+GRID = ("122,24,132,34", "0.7", "2026-01-01,1970-01-01")  # about 4 M cells: a run long enough to stop
+# Inputs large enough that a run outlasts the random wait after its output opens (with
+# 1.2 M rows and a 1.2 km grid the runs of the faster batch ended first and the kill tests
+# skipped)
+ROWS = 4_000_000
 GRID_ROWS = grid_spec(GRID[0], float(GRID[1]), GRID[2], "armed_attack", "JPN", "none").size
 
 
@@ -46,7 +50,7 @@ def _signal_when_busy(proc: subprocess.Popen[bytes], folder: Path, sig: int, tim
         if proc.poll() is not None:
             return False
         if _leftovers(folder):
-            time.sleep(rng.uniform(0.0, 0.4))
+            time.sleep(rng.uniform(0.0, 0.15))
             if proc.poll() is not None:
                 return False
             proc.send_signal(sig)
@@ -58,7 +62,7 @@ def _signal_when_busy(proc: subprocess.Popen[bytes], folder: Path, sig: int, tim
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    n = 1_200_000  # three chunks: the temporary output exists from the first one on
+    n = ROWS  # several chunks: the temporary output exists from the first one on
     folder = tmp_path_factory.mktemp("faults")
     t = pa.table({"date": ["2026-01-15"] * n, "event": ["armed_attack"] * n, "target": ["JPN"] * n,
                   "lat": [24.0 + (i % 1000) * 1e-3 for i in range(n)], "lon": [124.16] * n})
@@ -89,7 +93,7 @@ def test_stopped_table_runs_leave_nothing(kind: str, sig: int, table: Path, tmp_
         assert sent and rc == 128 + sig, proc.stderr.read() if proc.stderr else ""
     else:  # it had finished (the signal came after the rename): the new output is whole
         assert rc in (0, 128 + sig, -sig)
-        assert pq.ParquetFile(out).metadata.num_rows == (1_200_000 if kind == "batch" else GRID_ROWS)
+        assert pq.ParquetFile(out).metadata.num_rows == (ROWS if kind == "batch" else GRID_ROWS)
     assert _leftovers(tmp_path) == []
 
 
@@ -108,7 +112,7 @@ def test_killed_table_runs_keep_the_old_output_and_the_next_run_cleans_up(
     # compiled at install); then, as when killed after its rename, the output is whole.
     assert rc in (-signal.SIGKILL, 0), rc
     if rc == 0 or out.read_bytes() != SENTINEL:
-        assert pq.ParquetFile(out).metadata.num_rows == (1_200_000 if kind == "batch" else GRID_ROWS)
+        assert pq.ParquetFile(out).metadata.num_rows == (ROWS if kind == "batch" else GRID_ROWS)
     small = tmp_path / "small.jsonl"
     small.write_text('{"date": "2026-01-15", "event": "none"}\n', encoding="utf-8")
     again = ["assess", "--batch", str(small), "--out", str(out)] if kind == "batch" else \
