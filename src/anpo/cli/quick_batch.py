@@ -82,16 +82,23 @@ def parse(words: Sequence[str], environ: Mapping[str, str]) -> BatchCall | None:
     return BatchCall(source=values["source"], out=values.get("out"), quiet=quiet, **flags)
 
 
+def command_loaded(quiet: bool) -> None:
+    """What the root's options do once the command's module is loaded (typer's root callback
+    calls this too): the collector back on, and --quiet applied (a run in process resets an
+    earlier --quiet)."""
+    process_end.resume_collector()
+    if quiet or "anpo.io.progress" in sys.modules:
+        from anpo.io.progress import set_quiet
+
+        set_quiet(quiet)
+
+
 def run(call: BatchCall) -> None:
     """Run the batch as `anpo assess --batch` does after typer's parse: the collector back
     on, --quiet applied (the root's callback), the what-if of no option, then the run."""
     from anpo.cli import batch as batch_cli
 
-    process_end.resume_collector()
-    if call.quiet or "anpo.io.progress" in sys.modules:
-        from anpo.io.progress import set_quiet
-
-        set_quiet(call.quiet)
+    command_loaded(call.quiet)
     whatif = batch_cli.parse_whatif(None, None)
     batch_cli.run_batch(call.source, call.out, strict=call.strict, explain=call.explain, dask=None,
                         whatif=whatif, bom=call.bom, geometry=call.geometry)

@@ -20,7 +20,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from anpo import __version__
-from anpo.cli import conventions, help_imports, process_end, values
+from anpo.cli import conventions, help_imports, quick_batch, values
 from anpo.core.errors import AnpoError
 
 conventions.apply()
@@ -133,11 +133,7 @@ def _root(
     quiet: bool = typer.Option(False, "-q", "--quiet",
                                help="No progress bars or informational lines on standard error."),
 ) -> None:
-    process_end.resume_collector()  # the command's module is loaded: its run collects as usual
-    if quiet or "anpo.io.progress" in sys.modules:  # (a run in process resets an earlier --quiet)
-        from anpo.io.progress import set_quiet
-
-        set_quiet(quiet)
+    quick_batch.command_loaded(quiet)  # the command's module is loaded: its run collects as usual
 
 
 def run_app() -> None:
