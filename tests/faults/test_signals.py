@@ -30,7 +30,9 @@ GRID = ("122,24,132,34", "0.7", "2026-01-01,1970-01-01")  # about 4 M cells: a r
 # 1.2 M rows and a 1.2 km grid the runs of the faster batch ended first and the kill tests
 # skipped)
 ROWS = 4_000_000
-TABLE_WAIT_S = 0.15  # (the simulations keep 0-0.4 s: sooner, a SIGINT once hung `simulate --workers 2`)
+# Soon after the run begins writing: a SIGINT sent this early once landed in numba's loading
+# of a cached kernel, was lost, and `simulate` ran on for 190 s (core.signals now re-raises it)
+WAIT_S = 0.15
 GRID_ROWS = grid_spec(GRID[0], float(GRID[1]), GRID[2], "armed_attack", "JPN", "none").size
 
 
@@ -44,7 +46,7 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def _signal_when_busy(proc: subprocess.Popen[bytes], folder: Path, sig: int, timeout: float = 120,
-                      wait: float = 0.4) -> bool:
+                      wait: float = WAIT_S) -> bool:
     """Send `sig` at a random moment, up to `wait` seconds after the run has begun writing
     (a temporary exists); False when the process ended first."""
     end = time.monotonic() + timeout
@@ -89,7 +91,7 @@ def test_stopped_table_runs_leave_nothing(kind: str, sig: int, table: Path, tmp_
     out.write_bytes(SENTINEL)
     args = _batch_args(table, out) if kind == "batch" else _grid_args(out)
     proc = _anpo(args, tmp_path)
-    sent = _signal_when_busy(proc, tmp_path, sig, wait=TABLE_WAIT_S)
+    sent = _signal_when_busy(proc, tmp_path, sig)
     rc = proc.wait(120)
     if out.read_bytes() == SENTINEL:  # stopped: the old output untouched
         assert sent and rc == 128 + sig, proc.stderr.read() if proc.stderr else ""
@@ -107,7 +109,7 @@ def test_killed_table_runs_keep_the_old_output_and_the_next_run_cleans_up(
     out.write_bytes(SENTINEL)
     args = _batch_args(table, out) if kind == "batch" else _grid_args(out)
     proc = _anpo(args, tmp_path)
-    if not _signal_when_busy(proc, tmp_path, signal.SIGKILL, wait=TABLE_WAIT_S):
+    if not _signal_when_busy(proc, tmp_path, signal.SIGKILL):
         pytest.skip("the run finished before it could be killed")
     rc = proc.wait(60)
     # 0: it finished between the last poll and the kill (seen in CI once the kernels came

@@ -127,6 +127,34 @@ def test_a_campaign_gives_the_same_result_for_any_chunk_size_and_workers() -> No
     assert ref["metrics_h"]["runway_closed_naha_tanker_h"]["mean"] > 0
 
 
+
+def test_a_campaign_drawn_in_slices_is_drawn_as_tile_by_tile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Salvos.draw` splits a campaign's tile into timed slices (so a stop waits for one
+    slice, not a tile): a trial's draws and closures do not depend on where the cuts fall."""
+    from anpo.sim import strikes
+    from anpo.sim.run import run_plan
+    from anpo.sim.streams import TILE
+
+    plan = _plan({"strike.salvos": 4, "strike.missiles_per_base": 20, "strike.salvo_interval_h": 8})
+    n = TILE + 77
+    monkeypatch.setattr(strikes, "FIRST_SLICE", 2 * TILE)  # one call a tile
+    ref = run_plan(plan, n, seed=5).to_dict()
+    calls: list[int] = []
+    kernel = strikes.campaign_tile
+
+    def counted(s: object, lo: int, hi: int, *rest: object) -> None:
+        calls.append(hi - lo)
+        kernel(s, lo, hi, *rest)
+
+    monkeypatch.setattr(strikes, "campaign_tile", counted)
+    monkeypatch.setattr(strikes, "FIRST_SLICE", 3)
+    monkeypatch.setattr(strikes, "SLICE_S", 1e-5)  # slices of a few trials
+    got = run_plan(plan, n, seed=5).to_dict()
+    assert len(calls) > 100 and sum(calls) == n
+    ref.pop("receipt")
+    got.pop("receipt")
+    assert got == ref
+
 # ---------------------------------------------------------------- a plain reference
 def _reference_search(s: Strip, cx: list[float], cy: list[float]) -> tuple[int, float, float]:
     """Every (x, y) placement, x ascending then y ascending; the first with the fewest."""

@@ -17,7 +17,7 @@ from anpo import sim
 from anpo.cli.batch import IN_FORCE_HELP, WITHOUT_HELP, parse_whatif
 from anpo.core.errors import InputError
 from anpo.core.files import remove_stale
-from anpo.core.signals import stop_on_signals
+from anpo.core.signals import raise_if_stopped, stop_on_signals
 from anpo.io.documents import read_document
 from anpo.io.progress import runs_progress
 from anpo.law.common import applied
@@ -376,6 +376,7 @@ def register(app: typer.Typer) -> None:
                 if "sweep" in result and sim_plots.tornado(result["sweep"], tmp / "tornado.png"):
                     result["sweep"]["plot"] = "tornado.png"
                 (tmp / "summary.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+                raise_if_stopped()  # a stopped run renames nothing, even if its exception was lost
                 if target.exists():
                     target.rmdir()
                 tmp.rename(target)

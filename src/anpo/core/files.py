@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from anpo.core.signals import raise_if_stopped
+
 
 @contextmanager
 def atomic_path(out: Path) -> Iterator[Path]:
@@ -27,6 +29,7 @@ def atomic_path(out: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~process_umask())
     try:
         yield tmp
+        raise_if_stopped()  # a stopped run renames nothing, even if its exception was lost
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

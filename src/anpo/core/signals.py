@@ -4,6 +4,13 @@ Inside `stop_on_signals()` either signal raises SystemExit(128 + signal number),
 SIGTERM and 130 for SIGINT as shells report them, in the main thread: every `finally` and
 context manager on the way out runs, so temporary outputs are removed and nothing is
 renamed into place. (Click would turn Ctrl-C into exit code 1; this keeps 130.)
+
+A signal's exception can be lost: Python runs the handler at the next bytecode, and when
+that bytecode is in a ctypes callback (numba's loading of a cached kernel calls llvmlite
+back), a `__del__` or a weakref callback, the exception is printed as "ignored" and the
+work goes on. A SIGINT lost that way let a `simulate` run go on for 190 s and rename its
+output into place. So the handler also records the signal, and the long loops and every
+commit point (`raise_if_stopped`: before a rename, between chunks) raise it again.
 """
 
 from __future__ import annotations
@@ -14,14 +21,27 @@ from collections.abc import Iterator
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
+_received: int | None = None  # a stop signal that arrived inside the block
+
 
 def _stop(signum: int, _frame: object) -> None:
+    global _received
+    _received = signum
     raise SystemExit(128 + signum)
+
+
+def raise_if_stopped() -> None:
+    """SystemExit(128 + signal) when a stop signal arrived and its exception was lost on
+    the way (see the module's docstring); nothing otherwise, and nothing outside
+    `stop_on_signals()`. Cheap: call it between chunks and before every commit."""
+    if _received is not None:
+        raise SystemExit(128 + _received)
 
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """SIGTERM and SIGINT raise SystemExit(143 / 130) in the block (main thread only)."""
+    global _received
     previous = {}
     try:
         for sig in SIGNALS:
@@ -31,8 +51,11 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
         yield
         return
+    _received = None
     try:
         yield
+        raise_if_stopped()  # a block that ended as if nothing happened was still stopped
     finally:
+        _received = None
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -45,6 +45,7 @@ from anpo.core.compiled import COMPILED_FROM_ROWS, use_compiled
 from anpo.core.dates import FIRST_DATE
 from anpo.core.errors import InputError
 from anpo.core.scenario import Scenario, ScenarioFrame
+from anpo.core.signals import raise_if_stopped
 from anpo.geo.place import Place
 from anpo.io import compiled_start
 from anpo.io.arrow_arrays import numeric_array, string_array
@@ -374,6 +375,7 @@ def _run(source: TableSource, out: Path, started: bool, *, strict: bool, explain
             summary.bad += result.bad
             if progress is not None:
                 progress(result.batch.num_rows)
+            raise_if_stopped()  # a stop whose exception was lost on the way (core.signals)
     if started:
         compiled_start.wait()  # even if no chunk needed it: no thread left at exit
     summary.seconds = time.perf_counter() - t0

@@ -32,6 +32,7 @@ from anpo.core.codes import NULL, Event, UsAction, country_code
 from anpo.core.dates import FOREVER, from_day, to_day
 from anpo.core.errors import InputError
 from anpo.core.scenario import TRI_NONE, ScenarioFrame, parse_scenario
+from anpo.core.signals import raise_if_stopped
 from anpo.io.batch import (
     POINTS,
     BatchSummary,
@@ -197,6 +198,7 @@ def write_grid(spec: GridSpec, out: str | Path, *, mapper: OrderedMap | None = N
             summary.rows += batch.num_rows
             if progress is not None:
                 progress(batch.num_rows)
+            raise_if_stopped()  # a stop whose exception was lost on the way (core.signals)
     summary.seconds = time.perf_counter() - t0
     summary.out = target
     return summary

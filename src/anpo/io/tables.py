@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from anpo.core.compiled import use_compiled
 from anpo.core.errors import InputError
 from anpo.core.files import remove_stale, replace_soon_freed
+from anpo.core.signals import raise_if_stopped
 from anpo.io.documents import special_file
 from anpo.io.early_writeback import early_writeback
 
@@ -479,6 +480,7 @@ def atomic_table(path: str | Path, schema: pa.Schema, metadata: dict[str, str] |
                 writer = _JsonlWriter(tmp, schema)
             yield writer
             writer.close()
+        raise_if_stopped()  # a stopped run renames nothing, even if its exception was lost
         replace_soon_freed(tmp, target)  # the replaced file freed beside the exit
     except BaseException:
         if writer is not None:

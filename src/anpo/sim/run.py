@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from anpo import __version__, data
 from anpo.core.errors import InputError
+from anpo.core.signals import raise_if_stopped
 from anpo.law.engine import input_sha256
 from anpo.law.rules import ruleset_hash
 from anpo.sim.forces import COUNTRIES
@@ -261,6 +262,7 @@ def run_plan(
             done += hi - lo
             if progress:
                 progress(done, trials)
+            raise_if_stopped()  # a stop whose exception was lost on the way (core.signals)
         return total
     # Threads: the kernels run without the GIL. Each thread folds its chunks into its own
     # accumulator; adding those to the summary is exact in any order.
@@ -283,6 +285,7 @@ def run_plan(
             done += k
             if progress:
                 progress(done, trials)
+            raise_if_stopped()
     finally:  # stopped (SIGTERM, Ctrl-C, a failed chunk): the chunks not yet started never run
         pool.shutdown(wait=True, cancel_futures=True)
     for part in parts:

@@ -16,6 +16,7 @@ module finds the targets and their defenses, and packs them.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy.typing as npt
 
 from anpo import posture
 from anpo.core.errors import InputError
+from anpo.core.signals import raise_if_stopped
 from anpo.sim import strike_kernel as sk
 from anpo.sim.campaign_kernel import campaign_tile
 from anpo.sim.missile_defense import LEGACY, Defender, DefenseInput, defenders, mode_of
@@ -131,6 +133,10 @@ def targets(
     return tuple(BaseTarget(b.facility, b.runways, defense) for b in out)
 
 
+SLICE_S = 0.1  # a campaign's compiled call lasts about this long: a stop waits no longer
+FIRST_SLICE = 64  # trials in a campaign's first call, before its time per trial is known
+
+
 @dataclass
 class Salvos:
     """The struck runways packed for `strike_kernel`, and the closures of one chunk.
@@ -156,9 +162,29 @@ class Salvos:
 
     def draw(self, s: Stream, lo: int, hi: int) -> None:
         """Trials lo..hi-1 of the chunk. A campaign (several salvos) keeps each salvo's
-        unrepaired craters for the next (`campaign_kernel`); one salvo needs no memory."""
-        tile = sk.strike_tile if self.starts.size == 1 else campaign_tile
-        tile(
+        unrepaired craters for the next (`campaign_kernel`); one salvo needs no memory.
+
+        A campaign can cost a millisecond a trial (the Stimson-like one: 14 salvos on 5
+        bases), and a signal waits for the compiled call to return: over a whole tile,
+        Ctrl-C took 13-17 s to stop `simulate`. So a campaign is drawn in slices of about
+        SLICE_S each, sized from the last one's time, with a stop check between them (a
+        worker thread's too: `core.signals`). The kernel draws the trials in order from
+        the stream's saved state, so slices give the draws of one call, bit for bit."""
+        if self.starts.size == 1:
+            self._call(sk.strike_tile, s, lo, hi)
+            return
+        n = FIRST_SLICE
+        while lo < hi:
+            raise_if_stopped()
+            stop = min(hi, lo + n)
+            began = time.perf_counter()
+            self._call(campaign_tile, s, lo, stop)
+            took = time.perf_counter() - began
+            n = max(1, int((stop - lo) * min(SLICE_S / max(took, 1e-6), 4.0)))
+            lo = stop
+
+    def _call(self, kernel: Any, s: Stream, lo: int, hi: int) -> None:
+        kernel(
             s,
             lo,
             hi,
