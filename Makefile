@@ -61,7 +61,7 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 # The benchmark-only peer (OpenFisca, AGPL-3.0) goes into the venv here, never into the package.
 bench: install

@@ -27,7 +27,7 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     vendor = ROOT / "src" / "anpo" / "web" / "vendor"
     for lib in ("leaflet/leaflet.js", "plot/plot.min.js", "plot/d3.min.js"):
@@ -54,7 +54,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(30)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API is open, its event loop stays marked
+# as running in the main thread between calls (the loop runs in a greenlet that hands control
+# back mid-run). A session-scoped browser kept it so for every test collected after tests/e2e,
+# where asyncio.run() raised "cannot be called from a running event loop"
+# (tests/api/test_turn_batch.py after tests/e2e in one process). Closed at the end of
+# tests/e2e, the loop is closed and unset before the next package's tests.
+@pytest.fixture(scope="package")
 def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[2]
-ANPO = ROOT / ".venv" / "bin" / "anpo"
+ANPO = Path(sys.executable).parent / "anpo"  # the anpo of the venv running the tests
 TRIALS = 40_000  # more than two chunks of 16,384-trial tiles, the last one partial
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from anpo.sim.sorties import FLYING, airborne_share, endurance_h, presence
 from anpo.sim.timeline import simulate_chunk
 
 ROOT = Path(__file__).resolve().parents[2]
-ANPO = ROOT / ".venv" / "bin" / "anpo"
+ANPO = Path(sys.executable).parent / "anpo"  # the anpo of the venv running the tests
 TAIWAN = {"date": "2016-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
 
 

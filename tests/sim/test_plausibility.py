@@ -4,6 +4,7 @@ within the reference's factor of two, at the salvo size where docs/model.md says
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_single_runway_closures_against_stimson(missiles: int, within: bool) -> 
 # against published studies"): every example runs, and CSIS 2023's finding that the defence of
 # Taiwan needs the bases in Japan holds in anpo's terms.
 ROOT = Path(__file__).resolve().parents[2]
-ANPO = ROOT / ".venv" / "bin" / "anpo"
+ANPO = Path(sys.executable).parent / "anpo"  # the anpo of the venv running the tests
 TAIWAN = {"date": "2026-06-01", "event": "armed_attack", "target": "USA", "lat": 24.2, "lon": 122.3}
 US_BASES_IN_JAPAN = ["kadena", "futenma", "misawa", "iwakuni", "atsugi", "yokosuka", "sasebo", "yokota"]
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from anpo.sim.streams import TILE
 from anpo.sim.timeline import simulate_chunk
 
 ROOT = Path(__file__).resolve().parents[2]
-ANPO = ROOT / ".venv" / "bin" / "anpo"
+ANPO = Path(sys.executable).parent / "anpo"  # the anpo of the venv running the tests
 
 
 def spec(**scenario: Any) -> sim.SimScenario:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from anpo.sim.run import Summary, run_plan
 from anpo.sim.sweep import DEFAULT_METRIC, parse_metric, parse_sweep, run_sweep, tornado_grid
 
 ROOT = Path(__file__).resolve().parents[2]
-ANPO = ROOT / ".venv" / "bin" / "anpo"
+ANPO = Path(sys.executable).parent / "anpo"  # the anpo of the venv running the tests
 SENKAKU = sim.parse_sim_scenario(
     {
         "scenario": {
