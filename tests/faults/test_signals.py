@@ -37,8 +37,13 @@ GRID_ROWS = grid_spec(GRID[0], float(GRID[1]), GRID[2], "armed_attack", "JPN", "
 
 
 def _anpo(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    # A relative PYTHONPATH (`PYTHONPATH=src` in a worktree) made absolute: from `cwd` the
+    # child would otherwise import the installed anpo, not the code under test.
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in env["PYTHONPATH"].split(os.pathsep))
     return subprocess.Popen([sys.executable, "-c", "from anpo.cli import main; main()", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _leftovers(folder: Path) -> list[str]:

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator
 
 _asked = False  # a command asked (set during its run)
 _armed = False  # main(): the command succeeded in the `anpo` program
+_code = 0  # the status `_end` exits with
 _program = False  # main() runs as the `anpo` program
 _paused = False  # the collector is paused here
 
@@ -114,6 +115,16 @@ def arm(entry: Callable[[], None]) -> bool:
     return _armed
 
 
+def end_stopped(code: int) -> None:
+    """A command stopped by a signal whose teardown is unsafe (`anpo serve`: after uvicorn
+    and uvloop ran, the interpreter's teardown died of SIGSEGV in most runs): in the
+    program, the process ends at exit with `code` and without teardown; elsewhere nothing
+    changes. The caller still raises SystemExit(code) so every `finally` runs first."""
+    global _armed, _code
+    if _program:
+        _armed, _code = True, code
+
+
 def _end() -> None:
     if not _armed:
         return
@@ -127,7 +138,7 @@ def _end() -> None:
             ctypes.CDLL(None).fflush(None)
     except Exception:  # noqa: BLE001 - the ordinary shutdown reports a stream that fails
         return
-    os._exit(0)
+    os._exit(_code)
 
 
 atexit.register(_end)

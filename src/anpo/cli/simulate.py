@@ -186,7 +186,8 @@ def _own_model(spec: SimScenario, name: str, trials: int, seed: int, fmt: str, w
     if fmt == "csv":
         raise InputError("--format", f"{kind} prints text or json")
     try:
-        with applied(whatif):
+        # SIGTERM/SIGINT: exit 143/130 as the crisis model does (it writes no file to remove)
+        with applied(whatif), stop_on_signals():
             result = own_model.run_own_model(spec, trials, seed)
     except InputError as err:  # the options by the names the command line gives them
         if err.field in ("trials", "seed"):

@@ -256,12 +256,19 @@ def _json_line(text: str) -> Any:
         raise ValueError("nested too deeply") from None
 
 
+_STOP_CHECK_LINES = (1 << 12) - 1  # a look at a stop signal every 4,096 lines (about 10 ms)
+
+
 def _jsonl_batches(path: Path, chunk_rows: int) -> Iterator[JsonRows]:
     """Objects, one a line (blank lines skipped; a leading BOM ignored, as in CSV); a line
     that is not JSON (or holds NaN, 1e999, a 5,000-digit number, deep nesting) is a bad row."""
     chunk = JsonRows([], {})
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for number, line in enumerate(fh, 1):
+            if not number & _STOP_CHECK_LINES:
+                # a chunk's lines take seconds to parse here, and a stopped run waits for
+                # its reader (`ordered_map`): look at a stop signal now and then
+                raise_if_stopped()
             text = line.strip()
             if not text:
                 continue
