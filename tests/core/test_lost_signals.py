@@ -118,3 +118,12 @@ def test_a_simulation_stops_at_the_chunk_after_a_lost_signal(kept: bool) -> None
                  sink=on_chunk if kept else None, progress=None if kept else progress)
     assert stopped.value.code == 130
     assert len(seen) == 1  # of 8 chunks
+
+
+def test_an_inner_block_keeps_the_outer_blocks_stop() -> None:
+    with pytest.raises(SystemExit) as stopped, stop_on_signals():
+        lose(signal.SIGTERM)
+        with stop_on_signals():  # (a command's own block inside the caller's)
+            pass
+        pytest.fail("the inner block forgot the stop")
+    assert stopped.value.code == 143

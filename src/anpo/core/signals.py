@@ -51,11 +51,14 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
         yield
         return
-    _received = None
+    nested = all(handler is _stop for handler in previous.values())  # inside another block
+    if not nested:
+        _received = None
     try:
         yield
         raise_if_stopped()  # a block that ended as if nothing happened was still stopped
     finally:
-        _received = None
+        if not nested:  # an inner block leaves a lost stop for the outer one to raise
+            _received = None
         for sig, handler in previous.items():
             signal.signal(sig, handler)
