@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -105,9 +106,15 @@ def test_serve_stops_with_the_shells_code(sig: int, tmp_path: Path) -> None:
     proc = subprocess.Popen(argv, env=_env(tmp_path), cwd=tmp_path, text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     assert proc.stdout is not None
-    for line in proc.stdout:
-        if "Ctrl+C" in line:
-            break
+    never_started = threading.Timer(60, proc.kill)  # a server that never prints ends the wait
+    never_started.start()
+    try:
+        for line in proc.stdout:
+            if "Ctrl+C" in line:
+                break
+    finally:
+        never_started.cancel()
+    assert proc.poll() is None, "the server ended before it was ready"
     proc.send_signal(sig)
     sent = time.monotonic()
     rc = proc.wait(60)
