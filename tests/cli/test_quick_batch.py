@@ -58,6 +58,9 @@ def _calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
 
     calls: list[tuple[str, Any]] = []
     monkeypatch.setattr(batch, "run_batch", lambda *a, **k: calls.append(("run_batch", (a, k))))
+    # the quick path opens IN itself (reading ahead) and hands the table over; typer's leaves
+    # that to run_batch: the same table either way
+    monkeypatch.setattr(batch, "start_reading", lambda source: ("table of", source))
     monkeypatch.setattr(progress, "set_quiet", lambda quiet: calls.append(("set_quiet", quiet)))
     return calls
 
@@ -73,6 +76,8 @@ def test_the_plain_forms_make_the_call_typer_makes(words: list[str], monkeypatch
     call = quick_batch.parse(words, {})
     assert call is not None
     quick_batch.run(call)
+    (args, kwargs) = calls[-1][1]
+    assert kwargs.pop("table") == ("table of", args[0])
     assert calls == by_typer
     assert [name for name, _ in calls][-1] == "run_batch"
 

@@ -18,6 +18,7 @@ from anpo.core.signals import stop_on_signals
 
 if TYPE_CHECKING:  # imported when a batch runs: `anpo assess FILE` loads no pyarrow or dask
     from anpo.io.batch import BatchSummary, OrderedMap
+    from anpo.io.tables import TableSource
     from anpo.law.whatif import WhatIf
 
 WITHOUT_HELP = (
@@ -69,16 +70,29 @@ def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatI
                         in_force_field="--in-force")
 
 
+def start_reading(source: str) -> TableSource:
+    """The input table, checked (InputError naming IN), its first chunk being read on a
+    thread meanwhile (`io.read_ahead`): called before the batch's own modules load."""
+    with process_end.loading():  # pyarrow's modules and the table readers
+        from anpo.io.read_ahead import read_ahead
+
+        return read_ahead(source)
+
+
 def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None,
-              whatif: WhatIf | None = None, bom: bool = False, geometry: bool = True) -> None:
-    """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`."""
-    with process_end.loading():  # pyarrow's and the batch's modules
+              whatif: WhatIf | None = None, bom: bool = False, geometry: bool = True,
+              table: TableSource | None = None) -> None:
+    """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`;
+    `table`: IN as `start_reading` opened it (else opened here)."""
+    if table is None:
+        table = start_reading(source)
+    with process_end.loading():  # the batch's modules
         from anpo.io.batch import assess_table
         from anpo.io.progress import row_progress
 
     label = f"assess {Path(source).name}"
     with terminate_cleanly(), mapper_for(dask) as mapper, row_progress(label) as (set_total, advance):
-        summary = assess_table(source, out, strict=strict, explain=explain, mapper=mapper,
+        summary = assess_table(table, out, strict=strict, explain=explain, mapper=mapper,
                                progress=advance, on_start=set_total, whatif=whatif, bom=bom,
                                geometry=geometry)
     report(summary, source)

@@ -95,10 +95,12 @@ def command_loaded(quiet: bool) -> None:
 
 def run(call: BatchCall) -> None:
     """Run the batch as `anpo assess --batch` does after typer's parse: the collector back
-    on, --quiet applied (the root's callback), the what-if of no option, then the run."""
+    on, --quiet applied (the root's callback), the input opened (its first chunk read on a
+    thread from here), the what-if of no option, then the run."""
     from anpo.cli import batch as batch_cli
 
     command_loaded(call.quiet)
+    table = batch_cli.start_reading(call.source)  # read while the law's modules load
     whatif = batch_cli.parse_whatif(None, None)
     batch_cli.run_batch(call.source, call.out, strict=call.strict, explain=call.explain, dask=None,
-                        whatif=whatif, bom=call.bom, geometry=call.geometry)
+                        whatif=whatif, bom=call.bom, geometry=call.geometry, table=table)

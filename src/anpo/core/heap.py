@@ -30,3 +30,56 @@ def one_arena() -> bool:
         return bool(ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1))
     except (OSError, AttributeError):
         return False
+
+
+_M_MMAP_THRESHOLD, _M_TRIM_THRESHOLD = -3, -1  # glibc's mallopt parameters (malloc.h)
+KEEP_BLOCKS_UNDER = 32 << 20  # freed blocks this large or smaller stay in the heap
+KEEP_AT_MOST = 256 << 20  # the heap keeps at most this much freed memory at its top
+
+
+@cache
+def keep_freed_blocks() -> bool:
+    """glibc's malloc keeps freed blocks of up to KEEP_BLOCKS_UNDER in its heap for reuse,
+    and up to KEEP_AT_MOST of freed memory at the heap's top (once a process; the reasons
+    and figures at `law.engine.reuse_freed_memory`). False where there is no glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, KEEP_BLOCKS_UNDER)
+                    and libc.mallopt(_M_TRIM_THRESHOLD, KEEP_AT_MOST))
+    except (OSError, AttributeError):
+        return False
+
+
+_MADV_HUGEPAGE = 14  # madvise advice (linux/mman.h)
+_HUGE = 2 << 20  # the huge page size of x86-64 and of arm64 with 4 KB pages
+_PREFAULT_BLOCK = 16 << 20  # under KEEP_BLOCKS_UNDER: taken from the heap, not mapped apart
+
+
+def prefault_heap(nbytes: int) -> int:
+    """Grow the heap by about `nbytes` with pages backed now, huge pages where the system
+    gives them for the asking (transparent huge pages in `madvise` mode), and free it for
+    the blocks that follow to reuse; the bytes done (0 without glibc, or past KEEP_AT_MOST).
+    The C library's calls and the page faults run without the GIL."""
+    if nbytes <= 0 or not (one_arena() and keep_freed_blocks()):
+        return 0
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    blocks: list[int] = []
+    for _ in range(min(nbytes, KEEP_AT_MOST) // _PREFAULT_BLOCK):
+        block = libc.malloc(_PREFAULT_BLOCK)
+        if not block:
+            break
+        blocks.append(block)
+    if blocks:
+        start = (min(blocks) + _HUGE - 1) & ~(_HUGE - 1)
+        end = (max(blocks) + _PREFAULT_BLOCK) & ~(_HUGE - 1)
+        if end > start:
+            libc.madvise(start, end - start, _MADV_HUGEPAGE)  # a hint: no harm where refused
+        for block in blocks:
+            ctypes.memset(block, 0, _PREFAULT_BLOCK)
+        for block in reversed(blocks):
+            libc.free(block)
+    return len(blocks) * _PREFAULT_BLOCK

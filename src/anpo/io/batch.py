@@ -281,7 +281,7 @@ def receipt_metadata(**extra: Any) -> dict[str, str]:
 
 
 def assess_table(
-    source_path: str | Path,
+    source_path: str | Path | TableSource,
     out_path: str | Path | None = None,
     *,
     strict: bool = False,
@@ -297,8 +297,10 @@ def assess_table(
     """Assess every row of a table into another table (formats by extension); `whatif`
     changes the law (the receipt in the table's metadata records it); `bom` starts a CSV
     output with a UTF-8 byte order mark (for Excel); `geometry=False` leaves out the
-    GeoParquet point column of a Parquet output (a third of its bytes; `lat` and `lon` stay)."""
-    source = open_table(source_path, chunk_rows)
+    GeoParquet point column of a Parquet output (a third of its bytes; `lat` and `lon` stay).
+    `source_path` may be a table already open (`open_table`, `io.read_ahead`): its own
+    chunk size then holds."""
+    source = source_path if isinstance(source_path, TableSource) else open_table(source_path, chunk_rows)
     out = Path(out_path) if out_path is not None else default_out(source.path)
     if out.resolve() == source.path.resolve():
         raise InputError("--out", "the output would overwrite the input")
@@ -318,6 +320,11 @@ def _run(source: TableSource, out: Path, started: bool, *, strict: bool, explain
          on_start: Callable[[int | None], None] | None, whatif: WhatIf | None, bom: bool,
          geometry: bool) -> BatchSummary:
     """The body of `assess_table` once the source is open and the output named."""
+    run = mapper or local_mapper()
+    law = whatif if whatif is not None else active_context().timeline.whatif
+    metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
+    if mapper is None:
+        warm_up()  # the geography and the law, while a first chunk read ahead arrives
     chunks = source.batches()
     first = next(chunks, None)
     if first is None:
@@ -343,10 +350,7 @@ def _run(source: TableSource, out: Path, started: bool, *, strict: bool, explain
             yield chunk, start, options
             start += chunk.num_rows
 
-    run = mapper or local_mapper()
     t0 = time.perf_counter()
-    law = whatif if whatif is not None else active_context().timeline.whatif
-    metadata = receipt_metadata(input=source.path.name, **({"what_if": law.to_dict()} if law else {}))
     if geometry:
         metadata.update(geo_metadata())
     points = POINTS if geometry else None

@@ -12,7 +12,7 @@ way against 2.1 s of user time (`perf record -e cpu-clock`: `clear_page_erms` un
 places that give memory back between chunks:
 
 - glibc gives each thread its own arena of 64 MB heaps and unmaps a heap as soon as it is
-  empty, whatever the trim threshold (`law.engine.reuse_freed_memory`) says: the assessing
+  empty, whatever the trim threshold (`core.heap.keep_freed_blocks`) says: the assessing
   threads' chunk-long temporaries went to fresh heaps chunk after chunk (29 heaps of a
   1e7-row run). With one arena (`M_ARENA_MAX` 1, for threads that start after) every thread
   allocates from the main heap, which keeps up to the trim threshold of freed memory. Set
@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-from anpo.core.heap import one_arena
+from anpo.core.heap import keep_freed_blocks, one_arena
 
 __all__ = ["one_arena", "reused_memory", "system_arrow_pool"]
 
@@ -73,9 +73,7 @@ def system_arrow_pool() -> Iterator[pa.MemoryPool]:
 def reused_memory() -> Iterator[None]:
     """Both settings for the block: one glibc arena for the threads it starts, and Arrow's
     allocations from that same heap."""
-    from anpo.law.engine import reuse_freed_memory
-
-    reuse_freed_memory()  # freed blocks up to 32 MB stay in the heap (256 MB kept at most)
+    keep_freed_blocks()  # freed blocks up to 32 MB stay in the heap (256 MB kept at most)
     one_arena()
     with system_arrow_pool():
         yield

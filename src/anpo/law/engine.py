@@ -12,11 +12,9 @@ instruments when a ruleset is built.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -25,6 +23,7 @@ import numpy.typing as npt
 
 from anpo import __version__, data
 from anpo.core.errors import DataError
+from anpo.core.heap import keep_freed_blocks
 from anpo.law import instruments
 
 Column = npt.NDArray[Any]
@@ -273,10 +272,8 @@ class _FewRows:
 # allocator hands them back to the system when freed (`reuse_freed_memory`).
 LONG_COLUMN_ROWS = 1 << 16
 _FEW_ROWS = 64
-_MMAP_THRESHOLD, _TRIM_THRESHOLD = -3, -1  # glibc's mallopt parameters (malloc.h)
 
 
-@cache
 def reuse_freed_memory() -> bool:
     """Let glibc's malloc keep freed blocks of up to 32 MB for reuse (once a process).
 
@@ -287,11 +284,7 @@ def reuse_freed_memory() -> bool:
     (docs/scale.md). With these two settings the freed blocks stay in the heap and the
     next temporaries reuse them: same values, no faults. The process keeps up to 256 MB
     of freed memory for reuse instead of returning it. False where there is no glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return bool(libc.mallopt(_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(_TRIM_THRESHOLD, 256 << 20))
-    except (OSError, AttributeError):
-        return False
+    return keep_freed_blocks()
 
 
 @dataclass
