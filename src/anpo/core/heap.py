@@ -50,7 +50,8 @@ def keep_freed_blocks() -> bool:
         return False
 
 
-_MADV_HUGEPAGE = 14  # madvise advice (linux/mman.h)
+_MADV_HUGEPAGE, _MADV_POPULATE_WRITE = 14, 23  # madvise advice (linux/mman.h; the second: Linux 5.14)
+_PAGE = 4096
 _HUGE = 2 << 20  # the huge page size of x86-64 and of arm64 with 4 KB pages
 _PREFAULT_BLOCK = 16 << 20  # under KEEP_BLOCKS_UNDER: taken from the heap, not mapped apart
 
@@ -74,12 +75,22 @@ def prefault_heap(nbytes: int) -> int:
             break
         blocks.append(block)
     if blocks:
-        start = (min(blocks) + _HUGE - 1) & ~(_HUGE - 1)
-        end = (max(blocks) + _PREFAULT_BLOCK) & ~(_HUGE - 1)
+        lo, hi = min(blocks), max(blocks) + _PREFAULT_BLOCK  # one stretch of the heap, in practice
+        start, end = (lo + _HUGE - 1) & ~(_HUGE - 1), hi & ~(_HUGE - 1)
         if end > start:
             libc.madvise(start, end - start, _MADV_HUGEPAGE)  # a hint: no harm where refused
-        for block in blocks:
-            ctypes.memset(block, 0, _PREFAULT_BLOCK)
+        # The kernel backs the pages without our writing them (it zeroes them anyway); where
+        # it cannot (an older kernel, a stretch with a hole), each block is written once.
+        start, end = (lo + _PAGE - 1) & ~(_PAGE - 1), hi & ~(_PAGE - 1)
+        if not _populate_write(libc, start, end - start):
+            for block in blocks:
+                ctypes.memset(block, 0, _PREFAULT_BLOCK)
         for block in reversed(blocks):
             libc.free(block)
     return len(blocks) * _PREFAULT_BLOCK
+
+
+def _populate_write(libc: ctypes.CDLL, start: int, size: int) -> bool:
+    """Back `size` bytes from `start` (page-aligned) with writable pages now; False where the
+    kernel refuses."""
+    return bool(libc.madvise(start, size, _MADV_POPULATE_WRITE) == 0)
