@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from anpo.core.errors import InputError
+from anpo.io import read_ahead as read_ahead_module
 from anpo.io.batch import assess_table
 from anpo.io.read_ahead import ReadAhead, read_ahead
 from anpo.io.tables import open_table
@@ -92,3 +93,16 @@ def test_a_run_from_a_table_read_ahead_writes_the_same_table(tmp_path: Path) -> 
     assert a.num_rows == 30_000
     assert a.equals(b)
     assert a.schema.metadata == b.schema.metadata
+
+
+def test_the_heap_is_made_ready_for_a_large_run_assessed_here(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr(read_ahead_module, "prefault_heap", asked.append)
+    pq.write_table(pa.table(_rows(30_000)), tmp_path / "large.parquet")
+    pq.write_table(pa.table(_rows(100)), tmp_path / "small.parquet")
+    for name, heap in (("large", False), ("small", True), ("large", True)):
+        ahead = read_ahead(tmp_path / f"{name}.parquet", heap=heap)
+        assert sum(b.num_rows for b in ahead.batches()) == (30_000 if name == "large" else 100)
+    # a Dask run's chunks are assessed elsewhere; a small run takes the numpy passes
+    assert asked == [30_000 * read_ahead_module.HEAP_BYTES_PER_ROW]

@@ -70,13 +70,17 @@ def parse_whatif(without: list[str] | None, in_force: list[str] | None) -> WhatI
                         in_force_field="--in-force")
 
 
-def start_reading(source: str) -> TableSource:
+def start_reading(source: str, dask: str | None = None) -> TableSource:
     """The input table, checked (InputError naming IN), its first chunk being read on a
-    thread meanwhile (`io.read_ahead`): called before the batch's own modules load."""
+    thread meanwhile (`io.read_ahead`): called before the batch's own modules load. With
+    Dask (`dask`, or its environment variable) the chunks are assessed elsewhere: this
+    process's heap is not made ready for them."""
+    from anpo.cluster.cluster import scheduler_address
+
     with process_end.loading():  # pyarrow's modules and the table readers
         from anpo.io.read_ahead import read_ahead
 
-        return read_ahead(source)
+        return read_ahead(source, heap=scheduler_address(dask) is None)
 
 
 def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask: str | None,
@@ -85,7 +89,7 @@ def run_batch(source: str, out: str | None, *, strict: bool, explain: bool, dask
     """`anpo assess --batch IN [--out OUT] [--strict] [--explain] [--dask ...] [--without ...]`;
     `table`: IN as `start_reading` opened it (else opened here)."""
     if table is None:
-        table = start_reading(source)
+        table = start_reading(source, dask)
     with process_end.loading():  # the batch's modules
         from anpo.io.batch import assess_table
         from anpo.io.progress import row_progress

@@ -43,6 +43,7 @@ class ReadAhead(TableSource):
     """A TableSource whose first chunk a thread is reading (`read_ahead`); its batches can
     be taken once."""
 
+    heap: bool = True  # whether a large run's heap is faulted in first (its chunks assessed here)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _first: list[Chunk] = field(default_factory=list, repr=False)
     _rest: list[Iterator[Chunk]] = field(default_factory=list, repr=False)
@@ -56,7 +57,7 @@ class ReadAhead(TableSource):
         # chunk's too, as when the run reads it itself.
         large = self.total_rows is not None and use_compiled(min(self.total_rows, self.chunk_rows))
         try:
-            if large:
+            if large and self.heap:
                 prefault_heap(HEAP_BYTES_PER_ROW * (self.total_rows or 0))
             with system_arrow_pool() if large else nullcontext():
                 reader = TableSource.batches(self)
@@ -82,14 +83,16 @@ def _first_of(reader: Iterator[Chunk]) -> list[Chunk]:
     return [] if first is None else [first]
 
 
-def read_ahead(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> TableSource:
+def read_ahead(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, heap: bool = True) -> TableSource:
     """`open_table(path, chunk_rows)` (its InputErrors, here and now), with the first chunk
-    being read on a thread from this call on. JSON Lines are read by Python, under the GIL,
-    which the work beside would hold: such a table is returned as opened, read when asked."""
+    being read on a thread from this call on; `heap=False` when this process will not assess
+    the chunks (a Dask run): its heap is left to grow as it goes. JSON Lines are read by
+    Python, under the GIL, which the work beside would hold: such a table is returned as
+    opened, read when asked."""
     opened = open_table(path, chunk_rows)
     if opened.format is TableFormat.jsonl:
         return opened
-    source = ReadAhead(opened.path, opened.format, opened.total_rows, opened.chunk_rows)
+    source = ReadAhead(opened.path, opened.format, opened.total_rows, opened.chunk_rows, heap)
     source._thread = threading.Thread(target=source._read_first, name="anpo-read-ahead", daemon=True)
     source._thread.start()
     return source
