@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from test_strike_kernel import GRID_STRIPS, STRIPS, _kernel, _on_grid, _on_runway, _plan
 
-from anpo.sim.campaign_kernel import campaign_tile, fewest_where
+from anpo.sim.campaign_kernel import (
+    FLAT_MAX,
+    campaign_tile,
+    fewest_ordered,
+    fewest_where,
+    merge_order,
+    sort_order,
+)
 from anpo.sim.runway import Strip, _exact, kernel_constants
 from anpo.sim.streams import stream
 from anpo.sim.strike_kernel import CREWS, NS, P_LAND, REPAIR_H, REPAIR_S, SIGMA, strike_tile
@@ -246,3 +253,76 @@ def test_campaign_base_plays_the_campaign_of_the_plain_reference(seed: int) -> N
     np.testing.assert_array_equal(ends, ref_ends)
     np.testing.assert_allclose(closed, ref_closed, atol=1e-9)
     assert (ref_ends > np.array(starts)).any()  # the salvos do close the base
+
+
+# ---------------------------------------------------------------- kept orders
+def _reference_search_np(s: Strip, cx: np.ndarray, cy: np.ndarray) -> tuple[int, float, float]:
+    """`_reference_search` with numpy: every placement's count, and the first with the fewest."""
+    r = s.crater_d / 2
+    xs = np.sort(np.concatenate([[0.0], (cx + r)[(cx + r >= 0) & (cx + r <= s.length - s.mos_length)]]))
+    ys = np.sort(np.concatenate([[0.0], (cy + r)[(cy + r >= 0) & (cy + r <= s.width - s.mos_width)]]))
+    bx = ((cx - r) - s.mos_length < xs[:, None]) & (xs[:, None] < cx + r)  # (x candidate, crater)
+    by = ((cy - r) - s.mos_width < ys[:, None]) & (ys[:, None] < cy + r)
+    counts = bx.astype(np.int64) @ by.T.astype(np.int64)  # (x, y): craters blocking that placement
+    i, j = np.unravel_index(np.argmin(counts), counts.shape)  # the first in x, then y order
+    return int(counts[i, j]), float(xs[i]), float(ys[j])
+
+
+def _tie_order(rng: np.random.Generator, v: np.ndarray) -> np.ndarray:
+    """Indices sorting v, ties broken at random."""
+    return np.lexsort((rng.random(v.size), v)).astype(np.int64)
+
+
+@pytest.mark.parametrize("name", sorted(GRID_STRIPS))
+def test_fewest_ordered_gives_the_plain_searchs_placement_for_any_order_of_ties(name: str) -> None:
+    # Craters on the 7.5 m grid share x and y values and land on candidate edges; the
+    # search is given their orders with ties broken at random, and must return the
+    # reference's (count, x, y): the first placement, x then y ascending, with the fewest.
+    # Both sweeps: up to FLAT_MAX y candidates a plain array, more a min tree (craters
+    # whose y are all candidates).
+    s = GRID_STRIPS[name]
+    rng = np.random.default_rng(sorted(GRID_STRIPS).index(name) + 40)
+    d = kernel_constants((s,))[0]
+    r, top_y = s.crater_d / 2, s.width - s.mos_width
+    flat = tree = 0
+    for m in (1, 2, 5, 9, 17, 33, 60, 90, 140, 200):
+        grid_y = rng.integers(0, int(top_y / 7.5) + 1, (2, m)) * 7.5 - r
+        for cx, cy in (_on_runway(rng, s, 2, m), _on_grid(rng, s, 2, m), (_on_grid(rng, s, 2, m)[0], grid_y)):
+            for i in range(cx.shape[0]):
+                ref = _reference_search_np(s, cx[i], cy[i])
+                if m <= 17:
+                    assert ref == _reference_search(s, list(cx[i]), list(cy[i]))
+                ny = 1 + int(((cy[i] + r >= 0) & (cy[i] + r <= top_y)).sum())
+                flat, tree = flat + (ny <= FLAT_MAX), tree + (ny > FLAT_MAX)
+                for _ in range(3):
+                    xo, yo = _tie_order(rng, cx[i]), _tie_order(rng, cy[i])
+                    got = fewest_ordered(cx[i].copy(), cy[i].copy(), m, xo, yo, d, np.empty(2 * m + 1),
+                                         np.empty(10 * m + 8, np.int64))
+                    assert got == ref, (m, i)
+    assert flat > 20 and tree >= 4
+
+
+def test_sort_and_merge_keep_a_runways_orders_as_a_sort_would() -> None:
+    # A runway's craters over salvos: some repaired (dropped, the rest renumbered in
+    # order), then the salvo's own craters appended. The merged order must sort them.
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        cap = 400
+        v = np.empty(cap)
+        order = np.empty(cap, np.int64)
+        held = 0
+        for _ in range(int(rng.integers(1, 8))):
+            f = int(rng.integers(0, 70))  # both sorts: insertion up to 48, numpy's above
+            new = np.round(rng.normal(0, 3, f)) if trial % 2 else rng.normal(0, 3, f)  # ties, or none
+            kept = rng.random(held) < 0.6
+            remap = np.where(kept, np.cumsum(kept) - 1, -1).astype(np.int64)
+            keep = int(kept.sum())
+            v[:keep] = v[:held][kept]
+            v[keep : keep + f] = new
+            fresh = np.empty(max(f, 1), np.int64)
+            sort_order(new, f, fresh)
+            assert np.array_equal(np.sort(new), new[fresh[:f]])
+            merge_order(order, held, remap, keep, v, fresh, f)
+            held = keep + f
+            assert sorted(order[:held]) == list(range(held))
+            assert np.array_equal(v[order[:held]], np.sort(v[:held]))

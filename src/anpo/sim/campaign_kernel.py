@@ -9,15 +9,19 @@ each class's closure is the time the crews need when they work for that class):
 - at each salvo, the crews' progress since the last one is applied: in rounds of
   `hours` per crater, `crews` craters a round, in the order of their work list;
 - the salvo's new craters join the runways' remaining ones;
-- the exact MOS search (`fewest_where`, the same candidates and comparisons as
+- the exact MOS search (`fewest_ordered`, the same candidates and comparisons as
   `runway._exact`) finds the placement with the fewest craters on the best runway; the
   runway is closed for ceil(fewest / crews) rounds, or until the next salvo;
 - the work list is then: that placement's craters, the rest of that runway, the other
   runways. Crews that reopen a strip keep repairing until the next salvo.
 
 The search sweeps the x candidates in order with a window of the craters sorted by x and
-a min tree over the y candidates: O(m log m) for m craters, which stays fast when the
-craters of many salvos pile up (and has no 63-crater mask limit).
+counts per y candidate (a plain array up to FLAT_MAX candidates, a min tree above: O(m log
+m) for m craters, which stays fast when the craters of many salvos pile up, and has no
+63-crater mask limit). It needs the craters' orders by x and by y, and its answer depends
+on their values only: each runway keeps both orders across the salvos (a salvo's own
+craters sorted once, merged in), where sorting all the craters at every search took about
+half a campaign's time (docs/model.md, Numerics).
 """
 
 from __future__ import annotations
@@ -46,10 +50,16 @@ from anpo.sim.strike_kernel import (
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+# campaign_base's scratch: kx, ky, rank, held, the search's scratch and idx, xo, yo, remap,
+# and the salvos' own orders fo[x or y, runway, salvo * most + j].
+State = tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray, IntArray, IntArray, IntArray, IntArray,
+              IntArray]
+
 UNRANKED = np.int64(1) << np.int64(62)  # a crater not yet on the crews' work list
 
 
 _FAR = 1 << 40  # the value of a padding leaf: never the minimum
+FLAT_MAX = 128  # y candidates up to which a search counts them in a plain array (`_sweep_flat`)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -86,11 +96,20 @@ def _add(tree: IntArray, lazy: IntArray, size: int, lo: int, hi: int, v: int) ->
 def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch: FloatArray,
                  idx: IntArray) -> tuple[int, float, float]:
     """Fewest craters in any MOS placement of craters px[:m], py[:m], and that placement's
-    origin (x, y).
+    origin (x, y): `fewest_ordered` with the craters' orders sorted here.
 
     d: the 7 constants of `runway.kernel_constants` (length, width, mos_length, mos_width,
-    r, length - mos_length, width - mos_width). scratch holds >= 3m + 1 floats and idx
+    r, length - mos_length, width - mos_width). scratch holds >= 2m + 1 floats and idx
     >= 10m + 8 integers.
+    """
+    return fewest_ordered(px, py, m, np.argsort(px[:m]), np.argsort(py[:m]), d, scratch, idx)
+
+
+@numba.njit(cache=True, nogil=True)
+def fewest_ordered(px: FloatArray, py: FloatArray, m: int, xo: IntArray, yo: IntArray, d: FloatArray,
+                   scratch: FloatArray, idx: IntArray) -> tuple[int, float, float]:
+    """`fewest_where` given xo[:m] and yo[:m], the craters' indices in increasing order of
+    px and of py (ties in any order). Finite coordinates.
 
     The x candidates are visited in increasing order; the craters blocking a strip that
     starts at x are then a window of the craters sorted by x, which only moves forward.
@@ -98,30 +117,51 @@ def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch:
     candidates counts the window's craters per y candidate, so each step costs the
     craters entering and leaving it (O(m log m) a search). The comparisons are those of
     `runway._blocks`, so the count equals the numpy search's.
+
+    The answer depends on the craters' values only, not on how ties are ordered: the
+    window's craters at each x, the y candidates and each crater's interval are all
+    decided by comparisons of values. So a campaign keeps each runway's orders from salvo
+    to salvo (`campaign_base`) instead of sorting all its craters at every search.
     """
     r, mos_l, mos_w, top_x, top_y = d[4], d[2], d[3], d[5], d[6]
-    ys, sx, sy = scratch[: m + 1], scratch[m + 1 : 2 * m + 1], scratch[2 * m + 1 : 3 * m + 1]
-    order = np.argsort(px[:m])
+    ys, sx = scratch[: m + 1], scratch[m + 1 : 2 * m + 1]
     for j in range(m):
-        sx[j], sy[j] = px[order[j]], py[order[j]]
+        sx[j] = px[xo[j]]
+    # The y candidates, sorted: 0, then y + r (>= 0, and increasing with y) in yo's order.
     ys[0] = 0.0
     ny = 1
     for j in range(m):
-        y = sy[j] + r
+        y = py[yo[j]] + r
         if not (y < 0 or y > top_y):
             ys[ny] = y
             ny += 1
-    ys[:ny].sort()
-    # Crater j blocks the y candidates strictly between (y - r) - mos_w and y + r: the
-    # index range [a_j, b_j) of the sorted candidates.
+    # Crater k blocks the y candidates strictly between (y - r) - mos_w and y + r: the
+    # index range [a_k, b_k) of the sorted candidates (searchsorted right and left). Both
+    # bounds grow with y, so in yo's order each is a pointer that only moves forward.
     a, b = idx[:m], idx[m : 2 * m]
+    lo = hi = 0
     for j in range(m):
-        a[j] = np.searchsorted(ys[:ny], (sy[j] - r) - mos_w, side="right")
-        b[j] = np.searchsorted(ys[:ny], sy[j] + r, side="left")
+        k = yo[j]
+        low, high = (py[k] - r) - mos_w, py[k] + r
+        while lo < ny and ys[lo] <= low:
+            lo += 1
+        while hi < ny and ys[hi] < high:
+            hi += 1
+        a[k], b[k] = lo, hi
+    if ny <= FLAT_MAX:
+        return _sweep_flat(sx, xo, a, b, m, ys, ny, idx[2 * m :], r, mos_l, top_x)
+    return _sweep_tree(sx, xo, a, b, m, ys, ny, idx[2 * m :], r, mos_l, top_x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _sweep_tree(sx: FloatArray, xo: IntArray, a: IntArray, b: IntArray, m: int, ys: FloatArray, ny: int,
+                idx: IntArray, r: float, mos_l: float, top_x: float) -> tuple[int, float, float]:
+    # The sweep of `fewest_ordered` with a min tree over the y candidates (range add, global
+    # minimum): O(log ny) a crater entering or leaving the window.
     size = 1
     while size < ny:
         size *= 2
-    tree, lazy = idx[2 * m : 2 * m + 2 * size], idx[2 * m + 2 * size : 2 * m + 4 * size]
+    tree, lazy = idx[: 2 * size], idx[2 * size : 4 * size]
     lazy[:] = 0
     tree[size : size + ny] = 0
     tree[size + ny :] = _FAR
@@ -136,10 +176,12 @@ def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch:
         if x > top_x:
             break
         while enter < m and (sx[enter] - r) - mos_l < x:
-            _add(tree, lazy, size, a[enter], b[enter], 1)
+            k = xo[enter]
+            _add(tree, lazy, size, a[k], b[k], 1)
             enter += 1
         while leave < enter and not (x < sx[leave] + r):
-            _add(tree, lazy, size, a[leave], b[leave], -1)
+            k = xo[leave]
+            _add(tree, lazy, size, a[k], b[k], -1)
             leave += 1
         if tree[1] < best:
             p = 1
@@ -149,6 +191,89 @@ def fewest_where(px: FloatArray, py: FloatArray, m: int, d: FloatArray, scratch:
             if best == 0:
                 break
     return best, best_x, best_y
+
+
+@numba.njit(cache=True, nogil=True)
+def _sweep_flat(sx: FloatArray, xo: IntArray, a: IntArray, b: IntArray, m: int, ys: FloatArray, ny: int,
+                idx: IntArray, r: float, mos_l: float, top_x: float) -> tuple[int, float, float]:
+    # The sweep of `_sweep_tree` with the counts per y candidate in a plain array: a crater
+    # entering or leaving adds to its interval, and the minimum is a scan (both loops the
+    # compiler vectorizes). Same counts at every x, so the same minimum, and its first
+    # candidate is the tree's leftmost leaf holding it: the same answer.
+    count = idx[:ny]
+    count[:] = 0
+    best, best_x, best_y = m + 1, 0.0, 0.0
+    enter = leave = 0
+    for t in range(-1, m):
+        x = 0.0 if t < 0 else sx[t] + r  # 0, then the far edges in increasing order
+        if x < 0:
+            continue
+        if x > top_x:
+            break
+        moved = t < 0  # (the first x is always weighed)
+        while enter < m and (sx[enter] - r) - mos_l < x:
+            k = xo[enter]
+            for q in range(a[k], b[k]):
+                count[q] += 1
+            enter += 1
+            moved = True
+        while leave < enter and not (x < sx[leave] + r):
+            k = xo[leave]
+            for q in range(a[k], b[k]):
+                count[q] -= 1
+            leave += 1
+            moved = True
+        if not moved:
+            continue  # the same window: the same counts as at the last x, already weighed
+        low = count[0]
+        for q in range(1, ny):
+            low = min(low, count[q])
+        if low < best:
+            q = 0
+            while count[q] != low:
+                q += 1
+            best, best_x, best_y = low, x, ys[q]
+            if best == 0:
+                break
+    return best, best_x, best_y
+
+
+@numba.njit(cache=True, nogil=True)
+def sort_order(v: FloatArray, m: int, out: IntArray) -> None:
+    """out[:m] = the indices of v[:m] in increasing order of v (ties in index order)."""
+    if m > 48:  # insertion sort only where it is short (a salvo's craters on one runway)
+        out[:m] = np.argsort(v[:m], kind="mergesort")
+        return
+    for j in range(m):
+        x = v[j]
+        i = j
+        while i > 0 and v[out[i - 1]] > x:
+            out[i] = out[i - 1]
+            i -= 1
+        out[i] = j
+
+
+@numba.njit(cache=True, nogil=True)
+def merge_order(order: IntArray, held: int, remap: IntArray, keep: int, v: FloatArray, fresh: IntArray,
+                f: int) -> None:
+    """A runway's order after a salvo: order[:held] sorted the old craters; the kept ones are
+    now craters remap[j] (-1: repaired), 0 <= remap[j] < keep, and the salvo's craters
+    keep + fresh[:f] (fresh sorted by v). Leaves order[:keep + f] sorting v[:keep + f]."""
+    n = 0
+    for i in range(held):
+        e = remap[order[i]]
+        if e >= 0:
+            order[n] = e
+            n += 1
+    i, j, k = keep - 1, f - 1, keep + f - 1
+    while j >= 0:  # from the top down, in place
+        if i >= 0 and v[order[i]] > v[keep + fresh[j]]:
+            order[k] = order[i]
+            i -= 1
+        else:
+            order[k] = keep + fresh[j]
+            j -= 1
+        k -= 1
 
 
 @numba.njit(cache=True, nogil=True)
@@ -169,22 +294,29 @@ def campaign_base(
     w1: int,
     dims: FloatArray,
     floors: IntArray,
-    state: tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray, IntArray],
+    state: State,
     ends: FloatArray,
     closed: FloatArray,
 ) -> None:
     """One base's campaign, given each salvo's new craters: fx[s, w, :fresh[s, w]] (and fy)
     for salvo s and runway w0 <= w < w1. Writes ends[class, salvo] and closed[class].
 
-    state: scratch (kx, ky, rank: (class, runway, cap); held: (class, runway); the search's
-    scratch and idx), cap >= the craters a runway can hold.
+    state: `campaign_state` (cap >= the craters a runway can hold). Each runway's craters
+    are kept in the order of the crews' work list (kx, ky, rank) and, as indices into
+    those, sorted by x and by y (xo, yo): a salvo's craters are sorted on their own (the
+    same for both classes) and merged in, so the search sorts nothing.
     """
-    kx, ky, rank, held, scratch, idx = state
+    kx, ky, rank, held, scratch, idx, xo, yo, remap, fo = state
     salvos = starts.shape[0]
+    most = fx.shape[2]
     for c in range(CLASSES):
         closed[c] = 0.0
         for w in range(w0, w1):
             held[c, w] = 0
+    for s in range(salvos):
+        for w in range(w0, w1):
+            sort_order(fx[s, w], fresh[s, w], fo[0, w, s * most :])
+            sort_order(fy[s, w], fresh[s, w], fo[1, w, s * most :])
     for c in range(CLASSES):
         begin = -np.inf
         for s in range(salvos):
@@ -199,19 +331,25 @@ def campaign_base(
                     continue
                 n = 0
                 for j in range(held[c, w]):  # keep what is not repaired yet
+                    remap[j] = -1
                     if rank[c, w, j] >= done:
                         kx[c, w, n], ky[c, w, n] = kx[c, w, j], ky[c, w, j]
+                        remap[j] = n
                         n += 1
-                for j in range(fresh[s, w]):
+                keep, f = n, fresh[s, w]
+                for j in range(f):
                     kx[c, w, n], ky[c, w, n] = fx[s, w, j], fy[s, w, j]
                     n += 1
+                merge_order(xo[c, w], held[c, w], remap, keep, kx[c, w], fo[0, w, s * most :], f)
+                merge_order(yo[c, w], held[c, w], remap, keep, ky[c, w], fo[1, w, s * most :], f)
                 held[c, w] = n
                 if best == 0:
                     continue  # open on another runway: this one's craters are only kept
                 if n < floors[w, c]:
                     got, gx, gy = 0, 0.0, 0.0  # below the need() bound: open
                 else:
-                    got, gx, gy = fewest_where(kx[c, w], ky[c, w], n, dims[w, c], scratch, idx)
+                    got, gx, gy = fewest_ordered(kx[c, w], ky[c, w], n, xo[c, w], yo[c, w], dims[w, c],
+                                                 scratch, idx)
                 if got < best:
                     best, bw, bx, by = got, w, gx, gy
             # The work list: the chosen placement's craters, its runway, the others.
@@ -242,12 +380,13 @@ def campaign_base(
 
 
 @numba.njit(cache=True, nogil=True)
-def campaign_state(runways: int, cap: int) -> tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray,
-                                                     IntArray]:
-    """Scratch for `campaign_base`: room for `cap` craters on each of `runways` runways."""
-    return (np.empty((CLASSES, runways, cap)), np.empty((CLASSES, runways, cap)),
-            np.empty((CLASSES, runways, cap), np.int64), np.zeros((CLASSES, runways), np.int64),
-            np.empty(3 * cap + 1), np.empty(10 * cap + 8, np.int64))
+def campaign_state(runways: int, cap: int) -> State:
+    """Scratch for `campaign_base`: room for `cap` craters on each of `runways` runways
+    (cap >= salvos x the most craters a salvo leaves on a runway)."""
+    per = (CLASSES, runways, cap)
+    return (np.empty(per), np.empty(per), np.empty(per, np.int64), np.zeros((CLASSES, runways), np.int64),
+            np.empty(2 * cap + 1), np.empty(10 * cap + 8, np.int64), np.empty(per, np.int64),
+            np.empty(per, np.int64), np.empty(cap, np.int64), np.empty((2, runways, cap), np.int64))
 
 
 @numba.njit(cache=True, nogil=True)
