@@ -62,3 +62,24 @@ def stop_on_signals() -> Iterator[None]:
             _received = None
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread: a process started in the block inherits the mask for
+    its whole life, from its first import, and a SIGINT sent here meanwhile waits (it is not
+    lost). For child processes their parent stops itself: Ctrl+C in a terminal reaches the
+    whole process group, and a child would print a KeyboardInterrupt from wherever it was."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process group's Ctrl+C to block
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    # Started first: its launch unblocks SIGINT in this thread (CPython 3.11) instead of
+    # restoring the mask, and a process spawned by multiprocessing starts it if need be.
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
