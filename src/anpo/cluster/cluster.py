@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,8 +37,13 @@ def dask_client(address: str, *, timeout_s: float = 30.0) -> Iterator[object]:
 
     n = local_workers(address)
     if n is not None:
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster, Client(cluster) as client:
+        # The scheduler's and workers' scratch folder is this run's, removed once the cluster
+        # has closed (dask's default, $TMPDIR/dask-scratch-space, stays behind with lock files)
+        with tempfile.TemporaryDirectory(prefix="anpo-dask-", ignore_cleanup_errors=True) as scratch, \
+                LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                             local_directory=scratch, scheduler_kwargs={"local_directory": scratch}
+                             ) as cluster, \
+                Client(cluster) as client:
             try:
                 yield client
             except (SystemExit, KeyboardInterrupt):
