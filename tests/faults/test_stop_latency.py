@@ -7,6 +7,7 @@ on, SIGTERM killed it), `anpo serve` (SIGINT ended in a crash of the teardown)."
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
 import signal
@@ -126,6 +127,55 @@ def test_serve_stops_with_the_shells_code(sig: int, group: bool, tmp_path: Path)
     errors = proc.stderr.read() if proc.stderr else ""
     assert rc == 128 + sig and took < BOUND_S, (rc, took, errors)
     assert "Traceback" not in errors, errors
+
+
+# `anpo map` with a GIF frame that never ends in the forked frame workers (the frames the
+# command draws itself, the first and the last, as usual): a stop must not wait for them.
+_STUCK_FRAMES = """
+import os, sys, time
+import anpo.report.map as m
+parent, original = os.getpid(), m._gif_frame
+def stuck(job):
+    if os.getpid() == parent:
+        return original(job)
+    print("BUSY", file=sys.stderr, flush=True)
+    time.sleep(120)
+m._gif_frame = stuck
+from anpo.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2,
+                    reason="forked frame workers (one a CPU)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_map_series_stops_without_waiting_for_its_frames(sig: int, tmp_path: Path) -> None:
+    """A stopped GIF waited for the frames its workers were drawing (0.5-2.1 s for real
+    frames; here they never end): they are dropped, and nothing is written."""
+    out = tmp_path / "x.gif"
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_FRAMES, "map", "--from", "1990", "--to", "2026",
+                             "-o", str(out)], cwd=tmp_path, env=_env(tmp_path), text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:  # a worker has begun its frame
+            if line.startswith("BUSY"):
+                break
+        time.sleep(0.3)
+        assert proc.poll() is None, "the run ended before the signal"
+        workers = _descendants(proc.pid)
+        proc.send_signal(sig)
+        sent = time.monotonic()
+        rc = proc.wait(60)
+        took = time.monotonic() - sent
+        left = [w for w in workers if _alive(w)]  # (the command reaps its workers before it ends)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a failed run's stuck workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert rc == 128 + sig and took < BOUND_S, (rc, took)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".gif") == []
+    assert workers and left == []
 
 
 def _send(proc: subprocess.Popen[str], sig: int, group: bool) -> None:
