@@ -178,6 +178,31 @@ def test_map_series_stops_without_waiting_for_its_frames(sig: int, tmp_path: Pat
     assert workers and left == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                    reason="Linux's PR_SET_PDEATHSIG; forked frame workers (one a CPU)")
+def test_map_series_killed_leaves_no_frame_worker(tmp_path: Path) -> None:
+    """A killed command runs no cleanup: its forked frame workers waited forever for work."""
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_FRAMES, "map", "--from", "1990", "--to", "2026",
+                             "-o", str(tmp_path / "x.gif")], cwd=tmp_path, env=_env(tmp_path), text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:
+            if line.startswith("BUSY"):
+                break
+        workers = _descendants(proc.pid)
+        proc.kill()
+        proc.wait(60)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [w for w in workers if _alive(w)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a failed run's workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert workers and left == []
+
+
 def _send(proc: subprocess.Popen[str], sig: int, group: bool) -> None:
     """`sig` to the process, or to its whole process group as Ctrl+C in a terminal sends it
     (the process leads its own group: `start_new_session`)."""
@@ -218,11 +243,12 @@ def _shared_memory_files(pids: list[int]) -> set[str]:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 @pytest.mark.parametrize(("sig", "group"), [(signal.SIGTERM, False), (signal.SIGINT, False),
-                                          (signal.SIGINT, True)])
+                                          (signal.SIGINT, True), (signal.SIGKILL, False)])
 def test_serve_with_two_processes_stops_with_the_shells_code(sig: int, group: bool, tmp_path: Path) -> None:
     """uvicorn's supervisor looked at its signals every 0.5 s and returned as if nothing had
     happened: a stopped server with ANPO_SERVE_PROCESSES=2 exited 0 after about 1 s. Ctrl+C in
-    a terminal (SIGINT to the group) also made the list workers print KeyboardInterrupt."""
+    a terminal (SIGINT to the group) also made the list workers print KeyboardInterrupt. A
+    killed supervisor (no cleanup at all) left its server processes serving on the port."""
     env = {**_env(tmp_path), "ANPO_SERVE_PROCESSES": "2"}
     argv = [sys.executable, "-c", "from anpo.cli import main; main()", "serve", "--port", "0"]
     proc = subprocess.Popen(argv, env=env, cwd=tmp_path, text=True, stdout=subprocess.PIPE,
@@ -249,17 +275,22 @@ def test_serve_with_two_processes_stops_with_the_shells_code(sig: int, group: bo
     sent = time.monotonic()
     try:
         rc = proc.wait(60)
+        took = time.monotonic() - sent
+        deadline = time.monotonic() + 10  # (multiprocessing's resource tracker ends when it sees the end)
+        while any(_alive(p) for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [p for p in processes if _alive(p)]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    took = time.monotonic() - sent
+        with contextlib.suppress(ProcessLookupError):  # whatever a failed run left (its group)
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     errors = proc.stderr.read() if proc.stderr else ""
-    assert rc == 128 + sig and took < BOUND_S, (rc, took, errors)
+    if sig == signal.SIGKILL:
+        assert rc == -sig
+    else:
+        assert rc == 128 + sig and took < BOUND_S, (rc, took, errors)
     assert "Traceback" not in errors, errors
-    deadline = time.monotonic() + 5  # (multiprocessing's resource tracker ends when it sees the end)
-    while any(_alive(p) for p in processes) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert [p for p in processes if _alive(p)] == []
+    assert left == []
     assert [f for f in shared if os.path.exists(f)] == []
 
 

@@ -27,7 +27,7 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
-from anpo.core.signals import sigint_blocked
+from anpo.core.signals import die_with_parent, sigint_blocked
 
 HEADER_TIMEOUT_S = 10.0
 KEEP_ALIVE_S = 5
@@ -108,6 +108,7 @@ def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
 
 _STOP_GRACE_S = 5.0  # after the graceful shutdown's limit, a server process is killed
 _BOUND_HOST = "ANPO_SERVE_BOUND_HOST"  # tells each server process the address it serves
+_SUPERVISOR = "ANPO_SERVE_SUPERVISOR"  # and the pid of the supervisor that started it
 
 
 def process_app() -> Any:
@@ -119,6 +120,10 @@ def process_app() -> Any:
     from anpo.api.settings import DEFAULT_HOST, Settings
 
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    # A supervisor killed (SIGKILL) left its server processes serving on the port: each now
+    # gets SIGTERM then, and shuts down as on any stop (its list workers with it)
+    if supervisor := os.environ.get(_SUPERVISOR):
+        die_with_parent(signal.SIGTERM, int(supervisor))
     host = os.environ.get(_BOUND_HOST, DEFAULT_HOST)
     return create_app(dataclasses.replace(Settings.from_env(), host=host))
 
@@ -197,6 +202,7 @@ def serve_processes(host: str, port: int, processes: int, announce: Callable[[in
     socket listens. SIGTERM or SIGINT stops them all and raises SystemExit(143 / 130), as
     `stop_on_signals` does for one process."""
     os.environ[_BOUND_HOST] = host
+    os.environ[_SUPERVISOR] = str(os.getpid())
     config = uvicorn.Config("anpo.api.server:process_app", factory=True, host=host, port=port,
                             workers=processes, **_options())
     sock = config.bind_socket()

@@ -18,6 +18,7 @@ import math
 import multiprocessing as mp
 import os
 import re
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from anpo.core.codes import NULL, Zone, country_code, iso3_codes  # noqa: E402
 from anpo.core.dates import FIRST_DATE, LAST_DATE, parse_date, to_day  # noqa: E402
 from anpo.core.errors import InputError  # noqa: E402
 from anpo.core.files import atomic_path
-from anpo.core.signals import raise_if_stopped
+from anpo.core.signals import die_with_parent, raise_if_stopped
 from anpo.geo.resolver import claim_sets, resolve, units  # noqa: E402
 from anpo.geo.units_table import specified_areas  # noqa: E402
 
@@ -868,7 +869,9 @@ def _frame_layers(
     if workers <= 1 or len(jobs) < 8 or "fork" not in mp.get_all_start_methods():
         yield from map(_gif_frame, jobs)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    # (the workers are forked in this thread: they end with it, should it be killed)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                               initializer=die_with_parent, initargs=(signal.SIGKILL, os.getpid()))
     try:
         yield from pool.map(_gif_frame, jobs, chunksize=2)
     except BaseException:
