@@ -132,11 +132,11 @@ class _Supervisor(Multiprocess):
     """uvicorn's supervisor, stopped at once by SIGTERM and SIGINT.
 
     uvicorn's own loop looks at the signals it queued every 0.5 s and then returns as if
-    nothing happened: a stopped `anpo serve` with two processes exited 0 after 0.97 s (4
+    nothing happened: a stopped `anpo serve` with two processes exited 0 after 0.52-1.27 s (8
     runs), where one process exits 143 / 130 after 0.21-0.27 s. Here the handlers it installs
-    also write to a wakeup file (`signal.set_wakeup_fd`), whose byte ends the loop's wait;
+    also write to a wakeup socket (`signal.set_wakeup_fd`), whose byte ends the loop's wait;
     the processes are stopped as uvicorn stops them (SIGTERM each, then wait), and `run`
-    raises SystemExit with the shell's code for the signal: 143 / 130 after 0.21-0.33 s (10
+    raises SystemExit with the shell's code for the signal: 143 / 130 after 0.26-0.32 s (8
     runs). A stop while a process is still starting waits for uvicorn's health check of it
     (a ping it answers once its interpreter is up, at most 5 s): 1-4.5 s in 6 runs."""
 
@@ -152,12 +152,16 @@ class _Supervisor(Multiprocess):
         self._stopped_by = signal.SIGTERM
         super().handle_term()
 
+    def handle_break(self) -> None:  # Windows: uvicorn sends it to stop a process
+        self._stopped_by = getattr(signal, "SIGBREAK", signal.SIGTERM)
+        super().handle_break()
+
     def run(self) -> None:
-        woken, wake = os.pipe()
-        os.set_blocking(woken, False)
-        os.set_blocking(wake, False)  # (as set_wakeup_fd wants)
+        woken, wake = socket.socketpair()  # (a socket: Windows' select takes no pipe)
+        woken.setblocking(False)
+        wake.setblocking(False)  # (as set_wakeup_fd wants)
         try:
-            previous = signal.set_wakeup_fd(wake)
+            previous: int | None = signal.set_wakeup_fd(wake.fileno())
         except ValueError:  # not the main thread: the loop sees a signal within 0.5 s
             previous = None
         try:
@@ -170,15 +174,15 @@ class _Supervisor(Multiprocess):
                 if not self.signal_queue:
                     select.select([woken], [], [], 0.5)
                 with contextlib.suppress(BlockingIOError):
-                    os.read(woken, 512)  # the signals' bytes (the queue says which)
+                    woken.recv(512)  # the signals' bytes (the queue says which)
                 with sigint_blocked():  # (SIGHUP and SIGTTIN start processes; a dead one is replaced)
                     self.handle_signals()
                     self.keep_subprocess_alive()
         finally:
             if previous is not None:
                 signal.set_wakeup_fd(previous)
-            os.close(woken)
-            os.close(wake)
+            woken.close()
+            wake.close()
             self.should_exit.set()
             self._stop_all()
         # uvicorn's supervisor also ends when a process failed to start (its exit status 3)
