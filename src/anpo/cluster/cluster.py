@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,6 +36,8 @@ def dask_client(address: str, *, timeout_s: float = 30.0) -> Iterator[object]:
 
     n = local_workers(address)
     if n is not None:
+        import tempfile  # (here: every batch loads this module, for the scheduler's address only)
+
         # The scheduler's and workers' scratch folder is this run's, removed once the cluster
         # has closed (dask's default, $TMPDIR/dask-scratch-space, stays behind with lock files)
         with tempfile.TemporaryDirectory(prefix="anpo-dask-", ignore_cleanup_errors=True) as scratch, \
