@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -16,10 +18,20 @@ from anpo.store import Store
 
 from .fakes import FakeRunner
 
-_DB = Path(tempfile.mkdtemp(prefix="anpo-schemathesis-")) / "st.db"
+# The schema is loaded (the app made) while pytest collects, before its fixtures exist: the
+# store's folder is removed by `_remove_store` once the module's tests have run, and at exit
+# when they were not selected (TemporaryDirectory's finalizer).
+_FOLDER = tempfile.TemporaryDirectory(prefix="anpo-schemathesis-")
+_STORE = Store.open(f"sqlite:///{Path(_FOLDER.name) / 'st.db'}")
 # schemathesis calls the app as Host "testserver"
-_app = create_app(Settings(allowed_hosts=("testserver",)), store=Store.open(f"sqlite:///{_DB}"),
-                  runner=FakeRunner())
+_app = create_app(Settings(allowed_hosts=("testserver",)), store=_STORE, runner=FakeRunner())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_store() -> Iterator[None]:
+    yield
+    _STORE.close()
+    _FOLDER.cleanup()
 
 
 def _schema_without_warm_up() -> schemathesis.BaseSchema:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,14 @@ def test_the_same_input_twice_in_a_row(client: Any, tmp_path: Path) -> None:
         assess_table(src, out, mapper=mapper)
         outs.append(pq.read_table(out))
     assert all(t.equals(outs[0]) for t in outs)
+
+
+def test_a_local_cluster_leaves_nothing_in_the_temporary_folder(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # dask's default scratch folder, $TMPDIR/dask-scratch-space, outlived every run
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with dask_client("local:1") as c:
+        c.wait_for_workers(1, timeout=120)
+        assert c.submit(sum, [1, 2], pure=False).result(timeout=60) == 3
+        assert list(tmp_path.iterdir()) != []  # the run's scratch folder
+    assert list(tmp_path.iterdir()) == []

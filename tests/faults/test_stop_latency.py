@@ -6,12 +6,16 @@ on, SIGTERM killed it), `anpo serve` (SIGINT ended in a crash of the teardown)."
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pyarrow as pa
@@ -100,11 +104,12 @@ def test_evacuation_model_stops(sig: int, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_serve_stops_with_the_shells_code(sig: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sig", "group"), [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                          (signal.SIGINT, True)])
+def test_serve_stops_with_the_shells_code(sig: int, group: bool, tmp_path: Path) -> None:
     argv = [sys.executable, "-c", "from anpo.cli import main; main()", "serve", "--port", "0"]
     proc = subprocess.Popen(argv, env=_env(tmp_path), cwd=tmp_path, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, start_new_session=True)
     assert proc.stdout is not None
     never_started = threading.Timer(60, proc.kill)  # a server that never prints ends the wait
     never_started.start()
@@ -115,11 +120,178 @@ def test_serve_stops_with_the_shells_code(sig: int, tmp_path: Path) -> None:
     finally:
         never_started.cancel()
     assert proc.poll() is None, "the server ended before it was ready"
-    proc.send_signal(sig)
+    _send(proc, sig, group)
     sent = time.monotonic()
     rc = proc.wait(60)
     took = time.monotonic() - sent
-    assert rc == 128 + sig and took < BOUND_S, (rc, took, proc.stderr.read() if proc.stderr else "")
+    errors = proc.stderr.read() if proc.stderr else ""
+    assert rc == 128 + sig and took < BOUND_S, (rc, took, errors)
+    assert "Traceback" not in errors, errors
+
+
+# `anpo map` with a GIF frame that never ends in the forked frame workers (the frames the
+# command draws itself, the first and the last, as usual): a stop must not wait for them.
+_STUCK_FRAMES = """
+import os, sys, time
+import anpo.report.map as m
+parent, original = os.getpid(), m._gif_frame
+def stuck(job):
+    if os.getpid() == parent:
+        return original(job)
+    print("BUSY", file=sys.stderr, flush=True)
+    time.sleep(120)
+m._gif_frame = stuck
+from anpo.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2,
+                    reason="forked frame workers (one a CPU)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_map_series_stops_without_waiting_for_its_frames(sig: int, tmp_path: Path) -> None:
+    """A stopped GIF waited for the frames its workers were drawing (0.5-2.1 s for real
+    frames; here they never end): they are dropped, and nothing is written."""
+    out = tmp_path / "x.gif"
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_FRAMES, "map", "--from", "1990", "--to", "2026",
+                             "-o", str(out)], cwd=tmp_path, env=_env(tmp_path), text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:  # a worker has begun its frame
+            if line.startswith("BUSY"):
+                break
+        time.sleep(0.3)
+        assert proc.poll() is None, "the run ended before the signal"
+        workers = _descendants(proc.pid)
+        proc.send_signal(sig)
+        sent = time.monotonic()
+        rc = proc.wait(60)
+        took = time.monotonic() - sent
+        left = [w for w in workers if _alive(w)]  # (the command reaps its workers before it ends)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a failed run's stuck workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert rc == 128 + sig and took < BOUND_S, (rc, took)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".gif") == []
+    assert workers and left == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                    reason="Linux's PR_SET_PDEATHSIG; forked frame workers (one a CPU)")
+def test_map_series_killed_leaves_no_frame_worker(tmp_path: Path) -> None:
+    """A killed command runs no cleanup: its forked frame workers waited forever for work."""
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_FRAMES, "map", "--from", "1990", "--to", "2026",
+                             "-o", str(tmp_path / "x.gif")], cwd=tmp_path, env=_env(tmp_path), text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:
+            if line.startswith("BUSY"):
+                break
+        workers = _descendants(proc.pid)
+        proc.kill()
+        proc.wait(60)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [w for w in workers if _alive(w)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a failed run's workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert workers and left == []
+
+
+def _send(proc: subprocess.Popen[str], sig: int, group: bool) -> None:
+    """`sig` to the process, or to its whole process group as Ctrl+C in a terminal sends it
+    (the process leads its own group: `start_new_session`)."""
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    with contextlib.suppress(OSError):  # gone meanwhile
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                out += [int(c) for c in fh.read().split()]
+    return out + [d for c in out for d in _descendants(c)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _shared_memory_files(pids: list[int]) -> set[str]:
+    """The /dev/shm files the processes hold open (by name, even when already removed)."""
+    out = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if target.startswith("/dev/shm/"):
+                        out.add(target.removesuffix(" (deleted)"))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize(("sig", "group"), [(signal.SIGTERM, False), (signal.SIGINT, False),
+                                          (signal.SIGINT, True), (signal.SIGKILL, False)])
+def test_serve_with_two_processes_stops_with_the_shells_code(sig: int, group: bool, tmp_path: Path) -> None:
+    """uvicorn's supervisor looked at its signals every 0.5 s and returned as if nothing had
+    happened: a stopped server with ANPO_SERVE_PROCESSES=2 exited 0 after about 1 s. Ctrl+C in
+    a terminal (SIGINT to the group) also made the list workers print KeyboardInterrupt. A
+    killed supervisor (no cleanup at all) left its server processes serving on the port."""
+    env = {**_env(tmp_path), "ANPO_SERVE_PROCESSES": "2"}
+    argv = [sys.executable, "-c", "from anpo.cli import main; main()", "serve", "--port", "0"]
+    proc = subprocess.Popen(argv, env=env, cwd=tmp_path, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout is not None
+    never_started = threading.Timer(60, proc.kill)  # a server that never serves ends the wait
+    never_started.start()
+    try:
+        port = next((m for m in (re.search(r"dashboard at http://127\.0\.0\.1:(\d+)/", line)
+                                 for line in proc.stdout) if m), None)
+        assert port is not None and proc.poll() is None, "the server ended before it listened"
+        while proc.poll() is None:  # a process of the two serves (uvicorn answers 200)
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port.group(1)}/v1/meta", timeout=5).close()
+                break
+            time.sleep(0.1)
+    finally:
+        never_started.cancel()
+    time.sleep(0.3)
+    assert proc.poll() is None, "the server ended before it was ready"
+    processes = _descendants(proc.pid)  # the server processes, their list workers, the resource tracker
+    shared = _shared_memory_files([proc.pid, *processes])
+    _send(proc, sig, group)
+    sent = time.monotonic()
+    try:
+        rc = proc.wait(60)
+        took = time.monotonic() - sent
+        deadline = time.monotonic() + 10  # (multiprocessing's resource tracker ends when it sees the end)
+        while any(_alive(p) for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [p for p in processes if _alive(p)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever a failed run left (its group)
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    errors = proc.stderr.read() if proc.stderr else ""
+    if sig == signal.SIGKILL:
+        assert rc == -sig
+    else:
+        assert rc == 128 + sig and took < BOUND_S, (rc, took, errors)
+    assert "Traceback" not in errors, errors
+    assert left == []
+    assert [f for f in shared if os.path.exists(f)] == []
 
 
 def test_local_dask_cluster_closes_promptly_on_a_stop() -> None:

@@ -33,6 +33,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import parse_qsl
 
+from anpo.core.signals import sigint_blocked
+
 log = logging.getLogger(__name__)
 
 PATH = "/v1/assess"
@@ -307,7 +309,10 @@ class _Worker:
         self._lends = 0
         self.process = ctx.Process(target=_serve, args=(theirs, opened_as), daemon=True,
                                    name="anpo-list-worker")
-        self.process.start()
+        # Ctrl+C in a terminal reaches the whole process group; the server stops its workers
+        # itself (closes their sockets, then SIGTERM)
+        with sigint_blocked():
+            self.process.start()
         theirs.close()  # only the worker holds its end: its death is an end of file here
         self._conn = mine
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None

@@ -68,7 +68,11 @@ def serve_command(
             typer.echo(f"store: {store.url}")
             sys.stdout.flush()
 
-        serve_processes(host, port, settings.processes, announce)
+        try:
+            serve_processes(host, port, settings.processes, announce)
+        except SystemExit as stop:  # 130 / 143 after a stop signal, as with one process
+            process_end.end_stopped(int(stop.code or 0))
+            raise
         return
     app = create_app(settings, store=store)
     config = server_config(app, host, port)

@@ -36,8 +36,15 @@ def dask_client(address: str, *, timeout_s: float = 30.0) -> Iterator[object]:
 
     n = local_workers(address)
     if n is not None:
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster, Client(cluster) as client:
+        import tempfile  # (here: every batch loads this module, for the scheduler's address only)
+
+        # The scheduler's and workers' scratch folder is this run's, removed once the cluster
+        # has closed (dask's default, $TMPDIR/dask-scratch-space, stays behind with lock files)
+        with tempfile.TemporaryDirectory(prefix="anpo-dask-", ignore_cleanup_errors=True) as scratch, \
+                LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                             local_directory=scratch, scheduler_kwargs={"local_directory": scratch}
+                             ) as cluster, \
+                Client(cluster) as client:
             try:
                 yield client
             except (SystemExit, KeyboardInterrupt):

@@ -16,7 +16,9 @@ commit point (`raise_if_stopped`: before a rename, between chunks) raise it agai
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 from collections.abc import Iterator
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -62,3 +64,41 @@ def stop_on_signals() -> Iterator[None]:
             _received = None
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread: a process started in the block inherits the mask for
+    its whole life, from its first import, and a SIGINT sent here meanwhile waits (it is not
+    lost). For child processes their parent stops itself: Ctrl+C in a terminal reaches the
+    whole process group, and a child would print a KeyboardInterrupt from wherever it was."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process group's Ctrl+C to block
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    # Started first: its launch unblocks SIGINT in this thread (CPython 3.11) instead of
+    # restoring the mask, and a process spawned by multiprocessing starts it if need be.
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(sig: int, parent: int) -> None:
+    """In a child process: receive `sig` when the thread that started it ends (Linux's
+    PR_SET_PDEATHSIG; elsewhere nothing), and end now if `parent` (its pid) is gone already.
+    A parent ended by SIGKILL runs no cleanup: without this its children ran on (a server
+    process kept serving on the port, a map's frame workers waited forever for work)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # no C library's prctl: as elsewhere
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(sig))
+    if os.getppid() != parent:  # it died before the call (the child is someone else's now)
+        os._exit(128 + int(sig))
