@@ -502,3 +502,61 @@ def test_built_groups_whose_rows_fall_where_their_text_was_placed_need_no_other_
     # split by bounds their builds learnt, still written as the ordinary way.
     again = [dict(r, date=turn) for r in _random(40, seed=34) for turn in TURNS[::3]]
     assert _written(again, memory) == _expected(again, "")
+
+
+def test_each_column_lies_in_a_static_key_where_its_span_says() -> None:
+    """The head's inputs are cut from the static key by spans worked out from the layout
+    (`_spans`): each is where `_static_keys` packed that column, and they tile the key."""
+    from anpo.law import assess as law
+    from anpo.law.common import active_context
+    from anpo.law.rules import evaluate
+
+    body = _random(80, seed=40) + [{"date": "2001-01-01", "event": "none"}]  # (a row without a place)
+    columns = list_columns(json.dumps(body).encode())
+    assert columns is not None
+    frame = columns[0]
+    place = law.resolve(frame)
+    ev = evaluate(frame, place, active_context())
+    static, layout = full_results._static_keys(ev, place, frame, None)
+    spans = full_results._spans(layout)
+    matrix = static.view(np.uint8).reshape(len(static), -1)
+    assert sorted((s.start, s.stop) for s in spans.values())[0][0] == 0
+    assert sum(s.stop - s.start for s in spans.values()) == static.itemsize
+    packed = {f"v:{k}": v for k, v in ev.values.items() if k not in ("day", "coast_distance_nm")}
+    packed |= {"coast_stated": ~np.isnan(place.coast_distance_nm), "located": ~np.isnan(frame.lat)}
+    for name, values in packed.items():
+        column = np.ascontiguousarray(np.broadcast_to(values, (len(static),)))
+        assert matrix[:, spans[name]].tobytes() == column.view(np.uint8).tobytes(), name
+    assert set(full_results._CASE_INPUTS + full_results._PLACE_INPUTS) <= spans.keys()
+
+
+def test_heads_are_found_by_their_case_and_place_for_new_readings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text's head is built once for its case (event, target, action, treaty) and place:
+    a later list whose readings are new (after the 2016 security legislation: other static
+    keys) but whose cases and places were met finds every head, and is written as the
+    ordinary way."""
+    built = {"case": 0, "place": 0}
+    case, place = full_results._Builder._case, full_results._Builder._place_text
+
+    def counted_case(self: Any, i: int) -> bytes:
+        built["case"] += 1
+        return case(self, i)
+
+    def counted_place(self: Any, i: int) -> tuple[bytes, bytes | None]:
+        built["place"] += 1
+        return place(self, i)
+
+    monkeypatch.setattr(full_results._Builder, "_case", counted_case)
+    monkeypatch.setattr(full_results._Builder, "_place_text", counted_place)
+    memory = _Memory()
+    first = [dict(r, date=day) for r in _random(30, seed=41) for day in ("1995-06-01", "2010-06-01")]
+    assert _written(first, memory) == _expected(first, "")
+    (readings,) = memory.by_whatif.values()
+    keys = {k for k, _, _ in readings.texts}
+    assert 0 < built["case"] == len(readings.cases) and 0 < built["place"] == len(readings.places)
+    assert len(readings.places) < len(keys)  # (a place in several keys: built once)
+    built.update(case=0, place=0)
+    again = [dict(r, date=day) for r in _random(30, seed=41) for day in ("2017-06-01",)]
+    assert _written(again, memory) == _expected(again, "")
+    assert {k for k, _, _ in readings.texts} - keys  # new readings, built
+    assert built == {"case": 0, "place": 0}

@@ -31,6 +31,10 @@ process's later lists. A row's answer is then its group's text with its own valu
 in: the bytes `orjson.dumps` writes for the ordinary results (`tests/api/test_full_results.py`).
 Anything unexpected (the builder reading something the stand-in lacks, a marker not where it
 belongs) gives None, and the ordinary way answers.
+
+Parts of a text that read less than all of these are kept by what they read, and found for
+new groups: each legal section by the path its build took (`_section`), the head's case and
+place by their few columns of the static key (`_Builder.head`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -71,7 +76,8 @@ _HEAD, _DATE = b'{"id":', b',"date":'  # a result's text before its id, and betw
 _COAST = "coast_distance_nm"
 _COAST_MARK = 98765.4375  # a float32 exactly; `round(_, 2)` is written 98765.44
 _COAST_NAME = b'"coast_distance_nm":'
-_COAST_TEXT = _COAST_NAME + orjson.dumps(round(_COAST_MARK, 2))
+_COAST_MARK_TEXT = orjson.dumps(round(_COAST_MARK, 2))
+_COAST_TEXT = _COAST_NAME + _COAST_MARK_TEXT
 
 _LOWEST, _HIGHEST = -(1 << 40), 1 << 40  # below and above every day: the first and last bounds
 _EXACT = 1 << 50  # a day part keyed by the exact day: above every interval's code
@@ -210,8 +216,11 @@ class _Reads(dict[str, Any]):
         owner = self._owner
         if self._masks:
             owner.seen.append((_MASK + name, None, None, owner.outcome(_MASK + name, None, None, _MASKED)))
-        else:
-            owner.seen.append((name, None, None, owner.value_at(name)))
+        else:  # (`owner.value_at`, inline: a section's build reads columns so some 15 times)
+            rows = owner.rows
+            read = rows.read.get(name)
+            value = (rows.column(name) if read is None else read)[owner.position]
+            owner.seen.append((name, None, None, value))
         return column
 
 
@@ -331,26 +340,29 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
     the text's build learns from (the day's and the coast distance's observations) is noted
     in `observed.seen`, as if it had been built; a found section's plain column reads are
     not (each is in the static key)."""
-    node: _Step | None = root
+    node = root
     notes: list[tuple[Any, ...]] = []
     rows = observed.rows
     read, position = rows.read, observed.position
-    while node is not None:  # (a node asks a question, or ends a path, or is still to be built)
-        observation = node.observation
-        if observation is None:
-            if node.out is not None:
-                observed.seen.extend(notes)
-                return node.text
-            break
+    while True:  # (a node asks a question, or ends a path, or is still to be built)
         name = node.plain
-        if name is not None:  # (the usual step, inline: `observed.value_at`)
+        if name is not None:  # (the usual step, asked first and inline: `observed.value_at`)
             column = read.get(name)
             result = (rows.column(name) if column is None else column)[position]
         else:
+            observation = node.observation
+            if observation is None:
+                if node.out is not None:
+                    observed.seen.extend(notes)
+                    return node.text
+                break
             name, op, other, kind = observation
             result = observed.outcome(name, op, other, kind)
             notes.append((name, op, other, result))
-        node = node.next.get(result if result == result else _NAN)
+        after = node.next.get(result if result == result else _NAN)
+        if after is None:
+            break
+        node = after
     start = len(observed.seen)
     out = build(observed, observed.index)
     text = orjson.dumps(out)
@@ -359,13 +371,15 @@ def _section(root: _Step, build: Callable[[Evaluation, int], Any], observed: _Se
         # An observation made already on this path has the outcome it had then (the same
         # row): kept once, so a walk asks each question once (a section's builder reads
         # the same column up to 5 times; the Japan section's 43 steps are 18 questions).
-        if (name, op, other) in made:
+        question = (name, op, other)
+        if question in made:
             continue
-        made.add((name, op, other))
+        made.add(question)
         kind = _MASKED if name.startswith(_MASK) else _KINDS.get(name, _PLAIN)
-        if step.out is not None or step.observation not in (None, (name, op, other, kind)):
+        observation = (name, op, other, kind)
+        if step.out is not None or step.observation not in (None, observation):
             return text  # a path that disagrees with one kept (an impure builder): not kept
-        step.observation = (name, op, other, kind)
+        step.observation = observation
         step.plain = name if kind == _PLAIN else None
         outcome = _key(result)
         after = step.next.get(outcome)
@@ -387,7 +401,7 @@ class _Readings:
     other bounds (more of them, or fewer in another thread) finds a text only where its
     interval is that very interval."""
 
-    def __init__(self) -> None:
+    def __init__(self, layout: tuple[str, ...] = ()) -> None:
         self.key_bounds: dict[bytes, tuple[int, ...]] = {}  # sorted, from _LOWEST to _HIGHEST
         self.bounds_learnt = 0  # bounds added to keys so far (only grows: builds that taught one)
         self.exact: set[bytes] = set()
@@ -398,6 +412,14 @@ class _Readings:
         self.texts: dict[tuple[bytes, DayPart, CoastPart], Text] = {}
         self.used: set[tuple[bytes, DayPart, CoastPart]] = set()  # built or found since the last trim
         self.sections: dict[str, _Step] = {}  # each legal section's paths (`_section`)
+        # The two parts of a text's head (`_Builder.head`) by their inputs, each cut from the
+        # static key by a getter (None: a layout without them, every head built).
+        self.cases: dict[tuple[bytes, ...], bytes] = {}
+        self.places: dict[tuple[bytes, ...], tuple[bytes, bytes | None]] = {}
+        spans = _spans(layout)
+        self.case_of, self.place_of = (
+            operator.itemgetter(*(spans[c] for c in names)) if spans.keys() >= set(names) else None
+            for names in (_CASE_INPUTS, _PLACE_INPUTS))
         self.checked = False  # a text built here was compared with the ordinary builder's
 
     def trim(self) -> None:
@@ -407,7 +429,7 @@ class _Readings:
         self.texts = {k: v for k, v in list(self.texts.items()) if k in used}  # (a snapshot: threads)
         kept = {k for k, _, _ in self.texts}
         self.key_bounds = {k: b for k, b in list(self.key_bounds.items()) if k in kept}
-        self.sections = {}
+        self.sections, self.cases, self.places = {}, {}, {}
 
     @property
     def bounds(self) -> npt.NDArray[np.int64]:
@@ -467,7 +489,7 @@ class _Memory:
         key = (layout, context.timeline.whatif or None)
         readings = self.by_whatif.get(key)
         if readings is None:
-            readings = self.by_whatif[key] = _Readings()
+            readings = self.by_whatif[key] = _Readings(layout)
         elif len(readings.texts) > MAX_TEXTS:
             readings.trim()
         return readings
@@ -531,6 +553,30 @@ def _static_keys(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Eva
         matrix[:, at:at + size * len(same)] = np.ascontiguousarray(block).view(np.uint8).reshape(n, -1)
         at += size * len(same)
     return matrix.view(f"V{matrix.shape[1]}").ravel(), layout
+
+
+# The columns of the static key the two parts of a text's head are functions of
+# (`_Builder.head`): the case's (event, target, action, the treaty in force) and the place's
+# (`Place.row`, `Place.detail`; the coast distance itself is the marker's).
+_CASE_INPUTS = ("v:event", "v:target", "v:us_action", "v:security_treaty_in_force")
+_PLACE_INPUTS = ("v:zone", "v:unit", "v:administered_by", "v:claims", "v:territorial_sea_nm",
+                 "v:specified_area", "coast_stated", "internal_waters", "located")
+
+
+@cache
+def _spans(layout: tuple[str, ...]) -> dict[str, slice]:
+    """Where each column of a layout lies in a static key's bytes (as `_static_keys` packs
+    them: by item size, then in the layout's order)."""
+    named = [entry.rpartition(":") for entry in layout]
+    sizes = [np.dtype(dtype).itemsize for _, _, dtype in named]
+    out: dict[str, slice] = {}
+    at = 0
+    for size in sorted(set(sizes)):
+        for (name, _, _), own in zip(named, sizes, strict=True):
+            if own == size:
+                out[name] = slice(at, at + size)
+                at += size
+    return out
 
 
 def _texts(ev: Evaluation, place: Place, frame: ScenarioFrame, actual: Evaluation | None,
@@ -750,30 +796,84 @@ class _Builder:
     def release(self) -> None:
         self.observed.release()
 
+    def head(self, i: int, key: bytes) -> tuple[bytes, bytes | None]:
+        """Row i's text from its event to its legal sections, as JSON (`,"event":...,"place":{...}`),
+        cut where the coast distance goes: the text to the distance's name (with it) and the
+        text after the distance, or the whole text and None where the row has none. Its two
+        parts, the case (event, target, action, treaty) and the place, are each a function of
+        a few columns of the static key (`_CASE_INPUTS`, `_PLACE_INPUTS`): each built once for
+        their values (the place's members, enum names and encoding: some 5 us), then found."""
+        readings = self.readings
+        if readings.case_of is None or readings.place_of is None:
+            place, after = self._place_text(i)
+            return self._case(i) + place, after
+        inputs = readings.case_of(key)
+        case = readings.cases.get(inputs)
+        if case is None:
+            case = readings.cases[inputs] = self._case(i)
+        inputs = readings.place_of(key)
+        known = readings.places.get(inputs)
+        if known is None:
+            known = readings.places[inputs] = self._place_text(i)
+        place, after = known
+        return case + place, after
+
+    def _case(self, i: int) -> bytes:
+        """`,"event":...,"treaty":...`: `law.assess.result`'s members before the place."""
+        frame = self.frame
+        target, event, action = int(frame.target[i]), int(frame.event[i]), int(frame.us_action[i])
+        treaty = self.ev.value("security_treaty_in_force", i)
+        named = None if target == NULL or event == Event.none else country_name(target)
+        text = orjson.dumps({
+            "event": _names(Event)[event], "target": named, "us_action": _names(UsAction)[action],
+            "treaty": None if treaty == "none" else treaty})
+        return b"," + text[1:-1]
+
+    def _place_text(self, i: int) -> tuple[bytes, bytes | None]:
+        """`,"place":{...}` cut at the coast distance (as `head`)."""
+        coast = not np.isnan(self.place.coast_distance_nm[i])
+        place = self._place(coast)
+        where = place.row(i, self.units, self.claim_sets)
+        if not np.isnan(self.frame.lat[i]):
+            where["detail"] = place.detail(i, self.areas, self.waters)
+        text = b',"place":' + orjson.dumps(where)
+        if not coast:
+            return text, None
+        split = text.split(_COAST_TEXT)
+        if len(split) != 2:
+            raise _Decline
+        return split[0] + _COAST_NAME, split[1]
+
+    def _place(self, coast: bool) -> Place:
+        """The builder's place: where the row has a coast distance, the marker in its stead."""
+        if not coast:
+            return self.place
+        if self.marked is None:
+            marks = np.full_like(self.place.coast_distance_nm, _COAST_MARK)
+            self.marked = replace(self.place, coast_distance_nm=marks)
+        return self.marked
+
+    def check(self, i: int, head: bytes, rest: bytes) -> None:
+        """Decline unless row i's text (its head and the rest) is the ordinary builder's."""
+        frame = self.frame
+        target, event, action = int(frame.target[i]), int(frame.event[i]), int(frame.us_action[i])
+        place = self._place(not np.isnan(self.place.coast_distance_nm[i]))
+        echo = _Echo(Event(event), None if target == NULL else country_name(target), UsAction(action),
+                     not np.isnan(frame.lat[i]))
+        out = law.result(_CoastObserved(self.ev), place, i, echo, explain=False, actual=self.actual)  # type: ignore[arg-type]
+        out["receipt"]["input_sha256"] = HASH_MARK
+        whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], head, rest, _MARKS[2], self.end))
+        if orjson.dumps(out) != whole:
+            raise _Decline
+
     def build(self, i: int, key: bytes, rows: _RowValues) -> tuple[bytes, DayPart, CoastPart]:
-        """Build row i's group text (its legal sections found or built, `_section`) and keep
-        it under the row's key, with what the row functions did with the day learnt."""
+        """Build row i's group text (its head found or built, `head`; its legal sections found
+        or built, `_section`) and keep it under the row's key, with what the row functions did
+        with the day learnt."""
         ev, frame, readings, observed = self.ev, self.frame, self.readings, self.observed
         observed.start(i, rows)
-        coast = not np.isnan(self.place.coast_distance_nm[i])
-        place = self.place
-        if coast:  # the builder's place: the marker as the row's distance
-            if self.marked is None:
-                marks = np.full_like(place.coast_distance_nm, _COAST_MARK)
-                self.marked = replace(place, coast_distance_nm=marks)
-            place = self.marked
-        target, event, action = int(frame.target[i]), int(frame.event[i]), int(frame.us_action[i])
-        located = not np.isnan(frame.lat[i])
         try:
-            treaty = observed.value("security_treaty_in_force", i)
-            where = place.row(i, self.units, self.claim_sets)
-            if located:
-                where["detail"] = place.detail(i, self.areas, self.waters)
-            # `law.assess.result`'s members before the legal sections (the id and the date: marks)
-            named = None if target == NULL or event == Event.none else country_name(target)
-            head = orjson.dumps({
-                "event": _names(Event)[event], "target": named, "us_action": _names(UsAction)[action],
-                "treaty": None if treaty == "none" else treaty, "place": where})
+            head, after = self.head(i, key)
             sections = readings.sections
             parts: list[bytes] = []
             for name, label in _SECTION_LABELS:
@@ -784,25 +884,15 @@ class _Builder:
             if self.actual is not None:
                 parts += (b',"what_if":', orjson.dumps(law._what_if(observed, self.actual, i)))
             parts.append(self.receipt)
-            head, rest = b"," + head[1:-1], b"".join(parts)
+            rest = b"".join(parts)
             if not readings.checked:  # the first text of these readings: as the ordinary builder's
-                echo = _Echo(Event(event), None if target == NULL else country_name(target), UsAction(action),
-                             located)
-                out = law.result(_CoastObserved(ev), place, i, echo, explain=False, actual=self.actual)  # type: ignore[arg-type]
-                out["receipt"]["input_sha256"] = HASH_MARK
-                whole = b"".join((_HEAD, _MARKS[0], _DATE, _MARKS[1], head, rest, _MARKS[2], self.end))
-                if orjson.dumps(out) != whole:
-                    raise _Decline
+                self.check(i, head if after is None else head + _COAST_MARK_TEXT + after, rest)
                 readings.checked = True
         except (AttributeError, TypeError, KeyError, IndexError, orjson.JSONEncodeError):
             raise _Decline from None
-        if coast:  # the text to the coast distance (its name kept; in the place's detail), and on to the hash
-            split = head.split(_COAST_TEXT)
-            if len(split) != 2:
-                raise _Decline
-            pieces = (split[0] + _COAST_NAME, split[1] + rest)
-        else:
-            pieces = (head + rest, b"")
+        coast = after is not None
+        # The text to the coast distance (in the place's detail), and on to the hash.
+        pieces = (head, after + rest) if after is not None else (head + rest, b"")
         compared = set()
         for name, op, other, _ in observed.seen:
             # (every other column read is in the static key)
