@@ -31,7 +31,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -226,7 +226,20 @@ def warm_up(*, compiled: bool = False) -> None:
     also load the compiled passes that chunks of COMPILED_FROM_ROWS rows or more use (about
     0.7 s once per process: a benchmark does it before timing; a run lets its first large
     chunk do it, so a small file never pays it)."""
-    rows = COMPILED_FROM_ROWS if compiled else 1
+    if compiled:
+        _assess_scenarios(COMPILED_FROM_ROWS)
+    else:
+        _load_once()
+
+
+@cache
+def _load_once() -> None:
+    """The geography and the law loaded (a run does it before it waits for its first chunk,
+    and its local threads' mapper again: once a process)."""
+    _assess_scenarios(1)
+
+
+def _assess_scenarios(rows: int) -> None:
     frame = ScenarioFrame.from_scenarios([Scenario(date=FIRST_DATE, event=Event.none)] * rows)
     place = resolve_place(frame)
     determination_columns(evaluate(frame, place), place, None)

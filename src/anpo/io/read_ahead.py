@@ -45,9 +45,9 @@ class ReadAhead(TableSource):
 
     heap: bool = True  # whether a large run's heap is faulted in first (its chunks assessed here)
     _thread: threading.Thread | None = field(default=None, repr=False)
-    _first: list[Chunk] = field(default_factory=list, repr=False)
-    _rest: list[Iterator[Chunk]] = field(default_factory=list, repr=False)
-    _error: list[BaseException] = field(default_factory=list, repr=False)
+    _first: Chunk | None = field(default=None, repr=False)  # (None: an empty table)
+    _rest: Iterator[Chunk] = field(default_factory=lambda: iter(()), repr=False)
+    _error: BaseException | None = field(default=None, repr=False)
 
     def _read_first(self) -> None:
         # A large run's memory: the heap it will take is faulted in first, in huge pages
@@ -60,27 +60,22 @@ class ReadAhead(TableSource):
             if large and self.heap:
                 prefault_heap(HEAP_BYTES_PER_ROW * (self.total_rows or 0))
             with system_arrow_pool() if large else nullcontext():
-                reader = TableSource.batches(self)
-                self._first.extend(_first_of(reader))
-                self._rest.append(reader)
+                self._rest = TableSource.batches(self)
+                self._first = next(self._rest, None)
         except BaseException as err:  # noqa: BLE001 - raised again by batches(), in the caller's thread
-            self._error.append(err)
+            self._error = err
 
     def batches(self) -> Iterator[Chunk]:
         if self._thread is None:
             raise RuntimeError("a read-ahead table's batches can be taken once")
         thread, self._thread = self._thread, None
         thread.join()
-        if self._error:
-            raise self._error.pop()
-        yield from self._first
-        self._first.clear()
-        yield from self._rest.pop()
-
-
-def _first_of(reader: Iterator[Chunk]) -> list[Chunk]:
-    first = next(reader, None)
-    return [] if first is None else [first]
+        if self._error is not None:
+            raise self._error
+        first, self._first = self._first, None
+        if first is not None:
+            yield first
+        yield from self._rest
 
 
 def read_ahead(path: str | Path, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, heap: bool = True) -> TableSource:
