@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -45,6 +46,22 @@ def test_nothing_is_done_for_nothing_asked_and_the_cap_holds() -> None:
     assert heap.prefault_heap(-1) == 0
     done, _ = _fill(heap.KEEP_AT_MOST * 4)
     assert done == heap.KEEP_AT_MOST  # more would be handed back to the system when freed
+
+
+def test_a_stop_ends_the_writing_at_a_block_boundary() -> None:
+    stop = threading.Event()
+    stop.set()
+    assert heap.prefault_heap(64 << 20, stop) == 0  # asked before the first block: none written
+
+    class AfterTwo(threading.Event):  # set once two blocks have been written
+        checks = 0
+
+        def is_set(self) -> bool:
+            self.checks += 1
+            return self.checks > 2
+
+    assert heap.prefault_heap(64 << 20, AfterTwo()) == 2 * heap._PREFAULT_BLOCK
+    assert heap.prefault_heap(64 << 20, threading.Event()) == 64 << 20  # never set: all of it
 
 
 def test_the_settings_are_glibcs() -> None:

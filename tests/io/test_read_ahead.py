@@ -4,6 +4,7 @@ the run the source's own reader gives."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -98,7 +99,16 @@ def test_a_run_from_a_table_read_ahead_writes_the_same_table(tmp_path: Path) -> 
 def test_the_heap_is_made_ready_for_a_large_run_assessed_here(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[int] = []
-    monkeypatch.setattr(read_ahead_module, "prefault_heap", asked.append)
+
+    stopped: list[bool] = []
+
+    def prefault(nbytes: int, stop: threading.Event) -> int:
+        # faults the heap in until the run asks for its first chunk: batches() must say so
+        asked.append(nbytes)
+        stopped.append(stop.wait(timeout=30))
+        return 0
+
+    monkeypatch.setattr(read_ahead_module, "prefault_heap", prefault)
     pq.write_table(pa.table(_rows(30_000)), tmp_path / "large.parquet")
     pq.write_table(pa.table(_rows(100)), tmp_path / "small.parquet")
     for name, heap in (("large", False), ("small", True), ("large", True)):
@@ -106,3 +116,4 @@ def test_the_heap_is_made_ready_for_a_large_run_assessed_here(tmp_path: Path,
         assert sum(b.num_rows for b in ahead.batches()) == (30_000 if name == "large" else 100)
     # a Dask run's chunks are assessed elsewhere; a small run takes the numpy passes
     assert asked == [30_000 * read_ahead_module.HEAP_BYTES_PER_ROW]
+    assert stopped == [True]

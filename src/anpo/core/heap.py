@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import ctypes
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import threading
 
 _M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 
@@ -55,10 +59,12 @@ _HUGE = 2 << 20  # the huge page size of x86-64 and of arm64 with 4 KB pages
 _PREFAULT_BLOCK = 16 << 20  # under KEEP_BLOCKS_UNDER: taken from the heap, not mapped apart
 
 
-def prefault_heap(nbytes: int) -> int:
+def prefault_heap(nbytes: int, stop: threading.Event | None = None) -> int:
     """Grow the heap by about `nbytes` with pages backed now, huge pages where the system
     gives them for the asking (transparent huge pages in `madvise` mode), and free it for
-    the blocks that follow to reuse; the bytes done (0 without glibc, or past KEEP_AT_MOST).
+    the blocks that follow to reuse; the bytes backed (0 without glibc, or past KEEP_AT_MOST).
+    With `stop`, the writing ends at the first block boundary after it is set: a caller that
+    needs the thread back does not wait for the rest (the pages already written stay backed).
     The C library's calls and the page faults run without the GIL."""
     if nbytes <= 0 or not (one_arena() and keep_freed_blocks()):
         return 0
@@ -73,6 +79,7 @@ def prefault_heap(nbytes: int) -> int:
         if not block:
             break
         blocks.append(block)
+    written = 0
     if blocks:
         lo, hi = min(blocks), max(blocks) + _PREFAULT_BLOCK  # one stretch of the heap, in practice
         start, end = (lo + _HUGE - 1) & ~(_HUGE - 1), hi & ~(_HUGE - 1)
@@ -81,9 +88,14 @@ def prefault_heap(nbytes: int) -> int:
         # Written once, page fault by page fault. MADV_POPULATE_WRITE (Linux 5.14) backs a
         # range in one call, a little faster as a rule, but it took 40-250 ms instead of
         # 13 ms in 2 of 42 runs (in a traced run the imports beside it waited as long: 208 ms
-        # for 22 ms of CPU); the writes took 16-19 ms in 42 of 42 (145 MB).
+        # for 22 ms of CPU); the writes took 16-19 ms in 42 of 42 (145 MB). The writes have
+        # slow runs too (256 MB: 30-45 ms as a rule, 270-350 ms in 1 run of 8 on a VM whose
+        # free huge pages the host must back again): hence `stop`.
         for block in blocks:
+            if stop is not None and stop.is_set():
+                break
             ctypes.memset(block, 0, _PREFAULT_BLOCK)
+            written += _PREFAULT_BLOCK
         for block in reversed(blocks):
             libc.free(block)
-    return len(blocks) * _PREFAULT_BLOCK
+    return written
