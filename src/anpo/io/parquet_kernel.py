@@ -233,20 +233,13 @@ MAX_LITERAL_GROUPS = 63
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _literal_room(out: Bytes, header: int, groups: int, pos: int) -> tuple[int, int, int]:
-    """(header, groups, pos) of a bit-packed run that can take one more group: the open
-    one, or a new one after closing it (its header byte: the group count, low bit 1)."""
-    if header < 0 or groups == MAX_LITERAL_GROUPS:
-        if header >= 0:
-            out[header] = np.uint8((groups << 1) | 1)
-        return pos, 0, pos + 1
-    return header, groups, pos
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
 def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                  uniform: npt.NDArray[np.bool_], out: Bytes, pos: int) -> int:
-    """`hybrid` after its checks; inlined, so there are no calls in the loop."""
+    """`hybrid` after its checks; inlined, so there are no calls in the loop. A group that
+    needs room in a bit-packed run opens one (closing the full one: its header byte, the
+    group count, low bit 1) right here, not through an inlined helper taking `out`: numba
+    then counted references to `out` at every group (NRT_incref/NRT_decref, atomic), 60% of
+    this loop's time (6.4 ms against 2.6 ms for a batch chunk's ten dictionary columns)."""
     full = n >> 3
     header = -1  # position of the open bit-packed run's header byte
     groups = 0
@@ -264,12 +257,18 @@ def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                 pos = _rle_run(8 * (h - g), np.int64(v), (width + 7) >> 3, out, pos)
                 g = h
                 continue
-        header, groups, pos = _literal_room(out, header, groups, pos)
+        if header < 0 or groups == MAX_LITERAL_GROUPS:
+            if header >= 0:
+                out[header] = np.uint8((groups << 1) | 1)
+            header, groups, pos = pos, 0, pos + 1
         pos = _put_group(vals, g * 8, 8, width, narrow, out, pos)
         groups += 1
         g += 1
     if n & 7:  # the last, partial group, padded with zeros
-        header, groups, pos = _literal_room(out, header, groups, pos)
+        if header < 0 or groups == MAX_LITERAL_GROUPS:
+            if header >= 0:
+                out[header] = np.uint8((groups << 1) | 1)
+            header, groups, pos = pos, 0, pos + 1
         pos = _put_group(vals, full * 8, n & 7, width, narrow, out, pos)
         groups += 1
     if header >= 0:
