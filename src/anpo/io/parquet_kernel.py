@@ -20,6 +20,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from anpo.io.wkb_kernel import _store  # an unaligned little-endian store (an intrinsic)
+
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[Any]  # int8/int16/int32/int64 (numba compiles one version per dtype)
 
@@ -210,8 +212,10 @@ def _put_group(vals: Ints, i: int, count: int, width: int, narrow: bool, out: By
         else:
             for k in range(count):
                 word |= np.uint64(vals[i + k]) << np.uint64(k * width)
-        for k in range(width):
-            out[pos + k] = np.uint8((word >> np.uint64(8 * k)) & np.uint64(0xFF))
+        # The word's 8 bytes in one store (`out` has room: 7 bytes past the encoding's
+        # worst case); the bytes past `width` are overwritten by whatever comes next.
+        # Byte by byte, the stores were a sixth of the dictionary columns' hybrid.
+        _store(out, pos, word)
         return pos + width
     acc = np.uint64(0)  # wider values: through an accumulator, a byte out at a time
     nb = 0
@@ -285,7 +289,8 @@ def hybrid(vals: Ints, n: int, width: int, min_groups: int, out: Bytes, pos: int
     pass marks the groups whose 8 values are equal; `min_groups` or more such groups of one
     value in a row become one RLE run, other groups are bit-packed as they come. Runs
     therefore start on a group: a repeat that does not misses at most 7 values a side.
-    -1 if a value is negative or does not fit the width."""
+    -1 if a value is negative or does not fit the width. `out` needs 7 bytes of room past
+    the worst case of the encoding (`_put_group` stores whole 64-bit words)."""
     full = n >> 3
     seen = np.uint64(0)
     for i in range(n):
