@@ -665,3 +665,46 @@ def test_used_entries_of_small_and_large_dictionaries(size: int) -> None:
                 got = parquet_kernel.used_entries(codes, valid, m, size)
                 assert np.array_equal(got, want), (dtype, m, len(valid))
 
+
+
+def _decode_hybrid(buf: bytes, width: int, n: int) -> list[int]:
+    """The first `n` values of an RLE/bit-packed hybrid (Encodings.md), decoded in Python."""
+    out: list[int] = []
+    pos = 0
+    while len(out) < n:
+        header = shift = 0
+        while True:  # ULEB128
+            b = buf[pos]
+            pos += 1
+            header |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        if header & 1:  # bit-packed: (header >> 1) groups of 8 values, `width` bytes each
+            size = (header >> 1) * width
+            bits = int.from_bytes(buf[pos:pos + size], "little")
+            pos += size
+            out += [(bits >> (k * width)) & ((1 << width) - 1) for k in range((header >> 1) * 8)]
+        else:  # RLE: (header >> 1) repeats of a value in ceil(width / 8) bytes
+            size = (width + 7) // 8
+            out += [int.from_bytes(buf[pos:pos + size], "little")] * (header >> 1)
+            pos += size
+    return out[:n]
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 5, 8, 9, 13])
+def test_dictionary_indices_decode_and_stay_within_their_room(width: int) -> None:
+    """The dictionary indices' hybrid decodes to the values, and its whole-word stores (a
+    group of 8 values at `width` <= 8 bits is stored as 8 bytes) write at most 7 bytes past
+    the encoding's end, where the writer leaves room (the stores are unchecked)."""
+    from anpo.io import parquet_kernel
+
+    rng = np.random.default_rng(width)
+    for n in (1, 7, 8, 9, 63 * 8, 63 * 8 + 1, 64 * 8 + 5, 3001):
+        for runs in (False, True):
+            values = (_runs(n, rng, 1 << width) if runs else rng.integers(0, 1 << width, n)).astype(np.int16)
+            out = np.full(2 + n * 2 + 64, 0xAB, dtype=np.uint8)
+            end = parquet_kernel.dictionary_indices(values, n, width, -(-4 // width), out, 0)
+            assert out[0] == width
+            assert _decode_hybrid(out[1:end].tobytes(), width, n) == values.tolist(), (n, runs)
+            assert (out[end + 7:] == 0xAB).all(), (n, runs)  # nothing written further

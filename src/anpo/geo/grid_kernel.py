@@ -176,10 +176,17 @@ def administration_pass(
         while j < n_keys and keys[j] < code * key_span:
             j += 1
         first[code] = j
+    # The owned rows first, gathered without a branch (`m` advances only on them), then
+    # looked up: they are about a third of a batch's rows, in no order, and a branch a row
+    # on the zone was mispredicted often (1.8 -> 0.7 ms for a 524,288-row chunk).
+    owned = np.empty(n, dtype=np.intp)
+    m = 0
     for i in range(n):
         z = zone[i]
-        if z != _LAND and z != _SEA:
-            continue
+        owned[m] = i
+        m += (z == _LAND) | (z == _SEA)
+    for j in range(m):
+        i = owned[j]
         u = np.int64(unit[i])
         d = np.int64(day[i]) + day_shift
         key = u * key_span + d

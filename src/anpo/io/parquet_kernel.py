@@ -20,6 +20,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from anpo.io.wkb_kernel import _store  # an unaligned little-endian store (an intrinsic)
+
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[Any]  # int8/int16/int32/int64 (numba compiles one version per dtype)
 
@@ -210,8 +212,10 @@ def _put_group(vals: Ints, i: int, count: int, width: int, narrow: bool, out: By
         else:
             for k in range(count):
                 word |= np.uint64(vals[i + k]) << np.uint64(k * width)
-        for k in range(width):
-            out[pos + k] = np.uint8((word >> np.uint64(8 * k)) & np.uint64(0xFF))
+        # The word's 8 bytes in one store (`out` has room: 7 bytes past the encoding's
+        # worst case); the bytes past `width` are overwritten by whatever comes next.
+        # Byte by byte, the stores were a sixth of the dictionary columns' hybrid.
+        _store(out, pos, word)
         return pos + width
     acc = np.uint64(0)  # wider values: through an accumulator, a byte out at a time
     nb = 0
@@ -233,20 +237,13 @@ MAX_LITERAL_GROUPS = 63
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _literal_room(out: Bytes, header: int, groups: int, pos: int) -> tuple[int, int, int]:
-    """(header, groups, pos) of a bit-packed run that can take one more group: the open
-    one, or a new one after closing it (its header byte: the group count, low bit 1)."""
-    if header < 0 or groups == MAX_LITERAL_GROUPS:
-        if header >= 0:
-            out[header] = np.uint8((groups << 1) | 1)
-        return pos, 0, pos + 1
-    return header, groups, pos
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
 def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                  uniform: npt.NDArray[np.bool_], out: Bytes, pos: int) -> int:
-    """`hybrid` after its checks; inlined, so there are no calls in the loop."""
+    """`hybrid` after its checks; inlined, so there are no calls in the loop. A group that
+    needs room in a bit-packed run opens one (closing the full one: its header byte, the
+    group count, low bit 1) right here, not through an inlined helper taking `out`: numba
+    then counted references to `out` at every group (NRT_incref/NRT_decref, atomic), 60% of
+    this loop's time (6.4 ms against 2.6 ms for a batch chunk's ten dictionary columns)."""
     full = n >> 3
     header = -1  # position of the open bit-packed run's header byte
     groups = 0
@@ -264,12 +261,18 @@ def _hybrid_body(vals: Ints, n: int, width: int, narrow: bool, min_groups: int,
                 pos = _rle_run(8 * (h - g), np.int64(v), (width + 7) >> 3, out, pos)
                 g = h
                 continue
-        header, groups, pos = _literal_room(out, header, groups, pos)
+        if header < 0 or groups == MAX_LITERAL_GROUPS:
+            if header >= 0:
+                out[header] = np.uint8((groups << 1) | 1)
+            header, groups, pos = pos, 0, pos + 1
         pos = _put_group(vals, g * 8, 8, width, narrow, out, pos)
         groups += 1
         g += 1
     if n & 7:  # the last, partial group, padded with zeros
-        header, groups, pos = _literal_room(out, header, groups, pos)
+        if header < 0 or groups == MAX_LITERAL_GROUPS:
+            if header >= 0:
+                out[header] = np.uint8((groups << 1) | 1)
+            header, groups, pos = pos, 0, pos + 1
         pos = _put_group(vals, full * 8, n & 7, width, narrow, out, pos)
         groups += 1
     if header >= 0:
@@ -286,7 +289,8 @@ def hybrid(vals: Ints, n: int, width: int, min_groups: int, out: Bytes, pos: int
     pass marks the groups whose 8 values are equal; `min_groups` or more such groups of one
     value in a row become one RLE run, other groups are bit-packed as they come. Runs
     therefore start on a group: a repeat that does not misses at most 7 values a side.
-    -1 if a value is negative or does not fit the width."""
+    -1 if a value is negative or does not fit the width. `out` needs 7 bytes of room past
+    the worst case of the encoding (`_put_group` stores whole 64-bit words)."""
     full = n >> 3
     seen = np.uint64(0)
     for i in range(n):

@@ -615,8 +615,8 @@ def _data_page_body(pages: _Pages, column: _Column, source: _Source, s: int, e: 
     kind = column.kind
     valid = source.valid[s >> 3:(e + 7) >> 3] if len(source.valid) else _EMPTY
     groups = (r + 7) >> 3
-    if kind is _Kind.DICT:  # a group: `width` bytes, or an RLE run of <= 5 + 4 bytes
-        need = 1 + groups * (source.width + 10) + 16
+    if kind is _Kind.DICT:  # a group: `width` bytes, or an RLE run of <= 5 + 4 bytes; 16 more
+        need = 1 + groups * (source.width + 10) + 16  # (the kernel stores groups as 8-byte words)
     elif kind is _Kind.BOOL:
         need = groups
     elif kind is _Kind.DELTA:  # a block: <= 10 bytes min delta, 4 widths, 128 values
