@@ -200,6 +200,20 @@ def _point_indexes(index: Any) -> None:
             shapely.contains_xy(polygon, x, y)
 
 
+def _keep_heap() -> None:
+    """After warming: the worker's freed blocks stay in its heap for the next list, and the
+    heap has room for a few lists' blocks with its pages backed now (`core.heap`). With
+    glibc's defaults a list's larger blocks (its 3.5 MB answer of 1,000 full results, the
+    body) came from fresh pages whenever one was larger than any freed before: a fresh worker
+    took 69.5 page faults a list over its first 20 lists of 1,000 (one list 926 of them, about
+    2 ms on this VM), 1.5 after 50; now 26.5 (Python's own arenas for small objects, which
+    grow as the worker learns its texts). docs/dashboard.md has the figures."""
+    from anpo.core.heap import keep_freed_blocks, one_arena, prefault_heap
+
+    if one_arena() and keep_freed_blocks():
+        prefault_heap(_HEAP_ROOM)
+
+
 class _SharedAnswers:
     """A worker's end of its shared answer file: a large answer is written into the file's
     mapping, where the server says, and the socket carries only its place (`_SHARED`, the
@@ -242,6 +256,7 @@ def _serve(conn: Connection, shared_path: str | None = None) -> None:
         except OSError:  # no shared file: every answer through the socket
             log.warning("a list worker could not open its answer file; answering through its socket")
     _warm()
+    _keep_heap()
     # What warming loaded (the library, the geography, the compiled kernels) lives as long as
     # the worker: out of the collector's way, so that its full passes (every few lists of 1,000
     # full results) walk only what lists make (p90 of a list 6.6-7.2 -> 6.3-6.4 ms in process).
@@ -276,6 +291,7 @@ _READ_LIMIT = 1 << 22  # the stream's buffer: an answer of a few MB is read with
 _READY = b"ready"  # a worker's first message: warmed, it takes requests from now on
 _SHARED = b"\0"  # an answer message's first byte when the answer is in the shared file (JSON never)
 _SHARED_FROM = 1 << 16  # answers from this size go through the shared file
+_HEAP_ROOM = 16 << 20  # a list worker's heap backed after warming (one `prefault_heap` block)
 _GC_YOUNG = 20_000  # a list worker's collector: young containers before a collection (default 700)
 
 
