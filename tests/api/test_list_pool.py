@@ -258,22 +258,47 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
+_SMALL_OBJECTS = """
+import resource, sys
+from anpo.api.list_pool import _keep_arenas
+kept = _keep_arenas() if sys.argv[1] == "kept" else []
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+objects = [(i, str(i)) for i in range(20_000)]  # small objects, some 3 MB, all kept alive
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults(script: str, mode: str) -> int:
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script, mode], check=True, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    return int(out.stdout)
+
+
 def test_a_warmed_worker_takes_its_large_blocks_from_pages_already_backed() -> None:
     """After warming, a list worker's answers (3.5 MB a list of 1,000 full results) come from
     heap pages backed at start and stay there when freed: no page fault for each 4 KB, where
     glibc's defaults map every block larger than any freed before afresh (`_keep_heap`)."""
     import ctypes.util
     import os
-    import subprocess
-    import sys
 
     if not os.path.isdir("/proc") or ctypes.util.find_library("c") != "libc.so.6":
         pytest.skip("needs glibc on Linux")
+    assert _faults(_LARGE_BLOCKS, "default") > 2_000  # the three blocks' pages, 4 KB each, written afresh
+    assert _faults(_LARGE_BLOCKS, "kept") < 200
 
-    def faults(mode: str) -> int:
-        out = subprocess.run([sys.executable, "-c", _LARGE_BLOCKS, mode], check=True, capture_output=True,
-                             text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-        return int(out.stdout)
 
-    assert faults("default") > 2_000  # the three blocks' pages, 4 KB each, written afresh
-    assert faults("kept") < 200
+def test_a_warmed_worker_has_room_for_small_objects_with_pages_already_backed() -> None:
+    """After warming, a list worker keeps room in CPython's arenas for small objects, its pages
+    backed (`_keep_arenas`): the objects a list keeps (a fresh worker's learnt texts) take no
+    page fault for each 4 KB, where new arenas are mapped and faulted in page by page."""
+    import os
+    import platform
+
+    if not os.path.isdir("/proc") or platform.python_implementation() != "CPython":
+        pytest.skip("needs CPython on Linux")
+    assert _faults(_SMALL_OBJECTS, "default") > 500
+    assert _faults(_SMALL_OBJECTS, "kept") < 100
