@@ -243,3 +243,62 @@ def test_a_warming_worker_locates_a_point_twice_in_each_prepared_polygon(
     list_pool._point_indexes(index)
     assert {id(p): 2 for p in polygons} == asked
     assert all(hasattr(type(index), name) for name in list_pool._GEO_BUILT)
+
+
+_LARGE_BLOCKS = """
+import resource, sys
+from anpo.api.list_pool import _keep_heap
+if sys.argv[1] == "kept":
+    _keep_heap()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for size in (3_500_000, 3_600_000, 5_000_000):  # answers, each larger than any before
+    block = b"x" * size
+    del block
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+_SMALL_OBJECTS = """
+import resource, sys
+from anpo.api.list_pool import _keep_arenas
+kept = _keep_arenas() if sys.argv[1] == "kept" else []
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+objects = [(i, str(i)) for i in range(20_000)]  # small objects, some 3 MB, all kept alive
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults(script: str, mode: str) -> int:
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script, mode], check=True, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    return int(out.stdout)
+
+
+def test_a_warmed_worker_takes_its_large_blocks_from_pages_already_backed() -> None:
+    """After warming, a list worker's answers (3.5 MB a list of 1,000 full results) come from
+    heap pages backed at start and stay there when freed: no page fault for each 4 KB, where
+    glibc's defaults map every block larger than any freed before afresh (`_keep_heap`)."""
+    import ctypes.util
+    import os
+
+    if not os.path.isdir("/proc") or ctypes.util.find_library("c") != "libc.so.6":
+        pytest.skip("needs glibc on Linux")
+    assert _faults(_LARGE_BLOCKS, "default") > 2_000  # the three blocks' pages, 4 KB each, written afresh
+    assert _faults(_LARGE_BLOCKS, "kept") < 200
+
+
+def test_a_warmed_worker_has_room_for_small_objects_with_pages_already_backed() -> None:
+    """After warming, a list worker keeps room in CPython's arenas for small objects, its pages
+    backed (`_keep_arenas`): the objects a list keeps (a fresh worker's learnt texts) take no
+    page fault for each 4 KB, where new arenas are mapped and faulted in page by page."""
+    import os
+    import platform
+
+    if not os.path.isdir("/proc") or platform.python_implementation() != "CPython":
+        pytest.skip("needs CPython on Linux")
+    assert _faults(_SMALL_OBJECTS, "default") > 500
+    assert _faults(_SMALL_OBJECTS, "kept") < 100

@@ -200,6 +200,41 @@ def _point_indexes(index: Any) -> None:
             shapely.contains_xy(polygon, x, y)
 
 
+def _keep_heap() -> None:
+    """After warming: the worker's freed blocks stay in its heap for the next list, and the
+    heap has room for a few lists' blocks with its pages backed now (`core.heap`). With
+    glibc's defaults a list's larger blocks (its 3.5 MB answer of 1,000 full results, the
+    body) came from fresh pages whenever one was larger than any freed before: a fresh worker
+    took 69.5 page faults a list over its first 20 lists of 1,000 (one list 926 of them, about
+    2 ms on this VM), 1.5 after 50; now 26.5 (Python's own arenas for small objects, which
+    grow as the worker learns its texts). docs/dashboard.md has the figures."""
+    from anpo.core.heap import keep_freed_blocks, one_arena, prefault_heap
+
+    if one_arena() and keep_freed_blocks():
+        prefault_heap(_HEAP_ROOM)
+
+
+def _keep_arenas() -> list[bytes]:
+    """After warming: room for the lists' small objects in Python's own allocator, with its
+    pages backed now. CPython takes objects of up to 512 bytes from 1 MB arenas that it maps
+    as it needs them and unmaps when their last object is freed, so a fresh worker's arenas
+    grew as it learnt its texts (sections' paths, bounds, keys), a page fault each 4 KB first
+    used: 26.5 faults a list over its first 20 lists of 1,000 once its heap was kept
+    (`_keep_heap`), 20 of them in these arenas (perf). Here the worker makes `_ARENA_ROOM`
+    of small objects and keeps one in every 64 KB of them (returned: kept for the worker's
+    life), so their arenas stay mapped, and frees the rest for the lists' objects: 7 faults a
+    list. (Elsewhere than CPython the objects are only made and freed.)"""
+    made = [bytes(_ROOM_OBJECT) for _ in range(_ARENA_ROOM // (_ROOM_OBJECT + 48))]
+    kept: list[bytes] = []
+    blocks: set[int] = set()
+    for obj in made:
+        block = id(obj) >> 16  # (CPython: an object's id is its address)
+        if block not in blocks:
+            blocks.add(block)
+            kept.append(obj)
+    return kept
+
+
 class _SharedAnswers:
     """A worker's end of its shared answer file: a large answer is written into the file's
     mapping, where the server says, and the socket carries only its place (`_SHARED`, the
@@ -242,6 +277,8 @@ def _serve(conn: Connection, shared_path: str | None = None) -> None:
         except OSError:  # no shared file: every answer through the socket
             log.warning("a list worker could not open its answer file; answering through its socket")
     _warm()
+    _keep_heap()
+    _ARENAS_KEPT.extend(_keep_arenas())
     # What warming loaded (the library, the geography, the compiled kernels) lives as long as
     # the worker: out of the collector's way, so that its full passes (every few lists of 1,000
     # full results) walk only what lists make (p90 of a list 6.6-7.2 -> 6.3-6.4 ms in process).
@@ -276,6 +313,10 @@ _READ_LIMIT = 1 << 22  # the stream's buffer: an answer of a few MB is read with
 _READY = b"ready"  # a worker's first message: warmed, it takes requests from now on
 _SHARED = b"\0"  # an answer message's first byte when the answer is in the shared file (JSON never)
 _SHARED_FROM = 1 << 16  # answers from this size go through the shared file
+_HEAP_ROOM = 16 << 20  # a list worker's heap backed after warming (one `prefault_heap` block)
+_ARENA_ROOM = 8 << 20  # and its room for small objects (`_keep_arenas`)...
+_ROOM_OBJECT = 400  # ...made of bytes objects this long (448 bytes each in CPython's arenas)
+_ARENAS_KEPT: list[bytes] = []  # an object in every 64 KB of that room, for the worker's life
 _GC_YOUNG = 20_000  # a list worker's collector: young containers before a collection (default 700)
 
 
