@@ -666,7 +666,6 @@ def test_used_entries_of_small_and_large_dictionaries(size: int) -> None:
                 assert np.array_equal(got, want), (dtype, m, len(valid))
 
 
-
 def _decode_hybrid(buf: bytes, width: int, n: int) -> list[int]:
     """The first `n` values of an RLE/bit-packed hybrid (Encodings.md), decoded in Python."""
     out: list[int] = []
