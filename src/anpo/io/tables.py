@@ -13,7 +13,6 @@ JSON Lines are read line by line with the standard JSON parser (objects, nested 
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import math
 import os
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from anpo.core.compiled import use_compiled
@@ -200,6 +198,12 @@ def _row_group_batches(pf: pq.ParquetFile, wanted: list[str], chunk_rows: int
 
 
 def _csv_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    # Both CSV modules loaded when a CSV is read or written: a Parquet run needs neither,
+    # and this module loads before the read-ahead thread can start.
+    import csv
+
+    import pyarrow.csv as pacsv
+
     try:
         with open(path, "rb") as fh:
             header = fh.readline().decode("utf-8").rstrip("\r\n")
@@ -406,7 +410,7 @@ class _CsvWriter(_Unprepared):
     def __init__(self, path: Path, schema: pa.Schema, bom: bool = False) -> None:
         self._path = path
         self._bom = bom
-        self._writer: pacsv.CSVWriter | None = None
+        self._writer: Any = None  # pyarrow.csv.CSVWriter, made at the first batch
         self._sink: pa.NativeFile | None = None
 
     def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
@@ -415,6 +419,8 @@ class _CsvWriter(_Unprepared):
             self._sink = pa.OSFile(str(self._path), "wb")
             if self._bom:
                 self._sink.write(b"\xef\xbb\xbf")
+            import pyarrow.csv as pacsv
+
             self._writer = pacsv.CSVWriter(self._sink, plain.schema)
         self._writer.write_batch(plain)
 
