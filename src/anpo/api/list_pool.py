@@ -208,10 +208,9 @@ def _keep_heap() -> None:
     took 69.5 page faults a list over its first 20 lists of 1,000 (one list 926 of them, about
     2 ms on this VM), 1.5 after 50; now 26.5 (Python's own arenas for small objects, which
     grow as the worker learns its texts). docs/dashboard.md has the figures."""
-    from anpo.core.heap import keep_freed_blocks, one_arena, prefault_heap
+    from anpo.core.heap import prefault_heap
 
-    if one_arena() and keep_freed_blocks():
-        prefault_heap(_HEAP_ROOM)
+    prefault_heap(_HEAP_ROOM)  # (it sets glibc's one arena and kept blocks first; no-op without glibc)
 
 
 def _keep_arenas() -> list[bytes]:

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,6 +34,9 @@ from anpo.core.files import remove_stale, replace_soon_freed
 from anpo.core.signals import raise_if_stopped
 from anpo.io.documents import special_file
 from anpo.io.early_writeback import early_writeback
+
+if TYPE_CHECKING:  # (loaded where a CSV is read or written)
+    import pyarrow.csv as pacsv
 
 # GeoParquet point columns a writer makes itself: name -> (x column, y column)
 Points: TypeAlias = Mapping[str, tuple[str, str]]
@@ -410,7 +413,7 @@ class _CsvWriter(_Unprepared):
     def __init__(self, path: Path, schema: pa.Schema, bom: bool = False) -> None:
         self._path = path
         self._bom = bom
-        self._writer: Any = None  # pyarrow.csv.CSVWriter, made at the first batch
+        self._writer: pacsv.CSVWriter | None = None  # made at the first batch
         self._sink: pa.NativeFile | None = None
 
     def write(self, batch: pa.RecordBatch, prepared: Any = None) -> None:
