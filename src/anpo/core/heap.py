@@ -57,12 +57,18 @@ def keep_freed_blocks() -> bool:
 _MADV_HUGEPAGE = 14  # madvise advice (linux/mman.h)
 _HUGE = 2 << 20  # the huge page size of x86-64 and of arm64 with 4 KB pages
 _PREFAULT_BLOCK = 16 << 20  # under KEEP_BLOCKS_UNDER: taken from the heap, not mapped apart
+# The most `prefault_heap` writes. Its blocks are freed together at the end, into the heap's
+# top; a top of KEEP_AT_MOST or more free bytes is handed back to the system at once (glibc's
+# trim threshold), pages and all, so a prefault of KEEP_AT_MOST undid itself: a 1e7-row batch
+# then took its whole heap afresh in 4 KB pages (38,000 faults in its first five chunks). Two
+# blocks under the threshold leave room for free memory already at the top.
+PREFAULT_AT_MOST = KEEP_AT_MOST - 2 * _PREFAULT_BLOCK
 
 
 def prefault_heap(nbytes: int, stop: threading.Event | None = None) -> int:
     """Grow the heap by about `nbytes` with pages backed now, huge pages where the system
     gives them for the asking (transparent huge pages in `madvise` mode), and free it for
-    the blocks that follow to reuse; the bytes backed (0 without glibc, or past KEEP_AT_MOST).
+    the blocks that follow to reuse; the bytes backed (0 without glibc; PREFAULT_AT_MOST at most).
     With `stop`, the writing ends at the first block boundary after it is set: a caller that
     needs the thread back does not wait for the rest (the pages already written stay backed).
     The C library's calls and the page faults run without the GIL."""
@@ -74,7 +80,7 @@ def prefault_heap(nbytes: int, stop: threading.Event | None = None) -> int:
     libc.free.argtypes = [ctypes.c_void_p]
     libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     blocks: list[int] = []
-    for _ in range(min(nbytes, KEEP_AT_MOST) // _PREFAULT_BLOCK):
+    for _ in range(min(nbytes, PREFAULT_AT_MOST) // _PREFAULT_BLOCK):
         block = libc.malloc(_PREFAULT_BLOCK)
         if not block:
             break
