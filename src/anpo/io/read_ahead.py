@@ -30,7 +30,7 @@ from anpo.core.heap import prefault_heap
 from anpo.io.process_memory import system_arrow_pool
 from anpo.io.tables import DEFAULT_CHUNK_ROWS, Chunk, TableFormat, TableSource, open_table
 
-# How much a run's heap grows a row, up to the heap's cap (`core.heap.KEEP_AT_MOST`): 145 MB
+# How much a run's heap grows a row, up to the fault-in's cap (`core.heap.PREFAULT_AT_MOST`): 145 MB
 # for 1e6 rows of `bench_scale`'s six columns (mallinfo2 after a fresh process's run, two
 # chunks of 524,288 rows on two threads; 303 MB at 1e7 rows with four chunks in flight).
 # A run that takes less leaves the rest free in the heap; one that takes more faults in the
